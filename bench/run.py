@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Benchmark harness: run build/guests/bench.elf as Dom0 on Xenolith and on
+Xen 4.17 under the same QEMU, and write both sets of figures and their ratio
+to bench/results/<timestamp>.json.
+
+Two modes per hypervisor:
+  wall    TCG as is; the guest's figures vary with the host, so the guest is
+          run --runs times and the median of each metric's median is kept;
+  icount  QEMU -icount shift=0 (one instruction = one virtual ns), which makes
+          the figures deterministic and comparable across hosts; one run.
+The guest prints one line per metric (units in the name, see bench/SPEC.md):
+    BENCH <metric> median=<value> [key=value ...]
+ratio = xenolith / xen for each metric (below 1 is better for a time or
+cycle count, above 1 for a throughput).  Python 3 standard library only.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+import serial_log  # noqa: E402
+import xenolith_launcher as launcher  # noqa: E402
+
+BENCH_ELF = os.path.join(ROOT, "build", "guests", "bench.elf")
+RESULTS = os.path.join(ROOT, "bench", "results")
+HYPERVISORS = ("xenolith", "xen")
+
+
+def one_run(hv, guest, icount, timeout, cmdline):
+    """Boot the bench guest once; return {metric: median} or raise RuntimeError."""
+    result = launcher.run(guest, hv=hv, icount=icount, timeout=timeout, cmdline=cmdline)
+    if result.code != 0:
+        tail = "\n".join(result.lines()[-20:])
+        raise RuntimeError(f"{hv}: bench run ended with exit {result.code} "
+                           f"({result.reason})\n{tail}")
+    figures = {m: v["median"] for m, v in serial_log.bench_lines(result.output).items()
+               if isinstance(v.get("median"), (int, float))}
+    if not figures:
+        raise RuntimeError(f"{hv}: bench printed no 'BENCH <metric> median=<v>' line")
+    return figures
+
+
+def measure(hv, guest, icount, runs, timeout, cmdline):
+    """Run `runs` times; return {metric: {"median": m, "runs": [...]}}."""
+    samples = {}
+    for i in range(runs):
+        print(f"bench: {hv} {'icount' if icount else 'wall'} run {i + 1}/{runs}", flush=True)
+        for metric, value in one_run(hv, guest, icount, timeout, cmdline).items():
+            samples.setdefault(metric, []).append(value)
+    return {m: {"median": statistics.median(v), "runs": v} for m, v in samples.items()}
+
+
+def ratios(ours, xen):
+    """xenolith/xen per metric present in both with a non-zero Xen figure."""
+    return {m: ours[m]["median"] / xen[m]["median"]
+            for m in sorted(set(ours) & set(xen)) if xen[m]["median"]}
+
+
+def qemu_version():
+    out = subprocess.run([launcher.qemu_binary(), "--version"], capture_output=True,
+                         text=True).stdout
+    return out.splitlines()[0] if out else "unknown"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--guest", default=BENCH_ELF, help="bench guest (default %(default)s)")
+    ap.add_argument("--runs", type=int, default=5, help="wall-clock runs per hypervisor")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds per run")
+    ap.add_argument("--cmdline", default="", help="bench guest command line")
+    ap.add_argument("--hv", action="append", choices=HYPERVISORS,
+                    help="only this hypervisor (repeatable; default both)")
+    ap.add_argument("--no-icount", action="store_true", help="skip the icount mode")
+    ap.add_argument("--out", help="result file (default bench/results/<UTC time>.json)")
+    args = ap.parse_args()
+
+    if not os.path.isfile(args.guest):
+        print(f"bench: {args.guest} not found: the bench guest is not built yet "
+              "(guests/bench/, then make)", file=sys.stderr)
+        return 1
+    hvs = args.hv or list(HYPERVISORS)
+    modes = [("wall", False, args.runs)] + ([] if args.no_icount else [("icount", True, 1)])
+
+    report = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "host": {"machine": platform.machine(), "node": platform.node(),
+                 "qemu": qemu_version(), "accel": "tcg"},
+        "guest": os.path.relpath(args.guest, ROOT),
+        "modes": {},
+    }
+    try:
+        for mode, icount, runs in modes:
+            figures = {hv: measure(hv, args.guest, icount, runs, args.timeout, args.cmdline)
+                       for hv in hvs}
+            entry = {"runs": runs, "figures": figures}
+            if set(HYPERVISORS) <= set(figures):
+                entry["ratio_xenolith_over_xen"] = ratios(figures["xenolith"], figures["xen"])
+            report["modes"][mode] = entry
+    except (RuntimeError, launcher.LaunchError) as e:
+        print(f"bench: {e}", file=sys.stderr)
+        return 1
+
+    out = args.out or os.path.join(
+        RESULTS, datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ".json")
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump(report, f, indent=2, sort_keys=True)
+        f.write("\n")
+    for mode, entry in report["modes"].items():
+        for metric, r in entry.get("ratio_xenolith_over_xen", {}).items():
+            print(f"bench: {mode:6} {metric}: xenolith/xen = {r:.3f}")
+    print(f"bench: results in {os.path.relpath(out, ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+/*
+ * selftest: run every suite, then print the XTF-style verdict.
+ */
+#include "test.h"
+
+static void (*const suites[])(void) = {
+    suite_console,
+    suite_version,
+    suite_hypercall,
+    suite_traps,
+    suite_exceptions,
+    suite_segments,
+    suite_multicall,
+    suite_vm_assist,
+    suite_memory,
+    suite_time,
+    suite_evtchn,
+    suite_timers,
+    suite_usermode,
+    suite_vcpu,         /* moves vcpu_info */
+    suite_sched,        /* last: shutdown_code overrides later crashes */
+};
+
+void os_main(void)
+{
+    unsigned int i;
+
+    os_printf("selftest: Xenolith PV ABI conformance suite\n");
+    for (i = 0; i < OS_ARRAY_SIZE(suites); i++)
+        suites[i]();
+    os_printf("Test result: %s\n", t_failures ? "FAILURE" : "SUCCESS");
+}

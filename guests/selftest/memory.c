@@ -1,0 +1,71 @@
+/*
+ * MEM: memory_op (12), the read-only sub-ops a domain uses about itself.
+ */
+#include <xen/memory.h>
+#include "test.h"
+
+static void memory_map(void)
+{
+    static struct xen_e820_entry e820[16];
+    struct xen_memory_map map = { .nr_entries = 16 };
+    uint64_t ram = 0;
+    unsigned int i;
+    long rc;
+
+    xen_set_guest_handle(map.buffer, e820);
+    rc = HYPERVISOR_memory_op(XENMEM_memory_map, &map);
+    if (rc == -XEN_ENOSYS) {
+        t_case("MEM0001", "memory_map gives -ENOSYS or a map covering nr_pages",
+               T_PASS, "(-ENOSYS: no map set)");
+        return;
+    }
+    for (i = 0; rc == 0 && i < map.nr_entries && i < 16; i++)
+        if (e820[i].type == XEN_E820_RAM)
+            ram += e820[i].size;
+    t_check("MEM0001", "memory_map gives -ENOSYS or a map covering nr_pages",
+            rc == 0 && map.nr_entries > 0 &&
+            ram >= os_start_info->nr_pages * OS_PAGE_SIZE,
+            "(rc=%ld entries=%u ram=%#lx)", rc, map.nr_entries,
+            (unsigned long)ram);
+}
+
+void suite_memory(void)
+{
+    struct xen_machphys_mapping mm = { 0 };
+    domid_t self = DOMID_SELF;
+    long cur, max, rc;
+
+    memory_map();
+    rc = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
+    t_check("MEM0002", "maximum_ram_page is positive", rc > 0, "(rc=%#lx)", rc);
+    cur = HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
+    t_check("MEM0003", "current_reservation equals start_info nr_pages",
+            cur == (long)os_start_info->nr_pages, "(rc=%#lx nr_pages=%#lx)",
+            cur, (unsigned long)os_start_info->nr_pages);
+    max = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &self);
+    t_check("MEM0004", "maximum_reservation is at least current_reservation",
+            max >= cur && cur > 0, "(rc=%#lx)", max);
+    /*
+     * For PV, maximum_gpfn is derived from shared_info.arch.max_pfn, which
+     * the guest publishes (for tools); until then Xen answers 0.
+     */
+    os_shared_info->arch.max_pfn = 0;
+    rc = HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &self);
+    t_rc("MEM0005", "maximum_gpfn is 0 while shared_info max_pfn is unset", rc, 0);
+    os_shared_info->arch.max_pfn = os_start_info->nr_pages;
+    rc = HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &self);
+    t_rc("MEM0009", "maximum_gpfn is max_pfn - 1 once the guest publishes max_pfn",
+         rc, (long)os_start_info->nr_pages - 1);
+    rc = HYPERVISOR_memory_op(XENMEM_machphys_mapping, &mm);
+    t_check("MEM0006", "machphys_mapping gives the read-only M2P range",
+            rc == 0 && mm.v_start == MACH2PHYS_VIRT_START &&
+            mm.v_end > mm.v_start && mm.v_end <= MACH2PHYS_VIRT_END && mm.max_mfn > 0,
+            "(rc=%ld start=%#lx end=%#lx max_mfn=%#lx)", rc,
+            (unsigned long)mm.v_start, (unsigned long)mm.v_end,
+            (unsigned long)mm.max_mfn);
+    t_rc("MEM0007", "current_reservation with an unmapped domid gives -EFAULT",
+         HYPERVISOR_memory_op(XENMEM_current_reservation, (void *)T_UNMAPPED_VA),
+         -XEN_EFAULT);
+    t_rc("MEM0008", "unknown memory_op gives -ENOSYS",
+         HYPERVISOR_memory_op(63, NULL), -XEN_ENOSYS);
+}

@@ -1,0 +1,59 @@
+/*
+ * selftest: an XTF-like conformance suite for the x86-64 PV ABI.
+ *
+ * Every case has a stable id (AREA + 4 digits) and prints exactly one line
+ *     CASE <ID> <description>: PASS|FAIL|SKIP [details]
+ * The run ends with "Test result: SUCCESS" (no FAIL) or "FAILURE".
+ * Details are printed only for FAIL and SKIP, so that PASS lines are
+ * identical on Xen 4.17 and on Xenolith (tests/system compares them).
+ * Expected error codes are Xen 4.17's (see expected-xen-4.17.txt).
+ * Ids are never reused or renumbered: a retired case leaves a gap.
+ */
+#ifndef SELFTEST_TEST_H
+#define SELFTEST_TEST_H
+
+#include <stdint.h>
+#include <os/console.h>
+#include <os/hypercall.h>
+#include <os/os.h>
+#include <xen/errno.h>
+
+enum t_result { T_PASS, T_FAIL, T_SKIP };
+
+/* Print one CASE line; detail (printf format, may be NULL) follows. */
+void t_case(const char *id, const char *desc, enum t_result res,
+            const char *detail, ...) __attribute__((format(printf, 4, 5)));
+
+/* PASS iff got == want; the details name both on failure. */
+int t_rc(const char *id, const char *desc, long got, long want);
+
+/* PASS iff cond; detail (if any) printed only on failure. */
+int t_check(const char *id, const char *desc, int cond, const char *detail, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Number of FAIL lines so far. */
+extern unsigned int t_failures;
+
+/* An address that is canonical, in guest space and never mapped. */
+#define T_UNMAPPED_VA 0x00007f0000000000ul
+/* A non-canonical address. */
+#define T_NONCANON_VA 0x0000900000000000ul
+
+/* The suites, one per ABI area (one file each). */
+void suite_console(void);
+void suite_version(void);
+void suite_hypercall(void);
+void suite_sched(void);
+void suite_traps(void);
+void suite_exceptions(void);
+void suite_segments(void);
+void suite_multicall(void);
+void suite_vm_assist(void);
+void suite_vcpu(void);
+void suite_timers(void);
+void suite_memory(void);
+void suite_evtchn(void);
+void suite_time(void);
+void suite_usermode(void);
+
+#endif /* SELFTEST_TEST_H */

@@ -1,0 +1,137 @@
+/*
+ * TIMER: VCPUOP single-shot and periodic timers, set_timer_op (15).
+ */
+#include <os/events.h>
+#include <os/time.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
+#include "test.h"
+
+#define MS 1000000ull
+
+/* Block until the tick count moves past `before` or limit_ns passes. */
+static int wait_tick(unsigned long before, uint64_t limit_ns)
+{
+    int fired;
+
+    os_irq_disable();
+    while (os_timer_ticks == before && os_now_ns() < limit_ns) {
+        os_block();
+        os_irq_disable();
+    }
+    fired = os_timer_ticks != before;
+    os_irq_enable();
+    return fired;
+}
+
+/* Spin with events enabled for ns nanoseconds. */
+static void spin(uint64_t ns)
+{
+    uint64_t end = os_now_ns() + ns;
+
+    while (os_now_ns() < end)
+        asm volatile ("pause");
+}
+
+/* Poll the timer port for ns: sleeps without arming the VCPUOP timer. */
+static void poll_sleep(uint64_t ns)
+{
+    evtchn_port_t port = os_timer_port;
+    struct sched_poll p = { .nr_ports = 1, .timeout = os_now_ns() + ns };
+
+    xen_set_guest_handle(p.ports, &port);
+    os_irq_disable();
+    HYPERVISOR_sched_op(SCHEDOP_poll, &p);
+    os_irq_enable();
+}
+
+static long singleshot(uint64_t deadline, uint32_t flags)
+{
+    struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = deadline, .flags = flags };
+
+    return HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
+}
+
+static void one_shot(void)
+{
+    unsigned long before = os_timer_ticks;
+    uint64_t deadline = os_now_ns() + 2 * MS, fired_at;
+    long rc = singleshot(deadline, 0);
+    int fired = rc == 0 && wait_tick(before, deadline + 500 * MS);
+
+    fired_at = os_now_ns();
+    t_check("TIMER0001", "a single-shot timer 2 ms ahead fires VIRQ_TIMER",
+            fired && fired_at >= deadline - 100000, "(rc=%ld late=%ldns)", rc,
+            (long)(fired_at - deadline));
+
+    before = os_timer_ticks;
+    rc = singleshot(os_now_ns() - MS, 0);
+    fired = rc == 0 && wait_tick(before, os_now_ns() + 100 * MS);
+    t_check("TIMER0002", "a single-shot timer in the past fires at once", fired,
+            "(rc=%ld)", rc);
+    /* Xen 4.17 ignores VCPU_SSHOTTMR_future (xen commit 19c6cbd90965); older Xen gave -ETIME. */
+    before = os_timer_ticks;
+    rc = singleshot(os_now_ns() - MS, VCPU_SSHOTTMR_future);
+    fired = rc == 0 && wait_tick(before, os_now_ns() + 100 * MS);
+    t_check("TIMER0003", "VCPU_SSHOTTMR_future is ignored: a past deadline returns 0 and fires",
+            fired, "(rc=%ld)", rc);
+
+    rc = singleshot(os_now_ns() + 2 * MS, 0);
+    before = os_timer_ticks;
+    rc = rc ? rc : HYPERVISOR_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL);
+    poll_sleep(6 * MS);
+    t_check("TIMER0004", "stop_singleshot_timer cancels a pending timer",
+            rc == 0 && os_timer_ticks == before, "(rc=%ld ticks=%lu)", rc,
+            os_timer_ticks - before);
+    t_rc("TIMER0005", "set_singleshot_timer from an unmapped argument gives -EFAULT",
+         HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, (void *)T_UNMAPPED_VA),
+         -XEN_EFAULT);
+}
+
+static void periodic(void)
+{
+    struct vcpu_set_periodic_timer pt = { .period_ns = 2 * MS };
+    unsigned long before = os_timer_ticks, n;
+    long rc = HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &pt);
+
+    spin(30 * MS);
+    n = os_timer_ticks - before;
+    t_check("TIMER0006", "a 2 ms periodic timer ticks 5..30 times in 30 ms",
+            rc == 0 && n >= 5 && n <= 30, "(rc=%ld ticks=%lu)", rc, n);
+    rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+    spin(1 * MS);
+    before = os_timer_ticks;
+    spin(10 * MS);
+    t_check("TIMER0007", "stop_periodic_timer stops the ticks",
+            rc == 0 && os_timer_ticks == before, "(rc=%ld ticks=%lu)", rc,
+            os_timer_ticks - before);
+    pt.period_ns = 1000;
+    t_rc("TIMER0008", "a periodic timer under 1 ms gives -EINVAL",
+         HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &pt), -XEN_EINVAL);
+    HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+}
+
+static void timer_op(void)
+{
+    unsigned long before = os_timer_ticks;
+    uint64_t deadline = os_now_ns() + 2 * MS;
+    long rc = HYPERVISOR_set_timer_op(deadline);
+    int fired = rc == 0 && wait_tick(before, deadline + 500 * MS);
+
+    t_check("TIMER0009", "set_timer_op 2 ms ahead fires VIRQ_TIMER", fired,
+            "(rc=%ld)", rc);
+    rc = HYPERVISOR_set_timer_op(os_now_ns() + 2 * MS);
+    before = os_timer_ticks;
+    rc = rc ? rc : HYPERVISOR_set_timer_op(0);
+    poll_sleep(6 * MS);
+    t_check("TIMER0010", "set_timer_op(0) cancels the timer",
+            rc == 0 && os_timer_ticks == before, "(rc=%ld ticks=%lu)", rc,
+            os_timer_ticks - before);
+}
+
+void suite_timers(void)
+{
+    one_shot();
+    periodic();
+    timer_op();
+}

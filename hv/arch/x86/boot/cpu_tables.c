@@ -1,0 +1,109 @@
+/*
+ * GDT, TSS and IDT for the boot CPU. The GDT is Xen-shaped: entries below
+ * selector 0xe000 are the guest's (set_gdt), our own live in the reserved page
+ * from 0xe000 on, so guest selectors 0xe02b/0xe033 mean the same as on Xen.
+ */
+#include <hv/cpu.h>
+#include <hv/io.h>
+#include <hv/lib.h>
+#include <hv/regs.h>
+
+uint8_t cpu0_stack[HV_STACK_SIZE] __attribute__((aligned(4096)));
+static uint8_t cpu0_ist_stack[3][4096] __attribute__((aligned(4096)));
+struct tss64 cpu0_tss __attribute__((aligned(128)));
+uint64_t cpu0_gdt[HV_GDT_ENTRIES] __attribute__((aligned(4096)));
+static uint64_t idt[256][2] __attribute__((aligned(16)));
+struct cpu_features cpu_features;
+
+extern char idt_stubs[];
+extern char syscall_entry[];
+extern uint64_t syscall_stack_top;
+
+#define GDT(sel) cpu0_gdt[(sel) >> 3]
+
+static void set_gate(int vec, int ist, int dpl)
+{
+    uint64_t addr = (uint64_t)idt_stubs + 16 * vec;
+    idt[vec][0] = (addr & 0xffff) | ((uint64_t)HV_CS << 16) | ((uint64_t)ist << 32) |
+                  ((uint64_t)(0x8e | (dpl << 5)) << 40) | ((addr >> 16 & 0xffff) << 48);
+    idt[vec][1] = addr >> 32;
+}
+
+struct cpu_regs *guest_regs(void)
+{
+    return (struct cpu_regs *)(cpu0_stack + HV_STACK_SIZE - sizeof(struct cpu_regs));
+}
+
+void cpu_tables_init(void)
+{
+    struct { uint16_t limit; uint64_t base; } __attribute__((packed)) gdtr, idtr;
+    uint64_t tss = (uint64_t)&cpu0_tss;
+    uint64_t stack_top = (uint64_t)cpu0_stack + HV_STACK_SIZE;
+
+    GDT(HV_CS)      = 0x00af9a000000ffff;   /* ring 0, 64-bit code */
+    GDT(HV_DS)      = 0x00cf92000000ffff;   /* ring 0, data */
+    GDT(HV_CS32)    = 0x00cf9a000000ffff;   /* ring 0, 32-bit code */
+    GDT(GUEST_CS32) = 0x00cffa000000ffff;   /* ring 3, 32-bit code */
+    GDT(GUEST_DS)   = 0x00cff2000000ffff;   /* ring 3, data */
+    GDT(GUEST_CS64) = 0x00affa000000ffff;   /* ring 3, 64-bit code */
+    GDT(HV_TSS)     = (sizeof(cpu0_tss) - 1) | ((tss & 0xffffff) << 16) |
+                      (0x89UL << 40) | ((tss >> 24 & 0xff) << 56);
+    cpu0_gdt[(HV_TSS >> 3) + 1] = tss >> 32;
+
+    cpu0_tss.rsp[0] = stack_top;
+    for (int i = 0; i < 3; i++)
+        cpu0_tss.ist[i] = (uint64_t)cpu0_ist_stack[i] + 4096;
+    cpu0_tss.iomap_base = sizeof(cpu0_tss);     /* no I/O bitmap: all ports refused in ring 3 */
+    syscall_stack_top = stack_top;
+
+    for (int v = 0; v < 256; v++)
+        set_gate(v, 0, 0);
+    set_gate(3, 0, 3);      /* int3 and into may be used from ring 3 directly */
+    set_gate(4, 0, 3);
+    set_gate(2, 1, 0);      /* NMI */
+    set_gate(8, 2, 0);      /* double fault */
+    set_gate(18, 3, 0);     /* machine check */
+
+    gdtr.limit = sizeof(cpu0_gdt) - 1;
+    gdtr.base = (uint64_t)cpu0_gdt;
+    idtr.limit = sizeof(idt) - 1;
+    idtr.base = (uint64_t)idt;
+    __asm__ volatile(
+        "lgdt %0\n\t"
+        "pushq %2\n\t"
+        "leaq 1f(%%rip), %%rax\n\t"
+        "pushq %%rax\n\t"
+        "lretq\n"
+        "1: movl %3, %%eax\n\t"
+        "movl %%eax, %%ds\n\t movl %%eax, %%es\n\t movl %%eax, %%ss\n\t"
+        "xorl %%eax, %%eax\n\t movl %%eax, %%fs\n\t movl %%eax, %%gs\n\t"
+        "lidt %1\n\t"
+        "ltr %w4"
+        :: "m"(gdtr), "m"(idtr), "i"(HV_CS), "i"(HV_DS), "r"(HV_TSS) : "rax", "memory");
+
+    /* SYSCALL: enter at syscall_entry with CS 0xe008; SYSRET would use 0xe033/0xe02b. */
+    wrmsr(MSR_STAR, ((uint64_t)GUEST_CS32 << 48) | ((uint64_t)HV_CS << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_CSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_FMASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_NT |
+                     X86_EFLAGS_AC | X86_EFLAGS_IOPL);
+}
+
+void cpu_features_init(void)
+{
+    uint32_t r[4];
+
+    cpuid_count(0, 0, r);
+    memcpy(cpu_features.vendor, &r[1], 4);
+    memcpy(cpu_features.vendor + 4, &r[3], 4);
+    memcpy(cpu_features.vendor + 8, &r[2], 4);
+    cpuid_count(1, 0, r);
+    cpu_features.has_x2apic = !!(r[2] & (1u << 21));
+    cpu_features.has_tsc_deadline = !!(r[2] & (1u << 24));
+    cpu_features.has_xsave = !!(r[2] & (1u << 26));
+    cpu_features.has_pge = !!(r[3] & (1u << 13));
+    cpuid_count(7, 0, r);
+    cpu_features.has_fsgsbase = !!(r[1] & 1u);
+    cpuid_count(0x80000001, 0, r);
+    cpu_features.has_nx = !!(r[3] & (1u << 20));
+}

@@ -1,0 +1,109 @@
+/*
+ * start_hv: from the boot loader to the first guest instruction.
+ * Order matters: console first (so everything after can report), memory,
+ * CPU tables, time, then Dom0 from the first boot module.
+ */
+#include <xen/xen.h>
+#include <hv/apic.h>
+#include <hv/bootinfo.h>
+#include <hv/cmdline.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/domain.h>
+#include <hv/hypercall.h>
+#include <hv/io.h>
+#include <hv/lib.h>
+#include <hv/machine.h>
+#include <hv/paging.h>
+#include <hv/pv.h>
+#include <hv/sched.h>
+#include <hv/time.h>
+
+static struct boot_info boot_info;
+char hv_command_line[BOOT_CMDLINE_MAX];
+
+#define DEFAULT_DOM0_MEM (64UL << 20)
+
+static void enable_cpu_features(void)
+{
+    uint64_t cr4 = read_cr4();
+
+    if (cpu_features.has_xsave) {
+        uint32_t r[4];
+        cr4 |= 1UL << 18;                           /* OSXSAVE */
+        write_cr4(cr4);
+        cpuid_count(0xd, 0, r);
+        /* x87, SSE and AVX state where the CPU has them. */
+        uint64_t xcr0 = r[0] & 0x7;
+        __asm__ volatile("xsetbv" :: "c"(0), "a"((uint32_t)xcr0), "d"((uint32_t)(xcr0 >> 32)));
+    }
+}
+
+void start_hv(uint32_t magic, uint32_t info)
+{
+    char opt[64];
+    uint64_t dom0_mem = DEFAULT_DOM0_MEM;
+    struct domain *d0;
+    int rc;
+
+    serial_init();
+    if (bootinfo_parse(magic, info, &boot_info))
+        panic("not started by a multiboot loader (magic %#x)", magic);
+    /* Loaders put the image's file name first; options start after it. */
+    const char *opts = boot_info.cmdline;
+    const char *first_space = strchr(opts, ' ');
+    size_t first_len = first_space ? (size_t)(first_space - opts) : strlen(opts);
+    bool has_eq = false;
+    for (size_t i = 0; i < first_len; i++)
+        has_eq |= opts[i] == '=';
+    if (first_len && !has_eq)
+        opts = first_space ? first_space + 1 : "";
+    memcpy(hv_command_line, opts, strnlen(opts, sizeof(hv_command_line) - 1));
+    if (cmdline_get_str(hv_command_line, "loglvl", opt, sizeof(opt)))
+        console_set_loglvl(opt);
+    hypercall_trace = cmdline_get_bool(hv_command_line, "hypercall_trace", false);
+
+    log_info("Xenolith hypervisor (Xen 4.17 PV ABI), booted by %s", boot_info.loader);
+    log_info("command line: %s", hv_command_line);
+
+    cpu_features_init();
+    log_info("cpu: %s, x2apic %d, tsc-deadline %d, xsave %d", cpu_features.vendor,
+             cpu_features.has_x2apic, cpu_features.has_tsc_deadline, cpu_features.has_xsave);
+    paging_init();
+    mm_init(&boot_info);
+    m2p_init();
+    cpu_tables_init();
+    enable_cpu_features();
+    time_init();
+    apic_init();
+
+    if (boot_info.nr_modules == 0)
+        panic("no Dom0 kernel: pass it as the first multiboot module");
+    if (cmdline_get_size(hv_command_line, "dom0_mem", &dom0_mem) && dom0_mem < (4UL << 20))
+        dom0_mem = 4UL << 20;
+
+    d0 = domain_create(0, true);
+    if (!d0)
+        panic("cannot create domain 0");
+    const struct boot_module *km = &boot_info.modules[0];
+    struct pv_image img = {
+        .kernel = maddr_to_virt(km->start),
+        .kernel_len = km->end - km->start,
+        .cmdline = km->cmdline,
+        .nr_pages = dom0_mem >> PAGE_SHIFT,
+    };
+    /* The module's own command line starts with its file name, as with Xen: skip it. */
+    const char *sp = strchr(img.cmdline, ' ');
+    img.cmdline = sp ? sp + 1 : "";
+    if (boot_info.nr_modules > 1) {
+        img.initrd = maddr_to_virt(boot_info.modules[1].start);
+        img.initrd_len = boot_info.modules[1].end - boot_info.modules[1].start;
+    }
+    rc = dom0_build(d0, &img);
+    if (rc) {
+        log_err("Domain 0 could not be built (error %d); nothing to run.", rc);
+        machine_exit(EXIT_DOM0_CRASH);
+    }
+    log_info("starting Domain 0");
+    sched_start();
+}

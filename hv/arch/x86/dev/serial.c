@@ -1,0 +1,32 @@
+/* COM1 16550 UART, polled: 115200 8n1. */
+#include <hv/console.h>
+#include <hv/io.h>
+
+#define COM1 0x3f8
+
+void serial_init(void)
+{
+    outb(COM1 + 1, 0x00);   /* no interrupts */
+    outb(COM1 + 3, 0x80);   /* DLAB */
+    outb(COM1 + 0, 0x01);   /* divisor 1: 115200 */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03);   /* 8n1 */
+    outb(COM1 + 2, 0xc7);   /* FIFO on, cleared */
+    outb(COM1 + 4, 0x03);   /* DTR, RTS */
+}
+
+static void serial_putc(char c)
+{
+    for (int spin = 0; spin < 100000 && !(inb(COM1 + 5) & 0x20); spin++)
+        cpu_relax();
+    outb(COM1, (uint8_t)c);
+}
+
+void serial_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            serial_putc('\r');
+        serial_putc(s[i]);
+    }
+}

@@ -1,0 +1,130 @@
+/*
+ * Every way into the hypervisor: exceptions and interrupts (IDT stubs) and the
+ * SYSCALL instruction from ring 3. Each builds a struct cpu_regs (hv/regs.h) on
+ * the hypervisor stack, calls C, and leaves through one exit path that restores
+ * that frame and IRETQs. Guests run in ring 3 with our GDT selectors 0xe02b/0xe033.
+ *
+ * Hardware contract: on an exception from ring 3 the CPU loads RSP from TSS.RSP0
+ * and pushes SS, RSP, RFLAGS, CS, RIP [, error code]. SYSCALL switches nothing
+ * but CS/SS and puts the return RIP in RCX and RFLAGS in R11 (RFLAGS then
+ * masked by MSR_FMASK, which clears IF, so no interrupt can land before we
+ * are on our own stack).
+ */
+#include <hv/layout.h>
+#include <hv/regs.h>
+
+.macro SAVE_REGS
+        pushq   %rdi
+        pushq   %rsi
+        pushq   %rdx
+        pushq   %rcx
+        pushq   %rax
+        pushq   %r8
+        pushq   %r9
+        pushq   %r10
+        pushq   %r11
+        pushq   %rbx
+        pushq   %rbp
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+.endm
+
+.macro RESTORE_REGS
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %rbp
+        popq    %rbx
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rax
+        popq    %rcx
+        popq    %rdx
+        popq    %rsi
+        popq    %rdi
+.endm
+
+/*
+ * 256 stubs of 16 bytes each (idt_stubs + 16 * vector): push a zero error code
+ * where the CPU pushes none (all but 8, 10-14, 17, 21, 29, 30), record the
+ * vector in the upper half of that slot, join the common path.
+ */
+        .text
+        .balign 16
+        .globl idt_stubs
+idt_stubs:
+        .set vec, 0
+        .rept 256
+        .balign 16
+        .if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+        movl    $vec, 4(%rsp)
+        .else
+        pushq   $0
+        movl    $vec, 4(%rsp)
+        .endif
+        jmp     common_entry
+        .set vec, vec + 1
+        .endr
+
+common_entry:
+        cld
+        SAVE_REGS
+        movq    %rsp, %rdi
+        call    handle_trap
+        /* fall through */
+        .globl exit_to_guest_or_hv
+exit_to_guest_or_hv:
+        testb   $3, REGS_CS(%rsp)
+        jz      1f
+        cli
+        movq    %rsp, %rdi
+        call    prepare_exit_to_guest
+1:      RESTORE_REGS
+        addq    $8, %rsp                /* error code + vector */
+        .globl  iretq_insn
+iretq_insn:
+        iretq
+
+/* After a faulting IRETQ to a guest that has been crashed: start the exit again. */
+        .globl iret_fault_recover
+iret_fault_recover:
+        movq    syscall_stack_top(%rip), %rsp
+        subq    $REGS_SIZE, %rsp
+        jmp     exit_to_guest_or_hv
+
+/* SYSCALL from a guest (kernel or user mode). Interrupts are off (FMASK). */
+        .balign 16
+        .globl syscall_entry
+syscall_entry:
+        movq    %rsp, syscall_saved_rsp(%rip)
+        movq    syscall_stack_top(%rip), %rsp
+        pushq   $GUEST_DS               /* ss */
+        pushq   syscall_saved_rsp(%rip) /* rsp */
+        pushq   %r11                    /* rflags */
+        pushq   $GUEST_CS64             /* cs */
+        pushq   %rcx                    /* rip */
+        pushq   $0
+        movl    $VEC_SYSCALL, 4(%rsp)
+        cld
+        SAVE_REGS
+        sti
+        movq    %rsp, %rdi
+        call    handle_syscall
+        jmp     exit_to_guest_or_hv
+
+/* Enter a guest for the first time (or after a context switch): rdi = frame. */
+        .globl  enter_guest_frame
+enter_guest_frame:
+        movq    %rdi, %rsp
+        jmp     exit_to_guest_or_hv
+
+        .data
+        .balign 8
+        .globl syscall_stack_top
+syscall_stack_top:   .quad 0
+syscall_saved_rsp:   .quad 0

@@ -1,0 +1,72 @@
+/*
+ * Bounce frames: how an exception, an event upcall or a user-mode syscall is
+ * delivered to a PV guest kernel. Xen's x86-64 layout, lowest address first:
+ *   RCX, R11, [error code], RIP, CS (saved upcall mask in bits 32-39), RFLAGS, RSP, SS
+ * pushed on the guest kernel stack (the current one in kernel mode, else
+ * kernel_sp from stack_switch), 16-byte aligned. In the saved CS the RPL is
+ * cleared when the guest was in kernel mode: that is how it tells the two apart.
+ * RFLAGS.IF in the frame is the inverse of the upcall mask at the time.
+ */
+#include <xen/xen.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/traps.h>
+
+bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask_events,
+               bool has_error, uint32_t error)
+{
+    uint64_t frame[9];
+    unsigned int n = 0;
+    uint8_t mask = v->vcpu_info->evtchn_upcall_mask;
+    uint64_t cs = regs->cs, rsp;
+
+    if (v->kernel_mode) {
+        rsp = regs->rsp;
+        cs &= ~3ULL;
+    } else {
+        vcpu_toggle_mode(v);
+        rsp = v->kernel_sp;
+    }
+    rsp &= ~0xfULL;
+
+    frame[n++] = regs->rcx;
+    frame[n++] = regs->r11;
+    if (has_error)
+        frame[n++] = error;
+    frame[n++] = regs->rip;
+    frame[n++] = (cs & 0xffff) | ((uint64_t)mask << 32);
+    frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
+                 (mask ? 0 : X86_EFLAGS_IF) | ((uint64_t)v->iopl << 12);
+    frame[n++] = regs->rsp;
+    frame[n++] = regs->ss;
+    rsp -= n * 8;
+    if (copy_to_guest(rsp, frame, n * 8)) {
+        log_err("d%uv%u: cannot write a bounce frame at %#lx", v->domain->id, v->id, rsp);
+        domain_crash(v->domain, "guest kernel stack not writable for a bounce frame", regs);
+        return false;
+    }
+    regs->rsp = rsp;
+    regs->rip = target;
+    regs->cs = FLAT_KERNEL_CS;
+    regs->ss = FLAT_KERNEL_SS;
+    regs->rflags &= ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF | X86_EFLAGS_NT |
+                      X86_EFLAGS_TF | X86_EFLAGS_IOPL);
+    regs->rflags |= X86_EFLAGS_IF;
+    if (mask_events)
+        v->vcpu_info->evtchn_upcall_mask = 1;
+    return true;
+}
+
+void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
+                    bool has_error, uint32_t error)
+{
+    const struct trap_info *ti = &v->traps[vector & 0xff];
+
+    if (!ti->address) {
+        log_err("d%uv%u: unhandled exception %u (no guest handler)", v->domain->id, v->id, vector);
+        domain_crash(v->domain, "exception without a guest handler", regs);
+        return;
+    }
+    pv_bounce(v, regs, ti->address, TI_GET_IF(ti) != 0, has_error, error);
+}

@@ -1,0 +1,185 @@
+/*
+ * A PV kernel's view of its "IDT" and entry points: set_trap_table, the
+ * callbacks (event, failsafe, syscall, ...), stack_switch, segment bases and
+ * the virtual CR0.TS.
+ */
+#include <xen/xen.h>
+#include <xen/callback.h>
+#include <xen/errno.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/io.h>
+#include <hv/lib.h>
+
+static bool is_canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+/* A guest entry point must be canonical and outside the hypervisor's slots. */
+static bool guest_entry_ok(uint64_t va)
+{
+    return is_canonical(va) && (va < HYPERVISOR_VIRT_START || va >= HYPERVISOR_VIRT_END);
+}
+
+long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct vcpu *v = current;
+    struct trap_info ti;
+
+    if (!list) {
+        memset(v->traps, 0, sizeof(v->traps));  /* NULL: clear the whole table */
+        return 0;
+    }
+    for (unsigned int i = 0; i < 256; i++, list += sizeof(ti)) {
+        if (copy_from_guest(&ti, list, sizeof(ti)))
+            return -XEN_EFAULT;
+        if (ti.address == 0)
+            return 0;                           /* terminator */
+        if (!guest_entry_ok(ti.address))
+            return -XEN_EINVAL;
+        ti.cs |= 3;
+        v->traps[ti.vector] = ti;
+    }
+    return 0;
+}
+
+static long register_callback(struct vcpu *v, const struct callback_register *r)
+{
+    struct callback cb = { r->address, (r->flags & CALLBACKF_mask_events) != 0 };
+
+    if (r->address && !guest_entry_ok(r->address))
+        return -XEN_EINVAL;
+    switch (r->type) {
+    case CALLBACKTYPE_event:
+        v->event_cb = cb;
+        return 0;
+    case CALLBACKTYPE_failsafe:
+        v->failsafe_cb = cb;
+        return 0;
+    case CALLBACKTYPE_syscall:
+        v->syscall_cb = cb;
+        return 0;
+    case CALLBACKTYPE_syscall32:
+        v->syscall32_cb = cb;
+        return 0;
+    case CALLBACKTYPE_sysenter:
+        v->sysenter_cb = cb;
+        return 0;
+    case CALLBACKTYPE_nmi:
+        v->nmi_cb = cb;
+        return 0;
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    switch (cmd) {
+    case CALLBACKOP_register: {
+        struct callback_register r;
+        if (copy_from_guest(&r, arg, sizeof(r)))
+            return -XEN_EFAULT;
+        return register_callback(current, &r);
+    }
+    case CALLBACKOP_unregister: {
+        struct callback_unregister u;
+        if (copy_from_guest(&u, arg, sizeof(u)))
+            return -XEN_EFAULT;
+        if (u.type != CALLBACKTYPE_nmi)
+            return -XEN_EINVAL;
+        current->nmi_cb = (struct callback){ 0, false };
+        return 0;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall, uint64_t a4, uint64_t a5)
+{
+    struct callback_register r[3] = {
+        { .type = CALLBACKTYPE_event, .address = event },
+        { .type = CALLBACKTYPE_failsafe, .flags = CALLBACKF_mask_events, .address = failsafe },
+        { .type = CALLBACKTYPE_syscall, .flags = CALLBACKF_mask_events, .address = syscall },
+    };
+    for (int i = 0; i < 3; i++)
+        if (r[i].address && !guest_entry_ok(r[i].address))
+            return -XEN_EINVAL;
+    for (int i = 0; i < 3; i++)
+        register_callback(current, &r[i]);
+    return 0;
+}
+
+long do_stack_switch(uint64_t ss, uint64_t sp, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    current->kernel_ss = ss | 3;
+    current->kernel_sp = sp;
+    return 0;
+}
+
+/* Load a user %gs selector for the guest; a bad selector loads the null one. */
+static uint64_t load_user_gs_selector(uint16_t sel)
+{
+    uint64_t base, reg = sel;
+    __asm__ volatile(
+        "1: movl %k0, %%gs\n"
+        "2:\n"
+        ".section .fixup_gs, \"ax\"\n"
+        "3: xorl %k0, %k0\n"
+        "   movl %k0, %%gs\n"
+        "   jmp 2b\n"
+        ".previous\n"
+        ".section .ex_table, \"a\"\n"
+        ".balign 8\n"
+        ".quad 1b, 3b\n"
+        ".previous\n"
+        : "+r"(reg) :: "memory");
+    base = rdmsr(MSR_GS_BASE);
+    return base;
+}
+
+long do_set_segment_base(uint64_t which, uint64_t base, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct vcpu *v = current;
+
+    switch (which) {
+    case SEGBASE_FS:
+        if (!is_canonical(base))
+            return -XEN_EINVAL;
+        wrmsr(MSR_FS_BASE, base);
+        v->fs_base = base;
+        return 0;
+    case SEGBASE_GS_USER:
+        if (!is_canonical(base))
+            return -XEN_EINVAL;
+        v->gs_base_user = base;
+        return 0;
+    case SEGBASE_GS_KERNEL:
+        if (!is_canonical(base))
+            return -XEN_EINVAL;
+        v->gs_base_kernel = base;
+        wrmsr(MSR_GS_BASE, base);
+        return 0;
+    case SEGBASE_GS_USER_SEL:
+        v->gs_base_kernel = rdmsr(MSR_GS_BASE);
+        v->gs_base_user = load_user_gs_selector((uint16_t)(base | 3));
+        wrmsr(MSR_GS_BASE, v->gs_base_kernel);
+        return 0;
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+long do_fpu_taskswitch(uint64_t set, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    current->guest_ts = set != 0;
+    if (set)
+        write_cr0(read_cr0() | 8);              /* CR0.TS: the next FPU use traps (#NM) */
+    else
+        __asm__ volatile("clts");
+    return 0;
+}

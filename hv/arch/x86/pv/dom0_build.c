@@ -1,0 +1,235 @@
+/*
+ * The initial domain's builder: Xen's 64-bit PV boot protocol.
+ * Check first (ELF and notes, layout, memory), then apply (allocate, load,
+ * fill start_info, P2M and page tables, set the registers); the apply half
+ * cannot fail for a bad image. Layout facts: hv/lib/boot_layout.c.
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/features.h>
+#include <hv/boot_layout.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/elf_xen.h>
+#include <hv/lib.h>
+#include <hv/paging.h>
+#include <hv/pv.h>
+
+/* Guest-visible protections of the initial tables (as Xen's dom0 builder). */
+#define L1_PROT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
+#define LN_PROT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_USER)
+
+struct load_ctx { uint8_t *kernel_base; uint64_t limit; };
+
+static int load_write(void *ctx, uint64_t off, const void *src, size_t len)
+{
+    struct load_ctx *c = ctx;
+    if (off > c->limit || len > c->limit - off)
+        return -XEN_EINVAL;
+    memcpy(c->kernel_base + off, src, len);
+    return 0;
+}
+
+static int load_zero(void *ctx, uint64_t off, size_t len)
+{
+    struct load_ctx *c = ctx;
+    if (off > c->limit || len > c->limit - off)
+        return -XEN_EINVAL;
+    memset(c->kernel_base + off, 0, len);
+    return 0;
+}
+
+/* Page-table frames come from the pt range in Xen's order: L4, L3s, L2s, L1s. */
+struct pt_alloc { uint64_t next[4], end[4]; mfn_t first_mfn; };
+
+static pte_t *pt_table(struct pt_alloc *a, pte_t *parent, unsigned int idx, int level)
+{
+    if (!(parent[idx] & _PAGE_PRESENT)) {
+        BUG_ON(a->next[level] >= a->end[level]);
+        parent[idx] = make_pte(a->first_mfn + a->next[level]++, LN_PROT);
+    }
+    return mfn_to_virt(pte_mfn(parent[idx]));
+}
+
+static void build_page_tables(struct domain *d, const struct boot_layout *l)
+{
+    uint64_t pt_pfn = boot_layout_pfn(l, l->pt.start);
+    struct pt_alloc a = { .first_mfn = d->first_mfn };
+    pte_t *l4 = mfn_to_virt(d->first_mfn + pt_pfn);
+
+    a.next[3] = pt_pfn + 1;                       a.end[3] = a.next[3] + l->nr_l3;
+    a.next[2] = a.end[3];                         a.end[2] = a.next[2] + l->nr_l2;
+    a.next[1] = a.end[2];                         a.end[1] = a.next[1] + l->nr_l1;
+
+    for (uint64_t va = l->v_start; va < l->v_end; va += PAGE_SIZE) {
+        uint64_t pfn = boot_layout_pfn(l, va);
+        pte_t *l3 = pt_table(&a, l4, l4_index(va), 3);
+        pte_t *l2 = pt_table(&a, l3, l3_index(va), 2);
+        pte_t *l1 = pt_table(&a, l2, l2_index(va), 1);
+        uint64_t flags = L1_PROT;
+        if (va >= l->pt.start && va < l->pt.end)
+            flags &= ~_PAGE_RW;                   /* page tables are never guest-writable */
+        l1[l1_index(va)] = make_pte(d->first_mfn + pfn, flags);
+    }
+    /* The hypervisor's slots, identical in every address space. */
+    for (unsigned int s = HV_SLOT_FIRST; s <= HV_SLOT_LAST; s++)
+        l4[s] = idle_l4()[s];
+
+    /* Frame types: the tables are validated page tables, the L4 pinned (issue 4 audits these). */
+    mfn_to_page(d->first_mfn + pt_pfn)->type_info = PGT_l4_page_table | PGT_pinned | 1;
+    for (int level = 3; level >= 1; level--)
+        for (uint64_t p = a.end[level] - (level == 3 ? l->nr_l3 : level == 2 ? l->nr_l2 : l->nr_l1);
+             p < a.next[level]; p++)
+            mfn_to_page(d->first_mfn + p)->type_info = pgt_for_level(level) | 1;
+    d->vcpu[0]->guest_table = d->first_mfn + pt_pfn;
+}
+
+/*
+ * Dom0 learns about the boot console from a dom0_vga_console_info record that
+ * follows start_info in the same page. We report VGA text mode 3 when the BIOS
+ * left the display in it (BIOS data area byte 0x449 = current video mode).
+ */
+static void dom0_console_info(struct start_info *si)
+{
+    const uint8_t *bda_mode = maddr_to_virt(0x449);
+    const uint8_t *bda_rows = maddr_to_virt(0x484);
+    const uint16_t *bda_cols = maddr_to_virt(0x44a);
+    struct dom0_vga_console_info *vga = (void *)((uint8_t *)si + sizeof(*si));
+
+    if (*bda_mode != 0x03)
+        return;
+    memset(vga, 0, sizeof(*vga));
+    vga->video_type = 0x03;                       /* XEN_VGATYPE_TEXT_MODE_3 */
+    vga->u.text_mode_3.font_height = 16;
+    vga->u.text_mode_3.rows = (uint16_t)(*bda_rows ? *bda_rows + 1 : 25);
+    vga->u.text_mode_3.columns = *bda_cols ? *bda_cols : 80;
+    si->console.dom0.info_off = sizeof(*si);
+    si->console.dom0.info_size = sizeof(*vga);
+}
+
+static void fill_start_info(struct domain *d, const struct boot_layout *l,
+                            const struct pv_image *img)
+{
+    struct start_info *si = mfn_to_virt(d->first_mfn + boot_layout_pfn(l, l->start_info.start));
+    const char magic[] = "xen-3.0-x86_64";
+
+    memcpy(si->magic, magic, sizeof(magic));
+    si->nr_pages = img->nr_pages;
+    si->shared_info = d->shared_info_mfn << PAGE_SHIFT;
+    /*
+     * Like Xen, ask Dom0 for processor power-management data (Px and Cx, the
+     * SIF_PM_MASK byte); until platform_op exists an upload is refused.
+     */
+    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN | (0x3u << 8);
+    si->first_p2m_pfn = (l->v_end - l->v_start) >> PAGE_SHIFT;
+    dom0_console_info(si);
+    si->pt_base = l->pt.start;
+    si->nr_pt_frames = l->nr_pt_frames;
+    si->mfn_list = l->p2m.start;
+    if (img->initrd_len) {
+        if (l->initrd_mapped) {
+            si->mod_start = l->initrd.start;
+        } else {
+            si->mod_start = l->initrd_pfn;
+            si->flags |= SIF_MOD_START_PFN;
+        }
+        si->mod_len = img->initrd_len;
+    }
+    if (img->cmdline) {
+        size_t n = strnlen(img->cmdline, MAX_GUEST_CMDLINE - 1);
+        memcpy(si->cmd_line, img->cmdline, n);
+    }
+    d->start_info_va = l->start_info.start;
+}
+
+int dom0_build(struct domain *d, const struct pv_image *img)
+{
+    static struct elf_xen_info elf;
+    struct boot_layout l;
+    struct boot_layout_in in;
+    struct vcpu *v = d->vcpu[0];
+    int rc;
+
+    /* --- check --- */
+    rc = elf_xen_parse(img->kernel, img->kernel_len, &elf);
+    if (rc) {
+        log_err("dom0: kernel image rejected: %s", elf.reason);
+        return rc;
+    }
+    if (!(elf.f_supported & (1u << XENFEAT_dom0))) {
+        log_err("dom0: kernel image rejected: it does not declare support for Dom0 operation (XENFEAT_dom0)");
+        return -XEN_EINVAL;
+    }
+    if (elf.p2m_base != ELF_XEN_UNSET) {
+        log_err("dom0: kernel image rejected: INIT_P2M placement is not supported yet");
+        return -XEN_EOPNOTSUPP;
+    }
+    memset(&in, 0, sizeof(in));
+    in.virt_base = elf.virt_base;
+    in.virt_kstart = elf.virt_kstart;
+    in.virt_kend = elf.virt_kend;
+    in.initrd_len = img->initrd_len;
+    in.nr_pages = img->nr_pages;
+    in.dom0 = true;
+    in.unmapped_initrd = elf.unmapped_initrd;
+    in.p2m_base = BOOT_LAYOUT_UNSET;
+    rc = boot_layout_compute(&in, &l);
+    if (rc) {
+        log_err("dom0: cannot lay out the initial domain: %s", l.reason);
+        return rc;
+    }
+    if (elf.virt_hypercall != ELF_XEN_UNSET &&
+        (elf.virt_hypercall & (PAGE_SIZE - 1) || elf.virt_hypercall < elf.virt_kstart ||
+         elf.virt_hypercall + PAGE_SIZE > elf.virt_kend)) {
+        log_err("dom0: kernel image rejected: HYPERCALL_PAGE %#lx is not a page inside the image",
+                elf.virt_hypercall);
+        return -XEN_EINVAL;
+    }
+
+    /* --- apply --- */
+    d->first_mfn = alloc_frames(img->nr_pages, d->id);
+    if (d->first_mfn == INVALID_MFN) {
+        log_err("dom0: not enough memory for %lu pages (dom0_mem); %lu frames free",
+                img->nr_pages, frames_free());
+        return -XEN_ENOMEM;
+    }
+    d->tot_pages = d->max_pages = img->nr_pages;
+    for (unsigned long pfn = 0; pfn < img->nr_pages; pfn++)
+        m2p_set(d->first_mfn + pfn, pfn);
+
+    struct load_ctx lc = {
+        .kernel_base = (uint8_t *)mfn_to_virt(d->first_mfn) + (elf.virt_kstart - l.v_start),
+        .limit = elf.virt_kend - elf.virt_kstart,
+    };
+    struct elf_xen_sink sink = { load_write, load_zero, &lc };
+    rc = elf_xen_load(&elf, img->kernel, img->kernel_len, &sink);
+    BUG_ON(rc);                                   /* parse checked every segment */
+
+    if (img->initrd_len)
+        memcpy(mfn_to_virt(d->first_mfn + l.initrd_pfn), img->initrd, img->initrd_len);
+    if (elf.virt_hypercall != ELF_XEN_UNSET)
+        hypercall_page_fill(mfn_to_virt(d->first_mfn + boot_layout_pfn(&l, elf.virt_hypercall)));
+
+    uint64_t *p2m = mfn_to_virt(d->first_mfn + boot_layout_pfn(&l, l.p2m.start));
+    for (unsigned long pfn = 0; pfn < img->nr_pages; pfn++)
+        p2m[pfn] = d->first_mfn + pfn;
+
+    fill_start_info(d, &l, img);
+    build_page_tables(d, &l);
+
+    memset(&v->regs, 0, sizeof(v->regs));
+    v->regs.rip = elf.virt_entry;
+    v->regs.rsp = l.stack.end;
+    v->regs.rsi = l.start_info.start;
+    v->regs.cs = FLAT_KERNEL_CS;
+    v->regs.ss = FLAT_KERNEL_SS;
+    v->regs.rflags = X86_EFLAGS_IF | 0x2;
+    v->kernel_mode = true;
+
+    log_info("dom0: %s kernel, entry %#lx, %lu pages at mfn %#lx, region %#lx-%#lx",
+             elf.guest_os[0] ? elf.guest_os : "unnamed", elf.virt_entry, img->nr_pages,
+             d->first_mfn, l.v_start, l.v_end);
+    log_info("dom0: start_info %#lx, page tables %#lx (%lu frames), stack %#lx",
+             l.start_info.start, l.pt.start, l.nr_pt_frames, l.stack.end);
+    return 0;
+}

@@ -1,0 +1,44 @@
+/*
+ * HYPERVISOR_iret: return from a bounce frame. The guest's stack holds a
+ * struct iret_context (rax, r11, rcx, flags, rip, cs, rflags, rsp, ss). Like
+ * Xen we force RPL 3 on CS/SS, keep IF set in the real RFLAGS, restore the
+ * upcall mask from the frame's IF and switch to user mode when CS says so.
+ * A frame the CPU will not accept faults at IRETQ and crashes the domain.
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <hv/cpu.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+
+long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct vcpu *v = current;
+    struct cpu_regs *regs = guest_regs();
+    struct iret_context ic;
+
+    if (copy_from_guest(&ic, regs->rsp, sizeof(ic))) {
+        domain_crash(v->domain, "iret: unreadable iret frame", regs);
+        return 0;
+    }
+    if ((ic.cs & 3) == 3) {
+        if (!v->guest_table_user) {
+            domain_crash(v->domain, "iret: switch to user mode with no user page tables", regs);
+            return 0;
+        }
+        if (v->kernel_mode)
+            vcpu_toggle_mode(v);
+    }
+    regs->rip = ic.rip;
+    regs->cs = ic.cs | 3;
+    regs->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
+    regs->rsp = ic.rsp;
+    regs->ss = ic.ss | 3;
+    if (!(ic.flags & VGCF_in_syscall)) {
+        regs->r11 = ic.r11;
+        regs->rcx = ic.rcx;
+    }
+    v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
+    return (long)ic.rax;
+}

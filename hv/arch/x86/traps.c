@@ -1,0 +1,175 @@
+/*
+ * Every exception and interrupt lands in handle_trap(). Our own faults (ring 0)
+ * are either a guest-memory access with a fixup, or a bug: dump and panic.
+ * A guest's fault (ring 3) is reflected to the guest's trap table, emulated,
+ * or, when the guest cannot take it, the domain is crashed.
+ */
+#include <xen/xen.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/io.h>
+#include <hv/apic.h>
+#include <hv/traps.h>
+
+static const char *const exception_names[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound", "#UD invalid opcode", "#NM device not available", "#DF double fault",
+    "coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
+    "#SS stack fault", "#GP general protection", "#PF page fault", "reserved",
+    "#MF x87 error", "#AC alignment", "#MC machine check", "#XM SIMD error",
+    "#VE virtualization", "#CP control protection",
+};
+
+void dump_regs(const char *title, const struct cpu_regs *r)
+{
+    unsigned int vec = r->entry_vector;
+    const char *name = vec < 32 && exception_names[vec] ? exception_names[vec] :
+                       vec == VEC_SYSCALL ? "syscall" : "interrupt";
+
+    log_err("----[ %s ]----", title);
+    log_err("vector %u (%s) error code %#x%s", vec, name, r->error_code,
+            current ? "" : " (no current vCPU)");
+    if (current)
+        log_err("current: d%uv%u, guest %s mode", current->domain->id, current->id,
+                current->kernel_mode ? "kernel" : "user");
+    log_err("rip %016lx cs %04lx rflags %016lx", r->rip, r->cs, r->rflags);
+    log_err("rsp %016lx ss %04lx cr2 %016lx", r->rsp, r->ss, read_cr2());
+    log_err("rax %016lx rbx %016lx rcx %016lx", r->rax, r->rbx, r->rcx);
+    log_err("rdx %016lx rsi %016lx rdi %016lx", r->rdx, r->rsi, r->rdi);
+    log_err("rbp %016lx r8  %016lx r9  %016lx", r->rbp, r->r8, r->r9);
+    log_err("r10 %016lx r11 %016lx r12 %016lx", r->r10, r->r11, r->r12);
+    log_err("r13 %016lx r14 %016lx r15 %016lx", r->r13, r->r14, r->r15);
+    log_err("cr0 %016lx cr3 %016lx cr4 %016lx", read_cr0(), read_cr3(), read_cr4());
+    if (!regs_from_guest(r)) {
+        /* Hypervisor stack: frame-pointer walk, bounded and range-checked. */
+        uint64_t rbp = r->rbp;
+        log_err("call trace:");
+        log_err("  [<%016lx>]", r->rip);
+        for (int depth = 0; depth < 16 && rbp >= HV_IMAGE_VIRT && (rbp & 7) == 0; depth++) {
+            const uint64_t *frame = (const uint64_t *)rbp;
+            log_err("  [<%016lx>]", frame[1]);
+            if (frame[0] <= rbp)
+                break;
+            rbp = frame[0];
+        }
+    }
+}
+
+extern char iretq_insn[], iret_fault_recover[];
+
+static void hypervisor_fault(struct cpu_regs *regs)
+{
+    uint64_t fix = search_fixup(regs->rip);
+
+    if (fix) {
+        regs->rip = fix;
+        return;
+    }
+    if (regs->rip == (uint64_t)iretq_insn && current) {
+        /* The return frame we were about to use is bad: the guest's fault. */
+        domain_crash(current->domain, "bad frame on return to guest", guest_regs());
+        regs->rip = (uint64_t)iret_fault_recover;
+        return;
+    }
+    dump_regs("FATAL hypervisor exception", regs);
+    panic("fatal exception %u in the hypervisor at %#lx", regs->entry_vector, regs->rip);
+}
+
+static void guest_fault(struct cpu_regs *regs)
+{
+    struct vcpu *v = current;
+    unsigned int vec = regs->entry_vector;
+
+    switch (vec) {
+    case 14:
+        v->vcpu_info->arch.cr2 = read_cr2();
+        /* The guest kernel runs in ring 3, but must see its faults as supervisor ones. */
+        if (v->kernel_mode)
+            regs->error_code &= ~4u;
+        pv_inject_trap(v, regs, 14, true, regs->error_code);
+        return;
+    case 13:
+        if ((regs->error_code & 3) == 2) {
+            /* `int $n` through a DPL-0 gate: a software interrupt the guest may allow. */
+            unsigned int n = regs->error_code >> 3;
+            const struct trap_info *ti = &v->traps[n];
+            if (ti->address && TI_GET_DPL(ti) >= 3) {
+                regs->rip += 2;
+                pv_inject_trap(v, regs, n, false, 0);
+                return;
+            }
+        }
+        if (regs->error_code == 0 && pv_emulate_privileged(v, regs))
+            return;
+        pv_inject_trap(v, regs, 13, true, regs->error_code);
+        return;
+    case 6:
+        if (pv_emulate_forced(v, regs))
+            return;
+        pv_inject_trap(v, regs, 6, false, 0);
+        return;
+    case 7:
+        /* #NM: the guest asked for TS (fpu_taskswitch); the FPU state is still live. */
+        __asm__ volatile("clts");
+        if (v->guest_ts) {
+            v->guest_ts = false;
+            pv_inject_trap(v, regs, 7, false, 0);
+        }
+        return;
+    case 2:
+    case 18:
+        dump_regs("NMI/MCE while in a guest", regs);
+        return;
+    default:
+        if (vec < 32) {
+            bool has_err = vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21;
+            pv_inject_trap(v, regs, vec, has_err, regs->error_code);
+        }
+        return;
+    }
+}
+
+/* Entry from entry.S for every IDT vector. */
+void handle_trap(struct cpu_regs *regs)
+{
+    unsigned int vec = regs->entry_vector;
+
+    if (vec >= 32) {
+        if (vec == VEC_TIMER)
+            timer_interrupt();
+        if (vec != VEC_SPURIOUS)
+            apic_eoi();
+        return;
+    }
+    if (!regs_from_guest(regs)) {
+        if (vec == 2)
+            return;                     /* NMI in the hypervisor: nothing to do yet */
+        hypervisor_fault(regs);
+        return;
+    }
+    guest_fault(regs);
+}
+
+/*
+ * Entry from entry.S for SYSCALL. From guest kernel mode it is a hypercall;
+ * from guest user mode it is the user's system call, bounced to the guest
+ * kernel's syscall callback (or #UD when it registered none, as on Xen).
+ */
+void handle_syscall(struct cpu_regs *regs)
+{
+    struct vcpu *v = current;
+
+    if (v->kernel_mode) {
+        hypercall_dispatch(regs);
+        return;
+    }
+    if (!v->syscall_cb.eip) {
+        regs->rip -= 2;
+        pv_inject_trap(v, regs, 6, false, 0);
+        return;
+    }
+    pv_bounce(v, regs, v->syscall_cb.eip, v->syscall_cb.mask_events, false, 0);
+}

@@ -1,0 +1,41 @@
+/* HYPERVISOR_console_io: a guest's debug output to the serial console. */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+
+#define CONSOLE_CHUNK 256
+
+long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4, uint64_t a5)
+{
+    char chunk[CONSOLE_CHUNK];
+
+    switch (cmd) {
+    case CONSOLEIO_write:
+        if ((int64_t)(int32_t)count < 0)
+            return -XEN_EINVAL;
+        count = (uint32_t)count;
+        if (!guest_range_ok(buf, count))
+            return -XEN_EFAULT;
+        while (count) {
+            size_t n = count < CONSOLE_CHUNK ? count : CONSOLE_CHUNK;
+            if (copy_from_guest(chunk, buf, n))
+                return -XEN_EFAULT;
+            console_guest_write(current->domain->id, chunk, n);
+            buf += n;
+            count -= n;
+        }
+        return 0;
+    case CONSOLEIO_read:
+        /* No serial input is buffered for guests yet: nothing to read. */
+        if (!current->domain->privileged)
+            return -XEN_EPERM;
+        if ((int64_t)(int32_t)count < 0)
+            return -XEN_EINVAL;
+        return 0;
+    default:
+        return -XEN_ENOSYS;
+    }
+}

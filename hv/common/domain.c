@@ -1,0 +1,90 @@
+/* Domain life cycle: creation, shutdown, crash. */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/lib.h>
+#include <hv/machine.h>
+#include <hv/sched.h>
+#include <hv/time.h>
+#include <hv/traps.h>
+
+struct domain *domains[MAX_DOMAINS];
+
+struct domain *domain_create(domid_t id, bool privileged)
+{
+    struct domain *d;
+    struct vcpu *v;
+    mfn_t si;
+
+    if (id >= MAX_DOMAINS || domains[id])
+        return NULL;
+    d = xzalloc(struct domain);
+    v = xzalloc(struct vcpu);
+    si = alloc_frame(id);
+    d->evtchn = xzalloc_bytes(NR_EVTCHN * sizeof(struct evtchn));
+    if (!d || !v || si == INVALID_MFN || !d->evtchn) {
+        xfree_bytes(d ? d->evtchn : NULL, NR_EVTCHN * sizeof(struct evtchn));
+        xfree_bytes(d, sizeof(*d));
+        xfree_bytes(v, sizeof(*v));
+        if (si != INVALID_MFN)
+            free_frame(si);
+        return NULL;
+    }
+    d->id = id;
+    d->privileged = privileged;
+    d->shared_info_mfn = si;
+    d->shared_info = mfn_to_virt(si);
+    mfn_to_page(si)->flags |= PGF_SHARED_INFO;
+    d->max_vcpus = 1;
+    d->evtchn[0].state = ECS_RESERVED;          /* port 0 is never used */
+
+    v->id = 0;
+    v->domain = d;
+    v->vcpu_info = &d->shared_info->vcpu_info[0];
+    v->vcpu_info->evtchn_upcall_mask = 1;       /* events masked until the guest opens them */
+    v->kernel_mode = true;
+    d->vcpu[0] = v;
+    time_update_vcpu(v);
+    time_update_wallclock(d);
+    domains[id] = d;
+    return d;
+}
+
+static const char *const shutdown_names[] = {
+    "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
+};
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    if (d->is_shutdown)
+        return;
+    d->is_shutdown = true;
+    d->shutdown_reason = reason;
+    log_info("domain %u shutdown: %s (code %u)", d->id,
+             reason < 6 ? shutdown_names[reason] : "unknown", d->shutdown_code);
+    raise_softirq(SOFTIRQ_SCHEDULE);
+    if (d->id == 0) {
+        /* Like Xen: the machine's fate follows Dom0's. */
+        switch (reason) {
+        case SHUTDOWN_poweroff:
+            machine_exit(EXIT_DOM0_POWEROFF);
+        case SHUTDOWN_reboot:
+        case SHUTDOWN_soft_reset:
+            machine_exit(EXIT_DOM0_REBOOT);
+        case SHUTDOWN_suspend:
+            break;
+        default:
+            machine_exit(EXIT_DOM0_CRASH);
+        }
+    }
+}
+
+void domain_crash(struct domain *d, const char *why, const struct cpu_regs *regs)
+{
+    log_err("domain %u crashed: %s", d->id, why);
+    if (regs)
+        dump_regs("guest state at the crash", regs);
+    domain_shutdown(d, SHUTDOWN_crash);
+}

@@ -1,0 +1,66 @@
+/* HYPERVISOR_memory_op: the queries a PV kernel makes about its memory. */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/memory.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+
+#define MEMOP_CMD_MASK 0x3f      /* the rest of cmd is a continuation's start extent */
+
+static struct domain *domain_arg(uint64_t arg, long *err)
+{
+    domid_t id;
+    *err = 0;
+    if (copy_from_guest(&id, arg, sizeof(id))) {
+        *err = -XEN_EFAULT;
+        return NULL;
+    }
+    if (id == DOMID_SELF)
+        return current->domain;
+    if (id >= MAX_DOMAINS || !domains[id]) {
+        *err = -XEN_ESRCH;
+        return NULL;
+    }
+    if (domains[id] != current->domain && !current->domain->privileged) {
+        *err = -XEN_EPERM;
+        return NULL;
+    }
+    return domains[id];
+}
+
+long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct domain *d;
+    long err;
+
+    switch (cmd & MEMOP_CMD_MASK) {
+    case XENMEM_maximum_ram_page:
+        return (long)max_mfn;
+    case XENMEM_current_reservation:
+        if (!(d = domain_arg(arg, &err)))
+            return err;
+        return (long)d->tot_pages;
+    case XENMEM_maximum_reservation:
+        if (!(d = domain_arg(arg, &err)))
+            return err;
+        return (long)d->max_pages;
+    case XENMEM_maximum_gpfn: {
+        if (!(d = domain_arg(arg, &err)))
+            return err;
+        uint64_t max_pfn = d->shared_info->arch.max_pfn;
+        return (long)((max_pfn ? max_pfn : 1) - 1);
+    }
+    case XENMEM_machphys_mapping: {
+        struct xen_machphys_mapping m = {
+            .v_start = MACH2PHYS_VIRT_START,
+            .v_end = MACH2PHYS_VIRT_END,
+            .max_mfn = MACH2PHYS_NR_ENTRIES - 1,
+        };
+        return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+    }
+    default:
+        /* memory_map: no pseudo-physical E820 is kept for PV domains (Linux copes). */
+        return -XEN_ENOSYS;
+    }
+}

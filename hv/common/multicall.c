@@ -1,0 +1,55 @@
+/*
+ * HYPERVISOR_multicall: run a batch of hypercalls, each result written back
+ * into its entry. A fault reading or writing an entry ends the batch with
+ * -EFAULT; an individual call's error is only that entry's result.
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+
+long do_multicall(uint64_t list, uint64_t nr, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    nr = (uint32_t)nr;
+    if (!guest_range_ok(list, nr * sizeof(struct multicall_entry)))
+        return -XEN_EFAULT;
+    for (uint64_t i = 0; i < nr; i++) {
+        struct multicall_entry e;
+        uint64_t at = list + i * sizeof(e);
+        if (copy_from_guest(&e, at, sizeof(e)))
+            return -XEN_EFAULT;
+        if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret)
+            e.result = (uint64_t)-XEN_EINVAL;   /* no nesting, no iret inside a batch */
+        else
+            e.result = (uint64_t)hypercall_call(e.op, e.args);
+        if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, sizeof(e.result)))
+            return -XEN_EFAULT;
+        if (current->domain->is_shutdown)
+            break;
+    }
+    return 0;
+}
+
+long do_vm_assist(uint64_t cmd, uint64_t type, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    /* Types Xen accepts for a 64-bit PV domain. */
+    const uint64_t valid = (1UL << VMASST_TYPE_4gb_segments) | (1UL << VMASST_TYPE_4gb_segments_notify) |
+                           (1UL << VMASST_TYPE_writable_pagetables) | (1UL << VMASST_TYPE_pae_extended_cr3) |
+                           (1UL << VMASST_TYPE_architectural_iopl) | (1UL << VMASST_TYPE_runstate_update_flag) |
+                           (1UL << VMASST_TYPE_m2p_strict);
+    struct domain *d = current->domain;
+
+    if (type >= 64 || !((1UL << type) & valid))
+        return -XEN_EINVAL;
+    switch (cmd) {
+    case VMASST_CMD_enable:
+        d->vm_assist |= 1UL << type;
+        return 0;
+    case VMASST_CMD_disable:
+        d->vm_assist &= ~(1UL << type);
+        return 0;
+    default:
+        return -XEN_ENOSYS;
+    }
+}

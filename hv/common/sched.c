@@ -1,0 +1,235 @@
+/* Round-robin scheduling, blocking and the exit path to guests. */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/event_channel.h>
+#include <xen/vcpu.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/domain.h>
+#include <hv/evtchn.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/io.h>
+#include <hv/lib.h>
+#include <hv/machine.h>
+#include <hv/sched.h>
+#include <hv/time.h>
+#include <hv/traps.h>
+
+struct vcpu *current;
+static volatile unsigned long softirq_pending;
+
+void raise_softirq(unsigned int nr)
+{
+    __atomic_or_fetch(&softirq_pending, 1UL << nr, __ATOMIC_SEQ_CST);
+}
+
+void do_softirqs(void)
+{
+    unsigned long pending;
+
+    while ((pending = __atomic_exchange_n(&softirq_pending, 0, __ATOMIC_SEQ_CST))) {
+        if (pending & (1UL << SOFTIRQ_TIMER))
+            timers_run();
+    }
+}
+
+bool vcpu_runnable(const struct vcpu *v)
+{
+    return v && !v->domain->dying && !v->domain->is_shutdown && !v->blocked;
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    if (v->blocked) {
+        v->blocked = false;
+        v->polling = false;
+        v->poll_deadline = 0;
+        raise_softirq(SOFTIRQ_SCHEDULE);
+    }
+}
+
+static struct vcpu *pick_next(void)
+{
+    unsigned int start = current ? current->domain->id + 1 : 0;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domains[(start + i) % MAX_DOMAINS];
+        if (d && vcpu_runnable(d->vcpu[0]))
+            return d->vcpu[0];
+    }
+    return NULL;
+}
+
+void context_switch(struct vcpu *next)
+{
+    struct cpu_regs *frame = guest_regs();
+    struct vcpu *prev = current;
+
+    uint64_t now = now_ns();
+
+    if (prev == next)
+        return;
+    if (prev && prev->running) {
+        prev->runstate.time[RUNSTATE_running] += now - prev->runstate.state_entry_time;
+        prev->runstate.state_entry_time = now;
+        prev->regs = *frame;
+        if (prev->kernel_mode)
+            prev->gs_base_kernel = rdmsr(MSR_GS_BASE);
+        else
+            prev->gs_base_user = rdmsr(MSR_GS_BASE);
+        prev->fs_base = rdmsr(MSR_FS_BASE);
+        prev->running = false;
+    }
+    current = next;
+    next->runstate.time[next->blocked ? RUNSTATE_blocked : RUNSTATE_runnable] +=
+        now - next->runstate.state_entry_time;
+    next->runstate.state_entry_time = now;
+    *frame = next->regs;
+    next->running = true;
+    wrmsr(MSR_FS_BASE, next->fs_base);
+    wrmsr(MSR_GS_BASE, next->kernel_mode ? next->gs_base_kernel : next->gs_base_user);
+    vcpu_load_cr3(next);
+}
+
+/* Are any domains left that could still run? */
+static bool any_domain_alive(void)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domains[i] && !domains[i]->dying && !domains[i]->is_shutdown)
+            return true;
+    return false;
+}
+
+/*
+ * Called with interrupts off just before restoring a guest frame: run deferred
+ * work, choose who runs, deliver a pending event upcall. Loops (halting the
+ * CPU) while nothing is runnable.
+ */
+void prepare_exit_to_guest(struct cpu_regs *regs)
+{
+    for (;;) {
+        local_irq_enable();
+        do_softirqs();
+        local_irq_disable();
+        if (!vcpu_runnable(current)) {
+            struct vcpu *next = pick_next();
+            if (!next) {
+                if (!any_domain_alive())
+                    machine_exit(EXIT_DOM0_POWEROFF);
+                __asm__ volatile("sti; hlt; cli" ::: "memory");
+                continue;
+            }
+            context_switch(next);
+        }
+        if (vcpu_upcall_due(current) && current->event_cb.eip) {
+            if (!pv_bounce(current, regs, current->event_cb.eip, true, false, 0))
+                continue;
+        }
+        if (!softirq_pending)
+            return;
+    }
+}
+
+void sched_start(void)
+{
+    extern void enter_guest_frame(struct cpu_regs *) __attribute__((noreturn));
+    struct vcpu *v = pick_next();
+
+    if (!v)
+        panic("no domain to run");
+    current = NULL;
+    context_switch(v);
+    enter_guest_frame(guest_regs());
+}
+
+/* SCHEDOP_block: enable events and sleep until one is pending. */
+static long sched_block(struct vcpu *v)
+{
+    v->vcpu_info->evtchn_upcall_mask = 0;
+    barrier();
+    if (!v->vcpu_info->evtchn_upcall_pending)
+        v->blocked = true;
+    return 0;
+}
+
+static long sched_poll(struct vcpu *v, uint64_t arg)
+{
+    struct sched_poll sp;
+    struct domain *d = v->domain;
+
+    if (copy_from_guest(&sp, arg, sizeof(sp)))
+        return -XEN_EFAULT;
+    if (sp.nr_ports > 128)
+        return -XEN_EINVAL;
+    if (!guest_range_ok(sp.ports.addr, (uint64_t)sp.nr_ports * sizeof(evtchn_port_t)))
+        return -XEN_EFAULT;
+    v->nr_poll_ports = 0;
+    for (unsigned int i = 0; i < sp.nr_ports; i++) {
+        evtchn_port_t port;
+        if (copy_from_guest(&port, sp.ports.addr + i * sizeof(port), sizeof(port)))
+            return -XEN_EFAULT;
+        if (port >= NR_EVTCHN)
+            return -XEN_EINVAL;
+        if (evtchn_port_is_pending(d, port))
+            return 0;
+        if (v->nr_poll_ports < 64)
+            v->poll_port_list[v->nr_poll_ports++] = (uint16_t)port;
+    }
+    if (sp.timeout && sp.timeout <= now_ns())
+        return 0;
+    v->polling = true;
+    v->blocked = true;
+    v->poll_deadline = sp.timeout;
+    timers_reprogram();
+    return 0;
+}
+
+long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct vcpu *v = current;
+
+    switch (cmd) {
+    case SCHEDOP_yield:
+        raise_softirq(SOFTIRQ_SCHEDULE);
+        return 0;
+    case SCHEDOP_block:
+        return sched_block(v);
+    case SCHEDOP_poll:
+        return sched_poll(v, arg);
+    case SCHEDOP_shutdown: {
+        struct sched_shutdown s;
+        if (copy_from_guest(&s, arg, sizeof(s)))
+            return -XEN_EFAULT;
+        if (s.reason > SHUTDOWN_MAX)
+            return -XEN_EINVAL;
+        domain_shutdown(v->domain, s.reason);
+        return 0;
+    }
+    case SCHEDOP_shutdown_code: {
+        struct sched_shutdown s;
+        if (copy_from_guest(&s, arg, sizeof(s)))
+            return -XEN_EFAULT;
+        if (s.reason > SHUTDOWN_MAX)
+            return -XEN_EINVAL;
+        v->domain->shutdown_code = s.reason;
+        return 0;
+    }
+    case SCHEDOP_remote_shutdown: {
+        struct sched_remote_shutdown s;
+        if (!v->domain->privileged)
+            return -XEN_EPERM;
+        if (copy_from_guest(&s, arg, sizeof(s)))
+            return -XEN_EFAULT;
+        if (s.reason > SHUTDOWN_MAX)
+            return -XEN_EINVAL;
+        if (s.domain_id >= MAX_DOMAINS || !domains[s.domain_id])
+            return -XEN_ESRCH;
+        domain_shutdown(domains[s.domain_id], s.reason);
+        return 0;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}

@@ -1,0 +1,128 @@
+/* HYPERVISOR_vcpu_op and set_timer_op: per-vCPU state a PV kernel manages. */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/vcpu.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/time.h>
+
+#define MILLISECS(ms) ((uint64_t)(ms) * 1000000ULL)
+#define STIME_DELTA_MAX (1ULL << 62)
+
+static void fill_runstate(struct vcpu *v, struct vcpu_runstate_info *r)
+{
+    uint64_t now = now_ns();
+    memset(r, 0, sizeof(*r));
+    r->state = v->running ? RUNSTATE_running : v->blocked ? RUNSTATE_blocked : RUNSTATE_runnable;
+    r->state_entry_time = v->runstate.state_entry_time;
+    for (int i = 0; i < 4; i++)
+        r->time[i] = v->runstate.time[i];
+    r->time[r->state] += now - v->runstate.state_entry_time;
+}
+
+static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_vcpu_info info;
+    struct domain *d = v->domain;
+    struct vcpu_info *new;
+
+    if (copy_from_guest(&info, arg, sizeof(info)))
+        return -XEN_EFAULT;
+    if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+        return -XEN_ENXIO;
+    if (info.rsvd)
+        return -XEN_EINVAL;
+    if (v->vcpu_info != &d->shared_info->vcpu_info[v->id])
+        return -XEN_EINVAL;                     /* already moved once */
+    if (!mfn_valid(info.mfn) || mfn_to_page(info.mfn)->owner != d->id ||
+        (mfn_to_page(info.mfn)->type_info & PGT_type_mask) != PGT_none)
+        return -XEN_EINVAL;
+    new = (struct vcpu_info *)((uint8_t *)mfn_to_virt(info.mfn) + info.offset);
+    memcpy(new, v->vcpu_info, sizeof(*new));
+    /* Everything may be pending: the guest rescans all selector words. */
+    new->evtchn_upcall_pending = 1;
+    new->evtchn_pending_sel = ~0UL;
+    v->vcpu_info = new;
+    time_update_vcpu(v);
+    return 0;
+}
+
+long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64_t a5)
+{
+    struct domain *d = current->domain;
+    struct vcpu *v;
+
+    if (vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]))
+        return -XEN_ENOENT;
+
+    switch (cmd) {
+    case VCPUOP_is_up:
+        return 1;
+    case VCPUOP_up:
+        return 0;
+    case VCPUOP_initialise:
+        return -XEN_EEXIST;
+    case VCPUOP_get_runstate_info: {
+        struct vcpu_runstate_info r;
+        fill_runstate(v, &r);
+        return copy_to_guest(arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
+    }
+    case VCPUOP_register_runstate_memory_area: {
+        struct vcpu_register_runstate_memory_area area;
+        struct vcpu_runstate_info r;
+        if (copy_from_guest(&area, arg, sizeof(area)))
+            return -XEN_EFAULT;
+        v->runstate_guest_va = area.addr.p;
+        if (v == current && v->runstate_guest_va) {
+            fill_runstate(v, &r);
+            copy_to_guest(v->runstate_guest_va, &r, sizeof(r));
+        }
+        return 0;
+    }
+    case VCPUOP_set_periodic_timer: {
+        struct vcpu_set_periodic_timer t;
+        if (copy_from_guest(&t, arg, sizeof(t)))
+            return -XEN_EFAULT;
+        if (t.period_ns < MILLISECS(1) || t.period_ns > STIME_DELTA_MAX)
+            return -XEN_EINVAL;
+        v->periodic_period = t.period_ns;
+        v->periodic_next = now_ns() + t.period_ns;
+        timers_reprogram();
+        return 0;
+    }
+    case VCPUOP_stop_periodic_timer:
+        v->periodic_period = 0;
+        timers_reprogram();
+        return 0;
+    case VCPUOP_set_singleshot_timer: {
+        struct vcpu_set_singleshot_timer t;
+        if (v != current)
+            return -XEN_EINVAL;
+        if (copy_from_guest(&t, arg, sizeof(t)))
+            return -XEN_EFAULT;
+        /* Xen 4.17 ignores VCPU_SSHOTTMR_future: a past deadline fires at once. */
+        v->singleshot_deadline = t.timeout_abs_ns ? t.timeout_abs_ns : 1;
+        timers_reprogram();
+        return 0;
+    }
+    case VCPUOP_stop_singleshot_timer:
+        if (v != current)
+            return -XEN_EINVAL;
+        v->singleshot_deadline = 0;
+        timers_reprogram();
+        return 0;
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, arg);
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+long do_set_timer_op(uint64_t timeout, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    current->singleshot_deadline = timeout;     /* 0 stops it; a past time fires at once */
+    timers_reprogram();
+    return 0;
+}

@@ -1,0 +1,28 @@
+/* What the boot loader told us, in one loader-independent form (MB1 or MB2). */
+#ifndef HV_BOOTINFO_H
+#define HV_BOOTINFO_H
+#include <stdint.h>
+
+#define BOOT_MAX_RANGES  32
+#define BOOT_MAX_MODULES 4
+#define BOOT_CMDLINE_MAX 1024
+
+struct boot_mem_range { uint64_t start, end; };        /* [start, end) physical */
+struct boot_module { uint64_t start, end; char cmdline[BOOT_CMDLINE_MAX]; };
+
+struct boot_info {
+    const char *loader;                                  /* "multiboot1" / "multiboot2" */
+    char cmdline[BOOT_CMDLINE_MAX];
+    unsigned int nr_ram;
+    struct boot_mem_range ram[BOOT_MAX_RANGES];
+    unsigned int nr_modules;
+    struct boot_module modules[BOOT_MAX_MODULES];
+};
+
+/*
+ * Parse the loader's information at physical address `info` (identity-mapped
+ * below 4 GiB during boot). Returns 0, or -1 when the magic is unknown.
+ */
+int bootinfo_parse(uint32_t magic, uint64_t info, struct boot_info *bi);
+
+#endif

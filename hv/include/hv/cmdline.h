@@ -1,0 +1,55 @@
+/*
+ * Reading options from a Xen-style command line such as
+ *     "loglvl=all dom0_mem=64M console=com1 noreboot"
+ *
+ * Options are separated by blanks (space, tab, CR, LF).  Each option is
+ * "key" or "key=value"; the key is compared exactly (case matters, '-' and
+ * '_' differ, as in Xen 4.17's parse_params).  Where an option appears more
+ * than once the last valid occurrence wins, matching Xen, which applies
+ * options left to right.  Every function copes with NULL, empty and
+ * garbage input and never reads past the terminating NUL.
+ */
+#ifndef HV_CMDLINE_H
+#define HV_CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Value of "key=value" (or "" for a bare "key") copied to out[0..n),
+ * NUL-terminated and truncated to fit.  Returns false, leaving out
+ * untouched, when the key is absent or n is 0.
+ */
+bool cmdline_get_str(const char *cmdline, const char *key, char *out, size_t n);
+
+/*
+ * Boolean option, with the rules Xen 4.17 applies to its boolean_param
+ * options (xen/common/kernel.c, parse_params and parse_bool):
+ *   "key" and "key=" are true, "no-key" and "no-key=" false;
+ *   "key=V" takes V, "no-key=V" the opposite of V, where V is one of
+ *   1 on yes true enable (true) or 0 no off false disable (false).
+ * An occurrence with any other value ("key=maybe") is ignored.
+ * Returns dflt when no valid occurrence exists.
+ */
+bool cmdline_get_bool(const char *cmdline, const char *key, bool dflt);
+
+/*
+ * Size option, parsed like Xen's parse_size_and_unit (xen/lib/parse-size.c):
+ * a C integer (decimal, 0x hex or 0 octal) followed by an optional unit
+ * B, K, M, G or T (either case, powers of 1024).  Without a unit the
+ * number counts KiB, exactly as in Xen ("dom0_mem=65536" is 64 MiB).
+ * Unlike Xen, trailing characters, a missing number or a value that does
+ * not fit in 64 bits make the occurrence invalid instead of being half
+ * applied.  Returns true and sets *bytes for the last valid occurrence.
+ */
+bool cmdline_get_size(const char *cmdline, const char *key, uint64_t *bytes);
+
+/*
+ * Unsigned integer option "key=N" (decimal, 0x hex or 0 octal), the whole
+ * value must be a number that fits in 64 bits.  Returns true and sets *val
+ * for the last valid occurrence.
+ */
+bool cmdline_get_uint(const char *cmdline, const char *key, uint64_t *val);
+
+#endif /* HV_CMDLINE_H */

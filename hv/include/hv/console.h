@@ -1,0 +1,32 @@
+/* Hypervisor console: serial output with log levels; every line is prefixed "(HV) ". */
+#ifndef HV_CONSOLE_H
+#define HV_CONSOLE_H
+#include <stdarg.h>
+#include <stddef.h>
+
+enum log_level { LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
+
+void serial_init(void);
+void serial_write(const char *s, size_t n);
+
+/* Log threshold from "loglvl=" (none|error|warning|info|debug|all). */
+void console_set_loglvl(const char *name);
+int console_loglvl(void);
+
+/* printk: a hypervisor line at a level; dropped when above the threshold. */
+void printk(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vprintk(enum log_level lvl, const char *fmt, va_list ap);
+/* Raw guest console output, written as given (Dom0) or prefixed "(dN) ". */
+void console_guest_write(unsigned int domid, const char *s, size_t n);
+
+#define log_err(...)   printk(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)  printk(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  printk(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) printk(LOG_DEBUG, __VA_ARGS__)
+
+/* Our own bug: print, dump, stop the machine (exit code "hypervisor panic"). */
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+#define BUG_ON(c) do { if (__builtin_expect(!!(c), 0)) panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c); } while (0)
+#define ASSERT(c) BUG_ON(!(c))
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * Domains and virtual CPUs. One struct domain per guest; its vCPUs carry the
+ * guest-visible CPU state that is not in the register frame: trap table,
+ * callbacks, kernel stack, page-table roots, segment bases, timers.
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <xen/xen.h>
+#include <hv/mm.h>
+#include <hv/regs.h>
+
+#define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
+#define MAX_DOMAINS     16
+#define NR_EVTCHN       4096        /* 2-level ABI on x86-64: 64 x 64 ports */
+#define NR_VIRQS        24
+
+struct domain;
+
+enum evtchn_state { ECS_FREE, ECS_RESERVED, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_PIRQ, ECS_VIRQ, ECS_IPI };
+
+struct evtchn {
+    uint8_t state;                   /* enum evtchn_state */
+    uint8_t notify_vcpu;
+    uint16_t virq;                   /* ECS_VIRQ */
+    domid_t remote_dom;              /* ECS_UNBOUND: who may bind; ECS_INTERDOMAIN: peer */
+    uint16_t remote_port;            /* ECS_INTERDOMAIN */
+};
+
+struct callback {
+    uint64_t eip;
+    bool mask_events;                /* CALLBACKF_mask_events */
+};
+
+struct vcpu {
+    unsigned int id;
+    struct domain *domain;
+    struct cpu_regs regs;            /* the guest frame while not running */
+    bool running;                    /* its frame is on the CPU stack now */
+
+    /* guest mode */
+    bool kernel_mode;                /* guest kernel (true) or guest user */
+    mfn_t guest_table;               /* kernel L4 */
+    mfn_t guest_table_user;          /* user L4, or 0 */
+    uint64_t kernel_ss, kernel_sp;   /* stack_switch */
+    uint64_t fs_base, gs_base_kernel, gs_base_user;
+    struct trap_info traps[256];
+    struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
+    bool guest_ts;                   /* virtual CR0.TS (fpu_taskswitch) */
+    unsigned int iopl;               /* virtual IOPL (PHYSDEVOP_set_iopl) */
+
+    /* events and time */
+    struct vcpu_info *vcpu_info;     /* in shared_info or a registered guest page */
+    uint16_t virq_to_port[NR_VIRQS];
+    bool blocked;                    /* SCHEDOP_block / poll */
+    bool polling;                    /* SCHEDOP_poll: wake on any of poll_ports */
+    unsigned int nr_poll_ports;
+    uint16_t poll_port_list[64];
+    uint64_t singleshot_deadline;    /* system time ns, 0 = off */
+    uint64_t poll_deadline;          /* SCHEDOP_poll timeout, 0 = none */
+    uint64_t periodic_period, periodic_next;
+    uint64_t runstate_guest_va;      /* VCPUOP_register_runstate_memory_area */
+    struct vcpu_runstate_info_local {
+        int state;
+        uint64_t state_entry_time;
+        uint64_t time[4];
+    } runstate;
+};
+
+struct domain {
+    domid_t id;
+    bool privileged;
+    bool dying;
+    bool is_shutdown;
+    unsigned int shutdown_reason;
+    unsigned int shutdown_code;      /* SCHEDOP_shutdown_code */
+    struct shared_info *shared_info;
+    mfn_t shared_info_mfn;
+    unsigned long tot_pages, max_pages;
+    mfn_t first_mfn;                 /* the domain's RAM (contiguous at build) */
+    uint64_t vm_assist;
+    struct vcpu *vcpu[MAX_VCPUS];
+    unsigned int max_vcpus;
+    struct evtchn *evtchn;           /* NR_EVTCHN entries */
+    uint64_t start_info_va;
+};
+
+extern struct domain *domains[MAX_DOMAINS];
+extern struct vcpu *current;
+
+/* Create a domain with one vCPU, a shared_info page and empty event channels. */
+struct domain *domain_create(domid_t id, bool privileged);
+/* The guest asked to stop (SCHEDOP_shutdown): record, stop its vCPUs, tell the machine. */
+void domain_shutdown(struct domain *d, unsigned int reason);
+/* A fatal guest error: print why and the registers, then shut it down as crashed. */
+void domain_crash(struct domain *d, const char *why, const struct cpu_regs *regs);
+
+/* Wake a blocked vCPU (an event arrived or a timer fired). */
+void vcpu_wake(struct vcpu *v);
+/* Is an event upcall due for this vCPU? */
+static inline bool vcpu_upcall_due(const struct vcpu *v)
+{
+    return v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask;
+}
+
+/* Switch the CPU to this vCPU's guest page tables for its current mode. */
+void vcpu_load_cr3(struct vcpu *v);
+/* Toggle guest kernel <-> user mode: page-table root and GS bases. */
+void vcpu_toggle_mode(struct vcpu *v);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * The hypercall table: one declarative row per hypercall (number, name,
+ * handler, who may call it). Unknown numbers answer -ENOSYS and calls a
+ * domain may not make answer -EPERM, both from hypercall_dispatch alone.
+ * Handlers take up to five guest arguments (rdi, rsi, rdx, r10, r8).
+ */
+#ifndef HV_HYPERCALL_H
+#define HV_HYPERCALL_H
+#include <stdint.h>
+#include <hv/regs.h>
+
+typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+
+struct hypercall_def {
+    const char *name;
+    hypercall_fn fn;
+    unsigned char privileged;        /* only a privileged domain may call it */
+};
+
+#define NR_HYPERCALLS 56
+
+/* Run hypercall `nr` for the current vCPU with these arguments. */
+long hypercall_call(unsigned long nr, const uint64_t args[5]);
+/* Decode a hypercall from the guest frame and write the result into rax. */
+void hypercall_dispatch(struct cpu_regs *regs);
+/* Enable per-hypercall trace lines ("hypercall_trace" on the command line). */
+extern int hypercall_trace;
+
+long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t, uint64_t);
+long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_vm_assist(uint64_t cmd, uint64_t type, uint64_t, uint64_t, uint64_t);
+long do_multicall(uint64_t list, uint64_t nr, uint64_t, uint64_t, uint64_t);
+long do_set_trap_table(uint64_t list, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall, uint64_t, uint64_t);
+long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_stack_switch(uint64_t ss, uint64_t sp, uint64_t, uint64_t, uint64_t);
+long do_set_segment_base(uint64_t which, uint64_t base, uint64_t, uint64_t, uint64_t);
+long do_fpu_taskswitch(uint64_t set, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_iret(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t, uint64_t);
+long do_set_timer_op(uint64_t timeout, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t, uint64_t);
+long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done, uint64_t domid, uint64_t);
+long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t done, uint64_t domid, uint64_t);
+long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * The hypervisor's virtual address map. The upper-half L4 slots 256-271 belong to
+ * the hypervisor in every address space (Xen's x86-64 PV ABI); within them:
+ *   slot 256  0xffff800000000000  read-only machine-to-phys table (guest-visible, ABI)
+ *   slot 261  0xffff82d080000000  hypervisor image (text, data, bss), phys 0 + offset
+ *   slot 262  0xffff830000000000  direct map of all RAM we manage
+ * Shared by C and assembly, so only plain macros here.
+ */
+#ifndef HV_LAYOUT_H
+#define HV_LAYOUT_H
+
+#define HV_IMAGE_VIRT       0xffff82d080000000
+#define HV_DIRECTMAP_VIRT   0xffff830000000000
+#define HV_DIRECTMAP_BYTES  0x100000000          /* 4 GiB mapped with 2 MiB pages */
+#define HV_LOAD_PHYS        0x100000             /* QEMU/GRUB put us at 1 MiB */
+
+#define HV_SLOT_FIRST       256
+#define HV_SLOT_LAST        271
+#define HV_SLOT_M2P         256
+#define HV_SLOT_IMAGE       261
+#define HV_SLOT_DIRECTMAP   262
+
+#define HV_STACK_SIZE       0x8000               /* 32 KiB per CPU */
+
+/* Segment selectors: Xen's reserved GDT page starts at selector 0xe000. */
+#define HV_GDT_FIRST_RESERVED   0x1c00           /* entry index of selector 0xe000 */
+#define HV_GDT_ENTRIES          (HV_GDT_FIRST_RESERVED + 512)
+#define HV_CS                   0xe008           /* ring-0 64-bit code */
+#define HV_DS                   0xe010           /* ring-0 data */
+#define HV_CS32                 0xe018
+#define GUEST_CS32              0xe023           /* ring-3 32-bit code (STAR base) */
+#define GUEST_DS                0xe02b           /* ring-3 data/stack */
+#define GUEST_CS64              0xe033           /* ring-3 64-bit code */
+#define HV_TSS                  0xe038           /* 16-byte TSS descriptor */
+
+#endif

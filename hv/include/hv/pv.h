@@ -1,0 +1,26 @@
+/* PV guest model: building domains and their boot-time state. */
+#ifndef HV_PV_H
+#define HV_PV_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct domain;
+
+/* Fill a 4 KiB hypercall page (the 64-bit SYSCALL flavour). */
+void hypercall_page_fill(uint8_t *page);
+
+struct pv_image {
+    const void *kernel; size_t kernel_len;
+    const void *initrd; size_t initrd_len;
+    const char *cmdline;
+    unsigned long nr_pages;
+};
+
+/*
+ * Build the initial domain from a Xen PV ELF image following Xen's 64-bit PV
+ * boot protocol (dom0 layout). Returns 0, or a negative Xen errno after
+ * printing what is wrong with the image; nothing is left allocated then.
+ */
+int dom0_build(struct domain *d, const struct pv_image *img);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * Time: the TSC calibrated against the PIT gives system time in ns since boot
+ * (Xen's "system time"); guests get the same scale in vcpu_time_info.
+ */
+#ifndef HV_TIME_H
+#define HV_TIME_H
+#include <stdint.h>
+
+struct domain;
+struct vcpu;
+
+extern uint64_t tsc_khz;
+
+void time_init(void);
+uint64_t now_ns(void);
+/* TSC value at which system time reaches `ns`. */
+uint64_t ns_to_tsc(uint64_t ns);
+/* Seconds since the epoch at system time 0, from the CMOS clock. */
+uint64_t boot_wallclock_sec(void);
+
+/* Publish the time scale in a vCPU's vcpu_info and the domain's wallclock. */
+void time_update_vcpu(struct vcpu *v);
+void time_update_wallclock(struct domain *d);
+
+/* vCPU timers (singleshot, periodic, poll timeouts): fire what is due, re-arm. */
+void timers_run(void);
+void timers_reprogram(void);
+
+#endif

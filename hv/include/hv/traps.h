@@ -1,0 +1,34 @@
+/* Exceptions and interrupts: dispatch, dumps, and reflection to PV guests. */
+#ifndef HV_TRAPS_H
+#define HV_TRAPS_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <hv/regs.h>
+
+struct vcpu;
+
+#define VEC_TIMER     0xf0
+#define VEC_SPURIOUS  0xff
+
+/* Print a full register dump with a title (error code, CR2, stack trace). */
+void dump_regs(const char *title, const struct cpu_regs *regs);
+
+/*
+ * Queue an exception for the guest: the bounce frame is built on the guest
+ * kernel stack now and the frame is redirected to the guest's handler.
+ * Crashes the domain when the guest has no handler or its stack is bad.
+ */
+void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
+                    bool has_error, uint32_t error);
+/* Redirect the frame to `cb` with a Xen bounce frame (used for events, syscalls). */
+bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask_events,
+               bool has_error, uint32_t error);
+
+/* Privileged-instruction and forced-emulation handling for ring-3 #GP/#UD. */
+bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
+bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs);
+
+/* Interrupt handlers. */
+void timer_interrupt(void);
+
+#endif

@@ -1,0 +1,57 @@
+# os/: the PV kernel library, and the guests built on it (guests/*).
+# Each guest is guests/<name>/*.c linked with every library object into
+# build/guests/<name>.elf, an ELF64 image that Xen's PV loader accepts.
+
+OS_BUILD   := $(BUILD)/os
+OS_CFLAGS  := $(FREE_CFLAGS) -Ios/include -Ihv/include -MMD -MP
+OS_ASFLAGS := $(OS_CFLAGS) -D__ASSEMBLY__
+OS_LDS     := os/arch/x86/os.lds
+OS_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
+              --no-warn-rwx-segments -T $(OS_LDS)
+
+OS_HVLIB   := hv/lib/string.c hv/lib/format.c hv/lib/evtchn_2l.c
+OS_SRCS    := $(wildcard os/arch/x86/*.S) $(wildcard os/core/*.c)
+OS_OBJS    := $(patsubst %,$(OS_BUILD)/%.o,$(basename $(OS_SRCS))) \
+              $(patsubst hv/lib/%.c,$(OS_BUILD)/hvlib/%.o,$(OS_HVLIB))
+
+OS_GUESTS  := hello selftest
+
+$(OS_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OS_CFLAGS) -c $< -o $@
+
+$(OS_BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(OS_ASFLAGS) -c $< -o $@
+
+$(OS_BUILD)/hvlib/%.o: hv/lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OS_CFLAGS) -c $< -o $@
+
+# One link rule per guest.
+define os_guest_rules
+$(1)_OBJS := $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard guests/$(1)/*.c)) \
+             $$(patsubst %.S,$(BUILD)/%.o,$$(wildcard guests/$(1)/*.S))
+
+$(BUILD)/guests/$(1)/%.o: guests/$(1)/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(OS_CFLAGS) -Iguests/$(1) -c $$< -o $$@
+
+$(BUILD)/guests/$(1)/%.o: guests/$(1)/%.S
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(OS_ASFLAGS) -Iguests/$(1) -c $$< -o $$@
+
+$(BUILD)/guests/$(1).elf: $$($(1)_OBJS) $$(OS_OBJS) $$(OS_LDS)
+	@mkdir -p $$(dir $$@)
+	$$(LD) $$(OS_LDFLAGS) -o $$@ $$(OS_OBJS) $$($(1)_OBJS)
+
+ALL_TARGETS += $(BUILD)/guests/$(1).elf
+-include $$($(1)_OBJS:.o=.d)
+endef
+
+$(foreach g,$(OS_GUESTS),$(eval $(call os_guest_rules,$(g))))
+
+-include $(OS_OBJS:.o=.d)
+
+.PHONY: guests
+guests: $(foreach g,$(OS_GUESTS),$(BUILD)/guests/$(g).elf)

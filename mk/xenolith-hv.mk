@@ -1,0 +1,25 @@
+# The hypervisor image: build/hv/xenolith.elf (multiboot 1 and 2, loads at 1 MiB).
+HV_CFLAGS := $(FREE_CFLAGS) -Ihv/include -fpie -mcmodel=small -fno-jump-tables
+HV_ASFLAGS := -Iinclude -Ihv/include -D__ASSEMBLER__
+
+HV_C_SRCS := $(wildcard hv/common/*.c hv/arch/x86/*.c hv/arch/x86/*/*.c) $(HV_LIB_SRCS)
+HV_S_SRCS := $(wildcard hv/arch/x86/*/*.S)
+HV_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(HV_S_SRCS))
+
+HV_IMAGE := $(BUILD)/hv/xenolith.elf
+ALL_TARGETS += $(HV_IMAGE)
+
+$(BUILD)/hv/%.o: hv/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hv/%.o: hv/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(HV_IMAGE): $(HV_OBJS) hv/arch/x86/boot/hv.lds
+	@mkdir -p $(dir $@)
+	$(LD) -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	    -T hv/arch/x86/boot/hv.lds -o $@ $(HV_OBJS)
+
+-include $(HV_OBJS:.o=.d)

@@ -1,0 +1,24 @@
+"""Cross-check: the same guest prints the same lines on Xenolith and on the
+real Xen 4.17.  Hypervisor log lines and "mfn:" lines (machine frames differ)
+are left out; any other difference means one of us misreads the ABI."""
+import difflib
+
+import pytest
+
+from sysrun import HELLO_CMDLINE, describe, guest_path, serial_log
+
+
+@pytest.mark.parametrize("name,cmdline", [("hello", HELLO_CMDLINE), ("selftest", "")])
+def test_same_guest_lines(boot, hv_image_ready, name, cmdline):
+    hv_image_ready("xen")
+    guest = guest_path(name)
+    xen = boot("xen", guest, cmdline)
+    ours = boot("xenolith", guest, cmdline)
+    xen_lines = serial_log.guest_lines(xen.output)
+    our_lines = serial_log.guest_lines(ours.output)
+    assert xen_lines, f"{name} printed nothing on Xen 4.17\n" + describe(xen)
+    if our_lines != xen_lines:
+        diff = "\n".join(difflib.unified_diff(xen_lines, our_lines, "xen-4.17", "xenolith",
+                                              lineterm=""))
+        pytest.fail(f"{name}: guest lines differ between Xen 4.17 and Xenolith\n{diff}\n"
+                    + describe(ours, tail=15), pytrace=False)

@@ -1,0 +1,183 @@
+/* Command-line option lookup: Xen's value, boolean and size rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <hv/cmdline.h>
+
+static const char *line = "loglvl=all dom0_mem=64M console=com1 noreboot";
+
+static void test_get_str(void **state)
+{
+    char out[16];
+
+    assert_true(cmdline_get_str(line, "loglvl", out, sizeof(out)));
+    assert_string_equal(out, "all");
+    assert_true(cmdline_get_str(line, "console", out, sizeof(out)));
+    assert_string_equal(out, "com1");
+    /* Bare key: found, empty value. */
+    assert_true(cmdline_get_str(line, "noreboot", out, sizeof(out)));
+    assert_string_equal(out, "");
+    /* Prefixes and suffixes of keys do not match. */
+    assert_false(cmdline_get_str(line, "log", out, sizeof(out)));
+    assert_false(cmdline_get_str(line, "loglvlx", out, sizeof(out)));
+    assert_false(cmdline_get_str(line, "all", out, sizeof(out)));
+    assert_false(cmdline_get_str(line, "dom0", out, sizeof(out)));
+}
+
+static void test_str_last_wins_and_truncates(void **state)
+{
+    char out[4];
+
+    memset(out, 'Z', sizeof(out));
+    assert_true(cmdline_get_str("a=first  a=second\tb=x", "a", out, sizeof(out)));
+    assert_string_equal(out, "sec");            /* last occurrence, truncated */
+    /* The value runs to the next blank; '=' inside it is kept. */
+    char big[32];
+    assert_true(cmdline_get_str("  opt=x=y,z  ", "opt", big, sizeof(big)));
+    assert_string_equal(big, "x=y,z");
+    /* n == 0 writes nothing. */
+    out[0] = 'Q';
+    assert_false(cmdline_get_str(line, "loglvl", out, 0));
+    assert_int_equal(out[0], 'Q');
+}
+
+static void test_get_bool(void **state)
+{
+    assert_true(cmdline_get_bool(line, "noreboot", false));
+    assert_false(cmdline_get_bool(line, "absent", false));
+    assert_true(cmdline_get_bool(line, "absent", true));
+
+    assert_false(cmdline_get_bool("no-x", "x", true));
+    assert_true(cmdline_get_bool("x=", "x", false));
+    assert_false(cmdline_get_bool("no-x=", "x", true));
+
+    static const char *const yes[] = { "1", "on", "yes", "true", "enable" };
+    static const char *const no[] = { "0", "no", "off", "false", "disable" };
+    char buf[32];
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(buf, sizeof(buf), "x=%s", yes[i]);
+        assert_true(cmdline_get_bool(buf, "x", false));
+        snprintf(buf, sizeof(buf), "no-x=%s", yes[i]);
+        assert_false(cmdline_get_bool(buf, "x", true));
+        snprintf(buf, sizeof(buf), "x=%s", no[i]);
+        assert_false(cmdline_get_bool(buf, "x", true));
+        snprintf(buf, sizeof(buf), "no-x=%s", no[i]);
+        assert_true(cmdline_get_bool(buf, "x", false));
+    }
+    /* Not booleans: ignored, the default (or an earlier value) stands. */
+    assert_true(cmdline_get_bool("x=maybe", "x", true));
+    assert_false(cmdline_get_bool("x=maybe", "x", false));
+    assert_false(cmdline_get_bool("x=0 x=maybe", "x", true));
+    assert_false(cmdline_get_bool("x=ON", "x", false));        /* case matters */
+    assert_false(cmdline_get_bool("nox", "x", false));         /* only "no-" */
+    /* Last valid occurrence wins. */
+    assert_true(cmdline_get_bool("no-x x", "x", false));
+    assert_false(cmdline_get_bool("x no-x", "x", true));
+}
+
+static void test_get_size(void **state)
+{
+    uint64_t v = 0;
+
+    assert_true(cmdline_get_size(line, "dom0_mem", &v));
+    assert_int_equal(v, 64ull << 20);
+    assert_true(cmdline_get_size("m=65536", "m", &v));   /* no unit: KiB */
+    assert_int_equal(v, 64ull << 20);
+    assert_true(cmdline_get_size("m=4096b", "m", &v));
+    assert_int_equal(v, 4096);
+    assert_true(cmdline_get_size("m=2k", "m", &v));
+    assert_int_equal(v, 2048);
+    assert_true(cmdline_get_size("m=3g", "m", &v));
+    assert_int_equal(v, 3ull << 30);
+    assert_true(cmdline_get_size("m=1T", "m", &v));
+    assert_int_equal(v, 1ull << 40);
+    assert_true(cmdline_get_size("m=0x10M", "m", &v));
+    assert_int_equal(v, 16ull << 20);
+    assert_true(cmdline_get_size("m=010M", "m", &v));    /* octal, like strtoull */
+    assert_int_equal(v, 8ull << 20);
+    assert_true(cmdline_get_size("m=0", "m", &v));
+    assert_int_equal(v, 0);
+
+    v = 77;
+    static const char *const bad[] = {
+        "m", "m=", "m=M", "m=12Q", "m=12MB", "m=-1M", "m=0x", "m=16777216T",
+        "m=99999999999999999999", "m=18014398509481984", /* 2^54 KiB overflows */
+        "m=1.5M", "m=12\\M",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_false(cmdline_get_size(bad[i], "m", &v));
+        assert_int_equal(v, 77);
+    }
+    /* The largest value that fits. */
+    assert_true(cmdline_get_size("m=16777215T", "m", &v));
+    assert_int_equal(v, 16777215ull << 40);
+    /* An invalid later occurrence does not undo a valid earlier one. */
+    assert_true(cmdline_get_size("m=1M m=junk", "m", &v));
+    assert_int_equal(v, 1ull << 20);
+}
+
+static void test_get_uint(void **state)
+{
+    uint64_t v = 5;
+
+    assert_true(cmdline_get_uint("n=42", "n", &v));
+    assert_int_equal(v, 42);
+    assert_true(cmdline_get_uint("n=0x2A", "n", &v));
+    assert_int_equal(v, 42);
+    assert_true(cmdline_get_uint("n=052", "n", &v));
+    assert_int_equal(v, 42);
+    assert_true(cmdline_get_uint("n=18446744073709551615", "n", &v));
+    assert_int_equal(v, UINT64_MAX);
+    v = 5;
+    assert_false(cmdline_get_uint("n=18446744073709551616", "n", &v));
+    assert_false(cmdline_get_uint("n=42k", "n", &v));
+    assert_false(cmdline_get_uint("n=", "n", &v));
+    assert_false(cmdline_get_uint("n", "n", &v));
+    assert_false(cmdline_get_uint("n=09", "n", &v));
+    assert_int_equal(v, 5);
+}
+
+static void test_garbage(void **state)
+{
+    char out[8];
+    uint64_t v;
+
+    assert_false(cmdline_get_str(NULL, "a", out, sizeof(out)));
+    assert_false(cmdline_get_str("a=1", NULL, out, sizeof(out)));
+    assert_false(cmdline_get_str("a=1", "", out, sizeof(out)));
+    assert_false(cmdline_get_str("", "a", out, sizeof(out)));
+    assert_false(cmdline_get_str("   \t\n ", "a", out, sizeof(out)));
+    assert_true(cmdline_get_bool(NULL, "a", true));
+    assert_false(cmdline_get_size(NULL, "a", &v));
+    assert_false(cmdline_get_uint(NULL, "a", &v));
+    /* "=value" has an empty key, which no lookup can ask for. */
+    assert_false(cmdline_get_str("=x ==", "x", out, sizeof(out)));
+
+    /* Every byte value in a line: no crash, no read past the NUL (ASan). */
+    char junk[257];
+    for (int i = 0; i < 256; i++)
+        junk[i] = (char)(i + 1);
+    junk[256] = '\0';
+    cmdline_get_str(junk, "a", out, sizeof(out));
+    cmdline_get_bool(junk, "no-", false);
+    cmdline_get_size(junk, "=", &v);
+    cmdline_get_uint(junk, "\x01", &v);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_get_str),
+        cmocka_unit_test(test_str_last_wins_and_truncates),
+        cmocka_unit_test(test_get_bool),
+        cmocka_unit_test(test_get_size),
+        cmocka_unit_test(test_get_uint),
+        cmocka_unit_test(test_garbage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
