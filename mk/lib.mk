@@ -53,3 +53,24 @@ ALL_TARGETS += $(LIB_FREE_OBJS)
 .PHONY: lib-check
 lib-check: $(LIB_FREE_OBJS) $(filter $(LIB_UNIT_DIR)/%,$(UNIT_TESTS))
 	@set -e; for t in $(filter $(LIB_UNIT_DIR)/%,$(UNIT_TESTS)); do echo "== $$t"; $$t; done
+
+# --- fuzzing (clang + libFuzzer; not part of `make test`) -------------------
+# `make fuzz` builds the ELF harness and runs it for FUZZ_SECONDS on a corpus
+# under build/fuzz/, seeded with two valid images (tests/fuzz/make_elf_seeds.py).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_ELF     := $(FUZZ_DIR)/fuzz_elf_xen
+
+$(FUZZ_ELF): tests/fuzz/fuzz_elf_xen.c hv/lib/elf_xen.c hv/lib/format.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	    -Iinclude -Ihv/include -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined -o $@ $^
+
+.PHONY: fuzz
+fuzz: $(FUZZ_ELF)
+	@mkdir -p $(FUZZ_DIR)/corpus-elf
+	/usr/bin/python3 tests/fuzz/make_elf_seeds.py $(FUZZ_DIR)/seeds-elf
+	$(FUZZ_ELF) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    $(FUZZ_DIR)/corpus-elf $(FUZZ_DIR)/seeds-elf

@@ -14,7 +14,7 @@ OS_SRCS    := $(wildcard os/arch/x86/*.S) $(wildcard os/core/*.c)
 OS_OBJS    := $(patsubst %,$(OS_BUILD)/%.o,$(basename $(OS_SRCS))) \
               $(patsubst hv/lib/%.c,$(OS_BUILD)/hvlib/%.o,$(OS_HVLIB))
 
-OS_GUESTS  := hello selftest
+OS_GUESTS  := hello selftest bench
 
 $(OS_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -55,3 +55,12 @@ $(foreach g,$(OS_GUESTS),$(eval $(call os_guest_rules,$(g))))
 
 .PHONY: guests
 guests: $(foreach g,$(OS_GUESTS),$(BUILD)/guests/$(g).elf)
+
+# Record Xen 4.17's output of hello and selftest (needs .cache/xen/xen-4.17).
+# hello's command line is the one tests/system uses.
+.PHONY: guests-expected
+guests-expected: $(BUILD)/guests/hello.elf $(BUILD)/guests/selftest.elf
+	/usr/bin/python3 guests/record-expected.py $(BUILD)/guests/hello.elf "hello,world x=1" \
+	    > guests/hello/expected-xen-4.17.txt
+	/usr/bin/python3 guests/record-expected.py $(BUILD)/guests/selftest.elf \
+	    > guests/selftest/expected-xen-4.17.txt

@@ -55,5 +55,8 @@ void suite_memory(void);
 void suite_evtchn(void);
 void suite_time(void);
 void suite_usermode(void);
+void suite_mmu(void);
+void suite_debugreg(void);
+void suite_descriptors(void);
 
 #endif /* SELFTEST_TEST_H */

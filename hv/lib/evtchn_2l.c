@@ -4,6 +4,9 @@
  * unmasked port whose selector bit and upcall flag are both clear.
  */
 #include <hv/evtchn_2l.h>
+#include <xen/xen.h>
+
+_Static_assert(EVTCHN_2L_NR_PORTS == NR_EVENT_CHANNELS, "2-level port count is the ABI's");
 
 static uint64_t bit(unsigned int port)
 {

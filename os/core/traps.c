@@ -7,6 +7,7 @@
 #include <os/os.h>
 #include <os/sched.h>
 #include <os/traps.h>
+#include <os/user.h>
 #include <xen/callback.h>
 
 volatile unsigned long os_trap_count[OS_NR_VECTORS];
@@ -92,9 +93,9 @@ static void __attribute__((noreturn)) fatal(const struct os_regs *r)
 }
 
 /*
- * Route one bounce: a test hook first, then events; software interrupts
- * are just counted; exceptions go to the exception table, else we report
- * and crash.
+ * Route one bounce: a test hook first, then events, then the user-mode
+ * exit syscall; software interrupts are just counted; exceptions go to
+ * the exception table, else we report and crash.
  */
 void os_trap_dispatch(struct os_regs *r)
 {
@@ -109,6 +110,8 @@ void os_trap_dispatch(struct os_regs *r)
         os_evtchn_upcall(r);
         return;
     }
+    if (vec == OS_VEC_SYSCALL && os_user_syscall_exit(r))
+        return;
     /* Software interrupts (int $n, n >= 32) are only counted. */
     if (vec >= 32 && vec < 256)
         return;

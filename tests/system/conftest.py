@@ -67,7 +67,8 @@ def boot(hv_image_ready):
         key = (hv, guest, cmdline, tuple(sorted(options.items())))
         if key not in cache:
             name = os.path.splitext(os.path.basename(guest))[0]
-            log = os.path.join(LOG_DIR, f"{hv}-{name}.log")
+            mode = "-icount" if options.get("icount") else ""
+            log = os.path.join(LOG_DIR, f"{hv}-{name}{mode}.log")
             cache[key] = launcher.run(guest, hv=hv, timeout=timeout, cmdline=cmdline,
                                       log=log, **options)
         return cache[key]

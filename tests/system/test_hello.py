@@ -24,3 +24,10 @@ def test_hello_gets_its_cmdline(boot, hv):
     lines = serial_log.guest_lines(result.output)
     assert f"start_info: cmd_line={HELLO_CMDLINE}" in lines, \
         f"hello on {hv} did not see its command line {HELLO_CMDLINE!r}\n" + describe(result)
+
+
+def test_hello_under_icount(boot, hv):
+    # The benchmarks' deterministic mode must boot too.
+    result = boot(hv, guest_path("hello"), HELLO_CMDLINE, icount=True)
+    assert result.code == 0, f"hello on {hv} with --icount did not power off\n" + describe(result)
+    assert "Hello from Xenolith domain 0" in serial_log.guest_lines(result.output)

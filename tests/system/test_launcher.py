@@ -101,6 +101,7 @@ def test_command_line(fake):
         "console=com1 loglvl=all dom0_mem=64M noreboot dom0_max_vcpus=2"
     assert argv[argv.index("-smp") + 1] == "2"
     assert argv[argv.index("-icount") + 1] == "shift=0"
+    assert argv[argv.index("-cpu") + 1] == "max,-x2apic"  # QEMU's icount + x2APIC abort
     assert "isa-debug-exit,iobase=0xf4,iosize=0x04" in argv
     assert "-s" not in argv and "-S" not in argv
 

@@ -316,6 +316,12 @@ static void test_refusals(void **state)
             .nr_pages = 8192, .dom0 = dom0, .p2m_base = BOOT_LAYOUT_UNSET };
         assert_int_equal(boot_layout_compute(&in, &l), -XEN_EINVAL);
         assert_non_null(strstr(l.reason, "hypervisor area"));
+        /* Ending exactly at the top of the lower canonical half is fine:
+         * 0x7fffffc00000 + 4 MiB = 0x800000000000. */
+        in.virt_base = in.virt_kstart = 0x00007fffffc00000;
+        in.virt_kend = in.virt_kstart + 0x1000;
+        assert_int_equal(boot_layout_compute(&in, &l), 0);
+        assert_int_equal(l.v_end, 0x0000800000000000);
         /* Running off the lower canonical half. */
         in.virt_base = in.virt_kstart = 0x00007fffffff0000;
         in.virt_kend = in.virt_kstart + 0x1000;

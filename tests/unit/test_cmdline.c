@@ -116,6 +116,9 @@ static void test_get_size(void **state)
     /* The largest value that fits. */
     assert_true(cmdline_get_size("m=16777215T", "m", &v));
     assert_int_equal(v, 16777215ull << 40);
+    /* Blanks end a value: "m=12 M" is 12 KiB followed by an option "M". */
+    assert_true(cmdline_get_size("m=12 M", "m", &v));
+    assert_int_equal(v, 12 * 1024);
     /* An invalid later occurrence does not undo a valid earlier one. */
     assert_true(cmdline_get_size("m=1M m=junk", "m", &v));
     assert_int_equal(v, 1ull << 20);

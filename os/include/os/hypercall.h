@@ -111,6 +111,19 @@ static inline long HYPERVISOR_set_segment_base(unsigned int which,
 static inline long HYPERVISOR_fpu_taskswitch(int set)
 { return os_hypercall1(__HYPERVISOR_fpu_taskswitch, set); }
 
+static inline long HYPERVISOR_set_debugreg(unsigned int reg, unsigned long value)
+{ return os_hypercall2(__HYPERVISOR_set_debugreg, reg, value); }
+
+static inline long HYPERVISOR_get_debugreg(unsigned int reg)
+{ return os_hypercall1(__HYPERVISOR_get_debugreg, reg); }
+
+static inline long HYPERVISOR_set_gdt(const unsigned long *frames,
+                                      unsigned int entries)
+{ return os_hypercall2(__HYPERVISOR_set_gdt, frames, entries); }
+
+static inline long HYPERVISOR_update_descriptor(uint64_t maddr, uint64_t desc)
+{ return os_hypercall2(__HYPERVISOR_update_descriptor, maddr, desc); }
+
 static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
 { return os_hypercall2(__HYPERVISOR_physdev_op, cmd, arg); }
 

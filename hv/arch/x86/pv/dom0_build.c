@@ -156,7 +156,9 @@ int dom0_build(struct domain *d, const struct pv_image *img)
         log_err("dom0: kernel image rejected: %s", elf.reason);
         return rc;
     }
-    if (!(elf.f_supported & (1u << XENFEAT_dom0))) {
+    /* Like Xen: a kernel that lists its supported features must list Dom0 among them. */
+    if (elf_xen_has_note(&elf, XEN_ELFNOTE_SUPPORTED_FEATURES) &&
+        !(elf.f_supported & (1u << XENFEAT_dom0))) {
         log_err("dom0: kernel image rejected: it does not declare support for Dom0 operation (XENFEAT_dom0)");
         return -XEN_EINVAL;
     }
@@ -177,13 +179,6 @@ int dom0_build(struct domain *d, const struct pv_image *img)
     if (rc) {
         log_err("dom0: cannot lay out the initial domain: %s", l.reason);
         return rc;
-    }
-    if (elf.virt_hypercall != ELF_XEN_UNSET &&
-        (elf.virt_hypercall & (PAGE_SIZE - 1) || elf.virt_hypercall < elf.virt_kstart ||
-         elf.virt_hypercall + PAGE_SIZE > elf.virt_kend)) {
-        log_err("dom0: kernel image rejected: HYPERCALL_PAGE %#lx is not a page inside the image",
-                elf.virt_hypercall);
-        return -XEN_EINVAL;
     }
 
     /* --- apply --- */
