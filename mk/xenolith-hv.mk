@@ -11,15 +11,18 @@ ALL_TARGETS += $(HV_IMAGE)
 
 $(BUILD)/hv/%.o: hv/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/hv/%.o: hv/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
+	@echo "  AS      $<"
+	@$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
 
 $(HV_IMAGE): $(HV_OBJS) hv/arch/x86/boot/hv.lds
 	@mkdir -p $(dir $@)
-	$(LD) -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	@echo "  LD      $@"
+	@$(LD) -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	    -T hv/arch/x86/boot/hv.lds -o $@ $(HV_OBJS)
 
 -include $(HV_OBJS:.o=.d)

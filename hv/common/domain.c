@@ -45,6 +45,7 @@ struct domain *domain_create(domid_t id, bool privileged)
     v->vcpu_info = &d->shared_info->vcpu_info[0];
     v->vcpu_info->evtchn_upcall_mask = 1;       /* events masked until the guest opens them */
     v->kernel_mode = true;
+    debugreg_init(v);
     d->vcpu[0] = v;
     time_update_vcpu(v);
     time_update_wallclock(d);

@@ -15,6 +15,8 @@ static const struct hypercall_def hypercall_table[NR_HYPERCALLS] = {
     HC(stack_switch,         do_stack_switch,       0),
     HC(set_callbacks,        do_set_callbacks,      0),
     HC(fpu_taskswitch,       do_fpu_taskswitch,     0),
+    HC(set_debugreg,         do_set_debugreg,       0),
+    HC(get_debugreg,         do_get_debugreg,       0),
     HC(memory_op,            do_memory_op,          0),
     HC(multicall,            do_multicall,          0),
     HC(update_va_mapping,    do_update_va_mapping,  0),

@@ -43,6 +43,19 @@ void dump_regs(const char *title, const struct cpu_regs *r)
     log_err("r10 %016lx r11 %016lx r12 %016lx", r->r10, r->r11, r->r12);
     log_err("r13 %016lx r14 %016lx r15 %016lx", r->r13, r->r14, r->r15);
     log_err("cr0 %016lx cr3 %016lx cr4 %016lx", read_cr0(), read_cr3(), read_cr4());
+    if (regs_from_guest(r) && current) {
+        /* The guest's stack, read through the guest-memory door (it may be bad). */
+        uint64_t words[8];
+        for (int row = 0; row < 2; row++) {
+            uint64_t at = r->rsp + row * 32;
+            if (copy_from_guest(words, at, 32)) {
+                log_err("guest stack at %#lx: unreadable", at);
+                break;
+            }
+            log_err("guest stack %016lx: %016lx %016lx %016lx %016lx", at,
+                    words[0], words[1], words[2], words[3]);
+        }
+    }
     if (!regs_from_guest(r)) {
         /* Hypervisor stack: frame-pointer walk, bounded and range-checked. */
         uint64_t rbp = r->rbp;
@@ -119,6 +132,10 @@ static void guest_fault(struct cpu_regs *regs)
             pv_inject_trap(v, regs, 7, false, 0);
         }
         return;
+    case 1:
+        debugreg_note_trap(v);
+        pv_inject_trap(v, regs, 1, false, 0);
+        return;
     case 2:
     case 18:
         dump_regs("NMI/MCE while in a guest", regs);
@@ -147,6 +164,11 @@ void handle_trap(struct cpu_regs *regs)
     if (!regs_from_guest(regs)) {
         if (vec == 2)
             return;                     /* NMI in the hypervisor: nothing to do yet */
+        if (vec == 1 && current) {
+            /* A guest data breakpoint hit by our own access to guest memory: it is the guest's. */
+            debugreg_note_trap(current);
+            return;
+        }
         hypervisor_fault(regs);
         return;
     }

@@ -25,10 +25,11 @@ struct cpu_regs *guest_regs(void);
 
 /* Highest CPUID feature facts we use. */
 struct cpu_features {
-    int has_x2apic, has_tsc_deadline, has_xsave, has_fsgsbase, has_nx, has_pge;
+    int has_x2apic, has_tsc_deadline, has_xsave, has_fsgsbase, has_nx, has_pge, has_smep, has_smap;
     char vendor[13];
 };
 extern struct cpu_features cpu_features;
+extern uint8_t smap_enabled;
 void cpu_features_init(void);
 
 #endif

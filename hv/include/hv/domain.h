@@ -49,6 +49,7 @@ struct vcpu {
     struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
     bool guest_ts;                   /* virtual CR0.TS (fpu_taskswitch) */
     unsigned int iopl;               /* virtual IOPL (PHYSDEVOP_set_iopl) */
+    uint64_t debugreg[8];            /* set_debugreg; 4 and 5 unused */
 
     /* events and time */
     struct vcpu_info *vcpu_info;     /* in shared_info or a registered guest page */
@@ -106,6 +107,11 @@ static inline bool vcpu_upcall_due(const struct vcpu *v)
 
 /* Switch the CPU to this vCPU's guest page tables for its current mode. */
 void vcpu_load_cr3(struct vcpu *v);
+/* Debug registers (arch/x86/pv/debugreg.c). */
+void debugreg_init(struct vcpu *v);
+void debugreg_load(const struct vcpu *v);
+void debugreg_note_trap(struct vcpu *v);
+
 /* Toggle guest kernel <-> user mode: page-table root and GS bases. */
 void vcpu_toggle_mode(struct vcpu *v);
 

@@ -13,5 +13,7 @@ enum machine_exit_code {
 /* Report the outcome, then power off (ACPI on QEMU) or halt forever. */
 void machine_exit(enum machine_exit_code code) __attribute__((noreturn));
 void local_irq_disable_all(void);
+/* "noreboot": stay halted instead of resetting after a crash or reboot. */
+extern _Bool machine_noreboot;
 
 #endif

@@ -104,6 +104,8 @@ void cpu_features_init(void)
     cpu_features.has_pge = !!(r[3] & (1u << 13));
     cpuid_count(7, 0, r);
     cpu_features.has_fsgsbase = !!(r[1] & 1u);
+    cpu_features.has_smep = !!(r[1] & (1u << 7));
+    cpu_features.has_smap = !!(r[1] & (1u << 20));
     cpuid_count(0x80000001, 0, r);
     cpu_features.has_nx = !!(r[3] & (1u << 20));
 }

@@ -24,9 +24,23 @@ char hv_command_line[BOOT_CMDLINE_MAX];
 
 #define DEFAULT_DOM0_MEM (64UL << 20)
 
+uint8_t smap_enabled;
+
+/*
+ * SMEP: the hypervisor never executes guest (user) pages. SMAP: it never
+ * touches them either, except inside raw_copy, the one door for guest memory.
+ */
 static void enable_cpu_features(void)
 {
     uint64_t cr4 = read_cr4();
+
+    if (cpu_features.has_smep)
+        cr4 |= 1UL << 20;
+    if (cpu_features.has_smap) {
+        cr4 |= 1UL << 21;
+        smap_enabled = 1;
+    }
+    write_cr4(cr4);
 
     if (cpu_features.has_xsave) {
         uint32_t r[4];
@@ -62,13 +76,15 @@ void start_hv(uint32_t magic, uint32_t info)
     if (cmdline_get_str(hv_command_line, "loglvl", opt, sizeof(opt)))
         console_set_loglvl(opt);
     hypercall_trace = cmdline_get_bool(hv_command_line, "hypercall_trace", false);
+    machine_noreboot = cmdline_get_bool(hv_command_line, "noreboot", false);
 
     log_info("Xenolith hypervisor (Xen 4.17 PV ABI), booted by %s", boot_info.loader);
     log_info("command line: %s", hv_command_line);
 
     cpu_features_init();
-    log_info("cpu: %s, x2apic %d, tsc-deadline %d, xsave %d", cpu_features.vendor,
-             cpu_features.has_x2apic, cpu_features.has_tsc_deadline, cpu_features.has_xsave);
+    log_info("cpu: %s, x2apic %d, tsc-deadline %d, xsave %d, smep %d, smap %d", cpu_features.vendor,
+             cpu_features.has_x2apic, cpu_features.has_tsc_deadline, cpu_features.has_xsave,
+             cpu_features.has_smep, cpu_features.has_smap);
     paging_init();
     mm_init(&boot_info);
     m2p_init();
