@@ -34,6 +34,7 @@ struct domain *domain_create(domid_t id, bool privileged)
     }
     d->id = id;
     d->privileged = privileged;
+    d->shutdown_code = SHUTDOWN_CODE_NONE;
     d->shared_info_mfn = si;
     d->shared_info = mfn_to_virt(si);
     mfn_to_page(si)->flags |= PGF_SHARED_INFO;
@@ -61,10 +62,12 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 {
     if (d->is_shutdown)
         return;
+    /* Like Xen: a code set with SCHEDOP_shutdown_code overrides any later reason. */
+    if (d->shutdown_code != SHUTDOWN_CODE_NONE)
+        reason = d->shutdown_code;
     d->is_shutdown = true;
     d->shutdown_reason = reason;
-    log_info("domain %u shutdown: %s (code %u)", d->id,
-             reason < 6 ? shutdown_names[reason] : "unknown", d->shutdown_code);
+    log_info("domain %u shutdown: %s", d->id, reason < 6 ? shutdown_names[reason] : "unknown");
     raise_softirq(SOFTIRQ_SCHEDULE);
     if (d->id == 0) {
         /* Like Xen: the machine's fate follows Dom0's. */

@@ -12,6 +12,8 @@ int hypercall_trace;
 static const struct hypercall_def hypercall_table[NR_HYPERCALLS] = {
     HC(set_trap_table,       do_set_trap_table,     0),
     HC(mmu_update,           do_mmu_update,         0),
+    HC(set_gdt,              do_set_gdt,            0),
+    HC(update_descriptor,    do_update_descriptor,  0),
     HC(stack_switch,         do_stack_switch,       0),
     HC(set_callbacks,        do_set_callbacks,      0),
     HC(fpu_taskswitch,       do_fpu_taskswitch,     0),

@@ -6,6 +6,7 @@
 #include <xen/vcpu.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/descriptors.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <hv/guest_access.h>
@@ -92,6 +93,7 @@ void context_switch(struct vcpu *next)
     wrmsr(MSR_GS_BASE, next->kernel_mode ? next->gs_base_kernel : next->gs_base_user);
     vcpu_load_cr3(next);
     debugreg_load(next);
+    gdt_load_vcpu(next);
 }
 
 /* Are any domains left that could still run? */

@@ -16,7 +16,7 @@ struct tss64 {
 
 extern uint8_t cpu0_stack[HV_STACK_SIZE];
 extern struct tss64 cpu0_tss;
-extern uint64_t cpu0_gdt[HV_GDT_ENTRIES];
+extern uint64_t cpu0_gdt[512];
 
 /* Load our GDT, TSS and IDT on this CPU and program the SYSCALL MSRs. */
 void cpu_tables_init(void);

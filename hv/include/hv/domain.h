@@ -15,6 +15,7 @@
 #define MAX_DOMAINS     16
 #define NR_EVTCHN       4096        /* 2-level ABI on x86-64: 64 x 64 ports */
 #define NR_VIRQS        24
+#define SHUTDOWN_CODE_NONE (~0u)
 
 struct domain;
 
@@ -50,6 +51,8 @@ struct vcpu {
     bool guest_ts;                   /* virtual CR0.TS (fpu_taskswitch) */
     unsigned int iopl;               /* virtual IOPL (PHYSDEVOP_set_iopl) */
     uint64_t debugreg[8];            /* set_debugreg; 4 and 5 unused */
+    mfn_t gdt_frames[14];            /* set_gdt */
+    unsigned int gdt_nr_frames, gdt_entries;
 
     /* events and time */
     struct vcpu_info *vcpu_info;     /* in shared_info or a registered guest page */
@@ -75,7 +78,7 @@ struct domain {
     bool dying;
     bool is_shutdown;
     unsigned int shutdown_reason;
-    unsigned int shutdown_code;      /* SCHEDOP_shutdown_code */
+    unsigned int shutdown_code;      /* SCHEDOP_shutdown_code, or SHUTDOWN_CODE_NONE */
     struct shared_info *shared_info;
     mfn_t shared_info_mfn;
     unsigned long tot_pages, max_pages;

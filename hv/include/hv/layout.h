@@ -19,6 +19,12 @@
 #define HV_SLOT_M2P         256
 #define HV_SLOT_IMAGE       261
 #define HV_SLOT_DIRECTMAP   262
+#define HV_SLOT_GDT         260
+
+/* The GDT seen by the CPU: 14 pages of the guest's own GDT (set_gdt), then our page. */
+#define HV_GDT_VIRT         0xffff820000000000
+#define HV_GDT_GUEST_PAGES  14
+#define HV_GDT_BYTES        ((HV_GDT_GUEST_PAGES + 1) * 4096)
 
 #define HV_STACK_SIZE       0x8000               /* 32 KiB per CPU */
 

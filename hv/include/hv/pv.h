@@ -3,6 +3,7 @@
 #define HV_PV_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 
 struct domain;
 
@@ -22,5 +23,9 @@ struct pv_image {
  * printing what is wrong with the image; nothing is left allocated then.
  */
 int dom0_build(struct domain *d, const struct pv_image *img);
+
+/* Does the vCPU's kernel or user address space map this frame writable? */
+struct vcpu;
+bool pv_frame_mapped_writable(struct vcpu *v, uint64_t mfn);
 
 #endif

@@ -7,11 +7,12 @@
 #include <hv/io.h>
 #include <hv/lib.h>
 #include <hv/regs.h>
+#include <hv/descriptors.h>
 
 uint8_t cpu0_stack[HV_STACK_SIZE] __attribute__((aligned(4096)));
 static uint8_t cpu0_ist_stack[3][4096] __attribute__((aligned(4096)));
 struct tss64 cpu0_tss __attribute__((aligned(128)));
-uint64_t cpu0_gdt[HV_GDT_ENTRIES] __attribute__((aligned(4096)));
+uint64_t cpu0_gdt[512] __attribute__((aligned(4096)));      /* the reserved page, selector 0xe000 on */
 static uint64_t idt[256][2] __attribute__((aligned(16)));
 struct cpu_features cpu_features;
 
@@ -19,7 +20,7 @@ extern char idt_stubs[];
 extern char syscall_entry[];
 extern uint64_t syscall_stack_top;
 
-#define GDT(sel) cpu0_gdt[(sel) >> 3]
+#define GDT(sel) cpu0_gdt[((sel) >> 3) - HV_GDT_FIRST_RESERVED]
 
 static void set_gate(int vec, int ist, int dpl)
 {
@@ -48,7 +49,7 @@ void cpu_tables_init(void)
     GDT(GUEST_CS64) = 0x00affa000000ffff;   /* ring 3, 64-bit code */
     GDT(HV_TSS)     = (sizeof(cpu0_tss) - 1) | ((tss & 0xffffff) << 16) |
                       (0x89UL << 40) | ((tss >> 24 & 0xff) << 56);
-    cpu0_gdt[(HV_TSS >> 3) + 1] = tss >> 32;
+    GDT(HV_TSS + 8) = tss >> 32;
 
     cpu0_tss.rsp[0] = stack_top;
     for (int i = 0; i < 3; i++)
@@ -64,8 +65,9 @@ void cpu_tables_init(void)
     set_gate(8, 2, 0);      /* double fault */
     set_gate(18, 3, 0);     /* machine check */
 
-    gdtr.limit = sizeof(cpu0_gdt) - 1;
-    gdtr.base = (uint64_t)cpu0_gdt;
+    gdt_area_init();
+    gdtr.limit = HV_GDT_BYTES - 1;
+    gdtr.base = HV_GDT_VIRT;
     idtr.limit = sizeof(idt) - 1;
     idtr.base = (uint64_t)idt;
     __asm__ volatile(

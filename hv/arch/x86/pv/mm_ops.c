@@ -14,6 +14,7 @@
 #include <hv/io.h>
 #include <hv/lib.h>
 #include <hv/paging.h>
+#include <hv/pv.h>
 
 static void flush_tlb_local(void)
 {
@@ -36,7 +37,7 @@ static pte_t *guest_l1e(struct vcpu *v, uint64_t va)
     return &t[l1_index(va)];
 }
 
-/* Check a new L1 entry against what the domain may map. 0 or -EINVAL. */
+/* Check a new L1 entry against what the domain may map. 0, -EINVAL or -EBUSY. */
 static int check_l1e(struct domain *d, pte_t e, const char **why)
 {
     mfn_t mfn = pte_mfn(e);
@@ -54,11 +55,51 @@ static int check_l1e(struct domain *d, pte_t e, const char **why)
         return -XEN_EINVAL;
     }
     if ((e & _PAGE_RW) && (pg->type_info & PGT_type_mask) >= PGT_l1_page_table &&
-        (pg->type_info & PGT_type_mask) <= PGT_l4_page_table && (pg->type_info & PGT_count_mask)) {
-        *why = "writable mapping of a page table";
-        return -XEN_EINVAL;
+        (pg->type_info & PGT_type_mask) <= PGT_seg_desc_page && (pg->type_info & PGT_count_mask)) {
+        *why = "writable mapping of a page table or descriptor page";
+        return -XEN_EBUSY;                      /* the frame's type is in use, as Xen answers */
     }
     return 0;
+}
+
+/* Walk one guest address space looking for a writable leaf mapping of `mfn`. */
+static bool tree_maps_writable(const struct domain *d, mfn_t root, mfn_t mfn)
+{
+    const pte_t *l4 = mfn_to_virt(root);
+
+    for (unsigned int i4 = 0; i4 < 512; i4++) {
+        if (i4 >= HV_SLOT_FIRST && i4 <= HV_SLOT_LAST)
+            continue;
+        pte_t e4 = l4[i4];
+        if (!(e4 & _PAGE_PRESENT) || !(e4 & _PAGE_RW) || !mfn_valid(pte_mfn(e4)))
+            continue;
+        const pte_t *l3 = mfn_to_virt(pte_mfn(e4));
+        for (unsigned int i3 = 0; i3 < 512; i3++) {
+            pte_t e3 = l3[i3];
+            if (!(e3 & _PAGE_PRESENT) || !(e3 & _PAGE_RW) || (e3 & _PAGE_PSE) || !mfn_valid(pte_mfn(e3)))
+                continue;
+            const pte_t *l2 = mfn_to_virt(pte_mfn(e3));
+            for (unsigned int i2 = 0; i2 < 512; i2++) {
+                pte_t e2 = l2[i2];
+                if (!(e2 & _PAGE_PRESENT) || !(e2 & _PAGE_RW) || (e2 & _PAGE_PSE) ||
+                    !mfn_valid(pte_mfn(e2)))
+                    continue;
+                const pte_t *l1 = mfn_to_virt(pte_mfn(e2));
+                for (unsigned int i1 = 0; i1 < 512; i1++)
+                    if ((l1[i1] & (_PAGE_PRESENT | _PAGE_RW)) == (_PAGE_PRESENT | _PAGE_RW) &&
+                        pte_mfn(l1[i1]) == mfn)
+                        return true;
+            }
+        }
+    }
+    (void)d;
+    return false;
+}
+
+bool pv_frame_mapped_writable(struct vcpu *v, uint64_t mfn)
+{
+    return tree_maps_writable(v->domain, v->guest_table, mfn) ||
+           (v->guest_table_user && tree_maps_writable(v->domain, v->guest_table_user, mfn));
 }
 
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4, uint64_t a5)

@@ -1,0 +1,16 @@
+/* Segment descriptors: the guest's GDT (set_gdt) and update_descriptor. */
+#ifndef HV_DESCRIPTORS_H
+#define HV_DESCRIPTORS_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+/* Map the GDT area (guest pages empty, our reserved page last). Boot only. */
+void gdt_area_init(void);
+/* Show this vCPU's GDT frames to the CPU (context switch). */
+void gdt_load_vcpu(const struct vcpu *v);
+/* Xen's descriptor rule for 64-bit PV; may fix up the DPL. False = refuse. */
+bool check_descriptor(uint64_t *desc);
+
+#endif
