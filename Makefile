@@ -34,6 +34,7 @@ unit-test: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 system-test: all
+	tools/fetch-xen.sh
 	$(PYTEST) -v tests/system
 
 test: unit-test system-test

@@ -9,7 +9,7 @@ import bad_images
 from sysrun import describe, serial_log
 
 # Short: refusing an image takes the hypervisor seconds, not minutes.
-REFUSAL_TIMEOUT_S = 90
+REFUSAL_TIMEOUT_S = 60
 
 # What each hypervisor's log must say about each image.  Xen's wording is
 # Xen 4.17's; Xenolith must name the problem in its own words.

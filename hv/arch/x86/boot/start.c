@@ -116,10 +116,8 @@ void start_hv(uint32_t magic, uint32_t info)
         img.initrd_len = boot_info.modules[1].end - boot_info.modules[1].start;
     }
     rc = dom0_build(d0, &img);
-    if (rc) {
-        log_err("Domain 0 could not be built (error %d); nothing to run.", rc);
-        machine_exit(EXIT_DOM0_CRASH);
-    }
+    if (rc)     /* As on Xen: without Dom0 there is nothing to run; stop cleanly. */
+        panic("could not build Domain 0 (error %d): see the reason above", rc);
     log_info("starting Domain 0");
     sched_start();
 }
