@@ -105,12 +105,21 @@ static bool any_domain_alive(void)
     return false;
 }
 
+/* Can SYSRET rebuild this frame exactly (see sysret_to_guest in entry.S)? */
+static bool frame_fits_sysret(const struct cpu_regs *r)
+{
+    return r->entry_vector == VEC_SYSCALL && r->cs == GUEST_CS64 && r->ss == GUEST_DS &&
+           r->rcx == r->rip && r->r11 == r->rflags && r->rip < 0x0000800000000000ULL &&
+           !(r->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF | X86_EFLAGS_VM | X86_EFLAGS_NT)) &&
+           (r->rflags & X86_EFLAGS_IF);
+}
+
 /*
  * Called with interrupts off just before restoring a guest frame: run deferred
  * work, choose who runs, deliver a pending event upcall. Loops (halting the
- * CPU) while nothing is runnable.
+ * CPU) while nothing is runnable. Returns whether the fast SYSRET exit fits.
  */
-void prepare_exit_to_guest(struct cpu_regs *regs)
+int prepare_exit_to_guest(struct cpu_regs *regs)
 {
     for (;;) {
         local_irq_enable();
@@ -131,7 +140,7 @@ void prepare_exit_to_guest(struct cpu_regs *regs)
                 continue;
         }
         if (!softirq_pending)
-            return;
+            return frame_fits_sysret(regs);
     }
 }
 

@@ -84,11 +84,24 @@ exit_to_guest_or_hv:
         cli
         movq    %rsp, %rdi
         call    prepare_exit_to_guest
+        testl   %eax, %eax
+        jnz     sysret_to_guest
 1:      RESTORE_REGS
         addq    $8, %rsp                /* error code + vector */
         .globl  iretq_insn
 iretq_insn:
         iretq
+
+/*
+ * Fast return from a hypercall: prepare_exit_to_guest checked that the frame
+ * is exactly what SYSRET recreates (RCX = RIP, R11 = RFLAGS, flat 64-bit
+ * guest CS/SS, canonical RIP). Interrupts stay off until SYSRET loads RFLAGS;
+ * NMI and #MC run on IST stacks, so the guest RSP is never used in ring 0.
+ */
+sysret_to_guest:
+        RESTORE_REGS
+        movq    32(%rsp), %rsp          /* guest RSP: frame is err, rip, cs, rflags, rsp */
+        sysretq
 
 /* After a faulting IRETQ to a guest that has been crashed: start the exit again. */
         .globl iret_fault_recover
