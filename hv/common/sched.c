@@ -18,19 +18,18 @@
 #include <hv/time.h>
 #include <hv/traps.h>
 
-struct vcpu *current;
-static volatile unsigned long softirq_pending;
+struct cpu_info cpu_info0;
 
 void raise_softirq(unsigned int nr)
 {
-    __atomic_or_fetch(&softirq_pending, 1UL << nr, __ATOMIC_SEQ_CST);
+    __atomic_or_fetch(&this_cpu()->softirq_pending, 1UL << nr, __ATOMIC_SEQ_CST);
 }
 
 void do_softirqs(void)
 {
     unsigned long pending;
 
-    while ((pending = __atomic_exchange_n(&softirq_pending, 0, __ATOMIC_SEQ_CST))) {
+    while ((pending = __atomic_exchange_n(&this_cpu()->softirq_pending, 0, __ATOMIC_SEQ_CST))) {
         if (pending & (1UL << SOFTIRQ_TIMER))
             timers_run();
     }
@@ -139,7 +138,7 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
             if (!pv_bounce(current, regs, current->event_cb.eip, true, false, 0))
                 continue;
         }
-        if (!softirq_pending)
+        if (!this_cpu()->softirq_pending)
             return frame_fits_sysret(regs);
     }
 }

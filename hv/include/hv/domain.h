@@ -10,6 +10,7 @@
 #include <xen/xen.h>
 #include <hv/mm.h>
 #include <hv/regs.h>
+#include <hv/percpu.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
 #define MAX_DOMAINS     16
@@ -91,7 +92,6 @@ struct domain {
 };
 
 extern struct domain *domains[MAX_DOMAINS];
-extern struct vcpu *current;
 
 /* Create a domain with one vCPU, a shared_info page and empty event channels. */
 struct domain *domain_create(domid_t id, bool privileged);

@@ -1,0 +1,27 @@
+/*
+ * Per-CPU state. Everything that belongs to a physical CPU lives here, reached
+ * through this_cpu(), so that SMP adds CPUs rather than rewriting callers.
+ * With one CPU this_cpu() is the boot CPU's record; with several it will come
+ * from the CPU's own stack top (as Xen's get_cpu_info()).
+ */
+#ifndef HV_PERCPU_H
+#define HV_PERCPU_H
+
+struct vcpu;
+
+struct cpu_info {
+    unsigned int id;
+    struct vcpu *curr_vcpu;              /* whose frame is on this CPU's stack */
+    volatile unsigned long softirq_pending;
+};
+
+extern struct cpu_info cpu_info0;
+
+static inline struct cpu_info *this_cpu(void)
+{
+    return &cpu_info0;
+}
+
+#define current (this_cpu()->curr_vcpu)
+
+#endif
