@@ -18,6 +18,10 @@ mfn_t max_mfn;
 
 extern char __image_end[];
 
+/* Frames handed out before the frame table existed (its own frames excepted). */
+static mfn_t early[8];
+static unsigned int early_nr;
+
 static bool frame_used(mfn_t m) { return used_map[m / 64] & (1UL << (m % 64)); }
 static void mark_used(mfn_t m) { used_map[m / 64] |= 1UL << (m % 64); }
 static void mark_free(mfn_t m) { used_map[m / 64] &= ~(1UL << (m % 64)); }
@@ -49,7 +53,8 @@ void mm_init(const struct boot_info *bi)
         }
     }
     reserve(0, 0x100000);
-    reserve(HV_LOAD_PHYS, (uint64_t)__image_end - HV_IMAGE_VIRT);
+    uint64_t image_end = (uint64_t)__image_end - HV_IMAGE_VIRT;
+    reserve(HV_LOAD_PHYS, image_end);
     for (unsigned int i = 0; i < bi->nr_modules; i++)
         reserve(bi->modules[i].start, bi->modules[i].end);
 
@@ -62,6 +67,11 @@ void mm_init(const struct boot_info *bi)
         frame_table[m].owner = frame_used(m) ? OWNER_NONE : OWNER_FREE;
     for (mfn_t m = ft; m < ft + ft_pages; m++)
         frame_table[m].owner = OWNER_HV;
+    /* The image and everything it allocated before the frame table existed is ours. */
+    for (mfn_t m = HV_LOAD_PHYS >> PAGE_SHIFT; m < image_end >> PAGE_SHIFT && m < max_mfn; m++)
+        frame_table[m].owner = OWNER_HV;
+    for (mfn_t m = 0; m < early_nr && m < max_mfn; m++)
+        frame_table[early[m]].owner = OWNER_HV;
     log_info("memory: %lu MiB RAM below 4 GiB, %lu frames free, max_mfn %#lx",
              (max_mfn << PAGE_SHIFT) >> 20, nr_free, max_mfn);
 }
@@ -70,9 +80,10 @@ static void take(mfn_t m, uint16_t owner)
 {
     mark_used(m);
     nr_free--;
-    if (frame_table) {
+    if (frame_table)
         frame_table[m] = (struct page_info){ .owner = owner };
-    }
+    else if (early_nr < 8)
+        early[early_nr++] = m;
     memset(mfn_to_virt(m), 0, PAGE_SIZE);
 }
 
