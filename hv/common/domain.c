@@ -5,6 +5,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/lib.h>
+#include <hv/pv_mmu.h>
 #include <hv/machine.h>
 #include <hv/sched.h>
 #include <hv/time.h>
@@ -68,6 +69,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     d->is_shutdown = true;
     d->shutdown_reason = reason;
     log_info("domain %u shutdown: %s", d->id, reason < 6 ? shutdown_names[reason] : "unknown");
+    /* Check every frame's counts against the tables that exist (cheap: one pass). */
+    pv_mmu_audit(d);
     raise_softirq(SOFTIRQ_SCHEDULE);
     if (d->id == 0) {
         /* Like Xen: the machine's fate follows Dom0's. */

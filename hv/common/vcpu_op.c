@@ -7,6 +7,7 @@
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/time.h>
+#include <hv/pv_mmu.h>
 
 #define MILLISECS(ms) ((uint64_t)(ms) * 1000000ULL)
 #define STIME_DELTA_MAX (1ULL << 62)
@@ -36,8 +37,8 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
         return -XEN_EINVAL;
     if (v->vcpu_info != &d->shared_info->vcpu_info[v->id])
         return -XEN_EINVAL;                     /* already moved once */
-    if (!mfn_valid(info.mfn) || mfn_to_page(info.mfn)->owner != d->id ||
-        (mfn_to_page(info.mfn)->type_info & PGT_type_mask) != PGT_none)
+    /* The frame stays writable-typed while we write into it: it can never become a table. */
+    if (pv_get_writable_frame(d, info.mfn))
         return -XEN_EINVAL;
     new = (struct vcpu_info *)((uint8_t *)mfn_to_virt(info.mfn) + info.offset);
     memcpy(new, v->vcpu_info, sizeof(*new));
@@ -45,6 +46,7 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
     new->evtchn_upcall_pending = 1;
     new->evtchn_pending_sel = ~0UL;
     v->vcpu_info = new;
+    v->vcpu_info_mfn = info.mfn;
     time_update_vcpu(v);
     return 0;
 }

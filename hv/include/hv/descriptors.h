@@ -10,6 +10,8 @@ struct vcpu;
 void gdt_area_init(void);
 /* Show this vCPU's GDT frames to the CPU (context switch). */
 void gdt_load_vcpu(const struct vcpu *v);
+/* Drop the vCPU's GDT frames (their descriptor-page references). */
+void gdt_release(struct vcpu *v);
 /* Xen's descriptor rule for 64-bit PV; may fix up the DPL. False = refuse. */
 bool check_descriptor(uint64_t *desc);
 

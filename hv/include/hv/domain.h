@@ -57,6 +57,7 @@ struct vcpu {
 
     /* events and time */
     struct vcpu_info *vcpu_info;     /* in shared_info or a registered guest page */
+    mfn_t vcpu_info_mfn;             /* that registered page (writable-typed), or 0 */
     uint16_t virq_to_port[NR_VIRQS];
     bool blocked;                    /* SCHEDOP_block / poll */
     bool polling;                    /* SCHEDOP_poll: wake on any of poll_ports */

@@ -24,8 +24,5 @@ struct pv_image {
  */
 int dom0_build(struct domain *d, const struct pv_image *img);
 
-/* Does the vCPU's kernel or user address space map this frame writable? */
-struct vcpu;
-bool pv_frame_mapped_writable(struct vcpu *v, uint64_t mfn);
 
 #endif

@@ -16,6 +16,7 @@
 #include <hv/machine.h>
 #include <hv/paging.h>
 #include <hv/pv.h>
+#include <hv/pv_mmu.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 
@@ -87,6 +88,7 @@ void start_hv(uint32_t magic, uint32_t info)
              cpu_features.has_smep, cpu_features.has_smap);
     paging_init();
     mm_init(&boot_info);
+    pv_mmu_init();
     m2p_init();
     cpu_tables_init();
     enable_cpu_features();

@@ -4,8 +4,8 @@
  * in the page after them. A descriptor may never reach ring 0: present code
  * and data segments get DPL 3, system descriptors (TSS, LDT, gates) are
  * refused. Xen also accepts call gates (and emulates them); we refuse them.
- * A GDT frame must not be writable by its guest: checked when it is loaded,
- * and update_va_mapping/mmu_update refuse writable mappings of it after.
+ * GDT frames hold the descriptor-page type while loaded, so the guest can
+ * have no writable mapping of them (the frame-type machine sees to that).
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -19,6 +19,7 @@
 #include <hv/lib.h>
 #include <hv/paging.h>
 #include <hv/pv.h>
+#include <hv/pv_mmu.h>
 
 #define SEG_P     (1ULL << 47)
 #define SEG_S     (1ULL << 44)
@@ -71,67 +72,73 @@ bool check_descriptor(uint64_t *desc)
     return false;                               /* TSS, LDT, gates */
 }
 
-/* May this frame hold descriptors? Owned, not a page table, not writable for the guest. */
-static bool descriptor_frame_ok(struct vcpu *v, mfn_t mfn)
-{
-    const struct page_info *pg;
-
-    if (!mfn_valid(mfn))
-        return false;
-    pg = mfn_to_page(mfn);
-    if (pg->owner != v->domain->id || (pg->flags & PGF_SHARED_INFO))
-        return false;
-    if ((pg->type_info & PGT_count_mask) && (pg->type_info & PGT_type_mask) != PGT_seg_desc_page &&
-        (pg->type_info & PGT_type_mask) != PGT_writable_page)
-        return false;
-    return true;
-}
-
 long do_set_gdt(uint64_t list, uint64_t entries, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     struct vcpu *v = current;
+    struct domain *d = v->domain;
     uint64_t frames[HV_GDT_GUEST_PAGES];
-    unsigned int nr = (unsigned int)((entries + 511) / 512);
+    unsigned int nr = (unsigned int)((entries + 511) / 512), got = 0;
 
     if (entries > HV_GDT_FIRST_RESERVED)
         return -XEN_EINVAL;
     if (copy_from_guest(frames, list, nr * sizeof(frames[0])))
         return -XEN_EFAULT;
-    /* Check every frame and every descriptor before changing anything. */
-    for (unsigned int i = 0; i < nr; i++) {
-        if (!descriptor_frame_ok(v, frames[i]) || pv_frame_mapped_writable(v, frames[i]))
-            return -XEN_EINVAL;
-        uint64_t *descs = mfn_to_virt(frames[i]);
-        for (unsigned int j = 0; j < 512; j++) {
-            uint64_t d = descs[j];
-            if (!check_descriptor(&d))
-                return -XEN_EINVAL;
+    /* Take every frame as a descriptor page (which checks all its descriptors) first. */
+    for (; got < nr; got++) {
+        if (pt_get_page(&pv_mmu_env, frames[got], d->id))
+            break;
+        if (pt_get_page_type(&pv_mmu_env, frames[got], PGT_seg_desc_page, d->id)) {
+            pt_put_page(&pv_mmu_env, frames[got]);
+            break;
         }
     }
-    for (unsigned int i = 0; i < v->gdt_nr_frames; i++)
-        mfn_to_page(v->gdt_frames[i])->type_info = PGT_none;
-    for (unsigned int i = 0; i < nr; i++) {
-        uint64_t *descs = mfn_to_virt(frames[i]);
-        for (unsigned int j = 0; j < 512; j++)
-            check_descriptor(&descs[j]);        /* apply the DPL fix-ups */
-        mfn_to_page(frames[i])->type_info = PGT_seg_desc_page | 1;
-        v->gdt_frames[i] = frames[i];
+    if (got < nr) {
+        while (got--) {
+            pt_put_page_type(&pv_mmu_env, frames[got]);
+            pt_put_page(&pv_mmu_env, frames[got]);
+        }
+        return -XEN_EINVAL;
     }
+    gdt_release(v);
+    memcpy(v->gdt_frames, frames, nr * sizeof(frames[0]));
     v->gdt_nr_frames = nr;
     v->gdt_entries = (unsigned int)entries;
     gdt_load_vcpu(v);
     return 0;
 }
 
+void gdt_release(struct vcpu *v)
+{
+    for (unsigned int i = 0; i < v->gdt_nr_frames; i++) {
+        pt_put_page_type(&pv_mmu_env, v->gdt_frames[i]);
+        pt_put_page(&pv_mmu_env, v->gdt_frames[i]);
+    }
+    v->gdt_nr_frames = 0;
+}
+
+/*
+ * Write one descriptor at machine address `maddr`. Like Xen: a descriptor page
+ * keeps its type; any other frame must be able to take the writable type (so
+ * never a page table).
+ */
 long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    struct vcpu *v = current;
+    struct domain *d = current->domain;
     mfn_t mfn = maddr >> PAGE_SHIFT;
+    uint32_t type;
 
     if ((maddr & 7) || !check_descriptor(&desc))
         return -XEN_EINVAL;
-    if (!descriptor_frame_ok(v, mfn))
+    if (pt_get_page(&pv_mmu_env, mfn, d->id))
         return -XEN_EINVAL;
+    type = (mfn_to_page(mfn)->type_info & PGT_type_mask) == PGT_seg_desc_page ?
+           PGT_seg_desc_page : PGT_writable_page;
+    if (pt_get_page_type(&pv_mmu_env, mfn, type, d->id)) {
+        pt_put_page(&pv_mmu_env, mfn);
+        return -XEN_EINVAL;
+    }
     *(volatile uint64_t *)((uint8_t *)mfn_to_virt(mfn) + (maddr & (PAGE_SIZE - 1))) = desc;
+    pt_put_page_type(&pv_mmu_env, mfn);
+    pt_put_page(&pv_mmu_env, mfn);
     return 0;
 }

@@ -14,6 +14,7 @@
 #include <hv/lib.h>
 #include <hv/paging.h>
 #include <hv/pv.h>
+#include <hv/pv_mmu.h>
 
 /* Guest-visible protections of the initial tables (as Xen's dom0 builder). */
 #define L1_PROT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
@@ -75,13 +76,21 @@ static void build_page_tables(struct domain *d, const struct boot_layout *l)
     for (unsigned int s = HV_SLOT_FIRST; s <= HV_SLOT_LAST; s++)
         l4[s] = idle_l4()[s];
 
-    /* Frame types: the tables are validated page tables, the L4 pinned (issue 4 audits these). */
-    mfn_to_page(d->first_mfn + pt_pfn)->type_info = PGT_l4_page_table | PGT_pinned | 1;
-    for (int level = 3; level >= 1; level--)
-        for (uint64_t p = a.end[level] - (level == 3 ? l->nr_l3 : level == 2 ? l->nr_l2 : l->nr_l1);
-             p < a.next[level]; p++)
-            mfn_to_page(d->first_mfn + p)->type_info = pgt_for_level(level) | 1;
-    d->vcpu[0]->guest_table = d->first_mfn + pt_pfn;
+}
+
+/*
+ * Give the initial tables their references as if the guest had pinned its L4
+ * and loaded it: every frame's type and counts are exact from the first
+ * instruction, and the audit sees a consistent domain.
+ */
+static void adopt_page_tables(struct domain *d, const struct boot_layout *l)
+{
+    mfn_t l4 = d->first_mfn + boot_layout_pfn(l, l->pt.start);
+    int rc = pt_adopt_l4(&pv_mmu_env, d->id, l4);
+
+    if (!rc)
+        rc = pv_set_root(d->vcpu[0], false, l4);
+    BUG_ON(rc);                                   /* our own tables must validate */
 }
 
 /*
@@ -211,6 +220,7 @@ int dom0_build(struct domain *d, const struct pv_image *img)
 
     fill_start_info(d, &l, img);
     build_page_tables(d, &l);
+    adopt_page_tables(d, &l);
 
     memset(&v->regs, 0, sizeof(v->regs));
     v->regs.rip = elf.virt_entry;

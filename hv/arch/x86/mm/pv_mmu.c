@@ -1,0 +1,125 @@
+/*
+ * The frame-type machine bound to the real machine: frame table, direct map,
+ * TLB flush, the hypervisor's L4 slots and descriptor checks. Updates are
+ * serialised by the single CPU; a per-domain lock comes with SMP.
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <hv/console.h>
+#include <hv/descriptors.h>
+#include <hv/domain.h>
+#include <hv/io.h>
+#include <hv/lib.h>
+#include <hv/paging.h>
+#include <hv/pv_mmu.h>
+
+static uint64_t *env_table(void *ctx, uint64_t mfn)
+{
+    return mfn_to_virt(mfn);
+}
+
+static void env_flush(void *ctx)
+{
+    write_cr3(read_cr3());
+}
+
+static void env_init_l4(void *ctx, uint64_t *l4)
+{
+    for (unsigned int s = HV_SLOT_FIRST; s <= HV_SLOT_LAST; s++)
+        l4[s] = idle_l4()[s];
+}
+
+static int env_validate_segdesc(void *ctx, uint64_t mfn)
+{
+    uint64_t *descs = mfn_to_virt(mfn);
+    for (unsigned int i = 0; i < 512; i++)
+        if (!check_descriptor(&descs[i]))
+            return -XEN_EINVAL;
+    return 0;
+}
+
+static void env_explain(void *ctx, uint64_t mfn, const char *why)
+{
+    log_debug("pv-mmu: d%u mfn %#lx refused: %s", current ? current->domain->id : 0, mfn, why);
+}
+
+struct pt_env pv_mmu_env;                      /* filled once by pv_mmu_init */
+
+void pv_mmu_init(void)
+{
+    pv_mmu_env = (struct pt_env){
+        .frames = frame_table,
+        .nr_frames = max_mfn,
+        .table = env_table,
+        .flush = env_flush,
+        .init_l4_hv_slots = env_init_l4,
+        .validate_segdesc = env_validate_segdesc,
+        .explain = env_explain,
+    };
+}
+
+int pv_set_root(struct vcpu *v, bool user, uint64_t mfn)
+{
+    mfn_t *slot = user ? &v->guest_table_user : &v->guest_table;
+    int rc = pt_switch_root(&pv_mmu_env, v->domain->id, *slot ? *slot : PT_ROOT_NONE,
+                            mfn ? mfn : PT_ROOT_NONE);
+    if (rc)
+        return rc;
+    *slot = mfn;
+    return 0;
+}
+
+int pv_get_writable_frame(struct domain *d, uint64_t mfn)
+{
+    int rc = pt_get_page(&pv_mmu_env, mfn, d->id);
+    if (rc)
+        return rc;
+    rc = pt_get_page_type(&pv_mmu_env, mfn, PGT_writable_page, d->id);
+    if (rc)
+        pt_put_page(&pv_mmu_env, mfn);
+    return rc;
+}
+
+void pv_put_writable_frame(uint64_t mfn)
+{
+    pt_put_page_type(&pv_mmu_env, mfn);
+    pt_put_page(&pv_mmu_env, mfn);
+}
+
+static void audit_report(void *ctx, uint64_t mfn, const char *what)
+{
+    log_err("audit: mfn %#lx: %s", mfn, what);
+}
+
+int pv_mmu_audit(struct domain *d)
+{
+    static uint64_t *scratch;
+    struct vcpu *v = d->vcpu[0];
+    uint64_t roots[2] = { v->guest_table ? v->guest_table : PT_ROOT_NONE,
+                          v->guest_table_user ? v->guest_table_user : PT_ROOT_NONE };
+
+    if (!scratch)
+        scratch = xzalloc_bytes(max_mfn * sizeof(uint64_t));
+    if (!scratch)
+        return -XEN_ENOMEM;
+    /*
+     * The audit recounts what page tables and roots hold. References held by
+     * registered areas (GDT frames, a moved vcpu_info) are set aside while it
+     * runs and taken again after; nothing else runs meanwhile.
+     */
+    for (unsigned int i = 0; i < v->gdt_nr_frames; i++) {
+        pt_put_page_type(&pv_mmu_env, v->gdt_frames[i]);
+        pt_put_page(&pv_mmu_env, v->gdt_frames[i]);
+    }
+    if (v->vcpu_info_mfn)
+        pv_put_writable_frame(v->vcpu_info_mfn);
+    int n = pt_audit(&pv_mmu_env, d->id, roots, 2, scratch, audit_report, NULL);
+    for (unsigned int i = 0; i < v->gdt_nr_frames; i++) {
+        BUG_ON(pt_get_page(&pv_mmu_env, v->gdt_frames[i], d->id));
+        BUG_ON(pt_get_page_type(&pv_mmu_env, v->gdt_frames[i], PGT_seg_desc_page, d->id));
+    }
+    if (v->vcpu_info_mfn)
+        BUG_ON(pv_get_writable_frame(d, v->vcpu_info_mfn));
+    log_info("audit: domain %u: %d mismatch%s", d->id, n, n == 1 ? "" : "es");
+    return n;
+}
