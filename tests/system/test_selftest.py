@@ -19,3 +19,13 @@ def test_selftest(boot, hv):
         f"selftest on {hv} ended with verdict {verdict}\n" + describe(result)
     assert serial_log.cases(result.output), f"selftest on {hv} ran no CASE\n" + describe(result)
     assert result.code == 0, f"selftest on {hv} did not power off cleanly\n" + describe(result)
+
+
+def test_selftest_leaves_a_clean_mmu_audit(boot, hv_image_ready):
+    """After the whole suite (bad page-table updates included), Xenolith's audit of
+    every frame's type and reference counts against the tables that exist is clean."""
+    result = boot("xenolith", guest_path("selftest"))
+    audits = [l for l in serial_log.hv_lines(result.output) if "audit: domain 0:" in l]
+    assert audits, "no MMU audit line in the hypervisor log\n" + describe(result)
+    assert audits[-1].rstrip().endswith("0 mismatches"), \
+        f"MMU audit not clean: {audits[-1]}\n" + describe(result, tail=30)
