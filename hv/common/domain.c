@@ -71,6 +71,9 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     log_info("domain %u shutdown: %s", d->id, reason < 6 ? shutdown_names[reason] : "unknown");
     /* Check every frame's counts against the tables that exist (cheap: one pass). */
     pv_mmu_audit(d);
+    if (d->shadow.enabled)
+        log_info("d%u shadow: %lu faults, %lu fills, %lu flushes", d->id,
+                 d->shadow.faults, d->shadow.fills, d->shadow.flushes);
     raise_softirq(SOFTIRQ_SCHEDULE);
     if (d->id == 0) {
         /* Like Xen: the machine's fate follows Dom0's. */

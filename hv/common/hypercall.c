@@ -34,6 +34,7 @@ static const struct hypercall_def hypercall_table[NR_HYPERCALLS] = {
     HC(callback_op,          do_callback_op,        0),
     HC(event_channel_op,     do_event_channel_op,   0),
     HC(physdev_op,           do_physdev_op,         0),
+    HC(domctl,               do_domctl,             1),
 };
 
 long hypercall_call(unsigned long nr, const uint64_t a[5])

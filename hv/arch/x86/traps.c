@@ -76,6 +76,12 @@ extern char iretq_insn[], iret_fault_recover[];
 static void hypervisor_fault(struct cpu_regs *regs)
 {
     uint64_t fix = search_fixup(regs->rip);
+    uint32_t pfec;
+
+    /* Our own access to a shadowed guest's memory may just be a shadow miss. */
+    if (regs->entry_vector == 14 && current && current->domain->shadow.enabled && fix &&
+        shadow_fault(current, read_cr2(), regs->error_code & ~4u, &pfec))
+        return;
 
     if (fix) {
         regs->rip = fix;
@@ -97,13 +103,21 @@ static void guest_fault(struct cpu_regs *regs)
     unsigned int vec = regs->entry_vector;
 
     switch (vec) {
-    case 14:
-        v->vcpu_info->arch.cr2 = read_cr2();
+    case 14: {
+        uint64_t cr2 = read_cr2();
+        if (v->domain->shadow.enabled) {
+            uint32_t pfec;
+            if (shadow_fault(v, cr2, regs->error_code, &pfec))
+                return;                         /* a shadow miss, now filled: retry */
+            regs->error_code = pfec;
+        }
+        v->vcpu_info->arch.cr2 = cr2;
         /* The guest kernel runs in ring 3, but must see its faults as supervisor ones. */
         if (v->kernel_mode)
             regs->error_code &= ~4u;
         pv_inject_trap(v, regs, 14, true, regs->error_code);
         return;
+    }
     case 13:
         if ((regs->error_code & 3) == 2) {
             /* `int $n` through a DPL-0 gate: a software interrupt the guest may allow. */

@@ -11,6 +11,7 @@
 #include <hv/mm.h>
 #include <hv/regs.h>
 #include <hv/percpu.h>
+#include <hv/shadow.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
 #define MAX_DOMAINS     16
@@ -90,6 +91,7 @@ struct domain {
     unsigned int max_vcpus;
     struct evtchn *evtchn;           /* NR_EVTCHN entries */
     uint64_t start_info_va;
+    struct shadow_state shadow;      /* shadow paging and log-dirty (mm/shadow.c) */
 };
 
 extern struct domain *domains[MAX_DOMAINS];

@@ -17,6 +17,7 @@
 #include <hv/paging.h>
 #include <hv/pv.h>
 #include <hv/pv_mmu.h>
+#include <hv/shadow.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 
@@ -120,6 +121,10 @@ void start_hv(uint32_t magic, uint32_t info)
     rc = dom0_build(d0, &img);
     if (rc)     /* As on Xen: without Dom0 there is nothing to run; stop cleanly. */
         panic("could not build Domain 0 (error %d): see the reason above", rc);
+    if (cmdline_get_str(hv_command_line, "dom0_paging", opt, sizeof(opt)) && !strcmp(opt, "shadow")) {
+        if (shadow_enable(d0))
+            panic("cannot put Domain 0 in shadow paging mode");
+    }
     log_info("starting Domain 0");
     sched_start();
 }

@@ -16,10 +16,26 @@
 #include <hv/paging.h>
 #include <hv/pv.h>
 #include <hv/pv_mmu.h>
+#include <hv/shadow.h>
 
-static void flush_tlb_local(void)
+/*
+ * A guest TLB flush: the hardware TLB, and in shadow mode every shadow (they
+ * are the guest's software TLB). Page-table hypercalls end with one too.
+ */
+static void guest_tlb_flush(struct domain *d)
 {
-    write_cr3(read_cr3());
+    if (d->shadow.enabled)
+        shadow_flush_all(d);
+    else
+        write_cr3(read_cr3());
+}
+
+static void guest_invlpg(struct domain *d, uint64_t va)
+{
+    if (d->shadow.enabled)
+        shadow_flush_all(d);
+    else
+        invlpg(va);
 }
 
 /* The L1 table and index mapping `va` in the vCPU's kernel root; false if none. */
@@ -39,14 +55,14 @@ static bool find_l1(struct vcpu *v, uint64_t va, mfn_t *l1, unsigned int *idx)
     return true;
 }
 
-static void flush_for(uint64_t flags, uint64_t va)
+static void flush_for(struct domain *d, uint64_t flags, uint64_t va)
 {
     switch (flags & UVMF_FLUSHTYPE_MASK) {
     case UVMF_INVLPG:
-        invlpg(va);
+        guest_invlpg(d, va);
         break;
     case UVMF_TLB_FLUSH:
-        flush_tlb_local();
+        guest_tlb_flush(d);
         break;
     default:
         break;
@@ -70,8 +86,8 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4
     if (rc)
         return rc;
     /* Our own later accesses through `va` must not use a stale translation. */
-    invlpg(va);
-    flush_for(flags, va);
+    guest_invlpg(v->domain, va);
+    flush_for(v->domain, flags, va);
     return 0;
 }
 
@@ -136,7 +152,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
             break;
     }
     if (done)
-        flush_tlb_local();                      /* stale translations of replaced entries */
+        guest_tlb_flush(d);                     /* stale translations of replaced entries */
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
         return -XEN_EFAULT;
     return rc;
@@ -171,13 +187,19 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
         return pt_pin(&pv_mmu_env, d->id, op->arg1.mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1);
-    case MMUEXT_UNPIN_TABLE:
-        return pt_unpin(&pv_mmu_env, d->id, op->arg1.mfn);
+    case MMUEXT_UNPIN_TABLE: {
+        long rc = pt_unpin(&pv_mmu_env, d->id, op->arg1.mfn);
+        if (!rc && d->shadow.enabled)
+            shadow_flush_all(d);                /* its entries may be gone now */
+        return rc;
+    }
     case MMUEXT_NEW_BASEPTR:
         if (d != v->domain || !op->arg1.mfn)
             return -XEN_EINVAL;
         if (pv_set_root(v, false, op->arg1.mfn))
             return -XEN_EINVAL;
+        if (d->shadow.enabled)
+            shadow_flush_all(d);                /* a CR3 load flushes the TLB */
         vcpu_load_cr3(v);
         return 0;
     case MMUEXT_NEW_USER_BASEPTR:
@@ -187,12 +209,12 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:
-        flush_tlb_local();
+        guest_tlb_flush(d);
         return 0;
     case MMUEXT_INVLPG_LOCAL:
     case MMUEXT_INVLPG_MULTI:
     case MMUEXT_INVLPG_ALL:
-        invlpg(op->arg1.linear_addr);
+        guest_invlpg(d, op->arg1.linear_addr);
         return 0;
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:

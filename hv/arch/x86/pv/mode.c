@@ -9,6 +9,8 @@
 void vcpu_load_cr3(struct vcpu *v)
 {
     mfn_t root = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
+    if (v->domain->shadow.enabled)
+        root = shadow_root_for(v->domain, root);
     write_cr3(root << PAGE_SHIFT);
 }
 

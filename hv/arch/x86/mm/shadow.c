@@ -1,0 +1,249 @@
+/*
+ * Shadow paging: see hv/shadow.h for the model. Shadow tables are private
+ * frames of the hypervisor (OWNER_HV), one tree per cached guest root, with
+ * the hypervisor's L4 slots copied in. Entries above L1 carry full
+ * permissions; the leaf carries the guest's effective permissions, further
+ * restricted for A/D tracking and log-dirty.
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/io.h>
+#include <hv/lib.h>
+#include <hv/paging.h>
+#include <hv/shadow.h>
+
+#define PFEC_PRESENT 1u
+#define PFEC_WRITE   2u
+#define PFEC_USER    4u
+#define PFEC_INSN    16u
+
+#define UPPER_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+
+static void free_pool(struct shadow_state *s)
+{
+    for (unsigned int i = 0; i < s->nr_pool; i++)
+        free_frame(s->pool[i]);
+    s->nr_pool = 0;
+    memset(s->roots, 0, sizeof(s->roots));
+    s->next_root = 0;
+}
+
+static mfn_t shadow_alloc(struct shadow_state *s)
+{
+    mfn_t m;
+
+    if (s->nr_pool >= SHADOW_POOL_MAX)
+        return INVALID_MFN;
+    m = alloc_frame(OWNER_HV);
+    if (m != INVALID_MFN)
+        s->pool[s->nr_pool++] = m;
+    return m;
+}
+
+int shadow_enable(struct domain *d)
+{
+    struct shadow_state *s = &d->shadow;
+
+    if (s->enabled)
+        return 0;
+    s->pool = xzalloc_bytes(SHADOW_POOL_MAX * sizeof(uint64_t));
+    if (!s->pool)
+        return -XEN_ENOMEM;
+    s->enabled = true;
+    if (current && current->domain == d)
+        vcpu_load_cr3(current);
+    log_info("d%u: shadow paging on", d->id);
+    return 0;
+}
+
+void shadow_disable(struct domain *d)
+{
+    struct shadow_state *s = &d->shadow;
+
+    if (!s->enabled)
+        return;
+    shadow_log_dirty_disable(d);
+    s->enabled = false;
+    if (current && current->domain == d)
+        vcpu_load_cr3(current);                 /* back on the guest's own tables first */
+    free_pool(s);
+    xfree_bytes(s->pool, SHADOW_POOL_MAX * sizeof(uint64_t));
+    s->pool = NULL;
+    log_info("d%u: shadow paging off", d->id);
+}
+
+uint64_t shadow_root_for(struct domain *d, uint64_t guest_root)
+{
+    struct shadow_state *s = &d->shadow;
+    mfn_t root;
+
+    for (unsigned int i = 0; i < SHADOW_ROOTS; i++)
+        if (s->roots[i].guest == guest_root && s->roots[i].shadow)
+            return s->roots[i].shadow;
+    root = shadow_alloc(s);
+    if (root == INVALID_MFN) {
+        /* Pool exhausted: start again from nothing (we are not on a shadow root here). */
+        write_cr3(virt_to_maddr(idle_l4()));
+        free_pool(s);
+        root = shadow_alloc(s);
+        BUG_ON(root == INVALID_MFN);
+    }
+    pte_t *l4 = mfn_to_virt(root);
+    for (unsigned int slot = HV_SLOT_FIRST; slot <= HV_SLOT_LAST; slot++)
+        l4[slot] = idle_l4()[slot];
+    s->roots[s->next_root].guest = guest_root;
+    s->roots[s->next_root].shadow = root;
+    s->next_root = (s->next_root + 1) % SHADOW_ROOTS;
+    return root;
+}
+
+void shadow_flush_all(struct domain *d)
+{
+    struct shadow_state *s = &d->shadow;
+
+    if (!s->enabled)
+        return;
+    s->flushes++;
+    write_cr3(virt_to_maddr(idle_l4()));        /* never free the tables we run on */
+    free_pool(s);
+    if (current && current->domain == d)
+        vcpu_load_cr3(current);
+}
+
+static bool pfn_dirty(const struct shadow_state *s, uint64_t pfn)
+{
+    return pfn < s->nr_dirty_bits && (s->dirty[pfn / 64] & (1UL << (pfn % 64)));
+}
+
+void shadow_mark_dirty(struct domain *d, uint64_t mfn)
+{
+    struct shadow_state *s = &d->shadow;
+    uint64_t pfn = m2p_get(mfn);
+
+    if (s->log_dirty && pfn < s->nr_dirty_bits)
+        s->dirty[pfn / 64] |= 1UL << (pfn % 64);
+}
+
+/* Shadow table below `t[idx]`, allocated on first use. NULL when the pool is full. */
+static pte_t *shadow_next(struct shadow_state *s, pte_t *t, unsigned int idx)
+{
+    if (!(t[idx] & _PAGE_PRESENT)) {
+        mfn_t m = shadow_alloc(s);
+        if (m == INVALID_MFN)
+            return NULL;
+        t[idx] = make_pte(m, UPPER_FLAGS);
+    }
+    return mfn_to_virt(pte_mfn(t[idx]));
+}
+
+bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec)
+{
+    struct domain *d = v->domain;
+    struct shadow_state *s = &d->shadow;
+    mfn_t groot = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
+    bool write = hw_error & PFEC_WRITE, insn = hw_error & PFEC_INSN;
+    pte_t *gt = mfn_to_virt(groot), *gl1e = NULL;
+    unsigned int idx[4] = { l4_index(va), l3_index(va), l2_index(va), l1_index(va) };
+    bool rw = true, nx = false;
+
+    s->faults++;
+    *pfec = (hw_error & (PFEC_WRITE | PFEC_INSN)) | (v->kernel_mode ? 0 : PFEC_USER);
+    if (va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END)
+        return false;
+    for (int lvl = 0; lvl < 4; lvl++) {
+        pte_t e = gt[idx[lvl]];
+        if (!(e & _PAGE_PRESENT))
+            return false;                       /* not present for the guest either */
+        rw &= !!(e & _PAGE_RW);
+        nx |= !!(e & _PAGE_NX);
+        if (lvl == 3) {
+            gl1e = &gt[idx[lvl]];
+            break;
+        }
+        gt[idx[lvl]] = e | _PAGE_ACCESSED;
+        gt = mfn_to_virt(pte_mfn(e));
+    }
+    *pfec |= PFEC_PRESENT;
+    if ((write && !rw) || (insn && nx))
+        return false;                           /* the guest's own tables forbid it */
+
+    /* Install the translation: guest permissions, minus what A/D and log-dirty need to see. */
+    pte_t g = *gl1e | _PAGE_ACCESSED;
+    mfn_t mfn = pte_mfn(g);
+    uint64_t pfn = m2p_get(mfn);
+    bool allow_write = rw && (write || (g & _PAGE_DIRTY));
+    if (write) {
+        g |= _PAGE_DIRTY;
+        shadow_mark_dirty(d, mfn);
+    }
+    if (s->log_dirty && !pfn_dirty(s, pfn))
+        allow_write = false;
+    *gl1e = g;
+
+    pte_t *t = mfn_to_virt(shadow_root_for(d, groot));
+    for (int lvl = 0; lvl < 3 && t; lvl++)
+        t = shadow_next(s, t, idx[lvl]);
+    if (!t) {
+        shadow_flush_all(d);                    /* pool full: next access refaults and refills */
+        return true;
+    }
+    t[idx[3]] = (g & ~(_PAGE_RW | _PAGE_GLOBAL)) | _PAGE_USER | (allow_write ? _PAGE_RW : 0) |
+                (nx ? _PAGE_NX : 0);
+    invlpg(va);
+    s->fills++;
+    return true;
+}
+
+int shadow_log_dirty_enable(struct domain *d)
+{
+    struct shadow_state *s = &d->shadow;
+    int rc = shadow_enable(d);
+
+    if (rc)
+        return rc;
+    if (!s->dirty) {
+        s->nr_dirty_bits = d->tot_pages;
+        s->dirty = xzalloc_bytes((s->nr_dirty_bits + 63) / 64 * 8);
+        if (!s->dirty)
+            return -XEN_ENOMEM;
+    }
+    memset(s->dirty, 0, (s->nr_dirty_bits + 63) / 64 * 8);
+    s->log_dirty = true;
+    shadow_flush_all(d);                        /* revoke every writable translation */
+    return 0;
+}
+
+void shadow_log_dirty_disable(struct domain *d)
+{
+    struct shadow_state *s = &d->shadow;
+
+    if (!s->dirty)
+        return;
+    s->log_dirty = false;
+    xfree_bytes(s->dirty, (s->nr_dirty_bits + 63) / 64 * 8);
+    s->dirty = NULL;
+    s->nr_dirty_bits = 0;
+    shadow_flush_all(d);
+}
+
+uint64_t shadow_log_dirty_read(struct domain *d, uint64_t *out, uint64_t nr_bits, bool clean)
+{
+    struct shadow_state *s = &d->shadow;
+    uint64_t count = 0, words = (nr_bits + 63) / 64;
+
+    for (uint64_t w = 0; w < words; w++) {
+        uint64_t bits = w < (s->nr_dirty_bits + 63) / 64 ? s->dirty[w] : 0;
+        if (w == words - 1 && nr_bits % 64)
+            bits &= (1UL << (nr_bits % 64)) - 1;
+        out[w] = bits;
+        for (uint64_t b = bits; b; b &= b - 1)
+            count++;
+    }
+    if (clean) {
+        memset(s->dirty, 0, (s->nr_dirty_bits + 63) / 64 * 8);
+        shadow_flush_all(d);
+    }
+    return count;
+}

@@ -1,0 +1,95 @@
+/* HYPERVISOR_domctl: the privileged control interface (include/xen/domctl.h). */
+#include <xen/xen.h>
+#include <xen/domctl.h>
+#include <xen/errno.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/pv_mmu.h>
+#include <hv/shadow.h>
+
+static long paging_mode(struct domain *d, struct xenolith_domctl_paging_mode *p)
+{
+    switch (p->mode) {
+    case XENOLITH_PAGING_DIRECT:
+        shadow_disable(d);
+        return 0;
+    case XENOLITH_PAGING_SHADOW:
+        return shadow_enable(d);
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+static long log_dirty(struct domain *d, struct xenolith_domctl_log_dirty *l)
+{
+    uint64_t *bits;
+    uint64_t bytes;
+
+    switch (l->op) {
+    case XENOLITH_LOG_DIRTY_ENABLE:
+        return shadow_log_dirty_enable(d);
+    case XENOLITH_LOG_DIRTY_DISABLE:
+        shadow_log_dirty_disable(d);
+        return 0;
+    case XENOLITH_LOG_DIRTY_CLEAN:
+    case XENOLITH_LOG_DIRTY_PEEK:
+        if (!d->shadow.log_dirty)
+            return -XEN_EINVAL;
+        if (l->nr_pages == 0 || l->nr_pages > d->shadow.nr_dirty_bits)
+            return -XEN_EINVAL;
+        bytes = (l->nr_pages + 63) / 64 * 8;
+        if (!guest_range_ok(l->bitmap, bytes))
+            return -XEN_EFAULT;
+        bits = xzalloc_bytes(bytes);
+        if (!bits)
+            return -XEN_ENOMEM;
+        /* Read (and clean) first: our own copy-out below then counts in the new round. */
+        l->dirty = shadow_log_dirty_read(d, bits, l->nr_pages, l->op == XENOLITH_LOG_DIRTY_CLEAN);
+        long rc = copy_to_guest(l->bitmap, bits, bytes) ? -XEN_EFAULT : 0;
+        xfree_bytes(bits, bytes);
+        return rc;
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct xen_domctl op;
+    struct domain *d;
+    long rc;
+
+    if (!current->domain->privileged)
+        return -XEN_EPERM;
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    if (op.interface_version != XENOLITH_DOMCTL_INTERFACE_VERSION)
+        return -XEN_EACCES;
+    d = op.domain == DOMID_SELF ? current->domain :
+        op.domain < MAX_DOMAINS ? domains[op.domain] : NULL;
+    if (!d)
+        return -XEN_ESRCH;
+
+    switch (op.cmd) {
+    case XENOLITH_DOMCTL_paging_mode:
+        rc = paging_mode(d, &op.u.paging_mode);
+        break;
+    case XENOLITH_DOMCTL_log_dirty:
+        rc = log_dirty(d, &op.u.log_dirty);
+        break;
+    case XENOLITH_DOMCTL_mmu_audit: {
+        int n = pv_mmu_audit(d);
+        if (n < 0)
+            return n;
+        op.u.mmu_audit.mismatches = (uint32_t)n;
+        rc = 0;
+        break;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+    if (rc == 0 && copy_to_guest(arg, &op, sizeof(op)))
+        return -XEN_EFAULT;
+    return rc;
+}

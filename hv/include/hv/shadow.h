@@ -1,0 +1,60 @@
+/*
+ * Shadow paging for PV domains (a per-domain mode beside direct mode).
+ *
+ * The guest keeps its validated page tables exactly as in direct mode; the
+ * CPU, however, walks shadow tables the hypervisor builds from them on demand,
+ * like a software TLB: a miss faults, we walk the guest's tables and install
+ * the translation; the guest's flushes (and every page-table hypercall) drop
+ * shadows. Because shadows are derived from validated entries they grant no
+ * more than direct mode would. What they add is control of write access:
+ * log-dirty mode installs a writable translation only for a page already
+ * marked dirty, so every first write after a clean is seen and recorded.
+ */
+#ifndef HV_SHADOW_H
+#define HV_SHADOW_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct domain;
+struct vcpu;
+
+#define SHADOW_POOL_MAX  4096            /* shadow frames per domain before a full flush */
+#define SHADOW_ROOTS     8               /* cached shadow roots (guest L4 -> shadow L4) */
+
+struct shadow_state {
+    bool enabled;
+    bool log_dirty;
+    unsigned int nr_pool;
+    uint64_t *pool;                      /* SHADOW_POOL_MAX frame numbers */
+    struct { uint64_t guest, shadow; } roots[SHADOW_ROOTS];
+    unsigned int next_root;
+    uint64_t *dirty;                     /* one bit per pseudo-physical page */
+    uint64_t nr_dirty_bits;
+    uint64_t faults, fills, flushes;     /* statistics */
+};
+
+/* Switch a domain between direct and shadow mode. 0 or -ENOMEM. */
+int shadow_enable(struct domain *d);
+void shadow_disable(struct domain *d);
+/* The root the CPU must load for this guest root (shadow mode only). */
+uint64_t shadow_root_for(struct domain *d, uint64_t guest_root);
+/* Drop every shadow (guest flush, page-table change). Reloads CR3 if `d` runs. */
+void shadow_flush_all(struct domain *d);
+
+/*
+ * A page fault at `va` while `v`'s domain is shadowed. Returns true when the
+ * translation was missing from the shadow and is now installed (retry the
+ * access); false when the guest's own tables refuse the access, with the
+ * error code the guest must see in *pfec.
+ */
+bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec);
+
+/* Log-dirty: start (all clean), read-and-clean, or read a copy of the bitmap. */
+int shadow_log_dirty_enable(struct domain *d);
+void shadow_log_dirty_disable(struct domain *d);
+/* Copy the bitmap (nr_bits bits) to `out`; clean it too when `clean`. Returns dirty count. */
+uint64_t shadow_log_dirty_read(struct domain *d, uint64_t *out, uint64_t nr_bits, bool clean);
+/* Record a write the hypervisor made to a guest frame behind the shadows' back. */
+void shadow_mark_dirty(struct domain *d, uint64_t mfn);
+
+#endif
