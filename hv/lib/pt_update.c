@@ -80,18 +80,23 @@ int pt_update_entry(const struct pt_env *env, uint16_t domid, uint64_t table_mfn
     x = __atomic_load_n(&env->frames[table_mfn].type_info, __ATOMIC_ACQUIRE);
     type = x & (uint32_t)PGT_type_mask;
     level = pt_type_level(x);
-    if (level && (x & PGT_count_mask) && (x & PGT_validated) &&
-        pt_get_page_type(env, table_mfn, type, domid) == 0) {
+    rc = -XEN_EINVAL;
+    if (level && (x & PGT_count_mask) && (x & PGT_validated))
+        rc = pt_get_page_type(env, table_mfn, type, domid);
+    if (rc == 0) {
         rc = update_table_entry(env, domid, table_mfn, level, index, new_entry, preserve_ad);
         pt_put_page_type(env, table_mfn);
-    } else if (pt_get_page_type(env, table_mfn, (uint32_t)PGT_writable_page, domid) == 0) {
+    } else if (rc != -XEN_ERESTART) {
         /* Not a table now (e.g. one Linux is still filling): an ordinary store. */
-        __atomic_store_n(&env->table(env->ctx, table_mfn)[index], new_entry, __ATOMIC_RELEASE);
-        pt_put_page_type(env, table_mfn);
-        rc = 0;
-    } else {
-        rc = pt_refuse(env, table_mfn, "frame is neither a table in use nor writable",
-                       -XEN_EINVAL);
+        rc = pt_get_page_type(env, table_mfn, (uint32_t)PGT_writable_page, domid);
+        if (rc == 0) {
+            __atomic_store_n(&env->table(env->ctx, table_mfn)[index], new_entry,
+                             __ATOMIC_RELEASE);
+            pt_put_page_type(env, table_mfn);
+        } else if (rc != -XEN_ERESTART) {
+            rc = pt_refuse(env, table_mfn, "frame is neither a table in use nor writable",
+                           -XEN_EINVAL);
+        }
     }
     pt_put_page(env, table_mfn);
     return rc;

@@ -10,6 +10,7 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/ptwr.h>
 #include <hv/io.h>
 #include <hv/apic.h>
 #include <hv/traps.h>
@@ -111,6 +112,8 @@ static void guest_fault(struct cpu_regs *regs)
                 return;                         /* a shadow miss, now filled: retry */
             regs->error_code = pfec;
         }
+        if (ptwr_try_emulate(v, regs, cr2))
+            return;
         v->vcpu_info->arch.cr2 = cr2;
         /* The guest kernel runs in ring 3, but must see its faults as supervisor ones. */
         if (v->kernel_mode)

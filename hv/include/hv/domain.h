@@ -92,6 +92,7 @@ struct domain {
     struct evtchn *evtchn;           /* NR_EVTCHN entries */
     uint64_t start_info_va;
     struct shadow_state shadow;      /* shadow paging and log-dirty (mm/shadow.c) */
+    uint64_t ptwr_emulations;        /* guest page-table stores completed for it */
 };
 
 extern struct domain *domains[MAX_DOMAINS];

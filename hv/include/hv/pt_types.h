@@ -82,7 +82,9 @@ struct pt_env {
     /* Optional: check a frame's 512 descriptors before it becomes PGT_seg_desc_page.
        0 or a negative errno. NULL: segment-descriptor type is refused. */
     int (*validate_segdesc)(void *ctx, uint64_t mfn);
-    /* Optional: told why a request was refused (mfn concerned, fixed text), for the trace. */
+    /* Optional: told why a request was refused (mfn concerned, fixed text), for the trace.
+       A rule tried first may explain and then be overridden by a later one (the linear
+       self-reference), so keep the last text and print it only if the operation failed. */
     void (*explain)(void *ctx, uint64_t mfn, const char *why);
 };
 

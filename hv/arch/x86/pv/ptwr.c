@@ -1,0 +1,100 @@
+/*
+ * Writable page tables (VMASST_TYPE_writable_pagetables), emulated: a guest
+ * kernel's store into one of its own L1 tables (mapped read-only, so it
+ * faults) is decoded (hv/lib/ptwr_decode.c), the new entry is validated by
+ * the frame-type machine exactly like an mmu_update, and the store is
+ * completed for the guest, which resumes after the instruction. A store the
+ * machine refuses is reflected to the guest as the page fault it was.
+ * Like Xen, only L1 tables are written this way; L2-L4 stay hypercall-only.
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/paging.h>
+#include <hv/ptwr.h>
+#include <hv/ptwr_decode.h>
+#include <hv/pv_mmu.h>
+#include <hv/shadow.h>
+
+/* The frame the guest's current root maps at `va`, or INVALID_MFN. */
+static mfn_t guest_frame_at(struct vcpu *v, uint64_t va)
+{
+    mfn_t root = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
+    const pte_t *t = mfn_to_virt(root);
+    unsigned int idx[4] = { l4_index(va), l3_index(va), l2_index(va), l1_index(va) };
+
+    for (int lvl = 0; lvl < 4; lvl++) {
+        pte_t e = t[idx[lvl]];
+        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE) || !mfn_valid(pte_mfn(e)))
+            return INVALID_MFN;
+        if (lvl == 3)
+            return pte_mfn(e);
+        t = mfn_to_virt(pte_mfn(e));
+    }
+    return INVALID_MFN;
+}
+
+static void regs_to_ptwr(const struct cpu_regs *r, struct ptwr_regs *p)
+{
+    const uint64_t g[16] = { r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi,
+                             r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14, r->r15 };
+    for (int i = 0; i < 16; i++)
+        p->gpr[i] = g[i];
+}
+
+static void set_gpr(struct cpu_regs *r, unsigned int reg, uint64_t val)
+{
+    uint64_t *g[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+                        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15 };
+    if (reg < 16)
+        *g[reg] = val;
+}
+
+bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
+{
+    struct domain *d = v->domain;
+    uint8_t insn[PTWR_MAX_INSN_LEN];
+    size_t avail = 0;
+    struct ptwr_regs pregs;
+    struct ptwr_write w;
+    struct ptwr_effect eff;
+    mfn_t table;
+    uint64_t *entry;
+
+    if (!(d->vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) || !v->kernel_mode)
+        return false;
+    if ((regs->error_code & 3) != 3)                    /* present, write */
+        return false;
+    table = guest_frame_at(v, cr2);
+    if (table == INVALID_MFN || mfn_to_page(table)->owner != d->id ||
+        (mfn_to_page(table)->type_info & PGT_type_mask) != PGT_l1_page_table ||
+        !(mfn_to_page(table)->type_info & PGT_count_mask))
+        return false;
+    /* Fetch what we can of the instruction (it may end right before an unmapped page). */
+    while (avail < sizeof(insn) && !copy_from_guest(&insn[avail], regs->rip + avail, 1))
+        avail++;
+    regs_to_ptwr(regs, &pregs);
+    if (ptwr_decode(insn, avail, &pregs, &w))
+        return false;
+    entry = (uint64_t *)((uint8_t *)mfn_to_virt(table) + (cr2 & (PAGE_SIZE - 8)));
+    if (ptwr_compose(&w, *entry, cr2 & 7, &pregs, regs->rflags, &eff))
+        return false;
+    if (eff.store) {
+        int rc = pt_update_entry(&pv_mmu_env, d->id, table, (cr2 & (PAGE_SIZE - 1)) >> 3,
+                                 eff.new_entry, false);
+        if (rc) {
+            log_debug("d%u ptwr: store of %#lx at %#lx refused (%d)", d->id, eff.new_entry, cr2, rc);
+            return false;                               /* the guest sees its #PF */
+        }
+        if (d->shadow.enabled)
+            shadow_flush_all(d);
+    }
+    if (eff.reg_written)
+        set_gpr(regs, eff.reg, eff.reg_value);
+    regs->rflags = (regs->rflags & ~PTWR_FLAGS_ARITH) | (eff.rflags & PTWR_FLAGS_ARITH);
+    regs->rip += w.len;
+    d->ptwr_emulations++;
+    return true;
+}

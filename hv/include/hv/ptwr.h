@@ -1,0 +1,18 @@
+/* Writable page tables: guest stores into its own L1 tables (arch/x86/pv/ptwr.c). */
+#ifndef HV_PTWR_H
+#define HV_PTWR_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+struct cpu_regs;
+
+/*
+ * A write fault at `cr2` from guest kernel mode: if it is a store into one of
+ * the domain's validated L1 tables and writable page tables are enabled,
+ * validate and complete it, advance past the instruction, return true.
+ * False: not ours to emulate, or refused; the caller reflects the #PF.
+ */
+bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2);
+
+#endif
