@@ -149,8 +149,13 @@ def module_arg(guest, cmdline="", initrd=None):
 
 def build_command(guest, hv="xenolith", hv_image=None, cmdline="", initrd=None,
                   mem_mib=32, cpus=1, accel="tcg", hv_cmdline=None, machine_mem_mib=None,
-                  icount=False, gdb=False, qemu=None):
-    """Return the QEMU argument vector for one run (nothing is checked on disk)."""
+                  icount=False, gdb=False, qemu=None, iso=None):
+    """Return the QEMU argument vector for one run (nothing is checked on disk).
+
+    With `iso` (a boot-loader CD image, e.g. from tools/make-grub-iso.sh) the
+    machine boots that CD instead: the hypervisor, Dom0 and both command
+    lines are the ISO's, so guest, hv_image, cmdline, initrd and hv_cmdline
+    are ignored."""
     if machine_mem_mib is None:
         machine_mem_mib = max(512, mem_mib + 256)
     if hv_cmdline is None:
@@ -172,6 +177,9 @@ def build_command(guest, hv="xenolith", hv_image=None, cmdline="", initrd=None,
         cmd += ["-icount", "shift=0"]
     if gdb:
         cmd += ["-s", "-S"]
+    if iso:
+        cmd += ["-cdrom", iso, "-boot", "d"]
+        return cmd
     cmd += ["-kernel", hv_image or HV_IMAGES[hv], "-append", hv_cmdline,
             "-initrd", module_arg(guest, cmdline, initrd)]
     return cmd
@@ -209,12 +217,16 @@ def run(guest, hv="xenolith", timeout=300.0, stream=None, log=None, **options):
     `options` are build_command's.  `stream` (a text file, e.g. sys.stdout)
     receives the console live; `log` is a path that receives it too.
     `timeout` <= 0 or None means no limit.  Raises LaunchError when the run
-    cannot start (missing image or guest, QEMU missing or too old)."""
-    for what, path in (("guest", guest), ("initrd", options.get("initrd"))):
+    cannot start (missing image or guest, QEMU missing or too old).  With the
+    `iso` option, guest may be None: the ISO carries hypervisor and Dom0."""
+    iso = options.get("iso")
+    for what, path in (("guest", guest), ("initrd", options.get("initrd")), ("ISO", iso)):
         if path and not os.path.isfile(path):
             raise LaunchError(f"{what} {path} not found", EXIT_USAGE)
+    if not guest and not iso:
+        raise LaunchError("no guest given (and no ISO)", EXIT_USAGE)
     image = options.get("hv_image") or HV_IMAGES[hv]
-    if not os.path.isfile(image):
+    if not iso and not os.path.isfile(image):
         hint = "run make" if hv == "xenolith" else "run tools/fetch-xen.sh"
         raise LaunchError(f"hypervisor image {image} not found; {hint}")
     check_qemu(options.get("qemu") or qemu_binary())
@@ -300,7 +312,12 @@ def parser():
         description="Boot a Xen PV guest ELF as Domain 0 under QEMU; the serial console "
                     "goes to stdout.",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXIT_CODES_HELP)
-    r.add_argument("--guest", required=True, metavar="ELF", help="Dom0 kernel (Xen PV ELF)")
+    r.add_argument("--guest", metavar="ELF",
+                   help="Dom0 kernel (Xen PV ELF); required unless --iso is given")
+    r.add_argument("--iso", metavar="FILE",
+                   help="boot this CD image (-cdrom FILE -boot d) instead of loading the "
+                        "hypervisor and Dom0 directly; see tools/make-grub-iso.sh. --hv "
+                        "still picks how the outcome is read")
     r.add_argument("--initrd", metavar="F", help="module handed to Dom0 after the kernel")
     r.add_argument("--cmdline", default="", metavar="S", help="Dom0 command line")
     r.add_argument("--mem", type=_mem, default=32, metavar="M",
@@ -339,10 +356,13 @@ def main(argv=None):
     if args.cpus < 1:
         print("xenolith: --cpus must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    if not args.guest and not args.iso:
+        print("xenolith: run needs --guest ELF or --iso FILE", file=sys.stderr)
+        return EXIT_USAGE
     options = dict(hv_image=args.hv_image, cmdline=args.cmdline, initrd=args.initrd,
                    mem_mib=args.mem, cpus=args.cpus, accel=args.accel,
                    hv_cmdline=args.hv_cmdline, machine_mem_mib=args.machine_mem,
-                   icount=args.icount, gdb=args.gdb)
+                   icount=args.icount, gdb=args.gdb, iso=args.iso)
     timeout = args.timeout if args.timeout is not None else (0 if args.gdb else 300)
     try:
         if args.dry_run:

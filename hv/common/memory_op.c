@@ -5,6 +5,8 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/paging.h>
+#include <hv/reservation.h>
 
 #define MEMOP_CMD_MASK 0x3f      /* the rest of cmd is a continuation's start extent */
 
@@ -34,7 +36,16 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
     struct domain *d;
     long err;
 
+    cmd = (uint32_t)cmd;                        /* Xen's cmd is an int */
     switch (cmd & MEMOP_CMD_MASK) {
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        return memory_reservation_op(cmd & MEMOP_CMD_MASK, cmd >> 6, arg);
+    }
+    if (cmd >> 6)
+        return -XEN_EINVAL;                     /* a start extent for an op that has none */
+    switch (cmd) {
     case XENMEM_maximum_ram_page:
         return (long)max_mfn;
     case XENMEM_current_reservation:
@@ -58,6 +69,22 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
             .max_mfn = MACH2PHYS_NR_ENTRIES - 1,
         };
         return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+    }
+    case XENMEM_machphys_mfn_list: {
+        /* The M2P in 2 MiB extents: the first frame of each (ours are contiguous). */
+        struct xen_machphys_mfn_list l;
+        unsigned int n = (unsigned int)((m2p_pages + 511) / 512);
+        if (copy_from_guest(&l, arg, sizeof(l)))
+            return -XEN_EFAULT;
+        if (n > l.max_extents)
+            n = l.max_extents;
+        for (unsigned int i = 0; i < n; i++) {
+            xen_pfn_t mfn = m2p_first_mfn + (uint64_t)i * 512;
+            if (copy_to_guest(l.extent_start.addr + i * sizeof(mfn), &mfn, sizeof(mfn)))
+                return -XEN_EFAULT;
+        }
+        l.nr_extents = n;
+        return copy_to_guest(arg, &l, sizeof(l)) ? -XEN_EFAULT : 0;
     }
     default:
         /* memory_map: no pseudo-physical E820 is kept for PV domains (Linux copes). */

@@ -66,6 +66,13 @@ static void audit_entry(struct audit *a, uint64_t table, unsigned int level, uin
                 complain(a, table, "l1e maps I/O frame without permission");
             return;
         }
+        if (pt_frame_is_shared_hv(a->env, mfn)) {
+            const struct pt_env *env = a->env;
+            if ((e & PT_RW) || !env->shared_ro_permitted ||
+                !env->shared_ro_permitted(env->ctx, a->domid, mfn))
+                complain(a, table, "l1e maps a hypervisor frame");
+            return;
+        }
         if (!owned(a, mfn))
             complain(a, mfn, "entry maps a frame of another owner");
         else

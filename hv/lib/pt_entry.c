@@ -16,7 +16,6 @@
 
 #define BASE_ALLOWED (PT_ADDR_MASK | PT_PRESENT | PT_RW | PT_USER | PT_ACCESSED | PT_DIRTY | \
                       PT_AVAIL | PT_AVAIL_HIGH | PT_NX)
-#define PT_INVALID_IO_MFN 0xffffffffffUL    /* all address bits set: "no frame" */
 
 uint64_t pt_disallowed_bits(const struct pt_env *env, uint16_t domid, unsigned int level)
 {
@@ -50,6 +49,14 @@ uint64_t pt_adjust_entry(unsigned int level, uint64_t e)
     }
 }
 
+#define PT_INVALID_IO_MFN 0xffffffffffUL    /* all address bits set: Xen's "no frame" */
+
+bool pt_frame_is_shared_hv(const struct pt_env *env, uint64_t mfn)
+{
+    return mfn < env->nr_frames &&
+           __atomic_load_n(&env->frames[mfn].owner, __ATOMIC_ACQUIRE) == OWNER_HV;
+}
+
 bool pt_frame_is_io(const struct pt_env *env, uint64_t mfn)
 {
     return mfn >= env->nr_frames ||
@@ -68,6 +75,12 @@ static int get_l1_refs(const struct pt_env *env, uint16_t domid, uint64_t e)
                          mfn == PT_INVALID_IO_MFN ? -XEN_EINVAL : -XEN_EPERM);
     }
     pg = &env->frames[mfn];
+    if (pt_frame_is_shared_hv(env, mfn)) {
+        /* Hypervisor frames shared read-only (the M2P with privileged domains): not counted. */
+        if (!(e & PT_RW) && env->shared_ro_permitted && env->shared_ro_permitted(env->ctx, domid, mfn))
+            return 0;
+        return pt_refuse(env, mfn, "l1e maps a hypervisor frame", -XEN_EBUSY);
+    }
     if (pg->owner != domid)
         return pt_refuse(env, mfn, "l1e maps a frame of another owner", -XEN_EBUSY);
     if (pt_get_page(env, mfn, domid))
@@ -123,7 +136,7 @@ void pt_entry_put_refs(const struct pt_env *env, unsigned int level, uint64_t ta
     if (!(e & PT_PRESENT))
         return;
     if (level == 1) {
-        if (pt_frame_is_io(env, mfn))
+        if (pt_frame_is_io(env, mfn) || pt_frame_is_shared_hv(env, mfn))
             return;
         if (e & PT_RW)
             pt_put_page_type(env, mfn);

@@ -61,6 +61,8 @@ void pt_put_page(const struct pt_env *env, uint64_t mfn)
         if (x == 0)
             return;                         /* our bug; pt_audit will report it */
     } while (!cas64(&pg->count_info, &x, x - 1));
+    if (x == 1 && env->last_ref)
+        env->last_ref(env->ctx, mfn);       /* e.g. a frame given back waits for this */
 }
 
 /* Run the first-use check of `type` on a frame we hold in the "validating" state. */

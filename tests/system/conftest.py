@@ -58,18 +58,22 @@ def hv(request, hv_image_ready):
 
 @pytest.fixture(scope="session")
 def boot(hv_image_ready):
-    """boot(hv, guest_path, cmdline="", timeout=..., **options) -> Result.
+    """boot(hv, guest_path, cmdline="", timeout=..., tag="", **options) -> Result.
 
-    Memoized per (hv, guest, cmdline, options) for the session."""
+    Memoized per (hv, guest, cmdline, options) for the session.  `tag` only
+    names the log (build/system-tests/<hv>-<guest>[-<tag>].log), for guests
+    booted with several command lines."""
     cache = {}
     os.makedirs(LOG_DIR, exist_ok=True)
 
-    def run(hv, guest, cmdline="", timeout=BOOT_TIMEOUT_S, **options):
+    def run(hv, guest, cmdline="", timeout=BOOT_TIMEOUT_S, tag="", **options):
         hv_image_ready(hv)
         key = (hv, guest, cmdline, tuple(sorted(options.items())))
         if key not in cache:
             name = os.path.splitext(os.path.basename(guest))[0]
             mode = "-icount" if options.get("icount") else ""
+            if tag:
+                name += f"-{tag}"
             log = os.path.join(LOG_DIR, f"{hv}-{name}{mode}.log")
             cache[key] = launcher.run(guest, hv=hv, timeout=timeout, cmdline=cmdline,
                                       log=log, **options)

@@ -10,6 +10,7 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/lib.h>
 #include <hv/ptwr.h>
 #include <hv/io.h>
 #include <hv/apic.h>
@@ -89,10 +90,21 @@ static void hypervisor_fault(struct cpu_regs *regs)
         return;
     }
     if (regs->rip == (uint64_t)iretq_insn && current) {
-        /* The return frame we were about to use is bad: the guest's fault. */
-        domain_crash(current->domain, "bad frame on return to guest", guest_regs());
-        regs->rip = (uint64_t)iret_fault_recover;
-        return;
+        /*
+         * The CPU refused the frame we were returning to the guest with (a bad
+         * selector from an iret hypercall). Like Xen: the guest gets the #GP,
+         * at the frame's rip and cs, with the selector as error code. Our fault
+         * frame was pushed over the guest's saved registers, but at IRETQ the
+         * registers themselves still hold the guest's values: put them back.
+         */
+        struct cpu_regs *g = guest_regs();
+        uint32_t err = regs->error_code, vec = regs->entry_vector;
+        memmove(g, regs, offsetof(struct cpu_regs, error_code));   /* the frames overlap: */
+        regs = NULL;                                              /* ours is clobbered now */
+        pv_inject_trap(current, g, vec, true, err);
+        /* Leave through the exit path again, on the guest frame (entry.S). */
+        __asm__ volatile("movq %0, %%rsp; jmp iret_fault_recover" :: "r"(g) : "memory");
+        __builtin_unreachable();
     }
     dump_regs("FATAL hypervisor exception", regs);
     panic("fatal exception %u in the hypervisor at %#lx", regs->entry_vector, regs->rip);

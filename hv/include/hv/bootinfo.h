@@ -12,6 +12,7 @@ struct boot_module { uint64_t start, end; char cmdline[BOOT_CMDLINE_MAX]; };
 
 struct boot_info {
     const char *loader;                                  /* "multiboot1" / "multiboot2" */
+    char loader_name[64];                                /* the boot loader's own name, if given */
     char cmdline[BOOT_CMDLINE_MAX];
     unsigned int nr_ram;
     struct boot_mem_range ram[BOOT_MAX_RANGES];
@@ -24,5 +25,12 @@ struct boot_info {
  * below 4 GiB during boot). Returns 0, or -1 when the magic is unknown.
  */
 int bootinfo_parse(uint32_t magic, uint64_t info, struct boot_info *bi);
+
+/*
+ * Does this loader put the image's file name in front of command lines?
+ * QEMU and GRUB legacy do; GRUB 2 does not (Xen's rule: loader name "GRUB "
+ * followed by a version not starting with 0).
+ */
+int bootinfo_cmdlines_start_with_name(const struct boot_info *bi);
 
 #endif

@@ -12,6 +12,8 @@ void gdt_area_init(void);
 void gdt_load_vcpu(const struct vcpu *v);
 /* Drop the vCPU's GDT frames (their descriptor-page references). */
 void gdt_release(struct vcpu *v);
+/* MMUEXT_SET_LDT: validate, take the pages as descriptor pages, load. 0 or -EINVAL. */
+long ldt_set(struct vcpu *v, uint64_t base, unsigned int ents);
 /* Xen's descriptor rule for 64-bit PV; may fix up the DPL. False = refuse. */
 bool check_descriptor(uint64_t *desc);
 

@@ -55,6 +55,9 @@ struct vcpu {
     uint64_t debugreg[8];            /* set_debugreg; 4 and 5 unused */
     mfn_t gdt_frames[14];            /* set_gdt */
     unsigned int gdt_nr_frames, gdt_entries;
+    uint64_t ldt_base;               /* MMUEXT_SET_LDT */
+    unsigned int ldt_ents, ldt_nr_frames;
+    mfn_t ldt_frames[16];
 
     /* events and time */
     struct vcpu_info *vcpu_info;     /* in shared_info or a registered guest page */

@@ -38,5 +38,6 @@
 #define GUEST_DS                0xe02b           /* ring-3 data/stack */
 #define GUEST_CS64              0xe033           /* ring-3 64-bit code */
 #define HV_TSS                  0xe038           /* 16-byte TSS descriptor */
+#define HV_LDT                  0xe048           /* 16-byte LDT descriptor (the guest's LDT) */
 
 #endif

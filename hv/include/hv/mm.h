@@ -38,6 +38,8 @@ struct page_info {
 };
 
 #define PGF_SHARED_INFO 0x1       /* a hypervisor page shared with its owner */
+#define PGF_SHARED_RO_PRIV 0x2    /* a hypervisor page privileged domains may map read-only (M2P) */
+#define PGF_RELEASING   0x4       /* given back by its domain; freed with its last reference */
 
 extern struct page_info *frame_table;
 extern mfn_t max_mfn;             /* one past the highest frame we manage */

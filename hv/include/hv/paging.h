@@ -38,6 +38,8 @@ int map_frames(pte_t *l4, uint64_t va, mfn_t mfn, unsigned long n, uint64_t flag
 
 /* The read-only machine-to-phys table at MACH2PHYS_VIRT_START. */
 void m2p_init(void);
+extern mfn_t m2p_first_mfn;          /* the M2P's frames are contiguous */
+extern unsigned long m2p_pages;
 void m2p_set(mfn_t mfn, uint64_t pfn);
 uint64_t m2p_get(mfn_t mfn);
 

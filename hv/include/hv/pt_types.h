@@ -76,12 +76,18 @@ struct pt_env {
     /* Optional: may `domid` map `mfn`, which is outside the frame table or owned by
        OWNER_NONE (MMIO, firmware)? Such mappings take no references. NULL: never. */
     bool (*iomem_permitted)(void *ctx, uint16_t domid, uint64_t mfn);
+    /* Optional: may `domid` map hypervisor frame `mfn` read-only (Xen shares the M2P
+       with privileged domains)? Such mappings take no references. NULL: never. */
+    bool (*shared_ro_permitted)(void *ctx, uint16_t domid, uint64_t mfn);
     /* Optional: may `domid` set PWT/PCD/PAT in L1 entries (Xen: cache-flush
        permission, i.e. some I/O privilege)? NULL: never. */
     bool (*cache_attrs_permitted)(void *ctx, uint16_t domid);
     /* Optional: check a frame's 512 descriptors before it becomes PGT_seg_desc_page.
        0 or a negative errno. NULL: segment-descriptor type is refused. */
     int (*validate_segdesc)(void *ctx, uint64_t mfn);
+    /* Optional: the frame's last general reference was just dropped (a frame the
+       domain gave back is freed then). */
+    void (*last_ref)(void *ctx, uint64_t mfn);
     /* Optional: told why a request was refused (mfn concerned, fixed text), for the trace.
        A rule tried first may explain and then be overridden by a later one (the linear
        self-reference), so keep the last text and print it only if the operation failed. */
@@ -192,6 +198,8 @@ void pt_entry_put_refs(const struct pt_env *env, unsigned int level, uint64_t ta
                        uint64_t e);
 /* Is `mfn` an I/O frame (outside the table or OWNER_NONE) for L1 purposes? */
 bool pt_frame_is_io(const struct pt_env *env, uint64_t mfn);
+/* Is `mfn` one of the hypervisor's own frames (OWNER_HV)? */
+bool pt_frame_is_shared_hv(const struct pt_env *env, uint64_t mfn);
 /* Validate all entries of a frame as a level-`level` table; nothing leaks on failure. */
 int pt_table_validate(const struct pt_env *env, uint64_t mfn, unsigned int level,
                       uint16_t domid);

@@ -25,4 +25,8 @@ struct pv_image {
 int dom0_build(struct domain *d, const struct pv_image *img);
 
 
+/* The frame the vCPU's current root maps at `va`, or ~0 (INVALID_MFN). */
+struct vcpu;
+uint64_t pv_guest_frame_at(struct vcpu *v, uint64_t va);
+
 #endif

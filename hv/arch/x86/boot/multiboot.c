@@ -21,6 +21,20 @@ static void copy_string(char *dst, uint64_t pa)
     dst[n] = 0;
 }
 
+static void copy_name(char *dst, uint64_t pa)
+{
+    const char *s = phys(pa);
+    size_t n = strnlen(s, 63);
+    memcpy(dst, s, n);
+    dst[n] = 0;
+}
+
+int bootinfo_cmdlines_start_with_name(const struct boot_info *bi)
+{
+    const char *n = bi->loader_name;
+    return !(strncmp(n, "GRUB ", 5) == 0 && n[5] && n[5] != '0');
+}
+
 static void add_ram(struct boot_info *bi, uint64_t start, uint64_t len)
 {
     if (bi->nr_ram < BOOT_MAX_RANGES && len) {
@@ -48,6 +62,8 @@ static void parse_mb1(uint64_t info, struct boot_info *bi)
     uint32_t flags = mbi[0];
 
     bi->loader = "multiboot1";
+    if (flags & (1u << 9))
+        copy_name(bi->loader_name, mbi[16]);
     if (flags & (1u << 2))
         copy_string(bi->cmdline, mbi[4]);
     if (flags & (1u << 3)) {
@@ -91,6 +107,8 @@ static void parse_mb2(uint64_t info, struct boot_info *bi)
             break;
         if (type == 1) {
             copy_string(bi->cmdline, p + 8);
+        } else if (type == 2) {
+            copy_name(bi->loader_name, p + 8);
         } else if (type == 3) {
             uint32_t s, e;
             memcpy(&s, tag + 8, 4);

@@ -72,7 +72,7 @@ void start_hv(uint32_t magic, uint32_t info)
     bool has_eq = false;
     for (size_t i = 0; i < first_len; i++)
         has_eq |= opts[i] == '=';
-    if (first_len && !has_eq)
+    if (bootinfo_cmdlines_start_with_name(&boot_info) && first_len && !has_eq)
         opts = first_space ? first_space + 1 : "";
     memcpy(hv_command_line, opts, strnlen(opts, sizeof(hv_command_line) - 1));
     if (cmdline_get_str(hv_command_line, "loglvl", opt, sizeof(opt)))
@@ -80,7 +80,8 @@ void start_hv(uint32_t magic, uint32_t info)
     hypercall_trace = cmdline_get_bool(hv_command_line, "hypercall_trace", false);
     machine_noreboot = cmdline_get_bool(hv_command_line, "noreboot", false);
 
-    log_info("Xenolith hypervisor (Xen 4.17 PV ABI), booted by %s", boot_info.loader);
+    log_info("Xenolith hypervisor (Xen 4.17 PV ABI), booted by %s%s%s", boot_info.loader,
+             boot_info.loader_name[0] ? " from " : "", boot_info.loader_name);
     log_info("command line: %s", hv_command_line);
 
     cpu_features_init();
@@ -111,9 +112,11 @@ void start_hv(uint32_t magic, uint32_t info)
         .cmdline = km->cmdline,
         .nr_pages = dom0_mem >> PAGE_SHIFT,
     };
-    /* The module's own command line starts with its file name, as with Xen: skip it. */
-    const char *sp = strchr(img.cmdline, ' ');
-    img.cmdline = sp ? sp + 1 : "";
+    /* The module's command line may start with its file name (loader dependent): skip it. */
+    if (bootinfo_cmdlines_start_with_name(&boot_info)) {
+        const char *sp = strchr(img.cmdline, ' ');
+        img.cmdline = sp ? sp + 1 : "";
+    }
     if (boot_info.nr_modules > 1) {
         img.initrd = maddr_to_virt(boot_info.modules[1].start);
         img.initrd_len = boot_info.modules[1].end - boot_info.modules[1].start;

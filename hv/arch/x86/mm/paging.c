@@ -8,6 +8,8 @@
 
 static uint64_t idle_cr3;
 static uint64_t *m2p;               /* direct-map view, writable */
+mfn_t m2p_first_mfn;
+unsigned long m2p_pages;
 static unsigned long m2p_entries;
 
 /* The boot page tables stay the hypervisor's own; remember their root. */
@@ -57,6 +59,10 @@ void m2p_init(void)
     m2p = mfn_to_virt(first);
     m2p_entries = pages * (PAGE_SIZE / 8);
     memset(m2p, 0xff, pages * PAGE_SIZE);       /* INVALID_M2P_ENTRY everywhere */
+    m2p_first_mfn = first;
+    m2p_pages = pages;
+    for (unsigned long i = 0; i < pages; i++)
+        mfn_to_page(first + i)->flags |= PGF_SHARED_RO_PRIV;
     /* Guests read it (ring 3): user, read-only, no execute. */
     if (map_frames(idle_l4(), MACH2PHYS_VIRT_START, first, pages,
                    _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX,

@@ -12,6 +12,7 @@
 #include <hv/lib.h>
 #include <hv/paging.h>
 #include <hv/pv_mmu.h>
+#include <hv/reservation.h>
 
 static uint64_t *env_table(void *ctx, uint64_t mfn)
 {
@@ -38,6 +39,29 @@ static int env_validate_segdesc(void *ctx, uint64_t mfn)
     return 0;
 }
 
+/* True while an mmu_update batch names DOMID_XEN as the owner of the frames it maps. */
+static bool batch_names_xen;
+
+void pv_mmu_batch_names_xen(bool on)
+{
+    batch_names_xen = on;
+}
+
+static bool env_shared_ro(void *ctx, uint16_t domid, uint64_t mfn)
+{
+    return batch_names_xen && (frame_table[mfn].flags & PGF_SHARED_RO_PRIV) &&
+           domid < MAX_DOMAINS && domains[domid] && domains[domid]->privileged;
+}
+
+/* A frame its domain gave back (decrease_reservation) leaves it with its last reference. */
+static void env_last_ref(void *ctx, uint64_t mfn)
+{
+    struct page_info *pg = &frame_table[mfn];
+
+    if ((pg->flags & PGF_RELEASING) && pt_frame_is_free_to_release(&pv_mmu_env, mfn))
+        domain_release_frame(mfn);
+}
+
 static void env_explain(void *ctx, uint64_t mfn, const char *why)
 {
     log_debug("pv-mmu: d%u mfn %#lx refused: %s", current ? current->domain->id : 0, mfn, why);
@@ -54,6 +78,8 @@ void pv_mmu_init(void)
         .flush = env_flush,
         .init_l4_hv_slots = env_init_l4,
         .validate_segdesc = env_validate_segdesc,
+        .shared_ro_permitted = env_shared_ro,
+        .last_ref = env_last_ref,
         .explain = env_explain,
     };
 }

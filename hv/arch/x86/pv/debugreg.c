@@ -44,6 +44,8 @@ long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t a3, uint64_t a4, uin
 {
     struct vcpu *v = current;
 
+    if (reg == 4 || reg == 5)
+        reg += 2;                               /* DR4/DR5 alias DR6/DR7 (CR4.DE is off) */
     switch (reg) {
     case 0: case 1: case 2: case 3:
         if (!guest_range_ok(value, sizeof(uint64_t)))
@@ -58,7 +60,7 @@ long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t a3, uint64_t a4, uin
         value |= DR7_RESERVED_ONE;
         break;
     default:
-        return -XEN_EINVAL;
+        return -XEN_ENODEV;
     }
     v->debugreg[reg] = value;
     debugreg_load(v);
@@ -67,7 +69,9 @@ long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t a3, uint64_t a4, uin
 
 long do_get_debugreg(uint64_t reg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    if (reg > 7 || reg == 4 || reg == 5)
+    if (reg == 4 || reg == 5)
+        reg += 2;
+    if (reg > 7)
         return -XEN_ENODEV;
     return (long)current->debugreg[reg];
 }

@@ -26,7 +26,10 @@
 #define SEG_DPL   (3ULL << 45)
 #define SEG_TYPE  (0xfULL << 40)
 
-static pte_t *gdt_l1;            /* the L1 mapping HV_GDT_VIRT */
+static pte_t *gdt_l1;            /* the L1 mapping HV_GDT_VIRT (and the LDT after it) */
+#define LDT_FIRST_PAGE 16
+#define LDT_PAGES      16
+#define LDT_VIRT       (HV_GDT_VIRT + LDT_FIRST_PAGE * PAGE_SIZE)
 static mfn_t zero_mfn;
 
 void gdt_area_init(void)
@@ -39,9 +42,72 @@ void gdt_area_init(void)
     pte_t *l3 = mfn_to_virt(pte_mfn(idle_l4()[l4_index(HV_GDT_VIRT)]));
     pte_t *l2 = mfn_to_virt(pte_mfn(l3[l3_index(HV_GDT_VIRT)]));
     gdt_l1 = mfn_to_virt(pte_mfn(l2[l2_index(HV_GDT_VIRT)]));
-    for (unsigned int i = 0; i < HV_GDT_GUEST_PAGES; i++)
+    for (unsigned int i = 0; i < LDT_FIRST_PAGE + LDT_PAGES; i++)
         gdt_l1[i] = make_pte(zero_mfn, _PAGE_PRESENT | _PAGE_NX);
     gdt_l1[HV_GDT_GUEST_PAGES] = make_pte(virt_to_mfn(cpu0_gdt), _PAGE_PRESENT | _PAGE_RW | _PAGE_NX);
+}
+
+/*
+ * The guest's LDT (MMUEXT_SET_LDT): its pages are mapped right after the GDT
+ * area while the vCPU runs, through an LDT descriptor in our GDT page. Pages
+ * are taken as descriptor pages when the LDT is set; a page that is not
+ * mapped then, or holds a refused descriptor, shows as empty (any selector in
+ * it faults) - Xen instead maps LDT pages lazily on first use.
+ */
+static void ldt_load(const struct vcpu *v)
+{
+    for (unsigned int i = 0; i < LDT_PAGES; i++) {
+        mfn_t m = i < v->ldt_nr_frames && v->ldt_frames[i] ? v->ldt_frames[i] : zero_mfn;
+        gdt_l1[LDT_FIRST_PAGE + i] = make_pte(m, _PAGE_PRESENT | (m == zero_mfn ? 0 : _PAGE_RW) | _PAGE_NX);
+        invlpg(LDT_VIRT + i * PAGE_SIZE);
+    }
+    if (!v->ldt_ents) {
+        __asm__ volatile("lldt %w0" :: "r"(0));
+        return;
+    }
+    uint64_t base = LDT_VIRT, limit = v->ldt_ents * 8 - 1;
+    cpu0_gdt[(HV_LDT >> 3) - HV_GDT_FIRST_RESERVED] =
+        (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x82UL << 40) |
+        ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+    cpu0_gdt[(HV_LDT >> 3) - HV_GDT_FIRST_RESERVED + 1] = base >> 32;
+    __asm__ volatile("lldt %w0" :: "r"(HV_LDT));
+}
+
+static void ldt_release(struct vcpu *v)
+{
+    for (unsigned int i = 0; i < v->ldt_nr_frames; i++)
+        if (v->ldt_frames[i]) {
+            pt_put_page_type(&pv_mmu_env, v->ldt_frames[i]);
+            pt_put_page(&pv_mmu_env, v->ldt_frames[i]);
+        }
+    memset(v->ldt_frames, 0, sizeof(v->ldt_frames));
+    v->ldt_nr_frames = 0;
+    v->ldt_ents = 0;
+}
+
+long ldt_set(struct vcpu *v, uint64_t base, unsigned int ents)
+{
+    struct domain *d = v->domain;
+
+    if ((base & (PAGE_SIZE - 1)) || ents > 8192 || !guest_range_ok(base, (uint64_t)ents * 8) ||
+        (base >= HYPERVISOR_VIRT_START && base < HYPERVISOR_VIRT_END))
+        return -XEN_EINVAL;
+    ldt_release(v);
+    v->ldt_base = base;
+    v->ldt_ents = ents;
+    v->ldt_nr_frames = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+    for (unsigned int i = 0; i < v->ldt_nr_frames; i++) {
+        mfn_t m = pv_guest_frame_at(v, base + i * PAGE_SIZE);
+        if (m == INVALID_MFN || pt_get_page(&pv_mmu_env, m, d->id))
+            continue;
+        if (pt_get_page_type(&pv_mmu_env, m, PGT_seg_desc_page, d->id)) {
+            pt_put_page(&pv_mmu_env, m);
+            continue;
+        }
+        v->ldt_frames[i] = m;
+    }
+    ldt_load(v);
+    return 0;
 }
 
 void gdt_load_vcpu(const struct vcpu *v)
@@ -52,6 +118,7 @@ void gdt_load_vcpu(const struct vcpu *v)
         gdt_l1[i] = make_pte(m, _PAGE_PRESENT | (m == zero_mfn ? 0 : _PAGE_RW) | _PAGE_NX);
         invlpg(HV_GDT_VIRT + i * PAGE_SIZE);
     }
+    ldt_load(v);
 }
 
 bool check_descriptor(uint64_t *desc)

@@ -17,6 +17,7 @@
 #include <hv/pv.h>
 #include <hv/pv_mmu.h>
 #include <hv/shadow.h>
+#include <hv/descriptors.h>
 
 /*
  * A guest TLB flush: the hardware TLB, and in shadow mode every shadow (they
@@ -78,6 +79,12 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4
 
     if (va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END)
         return -XEN_EINVAL;
+    if ((flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK) && !(flags & UVMF_ALL)) {
+        /* UVMF_MULTI: the rest of flags points at a vCPU bitmap (all ours are one vCPU). */
+        uint64_t mask;
+        if (copy_from_guest(&mask, flags & ~7ULL, sizeof(mask)))
+            return -XEN_EFAULT;
+    }
     if (!find_l1(v, va, &l1, &idx))
         return -XEN_EINVAL;
     if ((mfn_to_page(l1)->type_info & PGT_type_mask) != PGT_l1_page_table)
@@ -93,14 +100,13 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4
 
 static long mmu_update_one(struct domain *d, const struct mmu_update *req)
 {
-    unsigned int cmd = req->ptr & 3;
+    unsigned int cmd = req->ptr & 7;          /* an entry's low 3 address bits carry the command */
     mfn_t mfn = req->ptr >> PAGE_SHIFT;
 
     switch (cmd) {
     case MMU_NORMAL_PT_UPDATE:
+    case MMU_PT_UPDATE_NO_TRANSLATE:            /* for a PV domain, a normal update */
     case MMU_PT_UPDATE_PRESERVE_AD:
-        if (req->ptr & 4)
-            return -XEN_EINVAL;                 /* entries are 8-byte aligned */
         return pt_update_entry(&pv_mmu_env, d->id, mfn, (req->ptr & (PAGE_SIZE - 1)) >> 3,
                                req->val, cmd == MMU_PT_UPDATE_PRESERVE_AD);
     case MMU_MACHPHYS_UPDATE:
@@ -136,10 +142,14 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
 {
     unsigned int done = 0;
     long rc = 0;
-    struct domain *d = batch_domain((uint16_t)domid, &rc);
+    bool names_xen = (uint16_t)domid == DOMID_XEN;
+    struct domain *d = names_xen ? current->domain : batch_domain((uint16_t)domid, &rc);
 
     if (!d)
         return rc;
+    if (names_xen && !d->privileged)
+        return -XEN_EPERM;
+    pv_mmu_batch_names_xen(names_xen);
     count = (uint32_t)count;
     for (; done < count; done++) {
         struct mmu_update req;
@@ -151,10 +161,11 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
         if (rc)
             break;
     }
+    pv_mmu_batch_names_xen(false);
     if (done)
         guest_tlb_flush(d);                     /* stale translations of replaced entries */
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -XEN_EFAULT;
+    if (pdone)
+        copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
     return rc;
 }
 
@@ -219,6 +230,10 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:
         return d->privileged ? 0 : -XEN_EPERM;  /* nothing to write back under our caches */
+    case MMUEXT_SET_LDT:
+        if (d != v->domain)
+            return -XEN_EPERM;
+        return ldt_set(v, op->arg2.nr_ents ? op->arg1.linear_addr : 0, op->arg2.nr_ents);
     case MMUEXT_CLEAR_PAGE:
         return with_writable_frame(d, op->arg1.mfn, clear_frame, 0);
     case MMUEXT_COPY_PAGE: {
@@ -254,7 +269,7 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid, 
         if (rc)
             break;
     }
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -XEN_EFAULT;
+    if (pdone)
+        copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
     return rc;
 }

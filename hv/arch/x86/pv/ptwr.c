@@ -14,12 +14,12 @@
 #include <hv/guest_access.h>
 #include <hv/paging.h>
 #include <hv/ptwr.h>
+#include <hv/pv.h>
 #include <hv/ptwr_decode.h>
 #include <hv/pv_mmu.h>
 #include <hv/shadow.h>
 
-/* The frame the guest's current root maps at `va`, or INVALID_MFN. */
-static mfn_t guest_frame_at(struct vcpu *v, uint64_t va)
+uint64_t pv_guest_frame_at(struct vcpu *v, uint64_t va)
 {
     mfn_t root = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
     const pte_t *t = mfn_to_virt(root);
@@ -63,11 +63,12 @@ bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
     mfn_t table;
     uint64_t *entry;
 
-    if (!(d->vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) || !v->kernel_mode)
+    /* Like Xen 4.17, always on for PV kernels: the vm_assist bit is accepted but not needed. */
+    if (!v->kernel_mode)
         return false;
     if ((regs->error_code & 3) != 3)                    /* present, write */
         return false;
-    table = guest_frame_at(v, cr2);
+    table = pv_guest_frame_at(v, cr2);
     if (table == INVALID_MFN || mfn_to_page(table)->owner != d->id ||
         (mfn_to_page(table)->type_info & PGT_type_mask) != PGT_l1_page_table ||
         !(mfn_to_page(table)->type_info & PGT_count_mask))

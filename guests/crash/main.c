@@ -1,0 +1,55 @@
+/*
+ * crash: dies the way "mode=..." in its command line says, so the system
+ * tests can check that the hypervisor contains a misbehaving Dom0 (crash
+ * the domain, dump its registers, keep running) instead of going down
+ * with it.  An unknown or missing mode is reported and ends in poweroff
+ * with a "crash: ..." complaint, which the tests treat as a failure.
+ */
+#include <os/console.h>
+#include <os/os.h>
+#include <hv/lib.h>
+#include "crash.h"
+
+/* Fuzzer defaults: "a few thousand" calls, a fixed seed for reproducibility. */
+#define GARBAGE_DEFAULT_SEED  0x5eed0f0cafef00dul
+#define GARBAGE_DEFAULT_COUNT 4000
+
+static void run_garbage(void)
+{
+    char buf[32];
+    uint64_t seed = GARBAGE_DEFAULT_SEED;
+    unsigned long count = GARBAGE_DEFAULT_COUNT;
+    int trace = 0;
+
+    if (crash_cmdline_get("seed", buf, sizeof(buf)))
+        seed = crash_parse_u64(buf, seed);
+    if (crash_cmdline_get("count", buf, sizeof(buf)))
+        count = (unsigned long)crash_parse_u64(buf, count);
+    if (crash_cmdline_get("trace", buf, sizeof(buf)))
+        trace = crash_parse_u64(buf, 0) != 0;
+    crash_hypercall_garbage(seed, count, trace);
+}
+
+void os_main(void)
+{
+    char mode[32];
+
+    if (!crash_cmdline_get("mode", mode, sizeof(mode))) {
+        os_printf("crash: no mode= in the command line\n");
+        return;
+    }
+    os_printf("crash: mode=%s\n", mode);
+    if (!strcmp(mode, "wild-jump"))
+        crash_wild_jump();
+    if (!strcmp(mode, "bad-stack"))
+        crash_bad_stack();
+    if (!strcmp(mode, "bad-iret"))
+        crash_bad_iret();
+    if (!strcmp(mode, "hypercall-garbage"))
+        run_garbage();
+    if (!strcmp(mode, "hypercall-one"))
+        crash_hypercall_one();
+    if (!strcmp(mode, "reboot"))
+        crash_reboot();
+    os_printf("crash: unknown mode %s\n", mode);
+}

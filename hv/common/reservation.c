@@ -1,0 +1,100 @@
+/*
+ * XENMEM_increase_reservation, decrease_reservation and populate_physmap: a
+ * PV domain hands frames back and asks for new ones (the balloon). Given-back
+ * frames leave the domain only when the last reference to them is gone (a
+ * mapping, a pin); until then they still count in its reservation. Extents
+ * are single pages (order 0); the return value is the number done, as Xen.
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/memory.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/paging.h>
+#include <hv/pt_types.h>
+#include <hv/pv_mmu.h>
+#include <hv/reservation.h>
+
+void domain_release_frame(mfn_t mfn)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    struct domain *d = pg->owner < MAX_DOMAINS ? domains[pg->owner] : NULL;
+
+    if (d)
+        d->tot_pages--;
+    m2p_set(mfn, ~0UL);
+    free_frame(mfn);
+}
+
+static struct domain *target(domid_t id)
+{
+    if (id == DOMID_SELF || id == current->domain->id)
+        return current->domain;
+    if (!current->domain->privileged || id >= MAX_DOMAINS)
+        return NULL;
+    return domains[id];
+}
+
+static long give_back(struct domain *d, const struct xen_memory_reservation *r, uint64_t start)
+{
+    for (uint64_t i = start; i < r->nr_extents; i++) {
+        xen_pfn_t mfn;
+        struct page_info *pg;
+        if (copy_from_guest(&mfn, r->extent_start.addr + i * sizeof(mfn), sizeof(mfn)))
+            return i ? (long)i : -XEN_EFAULT;
+        if (!mfn_valid(mfn))
+            return (long)i;
+        pg = mfn_to_page(mfn);
+        if (pg->owner != d->id || (pg->flags & (PGF_SHARED_INFO | PGF_RELEASING)))
+            return (long)i;
+        pg->flags |= PGF_RELEASING;
+        if (pt_frame_is_free_to_release(&pv_mmu_env, mfn))
+            domain_release_frame(mfn);
+        /* else: freed by the frame-type machine's last-reference hook */
+    }
+    return (long)r->nr_extents;
+}
+
+static long take_new(struct domain *d, const struct xen_memory_reservation *r, uint64_t start,
+                     bool populate)
+{
+    for (uint64_t i = start; i < r->nr_extents; i++) {
+        uint64_t at = r->extent_start.addr + i * sizeof(xen_pfn_t);
+        xen_pfn_t gpfn = 0, mfn;
+        if (populate && copy_from_guest(&gpfn, at, sizeof(gpfn)))
+            return i ? (long)i : -XEN_EFAULT;
+        if (d->tot_pages >= d->max_pages)
+            return (long)i;
+        mfn = alloc_frame(d->id);
+        if (mfn == INVALID_MFN)
+            return (long)i;
+        if (copy_to_guest(at, &mfn, sizeof(mfn))) {
+            free_frame(mfn);
+            return i ? (long)i : -XEN_EFAULT;
+        }
+        d->tot_pages++;
+        m2p_set(mfn, populate ? gpfn : ~0UL);
+    }
+    return (long)r->nr_extents;
+}
+
+long memory_reservation_op(unsigned int cmd, uint64_t start, uint64_t arg)
+{
+    struct xen_memory_reservation r;
+    struct domain *d;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -XEN_EFAULT;
+    if (r.extent_order != 0)
+        return 0;                               /* only single pages: none done */
+    if (!(d = target(r.domid)))
+        return -XEN_ESRCH;
+    if (!guest_range_ok(r.extent_start.addr, r.nr_extents * sizeof(xen_pfn_t)))
+        return -XEN_EFAULT;
+    if (start > r.nr_extents)
+        return -XEN_EINVAL;
+    if (cmd == XENMEM_decrease_reservation)
+        return give_back(d, &r, start);
+    return take_new(d, &r, start, cmd == XENMEM_populate_physmap);
+}
