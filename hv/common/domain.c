@@ -6,6 +6,7 @@
 #include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/pv_mmu.h>
+#include <hv/ptwr.h>
 #include <hv/machine.h>
 #include <hv/sched.h>
 #include <hv/time.h>
@@ -69,8 +70,12 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     d->is_shutdown = true;
     d->shutdown_reason = reason;
     log_info("domain %u shutdown: %s", d->id, reason < 6 ? shutdown_names[reason] : "unknown");
+    ptwr_batch_rehook(d);
     /* Check every frame's counts against the tables that exist (cheap: one pass). */
     pv_mmu_audit(d);
+    if (d->ptwr_emulations || d->ptwr_unhooks)
+        log_info("d%u writable page tables: %lu stores emulated, %lu unhooks, %lu rehooks", d->id,
+                 d->ptwr_emulations, d->ptwr_unhooks, d->ptwr_rehooks);
     if (d->shadow.enabled)
         log_info("d%u shadow: %lu faults, %lu fills, %lu flushes", d->id,
                  d->shadow.faults, d->shadow.fills, d->shadow.flushes);

@@ -16,6 +16,7 @@
 #include <hv/machine.h>
 #include <hv/sched.h>
 #include <hv/time.h>
+#include <hv/ptwr.h>
 #include <hv/traps.h>
 
 struct cpu_info cpu_info0;
@@ -71,6 +72,8 @@ void context_switch(struct vcpu *next)
 
     if (prev == next)
         return;
+    if (prev)
+        ptwr_batch_rehook(prev->domain);
     if (prev && prev->running) {
         prev->runstate.time[RUNSTATE_running] += now - prev->runstate.state_entry_time;
         prev->runstate.state_entry_time = now;

@@ -80,6 +80,11 @@ static void hypervisor_fault(struct cpu_regs *regs)
     uint64_t fix = search_fixup(regs->rip);
     uint32_t pfec;
 
+    /* Our own access to guest memory may hit a range whose L1 is unhooked. */
+    if (regs->entry_vector == 14 && current && fix && current->domain->ptwr_batch.l1) {
+        ptwr_batch_rehook(current->domain);
+        return;
+    }
     /* Our own access to a shadowed guest's memory may just be a shadow miss. */
     if (regs->entry_vector == 14 && current && current->domain->shadow.enabled && fix &&
         shadow_fault(current, read_cr2(), regs->error_code & ~4u, &pfec))
@@ -118,6 +123,10 @@ static void guest_fault(struct cpu_regs *regs)
     switch (vec) {
     case 14: {
         uint64_t cr2 = read_cr2();
+        if (v->domain->ptwr_batch.l1) {
+            ptwr_batch_rehook(v->domain);       /* first use of the range, or any fault: */
+            return;                             /* re-hooked, retry (a real fault recurs) */
+        }
         if (v->domain->shadow.enabled) {
             uint32_t pfec;
             if (shadow_fault(v, cr2, regs->error_code, &pfec))
@@ -214,6 +223,7 @@ void handle_syscall(struct cpu_regs *regs)
     struct vcpu *v = current;
 
     if (v->kernel_mode) {
+        ptwr_batch_rehook(v->domain);           /* hypercalls see only validated tables */
         hypercall_dispatch(regs);
         return;
     }

@@ -78,6 +78,16 @@ struct vcpu {
     } runstate;
 };
 
+/* The one L1 a domain may have unhooked in batched writable-page-table mode. */
+struct ptwr_batch {
+    mfn_t l1;                        /* 0: none */
+    mfn_t l2;                        /* the L2 it was hooked into, at l2_idx, as l2e */
+    unsigned int l2_idx;
+    uint64_t l2e;
+    mfn_t map_l1;                    /* the guest mapping of it we made writable */
+    unsigned int map_idx;
+};
+
 struct domain {
     domid_t id;
     bool privileged;
@@ -96,6 +106,9 @@ struct domain {
     uint64_t start_info_va;
     struct shadow_state shadow;      /* shadow paging and log-dirty (mm/shadow.c) */
     uint64_t ptwr_emulations;        /* guest page-table stores completed for it */
+    bool ptwr_batched;               /* writable page tables: batched (unhook) mode */
+    struct ptwr_batch ptwr_batch;
+    uint64_t ptwr_unhooks, ptwr_rehooks;
 };
 
 extern struct domain *domains[MAX_DOMAINS];

@@ -15,4 +15,11 @@ struct cpu_regs;
  */
 bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2);
 
+/* Batched mode (arch/x86/pv/ptwr_batch.c). */
+#include <hv/mm.h>
+struct domain;
+bool ptwr_batch_unhook(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, mfn_t l1);
+/* Re-validate and re-hook the unhooked L1, if any (before hypercalls, switches, faults). */
+void ptwr_batch_rehook(struct domain *d);
+
 #endif

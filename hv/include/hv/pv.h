@@ -28,5 +28,7 @@ int dom0_build(struct domain *d, const struct pv_image *img);
 /* The frame the vCPU's current root maps at `va`, or ~0 (INVALID_MFN). */
 struct vcpu;
 uint64_t pv_guest_frame_at(struct vcpu *v, uint64_t va);
+/* The L1 table (and index) whose entry maps `va` in the current root, or ~0. */
+uint64_t pv_guest_l1_of(struct vcpu *v, uint64_t va, unsigned int *idx);
 
 #endif

@@ -128,6 +128,8 @@ void start_hv(uint32_t magic, uint32_t info)
         if (shadow_enable(d0))
             panic("cannot put Domain 0 in shadow paging mode");
     }
-    log_info("starting Domain 0");
+    if (cmdline_get_str(hv_command_line, "dom0_ptwr", opt, sizeof(opt)) && !strcmp(opt, "batched"))
+        d0->ptwr_batched = true;
+    log_info("starting Domain 0%s", d0->ptwr_batched ? " (batched writable page tables)" : "");
     sched_start();
 }

@@ -19,6 +19,22 @@
 #include <hv/pv_mmu.h>
 #include <hv/shadow.h>
 
+uint64_t pv_guest_l1_of(struct vcpu *v, uint64_t va, unsigned int *idx)
+{
+    mfn_t root = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
+    const pte_t *t = mfn_to_virt(root);
+    unsigned int ix[3] = { l4_index(va), l3_index(va), l2_index(va) };
+
+    for (int lvl = 0; lvl < 3; lvl++) {
+        pte_t e = t[ix[lvl]];
+        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE) || !mfn_valid(pte_mfn(e)))
+            return INVALID_MFN;
+        t = mfn_to_virt(pte_mfn(e));
+    }
+    *idx = l1_index(va);
+    return virt_to_mfn(t);
+}
+
 uint64_t pv_guest_frame_at(struct vcpu *v, uint64_t va)
 {
     mfn_t root = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
@@ -73,6 +89,8 @@ bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
         (mfn_to_page(table)->type_info & PGT_type_mask) != PGT_l1_page_table ||
         !(mfn_to_page(table)->type_info & PGT_count_mask))
         return false;
+    if (ptwr_batch_unhook(v, regs, cr2, table))
+        return true;                                    /* the guest retries, now writable */
     /* Fetch what we can of the instruction (it may end right before an unmapped page). */
     while (avail < sizeof(insn) && !copy_from_guest(&insn[avail], regs->rip + avail, 1))
         avail++;
