@@ -4,6 +4,7 @@
 #include <xen/sched.h>
 #include <hv/console.h>
 #include <hv/domain.h>
+#include <hv/fpu.h>
 #include <hv/lib.h>
 #include <hv/pv_mmu.h>
 #include <hv/ptwr.h>
@@ -26,9 +27,11 @@ struct domain *domain_create(domid_t id, bool privileged)
     v = xzalloc(struct vcpu);
     si = alloc_frame(id);
     d->evtchn = xzalloc_bytes(NR_EVTCHN * sizeof(struct evtchn));
-    if (!d || !v || si == INVALID_MFN || !d->evtchn) {
+    if (!d || !v || si == INVALID_MFN || !d->evtchn || fpu_vcpu_init(v)) {
         xfree_bytes(d ? d->evtchn : NULL, NR_EVTCHN * sizeof(struct evtchn));
         xfree_bytes(d, sizeof(*d));
+        if (v)
+            xfree_bytes(v->fpu_area, 4096);
         xfree_bytes(v, sizeof(*v));
         if (si != INVALID_MFN)
             free_frame(si);

@@ -16,6 +16,7 @@
 #include <hv/machine.h>
 #include <hv/sched.h>
 #include <hv/time.h>
+#include <hv/fpu.h>
 #include <hv/ptwr.h>
 #include <hv/traps.h>
 
@@ -83,6 +84,7 @@ void context_switch(struct vcpu *next)
         else
             prev->gs_base_user = rdmsr(MSR_GS_BASE);
         prev->fs_base = rdmsr(MSR_FS_BASE);
+        fpu_save(prev);
         prev->running = false;
     }
     current = next;
@@ -90,6 +92,7 @@ void context_switch(struct vcpu *next)
         now - next->runstate.state_entry_time;
     next->runstate.state_entry_time = now;
     *frame = next->regs;
+    fpu_restore(next);
     next->running = true;
     wrmsr(MSR_FS_BASE, next->fs_base);
     wrmsr(MSR_GS_BASE, next->kernel_mode ? next->gs_base_kernel : next->gs_base_user);

@@ -51,6 +51,7 @@ struct vcpu {
     struct trap_info traps[256];
     struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
     bool guest_ts;                   /* virtual CR0.TS (fpu_taskswitch) */
+    void *fpu_area;                  /* XSAVE area while another vCPU runs */
     unsigned int iopl;               /* virtual IOPL (PHYSDEVOP_set_iopl) */
     uint64_t debugreg[8];            /* set_debugreg; 4 and 5 unused */
     mfn_t gdt_frames[14];            /* set_gdt */

@@ -10,6 +10,7 @@
 #include <hv/console.h>
 #include <hv/cpu.h>
 #include <hv/domain.h>
+#include <hv/fpu.h>
 #include <hv/hypercall.h>
 #include <hv/io.h>
 #include <hv/lib.h>
@@ -42,17 +43,11 @@ static void enable_cpu_features(void)
         cr4 |= 1UL << 21;
         smap_enabled = 1;
     }
+    if (cpu_features.has_xsave)
+        cr4 |= 1UL << 18;                           /* OSXSAVE: guests may use XSAVE/AVX */
     write_cr4(cr4);
 
-    if (cpu_features.has_xsave) {
-        uint32_t r[4];
-        cr4 |= 1UL << 18;                           /* OSXSAVE */
-        write_cr4(cr4);
-        cpuid_count(0xd, 0, r);
-        /* x87, SSE and AVX state where the CPU has them. */
-        uint64_t xcr0 = r[0] & 0x7;
-        __asm__ volatile("xsetbv" :: "c"(0), "a"((uint32_t)xcr0), "d"((uint32_t)(xcr0 >> 32)));
-    }
+    fpu_init();
 }
 
 void start_hv(uint32_t magic, uint32_t info)
