@@ -13,6 +13,7 @@
 #include <os/traps.h>
 #include <os/user.h>
 #include <xen/version.h>
+#include "pt_bench.h"
 
 #define N 1001
 #define BENCH_USER_PING 0x50
@@ -114,5 +115,6 @@ void os_main(void)
     null_hypercall();
     multicall32();
     user_paths();
+    bench_pt();
     os_printf("bench: done\n");
 }

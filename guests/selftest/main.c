@@ -2,6 +2,7 @@
  * selftest: run every suite, then print the XTF-style verdict.
  */
 #include "test.h"
+#include "pt_suite.h"
 
 static void (*const suites[])(void) = {
     suite_console,
@@ -21,6 +22,7 @@ static void (*const suites[])(void) = {
     suite_timers,
     suite_usermode,
     suite_vcpu,         /* moves vcpu_info */
+    suite_pt,
     suite_sched,        /* last: shutdown_code overrides later crashes */
 };
 

@@ -28,13 +28,22 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4, uint
             count -= n;
         }
         return 0;
-    case CONSOLEIO_read:
-        /* No serial input is buffered for guests yet: nothing to read. */
+    case CONSOLEIO_read: {
+        /* Serial input buffered for Dom0 (common/console_input.c). */
+        unsigned int got;
         if (!current->domain->privileged)
             return -XEN_EPERM;
         if ((int64_t)(int32_t)count < 0)
             return -XEN_EINVAL;
-        return 0;
+        if (count > CONSOLE_CHUNK)
+            count = CONSOLE_CHUNK;
+        if (!guest_range_ok(buf, count))
+            return -XEN_EFAULT;
+        got = console_read(chunk, (unsigned int)count);
+        if (copy_to_guest(buf, chunk, got))
+            return -XEN_EFAULT;
+        return got;
+    }
     default:
         return -XEN_ENOSYS;
     }

@@ -34,6 +34,8 @@ void do_softirqs(void)
     while ((pending = __atomic_exchange_n(&this_cpu()->softirq_pending, 0, __ATOMIC_SEQ_CST))) {
         if (pending & (1UL << SOFTIRQ_TIMER))
             timers_run();
+        if (pending & (1UL << SOFTIRQ_KEYS))
+            console_run_keys();
     }
 }
 

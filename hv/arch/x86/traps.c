@@ -195,6 +195,8 @@ void handle_trap(struct cpu_regs *regs)
     if (vec >= 32) {
         if (vec == VEC_TIMER)
             timer_interrupt();
+        else if (vec == VEC_SERIAL)
+            serial_interrupt();
         if (vec != VEC_SPURIOUS)
             apic_eoi();
         return;

@@ -24,6 +24,12 @@ void console_guest_write(unsigned int domid, const char *s, size_t n);
 #define log_info(...)  printk(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) printk(LOG_DEBUG, __VA_ARGS__)
 
+/* Serial input: a byte from the UART; Dom0's reads; deferred debug keys. */
+void console_input_byte(char c);
+unsigned int console_read(char *buf, unsigned int n);
+void console_run_keys(void);
+void serial_enable_input(void);
+
 /* Our own bug: print, dump, stop the machine (exit code "hypervisor panic"). */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 #define BUG_ON(c) do { if (__builtin_expect(!!(c), 0)) panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c); } while (0)

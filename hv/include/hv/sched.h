@@ -18,6 +18,7 @@ void sched_start(void) __attribute__((noreturn));
 /* Softirq-style deferred work, run on the exit path with interrupts enabled. */
 #define SOFTIRQ_TIMER    0
 #define SOFTIRQ_SCHEDULE 1
+#define SOFTIRQ_KEYS     2
 void raise_softirq(unsigned int nr);
 void do_softirqs(void);
 

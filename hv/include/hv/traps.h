@@ -8,6 +8,7 @@
 struct vcpu;
 
 #define VEC_TIMER     0xf0
+#define VEC_SERIAL    0x24              /* ISA IRQ 4 (COM1) through the I/O APIC */
 #define VEC_SPURIOUS  0xff
 
 /* Print a full register dump with a title (error code, CR2, stack trace). */
@@ -30,5 +31,6 @@ bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs);
 
 /* Interrupt handlers. */
 void timer_interrupt(void);
+void serial_interrupt(void);
 
 #endif

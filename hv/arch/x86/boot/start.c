@@ -91,6 +91,7 @@ void start_hv(uint32_t magic, uint32_t info)
     enable_cpu_features();
     time_init();
     apic_init();
+    serial_enable_input();
 
     if (boot_info.nr_modules == 0)
         panic("no Dom0 kernel: pass it as the first multiboot module");

@@ -1,6 +1,8 @@
 /* COM1 16550 UART, polled: 115200 8n1. */
 #include <hv/console.h>
 #include <hv/io.h>
+#include <hv/ioapic.h>
+#include <hv/traps.h>
 
 #define COM1 0x3f8
 
@@ -29,4 +31,18 @@ void serial_write(const char *s, size_t n)
             serial_putc('\r');
         serial_putc(s[i]);
     }
+}
+
+/* Receive interrupts on: IER "data available", MCR OUT2 (gates the IRQ line). */
+void serial_enable_input(void)
+{
+    ioapic_route_isa_irq(4, VEC_SERIAL);
+    outb(COM1 + 4, 0x0b);
+    outb(COM1 + 1, 0x01);
+}
+
+void serial_interrupt(void)
+{
+    while (inb(COM1 + 5) & 0x01)
+        console_input_byte((char)inb(COM1));
 }

@@ -1,0 +1,110 @@
+/*
+ * Serial input. Bytes go to Dom0 (CONSOLEIO_read, announced with VIRQ_CONSOLE)
+ * until Ctrl-A is typed three times in a row, as on Xen; then they are debug
+ * keys for the hypervisor until the next triple Ctrl-A. Keys run as deferred
+ * work, not in the interrupt handler.
+ */
+#include <xen/xen.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/domain.h>
+#include <hv/evtchn.h>
+#include <hv/pv_mmu.h>
+#include <hv/sched.h>
+#include <hv/traps.h>
+
+#define INPUT_RING 1024
+
+static char ring[INPUT_RING];
+static unsigned int ring_prod, ring_cons;
+static bool to_hypervisor;
+static unsigned int ctrl_a_run;
+static char pending_keys[16];
+static unsigned int nr_pending_keys;
+
+static void key_help(void)
+{
+    log_info("debug keys: 'h' this help, 'a' MMU audit of every domain, 'd' registers and state of every vCPU, "
+             "'q' domain summary; Ctrl-A x3 gives input back to Dom0");
+}
+
+static void key_domains(bool regs)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domains[i];
+        if (!d)
+            continue;
+        log_info("domain %u: %lu pages, %s%s, paging %s%s, vm_assist %#lx", d->id, d->tot_pages,
+                 d->privileged ? "privileged" : "unprivileged", d->is_shutdown ? ", shut down" : "",
+                 d->shadow.enabled ? "shadow" : "direct", d->shadow.log_dirty ? " + log-dirty" : "",
+                 d->vm_assist);
+        if (regs && d->vcpu[0]) {
+            struct vcpu *v = d->vcpu[0];
+            const struct cpu_regs *r = v->running ? guest_regs() : &v->regs;
+            log_info("d%uv0: %s mode, %s, upcall pending %u mask %u", d->id,
+                     v->kernel_mode ? "kernel" : "user", v->blocked ? "blocked" : "runnable",
+                     v->vcpu_info->evtchn_upcall_pending, v->vcpu_info->evtchn_upcall_mask);
+            log_info("d%uv0: rip %016lx rsp %016lx rflags %016lx", d->id, r->rip, r->rsp, r->rflags);
+        }
+    }
+}
+
+static void run_key(char k)
+{
+    switch (k) {
+    case 'a':
+        for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+            if (domains[i])
+                pv_mmu_audit(domains[i]);
+        break;
+    case 'd':
+        key_domains(true);
+        break;
+    case 'q':
+        key_domains(false);
+        break;
+    default:
+        key_help();
+        break;
+    }
+}
+
+void console_run_keys(void)
+{
+    for (unsigned int i = 0; i < nr_pending_keys; i++)
+        run_key(pending_keys[i]);
+    nr_pending_keys = 0;
+}
+
+void console_input_byte(char c)
+{
+    if (c == 0x01) {
+        if (++ctrl_a_run == 3) {
+            ctrl_a_run = 0;
+            to_hypervisor = !to_hypervisor;
+            log_info("*** serial input to %s (type Ctrl-A three times to switch)%s",
+                     to_hypervisor ? "Xenolith" : "Dom0", to_hypervisor ? "; 'h' for help" : "");
+        }
+        return;
+    }
+    ctrl_a_run = 0;
+    if (to_hypervisor) {
+        if (nr_pending_keys < sizeof(pending_keys))
+            pending_keys[nr_pending_keys++] = c;
+        raise_softirq(SOFTIRQ_KEYS);
+        return;
+    }
+    if (ring_prod - ring_cons < INPUT_RING)
+        ring[ring_prod++ % INPUT_RING] = c;
+    if (domains[0])
+        send_global_virq(domains[0], VIRQ_CONSOLE);
+}
+
+unsigned int console_read(char *buf, unsigned int n)
+{
+    unsigned int got = 0;
+
+    while (got < n && ring_cons != ring_prod)
+        buf[got++] = ring[ring_cons++ % INPUT_RING];
+    return got;
+}
