@@ -22,6 +22,8 @@ void crash_wild_jump(void) __attribute__((noreturn));
 void crash_bad_stack(void) __attribute__((noreturn));
 void crash_bad_iret(void) __attribute__((noreturn));
 void crash_reboot(void) __attribute__((noreturn));
+/* Print each console input line back until "q" (not a crash: for input tests). */
+void crash_echo(void) __attribute__((noreturn));
 /* One hypercall from nr= and a1=..a5= in the command line, then poweroff. */
 void crash_hypercall_one(void) __attribute__((noreturn));
 /* Fuzz count hypercalls from seed, then power off; trace prints each call. */

@@ -51,5 +51,7 @@ void os_main(void)
         crash_hypercall_one();
     if (!strcmp(mode, "reboot"))
         crash_reboot();
+    if (!strcmp(mode, "echo"))
+        crash_echo();
     os_printf("crash: unknown mode %s\n", mode);
 }

@@ -13,7 +13,7 @@ void serial_init(void)
     outb(COM1 + 0, 0x01);   /* divisor 1: 115200 */
     outb(COM1 + 1, 0x00);
     outb(COM1 + 3, 0x03);   /* 8n1 */
-    outb(COM1 + 2, 0xc7);   /* FIFO on, cleared */
+    outb(COM1 + 2, 0x07);   /* FIFO on, cleared, receive interrupt at every byte */
     outb(COM1 + 4, 0x03);   /* DTR, RTS */
 }
 
