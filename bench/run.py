@@ -31,11 +31,24 @@ import xenolith_launcher as launcher  # noqa: E402
 BENCH_ELF = os.path.join(ROOT, "build", "guests", "bench.elf")
 RESULTS = os.path.join(ROOT, "bench", "results")
 HYPERVISORS = ("xenolith", "xen")
+# What is measured: Xen 4.17, and Xenolith in each of its PV MMU modes
+# (hypervisor, extra hypervisor command line).
+VARIANTS = {
+    "xenolith": ("xenolith", ""),                          # direct paging, emulated writable PTs
+    "xenolith-batched": ("xenolith", "dom0_ptwr=batched"), # direct paging, batched writable PTs
+    "xenolith-shadow": ("xenolith", "dom0_paging=shadow"), # shadow paging
+    "xen": ("xen", ""),
+}
 
 
-def one_run(hv, guest, icount, timeout, cmdline):
+def one_run(variant, guest, icount, timeout, cmdline):
     """Boot the bench guest once; return {metric: median} or raise RuntimeError."""
-    result = launcher.run(guest, hv=hv, icount=icount, timeout=timeout, cmdline=cmdline)
+    hv, extra = VARIANTS[variant]
+    options = {}
+    if extra:
+        options["hv_cmdline"] = launcher.default_hv_cmdline(hv, 32, 1) + " " + extra
+    result = launcher.run(guest, hv=hv, icount=icount, timeout=timeout, cmdline=cmdline,
+                          **options)
     if result.code != 0:
         tail = "\n".join(result.lines()[-20:])
         raise RuntimeError(f"{hv}: bench run ended with exit {result.code} "
@@ -47,12 +60,12 @@ def one_run(hv, guest, icount, timeout, cmdline):
     return figures
 
 
-def measure(hv, guest, icount, runs, timeout, cmdline):
+def measure(variant, guest, icount, runs, timeout, cmdline):
     """Run `runs` times; return {metric: {"median": m, "runs": [...]}}."""
     samples = {}
     for i in range(runs):
-        print(f"bench: {hv} {'icount' if icount else 'wall'} run {i + 1}/{runs}", flush=True)
-        for metric, value in one_run(hv, guest, icount, timeout, cmdline).items():
+        print(f"bench: {variant} {'icount' if icount else 'wall'} run {i + 1}/{runs}", flush=True)
+        for metric, value in one_run(variant, guest, icount, timeout, cmdline).items():
             samples.setdefault(metric, []).append(value)
     return {m: {"median": statistics.median(v), "runs": v} for m, v in samples.items()}
 
@@ -75,8 +88,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5, help="wall-clock runs per hypervisor")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per run")
     ap.add_argument("--cmdline", default="", help="bench guest command line")
-    ap.add_argument("--hv", action="append", choices=HYPERVISORS,
-                    help="only this hypervisor (repeatable; default both)")
+    ap.add_argument("--hv", action="append", choices=list(VARIANTS),
+                    help="only this variant (repeatable; default all)")
     ap.add_argument("--no-icount", action="store_true", help="skip the icount mode")
     ap.add_argument("--out", help="result file (default bench/results/<UTC time>.json)")
     args = ap.parse_args()
@@ -85,7 +98,7 @@ def main():
         print(f"bench: {args.guest} not found: the bench guest is not built yet "
               "(guests/bench/, then make)", file=sys.stderr)
         return 1
-    hvs = args.hv or list(HYPERVISORS)
+    hvs = args.hv or list(VARIANTS)
     modes = [("wall", False, args.runs)] + ([] if args.no_icount else [("icount", True, 1)])
 
     report = {
@@ -100,8 +113,13 @@ def main():
             figures = {hv: measure(hv, args.guest, icount, runs, args.timeout, args.cmdline)
                        for hv in hvs}
             entry = {"runs": runs, "figures": figures}
-            if set(HYPERVISORS) <= set(figures):
-                entry["ratio_xenolith_over_xen"] = ratios(figures["xenolith"], figures["xen"])
+            for v in figures:
+                if v != "xen" and "xen" in figures:
+                    name = "ratio_xenolith_over_xen" if v == "xenolith" else f"ratio_{v}_over_xen"
+                    entry[name] = ratios(figures[v], figures["xen"])
+            if "xenolith" in figures and "xenolith-shadow" in figures:
+                entry["ratio_shadow_over_direct"] = ratios(figures["xenolith-shadow"],
+                                                           figures["xenolith"])
             report["modes"][mode] = entry
     except (RuntimeError, launcher.LaunchError) as e:
         print(f"bench: {e}", file=sys.stderr)
@@ -114,8 +132,12 @@ def main():
         json.dump(report, f, indent=2, sort_keys=True)
         f.write("\n")
     for mode, entry in report["modes"].items():
-        for metric, r in entry.get("ratio_xenolith_over_xen", {}).items():
-            print(f"bench: {mode:6} {metric}: xenolith/xen = {r:.3f}")
+        for name, table in entry.items():
+            if not name.startswith("ratio_"):
+                continue
+            what = name[len("ratio_"):].replace("_over_", "/")
+            for metric, r in table.items():
+                print(f"bench: {mode:6} {metric:34} {what:28} = {r:.3f}")
     print(f"bench: results in {os.path.relpath(out, ROOT)}")
     return 0
 

@@ -2,10 +2,12 @@
  * Shadow paging for PV domains (a per-domain mode beside direct mode).
  *
  * The guest keeps its validated page tables exactly as in direct mode; the
- * CPU, however, walks shadow tables the hypervisor builds from them on demand,
- * like a software TLB: a miss faults, we walk the guest's tables and install
- * the translation; the guest's flushes (and every page-table hypercall) drop
- * shadows. Because shadows are derived from validated entries they grant no
+ * CPU, however, walks shadow tables the hypervisor builds from them on demand:
+ * a miss faults, we walk the guest's tables and install the translation.
+ * Shadows are kept coherent with the guest's tables eagerly: a changed L1
+ * entry clears exactly the shadow entries copied from it; any other change
+ * that can take a reference away (L2-L4 entries, unpin, a new root) drops
+ * every shadow. Guest TLB flushes are then only hardware TLB flushes. Because shadows are derived from validated entries they grant no
  * more than direct mode would. What they add is control of write access:
  * log-dirty mode installs a writable translation only for a page already
  * marked dirty, so every first write after a clean is seen and recorded.
@@ -27,6 +29,8 @@ struct shadow_state {
     unsigned int nr_pool;
     uint64_t *pool;                      /* SHADOW_POOL_MAX frame numbers */
     struct { uint64_t guest, shadow; } roots[SHADOW_ROOTS];
+    struct { uint64_t guest, shadow, va; } *l1map;  /* shadow L1 -> the guest L1 it copies, its VA */
+    unsigned int nr_l1map;
     unsigned int next_root;
     uint64_t *dirty;                     /* one bit per pseudo-physical page */
     uint64_t nr_dirty_bits;
@@ -38,8 +42,12 @@ int shadow_enable(struct domain *d);
 void shadow_disable(struct domain *d);
 /* The root the CPU must load for this guest root (shadow mode only). */
 uint64_t shadow_root_for(struct domain *d, uint64_t guest_root);
-/* Drop every shadow (guest flush, page-table change). Reloads CR3 if `d` runs. */
+/* Drop every shadow (page-table change). Reloads CR3 if `d` runs. */
 void shadow_flush_all(struct domain *d);
+/* Entry `idx` of guest L1 table `guest_l1` changed: clear its shadow copies. */
+void shadow_guest_l1e_changed(struct domain *d, uint64_t guest_l1, unsigned int idx);
+/* Any page-table entry changed: precise for L1 tables, everything otherwise. */
+void shadow_guest_entry_changed(struct domain *d, uint64_t table, unsigned int idx);
 
 /*
  * A page fault at `va` while `v`'s domain is shadowed. Returns true when the

@@ -26,6 +26,7 @@ static void free_pool(struct shadow_state *s)
     for (unsigned int i = 0; i < s->nr_pool; i++)
         free_frame(s->pool[i]);
     s->nr_pool = 0;
+    s->nr_l1map = 0;
     memset(s->roots, 0, sizeof(s->roots));
     s->next_root = 0;
 }
@@ -49,8 +50,14 @@ int shadow_enable(struct domain *d)
     if (s->enabled)
         return 0;
     s->pool = xzalloc_bytes(SHADOW_POOL_MAX * sizeof(uint64_t));
-    if (!s->pool)
+    s->l1map = xzalloc_bytes(SHADOW_POOL_MAX * sizeof(*s->l1map));
+    if (!s->pool || !s->l1map) {
+        xfree_bytes(s->pool, SHADOW_POOL_MAX * sizeof(uint64_t));
+        xfree_bytes(s->l1map, SHADOW_POOL_MAX * sizeof(*s->l1map));
+        s->pool = NULL;
+        s->l1map = NULL;
         return -XEN_ENOMEM;
+    }
     s->enabled = true;
     if (current && current->domain == d)
         vcpu_load_cr3(current);
@@ -70,7 +77,9 @@ void shadow_disable(struct domain *d)
         vcpu_load_cr3(current);                 /* back on the guest's own tables first */
     free_pool(s);
     xfree_bytes(s->pool, SHADOW_POOL_MAX * sizeof(uint64_t));
+    xfree_bytes(s->l1map, SHADOW_POOL_MAX * sizeof(*s->l1map));
     s->pool = NULL;
+    s->l1map = NULL;
     log_info("d%u: shadow paging off", d->id);
 }
 
@@ -126,16 +135,38 @@ void shadow_mark_dirty(struct domain *d, uint64_t mfn)
         s->dirty[pfn / 64] |= 1UL << (pfn % 64);
 }
 
-/* Shadow table below `t[idx]`, allocated on first use. NULL when the pool is full. */
-static pte_t *shadow_next(struct shadow_state *s, pte_t *t, unsigned int idx)
+/*
+ * Shadow table below `t[idx]`, allocated on first use; NULL when the pool is
+ * full. A new shadow L1 is recorded against the guest L1 it copies, so that a
+ * change to that guest L1 can clear just the matching shadow entries.
+ */
+static pte_t *shadow_next(struct shadow_state *s, pte_t *t, unsigned int idx, mfn_t guest_l1,
+                          uint64_t va)
 {
     if (!(t[idx] & _PAGE_PRESENT)) {
         mfn_t m = shadow_alloc(s);
         if (m == INVALID_MFN)
             return NULL;
+        if (guest_l1 != INVALID_MFN) {
+            s->l1map[s->nr_l1map].guest = guest_l1;
+            s->l1map[s->nr_l1map].shadow = m;
+            s->l1map[s->nr_l1map].va = va & ~((1UL << 21) - 1);
+            s->nr_l1map++;
+        }
         t[idx] = make_pte(m, UPPER_FLAGS);
     }
     return mfn_to_virt(pte_mfn(t[idx]));
+}
+
+void shadow_guest_l1e_changed(struct domain *d, uint64_t guest_l1, unsigned int idx)
+{
+    struct shadow_state *s = &d->shadow;
+
+    for (unsigned int i = 0; i < s->nr_l1map; i++)
+        if (s->l1map[i].guest == guest_l1) {
+            ((pte_t *)mfn_to_virt(s->l1map[i].shadow))[idx] = 0;
+            invlpg(s->l1map[i].va + ((uint64_t)idx << PAGE_SHIFT));
+        }
 }
 
 bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec)
@@ -184,7 +215,7 @@ bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec
 
     pte_t *t = mfn_to_virt(shadow_root_for(d, groot));
     for (int lvl = 0; lvl < 3 && t; lvl++)
-        t = shadow_next(s, t, idx[lvl]);
+        t = shadow_next(s, t, idx[lvl], lvl == 2 ? virt_to_mfn(gl1e) : INVALID_MFN, va);
     if (!t) {
         shadow_flush_all(d);                    /* pool full: next access refaults and refills */
         return true;
@@ -246,4 +277,22 @@ uint64_t shadow_log_dirty_read(struct domain *d, uint64_t *out, uint64_t nr_bits
         shadow_flush_all(d);
     }
     return count;
+}
+
+void shadow_guest_entry_changed(struct domain *d, uint64_t table, unsigned int idx)
+{
+    if (!d->shadow.enabled)
+        return;
+    switch (mfn_to_page(table)->type_info & PGT_type_mask) {
+    case PGT_l1_page_table:
+        shadow_guest_l1e_changed(d, table, idx);
+        break;
+    case PGT_l2_page_table:
+    case PGT_l3_page_table:
+    case PGT_l4_page_table:
+        shadow_flush_all(d);
+        break;
+    default:
+        break;                                  /* not a table: nothing was shadowed from it */
+    }
 }

@@ -20,23 +20,17 @@
 #include <hv/descriptors.h>
 
 /*
- * A guest TLB flush: the hardware TLB, and in shadow mode every shadow (they
- * are the guest's software TLB). Page-table hypercalls end with one too.
+ * A guest TLB flush is a hardware TLB flush; in shadow mode too, because the
+ * shadows follow every entry change eagerly (hv/shadow.h).
  */
 static void guest_tlb_flush(struct domain *d)
 {
-    if (d->shadow.enabled)
-        shadow_flush_all(d);
-    else
-        write_cr3(read_cr3());
+    write_cr3(read_cr3());
 }
 
 static void guest_invlpg(struct domain *d, uint64_t va)
 {
-    if (d->shadow.enabled)
-        shadow_flush_all(d);
-    else
-        invlpg(va);
+    invlpg(va);
 }
 
 /* The L1 table and index mapping `va` in the vCPU's kernel root; false if none. */
@@ -92,6 +86,7 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4
     rc = pt_update_entry(&pv_mmu_env, v->domain->id, l1, idx, val, false);
     if (rc)
         return rc;
+    shadow_guest_entry_changed(v->domain, l1, idx);
     /* Our own later accesses through `va` must not use a stale translation. */
     guest_invlpg(v->domain, va);
     flush_for(v->domain, flags, va);
@@ -107,8 +102,14 @@ static long mmu_update_one(struct domain *d, const struct mmu_update *req)
     case MMU_NORMAL_PT_UPDATE:
     case MMU_PT_UPDATE_NO_TRANSLATE:            /* for a PV domain, a normal update */
     case MMU_PT_UPDATE_PRESERVE_AD:
-        return pt_update_entry(&pv_mmu_env, d->id, mfn, (req->ptr & (PAGE_SIZE - 1)) >> 3,
-                               req->val, cmd == MMU_PT_UPDATE_PRESERVE_AD);
+    {
+        unsigned int idx = (req->ptr & (PAGE_SIZE - 1)) >> 3;
+        int rc = pt_update_entry(&pv_mmu_env, d->id, mfn, idx, req->val,
+                                 cmd == MMU_PT_UPDATE_PRESERVE_AD);
+        if (!rc)
+            shadow_guest_entry_changed(d, mfn, idx);
+        return rc;
+    }
     case MMU_MACHPHYS_UPDATE:
         if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != d->id)
             return -XEN_EINVAL;
