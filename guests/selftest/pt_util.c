@@ -168,4 +168,5 @@ void suite_pt(void)
     pt_aspace();
     pt_stress();
     pt_wrpt();
+    pt_wrburst();
 }

@@ -76,5 +76,6 @@ void pt_reservation(void);
 void pt_aspace(void);
 void pt_stress(void);
 void pt_wrpt(void);
+void pt_wrburst(void);
 
 #endif /* SELFTEST_PT_UTIL_H */

@@ -129,9 +129,11 @@ static bool frame_fits_sysret(const struct cpu_regs *r)
 int prepare_exit_to_guest(struct cpu_regs *regs)
 {
     for (;;) {
-        local_irq_enable();
-        do_softirqs();
-        local_irq_disable();
+        if (this_cpu()->softirq_pending) {
+            local_irq_enable();
+            do_softirqs();
+            local_irq_disable();
+        }
         if (!vcpu_runnable(current)) {
             struct vcpu *next = pick_next();
             if (!next) {

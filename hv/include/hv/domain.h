@@ -87,6 +87,7 @@ struct ptwr_batch {
     uint64_t l2e;
     mfn_t map_l1;                    /* the guest mapping of it we made writable */
     unsigned int map_idx;
+    mfn_t declined;                  /* last L1 found unsuitable (emulated without a scan) */
 };
 
 struct domain {

@@ -38,6 +38,10 @@ long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     if (!(ic.flags & VGCF_in_syscall)) {
         regs->r11 = ic.r11;
         regs->rcx = ic.rcx;
+    } else {
+        /* Return as SYSRET would (the guest's rcx/r11 are dead): our fast exit fits. */
+        regs->rcx = regs->rip;
+        regs->r11 = regs->rflags;
     }
     v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
     return (long)ic.rax;

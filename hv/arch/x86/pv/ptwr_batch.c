@@ -71,12 +71,15 @@ bool ptwr_batch_unhook(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, mfn_
         return false;
     if (b->l1)
         ptwr_batch_rehook(d);
+    if (l1 == b->declined)
+        return false;                           /* same table as last time: emulate at once */
     if (mfn_to_page(l1)->type_info & PGT_pinned)
         return false;
-    if ((mfn_to_page(l1)->type_info & PGT_count_mask) != 1 || !find_l2_user(v, l1, &l2, &l2_idx, &base))
+    if ((mfn_to_page(l1)->type_info & PGT_count_mask) != 1 || !find_l2_user(v, l1, &l2, &l2_idx, &base) ||
+        in_range(regs->rip, base) || in_range(regs->rsp, base) || in_range(cr2, base)) {
+        b->declined = l1;                       /* remember: the scan above is not cheap */
         return false;
-    if (in_range(regs->rip, base) || in_range(regs->rsp, base) || in_range(cr2, base))
-        return false;
+    }
     /* The guest's own (read-only) mapping of the table, the one it wrote through. */
     map_l1 = pv_guest_l1_of(v, cr2, &map_idx);
     if (map_l1 == INVALID_MFN || map_l1 == l1)
