@@ -22,3 +22,22 @@ def test_same_guest_lines(boot, hv_image_ready, name, cmdline):
                                               lineterm=""))
         pytest.fail(f"{name}: guest lines differ between Xen 4.17 and Xenolith\n{diff}\n"
                     + describe(ours, tail=15), pytrace=False)
+
+
+def test_hello_with_an_initrd_same_layout(boot, hv_image_ready, tmp_path_factory):
+    """A second multiboot module is Dom0's initrd: both hypervisors place it
+    in the bootstrap region after the kernel and report the same mod_start and
+    mod_len (and everything after it moves the same way)."""
+    hv_image_ready("xen")
+    initrd = tmp_path_factory.mktemp("initrd") / "initrd.bin"
+    initrd.write_bytes(bytes(range(256)) * 300 + b"end")        # 76803 bytes
+    xen = boot("xen", guest_path("hello"), HELLO_CMDLINE, initrd=str(initrd), tag="initrd")
+    ours = boot("xenolith", guest_path("hello"), HELLO_CMDLINE, initrd=str(initrd), tag="initrd")
+    xen_lines = serial_log.guest_lines(xen.output)
+    our_lines = serial_log.guest_lines(ours.output)
+    assert "start_info: mod_len=0x12c03" in xen_lines, describe(xen)
+    if our_lines != xen_lines:
+        diff = "\n".join(difflib.unified_diff(xen_lines, our_lines, "xen-4.17", "xenolith",
+                                              lineterm=""))
+        pytest.fail(f"hello with an initrd differs between Xen 4.17 and Xenolith\n{diff}\n"
+                    + describe(ours, tail=15), pytrace=False)

@@ -130,7 +130,9 @@ static void fill_start_info(struct domain *d, const struct boot_layout *l,
      * SIF_PM_MASK byte); until platform_op exists an upload is refused.
      */
     si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN | (0x3u << 8);
-    si->first_p2m_pfn = (l->v_end - l->v_start) >> PAGE_SHIFT;
+    /* Xen reports here the pages of its first allocation: a power of two covering the
+       bootstrap region, plus the initrd's (hv/lib/boot_layout.c computes the same). */
+    si->first_p2m_pfn = l->pages_needed;
     dom0_console_info(si);
     si->pt_base = l->pt.start;
     si->nr_pt_frames = l->nr_pt_frames;
