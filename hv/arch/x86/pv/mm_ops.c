@@ -87,9 +87,11 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4
     if (rc)
         return rc;
     shadow_guest_entry_changed(v->domain, l1, idx);
-    /* Our own later accesses through `va` must not use a stale translation. */
-    guest_invlpg(v->domain, va);
-    flush_for(v->domain, flags, va);
+    /* The guest's flush, or at least `va` (our own later accesses must not see a stale entry). */
+    if (flags & UVMF_FLUSHTYPE_MASK)
+        flush_for(v->domain, flags, va);
+    else
+        guest_invlpg(v->domain, va);
     return 0;
 }
 
