@@ -11,6 +11,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
+#include <hv/io.h>
 #include <hv/paging.h>
 #include <hv/pt_types.h>
 #include <hv/pv_mmu.h>
@@ -24,6 +25,8 @@ void domain_release_frame(mfn_t mfn)
     if (d)
         d->tot_pages--;
     m2p_set(mfn, ~0UL);
+    /* A stale translation of the frame must not outlive its ownership (single CPU: local flush). */
+    flush_tlb_global();
     free_frame(mfn);
 }
 

@@ -99,6 +99,7 @@ void context_switch(struct vcpu *next)
     wrmsr(MSR_FS_BASE, next->fs_base);
     wrmsr(MSR_GS_BASE, next->kernel_mode ? next->gs_base_kernel : next->gs_base_user);
     vcpu_load_cr3(next);
+    flush_tlb_global();                         /* no global entry of another domain survives */
     debugreg_load(next);
     gdt_load_vcpu(next);
 }

@@ -19,9 +19,10 @@ static uint64_t *env_table(void *ctx, uint64_t mfn)
     return mfn_to_virt(mfn);
 }
 
+/* A frame changes type: no stale translation (global user ones included) may survive. */
 static void env_flush(void *ctx)
 {
-    write_cr3(read_cr3());
+    flush_tlb_global();
 }
 
 static void env_init_l4(void *ctx, uint64_t *l4)

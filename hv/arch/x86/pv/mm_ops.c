@@ -21,11 +21,13 @@
 
 /*
  * A guest TLB flush is a hardware TLB flush; in shadow mode too, because the
- * shadows follow every entry change eagerly (hv/shadow.h).
+ * shadows follow every entry change eagerly (hv/shadow.h). Global entries
+ * go as well: the guest's user pages are global (they survive its own
+ * kernel/user switches), so a flush must not leave them behind.
  */
 static void guest_tlb_flush(struct domain *d)
 {
-    write_cr3(read_cr3());
+    flush_tlb_global();
 }
 
 static void guest_invlpg(struct domain *d, uint64_t va)
@@ -164,9 +166,12 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
         if (rc)
             break;
     }
+    /*
+     * No TLB flush here, as on Xen: the guest flushes when it needs to. Frames
+     * that lose their last reference are flushed before they can change owner
+     * (domain_release_frame) and before they change type (pv_mmu env).
+     */
     pv_mmu_batch_names_xen(false);
-    if (done)
-        guest_tlb_flush(d);                     /* stale translations of replaced entries */
     if (pdone)
         copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
     return rc;
@@ -215,11 +220,15 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
         if (d->shadow.enabled)
             shadow_flush_all(d);                /* a CR3 load flushes the TLB */
         vcpu_load_cr3(v);
+        flush_tlb_global();                     /* the old process's global user pages too */
         return 0;
     case MMUEXT_NEW_USER_BASEPTR:
         if (d != v->domain)
             return -XEN_EINVAL;
-        return pv_set_root(v, true, op->arg1.mfn) ? -XEN_EINVAL : 0;
+        if (pv_set_root(v, true, op->arg1.mfn))
+            return -XEN_EINVAL;
+        flush_tlb_global();
+        return 0;
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:
