@@ -169,4 +169,5 @@ void suite_pt(void)
     pt_stress();
     pt_wrpt();
     pt_wrburst();
+    pt_uvm_other();
 }

@@ -77,5 +77,6 @@ void pt_aspace(void);
 void pt_stress(void);
 void pt_wrpt(void);
 void pt_wrburst(void);
+void pt_uvm_other(void);
 
 #endif /* SELFTEST_PT_UTIL_H */

@@ -58,3 +58,31 @@ void pt_wrburst(void)
     pt_put_page(pages[0]);
     pt_put_page(pages[1]);
 }
+
+/* update_va_mapping_otherdomain naming ourselves works like update_va_mapping. */
+void pt_uvm_other(void)
+{
+    uint64_t *a = pt_get_page(0), *b = pt_get_page(0), v = 0;
+    uint64_t va = (uint64_t)a;
+    long rc;
+
+    if (!a || !b) {
+        t_case("PT0104", "update_va_mapping_otherdomain(DOMID_SELF) remaps a page", T_SKIP,
+               "(no free page)");
+        return;
+    }
+    b[0] = 0x5e1f;
+    rc = os_hypercall_dyn(__HYPERVISOR_update_va_mapping_otherdomain, (long)va,
+                          (long)((pt_mfn(b) << OS_PAGE_SHIFT) | PT_RO), UVMF_INVLPG, DOMID_SELF, 0);
+    if (!rc)
+        pt_try_load(a, &v);
+    t_check("PT0104", "update_va_mapping_otherdomain(DOMID_SELF) remaps a page", rc == 0 && v == 0x5e1f,
+            "(rc=%ld v=%#lx)", rc, (unsigned long)v);
+    t_rc("PT0105", "update_va_mapping_otherdomain of an absent domain gives -ESRCH",
+         os_hypercall_dyn(__HYPERVISOR_update_va_mapping_otherdomain, (long)va,
+                          (long)((pt_mfn(b) << OS_PAGE_SHIFT) | PT_RO), UVMF_INVLPG, 77, 0),
+         -XEN_ESRCH);
+    pt_set_rw(a);
+    pt_put_page(a);
+    pt_put_page(b);
+}

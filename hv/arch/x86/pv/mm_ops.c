@@ -66,9 +66,48 @@ static void flush_for(struct domain *d, uint64_t flags, uint64_t va)
     }
 }
 
+/* The domain a batch acts on: the caller, or (privileged callers) another one. */
+static struct domain *batch_domain(uint64_t domid, long *err)
+{
+    struct domain *self = current->domain;
+
+    *err = 0;
+    if (domid == DOMID_SELF || domid == self->id)
+        return self;
+    if (!self->privileged) {
+        *err = -XEN_EPERM;
+        return NULL;
+    }
+    if (domid >= MAX_DOMAINS || !domains[domid]) {
+        *err = -XEN_ESRCH;
+        return NULL;
+    }
+    return domains[domid];
+}
+
+static long update_va_mapping_for(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags);
+
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4, uint64_t a5)
 {
-    struct vcpu *v = current;
+    return update_va_mapping_for(current, va, val, flags);
+}
+
+/* A privileged domain changes a mapping in another domain's current kernel address space. */
+long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags, uint64_t domid,
+                                      uint64_t a5)
+{
+    long rc = 0;
+    struct domain *d = batch_domain((uint16_t)domid, &rc);
+
+    if (!d)
+        return rc;
+    if (!d->vcpu[0] || !d->vcpu[0]->guest_table)
+        return -XEN_EINVAL;
+    return update_va_mapping_for(d->vcpu[0], va, val, flags);
+}
+
+static long update_va_mapping_for(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags)
+{
     mfn_t l1;
     unsigned int idx;
     int rc;
@@ -122,25 +161,6 @@ static long mmu_update_one(struct domain *d, const struct mmu_update *req)
     default:
         return -XEN_ENOSYS;
     }
-}
-
-/* The domain a batch acts on: the caller, or (privileged callers) another one. */
-static struct domain *batch_domain(uint64_t domid, long *err)
-{
-    struct domain *self = current->domain;
-
-    *err = 0;
-    if (domid == DOMID_SELF || domid == self->id)
-        return self;
-    if (!self->privileged) {
-        *err = -XEN_EPERM;
-        return NULL;
-    }
-    if (domid >= MAX_DOMAINS || !domains[domid]) {
-        *err = -XEN_ESRCH;
-        return NULL;
-    }
-    return domains[domid];
 }
 
 long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid, uint64_t a5)
