@@ -25,22 +25,6 @@ static uint64_t samples[N];
 static char user_stack[4096] __attribute__((aligned(16)));
 static struct multicall_entry batch[32];
 
-/* Median by insertion sort: N is small and this runs once per metric. */
-static void report(const char *metric, uint64_t *s, unsigned int n)
-{
-    unsigned int i, j;
-
-    for (i = 1; i < n; i++) {
-        uint64_t v = s[i];
-
-        for (j = i; j > 0 && s[j - 1] > v; j--)
-            s[j] = s[j - 1];
-        s[j] = v;
-    }
-    os_printf("BENCH %s median=%lu n=%u min=%lu\n", metric,
-              (unsigned long)s[n / 2], n, (unsigned long)s[0]);
-}
-
 static void null_hypercall(void)
 {
     unsigned int i;
@@ -51,7 +35,7 @@ static void null_hypercall(void)
         HYPERVISOR_xen_version(XENVER_version, NULL);
         samples[i] = os_rdtsc() - t0;
     }
-    report("hypercall_null_cycles", samples, N);
+    pt_report("hypercall_null_cycles", samples, N);
 }
 
 static void multicall32(void)
@@ -67,7 +51,7 @@ static void multicall32(void)
         HYPERVISOR_multicall(batch, 32);
         samples[i] = os_rdtsc() - t0;
     }
-    report("multicall32_cycles", samples, N);
+    pt_report("multicall32_cycles", samples, N);
 }
 
 /* Kernel side of the user ping: nothing, straight back by iret. */
@@ -89,10 +73,10 @@ static void user_paths(void)
     old = os_set_trap_hook(OS_VEC_SYSCALL, ping_hook);
     os_exec_user(bench_user_syscall, user_stack + sizeof(user_stack));
     os_set_trap_hook(OS_VEC_SYSCALL, old);
-    report("user_syscall_roundtrip_cycles", samples, N);
+    pt_report("user_syscall_roundtrip_cycles", samples, N);
 
     os_exec_user(bench_user_pf, user_stack + sizeof(user_stack));
-    report("user_pf_roundtrip_cycles", samples, N);
+    pt_report("user_pf_roundtrip_cycles", samples, N);
 }
 
 /* rdtsc must work in our ring (CR4.TSD clear); probe it once. */
