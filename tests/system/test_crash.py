@@ -11,6 +11,7 @@ import re
 import pytest
 
 from sysrun import describe, guest_path, serial_log
+import xenolith_launcher as launcher
 
 EXPECTED_CODE = {
     "wild-jump": 10,
@@ -146,6 +147,19 @@ def test_hypercall_garbage_more_seeds(boot, seed):
     check_garbage(result, "xenolith", f"hypercall-garbage seed={seed:#x}")
     panics = [l for l in serial_log.hv_lines(result.output) if PANIC["xenolith"].search(l)]
     assert not panics, f"seed={seed:#x} made Xenolith panic\n" + describe(result)
+    audits = [l for l in serial_log.hv_lines(result.output) if "audit: domain 0:" in l]
+    assert audits and audits[-1].rstrip().endswith("0 mismatches"), \
+        f"seed={seed:#x}: the MMU audit after the garbage is not clean\n" + describe(result, tail=30)
+
+
+@pytest.mark.parametrize("mode", ["dom0_ptwr=batched", "dom0_paging=shadow"])
+def test_hypercall_garbage_in_other_mmu_modes(boot, mode):
+    cmdline = launcher.default_hv_cmdline("xenolith", 32, 1) + " " + mode
+    result = boot("xenolith", guest_path("crash"), "mode=hypercall-garbage count=8000",
+                  hv_cmdline=cmdline, tag="garbage-" + mode.split("=")[1])
+    check_garbage(result, "xenolith", f"hypercall-garbage with {mode}")
+    audits = [l for l in serial_log.hv_lines(result.output) if "audit: domain 0:" in l]
+    assert audits and audits[-1].rstrip().endswith("0 mismatches"), describe(result, tail=30)
 
 
 def test_reboot_is_logged(boot, hv):

@@ -1,0 +1,408 @@
+/*
+ * libFuzzer harness for the PV MMU frame-type machine (hv/lib/pt_*.c).
+ * Run with `make fuzz-pt-types` (clang, not part of `make test`).
+ *
+ * The input is a program for the fake machine of the unit tests
+ * (tests/unit/test_pt_machine.c: 112 frames, two domains, firmware,
+ * hypervisor and free frames).  Byte 0 sets the machine's I/O and
+ * cache-attribute permissions for the whole run; then each operation is an
+ * opcode byte followed by its arguments (missing bytes read as 0):
+ *
+ *   update   domain, table frame, index, entry, preserve_ad   (pt_update_entry)
+ *   pin      domain, frame, level                              (pt_pin)
+ *   unpin    domain, frame                                     (pt_unpin)
+ *   root     domain/slot, new frame                            (pt_switch_root)
+ *   getput   domain, frame, type      (pt_get_page [+ pt_get_page_type] then the puts)
+ *   give     frame, new owner, reset type     (the allocator moving a releasable frame)
+ *
+ * Frames, indexes, entries, levels and domain ids are mostly drawn from the
+ * useful range but may be anything (out-of-range frames, reserved domain
+ * ids, raw 64-bit entries).  The hypervisor's own bookkeeping stays honest:
+ * a root switch names the root really held, and the pair operations put
+ * exactly what they got, because the library trusts its caller there.
+ *
+ * After every operation: the library's audit (both domains) and the test
+ * machine's independent recount must find nothing, and the operation must
+ * have kept its own promises (error codes from its contract, a refused
+ * update leaves the entry alone, a stored entry is exactly the adjusted
+ * value, pin/unpin change the pin bit as told, a get/put pair restores
+ * every count).  At the end the domains are torn down (roots dropped, all
+ * pins removed) and every count must fall to 0: nothing leaks.  Any
+ * violation prints what was seen and abort()s, so libFuzzer saves the input.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xen/errno.h>
+
+#include "../unit/test_pt_machine.h"
+
+#define AD (PT_ACCESSED | PT_DIRTY)
+#define NR_OPS_MAX 256
+
+static struct machine mach;
+
+struct input {
+    const uint8_t *p;
+    size_t left;
+};
+
+static uint8_t u8(struct input *in)
+{
+    if (!in->left)
+        return 0;
+    in->left--;
+    return *in->p++;
+}
+
+static uint64_t un(struct input *in, unsigned int bytes)
+{
+    uint64_t v = 0;
+
+    for (unsigned int i = 0; i < bytes; i++)
+        v |= (uint64_t)u8(in) << (8 * i);
+    return v;
+}
+
+/* Mostly the two domains; sometimes one that owns nothing, or any id at all. */
+static uint16_t pick_domain(struct input *in)
+{
+    uint8_t b = u8(in);
+
+    if (b < 0xf0)
+        return (b & 1) ? M_DOM_B : M_DOM_A;
+    if (b < 0xf8)
+        return 0;
+    return (uint16_t)un(in, 2);
+}
+
+/* Mostly a frame of the machine; sometimes just past it, Xen's "no frame", or anything. */
+static uint64_t pick_frame(struct input *in)
+{
+    uint8_t b = u8(in);
+
+    if (b < M_FRAMES)
+        return b;
+    switch ((b - M_FRAMES) % 8) {
+    case 0: return 0xffffffffffUL;                  /* all address bits: invalid I/O frame */
+    case 1: return un(in, 8) >> (b & 24);           /* anything */
+    case 2: return M_FRAMES + (b & 7);              /* just past the frame table */
+    default: return b % M_FRAMES;
+    }
+}
+
+/* Any 512-entry index; now and then one past the table. */
+static unsigned int pick_index(struct input *in)
+{
+    uint16_t v = (uint16_t)un(in, 2);
+
+    if ((v >> 9) == 0x7f)
+        return PT_ENTRIES + (v & 511);
+    return v % PT_ENTRIES;
+}
+
+/* An entry: a frame with any low flags and a few high bits, or a raw 64-bit value. */
+static uint64_t pick_entry(struct input *in)
+{
+    uint8_t mode = u8(in);
+
+    if (mode == 0xff)
+        return un(in, 8);
+    uint64_t e = (pick_frame(in) << 12) & PT_ADDR_MASK;
+    e |= un(in, 2) & 0xfff;
+    if (mode & 1) e |= PT_NX;
+    if (mode & 2) e |= PT_GNTTAB;
+    if (mode & 4) e |= PT_GUEST_KERNEL;
+    if (mode & 8) e |= 1UL << 57;                  /* an ordinary high available bit */
+    return e;
+}
+
+static unsigned int pick_level(struct input *in)
+{
+    uint8_t b = u8(in);
+
+    return b < 0xf0 ? 1u + b % 4 : b;              /* 0, 5..15, 240+: refused levels */
+}
+
+/* ---- checking ------------------------------------------------------------------ */
+
+static char what[256];
+
+__attribute__((noreturn, format(printf, 1, 2)))
+static void fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "pt fuzz: after %s\n  ", what);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    abort();
+}
+
+#define CHECK(cond, ...) do { if (!(cond)) fail(__VA_ARGS__); } while (0)
+
+static bool in_machine(uint64_t mfn) { return mfn < M_FRAMES; }
+
+static bool live(uint64_t mfn)
+{
+    uint32_t t = mach.frames[mfn].type_info;
+
+    return pt_type_level(t) && (t & PGT_count_mask) && (t & PGT_validated);
+}
+
+/* The counts a frame's holders own: general, type count, pin bit. */
+struct counts {
+    uint64_t general[M_FRAMES];
+    uint32_t tcount[M_FRAMES];
+};
+
+static void snapshot(struct counts *c)
+{
+    for (uint64_t f = 0; f < M_FRAMES; f++) {
+        c->general[f] = mach.frames[f].count_info;
+        c->tcount[f] = mach.frames[f].type_info & (PGT_count_mask | PGT_pinned);
+    }
+}
+
+static void same_counts(const struct counts *c, const char *why)
+{
+    struct counts now;
+
+    snapshot(&now);
+    for (uint64_t f = 0; f < M_FRAMES; f++)
+        CHECK(now.general[f] == c->general[f] && now.tcount[f] == c->tcount[f],
+              "%s: mfn %lu general %lu -> %lu, type count/pin %#x -> %#x", why,
+              (unsigned long)f, (unsigned long)c->general[f], (unsigned long)now.general[f],
+              c->tcount[f], now.tcount[f]);
+}
+
+static void invariants(void)
+{
+    int n = machine_recount(&mach);
+
+    CHECK(n == 0, "recount: %d problem(s), first: %s", n, mach.msg);
+    for (uint16_t d = M_DOM_A; d <= M_DOM_B; d++) {
+        n = machine_audit(&mach, d);
+        CHECK(n == 0, "pt_audit(d%u): %d report(s), first: %s", d, n, mach.msg);
+    }
+}
+
+/* A refusal must carry one of the codes its contract lists, and say why. */
+static void check_refusal(int rc, const int *allowed)
+{
+    if (rc == 0)
+        return;
+    for (; *allowed; allowed++)
+        if (rc == -*allowed) {
+            CHECK(mach.last_why != NULL, "refused (%d) without env->explain", rc);
+            return;
+        }
+    fail("error %d is not in the operation's contract", rc);
+}
+
+static const int update_errs[] = { XEN_EINVAL, XEN_EBUSY, XEN_EPERM, XEN_EACCES, 0 };
+static const int pin_errs[] = { XEN_EINVAL, XEN_EBUSY, XEN_EPERM, XEN_EACCES, 0 };
+static const int unpin_errs[] = { XEN_EINVAL, 0 };
+
+/* ---- operations ---------------------------------------------------------------- */
+
+static void op_update(struct input *in)
+{
+    uint16_t d = pick_domain(in);
+    uint64_t t = pick_frame(in);
+    unsigned int idx = pick_index(in);
+    uint64_t e = pick_entry(in);
+    bool ad = u8(in) & 1;
+    bool was_live = in_machine(t) && live(t);
+    unsigned int level = was_live ? pt_type_level(mach.frames[t].type_info) : 0;
+    uint64_t before = in_machine(t) && idx < PT_ENTRIES ? mach.mem[t][idx] : 0;
+
+    int rc = pt_update_entry(&mach.env, d, t, idx, e, ad);
+    snprintf(what, sizeof(what), "d%u update(mfn %#lx L%u [%u] = %#lx%s) = %d", d,
+             (unsigned long)t, level, idx, (unsigned long)e, ad ? " preserve_ad" : "", rc);
+    check_refusal(rc, update_errs);
+    if (!in_machine(t) || idx >= PT_ENTRIES) {
+        CHECK(rc == -XEN_EINVAL, "update outside the machine accepted");
+        return;
+    }
+    uint64_t after = mach.mem[t][idx];
+    if (rc) {
+        CHECK(after == before, "refused update changed the entry %#lx -> %#lx",
+              (unsigned long)before, (unsigned long)after);
+        return;
+    }
+    CHECK(mach.frames[t].owner == d, "update of a frame d%u does not own", d);
+    uint64_t want = was_live ? pt_adjust_entry(level, e) | (ad ? before & AD : 0) : e;
+    CHECK(after == want, "stored %#lx, expected %#lx", (unsigned long)after,
+          (unsigned long)want);
+}
+
+static void op_pin(struct input *in)
+{
+    uint16_t d = pick_domain(in);
+    uint64_t f = pick_frame(in);
+    unsigned int level = pick_level(in);
+    bool was_pinned = in_machine(f) && (mach.frames[f].type_info & PGT_pinned);
+
+    int rc = pt_pin(&mach.env, d, f, level);
+    snprintf(what, sizeof(what), "d%u pin(mfn %#lx, L%u) = %d", d, (unsigned long)f, level, rc);
+    check_refusal(rc, pin_errs);
+    if (rc == 0) {
+        uint32_t t = mach.frames[f].type_info;
+        CHECK(!was_pinned, "pinned twice");
+        CHECK((t & PGT_pinned) && pt_type_level(t) == level && live(f),
+              "pin succeeded but type_info is %#x", t);
+    } else if (in_machine(f)) {
+        CHECK(was_pinned == !!(mach.frames[f].type_info & PGT_pinned),
+              "refused pin changed the pin bit");
+    }
+}
+
+static void op_unpin(struct input *in)
+{
+    uint16_t d = pick_domain(in);
+    uint64_t f = pick_frame(in);
+    bool was_pinned = in_machine(f) && (mach.frames[f].type_info & PGT_pinned);
+    bool mine = in_machine(f) && mach.frames[f].owner == d;
+
+    int rc = pt_unpin(&mach.env, d, f);
+    snprintf(what, sizeof(what), "d%u unpin(mfn %#lx) = %d", d, (unsigned long)f, rc);
+    check_refusal(rc, unpin_errs);
+    CHECK((rc == 0) == (was_pinned && mine), "unpin result does not match pinned %d, own %d",
+          was_pinned, mine);
+    if (rc == 0)
+        CHECK(!(mach.frames[f].type_info & PGT_pinned), "unpinned frame still pinned");
+}
+
+static void op_root(struct input *in)
+{
+    uint8_t b = u8(in);
+    uint16_t d = (b & 1) ? M_DOM_B : M_DOM_A;
+    unsigned int which = (b >> 1) % M_ROOTS;
+    uint64_t old = mach.roots[d][which];
+    uint64_t new = pick_frame(in);              /* frame 0 is PT_ROOT_NONE */
+
+    int rc = pt_switch_root(&mach.env, d, old, new);
+    snprintf(what, sizeof(what), "d%u switch_root[%u](%#lx -> %#lx) = %d", d, which,
+             (unsigned long)old, (unsigned long)new, rc);
+    check_refusal(rc, pin_errs);
+    if (rc)
+        return;
+    mach.roots[d][which] = new;
+    if (new != PT_ROOT_NONE)
+        CHECK(in_machine(new) && mach.frames[new].owner == d && live(new) &&
+              pt_type_level(mach.frames[new].type_info) == 4, "new root is not a live L4");
+}
+
+/* Take a general (and maybe a type) reference, check it took, give it back. */
+static void op_getput(struct input *in)
+{
+    uint16_t d = pick_domain(in);
+    uint64_t f = pick_frame(in);
+    uint8_t b = u8(in);
+    uint32_t type = (uint32_t)(b & 7) << 28;
+    bool with_type = b & 8;
+    struct counts before;
+
+    snapshot(&before);
+    int rc = pt_get_page(&mach.env, f, d);
+    snprintf(what, sizeof(what), "d%u get_page(mfn %#lx) = %d", d, (unsigned long)f, rc);
+    CHECK(rc == 0 || rc == -XEN_EINVAL, "get_page error outside its contract");
+    if (rc) {
+        same_counts(&before, "refused get_page");
+        return;
+    }
+    CHECK(in_machine(f) && mach.frames[f].owner == d, "get_page on a frame not d%u's", d);
+    CHECK(mach.frames[f].count_info == before.general[f] + 1, "get_page did not count");
+    if (with_type) {
+        uint32_t tc = before.tcount[f] & PGT_count_mask;
+        int trc = pt_get_page_type(&mach.env, f, type, d);
+
+        snprintf(what, sizeof(what), "d%u get_page + get_page_type(mfn %#lx, %#x) = %d", d,
+                 (unsigned long)f, type, trc);
+        CHECK(trc == 0 || trc == -XEN_EINVAL || trc == -XEN_EBUSY || trc == -XEN_EPERM ||
+              trc == -XEN_EACCES, "get_page_type error outside its contract");
+        if (trc == 0) {
+            uint32_t t = mach.frames[f].type_info;
+            CHECK((t & PGT_type_mask) == type && (t & PGT_count_mask) == tc + 1 &&
+                  (t & PGT_validated), "get_page_type left type_info %#x", t);
+            pt_put_page_type(&mach.env, f);
+        } else {
+            CHECK((mach.frames[f].type_info & PGT_count_mask) == tc,
+                  "refused get_page_type changed the type count");
+        }
+    }
+    pt_put_page(&mach.env, f);
+    same_counts(&before, "get/put pair");
+}
+
+/* The allocator moves a frame nobody references to another owner (or frees it). */
+static void op_give(struct input *in)
+{
+    uint64_t f = u8(in) % M_FRAMES;
+    uint8_t b = u8(in);
+    static const uint16_t owners[] = { M_DOM_A, M_DOM_B, OWNER_FREE };
+    uint16_t to = owners[(b & 0x7f) % 3];
+
+    snprintf(what, sizeof(what), "give mfn %lu (owner %#x) to %#x", (unsigned long)f,
+             mach.frames[f].owner, to);
+    uint16_t from = mach.frames[f].owner;
+    if ((from != M_DOM_A && from != M_DOM_B && from != OWNER_FREE) ||
+        (mach.frames[f].flags & PGF_SHARED_INFO) ||
+        !pt_frame_is_free_to_release(&mach.env, f))
+        return;
+    CHECK(mach.frames[f].count_info == 0 && !(mach.frames[f].type_info & PGT_count_mask),
+          "free_to_release on a referenced frame");
+    mach.frames[f].owner = to;
+    if (b & 0x80)
+        mach.frames[f].type_info = 0;       /* an allocator that forgets the old type */
+}
+
+/* Drop every root and pin; with no holder left, every count must be 0. */
+static void teardown(void)
+{
+    snprintf(what, sizeof(what), "teardown");
+    for (uint16_t d = M_DOM_A; d <= M_DOM_B; d++)
+        for (unsigned int r = 0; r < M_ROOTS; r++) {
+            CHECK(pt_switch_root(&mach.env, d, mach.roots[d][r], PT_ROOT_NONE) == 0,
+                  "dropping a root failed");
+            mach.roots[d][r] = PT_ROOT_NONE;
+        }
+    for (uint64_t f = 0; f < M_FRAMES; f++)
+        if (mach.frames[f].type_info & PGT_pinned)
+            CHECK(pt_unpin(&mach.env, mach.frames[f].owner, f) == 0, "unpin of mfn %lu failed",
+                  (unsigned long)f);
+    invariants();
+    for (uint64_t f = 0; f < M_FRAMES; f++)
+        CHECK(pt_frame_is_free_to_release(&mach.env, f),
+              "mfn %lu still held after teardown: general %lu, type_info %#x", (unsigned long)f,
+              (unsigned long)mach.frames[f].count_info, mach.frames[f].type_info);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct input in = { data, size };
+    static void (*const ops[])(struct input *) = {
+        op_update, op_update, op_update, op_pin, op_unpin, op_root, op_getput, op_give,
+    };
+
+    machine_init(&mach);
+    uint8_t perms = u8(&in);
+    mach.iomem_ok = perms & 1;
+    mach.cache_ok = perms & 2;
+
+    for (unsigned int n = 0; in.left && n < NR_OPS_MAX; n++) {
+        uint8_t op = u8(&in);
+
+        mach.last_why = NULL;
+        ops[op % (sizeof(ops) / sizeof(ops[0]))](&in);
+        invariants();
+    }
+    teardown();
+    return 0;
+}
