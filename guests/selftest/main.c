@@ -17,6 +17,7 @@ static void (*const suites[])(void) = {
     suite_mmu,
     suite_descriptors,
     suite_debugreg,
+    suite_ioports,
     suite_time,
     suite_evtchn,
     suite_timers,

@@ -41,6 +41,7 @@ extern unsigned int t_failures;
 
 /* The suites, one per ABI area (one file each). */
 void suite_console(void);
+void suite_ioports(void);
 void suite_version(void);
 void suite_hypercall(void);
 void suite_sched(void);

@@ -7,6 +7,7 @@
 #include <hv/hypercall.h>
 #include <hv/paging.h>
 #include <hv/reservation.h>
+#include <hv/bootinfo.h>
 
 #define MEMOP_CMD_MASK 0x3f      /* the rest of cmd is a continuation's start extent */
 
@@ -86,8 +87,41 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
         l.nr_extents = n;
         return copy_to_guest(arg, &l, sizeof(l)) ? -XEN_EFAULT : 0;
     }
+    case XENMEM_memory_map: {
+        /* A PV domain's pseudo-physical map: one RAM range over all its pages. */
+        struct xen_memory_map m;
+        struct xen_e820_entry e = { 0, current->domain->tot_pages << PAGE_SHIFT, XEN_E820_RAM };
+        if (copy_from_guest(&m, arg, sizeof(m)))
+            return -XEN_EFAULT;
+        if (m.nr_entries < 1)
+            return -XEN_EINVAL;
+        if (copy_to_guest(m.buffer.addr, &e, sizeof(e)))
+            return -XEN_EFAULT;
+        m.nr_entries = 1;
+        return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+    }
+    case XENMEM_machine_memory_map: {
+        /* The machine's RAM as the boot loader reported it (privileged domains only). */
+        struct xen_memory_map m;
+        unsigned int n;
+        if (!current->domain->privileged)
+            return -XEN_EPERM;
+        if (copy_from_guest(&m, arg, sizeof(m)))
+            return -XEN_EFAULT;
+        n = boot_ram_ranges();
+        if (m.nr_entries < n)
+            n = m.nr_entries;
+        for (unsigned int i = 0; i < n; i++) {
+            uint64_t addr, size;
+            boot_ram_range(i, &addr, &size);
+            struct xen_e820_entry e = { addr, size, XEN_E820_RAM };
+            if (copy_to_guest(m.buffer.addr + i * sizeof(e), &e, sizeof(e)))
+                return -XEN_EFAULT;
+        }
+        m.nr_entries = n;
+        return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+    }
     default:
-        /* memory_map: no pseudo-physical E820 is kept for PV domains (Linux copes). */
         return -XEN_ENOSYS;
     }
 }

@@ -33,4 +33,8 @@ int bootinfo_parse(uint32_t magic, uint64_t info, struct boot_info *bi);
  */
 int bootinfo_cmdlines_start_with_name(const struct boot_info *bi);
 
+/* The RAM ranges of the boot memory map, kept after boot: how many; the i-th. */
+unsigned int boot_ram_ranges(void);
+void boot_ram_range(unsigned int i, uint64_t *addr, uint64_t *size);
+
 #endif

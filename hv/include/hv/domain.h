@@ -53,6 +53,8 @@ struct vcpu {
     bool guest_ts;                   /* virtual CR0.TS (fpu_taskswitch) */
     void *fpu_area;                  /* XSAVE area while another vCPU runs */
     unsigned int iopl;               /* virtual IOPL (PHYSDEVOP_set_iopl) */
+    uint64_t iobitmap;               /* PHYSDEVOP_set_iobitmap: guest VA, and ports covered */
+    uint32_t iobitmap_ports;
     uint64_t debugreg[8];            /* set_debugreg; 4 and 5 unused */
     mfn_t gdt_frames[14];            /* set_gdt */
     unsigned int gdt_nr_frames, gdt_entries;

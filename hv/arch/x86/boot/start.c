@@ -23,6 +23,17 @@
 #include <hv/time.h>
 
 static struct boot_info boot_info;
+
+unsigned int boot_ram_ranges(void)
+{
+    return boot_info.nr_ram;
+}
+
+void boot_ram_range(unsigned int i, uint64_t *addr, uint64_t *size)
+{
+    *addr = i < boot_info.nr_ram ? boot_info.ram[i].start : 0;
+    *size = i < boot_info.nr_ram ? boot_info.ram[i].end - boot_info.ram[i].start : 0;
+}
 char hv_command_line[BOOT_CMDLINE_MAX];
 
 #define DEFAULT_DOM0_MEM (64UL << 20)

@@ -3,8 +3,8 @@
  *  - #UD: Xen's forced-emulation prefix `ud2; .ascii "xen"` followed by CPUID
  *    returns the hypervisor-filtered CPUID (with Xen's leaves at 0x40000000);
  *  - #GP: RDMSR/WRMSR of the segment-base MSRs and a few read-only ones;
- *    WBINVD as a no-op; IN/OUT when the domain is privileged and its virtual
- *    IOPL allows it. Anything else is reflected to the guest as the fault.
+ *    WBINVD as a no-op; CLTS; IN/OUT (ioports.c). Anything else is reflected
+ *    to the guest as the fault.
  */
 #include <xen/xen.h>
 #include <hv/console.h>
@@ -13,6 +13,7 @@
 #include <hv/guest_access.h>
 #include <hv/io.h>
 #include <hv/traps.h>
+#include <hv/ioports.h>
 
 #define XEN_CPUID_BASE 0x40000000u
 
@@ -123,19 +124,14 @@ static bool emulate_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
     }
 }
 
-static bool io_allowed(const struct vcpu *v)
-{
-    /* Guest kernel counts as ring 1: it needs virtual IOPL >= 1; user needs 3. */
-    return v->domain->privileged && v->iopl >= (v->kernel_mode ? 1u : 3u);
-}
-
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
 {
-    uint8_t insn[2];
+    uint8_t insn[2] = { 0, 0 };
     uint64_t val;
-    uint16_t port = (uint16_t)regs->rdx;
 
-    if (copy_from_guest(insn, regs->rip, sizeof(insn)))
+    if (copy_from_guest(insn, regs->rip, 1))
+        return false;
+    if (insn[0] == 0x0f && copy_from_guest(&insn[1], regs->rip + 1, 1))
         return false;
     if (insn[0] == 0x0f && (insn[1] == 0x32 || insn[1] == 0x30) && v->kernel_mode) {
         uint32_t msr = (uint32_t)regs->rcx;
@@ -162,15 +158,5 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
         regs->rip += 2;
         return true;
     }
-    if (!io_allowed(v))
-        return false;
-    switch (insn[0]) {
-    case 0xec: regs->rax = (regs->rax & ~0xffUL) | inb(port); break;          /* in %dx, %al */
-    case 0xed: regs->rax = inl(port); break;                                 /* in %dx, %eax */
-    case 0xee: outb(port, (uint8_t)regs->rax); break;                        /* out %al, %dx */
-    case 0xef: outl(port, (uint32_t)regs->rax); break;                       /* out %eax, %dx */
-    default: return false;
-    }
-    regs->rip += 1;
-    return true;
+    return pv_emulate_io(v, regs);
 }

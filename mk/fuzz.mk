@@ -1,0 +1,51 @@
+# libFuzzer harnesses for the pure hv/lib parsers and state machines.
+# Not part of `make all` or `make test`: each `make fuzz-<name>` builds its
+# harness with clang and runs it for FUZZ_SECONDS on a corpus kept under
+# build/fuzz/corpus-<name>/, seeded by tests/fuzz/make_seeds.py.  Crashes
+# land in build/fuzz/crashes-<name>/.  See tests/fuzz/README.md.
+#
+# This file is included before mk/lib.mk (alphabetical), so it only uses
+# ?= for the settings lib.mk also defines, and its own names otherwise.
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_OPTS    ?=
+FUZZ_OUT     := $(BUILD)/fuzz
+FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+                -Iinclude -Ihv/include -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined
+
+FUZZ_PT_SRCS := hv/lib/pt_refs.c hv/lib/pt_entry.c hv/lib/pt_table.c hv/lib/pt_update.c \
+                hv/lib/pt_pin.c hv/lib/pt_audit.c tests/unit/test_pt_machine.c
+
+# One clang call compiles and links several sources, so -MMD cannot name
+# the headers of each; depend on every header they could include instead.
+FUZZ_HEADERS := $(wildcard include/xen/*.h hv/include/hv/*.h tests/unit/test_pt_machine.h)
+
+# $(1): target name (fuzz-$(1)), $(2): harness stem (tests/fuzz/$(2).c),
+# $(3): sources it links, $(4): -max_len, $(5): extra libFuzzer options.
+define fuzz_target
+$(FUZZ_OUT)/$(2): tests/fuzz/$(2).c $(3) $$(FUZZ_HEADERS)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ tests/fuzz/$(2).c $(3)
+
+.PHONY: fuzz-$(1) fuzz-build-$(1)
+fuzz-build-$(1): $(FUZZ_OUT)/$(2)
+fuzz-$(1): $(FUZZ_OUT)/$(2)
+	@mkdir -p $(FUZZ_OUT)/corpus-$(1) $(FUZZ_OUT)/seeds-$(1) $(FUZZ_OUT)/crashes-$(1)
+	/usr/bin/python3 tests/fuzz/make_seeds.py $(1) $(FUZZ_OUT)/seeds-$(1)
+	$(FUZZ_OUT)/$(2) -max_total_time=$$(FUZZ_SECONDS) -max_len=$(4) -timeout=20 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crashes-$(1)/ $(5) $$(FUZZ_OPTS) \
+	    $(FUZZ_OUT)/corpus-$(1) $(FUZZ_OUT)/seeds-$(1)
+FUZZ_BUILD_TARGETS += fuzz-build-$(1)
+endef
+
+FUZZ_BUILD_TARGETS :=
+$(eval $(call fuzz_target,pt-types,fuzz_pt_types,$(FUZZ_PT_SRCS),1024,))
+$(eval $(call fuzz_target,cmdline,fuzz_cmdline,hv/lib/cmdline.c,512,-dict=tests/fuzz/cmdline.dict))
+$(eval $(call fuzz_target,boot-layout,fuzz_boot_layout,hv/lib/boot_layout.c hv/lib/format.c,64,))
+$(eval $(call fuzz_target,evtchn-2l,fuzz_evtchn_2l,hv/lib/evtchn_2l.c,2048,))
+
+# Build every harness of this file without running any (a quick compile check).
+.PHONY: fuzz-build
+fuzz-build: $(FUZZ_BUILD_TARGETS)
