@@ -6,6 +6,7 @@
 #include <hv/domain.h>
 #include <hv/fpu.h>
 #include <hv/lib.h>
+#include <hv/hypercall.h>
 #include <hv/pv_mmu.h>
 #include <hv/ptwr.h>
 #include <hv/machine.h>
@@ -76,6 +77,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     ptwr_batch_rehook(d);
     /* Check every frame's counts against the tables that exist (cheap: one pass). */
     pv_mmu_audit(d);
+    if (hypercall_continuations)
+        log_info("hypercalls continued after preemption so far: %lu", hypercall_continuations);
     if (d->ptwr_emulations || d->ptwr_unhooks)
         log_info("d%u writable page tables: %lu stores emulated, %lu unhooks, %lu rehooks", d->id,
                  d->ptwr_emulations, d->ptwr_unhooks, d->ptwr_rehooks);

@@ -6,6 +6,35 @@
 #include <hv/hypercall.h>
 
 int hypercall_trace;
+uint64_t hypercall_continuations;
+static bool in_multicall_entry;            /* nested calls of a multicall never continue */
+static bool continuation_set;
+static uint64_t continuation_args[5];
+
+bool hypercall_preempt_check(void)
+{
+    return !in_multicall_entry && this_cpu()->softirq_pending;
+}
+
+long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    continuation_args[0] = a1;
+    continuation_args[1] = a2;
+    continuation_args[2] = a3;
+    continuation_args[3] = a4;
+    continuation_args[4] = a5;
+    continuation_set = true;
+    return HV_CONTINUATION;
+}
+
+long multicall_entry_call(unsigned long nr, const uint64_t args[5])
+{
+    long rc;
+    in_multicall_entry = true;
+    rc = hypercall_call(nr, args);
+    in_multicall_entry = false;
+    return rc;
+}
 
 #define HC(nr, fn_, priv) [__HYPERVISOR_##nr] = { #nr, fn_, priv }
 
@@ -55,6 +84,20 @@ void hypercall_dispatch(struct cpu_regs *regs)
     unsigned long nr = regs->rax;
     uint64_t args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
     long ret = hypercall_call(nr, args);
+
+    if (ret == HV_CONTINUATION && continuation_set) {
+        /* Re-issue the same hypercall with the remaining work: back to the SYSCALL. */
+        continuation_set = false;
+        hypercall_continuations++;
+        regs->rip -= 2;
+        regs->rax = nr;
+        regs->rdi = continuation_args[0];
+        regs->rsi = continuation_args[1];
+        regs->rdx = continuation_args[2];
+        regs->r10 = continuation_args[3];
+        regs->r8 = continuation_args[4];
+        return;
+    }
 
     if (hypercall_trace && nr != __HYPERVISOR_console_io)
         log_debug("d%uv%u %s(%#lx, %#lx, %#lx, %#lx) = %ld", current->domain->id, current->id,

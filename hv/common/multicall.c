@@ -1,7 +1,9 @@
 /*
  * HYPERVISOR_multicall: run a batch of hypercalls, each result written back
  * into its entry. A fault reading or writing an entry ends the batch with
- * -EFAULT; an individual call's error is only that entry's result.
+ * -EFAULT; an individual call's error is only that entry's result. A long
+ * batch is preempted between entries and continues as a fresh multicall of
+ * the entries left.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -19,10 +21,12 @@ long do_multicall(uint64_t list, uint64_t nr, uint64_t a3, uint64_t a4, uint64_t
         uint64_t at = list + i * sizeof(e);
         if (copy_from_guest(&e, at, sizeof(e)))
             return -XEN_EFAULT;
+        if (i && hypercall_preempt_check())
+            return hypercall_continue(at, nr - i, 0, 0, 0);
         if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret)
             e.result = (uint64_t)-XEN_EINVAL;   /* no nesting, no iret inside a batch */
         else
-            e.result = (uint64_t)hypercall_call(e.op, e.args);
+            e.result = (uint64_t)multicall_entry_call(e.op, e.args);
         if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, sizeof(e.result)))
             return -XEN_EFAULT;
         if (current->domain->is_shutdown)

@@ -12,8 +12,8 @@
  *
  * A refusal must be -XEN_EINVAL or -XEN_ENOMEM with a reason.  An accepted
  * layout must keep every promise of hv/include/hv/boot_layout.h and the
- * rules docs and code cite: the region is [virt_base, v_end), v_end 4 MiB
- * aligned, canonical and clear of the hypervisor's slots; the ranges lie in
+ * rules docs and code cite: the region is [virt_base, v_end), page aligned
+ * (VA = v_start + PFN * 4096), v_end 4 MiB aligned, canonical and clear of the hypervisor's slots; the ranges lie in
  * it in the builder's order without overlapping, page aligned except the
  * kernel; a separate P2M lies outside it, also canonical and clear of the
  * hypervisor; the table counts are exactly what covering the region takes;
@@ -98,6 +98,8 @@ static void check_layout(const struct boot_layout_in *in, const struct boot_layo
 
     CHECK(l->reason[0] == '\0', "success with a reason");
     CHECK(l->v_start == in->virt_base, "region does not start at virt_base");
+    /* VA = v_start + PFN * 4096 can only be built from 4 KiB mappings if v_start is aligned. */
+    CHECK(l->v_start % PAGE == 0, "region start (virt_base) not page aligned");
     CHECK(l->v_end > l->v_start && l->v_end % (4ull << 20) == 0, "v_end not 4 MiB aligned");
     CHECK(usable_va(l->v_start, l->v_end), "region not canonical or in the hypervisor's slots");
     CHECK(l->kernel.start == in->virt_kstart && l->kernel.end == in->virt_kend,

@@ -14,6 +14,9 @@
  *   root     domain/slot, new frame                            (pt_switch_root)
  *   getput   domain, frame, type      (pt_get_page [+ pt_get_page_type] then the puts)
  *   give     frame, new owner, reset type     (the allocator moving a releasable frame)
+ *   adopt    domain, frame                     (pt_adopt_l4, the domain builder's pin)
+ *
+ * (opcode byte % 9: 0-2 update, 3 pin, 4 unpin, 5 root, 6 getput, 7 give, 8 adopt)
  *
  * Frames, indexes, entries, levels and domain ids are mostly drawn from the
  * useful range but may be anything (out-of-range frames, reserved domain
@@ -29,6 +32,7 @@
  * every count).  At the end the domains are torn down (roots dropped, all
  * pins removed) and every count must fall to 0: nothing leaks.  Any
  * violation prints what was seen and abort()s, so libFuzzer saves the input.
+ * PT_FUZZ_TRACE=1 in the environment prints every operation as it runs.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -363,6 +367,23 @@ static void op_give(struct input *in)
         mach.frames[f].type_info = 0;       /* an allocator that forgets the old type */
 }
 
+/* The domain builder's adoption of a tree it wrote (a pin of the L4 that must be untyped). */
+static void op_adopt(struct input *in)
+{
+    uint16_t d = pick_domain(in);
+    uint64_t f = pick_frame(in);
+    bool typed = in_machine(f) && (mach.frames[f].type_info & PGT_count_mask);
+
+    int rc = pt_adopt_l4(&mach.env, d, f);
+    snprintf(what, sizeof(what), "d%u adopt_l4(mfn %#lx) = %d", d, (unsigned long)f, rc);
+    check_refusal(rc, pin_errs);
+    if (typed)
+        CHECK(rc == -XEN_EINVAL, "adopted an L4 that already had a type");
+    if (rc == 0)
+        CHECK((mach.frames[f].type_info & PGT_pinned) && live(f) &&
+              pt_type_level(mach.frames[f].type_info) == 4, "adopted L4 is not a pinned live L4");
+}
+
 /* Drop every root and pin; with no holder left, every count must be 0. */
 static void teardown(void)
 {
@@ -389,8 +410,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct input in = { data, size };
     static void (*const ops[])(struct input *) = {
         op_update, op_update, op_update, op_pin, op_unpin, op_root, op_getput, op_give,
+        op_adopt,
     };
 
+    static int trace = -1;
+
+    if (trace < 0)
+        trace = getenv("PT_FUZZ_TRACE") != NULL;    /* print each operation (reproducing) */
     machine_init(&mach);
     uint8_t perms = u8(&in);
     mach.iomem_ok = perms & 1;
@@ -401,6 +427,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         mach.last_why = NULL;
         ops[op % (sizeof(ops) / sizeof(ops[0]))](&in);
+        if (trace)
+            fprintf(stderr, "%s\n", what);
         invariants();
     }
     teardown();

@@ -13,7 +13,7 @@ import sys
 
 
 # ---- pt-types: programs for tests/fuzz/fuzz_pt_types.c ----------------------------
-# opcodes (byte % 8): 0-2 update, 3 pin, 4 unpin, 5 root, 6 getput, 7 give
+# opcodes (byte % 9): 0-2 update, 3 pin, 4 unpin, 5 root, 6 getput, 7 give, 8 adopt
 P, RW = 0x001, 0x002
 A, B = 0, 1                       # domain bytes (even: domain 1, odd: domain 2)
 
@@ -43,6 +43,10 @@ def give(frame, to):
     return bytes([7, frame, to])
 
 
+def adopt(dom, frame):
+    return bytes([8, dom, frame])
+
+
 def tree(dom, l4, l3, l2, l1, data):
     """Fill four frames with plain stores, then pin the L4 and make it the root."""
     return (update(dom, l1, 0, data, P | RW) + update(dom, l1, 1, data + 4, P) +
@@ -60,6 +64,9 @@ def pt_seeds():
                      update(A, 16, 0, 0, 0) + pin(A, 16, 1) + unpin(A, 12) + root(A, 0, 0),
         "tree-refused": bytes([3]) + a + update(A, 16, 3, 60, P) + update(A, 16, 4, 13, P | RW) +
                         update(A, 12, 256, 13, P) + pin(A, 14, 3) + getput(A, 13, 0x10),
+        "adopt": bytes([1]) + update(B, 61, 0, 62, P) + update(B, 62, 0, 63, P) +
+                 update(B, 63, 0, 64, P) + update(B, 64, 0, 8, P) + adopt(B, 61) +
+                 update(B, 64, 0, 65, P | RW) + adopt(B, 61) + root(B, 1, 61) + unpin(B, 61),
         "give": bytes([0]) + give(100, 0) + update(A, 100, 0, 15, P) + pin(A, 100, 1) +
                 unpin(A, 100) + give(100, 1),
     }

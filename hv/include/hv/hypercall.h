@@ -7,6 +7,7 @@
 #ifndef HV_HYPERCALL_H
 #define HV_HYPERCALL_H
 #include <stdint.h>
+#include <stdbool.h>
 #include <hv/regs.h>
 
 typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
@@ -21,8 +22,23 @@ struct hypercall_def {
 
 /* Run hypercall `nr` for the current vCPU with these arguments. */
 long hypercall_call(unsigned long nr, const uint64_t args[5]);
+/* One entry of a multicall: like hypercall_call, but never a continuation. */
+long multicall_entry_call(unsigned long nr, const uint64_t args[5]);
 /* Decode a hypercall from the guest frame and write the result into rax. */
 void hypercall_dispatch(struct cpu_regs *regs);
+/*
+ * Continuations: a long hypercall checks hypercall_preempt_check() between
+ * units of work; when it says so, it records how to carry on with
+ * hypercall_continue(new arguments) and returns HV_CONTINUATION. The
+ * dispatcher then rewinds the guest to its SYSCALL with those arguments, so
+ * the rest runs as a fresh hypercall after pending work (timers, events).
+ * Never inside a multicall entry: the multicall itself is the unit.
+ */
+#define HV_CONTINUATION  (-0x7fff)
+bool hypercall_preempt_check(void);
+long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+extern uint64_t hypercall_continuations;
+
 /* Enable per-hypercall trace lines ("hypercall_trace" on the command line). */
 extern int hypercall_trace;
 

@@ -163,9 +163,24 @@ static long mmu_update_one(struct domain *d, const struct mmu_update *req)
     }
 }
 
-long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid, uint64_t a5)
+#define MMU_UPDATE_PREEMPTED 0x80000000u     /* Xen's mark on a continued batch's count */
+
+/* A continued batch: the count carries the mark, and what was done so far is in *pdone. */
+static unsigned int resume_done(uint64_t *count, uint64_t pdone)
 {
     unsigned int done = 0;
+
+    if (*count & MMU_UPDATE_PREEMPTED) {
+        *count &= ~(uint64_t)MMU_UPDATE_PREEMPTED;
+        if (pdone)
+            copy_from_guest(&done, pdone, sizeof(done));
+    }
+    return done;
+}
+
+long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid, uint64_t a5)
+{
+    unsigned int done = 0, base;
     long rc = 0;
     bool names_xen = (uint16_t)domid == DOMID_XEN;
     struct domain *d = names_xen ? current->domain : batch_domain((uint16_t)domid, &rc);
@@ -176,8 +191,18 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
         return -XEN_EPERM;
     pv_mmu_batch_names_xen(names_xen);
     count = (uint32_t)count;
+    base = resume_done(&count, pdone);
     for (; done < count; done++) {
         struct mmu_update req;
+        if (done && hypercall_preempt_check()) {
+            pv_mmu_batch_names_xen(false);
+            done += base;
+            if (pdone)
+                copy_to_guest(pdone, &done, sizeof(done));
+            done -= base;
+            return hypercall_continue(reqs + done * sizeof(req), (count - done) | MMU_UPDATE_PREEMPTED,
+                                      pdone, domid, 0);
+        }
         if (copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
             rc = -XEN_EFAULT;
             break;
@@ -192,6 +217,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
      * (domain_release_frame) and before they change type (pv_mmu env).
      */
     pv_mmu_batch_names_xen(false);
+    done += base;
     if (pdone)
         copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
     return rc;
@@ -284,15 +310,24 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
 long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid, uint64_t a5)
 {
     struct vcpu *v = current;
-    unsigned int done = 0;
+    unsigned int done = 0, base;
     long rc = 0;
     struct domain *d = batch_domain((uint16_t)domid, &rc);
 
     if (!d)
         return rc;
     count = (uint32_t)count;
+    base = resume_done(&count, pdone);
     for (; done < count; done++) {
         struct mmuext_op op;
+        if (done && hypercall_preempt_check()) {
+            done += base;
+            if (pdone)
+                copy_to_guest(pdone, &done, sizeof(done));
+            done -= base;
+            return hypercall_continue(ops + done * sizeof(op), (count - done) | MMU_UPDATE_PREEMPTED,
+                                      pdone, domid, 0);
+        }
         if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
             rc = -XEN_EFAULT;
             break;
@@ -301,6 +336,7 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid, 
         if (rc)
             break;
     }
+    done += base;
     if (pdone)
         copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
     return rc;
