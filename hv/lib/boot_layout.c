@@ -108,6 +108,18 @@ static bool canonical_range(uint64_t start, uint64_t end)
     return a == b && (a == 0 || a == 0x1ffff);
 }
 
+/* A separately placed P2M list must obey the same rules as the region itself. */
+static int check_p2m_range(struct boot_layout *out, uint64_t start, uint64_t end)
+{
+    if (!canonical_range(start, end))
+        return refuse(out, -XEN_EINVAL, "INIT_P2M list %#llx-%#llx is not canonical",
+                      (unsigned long long)start, (unsigned long long)end);
+    if (start < HV_HOLE_END && end > HV_HOLE_START)
+        return refuse(out, -XEN_EINVAL,
+                      "INIT_P2M list overlaps the hypervisor area (L4 slots 256-271)");
+    return 0;
+}
+
 static int check_region(struct boot_layout *out, bool ovf)
 {
     if (ovf || out->v_end <= out->v_start)
@@ -199,6 +211,8 @@ static int layout_dom0(const struct boot_layout_in *in, struct boot_layout *out)
         /* [D] setup_pv_physmap() refuses "P->M table overlaps initial mapping". */
         if (out->v_start <= end && in->p2m_base <= out->v_end)
             return refuse(out, -XEN_EINVAL, "INIT_P2M list overlaps the initial mapping");
+        if (check_p2m_range(out, in->p2m_base, end))
+            return -XEN_EINVAL;
         out->p2m = (struct boot_range){ in->p2m_base, end };
     }
     return 0;
@@ -324,6 +338,8 @@ static int layout_domu(const struct boot_layout_in *in, struct boot_layout *out)
         /* [X] count_pgtables(): "overlapping mappings". */
         if (in->p2m_base < out->v_end && end > out->v_start)
             return refuse(out, -XEN_EINVAL, "INIT_P2M list overlaps the initial mapping");
+        if (check_p2m_range(out, in->p2m_base, end))
+            return -XEN_EINVAL;
         out->nr_p2m_pt_frames = count_second_mapping(first, in->p2m_base, end - 1);
         out->p2m = (struct boot_range){ in->p2m_base, in->p2m_base + p2m_bytes };
         out->p2m_pfn = pfn;
@@ -345,6 +361,9 @@ int boot_layout_compute(const struct boot_layout_in *in, struct boot_layout *out
     out->initrd_pfn = BOOT_LAYOUT_UNSET;
     out->p2m_pfn = BOOT_LAYOUT_UNSET;
 
+    if (in->virt_base % PAGE)
+        return refuse(out, -XEN_EINVAL, "virt_base %#llx is not page aligned",
+                      (unsigned long long)in->virt_base);
     if (in->virt_kstart < in->virt_base || in->virt_kend < in->virt_kstart)
         return refuse(out, -XEN_EINVAL, "kernel range %#llx-%#llx not above virt_base %#llx",
                       (unsigned long long)in->virt_kstart, (unsigned long long)in->virt_kend,

@@ -423,6 +423,33 @@ static void check_invariants(const struct boot_layout_in *in, const struct boot_
     assert_string_equal(l->reason, "");
 }
 
+/* Found by tests/fuzz/fuzz_boot_layout.c (reproducers in tests/fuzz/crashes/). */
+static void test_fuzz_findings(void **state)
+{
+    struct boot_layout l;
+    struct boot_layout_in in = {
+        .virt_base = 0xffffffff80000800, .virt_kstart = 0xffffffff81000000,
+        .virt_kend = 0xffffffff81100000, .nr_pages = 65536, .dom0 = true,
+        .p2m_base = BOOT_LAYOUT_UNSET,
+    };
+
+    /* A virt_base that is not page aligned would shift every element by a page. */
+    assert_int_equal(boot_layout_compute(&in, &l), -XEN_EINVAL);
+    assert_non_null(strstr(l.reason, "virt_base"));
+
+    /* An INIT_P2M list in the hypervisor's slots, or not canonical, is refused. */
+    for (int dom0 = 0; dom0 < 2; dom0++) {
+        in = (struct boot_layout_in){ .virt_base = 0xffffffff80000000,
+            .virt_kstart = 0xffffffff81000000, .virt_kend = 0xffffffff81100000,
+            .nr_pages = 65536, .dom0 = dom0, .p2m_base = 0xffff800000000000 };
+        assert_int_equal(boot_layout_compute(&in, &l), -XEN_EINVAL);
+        assert_non_null(strstr(l.reason, "INIT_P2M"));
+        in.p2m_base = 0x0000800000000000;
+        assert_int_equal(boot_layout_compute(&in, &l), -XEN_EINVAL);
+        assert_non_null(strstr(l.reason, "INIT_P2M"));
+    }
+}
+
 static void test_generated_inputs(void **state)
 {
     uint64_t rng = 12345;
@@ -470,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_domu_crossing_1g),
         cmocka_unit_test(test_not_enough_memory),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_fuzz_findings),
         cmocka_unit_test(test_generated_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
