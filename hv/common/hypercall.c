@@ -54,6 +54,7 @@ static const struct hypercall_def hypercall_table[NR_HYPERCALLS] = {
     HC(set_timer_op,         do_set_timer_op,       0),
     HC(xen_version,          do_xen_version,        0),
     HC(console_io,           do_console_io,         0),
+    HC(grant_table_op,       do_grant_table_op,     0),
     HC(vm_assist,            do_vm_assist,          0),
     HC(update_va_mapping_otherdomain, do_update_va_mapping_otherdomain, 1),
     HC(iret,                 do_iret,               0),

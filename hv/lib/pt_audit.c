@@ -57,6 +57,8 @@ static void audit_entry(struct audit *a, uint64_t table, unsigned int level, uin
 {
     uint64_t mfn = pt_entry_mfn(e);
 
+    if (level == 1 && (e & PT_GNTTAB))
+        return;                         /* a grant mapping: counted by the grant table */
     if (e & pt_disallowed_bits(a->env, a->domid, level))
         complain(a, table, "entry has forbidden flags");
     if (level == 1) {

@@ -136,7 +136,8 @@ void pt_entry_put_refs(const struct pt_env *env, unsigned int level, uint64_t ta
     if (!(e & PT_PRESENT))
         return;
     if (level == 1) {
-        if (pt_frame_is_io(env, mfn) || pt_frame_is_shared_hv(env, mfn))
+        /* Grant mappings: their references belong to the grant table's map-track. */
+        if ((e & PT_GNTTAB) || pt_frame_is_io(env, mfn) || pt_frame_is_shared_hv(env, mfn))
             return;
         if (e & PT_RW)
             pt_put_page_type(env, mfn);

@@ -41,6 +41,9 @@ static int update_table_entry(const struct pt_env *env, uint16_t domid, uint64_t
     if (level == 4 && pt_l4_slot_is_hv(index))
         return pt_refuse(env, mfn, "update of a hypervisor L4 slot", -XEN_EINVAL);
     old = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (level == 1 && (old & PT_PRESENT) && (old & PT_GNTTAB))
+        return pt_refuse(env, mfn, "entry is a grant mapping (GNTTABOP_unmap_grant_ref owns it)",
+                         -XEN_EINVAL);
 
     if (new & PT_PRESENT) {
         if (new & pt_disallowed_bits(env, domid, level))

@@ -12,6 +12,7 @@
 #include <hv/regs.h>
 #include <hv/percpu.h>
 #include <hv/shadow.h>
+#include <hv/grant_table.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
 #define MAX_DOMAINS     16
@@ -109,6 +110,7 @@ struct domain {
     struct evtchn *evtchn;           /* NR_EVTCHN entries */
     uint64_t start_info_va;
     struct shadow_state shadow;      /* shadow paging and log-dirty (mm/shadow.c) */
+    struct grant_table grants;       /* common/grant_table.c */
     uint64_t ptwr_emulations;        /* guest page-table stores completed for it */
     bool ptwr_batched;               /* writable page tables: batched (unhook) mode */
     struct ptwr_batch ptwr_batch;

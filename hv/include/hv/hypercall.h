@@ -66,6 +66,7 @@ long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t, uint64_t, uint64_t)
 long do_get_debugreg(uint64_t reg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_set_gdt(uint64_t list, uint64_t entries, uint64_t, uint64_t, uint64_t);
 long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t, uint64_t, uint64_t);
+long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t, uint64_t);
 long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 

@@ -140,6 +140,7 @@ int pv_mmu_audit(struct domain *d)
     }
     if (v->vcpu_info_mfn)
         pv_put_writable_frame(v->vcpu_info_mfn);
+    grant_table_audit_refs(d, false);
     int n = pt_audit(&pv_mmu_env, d->id, roots, 2, scratch, audit_report, NULL);
     for (unsigned int i = 0; i < v->gdt_nr_frames; i++) {
         BUG_ON(pt_get_page(&pv_mmu_env, v->gdt_frames[i], d->id));
@@ -147,6 +148,7 @@ int pv_mmu_audit(struct domain *d)
     }
     if (v->vcpu_info_mfn)
         BUG_ON(pv_get_writable_frame(d, v->vcpu_info_mfn));
+    grant_table_audit_refs(d, true);
     log_info("audit: domain %u: %d mismatch%s", d->id, n, n == 1 ? "" : "es");
     return n;
 }

@@ -1,0 +1,446 @@
+/*
+ * HYPERVISOR_grant_table_op, version 1 (see hv/grant_table.h).
+ *
+ * The grant entry lives in guest-writable memory: every read of it is a
+ * snapshot, and the pin is one compare-exchange on its flags/domid word, so
+ * the granter can never change an entry that is in use without the pin
+ * failing. A mapping holds a general reference on the frame (and a writable
+ * type reference when writable), taken under the granter's ownership, so the
+ * frame can neither become a page table nor leave the granter while mapped.
+ * Status codes are Xen's GNTST_*; the hypercall itself fails only for bad
+ * pointers (-EFAULT) and unknown commands (-ENOSYS).
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/grant_table.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/grant_table.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/io.h>
+#include <hv/lib.h>
+#include <hv/paging.h>
+#include <hv/pv.h>
+#include <hv/pv_mmu.h>
+#include <hv/shadow.h>
+
+static int grow(struct domain *d, unsigned int nr)
+{
+    struct grant_table *gt = &d->grants;
+
+    while (gt->nr_frames < nr) {
+        mfn_t f = alloc_frame(d->id);
+        struct active_grant *a = xzalloc_bytes(GNTTAB_ENTRIES_PER_FRAME * sizeof(*a));
+        if (f == INVALID_MFN || !a) {
+            if (f != INVALID_MFN)
+                free_frame(f);
+            xfree_bytes(a, GNTTAB_ENTRIES_PER_FRAME * sizeof(*a));
+            return -XEN_ENOMEM;
+        }
+        mfn_to_page(f)->flags |= PGF_SHARED_INFO;    /* ours, shared: never a table, never given away */
+        gt->frames[gt->nr_frames] = f;
+        gt->active[gt->nr_frames] = a;
+        gt->nr_frames++;
+    }
+    return 0;
+}
+
+int grant_table_init(struct domain *d)
+{
+    d->grants.maptrack = xzalloc_bytes(GNTTAB_MAPTRACK * sizeof(struct maptrack_entry));
+    if (!d->grants.maptrack)
+        return -XEN_ENOMEM;
+    return grow(d, 1);
+}
+
+static struct domain *grant_domain(domid_t id)
+{
+    if (id == DOMID_SELF)
+        return current->domain;
+    return id < MAX_DOMAINS ? domains[id] : NULL;
+}
+
+static uint32_t *entry_word(struct domain *d, grant_ref_t ref)
+{
+    struct grant_entry_v1 *e = mfn_to_virt(d->grants.frames[ref / GNTTAB_ENTRIES_PER_FRAME]);
+    return (uint32_t *)&e[ref % GNTTAB_ENTRIES_PER_FRAME];   /* flags (low 16) and domid */
+}
+
+static struct active_grant *active_of(struct domain *d, grant_ref_t ref)
+{
+    return &d->grants.active[ref / GNTTAB_ENTRIES_PER_FRAME][ref % GNTTAB_ENTRIES_PER_FRAME];
+}
+
+static bool ref_valid(struct domain *d, grant_ref_t ref)
+{
+    return ref < d->grants.nr_frames * GNTTAB_ENTRIES_PER_FRAME;
+}
+
+/*
+ * Pin entry `ref` of `granter` for `grantee`: check it permits access to the
+ * grantee (and writing, unless readonly), set GTF_reading/GTF_writing, and
+ * return the granted frame. GNTST_okay or a GNTST_* error; nothing changed then.
+ */
+static int pin(struct domain *granter, grant_ref_t ref, domid_t grantee, bool readonly, mfn_t *frame)
+{
+    uint32_t *w = entry_word(granter, ref);
+    struct active_grant *act = active_of(granter, ref);
+    uint32_t old = __atomic_load_n(w, __ATOMIC_ACQUIRE), nw;
+
+    do {
+        uint16_t flags = (uint16_t)old, dom = (uint16_t)(old >> 16);
+        if ((flags & GTF_type_mask) != GTF_permit_access || dom != grantee)
+            return GNTST_general_error;
+        if (!readonly && (flags & GTF_readonly))
+            return GNTST_general_error;
+        nw = old | GTF_reading | (readonly ? 0 : GTF_writing);
+    } while (!__atomic_compare_exchange_n(w, &old, nw, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+
+    if (!act->readers && !act->writers) {
+        /* First use: the frame the entry names now; it must be the granter's own. */
+        mfn_t f = ((struct grant_entry_v1 *)w)->frame;
+        if (!mfn_valid(f) || mfn_to_page(f)->owner != granter->id ||
+            (mfn_to_page(f)->flags & PGF_SHARED_INFO)) {
+            __atomic_and_fetch(w, ~(uint32_t)(readonly ? GTF_reading : GTF_reading | GTF_writing),
+                               __ATOMIC_ACQ_REL);
+            return GNTST_general_error;
+        }
+        act->frame = f;
+    }
+    if (readonly)
+        act->readers++;
+    else
+        act->writers++;
+    *frame = act->frame;
+    return GNTST_okay;
+}
+
+static void unpin(struct domain *granter, grant_ref_t ref, bool readonly)
+{
+    uint32_t *w = entry_word(granter, ref);
+    struct active_grant *act = active_of(granter, ref);
+
+    if (readonly)
+        act->readers--;
+    else
+        act->writers--;
+    if (!act->writers)
+        __atomic_and_fetch(w, ~(uint32_t)GTF_writing, __ATOMIC_ACQ_REL);
+    if (!act->writers && !act->readers)
+        __atomic_and_fetch(w, ~(uint32_t)GTF_reading, __ATOMIC_ACQ_REL);
+}
+
+/* References a mapping holds on the granted frame (owned by the granter). */
+static int frame_get(struct domain *granter, mfn_t f, bool readonly)
+{
+    if (pt_get_page(&pv_mmu_env, f, granter->id))
+        return GNTST_general_error;
+    if (!readonly && pt_get_page_type(&pv_mmu_env, f, PGT_writable_page, granter->id)) {
+        pt_put_page(&pv_mmu_env, f);
+        return GNTST_general_error;
+    }
+    return GNTST_okay;
+}
+
+static void frame_put(mfn_t f, bool readonly)
+{
+    if (!readonly)
+        pt_put_page_type(&pv_mmu_env, f);
+    pt_put_page(&pv_mmu_env, f);
+}
+
+/* The L1 slot a mapping uses: by virtual address, or by the PTE's machine address. */
+static pte_t *host_slot(struct vcpu *v, uint64_t addr, bool pte_addr, mfn_t *l1, unsigned int *idx)
+{
+    if (pte_addr) {
+        *l1 = addr >> PAGE_SHIFT;
+        *idx = (addr & (PAGE_SIZE - 1)) >> 3;
+        if ((addr & 7) || !mfn_valid(*l1) || mfn_to_page(*l1)->owner != v->domain->id)
+            return NULL;
+    } else {
+        if (addr >= HYPERVISOR_VIRT_START && addr < HYPERVISOR_VIRT_END)
+            return NULL;
+        *l1 = pv_guest_l1_of(v, addr, idx);
+        if (*l1 == INVALID_MFN)
+            return NULL;
+    }
+    if ((mfn_to_page(*l1)->type_info & PGT_type_mask) != PGT_l1_page_table ||
+        !(mfn_to_page(*l1)->type_info & PGT_count_mask))
+        return NULL;
+    return (pte_t *)mfn_to_virt(*l1) + *idx;
+}
+
+static void host_flush(struct domain *d, mfn_t l1, unsigned int idx, uint64_t addr, bool pte_addr)
+{
+    shadow_guest_entry_changed(d, l1, idx);
+    if (pte_addr)
+        flush_tlb_global();
+    else
+        invlpg(addr);
+}
+
+static void map_one(struct gnttab_map_grant_ref *op)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain, *granter;
+    struct grant_table *gt = &d->grants;
+    bool ro = op->flags & GNTMAP_readonly, pte_addr = op->flags & GNTMAP_contains_pte;
+    unsigned int h, idx;
+    mfn_t frame, l1;
+    pte_t *slot, old;
+
+    op->handle = ~0u;
+    if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map))) {
+        op->status = GNTST_bad_gntref;
+        return;
+    }
+    if (!(granter = grant_domain(op->dom))) {
+        op->status = GNTST_bad_domain;
+        return;
+    }
+    if (!ref_valid(granter, op->ref)) {
+        op->status = GNTST_bad_gntref;
+        return;
+    }
+    for (h = 0; h < GNTTAB_MAPTRACK && gt->maptrack[h].in_use; h++)
+        ;
+    if (h == GNTTAB_MAPTRACK) {
+        op->status = GNTST_no_device_space;
+        return;
+    }
+    slot = NULL;
+    if (op->flags & GNTMAP_host_map) {
+        slot = host_slot(v, op->host_addr, pte_addr, &l1, &idx);
+        if (!slot || ((old = *slot) & PT_GNTTAB)) {
+            op->status = GNTST_general_error;
+            return;
+        }
+    }
+    if ((op->status = (int16_t)pin(granter, op->ref, d->id, ro, &frame)) != GNTST_okay)
+        return;
+    if ((op->status = (int16_t)frame_get(granter, frame, ro)) != GNTST_okay) {
+        unpin(granter, op->ref, ro);
+        return;
+    }
+    if (slot) {
+        /* The mapping replaces whatever the slot held; that entry's references go. */
+        *slot = make_pte(frame, _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |
+                         (ro ? 0 : _PAGE_RW)) | PT_GNTTAB;
+        pt_entry_put_refs(&pv_mmu_env, 1, l1, old);
+        host_flush(d, l1, idx, op->host_addr, pte_addr);
+    }
+    gt->maptrack[h] = (struct maptrack_entry){
+        .in_use = true, .readonly = ro, .pte_addr = pte_addr, .granter = granter->id,
+        .ref = op->ref, .host_addr = slot ? op->host_addr : 0, .frame = frame,
+    };
+    op->handle = h;
+    op->dev_bus_addr = frame << PAGE_SHIFT;
+    op->status = GNTST_okay;
+}
+
+static void unmap_one(struct gnttab_unmap_grant_ref *op)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain, *granter;
+    struct maptrack_entry *mt;
+    unsigned int idx;
+    mfn_t l1;
+
+    if (op->handle >= GNTTAB_MAPTRACK || !(mt = &d->grants.maptrack[op->handle])->in_use) {
+        op->status = GNTST_bad_handle;
+        return;
+    }
+    if (mt->host_addr) {
+        pte_t *slot = op->host_addr == mt->host_addr ?
+                      host_slot(v, op->host_addr, mt->pte_addr, &l1, &idx) : NULL;
+        if (!slot || !(*slot & PT_GNTTAB) || pte_mfn(*slot) != mt->frame) {
+            op->status = GNTST_general_error;
+            return;
+        }
+        *slot = 0;
+        host_flush(d, l1, idx, op->host_addr, mt->pte_addr);
+    }
+    granter = domains[mt->granter];
+    frame_put(mt->frame, mt->readonly);
+    if (granter)
+        unpin(granter, mt->ref, mt->readonly);
+    mt->in_use = false;
+    op->status = GNTST_okay;
+}
+
+/* One side of a copy: a granted reference (pinned for the copy) or a frame of the caller. */
+static int copy_side(const struct gnttab_copy_ptr *p, bool gref, bool write, struct domain **granter,
+                     mfn_t *frame)
+{
+    struct domain *d = current->domain;
+
+    *granter = NULL;
+    if (gref) {
+        struct domain *g = grant_domain(p->domid);
+        if (!g)
+            return GNTST_bad_domain;
+        if (!ref_valid(g, p->u.ref))
+            return GNTST_bad_gntref;
+        int rc = pin(g, p->u.ref, d->id, !write, frame);
+        if (rc == GNTST_okay)
+            *granter = g;
+        return rc;
+    }
+    if (p->domid != DOMID_SELF && p->domid != d->id)
+        return GNTST_permission_denied;
+    if (!mfn_valid(p->u.gmfn) || mfn_to_page(p->u.gmfn)->owner != d->id)
+        return GNTST_bad_page;
+    *frame = p->u.gmfn;
+    return GNTST_okay;
+}
+
+static void copy_one(struct gnttab_copy *op)
+{
+    struct domain *src_g, *dst_g;
+    mfn_t src, dst;
+    int rc;
+
+    if ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||
+        (uint32_t)op->dest.offset + op->len > PAGE_SIZE) {
+        op->status = GNTST_bad_copy_arg;
+        return;
+    }
+    if ((rc = copy_side(&op->source, op->flags & GNTCOPY_source_gref, false, &src_g, &src))) {
+        op->status = (int16_t)rc;
+        return;
+    }
+    if ((rc = copy_side(&op->dest, op->flags & GNTCOPY_dest_gref, true, &dst_g, &dst))) {
+        if (src_g)
+            unpin(src_g, op->source.u.ref, true);
+        op->status = (int16_t)rc;
+        return;
+    }
+    /* The destination must be writable for its owner: never a table or descriptor page. */
+    rc = pv_get_writable_frame(domains[mfn_to_page(dst)->owner], dst) ? GNTST_general_error : GNTST_okay;
+    if (rc == GNTST_okay) {
+        memmove((uint8_t *)mfn_to_virt(dst) + op->dest.offset,
+                (uint8_t *)mfn_to_virt(src) + op->source.offset, op->len);
+        shadow_mark_dirty(domains[mfn_to_page(dst)->owner], dst);
+        pv_put_writable_frame(dst);
+    }
+    if (src_g)
+        unpin(src_g, op->source.u.ref, true);
+    if (dst_g)
+        unpin(dst_g, op->dest.u.ref, false);
+    op->status = (int16_t)rc;
+}
+
+static long setup_table(uint64_t arg)
+{
+    struct gnttab_setup_table op;
+    struct domain *d;
+
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    d = grant_domain(op.dom);
+    if (!d)
+        op.status = GNTST_bad_domain;
+    else if (d != current->domain && !current->domain->privileged)
+        op.status = GNTST_permission_denied;
+    else if (op.nr_frames > GNTTAB_MAX_FRAMES)
+        op.status = GNTST_general_error;
+    else if (grow(d, op.nr_frames))
+        op.status = GNTST_general_error;
+    else {
+        op.status = GNTST_okay;
+        for (unsigned int i = 0; i < op.nr_frames; i++) {
+            xen_pfn_t f = d->grants.frames[i];
+            if (copy_to_guest(op.frame_list.addr + i * sizeof(f), &f, sizeof(f)))
+                return -XEN_EFAULT;
+        }
+    }
+    return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+}
+
+static long query_size(uint64_t arg)
+{
+    struct gnttab_query_size op;
+    struct domain *d;
+
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    d = grant_domain(op.dom);
+    if (!d) {
+        op.status = GNTST_bad_domain;
+    } else if (d != current->domain && !current->domain->privileged) {
+        op.status = GNTST_permission_denied;
+    } else {
+        op.nr_frames = d->grants.nr_frames;
+        op.max_nr_frames = GNTTAB_MAX_FRAMES;
+        op.status = GNTST_okay;
+    }
+    return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+}
+
+/* Run `count` operations of one kind, each copied in, done and its result copied out. */
+#define EACH_OP(type, fn)                                                   \
+    for (uint64_t i = 0; i < count; i++) {                                  \
+        type op;                                                            \
+        uint64_t at = arg + i * sizeof(op);                                 \
+        if (copy_from_guest(&op, at, sizeof(op)))                           \
+            return -XEN_EFAULT;                                             \
+        fn(&op);                                                            \
+        if (copy_to_guest(at, &op, sizeof(op)))                             \
+            return -XEN_EFAULT;                                             \
+    }                                                                       \
+    return 0
+
+long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, uint64_t a5)
+{
+    count = (uint32_t)count;
+    switch (cmd) {
+    case GNTTABOP_map_grant_ref:
+        EACH_OP(struct gnttab_map_grant_ref, map_one);
+    case GNTTABOP_unmap_grant_ref:
+        EACH_OP(struct gnttab_unmap_grant_ref, unmap_one);
+    case GNTTABOP_copy:
+        EACH_OP(struct gnttab_copy, copy_one);
+    case GNTTABOP_setup_table:
+        return count == 1 ? setup_table(arg) : -XEN_EINVAL;
+    case GNTTABOP_query_size:
+        return count == 1 ? query_size(arg) : -XEN_EINVAL;
+    case GNTTABOP_set_version: {
+        struct gnttab_set_version v;
+        if (copy_from_guest(&v, arg, sizeof(v)))
+            return -XEN_EFAULT;
+        if (v.version != 1)
+            return -XEN_ENOSYS;                 /* version 2 is not implemented */
+        return 0;
+    }
+    case GNTTABOP_get_version: {
+        struct gnttab_get_version v;
+        if (copy_from_guest(&v, arg, sizeof(v)))
+            return -XEN_EFAULT;
+        if (!grant_domain(v.dom))
+            return -XEN_ESRCH;
+        v.version = 1;
+        return copy_to_guest(arg, &v, sizeof(v)) ? -XEN_EFAULT : 0;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+void grant_table_audit_refs(struct domain *d, bool hold)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *m = domains[i];
+        if (!m || !m->grants.maptrack)
+            continue;
+        for (unsigned int h = 0; h < GNTTAB_MAPTRACK; h++) {
+            struct maptrack_entry *mt = &m->grants.maptrack[h];
+            if (!mt->in_use || mt->granter != d->id)
+                continue;
+            if (hold)
+                BUG_ON(frame_get(d, mt->frame, mt->readonly) != GNTST_okay);
+            else
+                frame_put(mt->frame, mt->readonly);
+        }
+    }
+}
