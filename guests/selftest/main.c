@@ -20,6 +20,7 @@ static void (*const suites[])(void) = {
     suite_ioports,
     suite_time,
     suite_evtchn,
+    suite_gnttab,
     suite_timers,
     suite_usermode,
     suite_vcpu,         /* moves vcpu_info */

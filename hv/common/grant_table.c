@@ -195,7 +195,8 @@ static void map_one(struct gnttab_map_grant_ref *op)
         op->status = GNTST_bad_gntref;
         return;
     }
-    if (!(granter = grant_domain(op->dom))) {
+    /* Like Xen, a mapping names the granter by its real id (DOMID_SELF is not one). */
+    if (op->dom >= MAX_DOMAINS || !(granter = domains[op->dom])) {
         op->status = GNTST_bad_domain;
         return;
     }
@@ -226,7 +227,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
     if (slot) {
         /* The mapping replaces whatever the slot held; that entry's references go. */
         *slot = make_pte(frame, _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |
-                         (ro ? 0 : _PAGE_RW)) | PT_GNTTAB;
+                         (ro ? 0 : _PAGE_RW) | _PAGE_NX) | PT_GNTTAB;
         pt_entry_put_refs(&pv_mmu_env, 1, l1, old);
         host_flush(d, l1, idx, op->host_addr, pte_addr);
     }
@@ -287,8 +288,8 @@ static int copy_side(const struct gnttab_copy_ptr *p, bool gref, bool write, str
             *granter = g;
         return rc;
     }
-    if (p->domid != DOMID_SELF && p->domid != d->id)
-        return GNTST_permission_denied;
+    if (p->domid != DOMID_SELF)
+        return GNTST_permission_denied;         /* Xen: a frame side must say DOMID_SELF */
     if (!mfn_valid(p->u.gmfn) || mfn_to_page(p->u.gmfn)->owner != d->id)
         return GNTST_bad_page;
     *frame = p->u.gmfn;
@@ -347,12 +348,17 @@ static long setup_table(uint64_t arg)
         op.status = GNTST_general_error;
     else if (grow(d, op.nr_frames))
         op.status = GNTST_general_error;
+    else if (!guest_range_ok(op.frame_list.addr, op.nr_frames * sizeof(xen_pfn_t)))
+        return -XEN_EFAULT;
     else {
+        /* Like Xen: the list was range-checked; a fault writing it is a status. */
         op.status = GNTST_okay;
         for (unsigned int i = 0; i < op.nr_frames; i++) {
             xen_pfn_t f = d->grants.frames[i];
-            if (copy_to_guest(op.frame_list.addr + i * sizeof(f), &f, sizeof(f)))
-                return -XEN_EFAULT;
+            if (copy_to_guest(op.frame_list.addr + i * sizeof(f), &f, sizeof(f))) {
+                op.status = GNTST_bad_virt_addr;
+                break;
+            }
         }
     }
     return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
@@ -391,8 +397,12 @@ static long query_size(uint64_t arg)
     }                                                                       \
     return 0
 
+#define GNTTABOP_CMD_MASK 0xfffu                /* above: Xen keeps continuation state */
+
 long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, uint64_t a5)
 {
+    if ((int32_t)count < 0 || (cmd & ~(uint64_t)GNTTABOP_CMD_MASK))
+        return -XEN_EINVAL;
     count = (uint32_t)count;
     switch (cmd) {
     case GNTTABOP_map_grant_ref:
@@ -409,8 +419,13 @@ long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, 
         struct gnttab_set_version v;
         if (copy_from_guest(&v, arg, sizeof(v)))
             return -XEN_EFAULT;
-        if (v.version != 1)
-            return -XEN_ENOSYS;                 /* version 2 is not implemented */
+        if (v.version == 2)
+            return -XEN_ENOSYS;                 /* version 2 is not implemented (yet) */
+        if (v.version != 1) {
+            v.version = 1;                      /* like Xen: say which version stays */
+            copy_to_guest(arg, &v, sizeof(v));
+            return -XEN_EINVAL;
+        }
         return 0;
     }
     case GNTTABOP_get_version: {
