@@ -7,13 +7,13 @@
 
 int hypercall_trace;
 uint64_t hypercall_continuations;
-static bool in_multicall_entry;            /* nested calls of a multicall never continue */
+bool in_multicall;                          /* nested calls of a multicall never continue */
 static bool continuation_set;
 static uint64_t continuation_args[5];
 
 bool hypercall_preempt_check(void)
 {
-    return !in_multicall_entry && this_cpu()->softirq_pending;
+    return !in_multicall && this_cpu()->softirq_pending;
 }
 
 long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -27,14 +27,7 @@ long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint
     return HV_CONTINUATION;
 }
 
-long multicall_entry_call(unsigned long nr, const uint64_t args[5])
-{
-    long rc;
-    in_multicall_entry = true;
-    rc = hypercall_call(nr, args);
-    in_multicall_entry = false;
-    return rc;
-}
+
 
 #define HC(nr, fn_, priv) [__HYPERVISOR_##nr] = { #nr, fn_, priv }
 

@@ -16,23 +16,33 @@ long do_multicall(uint64_t list, uint64_t nr, uint64_t a3, uint64_t a4, uint64_t
     nr = (uint32_t)nr;
     if (!guest_range_ok(list, nr * sizeof(struct multicall_entry)))
         return -XEN_EFAULT;
+    long rc = 0;
+
+    in_multicall = true;
     for (uint64_t i = 0; i < nr; i++) {
         struct multicall_entry e;
         uint64_t at = list + i * sizeof(e);
-        if (copy_from_guest(&e, at, sizeof(e)))
-            return -XEN_EFAULT;
-        if (i && hypercall_preempt_check())
-            return hypercall_continue(at, nr - i, 0, 0, 0);
+        if ((i & 7) == 0 && i && this_cpu()->softirq_pending) {
+            rc = hypercall_continue(at, nr - i, 0, 0, 0);   /* every 8 entries, if work waits */
+            break;
+        }
+        if (copy_from_guest(&e, at, sizeof(e))) {
+            rc = -XEN_EFAULT;
+            break;
+        }
         if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret)
             e.result = (uint64_t)-XEN_EINVAL;   /* no nesting, no iret inside a batch */
         else
-            e.result = (uint64_t)multicall_entry_call(e.op, e.args);
-        if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, sizeof(e.result)))
-            return -XEN_EFAULT;
+            e.result = (uint64_t)hypercall_call(e.op, e.args);
+        if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, sizeof(e.result))) {
+            rc = -XEN_EFAULT;
+            break;
+        }
         if (current->domain->is_shutdown)
             break;
     }
-    return 0;
+    in_multicall = false;
+    return rc;
 }
 
 long do_vm_assist(uint64_t cmd, uint64_t type, uint64_t a3, uint64_t a4, uint64_t a5)

@@ -22,8 +22,8 @@ struct hypercall_def {
 
 /* Run hypercall `nr` for the current vCPU with these arguments. */
 long hypercall_call(unsigned long nr, const uint64_t args[5]);
-/* One entry of a multicall: like hypercall_call, but never a continuation. */
-long multicall_entry_call(unsigned long nr, const uint64_t args[5]);
+/* True while a multicall runs its entries: they never continue on their own. */
+extern bool in_multicall;
 /* Decode a hypercall from the guest frame and write the result into rax. */
 void hypercall_dispatch(struct cpu_regs *regs);
 /*
