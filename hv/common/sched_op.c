@@ -1,0 +1,102 @@
+/* HYPERVISOR_sched_op: yield, block, poll, shutdown (the scheduler itself is sched.c). */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/event_channel.h>
+#include <hv/domain.h>
+#include <hv/evtchn.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/io.h>
+#include <hv/sched.h>
+#include <hv/time.h>
+
+/* SCHEDOP_block: enable events and sleep until one is pending. */
+static long sched_block(struct vcpu *v)
+{
+    v->vcpu_info->evtchn_upcall_mask = 0;
+    barrier();
+    if (!v->vcpu_info->evtchn_upcall_pending)
+        v->blocked = true;
+    return 0;
+}
+
+static long sched_poll(struct vcpu *v, uint64_t arg)
+{
+    struct sched_poll sp;
+    struct domain *d = v->domain;
+
+    if (copy_from_guest(&sp, arg, sizeof(sp)))
+        return -XEN_EFAULT;
+    if (sp.nr_ports > 128)
+        return -XEN_EINVAL;
+    if (!guest_range_ok(sp.ports.addr, (uint64_t)sp.nr_ports * sizeof(evtchn_port_t)))
+        return -XEN_EFAULT;
+    v->nr_poll_ports = 0;
+    for (unsigned int i = 0; i < sp.nr_ports; i++) {
+        evtchn_port_t port;
+        if (copy_from_guest(&port, sp.ports.addr + i * sizeof(port), sizeof(port)))
+            return -XEN_EFAULT;
+        if (port >= NR_EVTCHN)
+            return -XEN_EINVAL;
+        if (evtchn_port_is_pending(d, port))
+            return 0;
+        if (v->nr_poll_ports < 64)
+            v->poll_port_list[v->nr_poll_ports++] = (uint16_t)port;
+    }
+    if (sp.timeout && sp.timeout <= now_ns())
+        return 0;
+    v->polling = true;
+    v->blocked = true;
+    v->poll_deadline = sp.timeout;
+    timers_reprogram();
+    return 0;
+}
+
+long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct vcpu *v = current;
+
+    switch (cmd) {
+    case SCHEDOP_yield:
+        raise_softirq(SOFTIRQ_SCHEDULE);
+        return 0;
+    case SCHEDOP_block:
+        return sched_block(v);
+    case SCHEDOP_poll:
+        return sched_poll(v, arg);
+    case SCHEDOP_shutdown: {
+        struct sched_shutdown s;
+        if (copy_from_guest(&s, arg, sizeof(s)))
+            return -XEN_EFAULT;
+        if (s.reason > SHUTDOWN_MAX)
+            return -XEN_EINVAL;
+        domain_shutdown(v->domain, s.reason);
+        return 0;
+    }
+    case SCHEDOP_shutdown_code: {
+        struct sched_shutdown s;
+        if (copy_from_guest(&s, arg, sizeof(s)))
+            return -XEN_EFAULT;
+        if (s.reason > SHUTDOWN_MAX)
+            return -XEN_EINVAL;
+        v->domain->shutdown_code = s.reason;
+        return 0;
+    }
+    case SCHEDOP_remote_shutdown: {
+        struct sched_remote_shutdown s;
+        if (!v->domain->privileged)
+            return -XEN_EPERM;
+        if (copy_from_guest(&s, arg, sizeof(s)))
+            return -XEN_EFAULT;
+        if (s.reason > SHUTDOWN_MAX)
+            return -XEN_EINVAL;
+        if (s.domain_id >= MAX_DOMAINS || !domains[s.domain_id])
+            return -XEN_ESRCH;
+        domain_shutdown(domains[s.domain_id], s.reason);
+        return 0;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
