@@ -384,11 +384,17 @@ static long query_size(uint64_t arg)
     return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
-/* Run `count` operations of one kind, each copied in, done and its result copied out. */
+/*
+ * Run `count` operations of one kind, each copied in, done and its result
+ * copied out; every 64 operations pending work may run first (the rest
+ * continues as a fresh hypercall from the next operation).
+ */
 #define EACH_OP(type, fn)                                                   \
     for (uint64_t i = 0; i < count; i++) {                                  \
         type op;                                                            \
         uint64_t at = arg + i * sizeof(op);                                 \
+        if (i && !(i & 63) && hypercall_preempt_check())                    \
+            return hypercall_continue(cmd, at, count - i, 0, 0);            \
         if (copy_from_guest(&op, at, sizeof(op)))                           \
             return -XEN_EFAULT;                                             \
         fn(&op);                                                            \

@@ -11,6 +11,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
+#include <hv/hypercall.h>
 #include <hv/io.h>
 #include <hv/paging.h>
 #include <hv/pt_types.h>
@@ -39,9 +40,15 @@ static struct domain *target(domid_t id)
     return domains[id];
 }
 
-static long give_back(struct domain *d, const struct xen_memory_reservation *r, uint64_t start)
+/* Every 64 extents, let pending work run: continue at extent i (Xen's start-extent encoding). */
+#define PREEMPT_AT(i, start) ((i) > (start) && !((i) & 63) && hypercall_preempt_check())
+
+static long give_back(struct domain *d, const struct xen_memory_reservation *r, uint64_t start,
+                      unsigned int cmd, uint64_t arg)
 {
     for (uint64_t i = start; i < r->nr_extents; i++) {
+        if (PREEMPT_AT(i, start))
+            return hypercall_continue(cmd | (i << 6), arg, 0, 0, 0);
         xen_pfn_t mfn;
         struct page_info *pg;
         if (copy_from_guest(&mfn, r->extent_start.addr + i * sizeof(mfn), sizeof(mfn)))
@@ -60,9 +67,13 @@ static long give_back(struct domain *d, const struct xen_memory_reservation *r, 
 }
 
 static long take_new(struct domain *d, const struct xen_memory_reservation *r, uint64_t start,
-                     bool populate)
+                     unsigned int cmd, uint64_t arg)
 {
+    bool populate = cmd == XENMEM_populate_physmap;
+
     for (uint64_t i = start; i < r->nr_extents; i++) {
+        if (PREEMPT_AT(i, start))
+            return hypercall_continue(cmd | (i << 6), arg, 0, 0, 0);
         uint64_t at = r->extent_start.addr + i * sizeof(xen_pfn_t);
         xen_pfn_t gpfn = 0, mfn;
         if (populate && copy_from_guest(&gpfn, at, sizeof(gpfn)))
@@ -93,11 +104,14 @@ long memory_reservation_op(unsigned int cmd, uint64_t start, uint64_t arg)
         return 0;                               /* only single pages: none done */
     if (!(d = target(r.domid)))
         return -XEN_ESRCH;
+    /* The start extent of a continuation lives in bits 6-31 of cmd: 2^26 extents at most. */
+    if (r.nr_extents > (1UL << 26))
+        return -XEN_EINVAL;
     if (!guest_range_ok(r.extent_start.addr, r.nr_extents * sizeof(xen_pfn_t)))
         return -XEN_EFAULT;
     if (start > r.nr_extents)
         return -XEN_EINVAL;
     if (cmd == XENMEM_decrease_reservation)
-        return give_back(d, &r, start);
-    return take_new(d, &r, start, cmd == XENMEM_populate_physmap);
+        return give_back(d, &r, start, cmd, arg);
+    return take_new(d, &r, start, cmd, arg);
 }

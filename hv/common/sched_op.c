@@ -41,8 +41,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
             return -XEN_EINVAL;
         if (evtchn_port_is_pending(d, port))
             return 0;
-        if (v->nr_poll_ports < 64)
-            v->poll_port_list[v->nr_poll_ports++] = (uint16_t)port;
+        v->poll_port_list[v->nr_poll_ports++] = (uint16_t)port;
     }
     if (sp.timeout && sp.timeout <= now_ns())
         return 0;

@@ -70,7 +70,7 @@ struct vcpu {
     bool blocked;                    /* SCHEDOP_block / poll */
     bool polling;                    /* SCHEDOP_poll: wake on any of poll_ports */
     unsigned int nr_poll_ports;
-    uint16_t poll_port_list[64];
+    uint16_t poll_port_list[128];    /* SCHEDOP_poll takes at most 128 ports */
     uint64_t singleshot_deadline;    /* system time ns, 0 = off */
     uint64_t poll_deadline;          /* SCHEDOP_poll timeout, 0 = none */
     uint64_t periodic_period, periodic_next;
