@@ -1,22 +1,7 @@
-/* Range checks and copies for guest virtual addresses (see hv/guest_access.h). */
+/* Copies for guest virtual addresses (see hv/guest_access.h); the range rule is hv/lib/guest_range.c. */
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <hv/guest_access.h>
-
-#define LOW_HALF_END 0x0000800000000000ULL
-
-bool guest_range_ok(uint64_t gva, size_t n)
-{
-    uint64_t end = gva + n;
-
-    if (n == 0)
-        return true;
-    if (end < gva)
-        return false;                                   /* wraps */
-    if (end <= LOW_HALF_END)
-        return true;                                    /* guest lower half */
-    return gva >= HYPERVISOR_VIRT_END;                  /* guest upper half, above our slots */
-}
 
 int copy_from_guest(void *dst, uint64_t gva, size_t n)
 {
