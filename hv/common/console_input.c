@@ -25,7 +25,8 @@ static unsigned int nr_pending_keys;
 static void key_help(void)
 {
     log_info("debug keys: 'h' this help, 'a' MMU audit of every domain, 'd' registers and state of every vCPU, "
-             "'q' domain summary; Ctrl-A x3 gives input back to Dom0");
+             "'q' domain summary, 'C' crash the hypervisor on purpose (to test the crash dump); "
+             "Ctrl-A x3 gives input back to Dom0");
 }
 
 static void key_domains(bool regs)
@@ -62,6 +63,11 @@ static void run_key(char k)
         break;
     case 'q':
         key_domains(false);
+        break;
+    case 'C':
+        /* As Xen's 'C': a deliberate fault in the hypervisor, to see the dump and the stop. */
+        log_err("debug key 'C': crashing the hypervisor on purpose");
+        *(volatile uint64_t *)0x8000000000000000UL = 0;     /* non-canonical: #GP */
         break;
     default:
         key_help();

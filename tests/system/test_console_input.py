@@ -60,3 +60,29 @@ def test_serial_input_and_debug_keys():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_debug_key_C_crash_dump():
+    """Debug key 'C' makes the hypervisor fault on purpose: the fault handler
+    must print its full dump (vector, registers, control registers, call trace)
+    and stop the machine as a hypervisor panic (isa-debug-exit 0x12 -> 37)."""
+    cmd = launcher.build_command(guest_path("crash"), hv="xenolith", cmdline="mode=echo")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    seen = [""]
+    try:
+        assert "echo: ready" in read_until(proc, "echo: ready", seen), seen[0]
+        proc.stdin.write(CTRL_A3)
+        proc.stdin.flush()
+        read_until(proc, "serial input to Xenolith", seen)
+        proc.stdin.write(b"C")
+        proc.stdin.flush()
+        out = read_until(proc, "halting the machine", seen)
+        for needed in ("FATAL hypervisor exception", "vector 13 (#GP", "current: d0v0",
+                       "rip ffff82d0", "cr0 ", "call trace:", "Panic: the hypervisor stops here."):
+            assert needed in out, f"{needed!r} missing from the crash dump\n{out}"
+        assert proc.wait(timeout=30) == 37, out          # isa-debug-exit: hypervisor panic
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
