@@ -24,6 +24,8 @@ void crash_bad_iret(void) __attribute__((noreturn));
 void crash_reboot(void) __attribute__((noreturn));
 /* Print each console input line back until "q" (not a crash: for input tests). */
 void crash_echo(void) __attribute__((noreturn));
+/* Check XMM registers and the GS base across domain switches (two-domain runs). */
+void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0) __attribute__((noreturn));
 /* One hypercall from nr= and a1=..a5= in the command line, then poweroff. */
 void crash_hypercall_one(void) __attribute__((noreturn));
 /* Fuzz count hypercalls from seed, then power off; trace prints each call. */

@@ -53,5 +53,12 @@ void os_main(void)
         crash_reboot();
     if (!strcmp(mode, "echo"))
         crash_echo();
+    if (!strcmp(mode, "fpu-spin")) {
+        char buf[32];
+        uint64_t seed = crash_cmdline_get("seed", buf, sizeof(buf)) ? crash_parse_u64(buf, 1) : 1;
+        uint64_t ms = crash_cmdline_get("ms", buf, sizeof(buf)) ? crash_parse_u64(buf, 100) : 100;
+        int dom0 = crash_cmdline_get("role", buf, sizeof(buf)) && !strcmp(buf, "dom0");
+        crash_fpu_spin(seed, ms, dom0);
+    }
     os_printf("crash: unknown mode %s\n", mode);
 }

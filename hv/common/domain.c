@@ -5,6 +5,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/fpu.h>
+#include <hv/evtchn.h>
 #include <hv/lib.h>
 #include <hv/hypercall.h>
 #include <hv/pv_mmu.h>
@@ -88,6 +89,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         log_info("d%u shadow: %lu faults, %lu fills, %lu flushes", d->id,
                  d->shadow.faults, d->shadow.fills, d->shadow.flushes);
     raise_softirq(SOFTIRQ_SCHEDULE);
+    if (d->id != 0 && domains[0])
+        send_global_virq(domains[0], VIRQ_DOM_EXC);     /* Dom0 learns of it, as on Xen */
     if (d->id == 0) {
         /* Like Xen: the machine's fate follows Dom0's. */
         switch (reason) {

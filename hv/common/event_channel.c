@@ -86,6 +86,16 @@ static int get_free_port(struct domain *d)
     return -XEN_ENOSPC;
 }
 
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote)
+{
+    int port = get_free_port(d);
+
+    if (port < 0)
+        return 0;
+    d->evtchn[port] = (struct evtchn){ .state = ECS_UNBOUND, .remote_dom = remote };
+    return port;
+}
+
 static struct domain *lookup_domain(domid_t id)
 {
     if (id == DOMID_SELF)

@@ -54,6 +54,21 @@ void vcpu_wake(struct vcpu *v)
     }
 }
 
+/* How many vCPUs could run now (the running one included)? */
+static unsigned int nr_runnable(void)
+{
+    unsigned int n = 0;
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domains[i] && vcpu_runnable(domains[i]->vcpu[0]))
+            n++;
+    return n;
+}
+
+uint64_t sched_slice_deadline(void)
+{
+    return nr_runnable() > 1 ? this_cpu()->slice_end : 0;
+}
+
 static struct vcpu *pick_next(void)
 {
     unsigned int start = current ? current->domain->id + 1 : 0;
@@ -90,6 +105,7 @@ void context_switch(struct vcpu *next)
         prev->running = false;
     }
     current = next;
+    this_cpu()->slice_end = now + SCHED_SLICE_NS;
     next->runstate.time[next->blocked ? RUNSTATE_blocked : RUNSTATE_runnable] +=
         now - next->runstate.state_entry_time;
     next->runstate.state_entry_time = now;
@@ -135,6 +151,16 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
             do_softirqs();
             local_irq_disable();
         }
+        if (this_cpu()->need_resched) {
+            /* The running vCPU's slice is over: the next runnable one in turn (perhaps itself). */
+            struct vcpu *next = pick_next();
+            this_cpu()->need_resched = false;
+            if (next && next != current)
+                context_switch(next);
+            else
+                this_cpu()->slice_end = now_ns() + SCHED_SLICE_NS;
+            timers_reprogram();
+        }
         if (!vcpu_runnable(current)) {
             struct vcpu *next = pick_next();
             if (!next) {
@@ -144,6 +170,7 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
                 continue;
             }
             context_switch(next);
+            timers_reprogram();
         }
         if (vcpu_upcall_due(current) && current->event_cb.eip) {
             if (!pv_bounce(current, regs, current->event_cb.eip, true, false, 0))
@@ -163,6 +190,7 @@ void sched_start(void)
         panic("no domain to run");
     current = NULL;
     context_switch(v);
+    timers_reprogram();
     enter_guest_frame(guest_regs());
 }
 

@@ -34,6 +34,9 @@ void timers_run(void)
 {
     uint64_t now = now_ns();
 
+    if (this_cpu()->slice_end && now >= this_cpu()->slice_end)
+        this_cpu()->need_resched = true;
+
     FOR_EACH_VCPU(v) {
         if (!v->domain->is_shutdown)
             run_vcpu_timers(v, now);
@@ -51,6 +54,7 @@ void timers_reprogram(void)
 {
     uint64_t next = 0;
 
+    earliest(&next, sched_slice_deadline());
     FOR_EACH_VCPU(v) {
         if (v->domain->is_shutdown)
             continue;

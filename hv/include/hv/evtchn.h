@@ -3,10 +3,13 @@
 #define HV_EVTCHN_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <xen/xen.h>
 
 struct domain;
 struct vcpu;
 
+/* A fresh port of `d` that domain `remote` may bind to; the port, or 0 if none is free. */
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote);
 /* Mark a port pending and notify its vCPU (upcall flag, wake-up). */
 void evtchn_set_pending(struct domain *d, unsigned int port);
 bool evtchn_port_is_pending(struct domain *d, unsigned int port);

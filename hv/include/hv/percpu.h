@@ -7,12 +7,17 @@
 #ifndef HV_PERCPU_H
 #define HV_PERCPU_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 struct vcpu;
 
 struct cpu_info {
     unsigned int id;
     struct vcpu *curr_vcpu;              /* whose frame is on this CPU's stack */
     volatile unsigned long softirq_pending;
+    uint64_t slice_end;                  /* system time when the running vCPU's slice ends */
+    bool need_resched;                   /* the slice ended: choose again on the way out */
 };
 
 extern struct cpu_info cpu_info0;

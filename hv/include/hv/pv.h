@@ -23,6 +23,8 @@ struct pv_image {
  * printing what is wrong with the image; nothing is left allocated then.
  */
 int dom0_build(struct domain *d, const struct pv_image *img);
+/* The same for any domain: Dom0's layout for domain 0, the domU layout otherwise. */
+int pv_build(struct domain *d, const struct pv_image *img);
 
 
 /* The frame the vCPU's current root maps at `va`, or ~0 (INVALID_MFN). */

@@ -61,6 +61,29 @@ static void enable_cpu_features(void)
     fpu_init();
 }
 
+/*
+ * A DomU started by the hypervisor itself (no toolstack yet): domain 1, built
+ * from a boot module with the domU layout, run beside Dom0 in turn.
+ */
+static void boot_domu(const struct boot_module *m)
+{
+    uint64_t mem = 16UL << 20;
+    struct domain *d;
+    const char *sp = strchr(m->cmdline, ' ');
+    struct pv_image img = {
+        .kernel = maddr_to_virt(m->start),
+        .kernel_len = m->end - m->start,
+        .cmdline = bootinfo_cmdlines_start_with_name(&boot_info) ? (sp ? sp + 1 : "") : m->cmdline,
+    };
+
+    cmdline_get_size(hv_command_line, "domu_mem", &mem);
+    img.nr_pages = (mem < (4UL << 20) ? (4UL << 20) : mem) >> PAGE_SHIFT;
+    d = domain_create(1, false);
+    if (!d || pv_build(d, &img))
+        panic("could not build domain 1 from the last boot module");
+    log_info("domain 1 built (%lu pages)", img.nr_pages);
+}
+
 void start_hv(uint32_t magic, uint32_t info)
 {
     char opt[64];
@@ -124,13 +147,17 @@ void start_hv(uint32_t magic, uint32_t info)
         const char *sp = strchr(img.cmdline, ' ');
         img.cmdline = sp ? sp + 1 : "";
     }
-    if (boot_info.nr_modules > 1) {
+    /* "domu": the last module is a second, unprivileged domain started at boot. */
+    bool domu = cmdline_get_bool(hv_command_line, "domu", false) && boot_info.nr_modules > 1;
+    if (boot_info.nr_modules > (domu ? 2u : 1u)) {
         img.initrd = maddr_to_virt(boot_info.modules[1].start);
         img.initrd_len = boot_info.modules[1].end - boot_info.modules[1].start;
     }
     rc = dom0_build(d0, &img);
     if (rc)     /* As on Xen: without Dom0 there is nothing to run; stop cleanly. */
         panic("could not build Domain 0 (error %d): see the reason above", rc);
+    if (domu)
+        boot_domu(&boot_info.modules[boot_info.nr_modules - 1]);
     if (cmdline_get_str(hv_command_line, "dom0_paging", opt, sizeof(opt)) && !strcmp(opt, "shadow")) {
         if (shadow_enable(d0))
             panic("cannot put Domain 0 in shadow paging mode");

@@ -15,6 +15,7 @@
 #include <hv/paging.h>
 #include <hv/pv.h>
 #include <hv/pv_mmu.h>
+#include <hv/evtchn.h>
 
 /* Guest-visible protections of the initial tables (as Xen's dom0 builder). */
 #define L1_PROT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
@@ -125,15 +126,25 @@ static void fill_start_info(struct domain *d, const struct boot_layout *l,
     memcpy(si->magic, magic, sizeof(magic));
     si->nr_pages = img->nr_pages;
     si->shared_info = d->shared_info_mfn << PAGE_SHIFT;
-    /*
-     * Like Xen, ask Dom0 for processor power-management data (Px and Cx, the
-     * SIF_PM_MASK byte); until platform_op exists an upload is refused.
-     */
-    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN | (0x3u << 8);
-    /* Xen reports here the pages of its first allocation: a power of two covering the
-       bootstrap region, plus the initrd's (hv/lib/boot_layout.c computes the same). */
-    si->first_p2m_pfn = l->pages_needed;
-    dom0_console_info(si);
+    if (d->id != 0) {
+        /* A domU: xenstore and console rings, each with a port Dom0 may bind. */
+        si->flags = 0;
+        si->store_mfn = d->first_mfn + boot_layout_pfn(l, l->xenstore.start);
+        si->store_evtchn = (uint32_t)evtchn_alloc_unbound_port(d, 0);
+        si->console.domU.mfn = d->first_mfn + boot_layout_pfn(l, l->console.start);
+        si->console.domU.evtchn = (uint32_t)evtchn_alloc_unbound_port(d, 0);
+        si->first_p2m_pfn = l->pages_needed;
+    } else {
+        /*
+         * Like Xen, ask Dom0 for processor power-management data (Px and Cx, the
+         * SIF_PM_MASK byte); until platform_op exists an upload is refused.
+         */
+        si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN | (0x3u << 8);
+        /* Xen reports here the pages of its first allocation: a power of two covering the
+           bootstrap region, plus the initrd's (hv/lib/boot_layout.c computes the same). */
+        si->first_p2m_pfn = l->pages_needed;
+        dom0_console_info(si);
+    }
     si->pt_base = l->pt.start;
     si->nr_pt_frames = l->nr_pt_frames;
     si->mfn_list = l->p2m.start;
@@ -155,26 +166,38 @@ static void fill_start_info(struct domain *d, const struct boot_layout *l,
 
 int dom0_build(struct domain *d, const struct pv_image *img)
 {
+    return pv_build(d, img);
+}
+
+/*
+ * Build a PV domain from an ELF image. Domain 0 gets Xen's dom0 layout and
+ * start_info (privileged, initial domain, VGA console info); any other domain
+ * gets the domU layout: a xenstore page and a console ring page after
+ * start_info, each with an unbound event channel toward Dom0.
+ */
+int pv_build(struct domain *d, const struct pv_image *img)
+{
     static struct elf_xen_info elf;
     struct boot_layout l;
     struct boot_layout_in in;
     struct vcpu *v = d->vcpu[0];
+    bool initial = d->id == 0;
     int rc;
 
     /* --- check --- */
     rc = elf_xen_parse(img->kernel, img->kernel_len, &elf);
     if (rc) {
-        log_err("dom0: kernel image rejected: %s", elf.reason);
+        log_err("d%u: kernel image rejected: %s", d->id, elf.reason);
         return rc;
     }
     /* Like Xen: a kernel that lists its supported features must list Dom0 among them. */
-    if (elf_xen_has_note(&elf, XEN_ELFNOTE_SUPPORTED_FEATURES) &&
+    if (initial && elf_xen_has_note(&elf, XEN_ELFNOTE_SUPPORTED_FEATURES) &&
         !(elf.f_supported & (1u << XENFEAT_dom0))) {
         log_err("dom0: kernel image rejected: it does not declare support for Dom0 operation (XENFEAT_dom0)");
         return -XEN_EINVAL;
     }
     if (elf.p2m_base != ELF_XEN_UNSET) {
-        log_err("dom0: kernel image rejected: INIT_P2M placement is not supported yet");
+        log_err("d%u: kernel image rejected: INIT_P2M placement is not supported yet", d->id);
         return -XEN_EOPNOTSUPP;
     }
     memset(&in, 0, sizeof(in));
@@ -183,19 +206,19 @@ int dom0_build(struct domain *d, const struct pv_image *img)
     in.virt_kend = elf.virt_kend;
     in.initrd_len = img->initrd_len;
     in.nr_pages = img->nr_pages;
-    in.dom0 = true;
+    in.dom0 = initial;
     in.unmapped_initrd = elf.unmapped_initrd;
     in.p2m_base = BOOT_LAYOUT_UNSET;
     rc = boot_layout_compute(&in, &l);
     if (rc) {
-        log_err("dom0: cannot lay out the initial domain: %s", l.reason);
+        log_err("d%u: cannot lay out the domain: %s", d->id, l.reason);
         return rc;
     }
 
     /* --- apply --- */
     d->first_mfn = alloc_frames(img->nr_pages, d->id);
     if (d->first_mfn == INVALID_MFN) {
-        log_err("dom0: not enough memory for %lu pages (dom0_mem); %lu frames free",
+        log_err("d%u: not enough memory for %lu pages; %lu frames free", d->id,
                 img->nr_pages, frames_free());
         return -XEN_ENOMEM;
     }
@@ -233,10 +256,10 @@ int dom0_build(struct domain *d, const struct pv_image *img)
     v->regs.rflags = X86_EFLAGS_IF | 0x2;
     v->kernel_mode = true;
 
-    log_info("dom0: %s kernel, entry %#lx, %lu pages at mfn %#lx, region %#lx-%#lx",
-             elf.guest_os[0] ? elf.guest_os : "unnamed", elf.virt_entry, img->nr_pages,
-             d->first_mfn, l.v_start, l.v_end);
-    log_info("dom0: start_info %#lx, page tables %#lx (%lu frames), stack %#lx",
-             l.start_info.start, l.pt.start, l.nr_pt_frames, l.stack.end);
+    log_info("%s: %s kernel, entry %#lx, %lu pages at mfn %#lx, region %#lx-%#lx",
+             initial ? "dom0" : "domU", elf.guest_os[0] ? elf.guest_os : "unnamed",
+             elf.virt_entry, img->nr_pages, d->first_mfn, l.v_start, l.v_end);
+    log_info("%s: start_info %#lx, page tables %#lx (%lu frames), stack %#lx",
+             initial ? "dom0" : "domU", l.start_info.start, l.pt.start, l.nr_pt_frames, l.stack.end);
     return 0;
 }

@@ -1,0 +1,47 @@
+"""Two domains at once: Xenolith builds a DomU from the last boot module
+("domu" on its command line) and runs it beside Dom0 in 10 ms slices.
+guests/crash mode=fpu-spin fills the XMM registers and the kernel GS base
+with a per-domain pattern and checks them while the hypervisor switches back
+and forth: any state that leaks from one domain into the other shows. Dom0
+then waits for VIRQ_DOM_EXC, which tells it the DomU shut down."""
+import subprocess
+
+from sysrun import ROOT, describe, guest_path
+import xenolith_launcher as launcher
+
+
+def run_two(dom0_cmdline, domu_guest, domu_cmdline, timeout=120):
+    cmd = launcher.build_command(guest_path("crash"), hv="xenolith",
+                                 hv_cmdline=launcher.default_hv_cmdline("xenolith", 32, 1) + " domu")
+    modules = (f"{guest_path('crash')} {dom0_cmdline}," f"{domu_guest} {domu_cmdline}")
+    cmd[cmd.index("-initrd") + 1] = modules
+    proc = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
+                          timeout=timeout)
+    return proc.returncode, proc.stdout.decode(errors="replace").replace("\r", "")
+
+
+def test_state_survives_domain_switches():
+    rc, out = run_two("mode=fpu-spin seed=1 ms=200 role=dom0", guest_path("crash"),
+                      "mode=fpu-spin seed=2 ms=100 role=domu")
+    lines = out.splitlines()
+    dom0 = [l for l in lines if l.startswith("fpu-spin: pattern")]
+    domu = [l for l in lines if l.startswith("(d1) fpu-spin: pattern")]
+    assert dom0 and domu, "a domain did not finish its spin\n" + out[-3000:]
+    assert "intact" in dom0[0] and "intact" in domu[0], "XMM/GS state leaked between domains\n" + out[-3000:]
+    assert "fpu-spin: dom0 saw VIRQ_DOM_EXC" in lines, out[-3000:]
+    assert "(HV) audit: domain 1: 0 mismatches" in lines, out[-3000:]
+    assert "(HV) audit: domain 0: 0 mismatches" in lines, out[-3000:]
+    assert rc == 33, f"QEMU status {rc}, not a Dom0 poweroff\n" + out[-3000:]
+
+
+def test_domu_gets_a_domu_start_info():
+    rc, out = run_two("mode=fpu-spin seed=3 ms=10 role=dom0", guest_path("hello"), "hello domu")
+    lines = out.splitlines()
+    assert "(d1) Hello from Xenolith domain unknown" in lines, out[-3000:]
+    assert "(d1) start_info: flags=0" in lines, out[-3000:]          # not privileged
+    assert "(d1) start_info: cmd_line=hello domu" in lines, out[-3000:]
+    assert any(l.startswith("(d1) start_info: store_evtchn=") and not l.endswith("=0")
+               for l in lines), out[-3000:]
+    assert "(HV) domain 1 shutdown: poweroff" in lines, out[-3000:]
+    assert "fpu-spin: dom0 saw VIRQ_DOM_EXC" in lines, out[-3000:]
+    assert rc == 33, out[-3000:]
