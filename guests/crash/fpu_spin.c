@@ -1,6 +1,7 @@
 /*
  * mode=fpu-spin seed=N ms=M role=dom0|domu: for a two-domain run. Fill all
- * sixteen XMM registers and the kernel GS base with a pattern from the seed,
+ * sixteen XMM registers, the kernel GS base and the ES selector (the flat
+ * data selector for odd seeds, null for even ones) with a pattern from the seed,
  * spin for M ms of system time checking that they never change, while the
  * hypervisor switches between this domain and the other one (10 ms slices).
  * Then report how long this vCPU waited runnable (it must have been preempted)
@@ -14,6 +15,7 @@
 #include <os/time.h>
 #include <xen/event_channel.h>
 #include <xen/vcpu.h>
+#include <xen/domctl.h>
 #include "crash.h"
 
 static uint64_t want[32], got[32];
@@ -65,11 +67,21 @@ void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0)
     HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, gs_want);
     if (dom0) {
         struct evtchn_bind_virq bind = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
+        struct xen_domctl unpause = {
+            .cmd = XENOLITH_DOMCTL_unpause,
+            .interface_version = XENOLITH_DOMCTL_INTERFACE_VERSION,
+            .domain = 1,
+        };
         if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bind) == 0) {
             os_evtchn_bind(bind.port, on_dom_exc, NULL);
             os_evtchn_unmask(bind.port);
         }
+        /* Xenolith builds the boot DomU paused: start it now that we will hear of its end. */
+        os_printf("fpu-spin: unpausing domain 1: %ld\n",
+                  os_hypercall_dyn(__HYPERVISOR_domctl, (long)&unpause, 0, 0, 0, 0));
     }
+    uint16_t es_want = (seed & 1) ? 0xe02b : 0, es;
+    asm volatile ("mov %0, %%es" :: "r"((uint32_t)es_want));
     load_xmm(want);
     end = os_now_ns() + ms * 1000000ul;
     while (os_now_ns() < end && !bad) {
@@ -77,6 +89,8 @@ void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0)
         for (int i = 0; i < 32; i++)
             bad |= got[i] != want[i];
         bad |= gs_base() != gs_want;
+        asm volatile ("mov %%es, %0" : "=r"(es));
+        bad |= es != es_want;
         checks++;
     }
     HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &rs);

@@ -7,6 +7,7 @@
 #include <hv/hypercall.h>
 #include <hv/pv_mmu.h>
 #include <hv/shadow.h>
+#include <hv/sched.h>
 
 static long paging_mode(struct domain *d, struct xenolith_domctl_paging_mode *p)
 {
@@ -86,6 +87,15 @@ long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
         rc = 0;
         break;
     }
+    case XENOLITH_DOMCTL_pause:
+    case XENOLITH_DOMCTL_unpause:
+        if (d == current->domain)
+            return -XEN_EINVAL;                 /* a domain does not pause itself */
+        d->paused = op.cmd == XENOLITH_DOMCTL_pause;
+        if (!d->paused)
+            raise_softirq(SOFTIRQ_SCHEDULE);
+        rc = 0;
+        break;
     default:
         return -XEN_ENOSYS;
     }

@@ -41,7 +41,7 @@ void do_softirqs(void)
 
 bool vcpu_runnable(const struct vcpu *v)
 {
-    return v && !v->domain->dying && !v->domain->is_shutdown && !v->blocked;
+    return v && !v->domain->dying && !v->domain->is_shutdown && !v->domain->paused && !v->blocked;
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -101,6 +101,7 @@ void context_switch(struct vcpu *next)
         else
             prev->gs_base_user = rdmsr(MSR_GS_BASE);
         prev->fs_base = rdmsr(MSR_FS_BASE);
+        segments_save(prev);
         fpu_save(prev);
         prev->running = false;
     }
@@ -112,6 +113,7 @@ void context_switch(struct vcpu *next)
     *frame = next->regs;
     fpu_restore(next);
     next->running = true;
+    segments_load(next);                        /* before the bases: a selector load resets them */
     wrmsr(MSR_FS_BASE, next->fs_base);
     wrmsr(MSR_GS_BASE, next->kernel_mode ? next->gs_base_kernel : next->gs_base_user);
     vcpu_load_cr3(next);

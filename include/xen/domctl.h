@@ -51,6 +51,10 @@ struct xenolith_domctl_mmu_audit {
     uint32_t pad;
 };
 
+/* Stop a domain's vCPUs from being scheduled, or let them run again. No arguments. */
+#define XENOLITH_DOMCTL_pause             0x8004
+#define XENOLITH_DOMCTL_unpause           0x8005
+
 struct xen_domctl {
     uint32_t cmd;
     uint32_t interface_version; /* XENOLITH_DOMCTL_INTERFACE_VERSION */

@@ -49,6 +49,7 @@ struct vcpu {
     mfn_t guest_table_user;          /* user L4, or 0 */
     uint64_t kernel_ss, kernel_sp;   /* stack_switch */
     uint64_t fs_base, gs_base_kernel, gs_base_user;
+    uint16_t sel_ds, sel_es, sel_fs, sel_gs;    /* data segment selectors while not running */
     struct trap_info traps[256];
     struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
     bool guest_ts;                   /* virtual CR0.TS (fpu_taskswitch) */
@@ -98,6 +99,7 @@ struct domain {
     bool privileged;
     bool dying;
     bool is_shutdown;
+    bool paused;                     /* by the control interface (domctl pause/unpause) */
     unsigned int shutdown_reason;
     unsigned int shutdown_code;      /* SCHEDOP_shutdown_code, or SHUTDOWN_CODE_NONE */
     struct shared_info *shared_info;
@@ -136,6 +138,10 @@ static inline bool vcpu_upcall_due(const struct vcpu *v)
 
 /* Switch the CPU to this vCPU's guest page tables for its current mode. */
 void vcpu_load_cr3(struct vcpu *v);
+/* Data segment selectors across vCPU switches (arch/x86/segments.c). */
+void segments_save(struct vcpu *v);
+void segments_load(const struct vcpu *v);
+
 /* Debug registers (arch/x86/pv/debugreg.c). */
 void debugreg_init(struct vcpu *v);
 void debugreg_load(const struct vcpu *v);

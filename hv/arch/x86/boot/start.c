@@ -81,7 +81,8 @@ static void boot_domu(const struct boot_module *m)
     d = domain_create(1, false);
     if (!d || pv_build(d, &img))
         panic("could not build domain 1 from the last boot module");
-    log_info("domain 1 built (%lu pages)", img.nr_pages);
+    d->paused = true;                           /* Dom0 starts it (XENOLITH_DOMCTL_unpause) */
+    log_info("domain 1 built (%lu pages), paused until Dom0 unpauses it", img.nr_pages);
 }
 
 void start_hv(uint32_t magic, uint32_t info)
