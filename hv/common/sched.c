@@ -152,16 +152,16 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
             local_irq_enable();
             do_softirqs();
             local_irq_disable();
-        }
-        if (this_cpu()->need_resched) {
-            /* The running vCPU's slice is over: the next runnable one in turn (perhaps itself). */
-            struct vcpu *next = pick_next();
-            this_cpu()->need_resched = false;
-            if (next && next != current)
-                context_switch(next);
-            else
-                this_cpu()->slice_end = now_ns() + SCHED_SLICE_NS;
-            timers_reprogram();
+            if (this_cpu()->need_resched) {
+                /* The running vCPU's slice is over: the next runnable one in turn (perhaps itself). */
+                struct vcpu *next = pick_next();
+                this_cpu()->need_resched = false;
+                if (next && next != current)
+                    context_switch(next);
+                else
+                    this_cpu()->slice_end = now_ns() + SCHED_SLICE_NS;
+                timers_reprogram();
+            }
         }
         if (!vcpu_runnable(current)) {
             struct vcpu *next = pick_next();

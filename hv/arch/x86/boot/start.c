@@ -53,6 +53,12 @@ static void enable_cpu_features(void)
     if (cpu_features.has_smap) {
         cr4 |= 1UL << 21;
         smap_enabled = 1;
+    } else {
+        /* No SMAP: STAC/CLAC would be #UD. Patch them to 3-byte NOPs (0f 1f 00). */
+        extern uint8_t raw_copy_stac[], raw_copy_clac[];
+        static const uint8_t nop3[3] = { 0x0f, 0x1f, 0x00 };
+        memcpy(raw_copy_stac, nop3, 3);
+        memcpy(raw_copy_clac, nop3, 3);
     }
     if (cpu_features.has_xsave)
         cr4 |= 1UL << 18;                           /* OSXSAVE: guests may use XSAVE/AVX */

@@ -1,20 +1,21 @@
 /*
  * raw_copy(dst, src, n) -> bytes not copied. The only instruction that touches
- * guest memory is the `rep movsb` below (bracketed by STAC/CLAC when SMAP is on); a fault there resumes at the fixup
- * label with %rcx = bytes left (the CPU updates rcx/rsi/rdi per byte).
+ * guest memory is the `rep movsb` below, bracketed by STAC/CLAC for SMAP; a
+ * fault there resumes at the fixup label with %rcx = bytes left (the CPU
+ * updates rcx/rsi/rdi per byte). On a CPU without SMAP the boot code turns the
+ * STAC and CLAC into 3-byte NOPs (smap_patch_out), since both would be #UD.
  */
         .text
-        .globl raw_copy
+        .globl raw_copy, raw_copy_stac, raw_copy_clac
 raw_copy:
         movq    %rdx, %rcx
-        testb   $1, smap_enabled(%rip)
-        jz      1f
+raw_copy_stac:
         stac                            /* SMAP: allow this one access to user pages */
 1:      rep movsb
-2:      testb   $1, smap_enabled(%rip)
-        jz      3f
+2:
+raw_copy_clac:
         clac
-3:      movq    %rcx, %rax
+        movq    %rcx, %rax
         ret
 
         .section .ex_table, "a"

@@ -91,9 +91,12 @@ bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
         return false;
     if (ptwr_batch_unhook(v, regs, cr2, table))
         return true;                                    /* the guest retries, now writable */
-    /* Fetch what we can of the instruction (it may end right before an unmapped page). */
-    while (avail < sizeof(insn) && !copy_from_guest(&insn[avail], regs->rip + avail, 1))
-        avail++;
+    /* Fetch the instruction: 15 bytes at once, or what can be read before an unmapped page. */
+    if (!copy_from_guest(insn, regs->rip, sizeof(insn)))
+        avail = sizeof(insn);
+    else
+        while (avail < sizeof(insn) && !copy_from_guest(&insn[avail], regs->rip + avail, 1))
+            avail++;
     regs_to_ptwr(regs, &pregs);
     if (ptwr_decode(insn, avail, &pregs, &w))
         return false;
