@@ -332,6 +332,20 @@ static void copy_one(struct gnttab_copy *op)
     op->status = (int16_t)rc;
 }
 
+/* The domain a table operation names, if the caller may act on it; else a status. */
+static struct domain *table_target(domid_t dom, int16_t *status)
+{
+    struct domain *d = grant_domain(dom);
+
+    if (!d)
+        *status = GNTST_bad_domain;
+    else if (d != current->domain && !current->domain->privileged)
+        *status = GNTST_permission_denied;
+    else
+        return d;
+    return NULL;
+}
+
 static long setup_table(uint64_t arg)
 {
     struct gnttab_setup_table op;
@@ -339,19 +353,13 @@ static long setup_table(uint64_t arg)
 
     if (copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
-    d = grant_domain(op.dom);
-    if (!d)
-        op.status = GNTST_bad_domain;
-    else if (d != current->domain && !current->domain->privileged)
-        op.status = GNTST_permission_denied;
-    else if (op.nr_frames > GNTTAB_MAX_FRAMES)
-        op.status = GNTST_general_error;
-    else if (grow(d, op.nr_frames))
-        op.status = GNTST_general_error;
-    else if (!guest_range_ok(op.frame_list.addr, op.nr_frames * sizeof(xen_pfn_t)))
+    /* Like Xen: the list is range-checked first; a fault writing it later is a status. */
+    if (!guest_range_ok(op.frame_list.addr, (uint64_t)op.nr_frames * sizeof(xen_pfn_t)))
         return -XEN_EFAULT;
-    else {
-        /* Like Xen: the list was range-checked; a fault writing it is a status. */
+    d = table_target(op.dom, &op.status);
+    if (d && (op.nr_frames > GNTTAB_MAX_FRAMES || grow(d, op.nr_frames)))
+        op.status = GNTST_general_error;
+    else if (d) {
         op.status = GNTST_okay;
         for (unsigned int i = 0; i < op.nr_frames; i++) {
             xen_pfn_t f = d->grants.frames[i];
@@ -371,12 +379,7 @@ static long query_size(uint64_t arg)
 
     if (copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
-    d = grant_domain(op.dom);
-    if (!d) {
-        op.status = GNTST_bad_domain;
-    } else if (d != current->domain && !current->domain->privileged) {
-        op.status = GNTST_permission_denied;
-    } else {
+    if ((d = table_target(op.dom, &op.status))) {
         op.nr_frames = d->grants.nr_frames;
         op.max_nr_frames = GNTTAB_MAX_FRAMES;
         op.status = GNTST_okay;

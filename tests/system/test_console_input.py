@@ -29,60 +29,62 @@ def read_until(proc, text, seen, timeout=30.0):
     return seen[0]
 
 
-def test_serial_input_and_debug_keys():
+def start_echo():
+    """Boot Xenolith with Dom0 = guests/crash mode=echo; wait until it reads input."""
     cmd = launcher.build_command(guest_path("crash"), hv="xenolith", cmdline="mode=echo")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     seen = [""]
+    assert "echo: ready" in read_until(proc, "echo: ready", seen), seen[0]
+    return proc, seen
+
+
+def type_keys(proc, keys):
+    proc.stdin.write(keys)
+    proc.stdin.flush()
+
+
+def stop(proc):
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def test_serial_input_and_debug_keys():
+    proc, seen = start_echo()
     try:
-        assert "echo: ready" in read_until(proc, "echo: ready", seen), seen[0]
-        proc.stdin.write(b"hello xenolith\r")
-        proc.stdin.flush()
+        type_keys(proc, b"hello xenolith\r")
         assert "echo: hello xenolith" in read_until(proc, "echo: hello xenolith", seen), seen[0]
-        proc.stdin.write(CTRL_A3)
-        proc.stdin.flush()
+        type_keys(proc, CTRL_A3)
         read_until(proc, "serial input to Xenolith", seen)
-        proc.stdin.write(b"a")
-        proc.stdin.flush()
+        type_keys(proc, b"a")
         out = read_until(proc, "mismatches", seen)
         assert "(HV) audit: domain 0: 0 mismatches" in out, out
-        proc.stdin.write(CTRL_A3)
-        proc.stdin.flush()
+        type_keys(proc, CTRL_A3)
         read_until(proc, "serial input to Dom0", seen)
-        proc.stdin.write(b"q\r")
-        proc.stdin.flush()
+        type_keys(proc, b"q\r")
         out = read_until(proc, "echo: bye", seen)
         assert "echo: bye" in out, out
         # The debug key went to the hypervisor, not to the guest.
         assert "echo: a" not in out, out
         assert proc.wait(timeout=30) == 33, out          # isa-debug-exit: poweroff
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def test_debug_key_C_crash_dump():
     """Debug key 'C' makes the hypervisor fault on purpose: the fault handler
     must print its full dump (vector, registers, control registers, call trace)
     and stop the machine as a hypervisor panic (isa-debug-exit 0x12 -> 37)."""
-    cmd = launcher.build_command(guest_path("crash"), hv="xenolith", cmdline="mode=echo")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    seen = [""]
+    proc, seen = start_echo()
     try:
-        assert "echo: ready" in read_until(proc, "echo: ready", seen), seen[0]
-        proc.stdin.write(CTRL_A3)
-        proc.stdin.flush()
+        type_keys(proc, CTRL_A3)
         read_until(proc, "serial input to Xenolith", seen)
-        proc.stdin.write(b"C")
-        proc.stdin.flush()
+        type_keys(proc, b"C")
         out = read_until(proc, "halting the machine", seen)
         for needed in ("FATAL hypervisor exception", "vector 13 (#GP", "current: d0v0",
                        "rip ffff82d0", "cr0 ", "call trace:", "Panic: the hypervisor stops here."):
             assert needed in out, f"{needed!r} missing from the crash dump\n{out}"
         assert proc.wait(timeout=30) == 37, out          # isa-debug-exit: hypervisor panic
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop(proc)
