@@ -12,17 +12,19 @@
 #define BENCH_USER_PING 0x50
 #define OS_USER_EXIT    0x51
 
-    .text
-    .globl bench_user_syscall
-bench_user_syscall:
-    mov     bench_user_args(%rip), %rbx         /* samples */
-    mov     bench_user_args+8(%rip), %r12       /* n */
-1:  rdtsc
+/* Start of a sample: the 64-bit TSC into %r13. */
+.macro tsc_to_r13
+    rdtsc
     shl     $32, %rdx
     or      %rax, %rdx
     mov     %rdx, %r13
-    mov     $BENCH_USER_PING, %eax
-    syscall
+.endm
+
+/*
+ * End of a sample: store TSC - %r13 at (%rbx), advance; loop to 1b while
+ * --%r12; then leave user mode.
+ */
+.macro record_sample_and_loop
     rdtsc
     shl     $32, %rdx
     or      %rax, %rdx
@@ -35,30 +37,27 @@ bench_user_syscall:
     mov     $OS_USER_EXIT, %eax
     syscall
     ud2
+.endm
+
+    .text
+    .globl bench_user_syscall
+bench_user_syscall:
+    mov     bench_user_args(%rip), %rbx         /* samples */
+    mov     bench_user_args+8(%rip), %r12       /* n */
+1:  tsc_to_r13
+    mov     $BENCH_USER_PING, %eax
+    syscall
+    record_sample_and_loop
 
     .globl bench_user_pf
 bench_user_pf:
     mov     bench_user_args(%rip), %rbx
     mov     bench_user_args+8(%rip), %r12
     movabs  $0x00007f0000000000, %r14           /* never mapped */
-1:  rdtsc
-    shl     $32, %rdx
-    or      %rax, %rdx
-    mov     %rdx, %r13
+1:  tsc_to_r13
     xor     %eax, %eax
 2:  mov     (%r14), %r15
-3:  rdtsc
-    shl     $32, %rdx
-    or      %rax, %rdx
-    sub     %r13, %rdx
-    mov     %rdx, (%rbx)
-    add     $8, %rbx
-    dec     %r12
-    jnz     1b
-    xor     %edi, %edi
-    mov     $OS_USER_EXIT, %eax
-    syscall
-    ud2
+3:  record_sample_and_loop
     .pushsection .os_extable, "a"
     .balign 8
     .quad 2b, 3b
