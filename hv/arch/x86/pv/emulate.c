@@ -14,36 +14,7 @@
 #include <hv/io.h>
 #include <hv/traps.h>
 #include <hv/ioports.h>
-
-#define XEN_CPUID_BASE 0x40000000u
-
-static void guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-    if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x10000) {
-        r[0] = r[1] = r[2] = r[3] = 0;
-        switch (leaf - XEN_CPUID_BASE) {
-        case 0:
-            r[0] = XEN_CPUID_BASE + 2;          /* highest Xen leaf we answer */
-            r[1] = 0x566e6558;                  /* "XenV" */
-            r[2] = 0x65584d4d;                  /* "MMXe" */
-            r[3] = 0x4d4d566e;                  /* "nVMM" */
-            break;
-        case 1:
-            r[0] = (4u << 16) | 17u;            /* the ABI version we implement */
-            break;
-        case 2:
-            r[0] = 1;                           /* one hypercall page */
-            r[1] = XEN_CPUID_BASE;              /* MSR to write it (HVM only; unused by PV) */
-            break;
-        }
-        return;
-    }
-    cpuid_count(leaf, sub, r);
-    if (leaf == 1) {
-        r[2] &= ~((1u << 5) | (1u << 3));       /* no VMX, no MONITOR */
-        r[2] |= 1u << 31;                       /* running on a hypervisor */
-    }
-}
+#include <hv/pv_policy.h>
 
 bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs)
 {
@@ -56,72 +27,13 @@ bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs)
         return false;
     if (insn[5] != 0x0f || insn[6] != 0xa2)
         return false;                           /* only CPUID may follow the prefix */
-    guest_cpuid((uint32_t)regs->rax, (uint32_t)regs->rcx, r);
+    pv_cpuid(v, (uint32_t)regs->rax, (uint32_t)regs->rcx, r);
     regs->rax = r[0];
     regs->rbx = r[1];
     regs->rcx = r[2];
     regs->rdx = r[3];
     regs->rip += 7;
     return true;
-}
-
-static bool emulate_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
-{
-    switch (msr) {
-    case MSR_FS_BASE:
-        *val = rdmsr(MSR_FS_BASE);
-        return true;
-    case MSR_GS_BASE:
-        *val = rdmsr(MSR_GS_BASE);
-        return true;
-    case MSR_SHADOW_GS_BASE:
-        *val = v->kernel_mode ? v->gs_base_user : v->gs_base_kernel;
-        return true;
-    case MSR_EFER:
-        *val = rdmsr(MSR_EFER) & ((1u << 0) | (1u << 8) | (1u << 10) | (1u << 11));
-        return true;
-    case MSR_TSC_AUX:
-        *val = 0;
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool is_canonical(uint64_t va)
-{
-    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
-
-static bool emulate_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
-{
-    switch (msr) {
-    case MSR_FS_BASE:
-        if (!is_canonical(val))
-            return false;
-        wrmsr(MSR_FS_BASE, val);
-        v->fs_base = val;
-        return true;
-    case MSR_GS_BASE:
-        if (!is_canonical(val))
-            return false;
-        wrmsr(MSR_GS_BASE, val);
-        if (v->kernel_mode)
-            v->gs_base_kernel = val;
-        else
-            v->gs_base_user = val;
-        return true;
-    case MSR_SHADOW_GS_BASE:
-        if (!is_canonical(val))
-            return false;
-        if (v->kernel_mode)
-            v->gs_base_user = val;
-        else
-            v->gs_base_kernel = val;
-        return true;
-    default:
-        return false;
-    }
 }
 
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
@@ -136,13 +48,13 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
     if (insn[0] == 0x0f && (insn[1] == 0x32 || insn[1] == 0x30) && v->kernel_mode) {
         uint32_t msr = (uint32_t)regs->rcx;
         if (insn[1] == 0x32) {
-            if (!emulate_rdmsr(v, msr, &val))
+            if (!pv_rdmsr(v, msr, &val))
                 return false;
             regs->rax = (uint32_t)val;
             regs->rdx = val >> 32;
         } else {
             val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
-            if (!emulate_wrmsr(v, msr, val))
+            if (!pv_wrmsr(v, msr, val))
                 return false;
         }
         regs->rip += 2;
