@@ -9,6 +9,8 @@
 #include <hv/cpu.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
+#include <hv/io.h>
+#include <hv/lib.h>
 #include <hv/pv_mmu.h>
 #include <hv/sched.h>
 #include <hv/traps.h>
@@ -25,7 +27,7 @@ static unsigned int nr_pending_keys;
 static void key_help(void)
 {
     log_info("debug keys: 'h' this help, 'a' MMU audit of every domain, 'd' registers and state of every vCPU, "
-             "'q' domain summary, 'C' crash the hypervisor on purpose (to test the crash dump); "
+             "'q' domain summary, 'e' event channels, 'C' crash the hypervisor on purpose (to test the crash dump); "
              "Ctrl-A x3 gives input back to Dom0");
 }
 
@@ -64,6 +66,11 @@ static void run_key(char k)
     case 'q':
         key_domains(false);
         break;
+    case 'e':
+        for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+            if (domains[i])
+                evtchn_dump(domains[i]);
+        break;
     case 'C':
         /* As Xen's 'C': a deliberate fault in the hypervisor, to see the dump and the stop. */
         log_err("debug key 'C': crashing the hypervisor on purpose");
@@ -75,11 +82,27 @@ static void run_key(char k)
     }
 }
 
+/*
+ * Softirq work, run with interrupts on: a key typed while another one runs
+ * (an audit takes a while) is appended meanwhile, so take them one by one
+ * with interrupts off around the queue.
+ */
 void console_run_keys(void)
 {
-    for (unsigned int i = 0; i < nr_pending_keys; i++)
-        run_key(pending_keys[i]);
-    nr_pending_keys = 0;
+    for (;;) {
+        char k;
+
+        local_irq_disable();
+        if (!nr_pending_keys) {
+            local_irq_enable();
+            return;
+        }
+        k = pending_keys[0];
+        nr_pending_keys--;
+        memmove(pending_keys, pending_keys + 1, nr_pending_keys);
+        local_irq_enable();
+        run_key(k);
+    }
 }
 
 void console_input_byte(char c)

@@ -47,6 +47,7 @@ struct domain *domain_create(domid_t id, bool privileged)
     mfn_to_page(si)->flags |= PGF_SHARED_INFO;
     d->max_vcpus = 1;
     d->evtchn[0].state = ECS_RESERVED;          /* port 0 is never used */
+    d->evtchn_ops = &evtchn_port_ops_2l;
     if (grant_table_init(d))
         panic("no memory for domain %u's grant table", id);
 

@@ -1,7 +1,8 @@
 /*
  * EVTCHNOP_*: allocate, bind, send, close, query and unmask event channels.
- * The bitmaps live in the guest-visible shared_info (2-level ABI, hv/lib/
- * evtchn_2l.c); the per-port bookkeeping (struct evtchn) is ours alone.
+ * The per-port bookkeeping (struct evtchn) is ours alone; the guest-visible
+ * pending and mask state belongs to the domain's port mechanism
+ * (d->evtchn_ops: event_2l.c, the 2-level bitmaps in shared_info).
  * Error codes follow Xen 4.17: a port outside the table or in the wrong state
  * is -EINVAL, a bad vCPU -ENOENT, an already bound VIRQ -EEXIST.
  */
@@ -11,29 +12,18 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
-#include <hv/evtchn_2l.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
-
-static struct evtchn_2l bitmaps(struct domain *d, unsigned int vcpu)
-{
-    struct vcpu_info *vi = d->vcpu[vcpu]->vcpu_info;
-    return (struct evtchn_2l){
-        .pending = (uint64_t *)d->shared_info->evtchn_pending,
-        .mask = (uint64_t *)d->shared_info->evtchn_mask,
-        .pending_sel = (uint64_t *)&vi->evtchn_pending_sel,
-        .upcall_pending = &vi->evtchn_upcall_pending,
-    };
-}
 
 static bool port_valid(unsigned int port)
 {
     return port < NR_EVTCHN;
 }
 
-static void notify_vcpu(struct vcpu *v, unsigned int port, bool upcall)
+/* See evtchn.h: a poller wakes for its ports, a blocked vCPU for a new upcall. */
+void evtchn_notify_vcpu(struct vcpu *v, unsigned int port, bool upcall)
 {
     if (!v->blocked)
         return;
@@ -53,17 +43,14 @@ static void notify_vcpu(struct vcpu *v, unsigned int port, bool upcall)
 
 void evtchn_set_pending(struct domain *d, unsigned int port)
 {
-    struct evtchn *c = &d->evtchn[port];
-    struct evtchn_2l e = bitmaps(d, c->notify_vcpu);
-    bool upcall = evtchn_2l_set_pending(&e, port);
+    struct vcpu *v = d->vcpu[d->evtchn[port].notify_vcpu];
 
-    notify_vcpu(d->vcpu[c->notify_vcpu], port, upcall);
+    evtchn_notify_vcpu(v, port, d->evtchn_ops->set_pending(v, port));
 }
 
 bool evtchn_port_is_pending(struct domain *d, unsigned int port)
 {
-    struct evtchn_2l e = bitmaps(d, 0);
-    return port_valid(port) && evtchn_2l_is_pending(&e, port);
+    return port_valid(port) && d->evtchn_ops->is_pending(d, port);
 }
 
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
@@ -222,8 +209,7 @@ static long evtchn_close_port(struct domain *d, unsigned int port)
     default:
         break;
     }
-    struct evtchn_2l e = bitmaps(d, c->notify_vcpu);
-    evtchn_2l_clear_pending(&e, port);
+    d->evtchn_ops->clear_pending(d, port);
     *c = (struct evtchn){ .state = ECS_FREE };
     return 0;
 }
@@ -298,13 +284,11 @@ static long evtchn_status(struct evtchn_status *s)
 static long evtchn_unmask(unsigned int port)
 {
     struct domain *d = current->domain;
-    struct evtchn_2l e;
 
     if (!port_valid(port))
         return -XEN_EINVAL;
-    e = bitmaps(d, d->evtchn[port].notify_vcpu);
-    if (evtchn_2l_unmask(&e, port))
-        notify_vcpu(d->vcpu[d->evtchn[port].notify_vcpu], port, true);
+    if (d->evtchn_ops->unmask(d, port))
+        evtchn_notify_vcpu(d->vcpu[d->evtchn[port].notify_vcpu], port, true);
     return 0;
 }
 
@@ -325,6 +309,25 @@ static long evtchn_bind_vcpu(struct evtchn_bind_vcpu *b)
         return -XEN_EINVAL;
     c->notify_vcpu = (uint8_t)b->vcpu;
     return 0;
+}
+
+static const char *const state_names[] = {
+    "free", "reserved", "unbound", "interdomain", "pirq", "virq", "ipi",
+};
+
+void evtchn_dump(struct domain *d)
+{
+    log_info("d%u event channels (%s):", d->id, d->evtchn_ops->name);
+    for (unsigned int p = 1; p < NR_EVTCHN; p++) {
+        const struct evtchn *c = &d->evtchn[p];
+        char mech[24];
+
+        if (c->state == ECS_FREE)
+            continue;
+        d->evtchn_ops->print_state(d, p, mech, sizeof(mech));
+        log_info("  port %4u: %-11s v%u %s remote d%u:%u virq %u", p, state_names[c->state],
+                 c->notify_vcpu, mech, c->remote_dom, c->remote_port, c->virq);
+    }
 }
 
 /* Copy the argument in, run the op, copy it back out when the op has outputs. */

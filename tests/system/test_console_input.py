@@ -60,6 +60,10 @@ def test_serial_input_and_debug_keys():
         type_keys(proc, b"a")
         out = read_until(proc, "mismatches", seen)
         assert "(HV) audit: domain 0: 0 mismatches" in out, out
+        type_keys(proc, b"e")
+        out = read_until(proc, "virq 0", seen)
+        assert "d0 event channels (2-level):" in out, out
+        assert "virq 0" in out, out                     # VIRQ_TIMER's port
         type_keys(proc, CTRL_A3)
         read_until(proc, "serial input to Dom0", seen)
         type_keys(proc, b"q\r")

@@ -21,6 +21,7 @@
 #define SHUTDOWN_CODE_NONE (~0u)
 
 struct domain;
+struct evtchn_port_ops;
 
 enum evtchn_state { ECS_FREE, ECS_RESERVED, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_PIRQ, ECS_VIRQ, ECS_IPI };
 
@@ -110,6 +111,7 @@ struct domain {
     struct vcpu *vcpu[MAX_VCPUS];
     unsigned int max_vcpus;
     struct evtchn *evtchn;           /* NR_EVTCHN entries */
+    const struct evtchn_port_ops *evtchn_ops;   /* 2-level, or FIFO after init_control */
     uint64_t start_info_va;
     struct shadow_state shadow;      /* shadow paging and log-dirty (mm/shadow.c) */
     struct grant_table grants;       /* common/grant_table.c */

@@ -1,4 +1,10 @@
-/* Event channels (2-level ABI): ports, binding, delivery to vCPUs. */
+/*
+ * Event channels: ports, binding, delivery to vCPUs.  The port numbers and
+ * their bindings (struct evtchn) are common; how "pending" and "masked" are
+ * kept in guest memory is the domain's port mechanism (Xen's
+ * evtchn_port_ops): 2-level bitmaps in shared_info (event_2l.c) until the
+ * guest switches to FIFO queues (event_fifo.c).
+ */
 #ifndef HV_EVTCHN_H
 #define HV_EVTCHN_H
 #include <stdbool.h>
@@ -8,6 +14,31 @@
 struct domain;
 struct vcpu;
 
+/*
+ * One port mechanism.  Every hook is called with a valid port number (below
+ * NR_EVTCHN) of a bound port unless noted; the caller does the waking.
+ */
+struct evtchn_port_ops {
+    const char *name;
+    /* A port was just bound (optional). */
+    void (*init)(struct domain *d, unsigned int port);
+    /* Raise port toward vCPU v; true when v must be kicked (upcall newly due). */
+    bool (*set_pending)(struct vcpu *v, unsigned int port);
+    void (*clear_pending)(struct domain *d, unsigned int port);
+    /* EVTCHNOP_unmask; true when the notify vCPU must be kicked. */
+    bool (*unmask)(struct domain *d, unsigned int port);
+    bool (*is_pending)(struct domain *d, unsigned int port);
+    bool (*is_masked)(struct domain *d, unsigned int port);
+    /* Still in use by the guest after close, so not reusable yet (optional). */
+    bool (*is_busy)(struct domain *d, unsigned int port);
+    /* EVTCHNOP_set_priority (optional: -ENOSYS without it). */
+    int (*set_priority)(struct domain *d, unsigned int port, unsigned int priority);
+    /* A few characters of mechanism state for the debug dump. */
+    void (*print_state)(struct domain *d, unsigned int port, char *buf, unsigned int size);
+};
+
+extern const struct evtchn_port_ops evtchn_port_ops_2l;
+
 /* A fresh port of `d` that domain `remote` may bind to; the port, or 0 if none is free. */
 int evtchn_alloc_unbound_port(struct domain *d, domid_t remote);
 /* Mark a port pending and notify its vCPU (upcall flag, wake-up). */
@@ -16,5 +47,9 @@ bool evtchn_port_is_pending(struct domain *d, unsigned int port);
 /* Deliver a per-vCPU or global VIRQ if the guest bound it. */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 void send_global_virq(struct domain *d, unsigned int virq);
+/* Wake v if it waits for port (poll) or for any upcall; see event_channel.c. */
+void evtchn_notify_vcpu(struct vcpu *v, unsigned int port, bool upcall);
+/* Debug key 'e': one line per bound port of d, with the mechanism's state. */
+void evtchn_dump(struct domain *d);
 
 #endif
