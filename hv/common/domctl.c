@@ -55,22 +55,35 @@ static long log_dirty(struct domain *d, struct xenolith_domctl_log_dirty *l)
     }
 }
 
+/*
+ * The target of a domctl, looked up as Xen 4.17 does: by its real id
+ * (DOMID_SELF names no domain there, -ESRCH). Xenolith's own sub-operations
+ * (0x8000 and up, which Xen does not have) still accept DOMID_SELF.
+ */
+static struct domain *domctl_target(const struct xen_domctl *op)
+{
+    if (op->domain == DOMID_SELF && op->cmd >= 0x8000)
+        return current->domain;
+    return op->domain < MAX_DOMAINS ? domains[op->domain] : NULL;
+}
+
 long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     struct xen_domctl op;
     struct domain *d;
     long rc;
 
+    /* Xen's order: envelope, version, target, then privilege (its XSM hook). */
+    rc = hypercall_envelope(arg, &op, sizeof(op), XEN_DOMCTL_INTERFACE_VERSION);
+    if (rc)
+        return rc;
+    d = domctl_target(&op);
+    if (!d && op.cmd != XEN_DOMCTL_createdomain && op.cmd != XEN_DOMCTL_getdomaininfo)
+        return -XEN_ESRCH;
     if (!current->domain->privileged)
         return -XEN_EPERM;
-    if (copy_from_guest(&op, arg, sizeof(op)))
-        return -XEN_EFAULT;
-    if (op.interface_version != XENOLITH_DOMCTL_INTERFACE_VERSION)
-        return -XEN_EACCES;
-    d = op.domain == DOMID_SELF ? current->domain :
-        op.domain < MAX_DOMAINS ? domains[op.domain] : NULL;
     if (!d)
-        return -XEN_ESRCH;
+        return -XEN_ENOSYS;                     /* neither is served yet (issue 10) */
 
     switch (op.cmd) {
     case XENOLITH_DOMCTL_paging_mode:
@@ -102,4 +115,26 @@ long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     if (rc == 0 && copy_to_guest(arg, &op, sizeof(op)))
         return -XEN_EFAULT;
     return rc;
+}
+
+/*
+ * HYPERVISOR_arch_1: Xen's continuation of a long XEN_DOMCTL_shadow_op. Only
+ * that sub-operation with the current version may come here (-EOPNOTSUPP);
+ * then the target (-ESRCH) and the privilege (-EPERM) are checked as Xen
+ * does. Xenolith's domctl never starts a shadow_op, so there is nothing to
+ * continue: -EOPNOTSUPP.
+ */
+long do_paging_domctl_cont(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct xen_domctl op;
+
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION || op.cmd != XEN_DOMCTL_shadow_op)
+        return -XEN_EOPNOTSUPP;
+    if (op.domain >= MAX_DOMAINS || !domains[op.domain])
+        return -XEN_ESRCH;
+    if (!current->domain->privileged)
+        return -XEN_EPERM;
+    return -XEN_EOPNOTSUPP;
 }

@@ -4,9 +4,10 @@
  * The hypercall number and the envelope (cmd, interface_version, domain, a
  * 128-byte union) have Xen's shape; the sub-operations are Xenolith's own and
  * documented here and in docs/control-interface.md. Only a privileged domain
- * may call it. Errors: -XEN_EPERM (not privileged), -XEN_EACCES (wrong
- * interface_version), -XEN_ESRCH (no such domain), -XEN_ENOSYS (unknown cmd),
- * -XEN_EINVAL (bad argument), -XEN_EFAULT (bad pointer).
+ * may call it. Checks in Xen 4.17's order: -XEN_EFAULT (envelope unreadable),
+ * -XEN_EACCES (wrong interface_version), -XEN_ESRCH (no such domain),
+ * -XEN_EPERM (not privileged), -XEN_ENOSYS (unknown cmd); then -XEN_EINVAL
+ * (bad argument), -XEN_EFAULT (bad pointer).
  */
 #ifndef XEN_PUBLIC_DOMCTL_H
 #define XEN_PUBLIC_DOMCTL_H
@@ -14,7 +15,18 @@
 #include <stddef.h>
 #include <xen/xen.h>
 
-#define XENOLITH_DOMCTL_INTERFACE_VERSION 0x584c0001u   /* "XL" v1 */
+/*
+ * The envelope's version is Xen 4.17's, so that a caller built against Xen's
+ * headers passes the version check and hears -XEN_ENOSYS for a sub-operation
+ * Xenolith does not serve (rather than -XEN_EACCES for everything).
+ */
+#define XEN_DOMCTL_INTERFACE_VERSION      0x00000015u   /* Xen 4.17 */
+#define XENOLITH_DOMCTL_INTERFACE_VERSION XEN_DOMCTL_INTERFACE_VERSION
+
+/* Xen's sub-operations that Xenolith's checks treat specially (none is served yet). */
+#define XEN_DOMCTL_createdomain           1    /* names no existing domain */
+#define XEN_DOMCTL_getdomaininfo          5    /* may name a missing domain */
+#define XEN_DOMCTL_shadow_op              10   /* the one paging_domctl_cont continues */
 
 /* Set the domain's paging mode. IN: mode. */
 #define XENOLITH_DOMCTL_paging_mode       0x8001

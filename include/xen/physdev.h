@@ -135,4 +135,22 @@ struct physdev_manage_pci {
 };
 typedef struct physdev_manage_pci physdev_manage_pci_t;
 
+/*
+ * Argument of the old physdev_op_compat (hypercall 19): the command and its
+ * argument in one block.  The hypervisor reads the whole block (-XEN_EFAULT
+ * if it cannot), then runs physdev_op(cmd, &u) for any cmd.
+ */
+struct physdev_op {
+    uint32_t cmd;               /* PHYSDEVOP_* */
+    uint32_t pad;
+    union {
+        physdev_irq_status_query_t irq_status_query;
+        physdev_set_iobitmap_t     set_iobitmap;
+        uint8_t                    pad[16];
+    } u;
+};
+typedef struct physdev_op physdev_op_t;
+_Static_assert(offsetof(struct physdev_op, u) == 8, "physdev_op.u");
+_Static_assert(sizeof(struct physdev_op) == 24, "physdev_op size");
+
 #endif /* XEN_PUBLIC_PHYSDEV_H */

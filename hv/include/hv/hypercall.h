@@ -12,10 +12,18 @@
 
 typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 
+/* Who may call a hypercall (the table's last column). */
+enum hypercall_access {
+    HC_ANY,         /* every domain */
+    HC_PRIV,        /* privileged domains; others get -EPERM from the dispatcher */
+    HC_OWN_CHECK,   /* privileged only, but the handler checks it itself after
+                       reading its argument, where Xen 4.17 does */
+};
+
 struct hypercall_def {
     const char *name;
     hypercall_fn fn;
-    unsigned char privileged;        /* only a privileged domain may call it */
+    unsigned char access;            /* enum hypercall_access */
 };
 
 #define NR_HYPERCALLS 56
@@ -69,5 +77,32 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t, uint64_t, uin
 long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t, uint64_t);
 long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_paging_domctl_cont(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* Older forms of newer hypercalls (pv/legacy_ops.c). */
+long do_sched_op_compat(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_event_channel_op_compat(uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_physdev_op_compat(uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_nmi_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+
+/* Interfaces Xenolith answers without serving them (yet): their checks are Xen's. */
+long do_sysctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_platform_op(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_mca(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_hvm_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs, uint64_t, uint64_t);
+long do_xenoprof_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_kexec_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_xenpmu_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_hypfs_op(uint64_t cmd, uint64_t path, uint64_t len, uint64_t buf, uint64_t buf_len);
+long hc_absent(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/*
+ * The envelope of sysctl/platform_op/mca-style calls: read `size` bytes at
+ * arg into buf and check the 32-bit version at offset 4. Returns 0, or
+ * -EFAULT (unreadable) / -EACCES (other version), in Xen's order; the caller
+ * checks privilege after this, as Xen does.
+ */
+long hypercall_envelope(uint64_t arg, void *buf, uint64_t size, uint32_t version);
 
 #endif

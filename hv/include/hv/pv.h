@@ -33,4 +33,12 @@ uint64_t pv_guest_frame_at(struct vcpu *v, uint64_t va);
 /* The L1 table (and index) whose entry maps `va` in the current root, or ~0. */
 uint64_t pv_guest_l1_of(struct vcpu *v, uint64_t va, unsigned int *idx);
 
+/*
+ * Register one guest callback of this vCPU (callback_op, set_callbacks,
+ * nmi_op). Returns 0, -EINVAL for an address that cannot be a guest entry
+ * point, -ENOSYS for an unknown type.
+ */
+struct callback_register;
+long pv_register_callback(struct vcpu *v, const struct callback_register *r);
+
 #endif

@@ -12,6 +12,7 @@
 #include <hv/hypercall.h>
 #include <hv/io.h>
 #include <hv/lib.h>
+#include <hv/pv.h>
 
 static bool is_canonical(uint64_t va)
 {
@@ -46,7 +47,7 @@ long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4, uin
     return 0;
 }
 
-static long register_callback(struct vcpu *v, const struct callback_register *r)
+long pv_register_callback(struct vcpu *v, const struct callback_register *r)
 {
     struct callback cb = { r->address, (r->flags & CALLBACKF_mask_events) != 0 };
 
@@ -83,7 +84,7 @@ long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64
         struct callback_register r;
         if (copy_from_guest(&r, arg, sizeof(r)))
             return -XEN_EFAULT;
-        return register_callback(current, &r);
+        return pv_register_callback(current, &r);
     }
     case CALLBACKOP_unregister: {
         struct callback_unregister u;
@@ -110,7 +111,7 @@ long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall, uint6
         if (r[i].address && !guest_entry_ok(r[i].address))
             return -XEN_EINVAL;
     for (int i = 0; i < 3; i++)
-        register_callback(current, &r[i]);
+        pv_register_callback(current, &r[i]);
     return 0;
 }
 
