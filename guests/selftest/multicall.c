@@ -34,6 +34,52 @@ static void long_batch(void)
             rc == 0 && mc[0].result == 0 && wrong == 0, "(rc=%ld wrong=%u)", rc, wrong);
 }
 
+/* multicall_iret.S */
+#define MC_IRET_MAGIC_RAX 0x600dcafe8badf00dul
+#define MC_IRET_MAGIC_RCX 0xc0ffee01ul
+#define MC_IRET_MAGIC_R11 0xc0ffee02ul
+struct mc_iret_out { uint64_t rax, rcx, r11, rsp_seen, rsp_expected, resumed; };
+long mc_iret_batch(struct multicall_entry *list, unsigned long nr, uint64_t rflags,
+                   struct mc_iret_out *out);
+
+#define UNTOUCHED 0x5a5a5a5a5a5a5a5aul
+
+/*
+ * An iret entry runs and ends the batch (Xen 4.17: the iret's result, the
+ * frame's rax, is written to the entry and, cut to 32 bits and sign-extended,
+ * is the multicall's own result; later entries are not run).
+ */
+static void iret_in_batch(void)
+{
+    static struct multicall_entry mc[3];
+    static struct mc_iret_out out;
+    /* Keep the event mask as it is: the frame's IF restores it. */
+    uint64_t rflags = 0x2 | (os_vcpu_info->evtchn_upcall_mask ? 0 : 0x200);
+
+    mc[0] = (struct multicall_entry){ .op = __HYPERVISOR_xen_version,
+                                      .args = { XENVER_pagesize }, .result = UNTOUCHED };
+    mc[1] = (struct multicall_entry){ .op = __HYPERVISOR_iret, .result = UNTOUCHED };
+    mc[2] = (struct multicall_entry){ .op = __HYPERVISOR_xen_version,
+                                      .args = { XENVER_pagesize }, .result = UNTOUCHED };
+    long rc = mc_iret_batch(mc, 3, rflags, &out);
+
+    t_check("MULTI0009", "an iret entry resumes at its frame (rip and rsp)",
+            out.resumed == 1 && out.rsp_seen == out.rsp_expected,
+            "(resumed=%lu rsp=%#lx want %#lx)", (unsigned long)out.resumed,
+            (unsigned long)out.rsp_seen, (unsigned long)out.rsp_expected);
+    t_check("MULTI0010", "the multicall then returns the frame's rax as a sign-extended int",
+            rc == (long)(int32_t)MC_IRET_MAGIC_RAX,
+            "(rc=%#lx)", (unsigned long)rc);
+    t_check("MULTI0011", "rcx and r11 come from the frame",
+            out.rcx == MC_IRET_MAGIC_RCX && out.r11 == MC_IRET_MAGIC_R11,
+            "(rcx=%#lx r11=%#lx)", (unsigned long)out.rcx, (unsigned long)out.r11);
+    t_rc("MULTI0012", "the entry before the iret ran", (long)mc[0].result, 4096);
+    t_check("MULTI0013", "the iret entry's result is the frame's rax",
+            mc[1].result == MC_IRET_MAGIC_RAX, "(result=%#lx)", (unsigned long)mc[1].result);
+    t_check("MULTI0014", "the entry after the iret did not run",
+            mc[2].result == UNTOUCHED, "(result=%#lx)", (unsigned long)mc[2].result);
+}
+
 void suite_multicall(void)
 {
     static struct multicall_entry mc[4];
@@ -61,5 +107,13 @@ void suite_multicall(void)
          HYPERVISOR_multicall((void *)T_UNMAPPED_VA, 2), -XEN_EFAULT);
     t_rc("MULTI0007", "an empty multicall returns 0",
          HYPERVISOR_multicall(mc, 0), 0);
+    mc[0] = (struct multicall_entry){ .op = __HYPERVISOR_multicall, .args = { (xen_ulong_t)&mc[1], 1 } };
+    mc[1] = (struct multicall_entry){ .op = __HYPERVISOR_xen_version,
+                                      .args = { XENVER_pagesize }, .result = UNTOUCHED };
+    rc = HYPERVISOR_multicall(mc, 1);
+    t_check("MULTI0015", "a multicall inside a batch gives -EINVAL and runs nothing",
+            rc == 0 && (long)mc[0].result == -XEN_EINVAL && mc[1].result == UNTOUCHED,
+            "(rc=%ld result=%ld)", rc, (long)mc[0].result);
+    iret_in_batch();
     long_batch();
 }

@@ -4,6 +4,13 @@
  * -EFAULT; an individual call's error is only that entry's result. A long
  * batch is preempted between entries and continues as a fresh multicall of
  * the entries left.
+ *
+ * An iret entry runs (it reads its frame from the guest stack as the
+ * multicall found it) and ends the batch, as in Xen 4.17: its result, the
+ * frame's rax, goes to the entry if it can, and its low 32 bits,
+ * sign-extended, are the multicall's own result (Xen keeps the batch status
+ * in an int), so the guest resumes at the frame with that rax; the entries
+ * after it are not run. A multicall entry gives -EINVAL (no nesting).
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -30,10 +37,16 @@ long do_multicall(uint64_t list, uint64_t nr, uint64_t a3, uint64_t a4, uint64_t
             rc = -XEN_EFAULT;
             break;
         }
-        if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret)
-            e.result = (uint64_t)-XEN_EINVAL;   /* no nesting, no iret inside a batch */
+        if (e.op == __HYPERVISOR_multicall)
+            e.result = (uint64_t)-XEN_EINVAL;   /* no nesting */
         else
             e.result = (uint64_t)hypercall_call(e.op, e.args);
+        if (e.op == __HYPERVISOR_iret) {
+            /* The guest no longer waits for the batch: best effort, like Xen. */
+            (void)copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, sizeof(e.result));
+            rc = (long)(int32_t)e.result;
+            break;
+        }
         if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, sizeof(e.result))) {
             rc = -XEN_EFAULT;
             break;
