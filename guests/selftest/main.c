@@ -10,6 +10,7 @@ static void (*const suites[])(void) = {
     suite_hypercall,
     suite_traps,
     suite_exceptions,
+    suite_cpuid,
     suite_segments,
     suite_multicall,
     suite_vm_assist,

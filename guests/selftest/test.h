@@ -60,5 +60,6 @@ void suite_usermode(void);
 void suite_mmu(void);
 void suite_debugreg(void);
 void suite_descriptors(void);
+void suite_cpuid(void);
 
 #endif /* SELFTEST_TEST_H */

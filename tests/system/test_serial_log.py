@@ -6,6 +6,8 @@ LOG = """\
 (HV) booting dom0
 Hello
 mfn: shared_info=0x1234
+hvdiff: cpuid 40000003.02: 0023185f 00000000 00000000 00000000
+cpuid 40000003.02: -------- 00000000 00000000 00000000
 
 CASE GNTTAB0007 map of a foreign frame: is refused: FAIL rc=-22 want -1
 CASE VERSION0001 version is sane: PASS
@@ -22,6 +24,12 @@ def test_guest_lines_drop_hypervisor_qemu_and_mfn_lines():
     assert lines[0] == "Hello"
     assert not any(l.startswith(("(XEN)", "(HV)", "mfn:", "qemu-system")) for l in lines)
     assert "mfn: shared_info=0x1234" in serial_log.guest_lines(LOG, keep_volatile=True)
+
+
+def test_guest_lines_drop_hvdiff_lines_but_keep_their_masked_form():
+    lines = serial_log.guest_lines(LOG)
+    assert not any(l.startswith("hvdiff:") for l in lines)
+    assert "cpuid 40000003.02: -------- 00000000 00000000 00000000" in lines
 
 
 def test_cases_split_id_description_status_details():

@@ -6,8 +6,21 @@
 
 struct vcpu;
 
-/* The guest's view of CPUID leaf/subleaf: r = eax, ebx, ecx, edx. */
+struct domain;
+struct cpu_policy;
+
+/*
+ * The guest's view of CPUID leaf/subleaf: r = eax, ebx, ecx, edx.
+ * pv_cpuid: through the forced-emulation prefix (#UD); pv_cpuid_faulted: a
+ * plain CPUID that faulted (#GP, CPUID faulting).  Xen answers the two
+ * slightly differently (OSXSAVE, Dom0's MONITOR).
+ */
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4]);
+void pv_cpuid_faulted(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4]);
+
+/* The CPUID policy of a PV domain (Xen 4.17's PV default), and the host's raw leaves. */
+const struct cpu_policy *pv_domain_policy(const struct domain *d);
+const struct cpu_policy *host_raw_policy(void);
 
 /*
  * RDMSR/WRMSR by the guest kernel: true when handled (for a read, *val is
