@@ -170,24 +170,23 @@ static void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, bool emulat
     }
 }
 
-void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
+static void answer(struct vcpu *v, uint32_t leaf, uint32_t sub, bool emulated, uint32_t r[4])
 {
     struct cpuid_leaf l;
 
-    guest_cpuid(v, leaf, sub, true, &l);
+    guest_cpuid(v, leaf, sub, emulated, &l);
     r[0] = l.a;
     r[1] = l.b;
     r[2] = l.c;
     r[3] = l.d;
 }
 
+void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    answer(v, leaf, sub, true, r);
+}
+
 void pv_cpuid_faulted(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-    struct cpuid_leaf l;
-
-    guest_cpuid(v, leaf, sub, false, &l);
-    r[0] = l.a;
-    r[1] = l.b;
-    r[2] = l.c;
-    r[3] = l.d;
+    answer(v, leaf, sub, false, r);
 }
