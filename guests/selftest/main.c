@@ -24,6 +24,7 @@ static void (*const suites[])(void) = {
     suite_gnttab,
     suite_timers,
     suite_usermode,
+    suite_trapgates,    /* after usermode: uses its user root */
     suite_vcpu,         /* moves vcpu_info */
     suite_pt,
     suite_sched,        /* last: shutdown_code overrides later crashes */

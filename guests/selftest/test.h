@@ -57,6 +57,7 @@ void suite_evtchn(void);
 void suite_gnttab(void);
 void suite_time(void);
 void suite_usermode(void);
+void suite_trapgates(void);
 void suite_mmu(void);
 void suite_debugreg(void);
 void suite_descriptors(void);

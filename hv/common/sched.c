@@ -96,11 +96,6 @@ void context_switch(struct vcpu *next)
         prev->runstate.time[RUNSTATE_running] += now - prev->runstate.state_entry_time;
         prev->runstate.state_entry_time = now;
         prev->regs = *frame;
-        if (prev->kernel_mode)
-            prev->gs_base_kernel = rdmsr(MSR_GS_BASE);
-        else
-            prev->gs_base_user = rdmsr(MSR_GS_BASE);
-        prev->fs_base = rdmsr(MSR_FS_BASE);
         segments_save(prev);
         fpu_save(prev);
         prev->running = false;
@@ -113,13 +108,13 @@ void context_switch(struct vcpu *next)
     *frame = next->regs;
     fpu_restore(next);
     next->running = true;
-    segments_load(next);                        /* before the bases: a selector load resets them */
-    wrmsr(MSR_FS_BASE, next->fs_base);
-    wrmsr(MSR_GS_BASE, next->kernel_mode ? next->gs_base_kernel : next->gs_base_user);
     vcpu_load_cr3(next);
     flush_tlb_global();                         /* no global entry of another domain survives */
     debugreg_load(next);
     gdt_load_vcpu(next);
+    /* Selectors after its GDT and LDT; one that no longer loads: the failsafe callback. */
+    if (!segments_load(next))
+        pv_failsafe(next, frame);
 }
 
 /* Are any domains left that could still run? */

@@ -1,7 +1,7 @@
 /*
  * The hardware domain's platform interfaces: platform_op (7) and mca (48).
- * Both answer Xen 4.17's checks in Xen's order. Xenolith serves none of their
- * sub-operations yet (docs/differences-from-xen.md): platform_op's cmds answer
+ * Both answer Xen 4.17's checks in Xen's order. Of platform_op Xenolith serves
+ * core_parking only (docs/differences-from-xen.md); the other cmds answer
  * -ENOSYS (Xen's "unknown" answer). mca collects no machine-check telemetry:
  * fetch reports no data, as Xen does on a machine without errors; the other
  * known cmds answer -EOPNOTSUPP, unknown ones -EINVAL as Xen's.
@@ -10,9 +10,31 @@
 #include <xen/errno.h>
 #include <xen/platform.h>
 #include <xen/arch-x86/xen-mca.h>
+#include <hv/cpu.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+
+/*
+ * Xenolith runs on one CPU, so there is nothing to park. Xen does SET on CPU 0
+ * in a context of its own while the caller's vCPU steps off the CPU, so the
+ * caller comes back through a full reload of its segment state (and its
+ * failsafe callback if a selector no longer loads): do the same.
+ */
+static long core_parking(uint64_t arg, struct xen_platform_op *op)
+{
+    switch (op->u.core_parking.type) {
+    case XEN_CORE_PARKING_SET:
+        segments_reload(current, guest_regs());
+        return 0;
+    case XEN_CORE_PARKING_GET:
+        op->u.core_parking.idle_nums = 0;
+        return copy_to_guest(arg + offsetof(struct xen_platform_op, u.core_parking),
+                             &op->u.core_parking, sizeof(op->u.core_parking)) ? -XEN_EFAULT : 0;
+    default:
+        return -XEN_EINVAL;
+    }
+}
 
 long do_platform_op(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -23,7 +45,12 @@ long do_platform_op(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
         return rc;
     if (!current->domain->privileged)
         return -XEN_EPERM;
-    return -XEN_ENOSYS;
+    switch (op.cmd) {
+    case XENPF_core_parking:
+        return core_parking(arg, &op);
+    default:
+        return -XEN_ENOSYS;
+    }
 }
 
 /* Privilege first (the hypercall table), then the envelope: Xen's order for mca. */

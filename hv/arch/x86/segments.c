@@ -1,14 +1,20 @@
 /*
- * A vCPU's data segment selectors (DS, ES, FS, GS). A 64-bit guest loads them
- * itself in ring 3; they are saved when another vCPU takes the CPU and loaded
- * again before its FS/GS bases are (loading a selector resets the base). A
- * selector the CPU refuses now (its descriptor changed meanwhile) becomes the
- * null selector, through the exception-fixup table.
+ * A vCPU's data segment state: the selectors DS, ES, FS, GS and the FS/GS
+ * bases. A 64-bit guest loads the selectors itself in ring 3; they are saved
+ * when its state leaves the CPU and loaded again when it comes back, before
+ * the bases (loading a selector resets the base). A selector the CPU refuses
+ * then (its descriptor changed meanwhile) becomes the null selector through
+ * the exception-fixup table, and, as on Xen, the guest is told through its
+ * failsafe callback, whose frame holds the four selectors as they were.
  */
 #include <stdint.h>
+#include <stdbool.h>
+#include <hv/cpu.h>
 #include <hv/domain.h>
+#include <hv/io.h>
+#include <hv/traps.h>
 
-void segments_save(struct vcpu *v)
+static void selectors_save(struct vcpu *v)
 {
     uint16_t s;
     __asm__ volatile("mov %%ds, %0" : "=r"(s));
@@ -21,8 +27,9 @@ void segments_save(struct vcpu *v)
     v->sel_gs = s;
 }
 
-#define LOAD_SEL(seg, value)                                    \
-    __asm__ volatile("1: movl %k0, %%" seg "\n"                \
+/* Load one selector; on a fault load null instead and clear ok. */
+#define LOAD_SEL(seg, value, ok)                                \
+    __asm__ volatile("1: movl %k1, %%" seg "\n"                \
                      "2:\n"                                     \
                      ".section .fixup_seg, \"ax\"\n"            \
                      "3: xorl %k0, %k0\n"                       \
@@ -33,12 +40,41 @@ void segments_save(struct vcpu *v)
                      ".balign 8\n"                              \
                      ".quad 1b, 3b\n"                           \
                      ".previous\n"                              \
-                     : : "r"((uint32_t)(value)) : "memory")
+                     : "+r"(ok) : "r"((uint32_t)(value)) : "memory")
 
-void segments_load(const struct vcpu *v)
+static bool selectors_load(const struct vcpu *v)
 {
-    LOAD_SEL("ds", v->sel_ds);
-    LOAD_SEL("es", v->sel_es);
-    LOAD_SEL("fs", v->sel_fs);
-    LOAD_SEL("gs", v->sel_gs);
+    uint32_t ok = 1;
+
+    LOAD_SEL("fs", v->sel_fs, ok);              /* Xen's order: fs, gs, ds, es */
+    LOAD_SEL("gs", v->sel_gs, ok);
+    LOAD_SEL("ds", v->sel_ds, ok);
+    LOAD_SEL("es", v->sel_es, ok);
+    return ok != 0;
+}
+
+void segments_save(struct vcpu *v)
+{
+    if (v->kernel_mode)
+        v->gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        v->gs_base_user = rdmsr(MSR_GS_BASE);
+    v->fs_base = rdmsr(MSR_FS_BASE);
+    selectors_save(v);
+}
+
+bool segments_load(const struct vcpu *v)
+{
+    bool ok = selectors_load(v);
+
+    wrmsr(MSR_FS_BASE, v->fs_base);
+    wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
+    return ok;
+}
+
+void segments_reload(struct vcpu *v, struct cpu_regs *regs)
+{
+    segments_save(v);
+    if (!segments_load(v))
+        pv_failsafe(v, regs);
 }

@@ -115,6 +115,23 @@ static void hypervisor_fault(struct cpu_regs *regs)
     panic("fatal exception %u in the hypervisor at %#lx", regs->entry_vector, regs->rip);
 }
 
+/*
+ * May the guest's `int $n` reach its trap-table entry n? Xen 4.17 compares the
+ * entry's DPL with the guest's virtual CPL: 1 in kernel mode, 3 in user mode.
+ * Vector 0x80 has a fast path in Xen that skips the DPL: any entry with a
+ * handler takes it. Otherwise the guest gets the #GP, error (n << 3) | 2.
+ * An allowed entry without a handler crashes the domain (pv_inject_trap), as
+ * in Xen.
+ */
+static bool softint_permitted(const struct vcpu *v, unsigned int n)
+{
+    const struct trap_info *ti = &v->traps[n];
+
+    if (n == 0x80 && ti->address)
+        return true;
+    return TI_GET_DPL(ti) >= (v->kernel_mode ? 1 : 3);
+}
+
 static void guest_fault(struct cpu_regs *regs)
 {
     struct vcpu *v = current;
@@ -143,15 +160,11 @@ static void guest_fault(struct cpu_regs *regs)
         return;
     }
     case 13:
-        if ((regs->error_code & 3) == 2) {
-            /* `int $n` through a DPL-0 gate: a software interrupt the guest may allow. */
-            unsigned int n = regs->error_code >> 3;
-            const struct trap_info *ti = &v->traps[n];
-            if (ti->address && TI_GET_DPL(ti) >= 3) {
-                regs->rip += 2;
-                pv_inject_trap(v, regs, n, false, 0);
-                return;
-            }
+        if ((regs->error_code & 3) == 2 && softint_permitted(v, regs->error_code >> 3)) {
+            /* `int $n` (our IDT gates are DPL 0): a software interrupt the guest allows. */
+            regs->rip += 2;
+            pv_inject_trap(v, regs, regs->error_code >> 3, false, 0);
+            return;
         }
         if (regs->error_code == 0 && pv_emulate_privileged(v, regs))
             return;

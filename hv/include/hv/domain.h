@@ -140,9 +140,16 @@ static inline bool vcpu_upcall_due(const struct vcpu *v)
 
 /* Switch the CPU to this vCPU's guest page tables for its current mode. */
 void vcpu_load_cr3(struct vcpu *v);
-/* Data segment selectors across vCPU switches (arch/x86/segments.c). */
+/*
+ * Data segment state across vCPU switches (arch/x86/segments.c): save the
+ * running vCPU's selectors and FS/GS bases; load them again (its GDT and LDT
+ * must be loaded), false if a selector had to become null; and both at once
+ * for the running vCPU, entering its failsafe callback through regs if a
+ * selector no longer loads (Xen: load_segments).
+ */
 void segments_save(struct vcpu *v);
-void segments_load(const struct vcpu *v);
+bool segments_load(const struct vcpu *v);
+void segments_reload(struct vcpu *v, struct cpu_regs *regs);
 
 /* Debug registers (arch/x86/pv/debugreg.c). */
 void debugreg_init(struct vcpu *v);

@@ -25,6 +25,14 @@ void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
 bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask_events,
                bool has_error, uint32_t error);
 
+/*
+ * Enter the failsafe callback: reloading the vCPU's data segment selectors
+ * (v->sel_*, all four in the frame as they were) failed. Xen's frame:
+ * RCX, R11, DS, ES, FS, GS, RIP, CS, RFLAGS, RSP, SS. False if the domain
+ * was crashed (its kernel stack is not writable).
+ */
+bool pv_failsafe(struct vcpu *v, struct cpu_regs *regs);
+
 /* Privileged-instruction and forced-emulation handling for ring-3 #GP/#UD. */
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
 bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs);

@@ -6,6 +6,7 @@
  * kernel_sp from stack_switch), 16-byte aligned. In the saved CS the RPL is
  * cleared when the guest was in kernel mode: that is how it tells the two apart.
  * RFLAGS.IF in the frame is the inverse of the upcall mask at the time.
+ * The failsafe callback's frame has DS, ES, FS, GS between R11 and RIP.
  */
 #include <xen/xen.h>
 #include <hv/console.h>
@@ -13,10 +14,11 @@
 #include <hv/guest_access.h>
 #include <hv/traps.h>
 
-bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask_events,
-               bool has_error, uint32_t error)
+/* Build a frame with `mid` (error code or selectors) between R11 and RIP, and go to target. */
+static bool bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask_events,
+                   const uint64_t *mid, unsigned int nmid)
 {
-    uint64_t frame[9];
+    uint64_t frame[12];
     unsigned int n = 0;
     uint8_t mask = v->vcpu_info->evtchn_upcall_mask;
     uint64_t cs = regs->cs, rsp;
@@ -32,8 +34,8 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask
 
     frame[n++] = regs->rcx;
     frame[n++] = regs->r11;
-    if (has_error)
-        frame[n++] = error;
+    for (unsigned int i = 0; i < nmid; i++)
+        frame[n++] = mid[i];
     frame[n++] = regs->rip;
     frame[n++] = (cs & 0xffff) | ((uint64_t)mask << 32);
     frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
@@ -56,6 +58,22 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask
     if (mask_events)
         v->vcpu_info->evtchn_upcall_mask = 1;
     return true;
+}
+
+bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask_events,
+               bool has_error, uint32_t error)
+{
+    uint64_t err = error;
+
+    return bounce(v, regs, target, mask_events, &err, has_error ? 1 : 0);
+}
+
+bool pv_failsafe(struct vcpu *v, struct cpu_regs *regs)
+{
+    const uint64_t sels[4] = { v->sel_ds, v->sel_es, v->sel_fs, v->sel_gs };
+
+    /* Like Xen, an unregistered callback (0) is jumped to all the same. */
+    return bounce(v, regs, v->failsafe_cb.eip, v->failsafe_cb.mask_events, sels, 4);
 }
 
 void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
