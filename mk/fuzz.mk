@@ -20,7 +20,8 @@ FUZZ_PT_SRCS := hv/lib/pt_refs.c hv/lib/pt_entry.c hv/lib/pt_table.c hv/lib/pt_u
 
 # One clang call compiles and links several sources, so -MMD cannot name
 # the headers of each; depend on every header they could include instead.
-FUZZ_HEADERS := $(wildcard include/xen/*.h hv/include/hv/*.h tests/unit/test_pt_machine.h)
+FUZZ_HEADERS := $(wildcard include/xen/*.h hv/include/hv/*.h tests/unit/test_pt_machine.h \
+                  tests/unit/evtchn_fifo_rig.h)
 
 # $(1): target name (fuzz-$(1)), $(2): harness stem (tests/fuzz/$(2).c),
 # $(3): sources it links, $(4): -max_len, $(5): extra libFuzzer options.
@@ -45,6 +46,7 @@ $(eval $(call fuzz_target,pt-types,fuzz_pt_types,$(FUZZ_PT_SRCS),1024,))
 $(eval $(call fuzz_target,cmdline,fuzz_cmdline,hv/lib/cmdline.c,512,-dict=tests/fuzz/cmdline.dict))
 $(eval $(call fuzz_target,boot-layout,fuzz_boot_layout,hv/lib/boot_layout.c hv/lib/format.c,64,))
 $(eval $(call fuzz_target,evtchn-2l,fuzz_evtchn_2l,hv/lib/evtchn_2l.c,2048,))
+$(eval $(call fuzz_target,evtchn-fifo,fuzz_evtchn_fifo,hv/lib/evtchn_fifo.c,2048,))
 
 # Build every harness of this file without running any (a quick compile check).
 .PHONY: fuzz-build

@@ -6,7 +6,8 @@
 
 HV_LIB_SRCS := hv/lib/string.c hv/lib/format.c hv/lib/cmdline.c \
                hv/lib/elf_xen.c hv/lib/boot_layout.c hv/lib/evtchn_2l.c \
-               hv/lib/cpu_policy.c hv/lib/cpu_featureset.c
+               hv/lib/cpu_policy.c hv/lib/cpu_featureset.c \
+               hv/lib/evtchn_fifo.c
 
 LIB_UNIT_DIR := $(BUILD)/tests/unit
 LIB_FREE_DIR := $(BUILD)/lib-free
@@ -27,6 +28,7 @@ $(eval $(call lib_unit_test,test_cmdline,hv/lib/cmdline.c))
 $(eval $(call lib_unit_test,test_elf_xen,hv/lib/elf_xen.c hv/lib/format.c))
 $(eval $(call lib_unit_test,test_boot_layout,hv/lib/boot_layout.c hv/lib/format.c))
 $(eval $(call lib_unit_test,test_evtchn_2l,hv/lib/evtchn_2l.c))
+$(eval $(call lib_unit_test,test_evtchn_fifo,hv/lib/evtchn_fifo.c))
 $(eval $(call lib_unit_test,test_guest_range,))
 $(eval $(call lib_unit_test,test_cpu_policy,hv/lib/cpu_policy.c hv/lib/cpu_featureset.c))
 

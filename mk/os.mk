@@ -9,7 +9,7 @@ OS_LDS     := os/arch/x86/os.lds
 OS_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
               --no-warn-rwx-segments -T $(OS_LDS)
 
-OS_HVLIB   := hv/lib/string.c hv/lib/format.c hv/lib/evtchn_2l.c
+OS_HVLIB   := hv/lib/string.c hv/lib/format.c hv/lib/evtchn_2l.c hv/lib/evtchn_fifo.c
 OS_SRCS    := $(wildcard os/arch/x86/*.S) $(wildcard os/core/*.c)
 OS_OBJS    := $(patsubst %,$(OS_BUILD)/%.o,$(basename $(OS_SRCS))) \
               $(patsubst hv/lib/%.c,$(OS_BUILD)/hvlib/%.o,$(OS_HVLIB))

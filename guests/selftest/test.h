@@ -54,6 +54,7 @@ void suite_vcpu(void);
 void suite_timers(void);
 void suite_memory(void);
 void suite_evtchn(void);
+void suite_evtchn_fifo(void);
 void suite_gnttab(void);
 void suite_time(void);
 void suite_usermode(void);

@@ -2,7 +2,8 @@
  * EVTCHNOP_*: allocate, bind, send, close, query and unmask event channels.
  * The per-port bookkeeping (struct evtchn) is ours alone; the guest-visible
  * pending and mask state belongs to the domain's port mechanism
- * (d->evtchn_ops: event_2l.c, the 2-level bitmaps in shared_info).
+ * (d->evtchn_ops: event_2l.c, the 2-level bitmaps in shared_info, or
+ * event_fifo.c, the FIFO queues, once the guest has switched).
  * Error codes follow Xen 4.17: a port outside the table or in the wrong state
  * is -EINVAL, a bad vCPU -ENOENT, an already bound VIRQ -EEXIST.
  */
@@ -20,6 +21,12 @@
 static bool port_valid(unsigned int port)
 {
     return port < NR_EVTCHN;
+}
+
+/* Xen's evtchn_usable: only bound ports reach the mechanism. */
+static bool port_usable(const struct domain *d, unsigned int port)
+{
+    return d->evtchn[port].state > ECS_RESERVED;
 }
 
 /* See evtchn.h: a poller wakes for its ports, a blocked vCPU for a new upcall. */
@@ -45,7 +52,8 @@ void evtchn_set_pending(struct domain *d, unsigned int port)
 {
     struct vcpu *v = d->vcpu[d->evtchn[port].notify_vcpu];
 
-    evtchn_notify_vcpu(v, port, d->evtchn_ops->set_pending(v, port));
+    if (port_usable(d, port))
+        evtchn_notify_vcpu(v, port, d->evtchn_ops->set_pending(v, port));
 }
 
 bool evtchn_port_is_pending(struct domain *d, unsigned int port)
@@ -65,12 +73,22 @@ void send_global_virq(struct domain *d, unsigned int virq)
     send_guest_vcpu_virq(d->vcpu[0], virq);
 }
 
+/* The lowest free port; a FIFO port still linked after its close is skipped, as on Xen. */
 static int get_free_port(struct domain *d)
 {
     for (unsigned int p = 1; p < NR_EVTCHN; p++)
-        if (d->evtchn[p].state == ECS_FREE)
+        if (d->evtchn[p].state == ECS_FREE &&
+            !(d->evtchn_ops->is_busy && d->evtchn_ops->is_busy(d, p)))
             return (int)p;
     return -XEN_ENOSPC;
+}
+
+/* Give port its binding c; the mechanism sets up its own state (FIFO: priority). */
+static void bind_port(struct domain *d, unsigned int port, struct evtchn c)
+{
+    d->evtchn[port] = c;
+    if (d->evtchn_ops->init)
+        d->evtchn_ops->init(d, port);
 }
 
 int evtchn_alloc_unbound_port(struct domain *d, domid_t remote)
@@ -79,7 +97,7 @@ int evtchn_alloc_unbound_port(struct domain *d, domid_t remote)
 
     if (port < 0)
         return 0;
-    d->evtchn[port] = (struct evtchn){ .state = ECS_UNBOUND, .remote_dom = remote };
+    bind_port(d, (unsigned int)port, (struct evtchn){ .state = ECS_UNBOUND, .remote_dom = remote });
     return port;
 }
 
@@ -107,10 +125,10 @@ static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
     port = get_free_port(d);
     if (port < 0)
         return port;
-    d->evtchn[port] = (struct evtchn){
+    bind_port(d, (unsigned int)port, (struct evtchn){
         .state = ECS_UNBOUND,
         .remote_dom = a->remote_dom == DOMID_SELF ? current->domain->id : a->remote_dom,
-    };
+    });
     a->port = (evtchn_port_t)port;
     return 0;
 }
@@ -131,8 +149,9 @@ static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
     lport = get_free_port(ld);
     if (lport < 0)
         return lport;
-    ld->evtchn[lport] = (struct evtchn){ .state = ECS_INTERDOMAIN, .remote_dom = rd->id,
-                                         .remote_port = (uint16_t)b->remote_port };
+    bind_port(ld, (unsigned int)lport, (struct evtchn){ .state = ECS_INTERDOMAIN,
+                                                        .remote_dom = rd->id,
+                                                        .remote_port = (uint16_t)b->remote_port });
     rc->state = ECS_INTERDOMAIN;
     rc->remote_dom = ld->id;
     rc->remote_port = (uint16_t)lport;
@@ -159,8 +178,8 @@ static long evtchn_bind_virq(struct evtchn_bind_virq *b)
     port = get_free_port(d);
     if (port < 0)
         return port;
-    d->evtchn[port] = (struct evtchn){ .state = ECS_VIRQ, .virq = (uint16_t)b->virq,
-                                       .notify_vcpu = (uint8_t)b->vcpu };
+    bind_port(d, (unsigned int)port, (struct evtchn){ .state = ECS_VIRQ, .virq = (uint16_t)b->virq,
+                                                      .notify_vcpu = (uint8_t)b->vcpu });
     v->virq_to_port[b->virq] = (uint16_t)port;
     b->port = (evtchn_port_t)port;
     return 0;
@@ -176,7 +195,8 @@ static long evtchn_bind_ipi(struct evtchn_bind_ipi *b)
     port = get_free_port(d);
     if (port < 0)
         return port;
-    d->evtchn[port] = (struct evtchn){ .state = ECS_IPI, .notify_vcpu = (uint8_t)b->vcpu };
+    bind_port(d, (unsigned int)port, (struct evtchn){ .state = ECS_IPI,
+                                                      .notify_vcpu = (uint8_t)b->vcpu });
     b->port = (evtchn_port_t)port;
     return 0;
 }
@@ -287,7 +307,7 @@ static long evtchn_unmask(unsigned int port)
 
     if (!port_valid(port))
         return -XEN_EINVAL;
-    if (d->evtchn_ops->unmask(d, port))
+    if (port_usable(d, port) && d->evtchn_ops->unmask(d, port))
         evtchn_notify_vcpu(d->vcpu[d->evtchn[port].notify_vcpu], port, true);
     return 0;
 }
@@ -347,6 +367,23 @@ static long close_arg(struct evtchn_close *c) { return evtchn_close_port(current
 static long send_arg(struct evtchn_send *s) { return evtchn_send(s->port); }
 static long unmask_arg(struct evtchn_unmask *u) { return evtchn_unmask(u->port); }
 
+/* EVTCHNOP_set_priority (FIFO): -EINVAL bad port or priority, -ENOSYS 2-level, -EACCES unbound. */
+static long set_priority_arg(struct evtchn_set_priority *sp)
+{
+    struct domain *d = current->domain;
+
+    if (!port_valid(sp->port))
+        return -XEN_EINVAL;
+    if (!d->evtchn_ops->set_priority)
+        return -XEN_ENOSYS;
+    if (!port_usable(d, sp->port))
+        return -XEN_EACCES;
+    return d->evtchn_ops->set_priority(d, sp->port, sp->priority);
+}
+
+static long expand_arg(struct evtchn_expand_array *ea) { return evtchn_fifo_expand_array(ea); }
+
+/* Close every port of the domain; a FIFO domain goes back to 2-level, as on Xen. */
 static long reset_arg(struct evtchn_reset *r)
 {
     struct domain *d = lookup_domain(r->dom);
@@ -357,6 +394,7 @@ static long reset_arg(struct evtchn_reset *r)
     for (unsigned int p = 1; p < NR_EVTCHN; p++)
         if (d->evtchn[p].state != ECS_FREE && d->evtchn[p].state != ECS_RESERVED)
             evtchn_close_port(d, p);
+    evtchn_fifo_destroy(d);
     return 0;
 }
 
@@ -373,8 +411,11 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, u
     case EVTCHNOP_unmask:           WITH_ARG(struct evtchn_unmask, unmask_arg, 0);
     case EVTCHNOP_bind_vcpu:        WITH_ARG(struct evtchn_bind_vcpu, evtchn_bind_vcpu, 0);
     case EVTCHNOP_reset:            WITH_ARG(struct evtchn_reset, reset_arg, 0);
+    case EVTCHNOP_init_control:     WITH_ARG(struct evtchn_init_control, evtchn_fifo_init_control, 1);
+    case EVTCHNOP_expand_array:     WITH_ARG(struct evtchn_expand_array, expand_arg, 0);
+    case EVTCHNOP_set_priority:     WITH_ARG(struct evtchn_set_priority, set_priority_arg, 0);
     default:
-        /* bind_pirq (no physical IRQs yet), FIFO ops (2-level only): not supported. */
+        /* bind_pirq: no physical IRQs yet. */
         return -XEN_ENOSYS;
     }
 }

@@ -3,7 +3,9 @@
  *
  * event_channel_op(cmd, arg).  Ports are per-domain numbers; the 2-level
  * ABI has EVTCHN_2L_NR_CHANNELS of them, with pending/mask bits in
- * shared_info.  Common errors: -XEN_EFAULT bad arg, -XEN_EINVAL bad port
+ * shared_info; the FIFO ABI (init_control) up to EVTCHN_FIFO_NR_CHANNELS,
+ * with one event word per port in guest pages and per-vCPU queues.
+ * Common errors: -XEN_EFAULT bad arg, -XEN_EINVAL bad port
  * or argument, -XEN_ESRCH bad domain, -XEN_EPERM not allowed,
  * -XEN_ENOSPC no free port, -XEN_ENOENT bad vCPU, -XEN_ENOSYS unknown cmd.
  */
@@ -147,7 +149,18 @@ struct evtchn_reset {
 };
 typedef struct evtchn_reset evtchn_reset_t;
 
-/* init_control: switch to the FIFO ABI (Xenolith: -XEN_ENOSYS, 2-level only). */
+/*
+ * init_control: register vCPU vcpu's FIFO control block, at offset in the
+ * caller's frame control_gfn (PV: an MFN); the first call switches the
+ * domain to the FIFO ABI (bound ports keep their binding, priority becomes
+ * the default, a 2-level pending bit is carried over).  OUT link_bits
+ * (EVTCHN_FIFO_LINK_BITS) is written back only on success.  Errors in this
+ * order: -XEN_ENOENT no such vCPU; -XEN_EINVAL offset beyond
+ * PAGE_SIZE - sizeof(evtchn_fifo_control_block) or not 8-byte aligned,
+ * frame not the caller's or not usable as a writable page, block already
+ * registered for that vCPU; -XEN_ENOMEM.  Only EVTCHNOP_reset goes back
+ * to 2-level.
+ */
 struct evtchn_init_control {
     uint64_t control_gfn;       /* IN */
     uint32_t offset;            /* IN */
@@ -158,13 +171,24 @@ struct evtchn_init_control {
 typedef struct evtchn_init_control evtchn_init_control_t;
 _Static_assert(sizeof(struct evtchn_init_control) == 24, "evtchn_init_control size");
 
-/* expand_array: add an event array page (FIFO ABI). */
+/*
+ * expand_array: add the caller's frame array_gfn as the next event array
+ * page (1024 ports each, at most EVTCHN_FIFO_NR_CHANNELS / 1024 pages).
+ * -XEN_EOPNOTSUPP before init_control, -XEN_ENOSPC when all pages are
+ * there, -XEN_EINVAL bad frame.  Events that arrived for its ports while
+ * the page was missing are raised now.
+ */
 struct evtchn_expand_array {
     uint64_t array_gfn;         /* IN */
 };
 typedef struct evtchn_expand_array evtchn_expand_array_t;
 
-/* set_priority: FIFO queue priority of a port. */
+/*
+ * set_priority: queue (0 most urgent .. 15) for the port's future events;
+ * new ports get EVTCHN_FIFO_PRIORITY_DEFAULT.  -XEN_EINVAL bad port or
+ * priority above EVTCHN_FIFO_PRIORITY_MIN, -XEN_ENOSYS under the 2-level
+ * ABI, -XEN_EACCES port not bound.
+ */
 struct evtchn_set_priority {
     evtchn_port_t port;         /* IN */
     uint32_t priority;          /* IN */
@@ -194,7 +218,12 @@ _Static_assert(sizeof(struct evtchn_op) == 28, "evtchn_op size");
 /* Ports of the 2-level ABI: one bit per port in a 64x64 bitmap. */
 #define EVTCHN_2L_NR_CHANNELS   (sizeof(xen_ulong_t) * sizeof(xen_ulong_t) * 64)
 
-/* FIFO ABI constants (for completeness; Xenolith implements 2-level). */
+/*
+ * FIFO ABI.  Event word: PENDING, MASKED, LINKED (on a queue), BUSY (the
+ * hypervisor is linking it: the guest must not unmask), and LINK, the next
+ * port of the same queue.  Control block: READY has bit q set while queue
+ * q may hold events, HEAD[q] is its first port.
+ */
 #define EVTCHN_FIFO_PRIORITY_MAX        0
 #define EVTCHN_FIFO_PRIORITY_DEFAULT    7
 #define EVTCHN_FIFO_PRIORITY_MIN       15

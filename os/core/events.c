@@ -1,11 +1,16 @@
 /*
- * 2-level event channel delivery: the upcall scan, masks and blocking.
+ * Event channel delivery: the upcall scan, masks and blocking, with the
+ * 2-level bitmaps of shared_info or, after os_evtchn_fifo_init, the FIFO
+ * queues (the same pure helpers the hypervisor uses, hv/lib).
  */
 #include <hv/evtchn_2l.h>
+#include <hv/evtchn_fifo.h>
 #include <os/console.h>
 #include <os/events.h>
 #include <os/hypercall.h>
+#include <os/mm.h>
 #include <os/os.h>
+#include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/sched.h>
 #include <xen/version.h>
@@ -18,6 +23,26 @@ struct binding {
 static struct binding bindings[OS_NR_PORTS];
 volatile unsigned long os_evtchn_count[OS_NR_PORTS];
 unsigned int os_timer_port;
+
+/* FIFO state: on once init_control succeeded; the guest's own queue heads. */
+static struct {
+    int on;
+    struct evtchn_fifo_control_block *cb;
+    struct evtchn_fifo_array array;
+    uint32_t heads[EVTCHN_FIFO_MAX_QUEUES];
+    uint32_t ready;
+} fifo;
+
+/* The FIFO word of port, or NULL (2-level, or no array page for it). */
+volatile uint32_t *os_evtchn_fifo_word(unsigned int port)
+{
+    return fifo.on ? evtchn_fifo_word(&fifo.array, port) : 0;
+}
+
+int os_evtchn_fifo_active(void)
+{
+    return fifo.on;
+}
 
 /* Attach fn/data to port; deliveries on an unbound port are only counted. */
 void os_evtchn_bind(unsigned int port, os_evtchn_handler_t fn, void *data)
@@ -51,6 +76,11 @@ void os_evtchn_mask(unsigned int port)
 {
     struct evtchn_2l e = bitmaps();
 
+    if (fifo.on) {
+        if (evtchn_fifo_word(&fifo.array, port))
+            evtchn_fifo_test_and_set(evtchn_fifo_word(&fifo.array, port), EVTCHN_FIFO_MASKED);
+        return;
+    }
     evtchn_2l_mask(&e, port);
 }
 
@@ -70,6 +100,11 @@ void os_evtchn_clear(unsigned int port)
 {
     struct evtchn_2l e = bitmaps();
 
+    if (fifo.on) {
+        if (evtchn_fifo_word(&fifo.array, port))
+            evtchn_fifo_test_and_clear(evtchn_fifo_word(&fifo.array, port), EVTCHN_FIFO_PENDING);
+        return;
+    }
     evtchn_2l_clear_pending(&e, port);
 }
 
@@ -78,6 +113,9 @@ int os_evtchn_is_pending(unsigned int port)
 {
     struct evtchn_2l e = bitmaps();
 
+    if (fifo.on)
+        return evtchn_fifo_word(&fifo.array, port) &&
+               evtchn_fifo_test(evtchn_fifo_word(&fifo.array, port), EVTCHN_FIFO_PENDING);
     return evtchn_2l_is_pending(&e, port);
 }
 
@@ -113,12 +151,42 @@ void os_block(void)
  * pending unmasked port (the scan resumes after the last port handled, for
  * fairness), and go round again if more arrived.
  */
+static void deliver(unsigned int port, struct os_regs *regs)
+{
+    os_evtchn_clear(port);
+    if (port >= OS_NR_PORTS)
+        return;
+    os_evtchn_count[port]++;
+    if (bindings[port].fn)
+        bindings[port].fn(port, regs, bindings[port].data);
+}
+
+/*
+ * FIFO upcall: clear upcall_pending, then take events from the most urgent
+ * ready queue first until every queue is empty (evtchn_fifo_next).
+ */
+static void fifo_upcall(struct os_regs *regs)
+{
+    struct vcpu_info *v = os_vcpu_info;
+    int port;
+
+    do {
+        v->evtchn_upcall_pending = 0;
+        while ((port = evtchn_fifo_next(&fifo.array, fifo.cb, fifo.heads, &fifo.ready)) >= 0)
+            deliver((unsigned int)port, regs);
+    } while (v->evtchn_upcall_pending);
+}
+
 void os_evtchn_upcall(struct os_regs *regs)
 {
     static unsigned int cursor;
     struct vcpu_info *v = os_vcpu_info;
     shared_info_t *s = os_shared_info;
 
+    if (fifo.on) {
+        fifo_upcall(regs);
+        return;
+    }
     do {
         uint64_t sel;
         int port;
@@ -127,12 +195,59 @@ void os_evtchn_upcall(struct os_regs *regs)
         sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
         while ((port = evtchn_2l_next_pending(s->evtchn_pending, s->evtchn_mask,
                                               &sel, &cursor)) >= 0) {
-            os_evtchn_clear((unsigned int)port);
-            os_evtchn_count[port]++;
-            if (bindings[port].fn)
-                bindings[port].fn((unsigned int)port, regs, bindings[port].data);
+            deliver((unsigned int)port, regs);
         }
     } while (v->evtchn_upcall_pending);
+}
+
+/* EVTCHNOP_expand_array with page; on success its words become ours to read. */
+long os_evtchn_fifo_expand(void *page)
+{
+    struct evtchn_expand_array ea = { .array_gfn = os_virt_to_mfn(page) };
+    long rc;
+
+    if (!fifo.on)
+        return -XEN_EOPNOTSUPP;
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_expand_array, &ea);
+    if (rc == 0) {
+        fifo.array.page[fifo.array.nr_ports / EVTCHN_FIFO_WORDS_PER_PAGE] = page;
+        fifo.array.nr_ports += EVTCHN_FIFO_WORDS_PER_PAGE;
+    }
+    return rc;
+}
+
+/*
+ * Switch to FIFO: vCPU 0's control block at offset in cb_page, then
+ * array_page as the first event-array page (ports 0-1023), its words
+ * masked where the 2-level mask is set, so every port keeps its mask.
+ * Upcalls are held off meanwhile.  Returns 0, or Xen's error (from
+ * init_control: still 2-level).  *link_bits gets init_control's answer.
+ */
+long os_evtchn_fifo_init(void *cb_page, unsigned int offset, void *array_page,
+                         uint8_t *link_bits)
+{
+    struct evtchn_init_control ic = {
+        .control_gfn = os_virt_to_mfn(cb_page), .offset = offset, .vcpu = 0,
+    };
+    struct evtchn_2l e = bitmaps();
+    uint32_t *words = array_page;
+    uint8_t was_masked = os_vcpu_info->evtchn_upcall_mask;
+    long rc;
+
+    for (unsigned int p = 0; p < EVTCHN_FIFO_WORDS_PER_PAGE; p++)
+        words[p] = evtchn_2l_is_masked(&e, p) ? 1u << EVTCHN_FIFO_MASKED : 0;
+    os_irq_disable();
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_init_control, &ic);
+    if (link_bits)
+        *link_bits = ic.link_bits;
+    if (rc == 0) {
+        fifo.cb = (struct evtchn_fifo_control_block *)((uint8_t *)cb_page + offset);
+        fifo.on = 1;
+        rc = os_evtchn_fifo_expand(array_page);
+    }
+    if (!was_masked)
+        os_irq_enable();
+    return rc;
 }
 
 static void timer_tick(unsigned int port, struct os_regs *regs, void *data);

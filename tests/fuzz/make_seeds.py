@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Write starting inputs for one libFuzzer harness of mk/fuzz.mk.
 
-usage: make_seeds.py TARGET DIR     (TARGET: pt-types, cmdline, boot-layout, evtchn-2l)
+usage: make_seeds.py TARGET DIR     (TARGET: pt-types, cmdline, boot-layout, evtchn-2l,
+                                     evtchn-fifo)
 
 The seeds only spare the fuzzer the first minutes of finding the input
 formats (each harness's header comment describes its format); the
@@ -111,6 +112,26 @@ def port_op(op, port):
     return bytes([op]) + struct.pack("<H", port)
 
 
+# ---- evtchn-fifo: opcodes (byte % 10) 0 raise, 1 mask, 2 unmask, 3 clear, 4 priority,
+# 5 next, 6 drain, 7-9 scribble word/head/ready; port is 2 bytes, big-endian -------
+def fifo_op(op, port, extra=b""):
+    return bytes([op]) + struct.pack(">H", port) + extra
+
+
+def fifo_seeds():
+    prios = b"".join(fifo_op(4, p, bytes([q])) for p, q in ((10, 9), (11, 2), (12, 7)))
+    raise_some = b"".join(fifo_op(0, p) for p in (10, 11, 12, 1500, 7))
+    return {
+        "priorities-drain": prios + raise_some + fifo_op(6, 0),
+        "mask-unmask": fifo_op(1, 5) + fifo_op(0, 5) + fifo_op(5, 0) + fifo_op(2, 5) +
+                       fifo_op(5, 0),
+        "close-linked": raise_some + fifo_op(3, 11) + fifo_op(6, 0) + raise_some,
+        "no-word": fifo_op(0, 0xfffb) + fifo_op(6, 0),
+        "scribble": raise_some + fifo_op(7, 10, struct.pack(">I", 0xa0000000 | 10)) +
+                    fifo_op(8, 7, struct.pack(">I", 12)) + fifo_op(6, 0),
+    }
+
+
 def evtchn_seeds():
     raise_some = b"".join(port_op(0, p) for p in (3, 64, 65, 4095, 200))
     return {
@@ -130,6 +151,7 @@ SEEDS = {
     "cmdline": cmdline_seeds,
     "boot-layout": boot_layout_seeds,
     "evtchn-2l": evtchn_seeds,
+    "evtchn-fifo": fifo_seeds,
 }
 
 

@@ -16,12 +16,13 @@
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
 #define MAX_DOMAINS     16
-#define NR_EVTCHN       4096        /* 2-level ABI on x86-64: 64 x 64 ports */
+#define NR_EVTCHN       4096        /* 2-level ABI on x86-64: 64 x 64 ports; FIFO: the first 4096 of 2^17 */
 #define NR_VIRQS        24
 #define SHUTDOWN_CODE_NONE (~0u)
 
 struct domain;
 struct evtchn_port_ops;
+struct evtchn_fifo_domain;
 
 enum evtchn_state { ECS_FREE, ECS_RESERVED, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_PIRQ, ECS_VIRQ, ECS_IPI };
 
@@ -112,6 +113,7 @@ struct domain {
     unsigned int max_vcpus;
     struct evtchn *evtchn;           /* NR_EVTCHN entries */
     const struct evtchn_port_ops *evtchn_ops;   /* 2-level, or FIFO after init_control */
+    struct evtchn_fifo_domain *evtchn_fifo;     /* FIFO state (event_fifo.c), or NULL */
     uint64_t start_info_va;
     struct shadow_state shadow;      /* shadow paging and log-dirty (mm/shadow.c) */
     struct grant_table grants;       /* common/grant_table.c */

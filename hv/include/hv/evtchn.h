@@ -13,6 +13,8 @@
 
 struct domain;
 struct vcpu;
+struct evtchn_init_control;
+struct evtchn_expand_array;
 
 /*
  * One port mechanism.  Every hook is called with a valid port number (below
@@ -49,6 +51,21 @@ void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 void send_global_virq(struct domain *d, unsigned int virq);
 /* Wake v if it waits for port (poll) or for any upcall; see event_channel.c. */
 void evtchn_notify_vcpu(struct vcpu *v, unsigned int port, bool upcall);
+/*
+ * FIFO event channels (event_fifo.c).  init_control maps a vCPU's control
+ * block and, the first time, switches the domain to FIFO: -ENOENT bad vCPU,
+ * -EINVAL offset past the page's last block or not 8-byte aligned, frame not
+ * ours or not writable, block already mapped; -ENOMEM.  expand_array adds an
+ * event array page: -EOPNOTSUPP still 2-level, -ENOSPC all 128 pages there,
+ * -EINVAL bad frame.  destroy goes back to 2-level (EVTCHNOP_reset), giving
+ * every frame back; audit_refs drops (hold=false) or retakes the frames'
+ * references around the MMU audit.
+ */
+long evtchn_fifo_init_control(struct evtchn_init_control *ic);
+long evtchn_fifo_expand_array(const struct evtchn_expand_array *ea);
+void evtchn_fifo_destroy(struct domain *d);
+void evtchn_fifo_audit_refs(struct domain *d, bool hold);
+
 /* Debug key 'e': one line per bound port of d, with the mechanism's state. */
 void evtchn_dump(struct domain *d);
 

@@ -1,9 +1,12 @@
 /*
- * Event channels of the os/ library (2-level ABI).
+ * Event channels of the os/ library: 2-level ABI from boot, FIFO after
+ * os_evtchn_fifo_init (one way: the library never switches back).
  *
- * The upcall handler scans evtchn_pending_sel and the pending/mask words
- * of shared_info and calls the handler bound to each pending, unmasked
- * port, after clearing its pending bit.  Handlers run with events masked.
+ * The upcall handler finds each pending, unmasked port (2-level: the
+ * selector and the pending/mask words of shared_info; FIFO: the queues of
+ * vCPU 0's control block, most urgent priority first) and calls the handler
+ * bound to it after clearing its pending bit.  Handlers run with events
+ * masked.
  */
 #ifndef OS_EVENTS_H
 #define OS_EVENTS_H
@@ -43,6 +46,21 @@ void os_evtchn_upcall(struct os_regs *regs);
 
 /* Bind VIRQ_TIMER on vCPU 0 and set up the scan; returns 0 or errno. */
 long os_events_init(void);
+
+/*
+ * FIFO event channels: vCPU 0's control block at offset in cb_page and the
+ * first event-array page (ports 0-1023), both fresh zeroed pages of ours;
+ * every port keeps its 2-level mask.  Returns 0 or Xen's error; link_bits
+ * (may be NULL) gets init_control's answer.
+ */
+long os_evtchn_fifo_init(void *cb_page, unsigned int offset, void *array_page,
+                         uint8_t *link_bits);
+/* One more event-array page: EVTCHNOP_expand_array's answer. */
+long os_evtchn_fifo_expand(void *page);
+/* Nonzero once FIFO is on. */
+int os_evtchn_fifo_active(void);
+/* The FIFO event word of port (tests), or NULL: 2-level, or no page for it. */
+volatile uint32_t *os_evtchn_fifo_word(unsigned int port);
 
 /* Port of VIRQ_TIMER, bound by os_events_init. */
 extern unsigned int os_timer_port;

@@ -8,6 +8,7 @@
 #include <hv/console.h>
 #include <hv/descriptors.h>
 #include <hv/domain.h>
+#include <hv/evtchn.h>
 #include <hv/io.h>
 #include <hv/lib.h>
 #include <hv/paging.h>
@@ -131,7 +132,7 @@ int pv_mmu_audit(struct domain *d)
         return -XEN_ENOMEM;
     /*
      * The audit recounts what page tables and roots hold. References held by
-     * registered areas (GDT frames, a moved vcpu_info) are set aside while it
+     * registered areas (GDT frames, a moved vcpu_info, FIFO event pages) are set aside while it
      * runs and taken again after; nothing else runs meanwhile.
      */
     for (unsigned int i = 0; i < v->gdt_nr_frames; i++) {
@@ -141,6 +142,7 @@ int pv_mmu_audit(struct domain *d)
     if (v->vcpu_info_mfn)
         pv_put_writable_frame(v->vcpu_info_mfn);
     grant_table_audit_refs(d, false);
+    evtchn_fifo_audit_refs(d, false);
     int n = pt_audit(&pv_mmu_env, d->id, roots, 2, scratch, audit_report, NULL);
     for (unsigned int i = 0; i < v->gdt_nr_frames; i++) {
         BUG_ON(pt_get_page(&pv_mmu_env, v->gdt_frames[i], d->id));
@@ -149,6 +151,7 @@ int pv_mmu_audit(struct domain *d)
     if (v->vcpu_info_mfn)
         BUG_ON(pv_get_writable_frame(d, v->vcpu_info_mfn));
     grant_table_audit_refs(d, true);
+    evtchn_fifo_audit_refs(d, true);
     log_info("audit: domain %u: %d mismatch%s", d->id, n, n == 1 ? "" : "es");
     return n;
 }
