@@ -28,6 +28,8 @@ void crash_echo(void) __attribute__((noreturn));
 void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0) __attribute__((noreturn));
 /* One hypercall from nr= and a1=..a5= in the command line, then poweroff. */
 void crash_hypercall_one(void) __attribute__((noreturn));
+/* Ask the privileged interfaces as an unprivileged domain, print the answers, power off. */
+void crash_unpriv(void) __attribute__((noreturn));
 /* Fuzz count hypercalls from seed, then power off; trace prints each call. */
 void crash_hypercall_garbage(uint64_t seed, unsigned long count, int trace)
     __attribute__((noreturn));

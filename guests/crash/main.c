@@ -49,6 +49,8 @@ void os_main(void)
         run_garbage();
     if (!strcmp(mode, "hypercall-one"))
         crash_hypercall_one();
+    if (!strcmp(mode, "unpriv"))
+        crash_unpriv();
     if (!strcmp(mode, "reboot"))
         crash_reboot();
     if (!strcmp(mode, "echo"))

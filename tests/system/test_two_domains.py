@@ -45,3 +45,38 @@ def test_domu_gets_a_domu_start_info():
     assert "(HV) domain 1 shutdown: poweroff" in lines, out[-3000:]
     assert "fpu-spin: dom0 saw VIRQ_DOM_EXC" in lines, out[-3000:]
     assert rc == 33, out[-3000:]
+
+
+# What Xen 4.17 answers an unprivileged PV domain (read from its sources):
+# each interface's envelope, version and target checks come before privilege.
+UNPRIV_ANSWERS = {
+    "sysctl old version": -13,                  # -EACCES
+    "sysctl": -1,                               # -EPERM
+    "platform_op old version": -13,
+    "platform_op": -1,
+    "domctl old version": -13,
+    "domctl missing domain": -3,                # -ESRCH before -EPERM
+    "domctl domain 0": -1,
+    "domctl createdomain": -1,
+    "paging_domctl_cont missing domain": -3,
+    "paging_domctl_cont domain 0": -1,
+    "mca old version": -1,                      # mca checks privilege first
+    "kexec status": -1,
+    "hypfs get_version": -1,
+    "xenoprof set_active": -1,
+    "hvm get_mem_type of domain 0": -1,
+    "hvm get_mem_type of itself": -22,          # -EINVAL: not an HVM domain
+    "dm_op on domain 0": -22,
+}
+
+
+def test_unprivileged_domain_gets_xens_answers():
+    rc, out = run_two("mode=fpu-spin seed=4 ms=10 role=dom0", guest_path("crash"), "mode=unpriv")
+    got = {}
+    for line in out.splitlines():
+        if line.startswith("(d1) unpriv: "):
+            what, _, value = line[len("(d1) unpriv: "):].rpartition(" = ")
+            got[what] = int(value)
+    assert got == UNPRIV_ANSWERS, out[-3000:]
+    assert "fpu-spin: dom0 saw VIRQ_DOM_EXC" in out.splitlines(), out[-3000:]
+    assert rc == 33, out[-3000:]
