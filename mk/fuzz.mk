@@ -47,6 +47,8 @@ $(eval $(call fuzz_target,cmdline,fuzz_cmdline,hv/lib/cmdline.c,512,-dict=tests/
 $(eval $(call fuzz_target,boot-layout,fuzz_boot_layout,hv/lib/boot_layout.c hv/lib/format.c,64,))
 $(eval $(call fuzz_target,evtchn-2l,fuzz_evtchn_2l,hv/lib/evtchn_2l.c,2048,))
 $(eval $(call fuzz_target,evtchn-fifo,fuzz_evtchn_fifo,hv/lib/evtchn_fifo.c,2048,))
+$(eval $(call fuzz_target,gunzip,fuzz_gunzip,hv/lib/inflate.c hv/lib/crc.c,65536,))
+$(eval $(call fuzz_target,unxz,fuzz_unxz,hv/lib/unxz.c hv/lib/lzma2.c hv/lib/crc.c hv/lib/bzimage.c hv/lib/inflate.c,65536,))
 
 # Build every harness of this file without running any (a quick compile check).
 .PHONY: fuzz-build

@@ -146,7 +146,38 @@ def evtchn_seeds():
     }
 
 
+def _compressed(cmd, trailer):
+    """Small gzip/xz files made by the host's own tools: text, random, x86-ish code."""
+    import random
+    import subprocess
+    rnd = random.Random(5)
+    inputs = {
+        "text": b"the page table of the domain maps the grant table\n" * 40,
+        "random": bytes(rnd.randrange(256) for _ in range(3000)),
+        "code": b"\x55\x48\x89\xe5\xe8\x10\x20\x00\x00\xe9\xf0\xff\xff\xff" * 100,
+        "empty": b"",
+    }
+    seeds = {}
+    for name, data in inputs.items():
+        out = subprocess.run(cmd, input=data, capture_output=True, check=True).stdout
+        seeds[name] = out + (struct.pack("<I", len(data)) if trailer else b"")
+    return seeds
+
+
+def gunzip_seeds():
+    return _compressed(["gzip", "-9", "-n", "-c"], False)
+
+
+def unxz_seeds():
+    seeds = _compressed(["xz", "--check=crc32", "--x86", "--lzma2", "-c"], True)
+    seeds.update({f"crc64-{k}": v for k, v in
+                  _compressed(["xz", "-c"], True).items()})
+    return seeds
+
+
 SEEDS = {
+    "gunzip": gunzip_seeds,
+    "unxz": unxz_seeds,
     "pt-types": pt_seeds,
     "cmdline": cmdline_seeds,
     "boot-layout": boot_layout_seeds,

@@ -26,3 +26,54 @@ def elf_without_xen_notes() -> bytes:
     phdr = struct.pack("<IIQQQQQQ", PT_LOAD, 5, 0, LOAD_VADDR, LOAD_VADDR, size, size,
                        0x1000)
     return header + phdr + code
+
+
+# ---- bzImage wrappers (x86 boot protocol 2.15 header, as Linux 6.1 writes) ----
+
+def bzimage(payload: bytes, version: int = 0x20F, setup_sects: int = 4) -> bytes:
+    """A minimal bzImage around `payload`: boot sector and setup sectors
+    holding only the fields a PV loader reads ("HdrS", version, setup_sects,
+    payload_offset/length), then the payload."""
+    setup = bytearray((setup_sects + 1) * 512)
+    setup[0x1F1] = setup_sects
+    setup[0x202:0x206] = b"HdrS"
+    struct.pack_into("<H", setup, 0x206, version)
+    struct.pack_into("<II", setup, 0x248, 0, len(payload))
+    return bytes(setup) + payload
+
+
+def compress(data: bytes, how: str) -> bytes:
+    """Compress as Linux's build does: gzip -9 (whose trailer ends with the
+    size), or xz with the x86 BCJ filter, CRC-32 and the size appended."""
+    import subprocess
+    if how == "gzip":
+        return subprocess.run(["gzip", "-9", "-n", "-c"], input=data, check=True,
+                              capture_output=True).stdout
+    if how == "xz":
+        out = subprocess.run(["xz", "--check=crc32", "--x86", "--lzma2=dict=32MiB", "-c"],
+                             input=data, check=True, capture_output=True).stdout
+        return out + struct.pack("<I", len(data))
+    raise ValueError(how)
+
+
+def corrupt_bzimage(elf: bytes) -> bytes:
+    """An xz bzImage with one byte of its compressed data changed."""
+    z = bytearray(compress(elf, "xz"))
+    z[len(z) // 2] ^= 0x55
+    return bzimage(bytes(z))
+
+
+def truncated_bzimage(elf: bytes) -> bytes:
+    """An xz bzImage cut in half: the header's payload_length points past the end."""
+    img = bzimage(compress(elf, "xz"))
+    return img[: len(img) // 2]
+
+
+def unknown_compression_bzimage(elf: bytes) -> bytes:
+    """A bzImage whose payload starts with no known magic."""
+    return bzimage(b"\x00\x11\x22\x33" + compress(elf, "gzip")[4:])
+
+
+def zstd_bzimage(elf: bytes) -> bytes:
+    """A bzImage with a zstd payload (a real format that we do not decode)."""
+    return bzimage(b"\x28\xb5\x2f\xfd" + bytes(60) + struct.pack("<I", len(elf)))

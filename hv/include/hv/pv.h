@@ -17,6 +17,24 @@ struct pv_image {
     unsigned long nr_pages;
 };
 
+/* A kernel ready for the ELF loader: the module itself, or its unpacked payload. */
+struct pv_kernel {
+    const void *elf; size_t len;
+    uint64_t scratch;               /* first hypervisor frame holding it, or ~0 */
+    unsigned long scratch_pages;
+};
+
+/*
+ * Find the ELF image in a boot module: as is, the payload of a bzImage, or
+ * a gzip/xz-compressed ELF decompressed into fresh hypervisor frames (kept
+ * `reserve` frames free for the domain itself). Returns 0, or a negative Xen
+ * errno after printing one line saying why; nothing is left allocated then.
+ */
+int pv_kernel_unpack(unsigned int domid, const struct pv_image *img, unsigned long reserve,
+                     struct pv_kernel *k);
+/* Give back the frames pv_kernel_unpack took (nothing for a plain ELF). */
+void pv_kernel_release(struct pv_kernel *k);
+
 /*
  * Build the initial domain from a Xen PV ELF image following Xen's 64-bit PV
  * boot protocol (dom0 layout). Returns 0, or a negative Xen errno after

@@ -175,7 +175,8 @@ int dom0_build(struct domain *d, const struct pv_image *img)
  * gets the domU layout: a xenstore page and a console ring page after
  * start_info, each with an unbound event channel toward Dom0.
  */
-int pv_build(struct domain *d, const struct pv_image *img)
+static int pv_build_elf(struct domain *d, const struct pv_image *img,
+                        const void *kernel, size_t kernel_len)
 {
     static struct elf_xen_info elf;
     struct boot_layout l;
@@ -185,7 +186,7 @@ int pv_build(struct domain *d, const struct pv_image *img)
     int rc;
 
     /* --- check --- */
-    rc = elf_xen_parse(img->kernel, img->kernel_len, &elf);
+    rc = elf_xen_parse(kernel, kernel_len, &elf);
     if (rc) {
         log_err("d%u: kernel image rejected: %s", d->id, elf.reason);
         return rc;
@@ -231,7 +232,7 @@ int pv_build(struct domain *d, const struct pv_image *img)
         .limit = elf.virt_kend - elf.virt_kstart,
     };
     struct elf_xen_sink sink = { load_write, load_zero, &lc };
-    rc = elf_xen_load(&elf, img->kernel, img->kernel_len, &sink);
+    rc = elf_xen_load(&elf, kernel, kernel_len, &sink);
     BUG_ON(rc);                                   /* parse checked every segment */
 
     if (img->initrd_len)
@@ -262,4 +263,20 @@ int pv_build(struct domain *d, const struct pv_image *img)
     log_info("%s: start_info %#lx, page tables %#lx (%lu frames), stack %#lx",
              initial ? "dom0" : "domU", l.start_info.start, l.pt.start, l.nr_pt_frames, l.stack.end);
     return 0;
+}
+
+/*
+ * Build a PV domain from a boot module: an ELF image, a bzImage or a
+ * compressed ELF (unpacked first, the unpacked copy freed afterwards).
+ */
+int pv_build(struct domain *d, const struct pv_image *img)
+{
+    struct pv_kernel k;
+    int rc = pv_kernel_unpack(d->id, img, img->nr_pages, &k);
+
+    if (rc)
+        return rc;
+    rc = pv_build_elf(d, img, k.elf, k.len);
+    pv_kernel_release(&k);
+    return rc;
 }
