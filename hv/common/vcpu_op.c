@@ -105,15 +105,13 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
         if (copy_from_guest(&t, arg, sizeof(t)))
             return -XEN_EFAULT;
         /* Xen 4.17 ignores VCPU_SSHOTTMR_future: a past deadline fires at once. */
-        v->singleshot_deadline = t.timeout_abs_ns ? t.timeout_abs_ns : 1;
-        timers_reprogram();
+        vcpu_set_singleshot(v, t.timeout_abs_ns ? t.timeout_abs_ns : 1);
         return 0;
     }
     case VCPUOP_stop_singleshot_timer:
         if (v != current)
             return -XEN_EINVAL;
-        v->singleshot_deadline = 0;
-        timers_reprogram();
+        vcpu_set_singleshot(v, 0);
         return 0;
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, arg);
@@ -124,7 +122,6 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
 
 long do_set_timer_op(uint64_t timeout, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    current->singleshot_deadline = timeout;     /* 0 stops it; a past time fires at once */
-    timers_reprogram();
+    vcpu_set_singleshot(current, timeout);
     return 0;
 }

@@ -67,6 +67,14 @@ void timers_reprogram(void)
     apic_timer_set_deadline(next ? ns_to_tsc(next) : 0);
 }
 
+void vcpu_set_singleshot(struct vcpu *v, uint64_t deadline)
+{
+    v->singleshot_deadline = deadline;
+    if (deadline && deadline <= now_ns())
+        raise_softirq(SOFTIRQ_TIMER);
+    timers_reprogram();
+}
+
 void timer_interrupt(void)
 {
     raise_softirq(SOFTIRQ_TIMER);

@@ -25,5 +25,11 @@ void time_update_wallclock(struct domain *d);
 /* vCPU timers (singleshot, periodic, poll timeouts): fire what is due, re-arm. */
 void timers_run(void);
 void timers_reprogram(void);
+/*
+ * Arm (deadline in system-time ns) or stop (0) v's singleshot timer. A
+ * deadline already past fires at once: the timer softirq is raised here, as
+ * Xen does, rather than waiting for a LAPIC interrupt that may come late.
+ */
+void vcpu_set_singleshot(struct vcpu *v, uint64_t deadline);
 
 #endif
