@@ -19,6 +19,7 @@
 #include <hv/fpu.h>
 #include <hv/ptwr.h>
 #include <hv/traps.h>
+#include <hv/pv_policy.h>
 
 struct cpu_info cpu_info0;
 
@@ -112,6 +113,7 @@ void context_switch(struct vcpu *next)
     flush_tlb_global();                         /* no global entry of another domain survives */
     debugreg_load(next);
     gdt_load_vcpu(next);
+    pv_msrs_load(next);
     /* Selectors after its GDT and LDT; one that no longer loads: the failsafe callback. */
     if (!segments_load(next))
         pv_failsafe(next, frame);

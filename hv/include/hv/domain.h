@@ -13,6 +13,7 @@
 #include <hv/percpu.h>
 #include <hv/shadow.h>
 #include <hv/grant_table.h>
+#include <hv/pv_policy.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
 #define MAX_DOMAINS     16
@@ -65,6 +66,7 @@ struct vcpu {
     uint64_t ldt_base;               /* MMUEXT_SET_LDT */
     unsigned int ldt_ents, ldt_nr_frames;
     mfn_t ldt_frames[16];
+    struct pv_msrs msrs;             /* pv/msr.c */
 
     /* events and time */
     struct vcpu_info *vcpu_info;     /* in shared_info or a registered guest page */

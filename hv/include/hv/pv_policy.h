@@ -6,6 +6,14 @@
 
 struct vcpu;
 
+/* A vCPU's MSR state that Xen keeps per vCPU (zero at creation). */
+struct pv_msrs {
+    uint64_t tsc_aux;                   /* loaded on the CPU while the vCPU runs */
+    uint64_t misc_features_enables;
+    uint64_t mcg_status;                /* virtual machine check */
+    uint64_t dr_mask[4];                /* AMD DBEXT address masks */
+};
+
 struct domain;
 struct cpu_policy;
 
@@ -28,5 +36,8 @@ const struct cpu_policy *host_raw_policy(void);
  */
 bool pv_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool pv_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
+
+/* Load the vCPU's MSRs that live on the CPU (context switch). */
+void pv_msrs_load(const struct vcpu *v);
 
 #endif
