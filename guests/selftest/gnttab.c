@@ -7,35 +7,23 @@
  * Our table frame 0 is mapped writable at a second pool page while the
  * suite runs.  Refs below GNTTAB_NR_RESERVED_ENTRIES are left alone.
  */
-#include <xen/grant_table.h>
-#include "pt_util.h"
+#include "gnttab.h"
 
-#define REF_RW   10     /* permit_access to src, writable */
-#define REF_RO   11     /* permit_access to src, GTF_readonly */
-#define REF_NONE 12     /* no permit_access */
-#define REF_DST  13     /* permit_access to dst, writable */
-#define REF_OTHER 14    /* permit_access for another domain */
-
-#define DOMID_ABSENT 77
-#define XEN_VA 0xffff830000000000ul     /* the hypervisor's direct map */
-
-static volatile struct grant_entry_v1 *gtab;    /* our table frame 0 */
+volatile struct grant_entry_v1 *gtab;           /* our table frame 0 */
 static unsigned int nr_refs;                    /* entries in our table */
-static uint64_t *src, *dst, *win;               /* pool pages */
+uint64_t *src, *dst, *win;                      /* pool pages */
 
-static long gop(unsigned int cmd, void *arg, unsigned int count)
+long gop(unsigned int cmd, void *arg, unsigned int count)
 {
     return os_hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
 }
 
-/* PASS iff the hypercall returned 0 and the op's status is want. */
-static void t_status(const char *id, const char *desc, long rc, int status, int want)
+void t_status(const char *id, const char *desc, long rc, int status, int want)
 {
     t_check(id, desc, rc == 0 && status == want, "(rc=%ld status=%d)", rc, status);
 }
 
-/* Write entry ref: frame and domid first, the flags last. */
-static void grant(grant_ref_t ref, uint16_t flags, domid_t dom, uint64_t mfn)
+void grant(grant_ref_t ref, uint16_t flags, domid_t dom, uint64_t mfn)
 {
     gtab[ref].flags = 0;
     os_barrier();
@@ -158,23 +146,22 @@ static void version(void)
          gop(GNTTABOP_get_version, (void *)T_UNMAPPED_VA, 1), -XEN_EFAULT);
 }
 
-static long map(uint64_t va, uint32_t flags, grant_ref_t ref, domid_t dom,
-                struct gnttab_map_grant_ref *m)
+long map(uint64_t va, uint32_t flags, grant_ref_t ref, domid_t dom,
+         struct gnttab_map_grant_ref *m)
 {
     *m = (struct gnttab_map_grant_ref){ .host_addr = va, .flags = flags, .ref = ref,
                                         .dom = dom, .status = 99 };
     return gop(GNTTABOP_map_grant_ref, m, 1);
 }
 
-static long unmap(uint64_t va, grant_handle_t handle, struct gnttab_unmap_grant_ref *u)
+long unmap(uint64_t va, grant_handle_t handle, struct gnttab_unmap_grant_ref *u)
 {
     *u = (struct gnttab_unmap_grant_ref){ .host_addr = va, .handle = handle,
                                           .status = 99 };
     return gop(GNTTABOP_unmap_grant_ref, u, 1);
 }
 
-/* A map that must fail: its status (undone at once if it did map). */
-static void map_refused(const char *id, const char *desc, uint64_t va, uint32_t flags,
+void map_refused(const char *id, const char *desc, uint64_t va, uint32_t flags,
                         grant_ref_t ref, domid_t dom, int want)
 {
     struct gnttab_map_grant_ref m;
@@ -484,6 +471,8 @@ void suite_gnttab(void)
         map_ro();
         map_refusals();
         map_twice();
+        gnttab_device_maps();
+        gnttab_replace();
         copy();
         for (i = GNTTAB_NR_RESERVED_ENTRIES; i < 16; i++)
             grant(i, 0, 0, 0);

@@ -4,9 +4,11 @@
  * The grant entry lives in guest-writable memory: every read of it is a
  * snapshot, and the pin is one compare-exchange on its flags/domid word, so
  * the granter can never change an entry that is in use without the pin
- * failing. A mapping holds a general reference on the frame (and a writable
- * type reference when writable), taken under the granter's ownership, so the
- * frame can neither become a page table nor leave the granter while mapped.
+ * failing. Each part of a mapping (host PTE, device) holds a general
+ * reference on the frame (and a writable type reference when writable),
+ * taken under the granter's ownership, so the frame can neither become a
+ * page table nor leave the granter while mapped; the active entry counts the
+ * uses in Xen's four pin counters (hv/gnttab_rules.h).
  * Status codes are Xen's GNTST_*; the hypercall itself fails only for bad
  * pointers (-EFAULT) and unknown commands (-ENOSYS).
  */
@@ -16,6 +18,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/grant_table.h>
+#include <hv/gnttab_rules.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/io.h>
@@ -78,60 +81,78 @@ static bool ref_valid(struct domain *d, grant_ref_t ref)
 }
 
 /*
- * Pin entry `ref` of `granter` for `grantee`: check it permits access to the
- * grantee (and writing, unless readonly), set GTF_reading/GTF_writing, and
- * return the granted frame. GNTST_okay or a GNTST_* error; nothing changed then.
+ * Set GTF_reading (and GTF_writing) in entry word `w` for a new use, after
+ * checking the entry allows it (gnttab_entry_check). The granter may race
+ * us on the word: like Xen, give up after five failed exchanges.
  */
-static int pin(struct domain *granter, grant_ref_t ref, domid_t grantee, bool readonly, mfn_t *frame)
+static int set_status(uint32_t *w, uint32_t pin, domid_t grantee, bool ro, bool map)
+{
+    uint32_t old = __atomic_load_n(w, __ATOMIC_ACQUIRE), nw;
+
+    for (unsigned int tries = 0;; tries++) {
+        int rc = gnttab_entry_check((uint16_t)old, (uint16_t)(old >> 16), grantee, pin != 0,
+                                    ro, map, false);
+        if (rc != GNTST_okay)
+            return rc;
+        nw = old | GTF_reading | (ro ? 0 : GTF_writing);
+        if (__atomic_compare_exchange_n(w, &old, nw, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            return GNTST_okay;
+        if (tries == 4)
+            return GNTST_general_error;
+    }
+}
+
+static void clear_status(uint32_t *w, uint16_t bits)
+{
+    if (bits)
+        __atomic_and_fetch(w, ~(uint32_t)bits, __ATOMIC_ACQ_REL);
+}
+
+/*
+ * Take a use (`incr`, see hv/gnttab_rules.h) of entry `ref` of `granter` for
+ * `grantee`: the first use checks the entry and pins the frame it names,
+ * which must be the granter's own (else GNTST_bad_page); later ones check
+ * only the grantee, the counters and, for a first writer, GTF_readonly.
+ * GNTST_okay and the frame, or a GNTST_* error with nothing changed.
+ */
+static int pin_get(struct domain *granter, grant_ref_t ref, domid_t grantee, uint32_t incr,
+                   bool ro, bool map, mfn_t *frame)
 {
     uint32_t *w = entry_word(granter, ref);
     struct active_grant *act = active_of(granter, ref);
-    uint32_t old = __atomic_load_n(w, __ATOMIC_ACQUIRE), nw;
+    int rc;
 
-    do {
-        uint16_t flags = (uint16_t)old, dom = (uint16_t)(old >> 16);
-        if ((flags & GTF_type_mask) != GTF_permit_access || dom != grantee)
-            return GNTST_general_error;
-        if (!readonly && (flags & GTF_readonly))
-            return GNTST_general_error;
-        nw = old | GTF_reading | (readonly ? 0 : GTF_writing);
-    } while (!__atomic_compare_exchange_n(w, &old, nw, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
-
-    if (!act->readers && !act->writers) {
-        /* First use: the frame the entry names now; it must be the granter's own. */
-        mfn_t f = ((struct grant_entry_v1 *)w)->frame;
-        if (!mfn_valid(f) || mfn_to_page(f)->owner != granter->id ||
-            (mfn_to_page(f)->flags & PGF_SHARED_INFO)) {
-            __atomic_and_fetch(w, ~(uint32_t)(readonly ? GTF_reading : GTF_reading | GTF_writing),
-                               __ATOMIC_ACQ_REL);
-            return GNTST_general_error;
+    if (act->pin && (act->domid != grantee || gnttab_pin_would_overflow(act->pin, incr)))
+        return GNTST_general_error;
+    if (gnttab_pin_needs_status(act->pin, ro)) {
+        if ((rc = set_status(w, act->pin, grantee, ro, map)) != GNTST_okay)
+            return rc;
+        if (!act->pin) {
+            mfn_t f = ((struct grant_entry_v1 *)w)->frame;
+            if (!mfn_valid(f) || mfn_to_page(f)->owner != granter->id ||
+                (mfn_to_page(f)->flags & PGF_SHARED_INFO)) {
+                clear_status(w, gnttab_status_to_clear(0, ro));
+                return GNTST_bad_page;
+            }
+            act->frame = f;
+            act->domid = grantee;
         }
-        act->frame = f;
     }
-    if (readonly)
-        act->readers++;
-    else
-        act->writers++;
+    act->pin += incr;
     *frame = act->frame;
     return GNTST_okay;
 }
 
-static void unpin(struct domain *granter, grant_ref_t ref, bool readonly)
+/* Drop a use taken by pin_get; the status bits follow what is left. */
+static void pin_put(struct domain *granter, grant_ref_t ref, uint32_t incr, bool ro)
 {
-    uint32_t *w = entry_word(granter, ref);
     struct active_grant *act = active_of(granter, ref);
 
-    if (readonly)
-        act->readers--;
-    else
-        act->writers--;
-    if (!act->writers)
-        __atomic_and_fetch(w, ~(uint32_t)GTF_writing, __ATOMIC_ACQ_REL);
-    if (!act->writers && !act->readers)
-        __atomic_and_fetch(w, ~(uint32_t)GTF_reading, __ATOMIC_ACQ_REL);
+    act->pin -= incr;
+    clear_status(entry_word(granter, ref), gnttab_status_to_clear(act->pin, ro));
 }
 
-/* References a mapping holds on the granted frame (owned by the granter). */
+/* References one mapping (host or device part) holds on the granted frame. */
 static int frame_get(struct domain *granter, mfn_t f, bool readonly)
 {
     if (pt_get_page(&pv_mmu_env, f, granter->id))
@@ -180,18 +201,27 @@ static void host_flush(struct domain *d, mfn_t l1, unsigned int idx, uint64_t ad
         invlpg(addr);
 }
 
+#define GNTMAP_KEPT (GNTMAP_host_map | GNTMAP_device_map | GNTMAP_readonly | GNTMAP_contains_pte)
+
+/*
+ * GNTTABOP_map_grant_ref, Xen's order of checks: flags, granter, a free
+ * handle, the ref, the entry (pin), the frame's references, then the host
+ * PTE. A host mapping and a device mapping each hold their own references
+ * and pin counts, so either can be undone alone.
+ */
 static void map_one(struct gnttab_map_grant_ref *op)
 {
     struct vcpu *v = current;
     struct domain *d = v->domain, *granter;
     struct grant_table *gt = &d->grants;
-    bool ro = op->flags & GNTMAP_readonly, pte_addr = op->flags & GNTMAP_contains_pte;
+    uint32_t incr = gnttab_pin_incr(op->flags);
+    bool ro = op->flags & GNTMAP_readonly, host = op->flags & GNTMAP_host_map;
+    bool dev = op->flags & GNTMAP_device_map, pte_addr = op->flags & GNTMAP_contains_pte;
     unsigned int h, idx;
     mfn_t frame, l1;
     pte_t *slot, old;
 
-    op->handle = ~0u;
-    if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map))) {
+    if (!incr) {
         op->status = GNTST_bad_gntref;
         return;
     }
@@ -200,31 +230,26 @@ static void map_one(struct gnttab_map_grant_ref *op)
         op->status = GNTST_bad_domain;
         return;
     }
+    for (h = 0; h < GNTTAB_MAPTRACK && gt->maptrack[h].flags; h++)
+        ;
+    if (h == GNTTAB_MAPTRACK) {
+        op->status = GNTST_no_space;
+        return;
+    }
     if (!ref_valid(granter, op->ref)) {
         op->status = GNTST_bad_gntref;
         return;
     }
-    for (h = 0; h < GNTTAB_MAPTRACK && gt->maptrack[h].in_use; h++)
-        ;
-    if (h == GNTTAB_MAPTRACK) {
-        op->status = GNTST_no_device_space;
+    if ((op->status = (int16_t)pin_get(granter, op->ref, d->id, incr, ro, true, &frame)))
         return;
-    }
-    slot = NULL;
-    if (op->flags & GNTMAP_host_map) {
+    if (dev && frame_get(granter, frame, ro) != GNTST_okay)
+        goto unpin;
+    if (host && frame_get(granter, frame, ro) != GNTST_okay)
+        goto put_dev;
+    if (host) {
         slot = host_slot(v, op->host_addr, pte_addr, &l1, &idx);
-        if (!slot || ((old = *slot) & PT_GNTTAB)) {
-            op->status = GNTST_general_error;
-            return;
-        }
-    }
-    if ((op->status = (int16_t)pin(granter, op->ref, d->id, ro, &frame)) != GNTST_okay)
-        return;
-    if ((op->status = (int16_t)frame_get(granter, frame, ro)) != GNTST_okay) {
-        unpin(granter, op->ref, ro);
-        return;
-    }
-    if (slot) {
+        if (!slot || ((old = *slot) & PT_GNTTAB))
+            goto put_host;
         /* The mapping replaces whatever the slot held; that entry's references go. */
         *slot = make_pte(frame, _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |
                          (ro ? 0 : _PAGE_RW) | _PAGE_NX) | PT_GNTTAB;
@@ -232,42 +257,105 @@ static void map_one(struct gnttab_map_grant_ref *op)
         host_flush(d, l1, idx, op->host_addr, pte_addr);
     }
     gt->maptrack[h] = (struct maptrack_entry){
-        .in_use = true, .readonly = ro, .pte_addr = pte_addr, .granter = granter->id,
-        .ref = op->ref, .host_addr = slot ? op->host_addr : 0, .frame = frame,
+        .flags = op->flags & GNTMAP_KEPT, .granter = granter->id, .ref = op->ref,
+        .host_addr = op->host_addr, .frame = frame,
     };
     op->handle = h;
-    op->dev_bus_addr = frame << PAGE_SHIFT;
+    op->dev_bus_addr = frame << PAGE_SHIFT;     /* PV: the machine address, as Xen */
     op->status = GNTST_okay;
+    return;
+
+put_host:
+    frame_put(frame, ro);
+put_dev:
+    if (dev)
+        frame_put(frame, ro);
+unpin:
+    pin_put(granter, op->ref, incr, ro);
+    op->status = GNTST_general_error;
 }
 
-static void unmap_one(struct gnttab_unmap_grant_ref *op)
+/*
+ * Undo the host and/or device part of mapping `handle` (Xen's unmap_common):
+ * the device part when dev_bus_addr is non-zero (it must then be the
+ * mapping's), the host part when host_addr is non-zero. For
+ * unmap_and_replace (`replace`), the PTE at new_addr moves into the host
+ * slot and new_addr is cleared; like Xen, new_addr is taken before the host
+ * slot is checked, so a failed replace has cleared it all the same. Parts
+ * not named stay. GNTST_*.
+ */
+static int unmap_common(grant_handle_t handle, uint64_t host_addr, uint64_t dev_bus_addr,
+                        bool replace, uint64_t new_addr)
 {
     struct vcpu *v = current;
     struct domain *d = v->domain, *granter;
     struct maptrack_entry *mt;
-    unsigned int idx;
-    mfn_t l1;
+    uint32_t undone = 0;
+    bool ro;
 
-    if (op->handle >= GNTTAB_MAPTRACK || !(mt = &d->grants.maptrack[op->handle])->in_use) {
-        op->status = GNTST_bad_handle;
-        return;
-    }
-    if (mt->host_addr) {
-        pte_t *slot = op->host_addr == mt->host_addr ?
-                      host_slot(v, op->host_addr, mt->pte_addr, &l1, &idx) : NULL;
-        if (!slot || !(*slot & PT_GNTTAB) || pte_mfn(*slot) != mt->frame) {
-            op->status = GNTST_general_error;
-            return;
+    if (handle >= GNTTAB_MAPTRACK || !(mt = &d->grants.maptrack[handle])->flags)
+        return GNTST_bad_handle;
+    ro = mt->flags & GNTMAP_readonly;
+    if (dev_bus_addr && (mt->flags & GNTMAP_device_map) && dev_bus_addr != mt->frame << PAGE_SHIFT)
+        return GNTST_bad_dev_addr;
+    if (host_addr && (mt->flags & GNTMAP_host_map)) {
+        bool pte_addr = mt->flags & GNTMAP_contains_pte;
+        pte_t stolen = 0, *slot, *nslot;
+        unsigned int idx, nidx;
+        mfn_t l1, nl1 = 0;
+
+        if (replace && new_addr) {
+            /* Replacing works on virtual addresses only. */
+            if (pte_addr)
+                return GNTST_general_error;
+            nslot = host_slot(v, new_addr, false, &nl1, &nidx);
+            /* Xenolith: a grant mapping cannot be moved (its map-track names its slot). */
+            if (!nslot || (*nslot & PT_GNTTAB))
+                return GNTST_general_error;
+            stolen = *nslot;
+            *nslot = 0;
+            host_flush(d, nl1, nidx, new_addr, false);
         }
-        *slot = 0;
-        host_flush(d, l1, idx, op->host_addr, mt->pte_addr);
+        slot = host_addr == mt->host_addr ? host_slot(v, host_addr, pte_addr, &l1, &idx) : NULL;
+        if (!slot || !(*slot & PT_GNTTAB) || pte_mfn(*slot) != mt->frame) {
+            if (replace && new_addr)
+                pt_entry_put_refs(&pv_mmu_env, 1, nl1, stolen);
+            return GNTST_general_error;
+        }
+        *slot = stolen;                         /* its references move with it */
+        host_flush(d, l1, idx, host_addr, pte_addr);
+        mt->flags &= ~GNTMAP_host_map;
+        undone |= GNTMAP_host_map;
     }
+    if (dev_bus_addr && (mt->flags & GNTMAP_device_map)) {
+        mt->flags &= ~GNTMAP_device_map;
+        undone |= GNTMAP_device_map;
+    }
+    if (!undone)
+        return GNTST_okay;
     granter = domains[mt->granter];
-    frame_put(mt->frame, mt->readonly);
-    if (granter)
-        unpin(granter, mt->ref, mt->readonly);
-    mt->in_use = false;
-    op->status = GNTST_okay;
+    if (undone & GNTMAP_host_map)
+        frame_put(mt->frame, ro);
+    if (undone & GNTMAP_device_map)
+        frame_put(mt->frame, ro);
+    if (granter) {
+        pin_put(granter, mt->ref, gnttab_pin_incr(undone | (ro ? GNTMAP_readonly : 0)), ro);
+        if (!ro)
+            shadow_mark_dirty(granter, mt->frame);
+    }
+    if (!(mt->flags & (GNTMAP_host_map | GNTMAP_device_map)))
+        mt->flags = 0;
+    return GNTST_okay;
+}
+
+static void unmap_one(struct gnttab_unmap_grant_ref *op)
+{
+    op->status = (int16_t)unmap_common(op->handle, op->host_addr, op->dev_bus_addr, false, 0);
+}
+
+static void unmap_and_replace_one(struct gnttab_unmap_and_replace *op)
+{
+    op->status = (int16_t)unmap_common(op->handle, op->host_addr, 0, true, op->new_addr);
 }
 
 /* One side of a copy: a granted reference (pinned for the copy) or a frame of the caller. */
@@ -283,7 +371,8 @@ static int copy_side(const struct gnttab_copy_ptr *p, bool gref, bool write, str
             return GNTST_bad_domain;
         if (!ref_valid(g, p->u.ref))
             return GNTST_bad_gntref;
-        int rc = pin(g, p->u.ref, d->id, !write, frame);
+        int rc = pin_get(g, p->u.ref, d->id, write ? GNTPIN_HSTW_INC : GNTPIN_HSTR_INC, !write,
+                         false, frame);
         if (rc == GNTST_okay)
             *granter = g;
         return rc;
@@ -313,7 +402,7 @@ static void copy_one(struct gnttab_copy *op)
     }
     if ((rc = copy_side(&op->dest, op->flags & GNTCOPY_dest_gref, true, &dst_g, &dst))) {
         if (src_g)
-            unpin(src_g, op->source.u.ref, true);
+            pin_put(src_g, op->source.u.ref, GNTPIN_HSTR_INC, true);
         op->status = (int16_t)rc;
         return;
     }
@@ -326,9 +415,9 @@ static void copy_one(struct gnttab_copy *op)
         pv_put_writable_frame(dst);
     }
     if (src_g)
-        unpin(src_g, op->source.u.ref, true);
+        pin_put(src_g, op->source.u.ref, GNTPIN_HSTR_INC, true);
     if (dst_g)
-        unpin(dst_g, op->dest.u.ref, false);
+        pin_put(dst_g, op->dest.u.ref, GNTPIN_HSTW_INC, false);
     op->status = (int16_t)rc;
 }
 
@@ -420,6 +509,8 @@ long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, 
         EACH_OP(struct gnttab_unmap_grant_ref, unmap_one);
     case GNTTABOP_copy:
         EACH_OP(struct gnttab_copy, copy_one);
+    case GNTTABOP_unmap_and_replace:
+        EACH_OP(struct gnttab_unmap_and_replace, unmap_and_replace_one);
     case GNTTABOP_setup_table:
         return count == 1 ? setup_table(arg) : -XEN_EINVAL;
     case GNTTABOP_query_size:
@@ -459,12 +550,17 @@ void grant_table_audit_refs(struct domain *d, bool hold)
             continue;
         for (unsigned int h = 0; h < GNTTAB_MAPTRACK; h++) {
             struct maptrack_entry *mt = &m->grants.maptrack[h];
-            if (!mt->in_use || mt->granter != d->id)
+            bool ro = mt->flags & GNTMAP_readonly;
+            /* One set of references for each part still mapped (host, device). */
+            unsigned int parts = !!(mt->flags & GNTMAP_host_map) + !!(mt->flags & GNTMAP_device_map);
+            if (!mt->flags || mt->granter != d->id)
                 continue;
-            if (hold)
-                BUG_ON(frame_get(d, mt->frame, mt->readonly) != GNTST_okay);
-            else
-                frame_put(mt->frame, mt->readonly);
+            for (unsigned int i = 0; i < parts; i++) {
+                if (hold)
+                    BUG_ON(frame_get(d, mt->frame, ro) != GNTST_okay);
+                else
+                    frame_put(mt->frame, ro);
+            }
         }
     }
 }

@@ -99,10 +99,14 @@ _Static_assert(offsetof(struct grant_entry_v1, frame) == 4, "grant_entry_v1.fram
 
 /*
  * map_grant_ref: map grant ref of domain dom at host_addr (a VA, or a
- * PTE machine address with GNTMAP_contains_pte).  OUT handle names the
- * mapping for unmap; OUT dev_bus_addr with GNTMAP_device_map.
- * status: GNTST_bad_domain, _bad_gntref, _permission_denied, _bad_virt_addr,
- * _no_space, _general_error.
+ * PTE machine address with GNTMAP_contains_pte) with GNTMAP_host_map,
+ * and/or for device DMA with GNTMAP_device_map (no PTE; the two parts
+ * are pinned and unmapped separately).  OUT handle names the mapping for
+ * unmap; OUT dev_bus_addr: for a PV grantee the frame's machine address.
+ * status: GNTST_bad_domain, _bad_gntref (also: neither map flag),
+ * _no_space (no free handle), _bad_page (the entry's frame is not the
+ * granter's), _general_error (entry not usable, a pin counter full, no
+ * L1 table at host_addr).
  */
 struct gnttab_map_grant_ref {
     uint64_t host_addr;         /* IN */
@@ -122,8 +126,11 @@ _Static_assert(offsetof(struct gnttab_map_grant_ref, handle) == 20, "map_grant_r
 _Static_assert(offsetof(struct gnttab_map_grant_ref, dev_bus_addr) == 24, "map_grant_ref.dev_bus_addr");
 
 /*
- * unmap_grant_ref: undo the mapping named by handle at host_addr (and/or
- * dev_bus_addr).  status: GNTST_bad_handle, _bad_virt_addr, _general_error.
+ * unmap_grant_ref: undo the host part of mapping handle when host_addr is
+ * non-zero, its device part when dev_bus_addr is non-zero (it must be the
+ * one map returned); a part not named stays, and the handle is freed with
+ * the last part.  status: GNTST_bad_handle, _bad_dev_addr, _general_error
+ * (host_addr does not hold the mapping).
  */
 struct gnttab_unmap_grant_ref {
     uint64_t host_addr;         /* IN */
@@ -216,7 +223,14 @@ XEN_DEFINE_GUEST_HANDLE(gnttab_query_size_t);
 _Static_assert(sizeof(struct gnttab_query_size) == 16, "gnttab_query_size size");
 _Static_assert(offsetof(struct gnttab_query_size, status) == 12, "query_size.status");
 
-/* unmap_and_replace: unmap handle at host_addr, moving new_addr's PTE there. */
+/*
+ * unmap_and_replace: undo the host part of handle at host_addr (a VA), and
+ * move the PTE at VA new_addr there, clearing new_addr (new_addr 0: a
+ * plain unmap).  new_addr is taken before host_addr is checked, so it is
+ * cleared even when the call then fails.  status: GNTST_bad_handle,
+ * _general_error (contains_pte mapping with a new_addr, no L1 table at
+ * new_addr, host_addr does not hold the mapping).
+ */
 struct gnttab_unmap_and_replace {
     uint64_t host_addr;         /* IN */
     uint64_t new_addr;          /* IN */

@@ -16,17 +16,21 @@
 #define GNTTAB_MAPTRACK         1024        /* mappings one domain may hold */
 
 struct active_grant {
-    uint16_t readers, writers;               /* mappings/copies in progress */
+    uint32_t pin;                            /* uses in progress (hv/gnttab_rules.h) */
+    uint16_t domid;                          /* the grantee, while pinned */
     uint64_t frame;                          /* the frame pinned at first use */
 };
 
+/*
+ * One mapping of the grantee. `flags` are the map's GNTMAP_* (host_map,
+ * device_map, readonly, contains_pte); 0 = free. Unmapping the host or the
+ * device part clears its bit; the entry is free when neither is left.
+ */
 struct maptrack_entry {
-    bool in_use;
-    bool readonly;
-    bool pte_addr;                           /* host_addr is the PTE's machine address */
+    uint32_t flags;
     uint16_t granter;
     uint32_t ref;
-    uint64_t host_addr;
+    uint64_t host_addr;                      /* VA, or the PTE's machine address (contains_pte) */
     uint64_t frame;
 };
 
