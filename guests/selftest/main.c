@@ -22,6 +22,7 @@ static void (*const suites[])(void) = {
     suite_time,
     suite_evtchn,
     suite_gnttab,
+    suite_memory_exchange,
     suite_timers,
     suite_usermode,
     suite_trapgates,    /* after usermode: uses its user root */

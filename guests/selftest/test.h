@@ -56,6 +56,7 @@ void suite_memory(void);
 void suite_evtchn(void);
 void suite_evtchn_fifo(void);
 void suite_gnttab(void);
+void suite_memory_exchange(void);
 void suite_time(void);
 void suite_usermode(void);
 void suite_trapgates(void);

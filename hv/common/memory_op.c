@@ -47,6 +47,8 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
     if (cmd >> 6)
         return -XEN_EINVAL;                     /* a start extent for an op that has none */
     switch (cmd) {
+    case XENMEM_exchange:
+        return memory_exchange(arg);
     case XENMEM_maximum_ram_page:
         return (long)max_mfn;
     case XENMEM_current_reservation:

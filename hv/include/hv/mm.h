@@ -40,6 +40,7 @@ struct page_info {
 #define PGF_SHARED_INFO 0x1       /* a hypervisor page shared with its owner */
 #define PGF_SHARED_RO_PRIV 0x2    /* a hypervisor page privileged domains may map read-only (M2P) */
 #define PGF_RELEASING   0x4       /* given back by its domain; freed with its last reference */
+#define PGF_EXCHANGING  0x8       /* named by a XENMEM_exchange in progress (duplicate check) */
 
 extern struct page_info *frame_table;
 extern mfn_t max_mfn;             /* one past the highest frame we manage */
@@ -52,6 +53,8 @@ void mm_init(const struct boot_info *bi);
 mfn_t alloc_frame(uint16_t owner);
 /* `n` contiguous zeroed frames; returns the first or INVALID_MFN. */
 mfn_t alloc_frames(unsigned long n, uint16_t owner);
+/* 2^order contiguous zeroed frames, the first a multiple of 2^order, all below `limit`. */
+mfn_t alloc_frames_aligned(unsigned int order, mfn_t limit, uint16_t owner);
 void free_frame(mfn_t mfn);
 unsigned long frames_free(void);
 

@@ -6,6 +6,8 @@
 
 /* increase_reservation / decrease_reservation / populate_physmap. */
 long memory_reservation_op(unsigned int cmd, uint64_t start_extent, uint64_t arg);
+/* XENMEM_exchange (hv/common/memory_exchange.c): 0 or -XEN_E*; arg's nr_exchanged says how far. */
+long memory_exchange(uint64_t arg);
 /* A given-back frame with no references left leaves its domain now. */
 void domain_release_frame(mfn_t mfn);
 

@@ -110,6 +110,27 @@ mfn_t alloc_frames(unsigned long n, uint16_t owner)
     return INVALID_MFN;
 }
 
+mfn_t alloc_frames_aligned(unsigned int order, mfn_t limit, uint16_t owner)
+{
+    unsigned long n = 1UL << order;
+
+    if (order >= 32 || n > nr_free)
+        return INVALID_MFN;
+    if (limit > max_mfn)
+        limit = max_mfn;
+    for (mfn_t first = 0; first + n <= limit; first += n) {
+        mfn_t m = first;
+        while (m < first + n && !frame_used(m))
+            m++;
+        if (m < first + n)
+            continue;
+        for (m = first; m < first + n; m++)
+            take(m, owner);
+        return first;
+    }
+    return INVALID_MFN;
+}
+
 mfn_t alloc_frame(uint16_t owner)
 {
     return alloc_frames(1, owner);

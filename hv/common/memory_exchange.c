@@ -1,0 +1,258 @@
+/*
+ * XENMEM_exchange: a PV domain trades some of its frames for new ones of
+ * another order and below an address limit (Linux's swiotlb and
+ * xen_create_contiguous_region: 512 single frames for one 2 MiB extent
+ * below 4 GiB). Xen 4.17's semantics:
+ *
+ *  - the work goes in chunks of 2^max(in, out order) frames; a chunk is
+ *    all or nothing, and nr_exchanged (in input extents) counts the chunks
+ *    done, so a failed call says how far it got and a continuation resumes
+ *    from it;
+ *  - an input frame must be the domain's own and wholly unused: no
+ *    mapping, no type, no pin, no special role (-EINVAL otherwise);
+ *  - output extents are naturally aligned and lie below the address bits
+ *    of out.mem_flags (-ENOMEM when there is no such room);
+ *  - an output extent's frames get the out list's GPFNs in the M2P and
+ *    their MFN is written back into the out list.
+ *
+ * Check, then apply: a chunk's input frames are all checked (and flagged,
+ * which also catches a frame named twice) and its output allocated before
+ * anything changes hands; the old frames then go back to the heap. The
+ * domain's page count is unchanged by an exchange.
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/memory.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/io.h>
+#include <hv/paging.h>
+#include <hv/pt_types.h>
+#include <hv/pv_mmu.h>
+#include <hv/reservation.h>
+
+#define DOMU_MAX_ORDER 9                /* Xen 4.17: PAGETABLE_ORDER */
+#define CTLDOM_MAX_ORDER 18             /* Xen 4.17 on x86: 2 * PAGETABLE_ORDER */
+#define MAX_NUMNODES 64                 /* Xen 4.17 on x86: NODES_SHIFT 6 */
+#define NUMA_NO_NODE 0xffu
+
+#define CHUNK_STATIC 512                /* frames of a chunk kept without an allocation */
+
+static mfn_t chunk_static[CHUNK_STATIC];        /* one CPU: one exchange at a time */
+
+static unsigned int max_order(const struct domain *d)
+{
+    return d->privileged ? CTLDOM_MAX_ORDER : DOMU_MAX_ORDER;
+}
+
+/* Is element range [first, last] of a guest array of 8-byte entries in guest space? */
+static bool subrange_ok(uint64_t base, uint64_t first, uint64_t last)
+{
+    if (last < first)
+        return true;
+    if (first > (UINT64_MAX >> 3) || last - first >= (UINT64_MAX >> 3))
+        return false;
+    return guest_range_ok(base + first * 8, (last - first + 1) * 8);
+}
+
+/* May an input frame of d be exchanged? (Xen's steal_page: owned, special-free, unreferenced.) */
+static bool frame_exchangeable(const struct domain *d, mfn_t mfn)
+{
+    const struct page_info *pg;
+
+    if (!mfn_valid(mfn))
+        return false;
+    pg = mfn_to_page(mfn);
+    return pg->owner == d->id &&
+           !(pg->flags & (PGF_SHARED_INFO | PGF_SHARED_RO_PRIV | PGF_RELEASING | PGF_EXCHANGING)) &&
+           pt_frame_is_free_to_release(&pv_mmu_env, mfn);
+}
+
+struct exchange {
+    struct xen_memory_exchange x;
+    uint64_t arg;
+    struct domain *d;
+    unsigned int in_chunk_order, out_chunk_order;
+    mfn_t limit;                        /* output frames lie below */
+    mfn_t *in;                          /* the chunk's input frames */
+    mfn_t out[CHUNK_STATIC];            /* the chunk's output extents (first frames) */
+};
+
+static void unflag(mfn_t *in, unsigned long n)
+{
+    for (unsigned long k = 0; k < n; k++)
+        mfn_to_page(in[k])->flags &= ~PGF_EXCHANGING;
+}
+
+/*
+ * Chunk i: check its input frames and allocate its output, or fail with
+ * nothing changed. 0 or -EFAULT/-EINVAL/-ENOMEM.
+ */
+static long chunk_prepare(struct exchange *e, uint64_t i)
+{
+    const struct xen_memory_exchange *x = &e->x;
+    unsigned long in_ext = 1UL << e->in_chunk_order, per_in = 1UL << x->in.extent_order;
+    unsigned long out_ext = 1UL << e->out_chunk_order, n = 0;
+    long rc = 0;
+
+    for (unsigned long j = 0; j < in_ext && !rc; j++) {
+        xen_pfn_t gmfn;
+        if (copy_from_guest(&gmfn, x->in.extent_start.addr + ((i << e->in_chunk_order) + j) * 8, 8)) {
+            rc = -XEN_EFAULT;
+            break;
+        }
+        for (unsigned long k = 0; k < per_in; k++) {
+            mfn_t m = gmfn + k;
+            if (m < gmfn || !frame_exchangeable(e->d, m)) {
+                rc = -XEN_EINVAL;
+                break;
+            }
+            mfn_to_page(m)->flags |= PGF_EXCHANGING;
+            e->in[n++] = m;
+        }
+    }
+    for (unsigned long j = 0; j < out_ext && !rc; j++) {
+        e->out[j] = alloc_frames_aligned(x->out.extent_order, e->limit, e->d->id);
+        if (e->out[j] == INVALID_MFN) {
+            while (j--)
+                for (unsigned long k = 0; k < (1UL << x->out.extent_order); k++)
+                    free_frame(e->out[j] + k);
+            rc = -XEN_ENOMEM;
+        }
+    }
+    if (rc)
+        unflag(e->in, n);
+    return rc;
+}
+
+/*
+ * Chunk i, prepared: the old frames go back to the heap, the new ones are
+ * the domain's, named in the M2P by the out list's GPFNs and written back
+ * to it. Cannot fail for the exchange; a fault on the out list is -EFAULT
+ * afterwards (the chunk is done all the same, as in Xen).
+ */
+static long chunk_commit(struct exchange *e, uint64_t i)
+{
+    const struct xen_memory_exchange *x = &e->x;
+    unsigned long nr_in = 1UL << (e->in_chunk_order + x->in.extent_order);
+    unsigned long out_ext = 1UL << e->out_chunk_order, per_out = 1UL << x->out.extent_order;
+    long rc = 0;
+
+    /* Nothing maps them, but a stale translation must not outlive their ownership. */
+    flush_tlb_global();
+    for (unsigned long k = 0; k < nr_in; k++) {
+        m2p_set(e->in[k], ~0UL);
+        free_frame(e->in[k]);
+    }
+    for (unsigned long j = 0; j < out_ext; j++) {
+        uint64_t at = x->out.extent_start.addr + ((i << e->out_chunk_order) + j) * 8;
+        xen_pfn_t gpfn, mfn = e->out[j];
+        if (copy_from_guest(&gpfn, at, 8)) {
+            rc = -XEN_EFAULT;
+            continue;
+        }
+        for (unsigned long k = 0; k < per_out; k++)
+            m2p_set(mfn + k, gpfn + k);
+        if (copy_to_guest(at, &mfn, 8))
+            rc = -XEN_EFAULT;
+    }
+    /* The domain gave nr_in frames and got as many: its page count stays. */
+    return rc;
+}
+
+/* Write nr_exchanged back (Xen does, on every exit but the first checks). */
+static long report(struct exchange *e, long rc)
+{
+    if (copy_to_guest(e->arg + offsetof(struct xen_memory_exchange, nr_exchanged),
+                      &e->x.nr_exchanged, sizeof(e->x.nr_exchanged)))
+        return -XEN_EFAULT;
+    return rc;
+}
+
+static long exchange_checks(struct exchange *e)
+{
+    struct xen_memory_exchange *x = &e->x;
+    unsigned int node = XENMEMF_get_node(x->out.mem_flags), bits;
+    struct domain *cur = current->domain;
+
+    if (x->in.extent_order > max_order(cur) || x->out.extent_order > max_order(cur))
+        return -XEN_EPERM;
+    if (x->nr_exchanged > x->in.nr_extents || x->in.domid != x->out.domid ||
+        (UINT64_MAX >> x->in.extent_order) < x->in.nr_extents ||
+        (UINT64_MAX >> x->out.extent_order) < x->out.nr_extents ||
+        (x->in.nr_extents << x->in.extent_order) != (x->out.nr_extents << x->out.extent_order))
+        return -XEN_EINVAL;
+    if (x->nr_exchanged == x->in.nr_extents)
+        return 1;                               /* nothing left: 0, and nothing written */
+    if (x->in.extent_order <= x->out.extent_order) {
+        e->in_chunk_order = x->out.extent_order - x->in.extent_order;
+        e->out_chunk_order = 0;
+        if (!subrange_ok(x->out.extent_start.addr, x->nr_exchanged >> e->in_chunk_order,
+                         x->out.nr_extents - 1))
+            return -XEN_EFAULT;
+    } else {
+        e->in_chunk_order = 0;
+        e->out_chunk_order = x->in.extent_order - x->out.extent_order;
+        if (!subrange_ok(x->out.extent_start.addr, x->nr_exchanged << e->out_chunk_order,
+                         x->out.nr_extents - 1))
+            return -XEN_EFAULT;
+    }
+    if (!subrange_ok(x->in.extent_start.addr, x->nr_exchanged, x->in.nr_extents - 1))
+        return -XEN_EFAULT;
+    /* Xen checks the in list first; both give -EFAULT, so the order does not show. */
+    if (node != NUMA_NO_NODE &&
+        (cur->privileged ? node >= MAX_NUMNODES : (x->out.mem_flags & XENMEMF_exact_node_request)))
+        return -XEN_EINVAL;
+    if (x->in.domid == DOMID_SELF)
+        e->d = cur;
+    else if (x->in.domid >= MAX_DOMAINS || !(e->d = domains[x->in.domid]))
+        return -XEN_ESRCH;
+    if (e->d != cur && !cur->privileged)
+        return -XEN_EPERM;
+    bits = XENMEMF_get_address_bits(x->out.mem_flags);
+    e->limit = !bits || bits >= 64 ? INVALID_MFN :
+               bits <= PAGE_SHIFT ? 1 : 1UL << (bits - PAGE_SHIFT);
+    return 0;
+}
+
+long memory_exchange(uint64_t arg)
+{
+    static struct exchange e;           /* one CPU: one exchange at a time */
+    unsigned long chunk_frames;
+    uint64_t i, first, end;
+    long rc;
+
+    if (copy_from_guest(&e.x, arg, sizeof(e.x)))
+        return -XEN_EFAULT;
+    e.arg = arg;
+    if ((rc = exchange_checks(&e)) == 1)
+        return 0;
+    if (rc)
+        return report(&e, rc);
+    chunk_frames = 1UL << (e.in_chunk_order + e.x.in.extent_order);
+    e.in = chunk_frames <= CHUNK_STATIC ? chunk_static : xzalloc_bytes(chunk_frames * sizeof(mfn_t));
+    /* Output extents of a chunk: at most 2^(in order - out order) <= CHUNK_STATIC unless huge. */
+    if (!e.in || (1UL << e.out_chunk_order) > CHUNK_STATIC) {
+        rc = -XEN_ENOMEM;
+        goto out;
+    }
+    first = e.x.nr_exchanged >> e.in_chunk_order;
+    end = e.x.in.nr_extents >> e.in_chunk_order;
+    for (i = first; i < end; i++) {
+        if (i != first && hypercall_preempt_check()) {
+            e.x.nr_exchanged = i << e.in_chunk_order;
+            rc = report(&e, 0);
+            if (e.in != chunk_static)
+                xfree_bytes(e.in, chunk_frames * sizeof(mfn_t));
+            return rc ? rc : hypercall_continue(XENMEM_exchange, arg, 0, 0, 0);
+        }
+        if ((rc = chunk_prepare(&e, i)) || (rc = chunk_commit(&e, i)))
+            break;
+    }
+    e.x.nr_exchanged = rc ? i << e.in_chunk_order : e.x.in.nr_extents;
+out:
+    if (e.in && e.in != chunk_static)
+        xfree_bytes(e.in, chunk_frames * sizeof(mfn_t));
+    return report(&e, rc);
+}
