@@ -1,8 +1,10 @@
 /*
  * FIFO: FIFO event channels (event_channel_op 11-13) and delivery through
- * the queues.  Runs after the 2-level suites: the switch is for good in
- * this guest (the os/ library then consumes the FIFO queues), so the suites
- * after it (sched) run on FIFO events too.
+ * the queues.  Runs after the 2-level suites.  Only EVTCHNOP_reset (which
+ * closes every port) goes back to 2-level; the suite checks that and then
+ * switches to FIFO again, so the suites after it (sched) run on FIFO events
+ * (the os/ library consumes the queues).  The MMU audit at shutdown then
+ * shows that the reset gave back every frame of the first setup.
  *
  * Layout used: vCPU 0's control block at offset 4024 of its page (the last
  * block that fits), event array page 0 for ports 0-1023.
@@ -175,6 +177,9 @@ static int switch_to_fifo(uint8_t *cb_page, void *array_page)
             hits[carried] == 1 && !os_evtchn_is_pending(carried), "(hits=%lu word=%#x)",
             hits[carried], word(carried));
     close_port(carried);
+    t_check("FIFO0043", "the switch leaves the 2-level bitmap alone: its 2-level pending bit is still set",
+            (os_shared_info->evtchn_pending[carried / 64] >> (carried % 64)) & 1, "(port %u)",
+            carried);
     t_check("FIFO0016", "VIRQ_TIMER bound before the switch is delivered through FIFO",
             timer_fires(), "(ticks=%lu)", (unsigned long)os_timer_ticks);
     t_rc("FIFO0017", "init_control again for vCPU 0 gives -EINVAL",
@@ -318,6 +323,27 @@ static void array_limits(void *scratch)
          -XEN_ENOSPC);
 }
 
+/* Back to 2-level through EVTCHNOP_reset, then FIFO again on the same frames. */
+static void reset_and_again(uint8_t *cb_page, void *array_page)
+{
+    evtchn_port_t ipi;
+    long rc = os_evtchn_reset();
+
+    t_check("FIFO0039", "EVTCHNOP_reset closes every port and returns the domain to 2-level",
+            rc == 0 && !os_evtchn_fifo_active() && expand(os_virt_to_mfn(array_page)) ==
+            -XEN_EOPNOTSUPP && set_priority(os_timer_port, 3) == -XEN_ENOSYS, "(rc=%ld)", rc);
+    ipi = new_port();
+    rc = ipi ? send(ipi) : -1;
+    t_check("FIFO0040", "2-level delivery works again after the reset",
+            rc == 0 && hits[ipi] == 1, "(rc=%ld hits=%lu)", rc, hits[ipi]);
+    close_port(ipi);
+    rc = os_evtchn_fifo_init(cb_page, CB_OFFSET, array_page, NULL);
+    t_check("FIFO0041", "FIFO can be set up again afterwards, on the same frames",
+            rc == 0 && os_evtchn_fifo_active(), "(rc=%ld)", rc);
+    t_check("FIFO0042", "and VIRQ_TIMER is delivered through FIFO again", rc == 0 && timer_fires(),
+            "(ticks=%lu)", (unsigned long)os_timer_ticks);
+}
+
 void suite_evtchn_fifo(void)
 {
     uint8_t *cb_page = os_alloc_page();
@@ -336,4 +362,5 @@ void suite_evtchn_fifo(void)
     fifo_order_and_masks();
     busy_ports();
     array_limits(scratch);
+    reset_and_again(cb_page, array_page);
 }

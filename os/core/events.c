@@ -25,7 +25,7 @@ volatile unsigned long os_evtchn_count[OS_NR_PORTS];
 unsigned int os_timer_port;
 
 /* FIFO state: on once init_control succeeded; the guest's own queue heads. */
-static struct {
+static struct fifo_state {
     int on;
     struct evtchn_fifo_control_block *cb;
     struct evtchn_fifo_array array;
@@ -236,6 +236,8 @@ long os_evtchn_fifo_init(void *cb_page, unsigned int offset, void *array_page,
 
     for (unsigned int p = 0; p < EVTCHN_FIFO_WORDS_PER_PAGE; p++)
         words[p] = evtchn_2l_is_masked(&e, p) ? 1u << EVTCHN_FIFO_MASKED : 0;
+    *(struct evtchn_fifo_control_block *)((uint8_t *)cb_page + offset) =
+        (struct evtchn_fifo_control_block){ 0 };
     os_irq_disable();
     rc = HYPERVISOR_event_channel_op(EVTCHNOP_init_control, &ic);
     if (link_bits)
@@ -244,6 +246,34 @@ long os_evtchn_fifo_init(void *cb_page, unsigned int offset, void *array_page,
         fifo.cb = (struct evtchn_fifo_control_block *)((uint8_t *)cb_page + offset);
         fifo.on = 1;
         rc = os_evtchn_fifo_expand(array_page);
+    }
+    if (!was_masked)
+        os_irq_enable();
+    return rc;
+}
+
+/*
+ * EVTCHNOP_reset of ourselves: the hypervisor closes every port and, from
+ * FIFO, returns us to 2-level.  The library forgets its bindings and its
+ * FIFO state and binds VIRQ_TIMER again (os_events_init).  0 or Xen's error.
+ */
+long os_evtchn_reset(void)
+{
+    struct evtchn_reset r = { .dom = DOMID_SELF };
+    uint8_t was_masked = os_vcpu_info->evtchn_upcall_mask;
+    long rc;
+
+    os_irq_disable();
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_reset, &r);
+    if (rc == 0) {
+        /* Bits left from before a FIFO switch (closing under FIFO clears the word only). */
+        for (unsigned int i = 0; i < OS_ARRAY_SIZE(os_shared_info->evtchn_pending); i++)
+            os_shared_info->evtchn_pending[i] = 0;
+        os_vcpu_info->evtchn_pending_sel = 0;
+        fifo = (struct fifo_state){ 0 };
+        for (unsigned int p = 0; p < OS_NR_PORTS; p++)
+            bindings[p] = (struct binding){ 0 };
+        rc = os_events_init();
     }
     if (!was_masked)
         os_irq_enable();

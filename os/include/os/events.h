@@ -1,6 +1,6 @@
 /*
  * Event channels of the os/ library: 2-level ABI from boot, FIFO after
- * os_evtchn_fifo_init (one way: the library never switches back).
+ * os_evtchn_fifo_init, 2-level again after os_evtchn_reset (as Xen does).
  *
  * The upcall handler finds each pending, unmasked port (2-level: the
  * selector and the pending/mask words of shared_info; FIFO: the queues of
@@ -55,6 +55,12 @@ long os_events_init(void);
  */
 long os_evtchn_fifo_init(void *cb_page, unsigned int offset, void *array_page,
                          uint8_t *link_bits);
+/*
+ * EVTCHNOP_reset of ourselves: every port closed, back to 2-level (from
+ * FIFO too), handlers forgotten, stale 2-level pending bits cleared,
+ * VIRQ_TIMER bound again.  0 or Xen's error.
+ */
+long os_evtchn_reset(void);
 /* One more event-array page: EVTCHNOP_expand_array's answer. */
 long os_evtchn_fifo_expand(void *page);
 /* Nonzero once FIFO is on. */
