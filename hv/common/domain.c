@@ -4,6 +4,7 @@
 #include <xen/sched.h>
 #include <hv/console.h>
 #include <hv/domain.h>
+#include <hv/ctrlreg.h>
 #include <hv/fpu.h>
 #include <hv/evtchn.h>
 #include <hv/lib.h>
@@ -57,6 +58,7 @@ struct domain *domain_create(domid_t id, bool privileged)
     v->vcpu_info->evtchn_upcall_mask = 1;       /* events masked until the guest opens them */
     v->kernel_mode = true;
     debugreg_init(v);
+    ctrlreg_init(v);
     d->vcpu[0] = v;
     time_update_vcpu(v);
     time_update_wallclock(d);

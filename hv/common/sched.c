@@ -8,6 +8,7 @@
 #include <hv/cpu.h>
 #include <hv/descriptors.h>
 #include <hv/domain.h>
+#include <hv/ctrlreg.h>
 #include <hv/evtchn.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
@@ -112,6 +113,7 @@ void context_switch(struct vcpu *next)
     vcpu_load_cr3(next);
     flush_tlb_global();                         /* no global entry of another domain survives */
     debugreg_load(next);
+    ctrlreg_load(next);                         /* its CR4.TSD and CR4.FSGSBASE */
     gdt_load_vcpu(next);
     pv_msrs_load(next);
     /* Selectors after its GDT and LDT; one that no longer loads: the failsafe callback. */

@@ -8,6 +8,7 @@
 #include <hv/console.h>
 #include <hv/cpu.h>
 #include <hv/domain.h>
+#include <hv/ctrlreg.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
@@ -152,7 +153,7 @@ static void guest_fault(struct cpu_regs *regs)
         }
         if (ptwr_try_emulate(v, regs, cr2))
             return;
-        v->vcpu_info->arch.cr2 = cr2;
+        pv_set_cr2(v, cr2);
         /* The guest kernel runs in ring 3, but must see its faults as supervisor ones. */
         if (v->kernel_mode)
             regs->error_code &= ~4u;

@@ -56,11 +56,14 @@ struct vcpu {
     struct trap_info traps[256];
     struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
     bool guest_ts;                   /* virtual CR0.TS (fpu_taskswitch) */
+    uint64_t cr2;                    /* virtual CR2: last #PF address delivered, or written */
+    uint64_t cr4;                    /* guest-visible CR4 (pv/ctrlreg.c) */
     void *fpu_area;                  /* XSAVE area while another vCPU runs */
     unsigned int iopl;               /* virtual IOPL (PHYSDEVOP_set_iopl) */
     uint64_t iobitmap;               /* PHYSDEVOP_set_iobitmap: guest VA, and ports covered */
     uint32_t iobitmap_ports;
     uint64_t debugreg[8];            /* set_debugreg; 4 and 5 unused */
+    uint32_t dr7_emul;               /* DR7 enables of I/O breakpoints (kept out of the hardware) */
     mfn_t gdt_frames[14];            /* set_gdt */
     unsigned int gdt_nr_frames, gdt_entries;
     uint64_t ldt_base;               /* MMUEXT_SET_LDT */
@@ -159,6 +162,14 @@ void segments_reload(struct vcpu *v, struct cpu_regs *regs);
 void debugreg_init(struct vcpu *v);
 void debugreg_load(const struct vcpu *v);
 void debugreg_note_trap(struct vcpu *v);
+/* set_debugreg's rules (also `mov %reg, %drN`): 0, -EPERM, -EINVAL or -ENODEV. */
+long debugreg_set(struct vcpu *v, unsigned int reg, uint64_t value);
+/* get_debugreg (also `mov %drN, %reg`): 0 and *value, or -ENODEV. */
+long debugreg_get(struct vcpu *v, unsigned int reg, uint64_t *value);
+/* I/O breakpoints (CR4.DE) that an access to [port, port+len) hits: DR6 B0-B3 bits. */
+unsigned int debugreg_io_match(const struct vcpu *v, unsigned int port, unsigned int len);
+/* Record such a hit in the guest's DR6 (the caller injects the #DB). */
+void debugreg_io_hit(struct vcpu *v, unsigned int match);
 
 /* Toggle guest kernel <-> user mode: page-table root and GS bases. */
 void vcpu_toggle_mode(struct vcpu *v);

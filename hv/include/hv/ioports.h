@@ -1,4 +1,4 @@
-/* Port I/O of PV guests (arch/x86/pv/ioports.c). */
+/* Port I/O and the other privileged instructions of PV guests (arch/x86/pv/ioports.c, emulate.c). */
 #ifndef HV_IOPORTS_H
 #define HV_IOPORTS_H
 #include <stdbool.h>
@@ -6,9 +6,31 @@
 
 struct vcpu;
 struct cpu_regs;
+struct privop_insn;
 
-/* An IN/OUT that faulted: emulate it if the vCPU may; false means the guest's #GP. */
-bool pv_emulate_io(struct vcpu *v, struct cpu_regs *regs);
+/* What the emulation of one decoded instruction came to. */
+enum emul_result {
+    EMUL_DONE,          /* done: the caller moves RIP past it */
+    EMUL_AGAIN,         /* partly done (a REP stopped early): RIP stays, the guest re-executes */
+    EMUL_GP,            /* refused: the guest gets #GP(0) */
+    EMUL_UD,            /* the guest gets #UD */
+    EMUL_INJECTED,      /* an exception (#PF) is already queued for the guest */
+};
+
+/*
+ * Xen's iopl_ok(): the virtual IOPL against the guest's CPL, where the
+ * kernel counts as ring 1 (ring 0 with VMASST_TYPE_architectural_iopl) and
+ * user mode as ring 3. Decides CLI/STI, and port access before the bitmap.
+ */
+bool pv_iopl_ok(const struct vcpu *v);
+
+/*
+ * IN/OUT/INS/OUTS: permission (pv_iopl_ok, else the I/O bitmap), then the
+ * access. *io_bp gets the DR6 bits of I/O breakpoints it hit (CR4.DE).
+ */
+enum emul_result pv_emulate_io(struct vcpu *v, struct cpu_regs *regs,
+                               const struct privop_insn *p, unsigned int *io_bp);
+
 /* PHYSDEVOP_set_iobitmap: the bitmap stays in guest memory, read at each access. */
 long physdev_set_iobitmap(struct vcpu *v, uint64_t bitmap, uint32_t nr_ports);
 

@@ -18,6 +18,12 @@ void pv_mmu_init(void);
 
 /* Make a vCPU's root `mfn` (kernel or user), taking the root reference. 0 or errno. */
 int pv_set_root(struct vcpu *v, bool user, uint64_t mfn);
+/*
+ * MMUEXT_NEW_BASEPTR and the emulated `mov to %cr3`: make `mfn` the vCPU's
+ * kernel root and load it. 0, or -EINVAL (no frame, not an L4 of the
+ * caller's that validates). The caller is the vCPU itself.
+ */
+long pv_new_baseptr(struct vcpu *v, uint64_t mfn);
 /* Take writable-type and general references on a frame the hypervisor writes for the guest. */
 int pv_get_writable_frame(struct domain *d, uint64_t mfn);
 void pv_put_writable_frame(uint64_t mfn);

@@ -49,5 +49,14 @@ _Static_assert(sizeof(struct cpu_regs) == REGS_SIZE, "layout");
 #define X86_EFLAGS_AC   0x40000
 
 static inline int regs_from_guest(const struct cpu_regs *r) { return (r->cs & 3) != 0; }
+
+/* General register n in x86 encoding order (rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8..r15). */
+static inline uint64_t *regs_gpr(struct cpu_regs *r, unsigned int n)
+{
+    uint64_t *const g[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi,
+                              &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13,
+                              &r->r14, &r->r15 };
+    return g[n & 15];
+}
 #endif
 #endif

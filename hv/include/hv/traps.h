@@ -21,6 +21,11 @@ void dump_regs(const char *title, const struct cpu_regs *regs);
  */
 void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
                     bool has_error, uint32_t error);
+/*
+ * A page fault found by emulation (instruction fetch, string I/O): CR2 and
+ * vcpu_info arch.cr2 become va; the user bit of error follows the guest's mode.
+ */
+void pv_inject_page_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t va, uint32_t error);
 /* Redirect the frame to `cb` with a Xen bounce frame (used for events, syscalls). */
 bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask_events,
                bool has_error, uint32_t error);

@@ -48,6 +48,12 @@ static void enable_cpu_features(void)
 {
     uint64_t cr4 = read_cr4();
 
+    /*
+     * CR0 as Xen runs with it (PE MP ET NE WP AM PG, caches on): PV kernels
+     * read it through the emulated `mov %cr0` and may only flip TS.
+     */
+    write_cr0((read_cr0() | (1UL << 5) | (1UL << 18)) & ~((1UL << 29) | (1UL << 30)));
+
     if (cpu_features.has_smep)
         cr4 |= 1UL << 20;
     if (cpu_features.has_smap) {

@@ -10,6 +10,7 @@
  */
 #include <xen/xen.h>
 #include <hv/console.h>
+#include <hv/ctrlreg.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/traps.h>
@@ -38,8 +39,11 @@ static bool bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool 
         frame[n++] = mid[i];
     frame[n++] = regs->rip;
     frame[n++] = (cs & 0xffff) | ((uint64_t)mask << 32);
+    /* Like Xen: the virtual IOPL shows in the frame only with architectural_iopl. */
     frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
-                 (mask ? 0 : X86_EFLAGS_IF) | ((uint64_t)v->iopl << 12);
+                 (mask ? 0 : X86_EFLAGS_IF) |
+                 ((v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl)) ?
+                  (uint64_t)v->iopl << 12 : 0);
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     rsp -= n * 8;
@@ -87,4 +91,13 @@ void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
         return;
     }
     pv_bounce(v, regs, ti->address, TI_GET_IF(ti) != 0, has_error, error);
+}
+
+void pv_inject_page_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t va, uint32_t error)
+{
+    pv_set_cr2(v, va);
+    error &= ~4u;                               /* the user bit says which guest mode faulted */
+    if (!v->kernel_mode)
+        error |= 4u;
+    pv_inject_trap(v, regs, 14, true, error);
 }

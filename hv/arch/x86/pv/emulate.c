@@ -1,20 +1,32 @@
 /*
- * What a ring-3 guest kernel may ask of the CPU through a fault:
+ * What a ring-3 guest kernel may ask of the CPU through a fault, as Xen 4.17
+ * answers it (pv/emul-priv-op.c):
  *  - #UD: Xen's forced-emulation prefix `ud2; .ascii "xen"` followed by CPUID
  *    returns the hypervisor-filtered CPUID (with Xen's leaves at 0x40000000);
- *  - #GP: RDMSR/WRMSR of the segment-base MSRs and a few read-only ones;
- *    WBINVD as a no-op; CLTS; IN/OUT (ioports.c). Anything else is reflected
- *    to the guest as the fault.
+ *  - #GP(0): the instruction at RIP is fetched (up to 15 bytes through the
+ *    guest-memory door), decoded (hv/lib/privop_decode.c) and carried out
+ *    with the guest's own state: mov to/from CR0/2/3/4 (ctrlreg.c) and
+ *    DR0-7 (debugreg.c), CLTS, WBINVD, RDMSR/WRMSR and CPUID (pv_policy.h),
+ *    RDTSC/RDTSCP under the guest's CR4.TSD, CLI/STI (no-ops when the
+ *    virtual IOPL allows them, as on Xen) and port I/O (ioports.c). The
+ *    ring-0-only ones (mov cr/dr, clts, wbinvd, msr, hlt, invd) need guest
+ *    kernel mode. HLT and INVD are #GP(0), as Xen gives them. Anything the
+ *    decoder does not know is #GP(0) too, with one (rate-limited) log line.
  */
 #include <xen/xen.h>
+#include <xen/errno.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/ctrlreg.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
+#include <hv/hypercall.h>
 #include <hv/io.h>
-#include <hv/traps.h>
 #include <hv/ioports.h>
+#include <hv/privop_decode.h>
 #include <hv/pv_policy.h>
+#include <hv/time.h>
+#include <hv/traps.h>
 
 bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs)
 {
@@ -36,39 +48,187 @@ bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs)
     return true;
 }
 
-bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
+/* At most REFUSAL_BURST refusal lines per REFUSAL_WINDOW_NS, for all guests together. */
+#define REFUSAL_BURST      10u
+#define REFUSAL_WINDOW_NS  5000000000ULL
+
+/* One log line for an instruction we do not emulate: who, where, which bytes. */
+static void log_refusal(const struct vcpu *v, const struct cpu_regs *regs,
+                        const uint8_t *insn, size_t avail)
 {
-    uint8_t insn[2] = { 0, 0 };
+    static uint64_t window_start;
+    static unsigned int printed, suppressed;
+    uint64_t now = now_ns();
+    char bytes[8 * 3 + 5];
+    unsigned int n = 0;
+
+    if (!window_start || now - window_start >= REFUSAL_WINDOW_NS) {
+        window_start = now;
+        printed = 0;
+    }
+    if (printed >= REFUSAL_BURST) {
+        suppressed++;
+        return;
+    }
+    printed++;
+    for (size_t i = 0; i < avail && i < 8; i++) {
+        static const char hex[] = "0123456789abcdef";
+        bytes[n++] = ' ';
+        bytes[n++] = hex[insn[i] >> 4];
+        bytes[n++] = hex[insn[i] & 15];
+    }
+    if (avail > 8) {
+        bytes[n++] = ' ';
+        bytes[n++] = '.';
+        bytes[n++] = '.';
+        bytes[n++] = '.';
+    }
+    bytes[n] = 0;
+    log_warn("d%uv%u emulation refused at rip %016lx:%s%s", v->domain->id, v->id, regs->rip,
+             avail ? bytes : " (unreadable)", suppressed ? " (earlier lines suppressed)" : "");
+    suppressed = 0;
+}
+
+/* RDTSC/RDTSCP: they fault only while the guest has CR4.TSD; then only its kernel may. */
+static enum emul_result emulate_rdtsc(struct vcpu *v, struct cpu_regs *regs, bool aux)
+{
+    uint64_t tsc, tsc_aux = 0;
+
+    if (aux && !pv_rdmsr(v, MSR_TSC_AUX, &tsc_aux))
+        return EMUL_GP;
+    if (!v->kernel_mode && (v->cr4 & X86_CR4_TSD))
+        return EMUL_GP;
+    tsc = rdtsc();
+    regs->rax = (uint32_t)tsc;
+    regs->rdx = tsc >> 32;
+    if (aux)
+        regs->rcx = (uint32_t)tsc_aux;
+    return EMUL_DONE;
+}
+
+static enum emul_result emulate_msr(struct vcpu *v, struct cpu_regs *regs, bool write)
+{
+    uint32_t msr = (uint32_t)regs->rcx;
     uint64_t val;
 
-    if (copy_from_guest(insn, regs->rip, 1))
+    if (write) {
+        val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
+        return pv_wrmsr(v, msr, val) ? EMUL_DONE : EMUL_GP;
+    }
+    if (!pv_rdmsr(v, msr, &val))
+        return EMUL_GP;
+    regs->rax = (uint32_t)val;
+    regs->rdx = val >> 32;
+    return EMUL_DONE;
+}
+
+static enum emul_result emulate_dr(struct vcpu *v, struct cpu_regs *regs,
+                                   const struct privop_insn *p)
+{
+    uint64_t *gpr = regs_gpr(regs, p->gpr);
+    long rc;
+
+    if (p->kind == PRIVOP_MOV_TO_DR)
+        rc = debugreg_set(v, p->ctl, *gpr);
+    else
+        rc = debugreg_get(v, p->ctl, gpr);
+    return rc == 0 ? EMUL_DONE : rc == -XEN_ENODEV ? EMUL_UD : EMUL_GP;
+}
+
+/* Carry out a decoded instruction; *io_bp gets I/O breakpoint hits. */
+static enum emul_result execute(struct vcpu *v, struct cpu_regs *regs,
+                                const struct privop_insn *p, unsigned int *io_bp)
+{
+    uint32_t r[4];
+
+    switch (p->kind) {
+    case PRIVOP_IN: case PRIVOP_OUT: case PRIVOP_INS: case PRIVOP_OUTS:
+        return pv_emulate_io(v, regs, p, io_bp);
+    case PRIVOP_CLI: case PRIVOP_STI:
+        /* Xen lets them through as no-ops: the event mask stays as it is. */
+        return pv_iopl_ok(v) ? EMUL_DONE : EMUL_GP;
+    case PRIVOP_RDTSC:
+        return emulate_rdtsc(v, regs, false);
+    case PRIVOP_RDTSCP:
+        return emulate_rdtsc(v, regs, true);
+    case PRIVOP_CPUID:
+        pv_cpuid(v, (uint32_t)regs->rax, (uint32_t)regs->rcx, r);
+        regs->rax = r[0];
+        regs->rbx = r[1];
+        regs->rcx = r[2];
+        regs->rdx = r[3];
+        return EMUL_DONE;
+    default:
+        break;
+    }
+    /* The rest are ring-0 instructions: the guest kernel only. */
+    if (!v->kernel_mode)
+        return EMUL_GP;
+    switch (p->kind) {
+    case PRIVOP_MOV_FROM_CR:
+        return pv_read_cr(v, p->ctl, regs_gpr(regs, p->gpr)) ? EMUL_DONE : EMUL_GP;
+    case PRIVOP_MOV_TO_CR:
+        return pv_write_cr(v, p->ctl, *regs_gpr(regs, p->gpr)) ? EMUL_DONE : EMUL_GP;
+    case PRIVOP_MOV_FROM_DR: case PRIVOP_MOV_TO_DR:
+        return emulate_dr(v, regs, p);
+    case PRIVOP_CLTS:
+        do_fpu_taskswitch(0, 0, 0, 0, 0);
+        return EMUL_DONE;
+    case PRIVOP_WBINVD:
+        return EMUL_DONE;                       /* nothing to write back under our caches */
+    case PRIVOP_RDMSR:
+        return emulate_msr(v, regs, false);
+    case PRIVOP_WRMSR:
+        return emulate_msr(v, regs, true);
+    default:
+        return EMUL_GP;                         /* HLT, INVD: Xen refuses them too */
+    }
+}
+
+bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
+{
+    uint8_t insn[PRIVOP_MAX_INSN_LEN];
+    size_t avail = 0;
+    struct privop_insn p;
+    unsigned int io_bp = 0;
+    enum privop_result rc;
+
+    /* Fetch: 15 bytes at once, or what can be read before an unmapped page. */
+    if (!copy_from_guest(insn, regs->rip, sizeof(insn)))
+        avail = sizeof(insn);
+    else
+        while (avail < sizeof(insn) && !copy_from_guest(&insn[avail], regs->rip + avail, 1))
+            avail++;
+    if ((regs->cs & ~3ULL) == (FLAT_USER_CS32 & ~3ULL))
+        rc = PRIVOP_REFUSED;                    /* 32-bit code: not decoded */
+    else
+        rc = privop_decode(insn, avail, &p);
+    if (rc == PRIVOP_TRUNCATED) {
+        /* Like Xen's fetch: the page fault at the first byte it could not read. */
+        pv_inject_page_fault(v, regs, regs->rip + avail, 0);
+        return true;
+    }
+    if (rc != PRIVOP_OK || p.kind == PRIVOP_HLT || p.kind == PRIVOP_INVD) {
+        log_refusal(v, regs, insn, avail);
         return false;
-    if (insn[0] == 0x0f && copy_from_guest(&insn[1], regs->rip + 1, 1))
+    }
+    switch (execute(v, regs, &p, &io_bp)) {
+    case EMUL_DONE:
+        regs->rip += p.len;
+        break;
+    case EMUL_AGAIN:
+        break;
+    case EMUL_GP:
         return false;
-    if (insn[0] == 0x0f && (insn[1] == 0x32 || insn[1] == 0x30) && v->kernel_mode) {
-        uint32_t msr = (uint32_t)regs->rcx;
-        if (insn[1] == 0x32) {
-            if (!pv_rdmsr(v, msr, &val))
-                return false;
-            regs->rax = (uint32_t)val;
-            regs->rdx = val >> 32;
-        } else {
-            val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
-            if (!pv_wrmsr(v, msr, val))
-                return false;
-        }
-        regs->rip += 2;
+    case EMUL_UD:
+        pv_inject_trap(v, regs, 6, false, 0);
+        return true;
+    case EMUL_INJECTED:
         return true;
     }
-    if (insn[0] == 0x0f && insn[1] == 0x06 && v->kernel_mode) {     /* clts: virtual TS off */
-        v->guest_ts = false;
-        __asm__ volatile("clts");
-        regs->rip += 2;
-        return true;
+    if (io_bp) {
+        debugreg_io_hit(v, io_bp);
+        pv_inject_trap(v, regs, 1, false, 0);
     }
-    if (insn[0] == 0x0f && insn[1] == 0x09 && v->kernel_mode) {     /* wbinvd */
-        regs->rip += 2;
-        return true;
-    }
-    return pv_emulate_io(v, regs);
+    return true;
 }

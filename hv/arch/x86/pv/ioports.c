@@ -1,12 +1,15 @@
 /*
- * Port I/O for PV kernels. The guest runs in ring 3, so every IN/OUT faults
- * (#GP) and comes here. Permission, as on Xen: the virtual IOPL
- * (PHYSDEVOP_set_iopl; the guest kernel counts as ring 1) or the port's bit
- * clear in the guest's I/O bitmap (PHYSDEVOP_set_iobitmap); without it the
- * guest gets the #GP. With permission, a port of the domain's I/O space is
- * accessed for real; a port the hypervisor keeps for itself (console UART,
- * interrupt controllers, timers, CMOS, QEMU's exit and power ports) reads as
- * all ones and swallows writes, so Dom0 cannot disturb the machine's owner.
+ * Port I/O for PV kernels. The guest runs in ring 3, so every IN/OUT/INS/OUTS
+ * faults (#GP) and comes here decoded (emulate.c). Permission, as Xen 4.17's
+ * guest_io_okay(): the virtual IOPL (PHYSDEVOP_set_iopl, or with
+ * VMASST_TYPE_architectural_iopl the IOPL of the last iret frame) against the
+ * guest's CPL — the kernel counts as ring 1, or ring 0 with that assist —
+ * else the port's bits clear in the guest's I/O bitmap
+ * (PHYSDEVOP_set_iobitmap), read through the kernel's page tables; without
+ * either the guest gets #GP(0). With permission, a port of the domain's I/O
+ * space is accessed for real; a port the hypervisor keeps for itself
+ * (console UART, interrupt controllers, timers, CMOS, QEMU's exit and power
+ * ports) reads as all ones and swallows writes.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -14,6 +17,11 @@
 #include <hv/guest_access.h>
 #include <hv/io.h>
 #include <hv/ioports.h>
+#include <hv/privop_decode.h>
+#include <hv/traps.h>
+
+/* At most this many REP iterations per #GP: the guest re-executes for the rest. */
+#define REP_BATCH 1024u
 
 struct port_range { uint16_t first, last; };
 
@@ -34,19 +42,39 @@ static bool hv_owns(uint16_t port, unsigned int size)
     return false;
 }
 
-/* May the vCPU touch [port, port+size) at all (IOPL or bitmap)? */
-static bool io_permitted(struct vcpu *v, uint16_t port, unsigned int size)
+bool pv_iopl_ok(const struct vcpu *v)
 {
-    if (v->iopl >= (v->kernel_mode ? 1u : 3u))
-        return true;
+    unsigned int cpl = !v->kernel_mode ? 3 :
+                       (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl)) ? 0 : 1;
+
+    return cpl <= v->iopl;
+}
+
+/* The bitmap's bits for [port, port+size), read with the kernel's root; unreadable = set. */
+static bool bitmap_allows(struct vcpu *v, unsigned int port, unsigned int size)
+{
+    uint8_t bytes[2] = { 0xff, 0xff };
+    bool user = !v->kernel_mode;
+
     if (!v->iobitmap_ports || port + size > v->iobitmap_ports)
         return false;
-    for (unsigned int p = port; p < port + size; p++) {
-        uint8_t byte;
-        if (copy_from_guest(&byte, v->iobitmap + p / 8, 1) || (byte & (1u << (p % 8))))
-            return false;
+    if (user) {                                 /* the bitmap is a kernel address */
+        v->kernel_mode = true;
+        vcpu_load_cr3(v);
     }
-    return true;
+    if (copy_from_guest(&bytes[0], v->iobitmap + port / 8, 1) == 0)
+        (void)copy_from_guest(&bytes[1], v->iobitmap + port / 8 + 1, 1);
+    if (user) {
+        v->kernel_mode = false;
+        vcpu_load_cr3(v);
+    }
+    uint16_t mask = (uint16_t)(bytes[0] | bytes[1] << 8);
+    return (mask & (((1u << size) - 1) << (port & 7))) == 0;
+}
+
+static bool io_permitted(struct vcpu *v, unsigned int port, unsigned int size)
+{
+    return pv_iopl_ok(v) || bitmap_allows(v, port, size);
 }
 
 static uint32_t port_read(struct domain *d, uint16_t port, unsigned int size)
@@ -68,42 +96,84 @@ static void port_write(struct domain *d, uint16_t port, unsigned int size, uint3
         outb(port, (uint8_t)val);
 }
 
-bool pv_emulate_io(struct vcpu *v, struct cpu_regs *regs)
+/* The guest's page fault for a string access at [addr, addr+size) that failed. */
+static enum emul_result string_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t addr,
+                                     unsigned int size, bool write, const void *data)
 {
-    uint8_t insn[3];
-    unsigned int len = 0, size;
-    bool opsize16 = false;
-    uint16_t port;
-    uint8_t op;
+    uint64_t at = addr;
+    uint8_t byte;
 
-    if (copy_from_guest(insn, regs->rip, 1))
-        return false;
-    if (insn[0] == 0x66) {
-        opsize16 = true;
-        len = 1;
+    /* The first byte that cannot be accessed is the fault address. */
+    for (unsigned int i = 0; i < size; i++, at++) {
+        if (write ? copy_to_guest(at, (const uint8_t *)data + i, 1) : copy_from_guest(&byte, at, 1))
+            break;
     }
-    if (copy_from_guest(&insn[len], regs->rip + len, 2) && copy_from_guest(&insn[len], regs->rip + len, 1))
-        return false;
-    op = insn[len];
-    switch (op) {
-    case 0xe4: case 0xe5: case 0xe6: case 0xe7:         /* in/out with an imm8 port */
-        port = insn[len + 1];
-        len += 2;
-        break;
-    case 0xec: case 0xed: case 0xee: case 0xef:         /* in/out with the port in %dx */
-        port = (uint16_t)regs->rdx;
-        len += 1;
-        break;
-    default:
-        return false;
+    pv_inject_page_fault(v, regs, at, write ? 2 : 0);
+    return EMUL_INJECTED;
+}
+
+static uint64_t seg_base(enum privop_seg seg)
+{
+    if (seg == PRIVOP_FS)
+        return rdmsr(MSR_FS_BASE);
+    if (seg == PRIVOP_GS)
+        return rdmsr(MSR_GS_BASE);
+    return 0;                                   /* flat in 64-bit mode */
+}
+
+/* INS/OUTS, with or without REP: at most REP_BATCH iterations now. */
+static enum emul_result string_io(struct vcpu *v, struct cpu_regs *regs,
+                                  const struct privop_insn *p, uint16_t port, unsigned int *io_bp)
+{
+    bool ins = p->kind == PRIVOP_INS;
+    uint64_t amask = p->addr_size == 4 ? 0xffffffffUL : ~0UL;
+    uint64_t *index = ins ? &regs->rdi : &regs->rsi;
+    uint64_t base = ins ? 0 : seg_base(p->seg);
+    int64_t step = (regs->rflags & X86_EFLAGS_DF) ? -(int64_t)p->io_size : (int64_t)p->io_size;
+    uint64_t count = p->rep ? (regs->rcx & amask) : 1;
+
+    for (unsigned int n = 0; count; n++) {
+        uint64_t addr = base + (*index & amask);
+        uint32_t data = 0;
+
+        if (n == REP_BATCH)
+            return EMUL_AGAIN;
+        if (!guest_range_ok(addr, p->io_size))
+            return EMUL_GP;
+        if (ins) {
+            data = port_read(v->domain, port, p->io_size);
+            if (copy_to_guest(addr, &data, p->io_size))
+                return string_fault(v, regs, addr, p->io_size, true, &data);
+        } else {
+            if (copy_from_guest(&data, addr, p->io_size))
+                return string_fault(v, regs, addr, p->io_size, false, NULL);
+            port_write(v->domain, port, p->io_size, data);
+        }
+        *index = (*index + step) & amask;       /* 32-bit address registers zero-extend */
+        count--;
+        if (p->rep)
+            regs->rcx = p->addr_size == 4 ? (uint32_t)count : count;
+        if ((*io_bp = debugreg_io_match(v, port, p->io_size)) != 0 && count)
+            return EMUL_AGAIN;                  /* the #DB comes now, the rest after it */
     }
-    size = (op & 1) ? (opsize16 ? 2 : 4) : 1;
+    return EMUL_DONE;
+}
+
+enum emul_result pv_emulate_io(struct vcpu *v, struct cpu_regs *regs,
+                               const struct privop_insn *p, unsigned int *io_bp)
+{
+    uint16_t port = p->port_imm ? p->port : (uint16_t)regs->rdx;
+    unsigned int size = p->io_size;
+
+    *io_bp = 0;
     if (!io_permitted(v, port, size))
-        return false;                                   /* the guest gets its #GP */
-    if (op == 0xe4 || op == 0xe5 || op == 0xec || op == 0xed) {
+        return EMUL_GP;
+    if (p->kind == PRIVOP_INS || p->kind == PRIVOP_OUTS)
+        return string_io(v, regs, p, port, io_bp);
+    if (p->kind == PRIVOP_IN) {
         uint32_t val = port_read(v->domain, port, size);
         if (size == 4)
-            regs->rax = val;                            /* 32-bit results zero-extend */
+            regs->rax = val;                    /* 32-bit results zero-extend */
         else if (size == 2)
             regs->rax = (regs->rax & ~0xffffUL) | val;
         else
@@ -111,8 +181,8 @@ bool pv_emulate_io(struct vcpu *v, struct cpu_regs *regs)
     } else {
         port_write(v->domain, port, size, (uint32_t)regs->rax);
     }
-    regs->rip += len;
-    return true;
+    *io_bp = debugreg_io_match(v, port, size);
+    return EMUL_DONE;
 }
 
 long physdev_set_iobitmap(struct vcpu *v, uint64_t bitmap, uint32_t nr_ports)

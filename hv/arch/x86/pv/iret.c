@@ -3,6 +3,7 @@
  * struct iret_context (rax, r11, rcx, flags, rip, cs, rflags, rsp, ss). Like
  * Xen we force RPL 3 on CS/SS, keep IF set in the real RFLAGS, restore the
  * upcall mask from the frame's IF and switch to user mode when CS says so.
+ * With VMASST_TYPE_architectural_iopl the frame's IOPL becomes the virtual one.
  * A frame the CPU will not accept faults at IRETQ and crashes the domain.
  */
 #include <xen/xen.h>
@@ -30,6 +31,8 @@ long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
         if (v->kernel_mode)
             vcpu_toggle_mode(v);
     }
+    if (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
+        v->iopl = (ic.rflags & X86_EFLAGS_IOPL) >> 12;   /* the frame's IOPL is the virtual one */
     regs->rip = ic.rip;
     regs->cs = ic.cs | 3;
     regs->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;

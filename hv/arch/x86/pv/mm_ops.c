@@ -244,6 +244,19 @@ static void copy_frame(mfn_t dst, mfn_t src)
     memcpy(mfn_to_virt(dst), mfn_to_virt(src), PAGE_SIZE);
 }
 
+long pv_new_baseptr(struct vcpu *v, uint64_t mfn)
+{
+    struct domain *d = v->domain;
+
+    if (!mfn || pv_set_root(v, false, mfn))
+        return -XEN_EINVAL;
+    if (d->shadow.enabled)
+        shadow_flush_all(d);                    /* a CR3 load flushes the TLB */
+    vcpu_load_cr3(v);
+    flush_tlb_global();                         /* the old process's global user pages too */
+    return 0;
+}
+
 static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op *op)
 {
     switch (op->cmd) {
@@ -259,15 +272,9 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
         return rc;
     }
     case MMUEXT_NEW_BASEPTR:
-        if (d != v->domain || !op->arg1.mfn)
+        if (d != v->domain)
             return -XEN_EINVAL;
-        if (pv_set_root(v, false, op->arg1.mfn))
-            return -XEN_EINVAL;
-        if (d->shadow.enabled)
-            shadow_flush_all(d);                /* a CR3 load flushes the TLB */
-        vcpu_load_cr3(v);
-        flush_tlb_global();                     /* the old process's global user pages too */
-        return 0;
+        return pv_new_baseptr(v, op->arg1.mfn);
     case MMUEXT_NEW_USER_BASEPTR:
         if (d != v->domain)
             return -XEN_EINVAL;

@@ -60,14 +60,6 @@ static void regs_to_ptwr(const struct cpu_regs *r, struct ptwr_regs *p)
         p->gpr[i] = g[i];
 }
 
-static void set_gpr(struct cpu_regs *r, unsigned int reg, uint64_t val)
-{
-    uint64_t *g[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
-                        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15 };
-    if (reg < 16)
-        *g[reg] = val;
-}
-
 bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
 {
     struct domain *d = v->domain;
@@ -113,7 +105,7 @@ bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
         shadow_guest_entry_changed(d, table, (cr2 & (PAGE_SIZE - 1)) >> 3);
     }
     if (eff.reg_written)
-        set_gpr(regs, eff.reg, eff.reg_value);
+        *regs_gpr(regs, eff.reg) = eff.reg_value;
     regs->rflags = (regs->rflags & ~PTWR_FLAGS_ARITH) | (eff.rflags & PTWR_FLAGS_ARITH);
     regs->rip += w.len;
     d->ptwr_emulations++;
