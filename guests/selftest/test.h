@@ -64,5 +64,6 @@ void suite_mmu(void);
 void suite_debugreg(void);
 void suite_descriptors(void);
 void suite_cpuid(void);
+void suite_privop(void);
 
 #endif /* SELFTEST_TEST_H */
