@@ -151,8 +151,8 @@ static enum emul_result execute(struct vcpu *v, struct cpu_regs *regs,
         return emulate_rdtsc(v, regs, false);
     case PRIVOP_RDTSCP:
         return emulate_rdtsc(v, regs, true);
-    case PRIVOP_CPUID:
-        pv_cpuid(v, (uint32_t)regs->rax, (uint32_t)regs->rcx, r);
+    case PRIVOP_CPUID:                          /* a plain CPUID under CPUID faulting */
+        pv_cpuid_faulted(v, (uint32_t)regs->rax, (uint32_t)regs->rcx, r);
         regs->rax = r[0];
         regs->rbx = r[1];
         regs->rcx = r[2];
