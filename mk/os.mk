@@ -14,7 +14,7 @@ OS_SRCS    := $(wildcard os/arch/x86/*.S) $(wildcard os/core/*.c)
 OS_OBJS    := $(patsubst %,$(OS_BUILD)/%.o,$(basename $(OS_SRCS))) \
               $(patsubst hv/lib/%.c,$(OS_BUILD)/hvlib/%.o,$(OS_HVLIB))
 
-OS_GUESTS  := hello selftest bench crash logdirty
+OS_GUESTS  := hello hellop2m selftest bench crash logdirty
 
 $(OS_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

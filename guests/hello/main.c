@@ -53,6 +53,15 @@ void os_main(void)
     os_printf("start_info: nr_p2m_frames=%#lx\n",
               (unsigned long)si->nr_p2m_frames);
     os_printf("start_info: cmd_line=%.1024s\n", (const char *)si->cmd_line);
+#ifdef HELLO_P2M_CHECK
+    /* Every entry of the P2M list, read where start_info says it is. */
+    const volatile unsigned long *list = (const volatile unsigned long *)si->mfn_list;
+    unsigned long filled = 0;
+    for (unsigned long pfn = 0; pfn < si->nr_pages; pfn++)
+        filled += list[pfn] != 0 && list[pfn] != ~0UL;
+    os_printf("hello: P2M list has %#lx valid entries of %#lx\n", filled,
+              (unsigned long)si->nr_pages);
+#endif
     os_printf("hello: start_info at %p\n", (const void *)si);
     os_printf("hello: powering off\n");
 }

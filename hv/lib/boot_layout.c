@@ -133,6 +133,14 @@ static int check_region(struct boot_layout *out, bool ovf)
     return 0;
 }
 
+/* One mapping's table ranges per level, as [X] count_pgtables() keeps them. */
+struct lvl_range {
+    uint64_t from, to;
+};
+
+static uint64_t count_second_mapping(const struct lvl_range first[3], uint64_t from, uint64_t to);
+static void first_mapping_ranges(uint64_t from, uint64_t to, struct lvl_range first[3]);
+
 /* [D] dom0_construct_pv(), from "v_start = parms.virt_base" onwards. */
 static int layout_dom0(const struct boot_layout_in *in, struct boot_layout *out)
 {
@@ -214,14 +222,31 @@ static int layout_dom0(const struct boot_layout_in *in, struct boot_layout *out)
         if (check_p2m_range(out, in->p2m_base, end))
             return -XEN_EINVAL;
         out->p2m = (struct boot_range){ in->p2m_base, end };
+        /*
+         * [D] setup_pv_physmap(): the list's pages and the tables that map
+         * them come from Dom0's own memory, after the first allocation
+         * (start_info.first_p2m_pfn / nr_p2m_frames). Tables of the initial
+         * mapping are shared where they cover the list. We map 4 KiB pages
+         * only (Xen uses 2 MiB / 1 GiB superpages for aligned stretches).
+         */
+        struct lvl_range first[3];
+        first_mapping_ranges(out->v_start, out->v_end - 1, first);
+        uint64_t data = (round_up(&ovf, end, PAGE) - (in->p2m_base & ~(PAGE - 1))) / PAGE;
+        out->nr_p2m_pt_frames = count_second_mapping(first, in->p2m_base & ~(PAGE - 1),
+                                                     round_up(&ovf, end, PAGE) - 1);
+        if (ovf)
+            return refuse(out, -XEN_EINVAL, "INIT_P2M list wraps around the address space");
+        out->nr_p2m_frames = data + out->nr_p2m_pt_frames;
+        out->p2m_pfn = out->pages_needed;
+        /* [D] "Dom0 allocation too small for initial P->M table" (+3 as Xen). */
+        if (out->pages_needed + out->nr_p2m_frames + 3 > in->nr_pages)
+            return refuse(out, -XEN_ENOMEM,
+                          "dom0 needs %llu more pages for its INIT_P2M list, has %llu",
+                          (unsigned long long)(out->nr_p2m_frames + 3),
+                          (unsigned long long)(in->nr_pages - out->pages_needed));
     }
     return 0;
 }
-
-/* One mapping's table ranges per level, as [X] count_pgtables() keeps them. */
-struct lvl_range {
-    uint64_t from, to;
-};
 
 /*
  * [X] count_pgtables() for the second mapping (INIT_P2M): tables already
@@ -249,6 +274,17 @@ static uint64_t count_second_mapping(const struct lvl_range first[3], uint64_t f
             total += ((lt - lf) >> level_bits(l)) + 1;
     }
     return total;
+}
+
+/* Table ranges per level of a mapping of [from, to] (inclusive). */
+static void first_mapping_ranges(uint64_t from, uint64_t to, struct lvl_range first[3])
+{
+    from &= VADDR_MASK_48;
+    to &= VADDR_MASK_48;
+    for (int l = 2; l >= 0; l--) {
+        uint64_t mask = (1ull << level_bits(l)) - 1;
+        first[l] = (struct lvl_range){ from & ~mask, to | mask };
+    }
 }
 
 /* [C]/[X] xc_dom_build_image() for an x86-64 PV guest. */

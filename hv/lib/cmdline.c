@@ -236,3 +236,184 @@ bool cmdline_get_uint(const char *cmdline, const char *key, uint64_t *val)
     }
     return found;
 }
+
+/* One dom0_mem amount at s[0..len): Xen's parse_amt on a counted string. */
+static bool parse_amount(const char *s, size_t len, struct dom0_memsize *out)
+{
+    struct dom0_memsize m = { 0 };
+    size_t i = 0;
+    unsigned int items = 0;
+
+    if (len && s[0] == '-') {
+        m.minus = true;
+        i = 1;
+    }
+    for (;;) {
+        if (i >= len || s[i] < '0' || s[i] > '9')
+            return false;
+        /* The number and its unit run to the next '+', '%' or the end. */
+        size_t j = i;
+        while (j < len && s[j] != '+' && s[j] != '%')
+            j++;
+        if (j < len && s[j] == '%') {
+            uint64_t v;
+            size_t used;
+            if (!parse_uint_prefix(s + i, j - i, &v, &used) || used != j - i || v >= 100)
+                return false;
+            m.percent = (unsigned int)v;
+            i = j + 1;
+            items = 2;              /* nothing may follow a fraction */
+        } else {
+            uint64_t bytes;
+            if (items || !parse_size(s + i, j - i, &bytes))
+                return false;
+            m.pages = bytes >> 12;
+            i = j;
+            items = 1;
+        }
+        if (i == len)
+            break;
+        if (s[i] != '+' || items >= 2)
+            return false;
+        i++;
+    }
+    *out = m;
+    return true;
+}
+
+/* See cmdline.h. */
+bool cmdline_get_dom0_mem(const char *cmdline, struct dom0_mem *m)
+{
+    char val[128];
+
+    memset(m, 0, sizeof(*m));
+    m->max.pages = UINT64_MAX;
+    if (!cmdline_get_str(cmdline, "dom0_mem", val, sizeof(val)))
+        return true;
+    size_t n = strlen(val);
+    if (n == sizeof(val) - 1)
+        return false;               /* too long to be real */
+    struct dom0_mem t = { .set = true, .max = { .pages = UINT64_MAX } };
+    for (size_t i = 0; i < n || i == 0;) {
+        size_t j = i;
+        while (j < n && val[j] != ',')
+            j++;
+        const char *item = val + i;
+        size_t len = j - i;
+        bool ok;
+        if (len >= 4 && memcmp(item, "min:", 4) == 0)
+            ok = parse_amount(item + 4, len - 4, &t.min);
+        else if (len >= 4 && memcmp(item, "max:", 4) == 0)
+            ok = parse_amount(item + 4, len - 4, &t.max);
+        else
+            ok = parse_amount(item, len, &t.amount);
+        if (!ok)
+            return false;
+        if (j == n)
+            break;
+        i = j + 1;
+        if (i == n)
+            return false;           /* a trailing comma */
+    }
+    *m = t;
+    return true;
+}
+
+static uint64_t memsize_pages(const struct dom0_memsize *sz, uint64_t avail)
+{
+    uint64_t pages;
+
+    if (sz->pages == UINT64_MAX)
+        return UINT64_MAX;          /* no max given */
+    pages = sz->pages + sz->percent * (avail / 100) + sz->percent * (avail % 100) / 100;
+    return sz->minus ? avail - pages : pages;    /* wraps as in Xen; clamped later */
+}
+
+/* See cmdline.h. */
+uint64_t dom0_mem_pages(const struct dom0_mem *m, uint64_t avail, uint64_t *wanted)
+{
+    uint64_t reserve = avail / 16 < (128ull << 8) ? avail / 16 : (128ull << 8);
+    uint64_t nr = memsize_pages(&m->amount, avail);
+
+    if (nr == 0)
+        nr = avail - reserve;
+    uint64_t lo = memsize_pages(&m->min, avail), hi = memsize_pages(&m->max, avail);
+    if (nr < lo)
+        nr = lo;
+    if (nr > hi)
+        nr = hi;
+    if (wanted)
+        *wanted = nr;
+    return nr < avail ? nr : avail;
+}
+
+/* Xen's simple_strtoul on a counted string: the value and the characters used. */
+static uint64_t leading_uint(const char *s, size_t len, size_t *used)
+{
+    uint64_t v = 0;
+
+    if (!parse_uint_prefix(s, len, &v, used)) {
+        *used = 0;
+        return 0;
+    }
+    return v > UINT32_MAX ? UINT32_MAX : v;
+}
+
+/* See cmdline.h. */
+bool cmdline_get_dom0_max_vcpus(const char *cmdline, uint32_t *min, uint32_t *max)
+{
+    struct option opt;
+    bool found = false;
+
+    *min = 1;
+    *max = UINT32_MAX;
+    if (!cmdline)
+        return false;
+    for (const char *p = cmdline; next_option(&p, &opt);) {
+        if (!key_is(opt.key, opt.key_len, "dom0_max_vcpus") || !opt.has_val || !opt.val_len)
+            continue;
+        const char *v = opt.val;
+        size_t n = opt.val_len, used;
+        uint32_t lo = 1, hi = UINT32_MAX;
+        if (v[0] == '-') {                              /* -M */
+            hi = (uint32_t)leading_uint(v + 1, n - 1, &used);
+            if (used == 0 || used != n - 1)
+                continue;
+        } else {
+            lo = (uint32_t)leading_uint(v, n, &used);
+            if (used == 0)
+                continue;
+            if (lo == 0)
+                lo = 1;
+            if (used == n) {                            /* N */
+                hi = lo;
+            } else if (v[used] == '-' && used + 1 == n) {   /* N- */
+                hi = UINT32_MAX;
+            } else if (v[used] == '-') {                /* N-M */
+                size_t u2;
+                hi = (uint32_t)leading_uint(v + used + 1, n - used - 1, &u2);
+                if (u2 == 0 || used + 1 + u2 != n)
+                    continue;
+            } else {
+                continue;
+            }
+        }
+        *min = lo;
+        *max = hi;
+        found = true;
+    }
+    return found;
+}
+
+/* See cmdline.h. */
+bool cmdline_next_key(const char **pos, char *key, size_t n)
+{
+    struct option opt;
+
+    if (!pos || !*pos || !key || n == 0 || !next_option(pos, &opt))
+        return false;
+    size_t len = opt.key_len < n - 1 ? opt.key_len : n - 1;
+    memcpy(key, opt.key, len);
+    key[len] = '\0';
+    return true;
+}

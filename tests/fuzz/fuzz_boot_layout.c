@@ -164,6 +164,12 @@ static void check_layout(const struct boot_layout_in *in, const struct boot_layo
     if (!in->dom0 && !p2m_inside) {
         CHECK(l->p2m_pfn >= region_pages && l->nr_p2m_frames >= pages_of(in->nr_pages * 8) &&
               l->p2m_pfn + l->nr_p2m_frames <= l->pages_needed, "P2M frames");
+    } else if (in->dom0 && !p2m_inside) {
+        /* Dom0 INIT_P2M: after Xen's first allocation, list pages plus tables, 3 spare. */
+        uint64_t spanned = pages_of(in->p2m_base % PAGE + in->nr_pages * 8);
+        CHECK(l->p2m_pfn == l->pages_needed &&
+              l->nr_p2m_frames == spanned + l->nr_p2m_pt_frames &&
+              l->p2m_pfn + l->nr_p2m_frames + 3 <= in->nr_pages, "dom0 P2M frames");
     } else {
         CHECK(l->p2m_pfn == BOOT_LAYOUT_UNSET && l->nr_p2m_frames == 0, "P2M PFNs when mapped");
     }

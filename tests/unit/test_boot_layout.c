@@ -171,7 +171,26 @@ static void test_dom0_linux_unmapped_initrd(void **state)
     assert_int_equal(boot_layout_compute(&in, &l), 0);
     expect_range(l.p2m, 0x8000000000, 0x8000100000);
     expect_range(l.start_info, 0xffffffff82c00000, 0xffffffff82c004b8);
-    assert_int_equal(l.p2m_pfn, BOOT_LAYOUT_UNSET);
+    /* Its pages and tables follow Xen's first allocation (first_p2m_pfn):
+     * 256 list pages, and an L3, an L2 and an L1 for L4 slot 1, as Xen's
+     * setup_pv_physmap() allocates them for a list under 2 MiB. */
+    assert_int_equal(l.p2m_pfn, 16384 + 7681);
+    assert_int_equal(l.nr_p2m_pt_frames, 3);
+    assert_int_equal(l.nr_p2m_frames, 256 + 3);
+
+    /* 1 GiB: a 2 MiB list; one L1 more than Xen, which maps it with a superpage. */
+    in.nr_pages = 262144;
+    assert_int_equal(boot_layout_compute(&in, &l), 0);
+    expect_range(l.p2m, 0x8000000000, 0x8000200000);
+    assert_int_equal(l.nr_p2m_frames, 512 + 3);
+
+    /* Just too little memory for the list and its tables (Xen's "+ 3"
+     * included): the smallest nr_pages that works is exactly that sum. */
+    struct boot_layout l2;
+    for (in.nr_pages = 16384 + 7681; boot_layout_compute(&in, &l2) != 0; in.nr_pages++)
+        assert_non_null(strstr(l2.reason, "INIT_P2M"));
+    assert_int_equal(in.nr_pages, l2.pages_needed + l2.nr_p2m_frames + 3);
+    assert_int_equal(l2.nr_p2m_frames, (in.nr_pages * 8 + 4095) / 4096 + 3);
 }
 
 /*

@@ -172,6 +172,99 @@ static void test_garbage(void **state)
     cmdline_get_uint(junk, "\x01", &v);
 }
 
+/* dom0_mem as Xen 4.17 reads it, then Xen's arithmetic (avail in pages). */
+static void test_dom0_mem(void **state)
+{
+    struct dom0_mem m;
+    uint64_t wanted, avail = 1536ull << 8;           /* 1.5 GiB */
+
+    assert_true(cmdline_get_dom0_mem("loglvl=all", &m));
+    assert_false(m.set);
+    /* Absent: all but 1/16 (at most 128 MiB). */
+    assert_int_equal(dom0_mem_pages(&m, avail, NULL), avail - (96ull << 8));
+    assert_int_equal(dom0_mem_pages(&m, 16ull << 18, NULL), (16ull << 18) - (128ull << 8));
+
+    assert_true(cmdline_get_dom0_mem("dom0_mem=1024M,max:1024M", &m));
+    assert_true(m.set);
+    assert_int_equal(m.amount.pages, 1024ull << 8);
+    assert_int_equal(m.max.pages, 1024ull << 8);
+    assert_int_equal(dom0_mem_pages(&m, avail, &wanted), 1024ull << 8);
+    assert_int_equal(wanted, 1024ull << 8);
+
+    /* max below the amount lowers it; min above raises it. */
+    assert_true(cmdline_get_dom0_mem("dom0_mem=max:512M,1G", &m));
+    assert_int_equal(dom0_mem_pages(&m, avail, NULL), 512ull << 8);
+    assert_true(cmdline_get_dom0_mem("dom0_mem=min:800M,256M", &m));
+    assert_int_equal(dom0_mem_pages(&m, avail, NULL), 800ull << 8);
+    /* Negative: available memory less the amount. */
+    assert_true(cmdline_get_dom0_mem("dom0_mem=-512M", &m));
+    assert_true(m.amount.minus);
+    assert_int_equal(dom0_mem_pages(&m, avail, NULL), 1024ull << 8);
+    /* Percent, and size+percent. */
+    assert_true(cmdline_get_dom0_mem("dom0_mem=50%", &m));
+    assert_int_equal(dom0_mem_pages(&m, avail, NULL), 768ull << 8);
+    assert_true(cmdline_get_dom0_mem("dom0_mem=100M+10%", &m));
+    assert_int_equal(dom0_mem_pages(&m, 1000ull << 8, NULL), (100ull << 8) + (100ull << 8));
+    /* No unit: KiB, as Xen. */
+    assert_true(cmdline_get_dom0_mem("dom0_mem=65536", &m));
+    assert_int_equal(m.amount.pages, 16384);
+    /* Larger than the machine: clamped to avail, *wanted shows the request. */
+    assert_true(cmdline_get_dom0_mem("dom0_mem=4G", &m));
+    assert_int_equal(dom0_mem_pages(&m, avail, &wanted), avail);
+    assert_int_equal(wanted, 4ull << 18);
+    /* The last occurrence counts. */
+    assert_true(cmdline_get_dom0_mem("dom0_mem=1G dom0_mem=64M", &m));
+    assert_int_equal(m.amount.pages, 64ull << 8);
+
+    /* Malformed values are refused as a whole. */
+    static const char *bad[] = {
+        "dom0_mem=", "dom0_mem=abc", "dom0_mem=1G,", "dom0_mem=min:", "dom0_mem=10%+1G",
+        "dom0_mem=100%", "dom0_mem=1G+", "dom0_mem=1X", "dom0_mem=max:1G,,1G",
+        "dom0_mem=5%+5%", "dom0_mem=--1G", "dom0_mem=1G,foo:2G",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (cmdline_get_dom0_mem(bad[i], &m))
+            fail_msg("accepted %s", bad[i]);
+        assert_false(m.set);
+    }
+}
+
+static void test_dom0_max_vcpus(void **state)
+{
+    uint32_t lo, hi;
+
+    assert_false(cmdline_get_dom0_max_vcpus("loglvl=all", &lo, &hi));
+    assert_int_equal(lo, 1);
+    assert_int_equal(hi, UINT32_MAX);
+    assert_true(cmdline_get_dom0_max_vcpus("dom0_max_vcpus=4", &lo, &hi));
+    assert_int_equal(lo, 4);
+    assert_int_equal(hi, 4);
+    assert_true(cmdline_get_dom0_max_vcpus("dom0_max_vcpus=2-", &lo, &hi));
+    assert_int_equal(lo, 2);
+    assert_int_equal(hi, UINT32_MAX);
+    assert_true(cmdline_get_dom0_max_vcpus("dom0_max_vcpus=2-8", &lo, &hi));
+    assert_int_equal(hi, 8);
+    assert_true(cmdline_get_dom0_max_vcpus("dom0_max_vcpus=-3", &lo, &hi));
+    assert_int_equal(lo, 1);
+    assert_int_equal(hi, 3);
+    assert_true(cmdline_get_dom0_max_vcpus("dom0_max_vcpus=0", &lo, &hi));
+    assert_int_equal(lo, 1);                          /* 0 counts as 1, as in Xen */
+    assert_false(cmdline_get_dom0_max_vcpus("dom0_max_vcpus=x dom0_max_vcpus=2-x", &lo, &hi));
+}
+
+static void test_next_key(void **state)
+{
+    const char *p = "  loglvl=all noreboot dom0_mem=1G,max:1G\tfoo=";
+    char key[8];
+    const char *want[] = { "loglvl", "noreboo", "dom0_me", "foo" };    /* truncated to 7 */
+
+    for (size_t i = 0; i < 4; i++) {
+        assert_true(cmdline_next_key(&p, key, sizeof(key)));
+        assert_string_equal(key, want[i]);
+    }
+    assert_false(cmdline_next_key(&p, key, sizeof(key)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +274,9 @@ int main(void)
         cmocka_unit_test(test_get_size),
         cmocka_unit_test(test_get_uint),
         cmocka_unit_test(test_garbage),
+        cmocka_unit_test(test_dom0_mem),
+        cmocka_unit_test(test_dom0_max_vcpus),
+        cmocka_unit_test(test_next_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,11 +59,11 @@ struct boot_layout {
     uint64_t initrd_pfn;
     bool initrd_mapped;
 
-    /* domU with INIT_P2M: the P2M and its own page tables live in PFNs
+    /* With INIT_P2M: the P2M list and its own page tables live in PFNs
      * [p2m_pfn, p2m_pfn + nr_p2m_frames) (start_info.first_p2m_pfn /
-     * nr_p2m_frames), tables after the list.  Otherwise UNSET / 0; a dom0
-     * INIT_P2M list is mapped by the hypervisor from free memory, as Xen
-     * does, so it has no fixed PFNs here. */
+     * nr_p2m_frames); domU: tables after the list; dom0: as Xen's
+     * setup_pv_physmap() allocates them, each table just before the first
+     * list page it maps, after Xen's first allocation. Otherwise UNSET / 0. */
     uint64_t p2m_pfn, nr_p2m_frames, nr_p2m_pt_frames;
 
     /* Pages the builder must own for this layout (dom0: Xen's power-of-two

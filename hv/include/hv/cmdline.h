@@ -52,4 +52,51 @@ bool cmdline_get_size(const char *cmdline, const char *key, uint64_t *bytes);
  */
 bool cmdline_get_uint(const char *cmdline, const char *key, uint64_t *val);
 
+/*
+ * One amount of Xen's dom0_mem grammar (xen/arch/x86/dom0_build.c, 4.17):
+ *     [-]<size> | [-]<frac>% | [-]<size>+<frac>%
+ * <size> as cmdline_get_size (no unit: KiB); <frac> below 100, a share of
+ * the memory available; a leading '-' means "available memory less this".
+ */
+struct dom0_memsize {
+    uint64_t pages;
+    unsigned int percent;
+    bool minus;
+};
+
+/* dom0_mem=[min:<amt>,][max:<amt>,][<amt>] in any order, as Xen reads it. */
+struct dom0_mem {
+    bool set;                   /* the option was given and parsed */
+    struct dom0_memsize amount, min, max;
+};
+
+/*
+ * Parse the value of the last "dom0_mem=" on the line into *m. Returns
+ * false for a malformed value (*m then says not set), true otherwise
+ * (also when the option is absent: m->set is false then).
+ */
+bool cmdline_get_dom0_mem(const char *cmdline, struct dom0_mem *m);
+
+/*
+ * Dom0's pages from a parsed dom0_mem and the pages available, Xen's
+ * dom0_compute_nr_pages() without its NUMA and IOMMU reservations: the
+ * amount (or, without one, all but 1/16 of avail, at most 128 MiB less),
+ * raised to min, lowered to max, then to avail. *wanted receives the value
+ * before the last clamp, so a caller can tell that avail cut it down.
+ */
+uint64_t dom0_mem_pages(const struct dom0_mem *m, uint64_t avail, uint64_t *wanted);
+
+/*
+ * dom0_max_vcpus=N | N- | N-M | -M (Xen's syntax): the last valid
+ * occurrence's bounds; *min 1 and *max UINT32_MAX when absent. Returns
+ * false when the option is absent or malformed.
+ */
+bool cmdline_get_dom0_max_vcpus(const char *cmdline, uint32_t *min, uint32_t *max);
+
+/*
+ * Walk the option words: copies the next word's key (up to '=') to
+ * key[0..n) and advances *pos. Returns false at the end of the line.
+ */
+bool cmdline_next_key(const char **pos, char *key, size_t n);
+
 #endif /* HV_CMDLINE_H */

@@ -41,6 +41,72 @@ char hv_command_line[BOOT_CMDLINE_MAX];
 uint8_t smap_enabled;
 
 /*
+ * Every option this hypervisor reads (each is looked up where it is used).
+ * "console" and "com1" are Xen's and accepted as they are: our console is
+ * always COM1 at 115200 8n1. Anything else is reported, never guessed at.
+ */
+static const char *const known_options[] = {
+    "console", "com1", "loglvl", "guest_loglvl", "noreboot", "hypercall_trace",
+    "dom0_mem", "dom0_max_vcpus", "dom0_paging", "dom0_ptwr", "domu", "domu_mem",
+};
+
+static void log_unknown_options(void)
+{
+    const char *p = hv_command_line;
+    char key[48];
+
+    while (cmdline_next_key(&p, key, sizeof(key))) {
+        bool known = false;
+        for (size_t i = 0; i < ARRAY_SIZE(known_options) && !known; i++)
+            known = strcmp(key, known_options[i]) == 0;
+        if (!known)
+            log_warn("command line: unknown option '%s' ignored", key);
+    }
+}
+
+/*
+ * Dom0's pages from dom0_mem, read as Xen reads it, against the memory free
+ * now. Unlike Xen, which quietly gives Dom0 all there is when asked for more,
+ * an amount beyond the free memory stops the boot: a Dom0 smaller than
+ * configured is a misconfiguration better seen at once.
+ */
+static unsigned long dom0_pages(void)
+{
+    struct dom0_mem dm;
+    uint64_t avail = frames_free(), wanted, pages;
+    char val[64] = "";
+
+    cmdline_get_str(hv_command_line, "dom0_mem", val, sizeof(val));
+    if (!cmdline_get_dom0_mem(hv_command_line, &dm))
+        log_warn("command line: dom0_mem=%s is malformed and ignored (as Xen does)", val);
+    if (!dm.set)
+        return DEFAULT_DOM0_MEM >> PAGE_SHIFT;
+    pages = dom0_mem_pages(&dm, avail, &wanted);
+    if (wanted > avail)
+        panic("dom0_mem=%s asks for %lu MiB for Domain 0, but only %lu MiB are free",
+              val, (unsigned long)(wanted >> 8), (unsigned long)(avail >> 8));
+    if (pages < (4UL << 20) >> PAGE_SHIFT)
+        pages = (4UL << 20) >> PAGE_SHIFT;
+    return pages;
+}
+
+/* Xen's dom0_max_vcpus arithmetic over our one CPU; Xenolith runs one vCPU. */
+static void dom0_vcpus(void)
+{
+    uint32_t lo, hi, n = 1;
+
+    if (!cmdline_get_dom0_max_vcpus(hv_command_line, &lo, &hi))
+        return;
+    if (lo > n)
+        n = lo;
+    if (hi < n)
+        n = hi;
+    if (n > MAX_VCPUS)
+        log_warn("command line: dom0_max_vcpus asks for %u vCPUs; Domain 0 gets %u "
+                 "(no SMP guests yet)", n, MAX_VCPUS);
+}
+
+/*
  * SMEP: the hypervisor never executes guest (user) pages. SMAP: it never
  * touches them either, except inside raw_copy, the one door for guest memory.
  */
@@ -100,7 +166,6 @@ static void boot_domu(const struct boot_module *m)
 void start_hv(uint32_t magic, uint32_t info)
 {
     char opt[64];
-    uint64_t dom0_mem = DEFAULT_DOM0_MEM;
     struct domain *d0;
     int rc;
 
@@ -125,6 +190,7 @@ void start_hv(uint32_t magic, uint32_t info)
     log_info("Xenolith hypervisor (Xen 4.17 PV ABI), booted by %s%s%s", boot_info.loader,
              boot_info.loader_name[0] ? " from " : "", boot_info.loader_name);
     log_info("command line: %s", hv_command_line);
+    log_unknown_options();
 
     cpu_features_init();
     log_info("cpu: %s, x2apic %d, tsc-deadline %d, xsave %d, smep %d, smap %d", cpu_features.vendor,
@@ -142,8 +208,8 @@ void start_hv(uint32_t magic, uint32_t info)
 
     if (boot_info.nr_modules == 0)
         panic("no Dom0 kernel: pass it as the first multiboot module");
-    if (cmdline_get_size(hv_command_line, "dom0_mem", &dom0_mem) && dom0_mem < (4UL << 20))
-        dom0_mem = 4UL << 20;
+    unsigned long dom0_nr_pages = dom0_pages();
+    dom0_vcpus();
 
     d0 = domain_create(0, true);
     if (!d0)
@@ -153,7 +219,7 @@ void start_hv(uint32_t magic, uint32_t info)
         .kernel = maddr_to_virt(km->start),
         .kernel_len = km->end - km->start,
         .cmdline = km->cmdline,
-        .nr_pages = dom0_mem >> PAGE_SHIFT,
+        .nr_pages = dom0_nr_pages,
     };
     /* The module's command line may start with its file name (loader dependent): skip it. */
     if (bootinfo_cmdlines_start_with_name(&boot_info)) {

@@ -80,6 +80,40 @@ static void build_page_tables(struct domain *d, const struct boot_layout *l)
 }
 
 /*
+ * Dom0's INIT_P2M list: map l->p2m (at the kernel's chosen address, outside
+ * the bootstrap region) with frames taken in order from PFN l->p2m_pfn, in
+ * the order Xen's setup_pv_physmap() allocates them: walking the list page
+ * by page, a missing L3, L2 or L1 table first, then the page itself. Tables
+ * the initial mapping already has are shared. Fills the list as it goes.
+ */
+static void map_init_p2m(struct domain *d, const struct boot_layout *l, unsigned long nr_pages)
+{
+    uint64_t next = l->p2m_pfn, end_pfn = l->p2m_pfn + l->nr_p2m_frames;
+    pte_t *l4 = mfn_to_virt(d->first_mfn + boot_layout_pfn(l, l->pt.start));
+    uint64_t va_end = (l->p2m.end + PAGE_SIZE - 1) & PAGE_MASK;
+    unsigned long pfn = 0;
+
+    for (uint64_t va = l->p2m.start & PAGE_MASK; va < va_end; va += PAGE_SIZE) {
+        pte_t *t = l4;
+        for (int level = 4; level > 1; level--) {
+            unsigned int idx = level == 4 ? l4_index(va) : level == 3 ? l3_index(va) : l2_index(va);
+            if (!(t[idx] & _PAGE_PRESENT)) {
+                BUG_ON(next >= end_pfn);
+                t[idx] = make_pte(d->first_mfn + next++, LN_PROT);
+            }
+            t = mfn_to_virt(pte_mfn(t[idx]));
+        }
+        BUG_ON(next >= end_pfn);
+        mfn_t page = d->first_mfn + next++;
+        t[l1_index(va)] = make_pte(page, L1_PROT | _PAGE_DIRTY);
+        uint64_t *list = mfn_to_virt(page);
+        for (unsigned int i = 0; i < PAGE_SIZE / 8 && pfn < nr_pages; i++, pfn++)
+            list[i] = d->first_mfn + pfn;
+    }
+    BUG_ON(next != end_pfn);
+}
+
+/*
  * Give the initial tables their references as if the guest had pinned its L4
  * and loaded it: every frame's type and counts are exact from the first
  * instruction, and the audit sees a consistent domain.
@@ -143,6 +177,7 @@ static void fill_start_info(struct domain *d, const struct boot_layout *l,
         /* Xen reports here the pages of its first allocation: a power of two covering the
            bootstrap region, plus the initrd's (hv/lib/boot_layout.c computes the same). */
         si->first_p2m_pfn = l->pages_needed;
+        si->nr_p2m_frames = l->nr_p2m_frames;
         dom0_console_info(si);
     }
     si->pt_base = l->pt.start;
@@ -197,8 +232,10 @@ static int pv_build_elf(struct domain *d, const struct pv_image *img,
         log_err("dom0: kernel image rejected: it does not declare support for Dom0 operation (XENFEAT_dom0)");
         return -XEN_EINVAL;
     }
-    if (elf.p2m_base != ELF_XEN_UNSET) {
-        log_err("d%u: kernel image rejected: INIT_P2M placement is not supported yet", d->id);
+    /* Xen maps Dom0's P2M list where INIT_P2M asks; a domU's comes with a toolstack. */
+    if (elf.p2m_base != ELF_XEN_UNSET && !initial) {
+        log_err("d%u: kernel image rejected: INIT_P2M placement is not supported for a domU yet",
+                d->id);
         return -XEN_EOPNOTSUPP;
     }
     memset(&in, 0, sizeof(in));
@@ -209,7 +246,7 @@ static int pv_build_elf(struct domain *d, const struct pv_image *img,
     in.nr_pages = img->nr_pages;
     in.dom0 = initial;
     in.unmapped_initrd = elf.unmapped_initrd;
-    in.p2m_base = BOOT_LAYOUT_UNSET;
+    in.p2m_base = elf.p2m_base != ELF_XEN_UNSET ? elf.p2m_base : BOOT_LAYOUT_UNSET;
     rc = boot_layout_compute(&in, &l);
     if (rc) {
         log_err("d%u: cannot lay out the domain: %s", d->id, l.reason);
@@ -240,12 +277,16 @@ static int pv_build_elf(struct domain *d, const struct pv_image *img,
     if (elf.virt_hypercall != ELF_XEN_UNSET)
         hypercall_page_fill(mfn_to_virt(d->first_mfn + boot_layout_pfn(&l, elf.virt_hypercall)));
 
-    uint64_t *p2m = mfn_to_virt(d->first_mfn + boot_layout_pfn(&l, l.p2m.start));
-    for (unsigned long pfn = 0; pfn < img->nr_pages; pfn++)
-        p2m[pfn] = d->first_mfn + pfn;
+    if (l.p2m_pfn == BOOT_LAYOUT_UNSET) {
+        uint64_t *p2m = mfn_to_virt(d->first_mfn + boot_layout_pfn(&l, l.p2m.start));
+        for (unsigned long pfn = 0; pfn < img->nr_pages; pfn++)
+            p2m[pfn] = d->first_mfn + pfn;
+    }
 
     fill_start_info(d, &l, img);
     build_page_tables(d, &l);
+    if (l.p2m_pfn != BOOT_LAYOUT_UNSET)
+        map_init_p2m(d, &l, img->nr_pages);
     adopt_page_tables(d, &l);
 
     memset(&v->regs, 0, sizeof(v->regs));
@@ -262,6 +303,10 @@ static int pv_build_elf(struct domain *d, const struct pv_image *img,
              elf.virt_entry, img->nr_pages, d->first_mfn, l.v_start, l.v_end);
     log_info("%s: start_info %#lx, page tables %#lx (%lu frames), stack %#lx",
              initial ? "dom0" : "domU", l.start_info.start, l.pt.start, l.nr_pt_frames, l.stack.end);
+    if (l.p2m_pfn != BOOT_LAYOUT_UNSET)
+        log_info("%s: P2M list at %#lx-%#lx (INIT_P2M), PFNs %#lx-%#lx with its tables",
+                 initial ? "dom0" : "domU", l.p2m.start, l.p2m.end, l.p2m_pfn,
+                 l.p2m_pfn + l.nr_p2m_frames);
     return 0;
 }
 
