@@ -63,6 +63,8 @@ XEN_MARKS = [
     (re.compile(r"Hardware Dom\d+ shutdown: (watchdog )?rebooting"), EXIT_GUEST_REBOOT,
      "Dom0 asked for a reboot"),
     (re.compile(r"Panic on CPU \d+"), EXIT_HV_PANIC, "hypervisor panic"),
+    # A Dom0 with ACPI (Linux) powers the machine off itself; Xen then says:
+    (re.compile(r"Entering ACPI S5 state"), EXIT_POWEROFF, "Dom0 powered off (ACPI S5)"),
 ]
 
 # After an outcome line Xen still prints a few lines (the panic text, the
@@ -301,6 +303,13 @@ def _mem(text):
     return value
 
 
+# The Linux test image (tools/fetch-linux.sh) and how `run --linux` boots it.
+LINUX_KERNEL_REL = ".cache/linux/vmlinuz"
+LINUX_INITRD_REL = ".cache/linux/initrd.cpio"
+LINUX_CMDLINE = "console=hvc0 earlyprintk=xen"
+LINUX_MEM_MIB = 1024
+
+
 def parser():
     ap = argparse.ArgumentParser(
         prog="xenolith",
@@ -318,9 +327,13 @@ def parser():
                    help="boot this CD image (-cdrom FILE -boot d) instead of loading the "
                         "hypervisor and Dom0 directly; see tools/make-grub-iso.sh. --hv "
                         "still picks how the outcome is read")
+    r.add_argument("--linux", action="store_true",
+                   help="boot the Linux test image of tools/fetch-linux.sh: --guest "
+                        f"{LINUX_KERNEL_REL} --initrd {LINUX_INITRD_REL} --cmdline "
+                        f"'{LINUX_CMDLINE}' --mem {LINUX_MEM_MIB} unless given otherwise")
     r.add_argument("--initrd", metavar="F", help="module handed to Dom0 after the kernel")
-    r.add_argument("--cmdline", default="", metavar="S", help="Dom0 command line")
-    r.add_argument("--mem", type=_mem, default=32, metavar="M",
+    r.add_argument("--cmdline", default=None, metavar="S", help="Dom0 command line")
+    r.add_argument("--mem", type=_mem, default=None, metavar="M",
                    help="Dom0 memory in MiB (default 32)")
     r.add_argument("--cpus", type=int, default=1, metavar="N",
                    help="machine CPUs and Dom0 vCPUs (default 1)")
@@ -353,6 +366,17 @@ def main(argv=None):
         args = parser().parse_args(argv)
     except SystemExit as e:
         return EXIT_USAGE if e.code not in (0, None) else 0
+    if args.linux:
+        args.guest = args.guest or os.path.join(ROOT, LINUX_KERNEL_REL)
+        args.initrd = args.initrd or os.path.join(ROOT, LINUX_INITRD_REL)
+        args.cmdline = LINUX_CMDLINE if args.cmdline is None else args.cmdline
+        args.mem = args.mem or LINUX_MEM_MIB
+        if not os.path.isfile(args.guest) or not os.path.isfile(args.initrd):
+            print("xenolith: the Linux test image is missing; run tools/fetch-linux.sh",
+                  file=sys.stderr)
+            return EXIT_USAGE
+    args.cmdline = args.cmdline or ""
+    args.mem = args.mem or 32
     if args.cpus < 1:
         print("xenolith: --cpus must be at least 1", file=sys.stderr)
         return EXIT_USAGE

@@ -71,6 +71,7 @@ def test_xenolith_unreported_ends(fake, rc, code):
     ("(XEN) Hardware Dom0 crashed: 'noreboot' set - not rebooting.", 10),
     ("(XEN) Panic on CPU 0:", 11),
     ("(XEN) Hardware Dom0 shutdown: rebooting machine", 12),
+    ("(XEN) Entering ACPI S5 state.", 0),      # a Dom0 with ACPI (Linux) powers off
 ])
 def test_xen_console_outcomes(fake, line, code):
     # Xen halts instead of exiting: the launcher must stop QEMU itself, soon.
@@ -125,3 +126,28 @@ def test_path_with_comma_refused():
 def test_cli_usage_error_code():
     assert launcher.main(["run"]) == 2
     assert launcher.main(["run", "--guest", os.devnull, "--cpus", "0"]) == 2
+
+
+def test_missing_initramfs_is_a_usage_error(tmp_path):
+    # A missing initramfs stops the run before QEMU starts, naming the file.
+    guest = tmp_path / "guest.elf"
+    guest.write_bytes(b"\x7fELF")
+    with pytest.raises(launcher.LaunchError, match="initrd .*no-such.cpio not found") as err:
+        launcher.run(str(guest), initrd=str(tmp_path / "no-such.cpio"))
+    assert err.value.code == launcher.EXIT_USAGE
+    assert launcher.main(["run", "--guest", str(guest), "--initrd",
+                          str(tmp_path / "no-such.cpio")]) == 2
+
+
+def test_linux_shorthand(tmp_path, monkeypatch, capsys):
+    # `run --linux` fills in the Linux test image, its command line and 1 GiB.
+    monkeypatch.setattr(launcher, "ROOT", str(tmp_path))
+    assert launcher.main(["run", "--linux", "--dry-run"]) == 2       # not fetched
+    (tmp_path / ".cache" / "linux").mkdir(parents=True)
+    for name in ("vmlinuz", "initrd.cpio"):
+        (tmp_path / ".cache" / "linux" / name).write_bytes(b"x")
+    capsys.readouterr()
+    assert launcher.main(["run", "--linux", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "dom0_mem=1024M" in out and "console=hvc0 earlyprintk=xen" in out
+    assert "initrd.cpio" in out and "vmlinuz" in out
