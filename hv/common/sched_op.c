@@ -58,6 +58,8 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
 
     switch (cmd) {
     case SCHEDOP_yield:
+        /* Give the CPU to the next runnable vCPU in turn (itself if it is the only one). */
+        this_cpu()->need_resched = true;
         raise_softirq(SOFTIRQ_SCHEDULE);
         return 0;
     case SCHEDOP_block:
