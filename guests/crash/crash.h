@@ -25,11 +25,13 @@ void crash_reboot(void) __attribute__((noreturn));
 /* Print each console input line back until "q" (not a crash: for input tests). */
 void crash_echo(void) __attribute__((noreturn));
 /* Check XMM registers and the GS base across domain switches (two-domain runs). */
-void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0) __attribute__((noreturn));
+void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0, int yield_wait) __attribute__((noreturn));
 /* One hypercall from nr= and a1=..a5= in the command line, then poweroff. */
 void crash_hypercall_one(void) __attribute__((noreturn));
 /* Ask the privileged interfaces as an unprivileged domain, print the answers, power off. */
 void crash_unpriv(void) __attribute__((noreturn));
+/* As a DomU: leave a selector that no longer loads, wait for the failsafe callback. */
+void crash_failsafe(void) __attribute__((noreturn));
 /* Fuzz count hypercalls from seed, then power off; trace prints each call. */
 void crash_hypercall_garbage(uint64_t seed, unsigned long count, int trace)
     __attribute__((noreturn));

@@ -6,7 +6,8 @@
  * hypervisor switches between this domain and the other one (10 ms slices).
  * Then report how long this vCPU waited runnable (it must have been preempted)
  * and, as Dom0, wait for VIRQ_DOM_EXC (the other domain's shutdown) before
- * powering off.
+ * powering off: blocked, or with wait=yield runnable all along (yielding), so
+ * that the other domain is always switched away from and back to.
  */
 #include <os/console.h>
 #include <os/events.h>
@@ -15,6 +16,7 @@
 #include <os/time.h>
 #include <xen/event_channel.h>
 #include <xen/vcpu.h>
+#include <xen/sched.h>
 #include <xen/domctl.h>
 #include "crash.h"
 
@@ -53,7 +55,7 @@ static void on_dom_exc(unsigned int port, struct os_regs *regs, void *data)
     dom_exc = 1;
 }
 
-void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0)
+void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0, int yield_wait)
 {
     struct crash_prng p;
     struct vcpu_runstate_info rs;
@@ -98,8 +100,12 @@ void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0)
               bad ? "PATTERN CHANGED" : "pattern intact", (unsigned long)checks,
               (unsigned long)rs.time[RUNSTATE_runnable]);
     if (dom0) {
-        while (!dom_exc)
-            os_block();
+        while (!dom_exc) {
+            if (yield_wait)
+                HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+            else
+                os_block();
+        }
         os_printf("fpu-spin: dom0 saw VIRQ_DOM_EXC\n");
     }
     os_poweroff();

@@ -49,6 +49,8 @@ void os_main(void)
         run_garbage();
     if (!strcmp(mode, "hypercall-one"))
         crash_hypercall_one();
+    if (!strcmp(mode, "failsafe"))
+        crash_failsafe();
     if (!strcmp(mode, "unpriv"))
         crash_unpriv();
     if (!strcmp(mode, "reboot"))
@@ -60,7 +62,8 @@ void os_main(void)
         uint64_t seed = crash_cmdline_get("seed", buf, sizeof(buf)) ? crash_parse_u64(buf, 1) : 1;
         uint64_t ms = crash_cmdline_get("ms", buf, sizeof(buf)) ? crash_parse_u64(buf, 100) : 100;
         int dom0 = crash_cmdline_get("role", buf, sizeof(buf)) && !strcmp(buf, "dom0");
-        crash_fpu_spin(seed, ms, dom0);
+        int yield_wait = crash_cmdline_get("wait", buf, sizeof(buf)) && !strcmp(buf, "yield");
+        crash_fpu_spin(seed, ms, dom0, yield_wait);
     }
     os_printf("crash: unknown mode %s\n", mode);
 }

@@ -80,3 +80,16 @@ def test_unprivileged_domain_gets_xens_answers():
     assert got == UNPRIV_ANSWERS, out[-3000:]
     assert "fpu-spin: dom0 saw VIRQ_DOM_EXC" in out.splitlines(), out[-3000:]
     assert rc == 33, out[-3000:]
+
+
+def test_failsafe_callback_after_a_domain_switch():
+    """A selector whose LDT went away cannot be reloaded when the DomU's state
+    comes back after Dom0 ran: Xen's answer is the failsafe callback."""
+    # Dom0 stays runnable (wait=yield) until the DomU ends, so each DomU yield switches.
+    rc, out = run_two("mode=fpu-spin seed=5 ms=10 role=dom0 wait=yield", guest_path("crash"),
+                      "mode=failsafe")
+    lines = out.splitlines()
+    assert ("(d1) failsafe: entered after a domain switch, es 0xf in the frame, null in the callback"
+            in lines), out[-3000:]
+    assert "fpu-spin: dom0 saw VIRQ_DOM_EXC" in lines, out[-3000:]
+    assert rc == 33, out[-3000:]

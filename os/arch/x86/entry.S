@@ -72,13 +72,22 @@ trap_noerr os_hypervisor_callback, OS_VEC_EVENT
 trap_noerr os_syscall_callback, OS_VEC_SYSCALL
 
 /*
- * Failsafe callback: Xen could not reload a data segment selector.
- * Drop the four selector slots (they are NUL now) and report.
+ * Failsafe callback: Xen could not reload a data segment selector (that
+ * one is null now). Keep the frame's four selector slots, the values Xen
+ * tried, in os_failsafe_sel (ds, es, fs, gs), drop them and report.
  */
     .globl os_failsafe_callback
 os_failsafe_callback:
     pop     %rcx
     pop     %r11
+    push    %rax
+    .set i, 0
+    .rept 4
+    mov     8+8*i(%rsp), %rax
+    mov     %rax, os_failsafe_sel+8*i(%rip)
+    .set i, i + 1
+    .endr
+    pop     %rax
     add     $32, %rsp
     push    $0
     push    $OS_VEC_FAILSAFE
@@ -132,3 +141,9 @@ os_entry_common:
 os_iret_to_frame:
     push    $0
     jmp     hypercall_page + 23 * 32
+
+    .bss
+    .balign 8
+    .globl os_failsafe_sel
+os_failsafe_sel:
+    .skip 8*4

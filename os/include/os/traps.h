@@ -48,6 +48,9 @@ extern char os_syscall_callback[];
 /* Return to the native frame at the stack pointer through HYPERVISOR_iret. */
 extern char os_iret_to_frame[];
 
+/* The selectors (ds, es, fs, gs) of the last failsafe callback's frame. */
+extern volatile uint64_t os_failsafe_sel[4];
+
 /* Count of bounces per vector since boot (tests compare before/after). */
 extern volatile unsigned long os_trap_count[OS_NR_VECTORS];
 
