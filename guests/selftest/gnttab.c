@@ -474,6 +474,7 @@ void suite_gnttab(void)
         gnttab_device_maps();
         gnttab_replace();
         copy();
+        gnttab_v2();
         for (i = GNTTAB_NR_RESERVED_ENTRIES; i < 16; i++)
             grant(i, 0, 0, 0);
     }

@@ -1,10 +1,14 @@
 /*
- * HYPERVISOR_grant_table_op, version 1 (see hv/grant_table.h).
+ * HYPERVISOR_grant_table_op: map, unmap, copy (table-wide operations in
+ * grant_table_setup.c; see hv/grant_table.h).
  *
  * The grant entry lives in guest-writable memory: every read of it is a
- * snapshot, and the pin is one compare-exchange on its flags/domid word, so
- * the granter can never change an entry that is in use without the pin
- * failing. Each part of a mapping (host PTE, device) holds a general
+ * snapshot. With version 1 the pin is one compare-exchange on its
+ * flags/domid word, so the granter can never change an entry that is in use
+ * without the pin failing; with version 2 the status bits live in a status
+ * frame and the entry is read again after they are set (Xen's protocol).
+ * Version 2 adds sub-page grants and transitive grants (one level, to
+ * another domain), both for copies only. Each part of a mapping (host PTE, device) holds a general
  * reference on the frame (and a writable type reference when writable),
  * taken under the granter's ownership, so the frame can neither become a
  * page table nor leave the granter while mapped; the active entry counts the
@@ -28,128 +32,197 @@
 #include <hv/pv_mmu.h>
 #include <hv/shadow.h>
 
-static int grow(struct domain *d, unsigned int nr)
-{
-    struct grant_table *gt = &d->grants;
-
-    while (gt->nr_frames < nr) {
-        mfn_t f = alloc_frame(d->id);
-        struct active_grant *a = xzalloc_bytes(GNTTAB_ENTRIES_PER_FRAME * sizeof(*a));
-        if (f == INVALID_MFN || !a) {
-            if (f != INVALID_MFN)
-                free_frame(f);
-            xfree_bytes(a, GNTTAB_ENTRIES_PER_FRAME * sizeof(*a));
-            return -XEN_ENOMEM;
-        }
-        mfn_to_page(f)->flags |= PGF_SHARED_INFO;    /* ours, shared: never a table, never given away */
-        gt->frames[gt->nr_frames] = f;
-        gt->active[gt->nr_frames] = a;
-        gt->nr_frames++;
-    }
-    return 0;
-}
-
-int grant_table_init(struct domain *d)
-{
-    d->grants.maptrack = xzalloc_bytes(GNTTAB_MAPTRACK * sizeof(struct maptrack_entry));
-    if (!d->grants.maptrack)
-        return -XEN_ENOMEM;
-    return grow(d, 1);
-}
-
-static struct domain *grant_domain(domid_t id)
-{
-    if (id == DOMID_SELF)
-        return current->domain;
-    return id < MAX_DOMAINS ? domains[id] : NULL;
-}
-
-static uint32_t *entry_word(struct domain *d, grant_ref_t ref)
-{
-    struct grant_entry_v1 *e = mfn_to_virt(d->grants.frames[ref / GNTTAB_ENTRIES_PER_FRAME]);
-    return (uint32_t *)&e[ref % GNTTAB_ENTRIES_PER_FRAME];   /* flags (low 16) and domid */
-}
-
-static struct active_grant *active_of(struct domain *d, grant_ref_t ref)
-{
-    return &d->grants.active[ref / GNTTAB_ENTRIES_PER_FRAME][ref % GNTTAB_ENTRIES_PER_FRAME];
-}
-
 static bool ref_valid(struct domain *d, grant_ref_t ref)
 {
-    return ref < d->grants.nr_frames * GNTTAB_ENTRIES_PER_FRAME;
+    return ref < gnttab_nr_entries(&d->grants);
+}
+
+static void clear_status(uint16_t *st, uint16_t bits)
+{
+    if (bits)
+        __atomic_and_fetch(st, (uint16_t)~bits, __ATOMIC_ACQ_REL);
 }
 
 /*
- * Set GTF_reading (and GTF_writing) in entry word `w` for a new use, after
- * checking the entry allows it (gnttab_entry_check). The granter may race
- * us on the word: like Xen, give up after five failed exchanges.
+ * Set GTF_reading (and GTF_writing) for a new use of an entry, after
+ * checking the entry allows it (gnttab_entry_check). Version 1: one
+ * exchange on the flags/domid word, which the granter may race; like Xen,
+ * give up after five failed tries. Version 2: set the bits in the status
+ * word, then read the entry again, undoing them if it changed meanwhile.
  */
-static int set_status(uint32_t *w, uint32_t pin, domid_t grantee, bool ro, bool map)
+static int set_status(struct grant_table *gt, grant_ref_t ref, uint32_t pin, domid_t grantee,
+                      bool ro, bool map)
 {
-    uint32_t old = __atomic_load_n(w, __ATOMIC_ACQUIRE), nw;
+    uint32_t *w = gnttab_entry_hdr(gt, ref), old = __atomic_load_n(w, __ATOMIC_ACQUIRE);
+    uint16_t bits = GTF_reading | (ro ? 0 : GTF_writing);
+    bool v2 = gt->version == 2;
+    int rc;
 
-    for (unsigned int tries = 0;; tries++) {
-        int rc = gnttab_entry_check((uint16_t)old, (uint16_t)(old >> 16), grantee, pin != 0,
-                                    ro, map, false);
+    for (unsigned int tries = 0; !v2; tries++) {
+        rc = gnttab_entry_check((uint16_t)old, (uint16_t)(old >> 16), grantee, pin != 0, ro, map,
+                                false);
         if (rc != GNTST_okay)
             return rc;
-        nw = old | GTF_reading | (ro ? 0 : GTF_writing);
-        if (__atomic_compare_exchange_n(w, &old, nw, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        if (__atomic_compare_exchange_n(w, &old, old | bits, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
             return GNTST_okay;
         if (tries == 4)
             return GNTST_general_error;
     }
+    rc = gnttab_entry_check((uint16_t)old, (uint16_t)(old >> 16), grantee, pin != 0, ro, map, true);
+    if (rc != GNTST_okay)
+        return rc;
+    __atomic_or_fetch(gnttab_entry_status(gt, ref), bits, __ATOMIC_SEQ_CST);
+    old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+    rc = gnttab_entry_check((uint16_t)old, (uint16_t)(old >> 16), grantee, pin != 0, ro, map, true);
+    if (rc != GNTST_okay)
+        clear_status(gnttab_entry_status(gt, ref), pin ? GTF_writing : GTF_reading | GTF_writing);
+    return rc;
 }
 
-static void clear_status(uint32_t *w, uint16_t bits)
-{
-    if (bits)
-        __atomic_and_fetch(w, ~(uint32_t)bits, __ATOMIC_ACQ_REL);
-}
+/* What a use of a grant reaches: a frame and the byte range of it. */
+struct grant_use {
+    mfn_t frame;
+    uint16_t start, length;
+};
 
-/*
- * Take a use (`incr`, see hv/gnttab_rules.h) of entry `ref` of `granter` for
- * `grantee`: the first use checks the entry and pins the frame it names,
- * which must be the granter's own (else GNTST_bad_page); later ones check
- * only the grantee, the counters and, for a first writer, GTF_readonly.
- * GNTST_okay and the frame, or a GNTST_* error with nothing changed.
- */
-static int pin_get(struct domain *granter, grant_ref_t ref, domid_t grantee, uint32_t incr,
-                   bool ro, bool map, mfn_t *frame)
-{
-    uint32_t *w = entry_word(granter, ref);
-    struct active_grant *act = active_of(granter, ref);
-    int rc;
+static void release(struct domain *granter, grant_ref_t ref, uint32_t incr, bool ro);
 
-    if (act->pin && (act->domid != grantee || gnttab_pin_would_overflow(act->pin, incr)))
-        return GNTST_general_error;
-    if (gnttab_pin_needs_status(act->pin, ro)) {
-        if ((rc = set_status(w, act->pin, grantee, ro, map)) != GNTST_okay)
-            return rc;
-        if (!act->pin) {
-            mfn_t f = ((struct grant_entry_v1 *)w)->frame;
-            if (!mfn_valid(f) || mfn_to_page(f)->owner != granter->id ||
-                (mfn_to_page(f)->flags & PGF_SHARED_INFO)) {
-                clear_status(w, gnttab_status_to_clear(0, ro));
-                return GNTST_bad_page;
-            }
-            act->frame = f;
-            act->domid = grantee;
+/* The frame entry ref names (v1: 32 bits; v2: full_page / sub_page, 64 bits), if the granter's. */
+static int entry_frame(struct domain *granter, grant_ref_t ref, struct grant_use *u, bool *sub)
+{
+    struct grant_table *gt = &granter->grants;
+    uint32_t *w = gnttab_entry_hdr(gt, ref);
+    uint64_t f;
+
+    *sub = false;
+    u->start = 0;
+    u->length = PAGE_SIZE;
+    if (gt->version == 1) {
+        f = ((struct grant_entry_v1 *)w)->frame;
+    } else {
+        union grant_entry_v2 *e = (union grant_entry_v2 *)w;
+        f = __atomic_load_n(&e->full_page.frame, __ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&e->hdr.flags, __ATOMIC_ACQUIRE) & GTF_sub_page) {
+            *sub = true;
+            u->start = __atomic_load_n(&e->sub_page.page_off, __ATOMIC_ACQUIRE);
+            u->length = __atomic_load_n(&e->sub_page.length, __ATOMIC_ACQUIRE);
         }
     }
-    act->pin += incr;
-    *frame = act->frame;
+    if (!mfn_valid(f) || mfn_to_page(f)->owner != granter->id ||
+        (mfn_to_page(f)->flags & PGF_SHARED_INFO))
+        return GNTST_bad_page;
+    u->frame = f;
     return GNTST_okay;
 }
 
-/* Drop a use taken by pin_get; the status bits follow what is left. */
-static void pin_put(struct domain *granter, grant_ref_t ref, uint32_t incr, bool ro)
+/*
+ * A transitive v2 entry (copies only): the frame is pinned in the domain
+ * the entry names, through its entry trans_ref, with this granter as the
+ * grantee (one level only, never back to itself).
+ */
+static int acquire_transitive(struct domain *granter, grant_ref_t ref, bool ro, bool allow,
+                              struct grant_use *u, domid_t *tdom, grant_ref_t *tref);
+
+/*
+ * Take a use (`incr`, see hv/gnttab_rules.h) of entry `ref` of `granter`
+ * for `grantee` (Xen's map_grant_ref / acquire_grant_for_copy pinning):
+ * the first use checks the entry and pins what it names; later ones check
+ * the grantee, the counters and, for a first writer, GTF_readonly. `map`:
+ * for a mapping (full pages only); `allow_trans`: a transitive entry may be
+ * followed. GNTST_okay and what the use reaches, or a GNTST_* error with
+ * nothing changed.
+ */
+static int acquire(struct domain *granter, grant_ref_t ref, domid_t grantee, uint32_t incr,
+                   bool ro, bool map, bool allow_trans, struct grant_use *u)
 {
-    struct active_grant *act = active_of(granter, ref);
+    struct grant_table *gt = &granter->grants;
+    struct active_grant *act = gnttab_active(gt, ref);
+    uint16_t *st = gnttab_entry_status(gt, ref);
+    int rc;
+
+    if (act->pin && (act->domid != grantee || gnttab_pin_would_overflow(act->pin, incr) ||
+                     (map && act->sub_page)))
+        return GNTST_general_error;
+    if (gt->version == 2 && !map &&
+        ((uint16_t)*gnttab_entry_hdr(gt, ref) & GTF_type_mask) == GTF_transitive) {
+        domid_t tdom;
+        grant_ref_t tref;
+        if (gnttab_pin_needs_status(act->pin, ro) &&
+            (rc = set_status(gt, ref, act->pin, grantee, ro, false)) != GNTST_okay)
+            return rc;
+        rc = acquire_transitive(granter, ref, ro, allow_trans, u, &tdom, &tref);
+        if (rc == GNTST_okay && act->pin &&
+            (act->frame != u->frame || act->trans_domid != tdom || act->trans_ref != tref)) {
+            release(domains[tdom], tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
+            rc = GNTST_general_error;
+        }
+        if (rc != GNTST_okay) {
+            clear_status(st, gnttab_status_to_clear(act->pin, ro));
+            return rc;
+        }
+        if (!act->pin)
+            *act = (struct active_grant){ .domid = grantee, .sub_page = true, .start = u->start,
+                                          .length = u->length, .trans_domid = tdom,
+                                          .trans_ref = tref, .frame = u->frame };
+    } else if (gnttab_pin_needs_status(act->pin, ro)) {
+        bool sub;
+        if ((rc = set_status(gt, ref, act->pin, grantee, ro, map)) != GNTST_okay)
+            return rc;
+        rc = entry_frame(granter, ref, u, &sub);
+        if (rc == GNTST_okay && act->pin &&
+            (act->frame != u->frame || act->trans_domid != granter->id ||
+             (act->sub_page && (!sub || act->start != u->start || act->length != u->length))))
+            rc = GNTST_general_error;
+        if (rc != GNTST_okay) {
+            clear_status(st, gnttab_status_to_clear(act->pin, ro));
+            return rc;
+        }
+        if (!act->pin)
+            *act = (struct active_grant){ .domid = grantee, .sub_page = sub, .start = u->start,
+                                          .length = u->length, .trans_domid = granter->id,
+                                          .trans_ref = ref, .frame = u->frame };
+    } else if (act->trans_domid != granter->id) {
+        return GNTST_bad_domain;                /* pinned through a transitive entry it no longer is */
+    }
+    act->pin += incr;
+    *u = (struct grant_use){ .frame = act->frame, .start = act->start, .length = act->length };
+    return GNTST_okay;
+}
+
+static int acquire_transitive(struct domain *granter, grant_ref_t ref, bool ro, bool allow,
+                              struct grant_use *u, domid_t *tdom, grant_ref_t *tref)
+{
+    union grant_entry_v2 *e = (union grant_entry_v2 *)gnttab_entry_hdr(&granter->grants, ref);
+    struct domain *td;
+
+    if (!allow)
+        return GNTST_general_error;
+    /* Read once: the granter may change its entry under us. */
+    *tdom = __atomic_load_n(&e->transitive.trans_domid, __ATOMIC_ACQUIRE);
+    *tref = __atomic_load_n(&e->transitive.gref, __ATOMIC_ACQUIRE);
+    if (*tdom == granter->id || *tdom >= MAX_DOMAINS || !(td = domains[*tdom]))
+        return GNTST_general_error;
+    if (!ref_valid(td, *tref))
+        return GNTST_bad_gntref;
+    return acquire(td, *tref, granter->id, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro, false,
+                   false, u);
+}
+
+/* Drop a use taken by acquire; the status bits follow what is left; a transitive pin goes too. */
+static void release(struct domain *granter, grant_ref_t ref, uint32_t incr, bool ro)
+{
+    struct grant_table *gt = &granter->grants;
+    struct active_grant *act = gnttab_active(gt, ref);
+    domid_t tdom = act->trans_domid;
+    grant_ref_t tref = act->trans_ref;
 
     act->pin -= incr;
-    clear_status(entry_word(granter, ref), gnttab_status_to_clear(act->pin, ro));
+    /* A table switched to another version meanwhile has fewer entries: only reserved ones stay. */
+    if (ref_valid(granter, ref))
+        clear_status(gnttab_entry_status(gt, ref), gnttab_status_to_clear(act->pin, ro));
+    if (tdom != granter->id && tdom < MAX_DOMAINS && domains[tdom])
+        release(domains[tdom], tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
 }
 
 /* References one mapping (host or device part) holds on the granted frame. */
@@ -218,6 +291,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
     bool ro = op->flags & GNTMAP_readonly, host = op->flags & GNTMAP_host_map;
     bool dev = op->flags & GNTMAP_device_map, pte_addr = op->flags & GNTMAP_contains_pte;
     unsigned int h, idx;
+    struct grant_use use;
     mfn_t frame, l1;
     pte_t *slot, old;
 
@@ -240,8 +314,9 @@ static void map_one(struct gnttab_map_grant_ref *op)
         op->status = GNTST_bad_gntref;
         return;
     }
-    if ((op->status = (int16_t)pin_get(granter, op->ref, d->id, incr, ro, true, &frame)))
+    if ((op->status = (int16_t)acquire(granter, op->ref, d->id, incr, ro, true, false, &use)))
         return;
+    frame = use.frame;
     if (dev && frame_get(granter, frame, ro) != GNTST_okay)
         goto unpin;
     if (host && frame_get(granter, frame, ro) != GNTST_okay)
@@ -271,7 +346,7 @@ put_dev:
     if (dev)
         frame_put(frame, ro);
 unpin:
-    pin_put(granter, op->ref, incr, ro);
+    release(granter, op->ref, incr, ro);
     op->status = GNTST_general_error;
 }
 
@@ -339,7 +414,7 @@ static int unmap_common(grant_handle_t handle, uint64_t host_addr, uint64_t dev_
     if (undone & GNTMAP_device_map)
         frame_put(mt->frame, ro);
     if (granter) {
-        pin_put(granter, mt->ref, gnttab_pin_incr(undone | (ro ? GNTMAP_readonly : 0)), ro);
+        release(granter, mt->ref, gnttab_pin_incr(undone | (ro ? GNTMAP_readonly : 0)), ro);
         if (!ro)
             shadow_mark_dirty(granter, mt->frame);
     }
@@ -358,122 +433,98 @@ static void unmap_and_replace_one(struct gnttab_unmap_and_replace *op)
     op->status = (int16_t)unmap_common(op->handle, op->host_addr, 0, true, op->new_addr);
 }
 
-/* One side of a copy: a granted reference (pinned for the copy) or a frame of the caller. */
-static int copy_side(const struct gnttab_copy_ptr *p, bool gref, bool write, struct domain **granter,
-                     mfn_t *frame)
-{
-    struct domain *d = current->domain;
+/* One side of a copy: a granted reference (acquired for the copy) or a frame of the caller. */
+struct copy_side {
+    struct domain *granter;                 /* NULL: a frame of the caller */
+    struct grant_use use;
+};
 
-    *granter = NULL;
+static int copy_claim(const struct gnttab_copy_ptr *p, bool gref, bool write, struct copy_side *c)
+{
+    struct domain *d = current->domain, *g = gnttab_domain(p->domid);
+
+    c->granter = NULL;
     if (gref) {
-        struct domain *g = grant_domain(p->domid);
-        if (!g)
-            return GNTST_bad_domain;
+        int rc;
         if (!ref_valid(g, p->u.ref))
             return GNTST_bad_gntref;
-        int rc = pin_get(g, p->u.ref, d->id, write ? GNTPIN_HSTW_INC : GNTPIN_HSTR_INC, !write,
-                         false, frame);
+        rc = acquire(g, p->u.ref, d->id, write ? GNTPIN_HSTW_INC : GNTPIN_HSTR_INC, !write,
+                     false, true, &c->use);
         if (rc == GNTST_okay)
-            *granter = g;
+            c->granter = g;
         return rc;
     }
-    if (p->domid != DOMID_SELF)
-        return GNTST_permission_denied;         /* Xen: a frame side must say DOMID_SELF */
     if (!mfn_valid(p->u.gmfn) || mfn_to_page(p->u.gmfn)->owner != d->id)
         return GNTST_bad_page;
-    *frame = p->u.gmfn;
+    c->use = (struct grant_use){ .frame = p->u.gmfn, .start = 0, .length = PAGE_SIZE };
     return GNTST_okay;
 }
 
+static void copy_unclaim(const struct gnttab_copy_ptr *p, bool write, struct copy_side *c)
+{
+    if (c->granter)
+        release(c->granter, p->u.ref, write ? GNTPIN_HSTW_INC : GNTPIN_HSTR_INC, !write);
+}
+
+/* A side's domain: a frame side must say DOMID_SELF; a granted side names its granter. */
+static int copy_domain(const struct gnttab_copy_ptr *p, bool gref)
+{
+    if (!gref && p->domid != DOMID_SELF)
+        return GNTST_permission_denied;
+    return gnttab_domain(p->domid) ? GNTST_okay : GNTST_bad_domain;
+}
+
+static bool copy_within(const struct copy_side *c, uint16_t off, uint16_t len)
+{
+    return gnttab_copy_within(c->use.start, c->use.length, off, len);
+}
+
+/*
+ * GNTTABOP_copy, Xen's order: both domains (a frame side must say
+ * DOMID_SELF), then the source, then the destination (which must be
+ * writable for its owner), then the page bounds (GNTST_bad_copy_arg) and
+ * the granted ranges of sub-page grants (GNTST_general_error).
+ */
 static void copy_one(struct gnttab_copy *op)
 {
-    struct domain *src_g, *dst_g;
-    mfn_t src, dst;
+    bool sg = op->flags & GNTCOPY_source_gref, dg = op->flags & GNTCOPY_dest_gref;
+    struct copy_side src, dst;
+    struct domain *owner;
     int rc;
 
-    if ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||
-        (uint32_t)op->dest.offset + op->len > PAGE_SIZE) {
-        op->status = GNTST_bad_copy_arg;
-        return;
-    }
-    if ((rc = copy_side(&op->source, op->flags & GNTCOPY_source_gref, false, &src_g, &src))) {
+    if ((rc = copy_domain(&op->source, sg)) || (rc = copy_domain(&op->dest, dg))) {
         op->status = (int16_t)rc;
         return;
     }
-    if ((rc = copy_side(&op->dest, op->flags & GNTCOPY_dest_gref, true, &dst_g, &dst))) {
-        if (src_g)
-            pin_put(src_g, op->source.u.ref, GNTPIN_HSTR_INC, true);
+    if ((rc = copy_claim(&op->source, sg, false, &src))) {
         op->status = (int16_t)rc;
         return;
     }
-    /* The destination must be writable for its owner: never a table or descriptor page. */
-    rc = pv_get_writable_frame(domains[mfn_to_page(dst)->owner], dst) ? GNTST_general_error : GNTST_okay;
-    if (rc == GNTST_okay) {
-        memmove((uint8_t *)mfn_to_virt(dst) + op->dest.offset,
-                (uint8_t *)mfn_to_virt(src) + op->source.offset, op->len);
-        shadow_mark_dirty(domains[mfn_to_page(dst)->owner], dst);
-        pv_put_writable_frame(dst);
+    if ((rc = copy_claim(&op->dest, dg, true, &dst))) {
+        copy_unclaim(&op->source, false, &src);
+        op->status = (int16_t)rc;
+        return;
     }
-    if (src_g)
-        pin_put(src_g, op->source.u.ref, GNTPIN_HSTR_INC, true);
-    if (dst_g)
-        pin_put(dst_g, op->dest.u.ref, GNTPIN_HSTW_INC, false);
-    op->status = (int16_t)rc;
-}
-
-/* The domain a table operation names, if the caller may act on it; else a status. */
-static struct domain *table_target(domid_t dom, int16_t *status)
-{
-    struct domain *d = grant_domain(dom);
-
-    if (!d)
-        *status = GNTST_bad_domain;
-    else if (d != current->domain && !current->domain->privileged)
-        *status = GNTST_permission_denied;
-    else
-        return d;
-    return NULL;
-}
-
-static long setup_table(uint64_t arg)
-{
-    struct gnttab_setup_table op;
-    struct domain *d;
-
-    if (copy_from_guest(&op, arg, sizeof(op)))
-        return -XEN_EFAULT;
-    /* Like Xen: the list is range-checked first; a fault writing it later is a status. */
-    if (!guest_range_ok(op.frame_list.addr, (uint64_t)op.nr_frames * sizeof(xen_pfn_t)))
-        return -XEN_EFAULT;
-    d = table_target(op.dom, &op.status);
-    if (d && (op.nr_frames > GNTTAB_MAX_FRAMES || grow(d, op.nr_frames)))
-        op.status = GNTST_general_error;
-    else if (d) {
-        op.status = GNTST_okay;
-        for (unsigned int i = 0; i < op.nr_frames; i++) {
-            xen_pfn_t f = d->grants.frames[i];
-            if (copy_to_guest(op.frame_list.addr + i * sizeof(f), &f, sizeof(f))) {
-                op.status = GNTST_bad_virt_addr;
-                break;
-            }
+    owner = domains[mfn_to_page(dst.use.frame)->owner];
+    if (pv_get_writable_frame(owner, dst.use.frame))
+        rc = GNTST_general_error;               /* never a table or descriptor page */
+    else {
+        if ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||
+            (uint32_t)op->dest.offset + op->len > PAGE_SIZE)
+            rc = GNTST_bad_copy_arg;
+        else if (!copy_within(&src, op->source.offset, op->len) ||
+                 !copy_within(&dst, op->dest.offset, op->len))
+            rc = GNTST_general_error;
+        else {
+            memmove((uint8_t *)mfn_to_virt(dst.use.frame) + op->dest.offset,
+                    (uint8_t *)mfn_to_virt(src.use.frame) + op->source.offset, op->len);
+            shadow_mark_dirty(owner, dst.use.frame);
         }
+        pv_put_writable_frame(dst.use.frame);
     }
-    return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
-}
-
-static long query_size(uint64_t arg)
-{
-    struct gnttab_query_size op;
-    struct domain *d;
-
-    if (copy_from_guest(&op, arg, sizeof(op)))
-        return -XEN_EFAULT;
-    if ((d = table_target(op.dom, &op.status))) {
-        op.nr_frames = d->grants.nr_frames;
-        op.max_nr_frames = GNTTAB_MAX_FRAMES;
-        op.status = GNTST_okay;
-    }
-    return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    copy_unclaim(&op->source, false, &src);
+    copy_unclaim(&op->dest, true, &dst);
+    op->status = (int16_t)rc;
 }
 
 /*
@@ -512,31 +563,15 @@ long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, 
     case GNTTABOP_unmap_and_replace:
         EACH_OP(struct gnttab_unmap_and_replace, unmap_and_replace_one);
     case GNTTABOP_setup_table:
-        return count == 1 ? setup_table(arg) : -XEN_EINVAL;
+        return count == 1 ? gnttab_setup_table(arg) : -XEN_EINVAL;
     case GNTTABOP_query_size:
-        return count == 1 ? query_size(arg) : -XEN_EINVAL;
-    case GNTTABOP_set_version: {
-        struct gnttab_set_version v;
-        if (copy_from_guest(&v, arg, sizeof(v)))
-            return -XEN_EFAULT;
-        if (v.version == 2)
-            return -XEN_ENOSYS;                 /* version 2 is not implemented (yet) */
-        if (v.version != 1) {
-            v.version = 1;                      /* like Xen: say which version stays */
-            copy_to_guest(arg, &v, sizeof(v));
-            return -XEN_EINVAL;
-        }
-        return 0;
-    }
-    case GNTTABOP_get_version: {
-        struct gnttab_get_version v;
-        if (copy_from_guest(&v, arg, sizeof(v)))
-            return -XEN_EFAULT;
-        if (!grant_domain(v.dom))
-            return -XEN_ESRCH;
-        v.version = 1;
-        return copy_to_guest(arg, &v, sizeof(v)) ? -XEN_EFAULT : 0;
-    }
+        return count == 1 ? gnttab_query_size(arg) : -XEN_EINVAL;
+    case GNTTABOP_set_version:
+        return gnttab_set_version(arg);
+    case GNTTABOP_get_version:
+        return gnttab_get_version(arg);
+    case GNTTABOP_get_status_frames:
+        return count == 1 ? gnttab_get_status_frames(arg) : -XEN_EINVAL;
     default:
         return -XEN_ENOSYS;
     }

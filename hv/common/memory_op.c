@@ -32,6 +32,26 @@ static struct domain *domain_arg(uint64_t arg, long *err)
     return domains[id];
 }
 
+/*
+ * XENMEM_add_to_physmap is for translated guests (HVM/PVH): a PV domain
+ * gets Xen's -EACCES once the argument and the domain check out (grant and
+ * status frames reach a PV guest through setup_table/get_status_frames).
+ */
+static long add_to_physmap(uint64_t start, uint64_t arg)
+{
+    struct xen_add_to_physmap x;
+
+    if (start > UINT16_MAX)
+        return -XEN_EDOM;                       /* the continuation index is a frame count */
+    if (copy_from_guest(&x, arg, sizeof(x)))
+        return -XEN_EFAULT;
+    if (x.space == XENMAPSPACE_gmfn_foreign)
+        return -XEN_ENOSYS;                     /* foreign frames: add_to_physmap_batch only */
+    if (x.domid != DOMID_SELF && (x.domid >= MAX_DOMAINS || !domains[x.domid]))
+        return -XEN_ESRCH;
+    return -XEN_EACCES;
+}
+
 long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     struct domain *d;
@@ -43,6 +63,8 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
     case XENMEM_decrease_reservation:
     case XENMEM_populate_physmap:
         return memory_reservation_op(cmd & MEMOP_CMD_MASK, cmd >> 6, arg);
+    case XENMEM_add_to_physmap:
+        return add_to_physmap(cmd >> 6, arg);
     }
     if (cmd >> 6)
         return -XEN_EINVAL;                     /* a start extent for an op that has none */

@@ -54,3 +54,16 @@ int gnttab_entry_check(uint16_t flags, uint16_t domid, uint16_t grantee, bool pi
         return GNTST_general_error;
     return GNTST_okay;
 }
+
+unsigned int gnttab_status_frames(unsigned int nr_frames)
+{
+    const unsigned int per_frame = 4096 / sizeof(union grant_entry_v2);
+    const unsigned int per_status = 4096 / sizeof(grant_status_t);
+
+    return (nr_frames * per_frame + per_status - 1) / per_status;
+}
+
+bool gnttab_copy_within(uint16_t start, uint16_t length, uint16_t off, uint16_t len)
+{
+    return off >= start && (uint32_t)off + len <= (uint32_t)start + length;
+}

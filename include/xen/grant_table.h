@@ -1,5 +1,5 @@
 /*
- * Xenolith public ABI: grant tables (version 1) and grant_table_op
+ * Xenolith public ABI: grant tables (versions 1 and 2) and grant_table_op
  * (hypercall 20).
  *
  * A domain shares a frame by writing a grant_entry_v1 into its grant
@@ -36,6 +36,54 @@ struct grant_entry_v1 {
 typedef struct grant_entry_v1 grant_entry_v1_t;
 _Static_assert(sizeof(struct grant_entry_v1) == 8, "grant_entry_v1 size");
 _Static_assert(offsetof(struct grant_entry_v1, frame) == 4, "grant_entry_v1.frame");
+
+/*
+ * A version-2 grant table entry (16 bytes; GNTTABOP_set_version 2).  The
+ * header is v1's flags and domid; GTF_reading/GTF_writing are not in the
+ * flags but in a separate status word per entry (grant_status_t, in the
+ * frames GNTTABOP_get_status_frames names).  What follows the header
+ * depends on the type:
+ *   full_page   GTF_permit_access (no GTF_sub_page): the whole frame;
+ *   sub_page    GTF_permit_access | GTF_sub_page: bytes [page_off,
+ *               page_off + length) of frame, for copies only;
+ *   transitive  GTF_transitive: grant gref of domain trans_domid, used as
+ *               if this domain had granted it (copies only).
+ */
+struct grant_entry_header {
+    uint16_t flags;
+    domid_t  domid;
+};
+typedef struct grant_entry_header grant_entry_header_t;
+
+union grant_entry_v2 {
+    grant_entry_header_t hdr;
+    struct {
+        grant_entry_header_t hdr;
+        uint32_t pad0;
+        uint64_t frame;
+    } full_page;
+    struct {
+        grant_entry_header_t hdr;
+        uint16_t page_off;
+        uint16_t length;
+        uint64_t frame;
+    } sub_page;
+    struct {
+        grant_entry_header_t hdr;
+        domid_t  trans_domid;
+        uint16_t pad0;
+        grant_ref_t gref;
+    } transitive;
+    uint32_t __spacer[4];
+};
+typedef union grant_entry_v2 grant_entry_v2_t;
+_Static_assert(sizeof(union grant_entry_v2) == 16, "grant_entry_v2 size");
+_Static_assert(offsetof(union grant_entry_v2, full_page.frame) == 8, "grant_entry_v2.full_page.frame");
+_Static_assert(offsetof(union grant_entry_v2, sub_page.page_off) == 4, "grant_entry_v2.sub_page.page_off");
+_Static_assert(offsetof(union grant_entry_v2, sub_page.frame) == 8, "grant_entry_v2.sub_page.frame");
+_Static_assert(offsetof(union grant_entry_v2, transitive.gref) == 8, "grant_entry_v2.transitive.gref");
+
+typedef uint16_t grant_status_t;
 
 /* The first 8 references are reserved for the tool-stack. */
 #define GNTTAB_NR_RESERVED_ENTRIES  8
@@ -242,15 +290,25 @@ _Static_assert(sizeof(struct gnttab_unmap_and_replace) == 24, "gnttab_unmap_and_
 
 /*
  * set_version: choose the table format; version is IN (1 or 2) and OUT
- * (the version in force).  Xenolith implements version 1 only; see
- * docs/ for how a request for version 2 is refused.
+ * (the version in force, also on failure).  Only the caller's own table.
+ * Errors: -EINVAL (not 1 or 2), -EBUSY (an entry beyond the 8 reserved
+ * ones is in use; or, back to 1, a status frame is still mapped),
+ * -ERANGE (back to 1 with a reserved entry v1 cannot hold: transitive, or
+ * a frame above 32 bits), -ENOMEM.  Every entry but the reserved ones is
+ * cleared; those are converted.
  */
 struct gnttab_set_version {
     uint32_t version;           /* IN/OUT */
 };
 typedef struct gnttab_set_version gnttab_set_version_t;
 
-/* get_status_frames: v2 status frames (not supported with v1). */
+/*
+ * get_status_frames: the first nr_frames status frames of dom's v2 table
+ * (MFNs for a PV domain) into frame_list; only status is written back.
+ * count must be 1 (-EINVAL); a frame_list outside guest space: -EFAULT.
+ * status: GNTST_bad_domain, _permission_denied, _general_error (more
+ * frames than the table has: always with v1), _bad_virt_addr.
+ */
 struct gnttab_get_status_frames {
     uint32_t nr_frames;                     /* IN */
     domid_t  dom;                           /* IN */

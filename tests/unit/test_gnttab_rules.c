@@ -105,6 +105,27 @@ static void test_entry(void **state)
                      GNTST_general_error);
 }
 
+static void test_v2_layout(void **state)
+{
+    /* 256 v2 entries a frame, 2048 status words a status frame. */
+    assert_int_equal(gnttab_status_frames(0), 0);
+    assert_int_equal(gnttab_status_frames(1), 1);
+    assert_int_equal(gnttab_status_frames(8), 1);
+    assert_int_equal(gnttab_status_frames(9), 2);
+    assert_int_equal(gnttab_status_frames(64), 8);
+    /* A copy inside the granted range; touching either end; crossing either end. */
+    assert_true(gnttab_copy_within(0, 4096, 0, 4096));
+    assert_true(gnttab_copy_within(256, 256, 256, 256));
+    assert_true(gnttab_copy_within(256, 256, 320, 16));
+    assert_false(gnttab_copy_within(256, 256, 248, 16));
+    assert_false(gnttab_copy_within(256, 256, 504, 16));
+    assert_false(gnttab_copy_within(256, 0, 256, 1));
+    assert_true(gnttab_copy_within(256, 0, 256, 0));
+    /* No wrap: an offset near 64 KiB with a length that would overflow 16 bits. */
+    assert_false(gnttab_copy_within(0, 4096, 0xfff0, 0x20));
+    assert_false(gnttab_copy_within(0xff00, 0xff00, 0xff00, 0xff01));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -112,6 +133,7 @@ int main(void)
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_status),
         cmocka_unit_test(test_entry),
+        cmocka_unit_test(test_v2_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,4 +52,12 @@ uint16_t gnttab_status_to_clear(uint32_t pin, bool readonly);
 int gnttab_entry_check(uint16_t flags, uint16_t domid, uint16_t grantee, bool pinned,
                        bool readonly, bool map, bool v2);
 
+/* Status frames (2048 words each) a v2 table of nr_frames table frames (256 entries each) needs. */
+unsigned int gnttab_status_frames(unsigned int nr_frames);
+/*
+ * Do bytes [off, off + len) lie within what a granted side of a copy
+ * reaches, [start, start + length) (a sub-page grant; else 0 and 4096)?
+ */
+bool gnttab_copy_within(uint16_t start, uint16_t length, uint16_t off, uint16_t len);
+
 #endif

@@ -1,9 +1,12 @@
 /*
- * Grant tables, version 1 (common/grant_table.c): a domain shares a frame by
- * writing a grant entry in its table (frames the hypervisor shares with it);
- * the grantee maps it (GNTTABOP_map_grant_ref) or copies through it
- * (GNTTABOP_copy). The hypervisor tracks each mapping in the grantee's
- * map-track table and pins the entry (GTF_reading/GTF_writing) while in use.
+ * Grant tables (common/grant_table.c: map, unmap, copy; common/
+ * grant_table_setup.c: table size, version, status frames): a domain shares
+ * a frame by writing a grant entry in its table (frames the hypervisor
+ * shares with it); the grantee maps it (GNTTABOP_map_grant_ref) or copies
+ * through it (GNTTABOP_copy). The hypervisor tracks each mapping in the
+ * grantee's map-track table and pins the entry (GTF_reading/GTF_writing)
+ * while in use: in the entry's flags with version 1, in a separate status
+ * frame with version 2.
  */
 #ifndef HV_GRANT_TABLE_H
 #define HV_GRANT_TABLE_H
@@ -12,12 +15,20 @@
 #include <hv/mm.h>
 
 #define GNTTAB_MAX_FRAMES       64          /* per domain (Xen's default) */
-#define GNTTAB_ENTRIES_PER_FRAME (PAGE_SIZE / 8)
+#define GNTTAB_ENTRIES_PER_FRAME (PAGE_SIZE / 8)   /* v1; active entries are laid out so */
+#define GNTTAB_V2_PER_FRAME     (PAGE_SIZE / 16)
+#define GNTTAB_STATUS_PER_FRAME (PAGE_SIZE / 2)
+#define GNTTAB_MAX_STATUS_FRAMES \
+    ((GNTTAB_MAX_FRAMES * GNTTAB_V2_PER_FRAME + GNTTAB_STATUS_PER_FRAME - 1) / GNTTAB_STATUS_PER_FRAME)
 #define GNTTAB_MAPTRACK         1024        /* mappings one domain may hold */
 
 struct active_grant {
     uint32_t pin;                            /* uses in progress (hv/gnttab_rules.h) */
     uint16_t domid;                          /* the grantee, while pinned */
+    bool sub_page;                           /* copies only: [start, start + length) */
+    uint16_t start, length;
+    uint16_t trans_domid;                    /* transitive: where the frame is pinned too */
+    uint32_t trans_ref;
     uint64_t frame;                          /* the frame pinned at first use */
 };
 
@@ -35,17 +46,57 @@ struct maptrack_entry {
 };
 
 struct grant_table {
-    unsigned int nr_frames;
+    unsigned int version;                    /* 1 or 2 */
+    unsigned int nr_frames, nr_status_frames;
     uint64_t frames[GNTTAB_MAX_FRAMES];      /* shared with the owning domain */
+    uint64_t status[GNTTAB_MAX_STATUS_FRAMES];   /* v2 only: one grant_status_t per entry */
     struct active_grant *active[GNTTAB_MAX_FRAMES];
     struct maptrack_entry *maptrack;         /* GNTTAB_MAPTRACK entries */
 };
 
 struct domain;
 
-/* Give a new domain its table (one frame) and map-track. 0 or -ENOMEM. */
+/* Entries the table has in its version. */
+static inline unsigned int gnttab_nr_entries(const struct grant_table *gt)
+{
+    return gt->nr_frames * (gt->version == 2 ? GNTTAB_V2_PER_FRAME : GNTTAB_ENTRIES_PER_FRAME);
+}
+
+/* The flags/domid word of entry ref (valid ref): 8-byte entries in v1, 16-byte in v2. */
+static inline uint32_t *gnttab_entry_hdr(const struct grant_table *gt, uint32_t ref)
+{
+    unsigned int per = gt->version == 2 ? GNTTAB_V2_PER_FRAME : GNTTAB_ENTRIES_PER_FRAME;
+    uint8_t *f = mfn_to_virt(gt->frames[ref / per]);
+
+    return (uint32_t *)(f + (ref % per) * (PAGE_SIZE / per));
+}
+
+/* Where GTF_reading/GTF_writing of entry ref live: its flags (v1) or its status word (v2). */
+static inline uint16_t *gnttab_entry_status(const struct grant_table *gt, uint32_t ref)
+{
+    if (gt->version != 2)
+        return (uint16_t *)gnttab_entry_hdr(gt, ref);
+    return (uint16_t *)mfn_to_virt(gt->status[ref / GNTTAB_STATUS_PER_FRAME]) +
+           ref % GNTTAB_STATUS_PER_FRAME;
+}
+
+static inline struct active_grant *gnttab_active(const struct grant_table *gt, uint32_t ref)
+{
+    return &gt->active[ref / GNTTAB_ENTRIES_PER_FRAME][ref % GNTTAB_ENTRIES_PER_FRAME];
+}
+
+/* Give a new domain its table (one frame, version 1) and map-track. 0 or -ENOMEM. */
 int grant_table_init(struct domain *d);
 /* For the MMU audit: drop (hold=false) or take again (true) the references mappings of d's frames hold. */
 void grant_table_audit_refs(struct domain *d, bool hold);
+
+/* grant_table_setup.c: the table-wide operations (count 1 each). */
+long gnttab_setup_table(uint64_t arg);
+long gnttab_query_size(uint64_t arg);
+long gnttab_set_version(uint64_t arg);
+long gnttab_get_version(uint64_t arg);
+long gnttab_get_status_frames(uint64_t arg);
+/* The domain a table operation names, DOMID_SELF included; NULL if none. */
+struct domain *gnttab_domain(uint16_t id);
 
 #endif
