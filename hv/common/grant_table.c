@@ -505,8 +505,9 @@ static void copy_one(struct gnttab_copy *op)
         op->status = (int16_t)rc;
         return;
     }
-    owner = domains[mfn_to_page(dst.use.frame)->owner];
-    if (pv_get_writable_frame(owner, dst.use.frame))
+    owner = mfn_to_page(dst.use.frame)->owner < MAX_DOMAINS ?
+            domains[mfn_to_page(dst.use.frame)->owner] : NULL;
+    if (!owner || pv_get_writable_frame(owner, dst.use.frame))
         rc = GNTST_general_error;               /* never a table or descriptor page */
     else {
         if ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||

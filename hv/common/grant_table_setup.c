@@ -217,8 +217,10 @@ static long switch_version(struct domain *d, unsigned int version)
         if (gnttab_active(gt, ref)->pin)
             return -XEN_EBUSY;
     if (gt->version == 1) {
-        if ((rc = populate_status(d, gt->nr_frames)))
+        if ((rc = populate_status(d, gt->nr_frames))) {
+            unpopulate_status(d);               /* fresh, so unmapped: v1 keeps none */
             return rc;
+        }
     } else {
         for (grant_ref_t ref = 0; ref < GNTTAB_NR_RESERVED_ENTRIES; ref++) {
             uint16_t type = (uint16_t)*gnttab_entry_hdr(gt, ref) & GTF_type_mask;
