@@ -201,11 +201,12 @@ __asm__(".text\n"
     USER_STUB2(u_int3_cli, "int3", "cli")
     USER_STUB(u_rdtsc, "rdtsc")
     USER_STUB2(u_rdmsr, "mov $0xc0000100, %ecx", "rdmsr")
+    USER_STUB2(u_xsetbv, "xor %ecx, %ecx; xor %edx, %edx; mov $3, %eax", "xsetbv")
     ".previous\n");
 
 extern char u_rd_cr0[], u_rd_cr2[], u_rd_cr3[], u_rd_cr4[], u_wr_cr4[], u_rd_dr7[];
 extern char u_wr_dr0[], u_clts[], u_wrmsr[], u_hlt[], u_cli[], u_sti[], u_inb[];
-extern char u_int3_cli[], u_rdtsc[], u_rdmsr[];
+extern char u_int3_cli[], u_rdtsc[], u_rdmsr[], u_xsetbv[];
 
 static char user_stack[4096] __attribute__((aligned(16)));
 static uint8_t buf[64] __attribute__((aligned(16)));
@@ -594,6 +595,78 @@ static void string_io(void)
     set_iopl(0);
 }
 
+/* ---- XSETBV: each vCPU's own XCR0 -------------------------------------------------------- */
+
+static uint64_t do_xsetbv(uint32_t xcr, uint64_t val)
+{
+    uint64_t ex = (uint32_t)val;
+
+    asm volatile("1: xsetbv\n2:\n" OS_EXTABLE(1b, 2b)
+                 : "+a"(ex) : "c"(xcr), "d"((uint32_t)(val >> 32)) : "memory");
+    return FAULTED(ex) ? ex : 0;
+}
+
+static uint64_t xgetbv0(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t do_vpxor_ymm(void)
+{
+    uint64_t ex = 0;
+
+    asm volatile("1: vpxor %%ymm1, %%ymm1, %%ymm1\n2:\n" OS_EXTABLE(1b, 2b)
+                 : "+a"(ex) :: "memory");
+    return ex;
+}
+
+static void xcr0_cases(void)
+{
+    uint32_t a = 1, b, c = 0, d;
+    uint64_t cr4 = 0, max, ex;
+
+    asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    if (!(c & (1u << 26))) {
+        t_case("PRIV0110", "XCR0 starts as x87 and SSE", T_SKIP, "(no XSAVE)");
+        return;
+    }
+    a = 0xd;
+    c = 0;
+    asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    max = ((uint64_t)d << 32) | a;
+    t_check("PRIV0110", "XCR0 starts as x87 and SSE", xgetbv0() == 3,
+            "(xcr0=%#lx)", (unsigned long)xgetbv0());
+    rd_cr4(&cr4);
+    ex = do_xsetbv(0, 3);
+    t_check("PRIV0111", "xsetbv without the guest's CR4.OSXSAVE raises #UD", IS_UD(ex),
+            "(ex=%#lx)", (unsigned long)ex);
+    wr_cr4(cr4 | (1ul << 18));
+    t_check("PRIV0112", "xsetbv of XCR0 without x87 raises #GP(0)", IS_GP0(do_xsetbv(0, 2)), NULL);
+    t_check("PRIV0113", "xsetbv of XCR0 with YMM but not SSE raises #GP(0)",
+            IS_GP0(do_xsetbv(0, 5)), NULL);
+    t_check("PRIV0114", "xsetbv of XCR1 raises #GP(0)", IS_GP0(do_xsetbv(1, 3)), NULL);
+    t_check("PRIV0115", "xsetbv of a feature CPUID leaf 0xd lacks raises #GP(0)",
+            IS_GP0(do_xsetbv(0, max | (1ul << 9) | (1ul << 62))), NULL);
+    if (!(max & 4)) {
+        t_case("PRIV0116", "xsetbv of x87|SSE|YMM turns AVX on", T_SKIP, "(no AVX)");
+    } else {
+        uint64_t before = do_vpxor_ymm();
+        ex = do_xsetbv(0, 7);
+        t_check("PRIV0116", "xsetbv of x87|SSE|YMM turns AVX on",
+                IS_UD(before) && !ex && xgetbv0() == 7 && !FAULTED(do_vpxor_ymm()),
+                "(before=%#lx ex=%#lx xcr0=%#lx)", (unsigned long)before, (unsigned long)ex,
+                (unsigned long)xgetbv0());
+    }
+    ex = do_xsetbv(0, 3);
+    t_check("PRIV0117", "xsetbv back to x87|SSE", !ex && xgetbv0() == 3, "(ex=%#lx)",
+            (unsigned long)ex);
+    t_check("PRIV0118", "user mode: xsetbv raises #GP(0)", IS_GP0(user(u_xsetbv)), NULL);
+    wr_cr4(cr4);
+}
+
 /* ---- TSC, HLT, INVD and what nobody emulates ------------------------------------------- */
 
 static void tsc_and_refusals(void)
@@ -659,5 +732,6 @@ void suite_privop(void)
     debug_registers();
     iopl_cases();
     string_io();
+    xcr0_cases();
     tsc_and_refusals();
 }

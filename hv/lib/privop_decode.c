@@ -7,7 +7,7 @@
  *              CPU raises #UD before the privilege check
  *   0F 20..23  mov cr/dr (the CPU ignores ModRM.mod: always a register)
  *   0F 06 clts, 0F 08 invd, 0F 09 wbinvd, 0F 30 wrmsr, 0F 31 rdtsc,
- *   0F 32 rdmsr, 0F A2 cpuid, 0F 01 F9 rdtscp
+ *   0F 32 rdmsr, 0F A2 cpuid, 0F 01 F9 rdtscp, 0F 01 D1 xsetbv
  *   F4 hlt, FA cli, FB sti
  *   E4..E7 in/out imm8, EC..EF in/out %dx, 6C..6F ins/outs
  */
@@ -67,9 +67,12 @@ static bool decode_0f(struct cursor *c, uint8_t rex, bool lock, struct privop_in
     case 0x01:
         if (!next(c, &modrm))
             return false;
-        if (modrm != 0xf9)
+        if (modrm == 0xf9)
+            out->kind = PRIVOP_RDTSCP;
+        else if (modrm == 0xd1)
+            out->kind = PRIVOP_XSETBV;
+        else
             return false;
-        out->kind = PRIVOP_RDTSCP;
         break;
     case 0x06: out->kind = PRIVOP_CLTS; break;
     case 0x08: out->kind = PRIVOP_INVD; break;

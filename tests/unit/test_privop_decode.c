@@ -53,6 +53,7 @@ static enum privop_result decode_exact(const uint8_t *bytes, size_t avail, struc
     X("rdmsr",                K(RDMSR), 0, 0, NA, 0, 0, 0, 8, K(DS)) \
     X("cpuid",                K(CPUID), 0, 0, NA, 0, 0, 0, 8, K(DS)) \
     X("rdtscp",               K(RDTSCP), 0, 0, NA, 0, 0, 0, 8, K(DS)) \
+    X("xsetbv",               K(XSETBV), 0, 0, NA, 0, 0, 0, 8, K(DS)) \
     X("hlt",                  K(HLT), 0, 0, NA, 0, 0, 0, 8, K(DS)) \
     X("cli",                  K(CLI), 0, 0, NA, 0, 0, 0, 8, K(DS)) \
     X("sti",                  K(STI), 0, 0, NA, 0, 0, 0, 8, K(DS)) \
@@ -210,7 +211,8 @@ static const struct raw_case raw_cases[] = {
     /* Not ours. */
     { "lgdt", { 0x0f, 0x01, 0x10 }, 3, PRIVOP_REFUSED, 0, 0 },
     { "xgetbv", { 0x0f, 0x01, 0xd0 }, 3, PRIVOP_REFUSED, 0, 0 },
-    { "xsetbv", { 0x0f, 0x01, 0xd1 }, 3, PRIVOP_REFUSED, 0, 0 },
+    { "xsetbv", { 0x0f, 0x01, 0xd1 }, 3, PRIVOP_OK, PRIVOP_XSETBV, 3 },
+    { "lock xsetbv", { 0xf0, 0x0f, 0x01, 0xd1 }, 4, PRIVOP_REFUSED, 0, 0 },
     { "swapgs", { 0x0f, 0x01, 0xf8 }, 3, PRIVOP_REFUSED, 0, 0 },
     { "invlpg", { 0x0f, 0x01, 0x38 }, 3, PRIVOP_REFUSED, 0, 0 },
     { "lidt", { 0x0f, 0x01, 0x18 }, 3, PRIVOP_REFUSED, 0, 0 },

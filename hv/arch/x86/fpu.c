@@ -4,6 +4,11 @@
  * stays in the CPU while it runs and is saved with XSAVE (FXSAVE without
  * XSAVE) only when another vCPU takes the CPU. A new vCPU starts from the
  * architectural initial state (an all-zero XSAVE header).
+ *
+ * XCR0 is per vCPU, as on Xen: a PV vCPU starts with x87 and SSE only and
+ * turns on AVX with XSETBV (emulated). The save area has room for every
+ * component the hypervisor enabled at boot; XSAVE and XRSTOR run under the
+ * vCPU's own XCR0 and leave the other components alone.
  */
 #include <hv/console.h>
 #include <hv/cpu.h>
@@ -12,7 +17,22 @@
 #include <hv/io.h>
 #include <hv/lib.h>
 
-static uint64_t xcr0;
+static uint64_t xcr0;                           /* the most a vCPU may enable */
+static uint64_t hw_xcr0;                        /* what the CPU holds now */
+
+#define XCR0_FP     (1ULL << 0)
+#define XCR0_SSE    (1ULL << 1)
+#define XCR0_YMM    (1ULL << 2)
+#define XCR0_MPX    (3ULL << 3)
+#define XCR0_AVX512 (7ULL << 5)
+
+static void load_xcr0(uint64_t val)
+{
+    if (val == hw_xcr0)
+        return;
+    __asm__ volatile("xsetbv" :: "c"(0), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+    hw_xcr0 = val;
+}
 static unsigned int area_size = 512 + 64;     /* legacy area + XSAVE header */
 
 void fpu_init(void)
@@ -23,7 +43,7 @@ void fpu_init(void)
         return;
     cpuid_count(0xd, 0, r);
     xcr0 = r[0] & 0x7;                          /* x87, SSE and AVX where present */
-    __asm__ volatile("xsetbv" :: "c"(0), "a"((uint32_t)xcr0), "d"((uint32_t)(xcr0 >> 32)));
+    load_xcr0(xcr0);
     cpuid_count(0xd, 0, r);
     area_size = r[1];                           /* size for the features now enabled */
     log_info("fpu: XSAVE, xcr0 %#lx, %u bytes of state per vCPU", xcr0, area_size);
@@ -32,7 +52,23 @@ void fpu_init(void)
 int fpu_vcpu_init(struct vcpu *v)
 {
     v->fpu_area = xzalloc_bytes(area_size);     /* page-aligned, so 64-byte aligned */
+    v->xcr0 = xcr0 & (XCR0_FP | XCR0_SSE);      /* Xen's starting XCR0 */
     return v->fpu_area ? 0 : -1;
+}
+
+int fpu_set_xcr0(struct vcpu *v, uint64_t val, uint64_t max)
+{
+    if (!xcr0 || (val & ~(max & xcr0)) || !(val & XCR0_FP))
+        return -1;
+    if ((val & XCR0_YMM) && !(val & XCR0_SSE))
+        return -1;
+    if ((val & XCR0_AVX512) && (!(val & XCR0_YMM) || (val & XCR0_AVX512) != XCR0_AVX512))
+        return -1;
+    if ((val & XCR0_MPX) && (val & XCR0_MPX) != XCR0_MPX)
+        return -1;
+    v->xcr0 = val;
+    load_xcr0(val);
+    return 0;
 }
 
 void fpu_save(struct vcpu *v)
@@ -51,6 +87,8 @@ void fpu_save(struct vcpu *v)
 void fpu_restore(struct vcpu *v)
 {
     __asm__ volatile("clts");
+    if (xcr0)
+        load_xcr0(v->xcr0);
     if (xcr0)
         __asm__ volatile("xrstor64 (%0)" :: "r"(v->fpu_area), "a"((uint32_t)xcr0),
                          "d"((uint32_t)(xcr0 >> 32)) : "memory");

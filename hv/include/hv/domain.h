@@ -59,6 +59,7 @@ struct vcpu {
     uint64_t cr2;                    /* virtual CR2: last #PF address delivered, or written */
     uint64_t cr4;                    /* guest-visible CR4 (pv/ctrlreg.c) */
     void *fpu_area;                  /* XSAVE area while another vCPU runs */
+    uint64_t xcr0;                   /* its XCR0 (XSETBV), loaded with its FPU state */
     unsigned int iopl;               /* virtual IOPL (PHYSDEVOP_set_iopl) */
     uint64_t iobitmap;               /* PHYSDEVOP_set_iobitmap: guest VA, and ports covered */
     uint32_t iobitmap_ports;

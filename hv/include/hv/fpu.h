@@ -2,11 +2,19 @@
 #ifndef HV_FPU_H
 #define HV_FPU_H
 
+#include <stdint.h>
+
 struct vcpu;
 
 void fpu_init(void);                    /* enable XSAVE features (boot CPU) */
 int fpu_vcpu_init(struct vcpu *v);      /* 0, or -1 without memory */
 void fpu_save(struct vcpu *v);
 void fpu_restore(struct vcpu *v);
+/*
+ * XSETBV by the guest kernel (emulated): XCR0 := val for this vCPU, with
+ * Xen's checks (within max, x87 set, YMM needs SSE, the AVX-512 trio and
+ * the MPX pair together). 0, or -1 for the guest's #GP(0).
+ */
+int fpu_set_xcr0(struct vcpu *v, uint64_t val, uint64_t max);
 
 #endif

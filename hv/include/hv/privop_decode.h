@@ -36,6 +36,7 @@ enum privop_kind {
     PRIVOP_RDMSR,           /* 0F 32 */
     PRIVOP_CPUID,           /* 0F A2 */
     PRIVOP_RDTSCP,          /* 0F 01 F9 */
+    PRIVOP_XSETBV,          /* 0F 01 D1 */
     PRIVOP_HLT,             /* F4 */
     PRIVOP_CLI,             /* FA */
     PRIVOP_STI,             /* FB */

@@ -7,6 +7,7 @@
  *    guest-memory door), decoded (hv/lib/privop_decode.c) and carried out
  *    with the guest's own state: mov to/from CR0/2/3/4 (ctrlreg.c) and
  *    DR0-7 (debugreg.c), CLTS, WBINVD, RDMSR/WRMSR and CPUID (pv_policy.h),
+ *    XSETBV (the vCPU's own XCR0, fpu.c),
  *    RDTSC/RDTSCP under the guest's CR4.TSD, CLI/STI (no-ops when the
  *    virtual IOPL allows them, as on Xen) and port I/O (ioports.c). The
  *    ring-0-only ones (mov cr/dr, clts, wbinvd, msr, hlt, invd) need guest
@@ -19,6 +20,7 @@
 #include <hv/cpu.h>
 #include <hv/ctrlreg.h>
 #include <hv/domain.h>
+#include <hv/fpu.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/io.h>
@@ -122,6 +124,24 @@ static enum emul_result emulate_msr(struct vcpu *v, struct cpu_regs *regs, bool 
     return EMUL_DONE;
 }
 
+/*
+ * XSETBV as Xen's emulator orders its checks: #UD without the guest's
+ * CR4.OSXSAVE, #GP(0) outside the kernel, for an XCR other than XCR0 or
+ * for a value beyond the guest's CPUID leaf 0xd or not self-consistent.
+ */
+static enum emul_result emulate_xsetbv(struct vcpu *v, struct cpu_regs *regs)
+{
+    uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
+    uint32_t leaf[4];
+
+    if (!(v->cr4 & X86_CR4_OSXSAVE))
+        return EMUL_UD;
+    if (!v->kernel_mode || (uint32_t)regs->rcx != 0)
+        return EMUL_GP;
+    pv_cpuid(v, 0xd, 0, leaf);
+    return fpu_set_xcr0(v, val, ((uint64_t)leaf[3] << 32) | leaf[0]) ? EMUL_GP : EMUL_DONE;
+}
+
 static enum emul_result emulate_dr(struct vcpu *v, struct cpu_regs *regs,
                                    const struct privop_insn *p)
 {
@@ -151,6 +171,8 @@ static enum emul_result execute(struct vcpu *v, struct cpu_regs *regs,
         return emulate_rdtsc(v, regs, false);
     case PRIVOP_RDTSCP:
         return emulate_rdtsc(v, regs, true);
+    case PRIVOP_XSETBV:
+        return emulate_xsetbv(v, regs);
     case PRIVOP_CPUID:                          /* a plain CPUID under CPUID faulting */
         pv_cpuid_faulted(v, (uint32_t)regs->rax, (uint32_t)regs->rcx, r);
         regs->rax = r[0];
