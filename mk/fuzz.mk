@@ -21,7 +21,7 @@ FUZZ_PT_SRCS := hv/lib/pt_refs.c hv/lib/pt_entry.c hv/lib/pt_table.c hv/lib/pt_u
 # One clang call compiles and links several sources, so -MMD cannot name
 # the headers of each; depend on every header they could include instead.
 FUZZ_HEADERS := $(wildcard include/xen/*.h hv/include/hv/*.h tests/unit/test_pt_machine.h \
-                  tests/unit/evtchn_fifo_rig.h)
+                  tests/unit/evtchn_fifo_rig.h $(wildcard tests/fuzz/*.h))
 
 # $(1): target name (fuzz-$(1)), $(2): harness stem (tests/fuzz/$(2).c),
 # $(3): sources it links, $(4): -max_len, $(5): extra libFuzzer options.
@@ -48,7 +48,9 @@ $(eval $(call fuzz_target,boot-layout,fuzz_boot_layout,hv/lib/boot_layout.c hv/l
 $(eval $(call fuzz_target,evtchn-2l,fuzz_evtchn_2l,hv/lib/evtchn_2l.c,2048,))
 $(eval $(call fuzz_target,evtchn-fifo,fuzz_evtchn_fifo,hv/lib/evtchn_fifo.c,2048,))
 $(eval $(call fuzz_target,gunzip,fuzz_gunzip,hv/lib/inflate.c hv/lib/crc.c,65536,))
-$(eval $(call fuzz_target,unxz,fuzz_unxz,hv/lib/unxz.c hv/lib/lzma2.c hv/lib/crc.c hv/lib/bzimage.c hv/lib/inflate.c,65536,))
+$(eval $(call fuzz_target,unxz,fuzz_unxz,hv/lib/unxz.c hv/lib/lzma2.c hv/lib/crc.c hv/lib/bzimage.c hv/lib/inflate.c hv/lib/unlz4.c hv/lib/unzstd.c,65536,))
+$(eval $(call fuzz_target,unlz4,fuzz_unlz4,hv/lib/unlz4.c,65536,))
+$(eval $(call fuzz_target,unzstd,fuzz_unzstd,hv/lib/unzstd.c,65536,))
 
 # Build every harness of this file without running any (a quick compile check).
 .PHONY: fuzz-build

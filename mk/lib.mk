@@ -11,6 +11,9 @@ HV_LIB_SRCS := hv/lib/string.c hv/lib/format.c hv/lib/cmdline.c \
                hv/lib/crc.c hv/lib/inflate.c hv/lib/lzma2.c hv/lib/unxz.c hv/lib/bzimage.c \
                hv/lib/gnttab_rules.c
 
+# The other kernel decompressors (bzImage payloads).
+HV_LIB_SRCS += hv/lib/unlz4.c hv/lib/unzstd.c
+
 LIB_UNIT_DIR := $(BUILD)/tests/unit
 LIB_FREE_DIR := $(BUILD)/lib-free
 
@@ -33,7 +36,7 @@ $(eval $(call lib_unit_test,test_evtchn_2l,hv/lib/evtchn_2l.c))
 $(eval $(call lib_unit_test,test_evtchn_fifo,hv/lib/evtchn_fifo.c))
 $(eval $(call lib_unit_test,test_guest_range,))
 $(eval $(call lib_unit_test,test_cpu_policy,hv/lib/cpu_policy.c hv/lib/cpu_featureset.c))
-$(eval $(call lib_unit_test,test_decompress,hv/lib/crc.c hv/lib/inflate.c hv/lib/lzma2.c hv/lib/unxz.c hv/lib/bzimage.c))
+$(eval $(call lib_unit_test,test_decompress,hv/lib/crc.c hv/lib/inflate.c hv/lib/lzma2.c hv/lib/unxz.c hv/lib/unlz4.c hv/lib/unzstd.c hv/lib/bzimage.c))
 $(eval $(call lib_unit_test,test_gnttab_rules,hv/lib/gnttab_rules.c))
 
 # string.c is tested on the host under other names, so libc stays intact.

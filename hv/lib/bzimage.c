@@ -61,6 +61,8 @@ int bzimage_probe(const uint8_t *image, size_t len, struct bzimage_info *bi)
     switch (bi->format) {
     case DECOMP_GZIP:
     case DECOMP_XZ:
+    case DECOMP_LZ4:
+    case DECOMP_ZSTD:
         break;
     case DECOMP_UNKNOWN:
         return refuse(bi, -XEN_EINVAL, bi->has_setup_header
@@ -68,7 +70,7 @@ int bzimage_probe(const uint8_t *image, size_t len, struct bzimage_info *bi)
                       : "not an ELF image, a bzImage or a compressed ELF");
     default:
         return refuse(bi, -XEN_EOPNOTSUPP,
-                      "bzImage payload compression is not supported (only gzip and xz)");
+                      "bzImage payload compression is not supported (only gzip, xz, lz4 and zstd)");
     }
     if (bi->payload_len < 8)
         return refuse(bi, -XEN_EINVAL, "compressed payload too short");
@@ -80,7 +82,7 @@ int bzimage_probe(const uint8_t *image, size_t len, struct bzimage_info *bi)
 
 /* See bzimage.h. */
 int bzimage_decompress(const struct bzimage_info *bi, uint8_t *out, size_t out_max,
-                       struct xz_work *work, struct decomp_result *r)
+                       struct decomp_work *work, struct decomp_result *r)
 {
     int rc;
 
@@ -91,7 +93,13 @@ int bzimage_decompress(const struct bzimage_info *bi, uint8_t *out, size_t out_m
         rc = gunzip(bi->payload, bi->payload_len, out, out_max, r);
         break;
     case DECOMP_XZ:
-        rc = unxz(bi->payload, bi->payload_len, out, out_max, work, r);
+        rc = unxz(bi->payload, bi->payload_len, out, out_max, &work->xz, r);
+        break;
+    case DECOMP_LZ4:
+        rc = unlz4(bi->payload, bi->payload_len, out, out_max, r);
+        break;
+    case DECOMP_ZSTD:
+        rc = unzstd(bi->payload, bi->payload_len, out, out_max, &work->zstd, r);
         break;
     default:
         r->out_len = r->in_used = 0;

@@ -16,17 +16,12 @@
 #include <hv/decompress.h>
 #include <xen/errno.h>
 
-#define CAP (1u << 20)
+#include "decomp_fuzz.h"
+
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    size_t out_max = 0;
-
-    if (size >= 4)
-        out_max = (size_t)(data[size - 4] | data[size - 3] << 8 | data[size - 2] << 16 |
-                           (uint32_t)data[size - 1] << 24);
-    if (out_max > CAP)
-        out_max = CAP;
+    size_t out_max = decomp_fuzz_room(data, size);
     uint8_t *in = malloc(size ? size : 1), *out = malloc(out_max ? out_max : 1);
     memcpy(in, data, size);
     struct decomp_result r;

@@ -17,9 +17,10 @@
 #include <hv/bzimage.h>
 #include <xen/errno.h>
 
-#define CAP (1u << 20)
+#include "decomp_fuzz.h"
 
-static struct xz_work work;
+
+static struct decomp_work work;
 
 static bool known_rc(int rc)
 {
@@ -28,17 +29,11 @@ static bool known_rc(int rc)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    size_t out_max = 0;
-
-    if (size >= 4)
-        out_max = (size_t)(data[size - 4] | data[size - 3] << 8 | data[size - 2] << 16 |
-                           (uint32_t)data[size - 1] << 24);
-    if (out_max > CAP)
-        out_max = CAP;
+    size_t out_max = decomp_fuzz_room(data, size);
     uint8_t *in = malloc(size ? size : 1), *out = malloc(out_max ? out_max : 1);
     memcpy(in, data, size);
     struct decomp_result r;
-    int rc = unxz(in, size, out, out_max, &work, &r);
+    int rc = unxz(in, size, out, out_max, &work.xz, &r);
 
     if (!known_rc(rc) || (rc && !r.reason) || r.out_len > out_max)
         abort();
@@ -59,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int prc = bzimage_probe(img, hdr + size, &bi);
     if (!known_rc(prc) || (prc && !bi.reason))
         abort();
-    if (prc == 0 && bi.format == DECOMP_XZ && bi.out_len <= CAP) {
+    if (prc == 0 && bi.format == DECOMP_XZ && bi.out_len <= DECOMP_FUZZ_CAP) {
         uint8_t *o2 = malloc(bi.out_len);
         struct decomp_result r2;
         int drc = bzimage_decompress(&bi, o2, (size_t)bi.out_len, &work, &r2);

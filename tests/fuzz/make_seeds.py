@@ -175,8 +175,21 @@ def unxz_seeds():
     return seeds
 
 
+def unlz4_seeds():
+    return _compressed(["lz4", "-l", "-9", "-c"], True)
+
+
+def unzstd_seeds():
+    seeds = _compressed(["zstd", "-q", "--ultra", "-22", "-c"], True)
+    seeds.update({f"fast-{k}": v for k, v in
+                  _compressed(["zstd", "-q", "-1", "--no-check", "-c"], True).items()})
+    return seeds
+
+
 SEEDS = {
     "gunzip": gunzip_seeds,
+    "unzstd": unzstd_seeds,
+    "unlz4": unlz4_seeds,
     "unxz": unxz_seeds,
     "pt-types": pt_seeds,
     "cmdline": cmdline_seeds,

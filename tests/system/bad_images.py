@@ -44,7 +44,8 @@ def bzimage(payload: bytes, version: int = 0x20F, setup_sects: int = 4) -> bytes
 
 def compress(data: bytes, how: str) -> bytes:
     """Compress as Linux's build does: gzip -9 (whose trailer ends with the
-    size), or xz with the x86 BCJ filter, CRC-32 and the size appended."""
+    size), xz with the x86 BCJ filter and CRC-32, lz4's legacy frame, or
+    zstd -22, the last three with the size appended."""
     import subprocess
     if how == "gzip":
         return subprocess.run(["gzip", "-9", "-n", "-c"], input=data, check=True,
@@ -52,6 +53,14 @@ def compress(data: bytes, how: str) -> bytes:
     if how == "xz":
         out = subprocess.run(["xz", "--check=crc32", "--x86", "--lzma2=dict=32MiB", "-c"],
                              input=data, check=True, capture_output=True).stdout
+        return out + struct.pack("<I", len(data))
+    if how == "zstd":
+        out = subprocess.run(["zstd", "-q", "--ultra", "-22", "-c"], input=data, check=True,
+                             capture_output=True).stdout
+        return out + struct.pack("<I", len(data))
+    if how == "lz4":
+        out = subprocess.run(["lz4", "-l", "-9", "-c"], input=data, check=True,
+                             capture_output=True).stdout
         return out + struct.pack("<I", len(data))
     raise ValueError(how)
 
@@ -74,6 +83,13 @@ def unknown_compression_bzimage(elf: bytes) -> bytes:
     return bzimage(b"\x00\x11\x22\x33" + compress(elf, "gzip")[4:])
 
 
-def zstd_bzimage(elf: bytes) -> bytes:
-    """A bzImage with a zstd payload (a real format that we do not decode)."""
-    return bzimage(b"\x28\xb5\x2f\xfd" + bytes(60) + struct.pack("<I", len(elf)))
+def bzip2_bzimage(elf: bytes) -> bytes:
+    """A bzImage with a (broken) bzip2 payload: a format Xen decodes and we do not."""
+    return bzimage(b"BZh9" + bytes(60) + struct.pack("<I", len(elf)))
+
+
+def corrupt_zstd_bzimage(elf: bytes) -> bytes:
+    """A zstd bzImage with one byte of its compressed data changed."""
+    z = bytearray(compress(elf, "zstd"))
+    z[len(z) // 2] ^= 0x55
+    return bzimage(bytes(z))

@@ -1,6 +1,6 @@
 """Compressed Dom0 kernels: hello.elf wrapped as Linux wraps vmlinux (a
-bzImage whose payload is gzip, or xz with the x86 BCJ filter and the size
-appended), and as a bare gzip ELF, boots and prints exactly what the plain
+bzImage whose payload is gzip, xz with the x86 BCJ filter, lz4's legacy
+frame or zstd, the last three with the size appended), and as a bare gzip ELF, boots and prints exactly what the plain
 ELF prints, on Xenolith and on Xen 4.17."""
 import pytest
 
@@ -10,6 +10,8 @@ from sysrun import HELLO_CMDLINE, describe, guest_path, serial_log
 FORMS = {
     "bzimage-gzip": lambda elf: bad_images.bzimage(bad_images.compress(elf, "gzip")),
     "bzimage-xz": lambda elf: bad_images.bzimage(bad_images.compress(elf, "xz")),
+    "bzimage-lz4": lambda elf: bad_images.bzimage(bad_images.compress(elf, "lz4")),
+    "bzimage-zstd": lambda elf: bad_images.bzimage(bad_images.compress(elf, "zstd")),
     "gzip-elf": lambda elf: bad_images.compress(elf, "gzip"),
 }
 

@@ -22,7 +22,8 @@
 #include <xen/errno.h>
 
 static char tmpdir[64];
-static struct xz_work work;
+static struct decomp_work dwork;
+#define work (dwork.xz)
 
 struct buf { uint8_t *p; size_t n; };
 
@@ -152,7 +153,9 @@ static void roundtrip(decoder d, const struct buf *data, const char *cmd)
         for (int bit = 0; bit < 8; bit += 3) {
             z.p[at] ^= (uint8_t)(1u << bit);
             rc = run(d, z.p, z.n, data->n, &out, &r);
-            if (rc == 0 && (r.out_len != data->n || memcmp(out.p, data->p, data->n)))
+            /* Without an integrity check ("--no-check") wrong data may go unseen. */
+            if (rc == 0 && !strstr(cmd, "no-check") &&
+                (r.out_len != data->n || memcmp(out.p, data->p, data->n)))
                 fail_msg("%s: bit %d of byte %zu flipped gave wrong data", cmd, bit, at);
             free(out.p);
             z.p[at] ^= (uint8_t)(1u << bit);
@@ -246,6 +249,90 @@ static void test_xz_unsupported(void **state)
     free(out.p); free(z.p); free(t.p);
 }
 
+static int do_unlz4(const uint8_t *in, size_t n, uint8_t *out, size_t m, struct decomp_result *r)
+{
+    return unlz4(in, n, out, m, r);
+}
+
+/*
+ * lz4's legacy frame has no end marker and no checksum: a truncated stream
+ * ends early (the bzImage layer then sees fewer bytes than declared) and a
+ * flipped literal goes unnoticed. So: exact round trips, and for damaged
+ * input no crash, and never more than the room.
+ */
+static void test_lz4_inputs(void **state)
+{
+    struct buf rnd = random_data(40000, 4), txt = text_data(200000), code = self_code();
+    struct buf big = text_data(9u << 20);           /* two legacy blocks (8 MiB each) */
+    const struct buf *inputs[] = { &rnd, &txt, &code, &big };
+    struct decomp_result r;
+
+    for (size_t i = 0; i < 4; i++) {
+        const struct buf *d = inputs[i];
+        struct buf z = host_compress(d, "lz4 -l -9 -c"), out;
+        assert_int_equal(run(do_unlz4, z.p, z.n, d->n, &out, &r), 0);
+        assert_int_equal(r.out_len, d->n);
+        assert_int_equal(r.in_used, z.n);
+        assert_memory_equal(out.p, d->p, d->n);
+        free(out.p);
+        if (d->n > 1000000) {
+            free(z.p);
+            continue;
+        }
+        /* With Linux's appended size the stream still ends where it ends. */
+        uint8_t *zs = malloc(z.n + 4);
+        memcpy(zs, z.p, z.n);
+        uint32_t n32 = (uint32_t)d->n;
+        memcpy(zs + z.n, &n32, 4);
+        assert_int_equal(run(do_unlz4, zs, z.n + 4, d->n, &out, &r), 0);
+        assert_int_equal(r.in_used, z.n);
+        free(out.p);
+        free(zs);
+        assert_int_equal(run(do_unlz4, z.p, z.n, d->n - 1, &out, &r), -XEN_ENOSPC);
+        free(out.p);
+        for (size_t cut = 0; cut < z.n; cut += z.n / 97 + 1) {
+            int rc = run(do_unlz4, z.p, cut, d->n, &out, &r);
+            assert_true(rc != 0 || r.out_len < d->n);
+            free(out.p);
+        }
+        for (size_t at = 0; at < z.n; at += z.n / 97 + 1) {
+            z.p[at] ^= 0x24;
+            int rc = run(do_unlz4, z.p, z.n, d->n, &out, &r);
+            assert_true(rc == 0 || rc == -XEN_EINVAL || rc == -XEN_ENOSPC);
+            assert_true(r.out_len <= d->n);
+            free(out.p);
+            z.p[at] ^= 0x24;
+        }
+        free(z.p);
+    }
+    free(rnd.p); free(txt.p); free(code.p); free(big.p);
+}
+
+
+static int do_unzstd(const uint8_t *in, size_t n, uint8_t *out, size_t m, struct decomp_result *r)
+{
+    return unzstd(in, n, out, m, &dwork.zstd, r);
+}
+
+static void test_zstd_inputs(void **state)
+{
+    struct buf rnd = random_data(40000, 6), txt = text_data(300000), code = self_code();
+    struct buf empty = { malloc(1), 0 }, one = random_data(1, 7);
+
+    roundtrip(do_unzstd, &empty, "zstd -q -c");
+    roundtrip(do_unzstd, &one, "zstd -q -c");
+    roundtrip(do_unzstd, &rnd, "zstd -q -c");                  /* raw blocks */
+    roundtrip(do_unzstd, &txt, "zstd -q -c");
+    roundtrip(do_unzstd, &txt, "zstd -q -1 --no-check -c");
+    roundtrip(do_unzstd, &code, "zstd -q -19 -c");
+    roundtrip(do_unzstd, &code, "zstd -q --ultra -22 -c");     /* Linux's setting */
+    roundtrip(do_unzstd, &txt, "zstd -q --ultra -22 -c");
+    struct buf rle = { calloc(1, 300000), 300000 };             /* RLE blocks */
+    roundtrip(do_unzstd, &rle, "zstd -q -c");
+    free(rnd.p); free(txt.p); free(code.p); free(empty.p); free(one.p); free(rle.p);
+    assert_true(xxh64((const uint8_t *)"", 0) == 0xEF46DB3751D8E999ull);
+}
+
 /* BCJ on a hand-made call: E8 with an absolute target becomes relative. */
 static void test_bcj_x86(void **state)
 {
@@ -285,7 +372,34 @@ static struct buf make_bzimage(const struct buf *z, uint16_t version, uint8_t se
     return b;
 }
 
-static void test_bzimage_gzip_and_xz(void **state)
+/*
+ * Compress elf with `cmd`, append the size as Linux does, wrap it in a
+ * bzImage and check it comes back whole; returns the payload (caller frees).
+ */
+static struct buf bzimage_roundtrip(const struct buf *elf, const char *cmd,
+                                    enum decomp_format f)
+{
+    struct buf z = host_compress(elf, cmd);
+    struct bzimage_info bi;
+    struct decomp_result r;
+    uint32_t n32 = (uint32_t)elf->n;
+
+    z.p = realloc(z.p, z.n + 4);
+    memcpy(z.p + z.n, &n32, 4);
+    z.n += 4;
+    struct buf img = make_bzimage(&z, 0x20f, 39, 0x2cc, false, 0);
+    assert_int_equal(bzimage_probe(img.p, img.n, &bi), 0);
+    assert_int_equal(bi.format, f);
+    assert_int_equal(bi.out_len, elf->n);
+    uint8_t *out = calloc(1, elf->n);
+    assert_int_equal(bzimage_decompress(&bi, out, elf->n, &dwork, &r), 0);
+    assert_memory_equal(out, elf->p, elf->n);
+    free(out);
+    free(img.p);
+    return z;
+}
+
+static void test_bzimage_formats(void **state)
 {
     struct buf elf = self_code();
     struct buf gz = host_compress(&elf, "gzip -9 -n -c");
@@ -299,7 +413,7 @@ static void test_bzimage_gzip_and_xz(void **state)
     assert_int_equal(bi.format, DECOMP_GZIP);
     assert_int_equal(bi.out_len, elf.n);
     uint8_t *out = malloc(elf.n);
-    assert_int_equal(bzimage_decompress(&bi, out, elf.n, &work, &r), 0);
+    assert_int_equal(bzimage_decompress(&bi, out, elf.n, &dwork, &r), 0);
     assert_memory_equal(out, elf.p, elf.n);
     free(img.p);
 
@@ -308,7 +422,7 @@ static void test_bzimage_gzip_and_xz(void **state)
     assert_int_equal(bi.format, DECOMP_XZ);
     assert_int_equal(bi.out_len, elf.n);
     memset(out, 0, elf.n);
-    assert_int_equal(bzimage_decompress(&bi, out, elf.n, &work, &r), 0);
+    assert_int_equal(bzimage_decompress(&bi, out, elf.n, &dwork, &r), 0);
     assert_memory_equal(out, elf.p, elf.n);
 
     /* A trailing size larger than the data: refused, not padded. */
@@ -316,14 +430,28 @@ static void test_bzimage_gzip_and_xz(void **state)
     img = make_bzimage(&xz, 0x20f, 39, 0x2cc, true, (uint32_t)elf.n + 1);
     assert_int_equal(bzimage_probe(img.p, img.n, &bi), 0);
     uint8_t *big = malloc(elf.n + 1);
-    assert_int_equal(bzimage_decompress(&bi, big, elf.n + 1, &work, &r), -XEN_EINVAL);
+    assert_int_equal(bzimage_decompress(&bi, big, elf.n + 1, &dwork, &r), -XEN_EINVAL);
     free(big);
     /* A trailing size smaller than the data: ENOSPC. */
     free(img.p);
     img = make_bzimage(&xz, 0x20f, 39, 0x2cc, true, (uint32_t)elf.n - 1);
     assert_int_equal(bzimage_probe(img.p, img.n, &bi), 0);
-    assert_int_equal(bzimage_decompress(&bi, out, elf.n - 1, &work, &r), -XEN_ENOSPC);
+    assert_int_equal(bzimage_decompress(&bi, out, elf.n - 1, &dwork, &r), -XEN_ENOSPC);
     free(img.p);
+
+    /* lz4 and zstd as Linux writes them (size appended). */
+    struct buf l4 = bzimage_roundtrip(&elf, "lz4 -l -9 -c", DECOMP_LZ4);
+    struct buf zs = bzimage_roundtrip(&elf, "zstd -q --ultra -22 -c", DECOMP_ZSTD);
+    free(zs.p);
+    /* Truncated lz4: caught by the declared size. */
+    uint32_t n32 = (uint32_t)elf.n;
+    memcpy(l4.p + l4.n / 2, &n32, 4);
+    img = make_bzimage(&l4, 0x20f, 39, 0x2cc, false, 0);
+    memcpy(img.p + 0x24c, &(uint32_t){ (uint32_t)(l4.n / 2 + 4) }, 4);
+    assert_int_equal(bzimage_probe(img.p, img.n, &bi), 0);
+    assert_int_equal(bzimage_decompress(&bi, out, elf.n, &dwork, &r), -XEN_EINVAL);
+    free(img.p);
+    free(l4.p);
 
     /* A bare compressed ELF (no setup header) is accepted too, as by Xen. */
     assert_int_equal(bzimage_probe(gz.p, gz.n, &bi), 0);
@@ -355,8 +483,8 @@ static void test_bzimage_bad(void **state)
     free(img.p);
 
     static const struct { const char *magic; size_t n; int rc; } kinds[] = {
-        { "BZh", 3, -XEN_EOPNOTSUPP }, { "\x28\xb5\x2f\xfd", 4, -XEN_EOPNOTSUPP },
-        { "\x02\x21", 2, -XEN_EOPNOTSUPP }, { "\x89LZO", 5, -XEN_EOPNOTSUPP },
+        { "BZh", 3, -XEN_EOPNOTSUPP },
+{ "\x89LZO", 5, -XEN_EOPNOTSUPP },
         { "\x5d\x00", 2, -XEN_EOPNOTSUPP }, { "ABCD", 4, -XEN_EINVAL },
     };
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -410,8 +538,10 @@ int main(void)
         cmocka_unit_test(test_gzip_bad_crc),
         cmocka_unit_test(test_xz_inputs),
         cmocka_unit_test(test_xz_unsupported),
+        cmocka_unit_test(test_lz4_inputs),
+        cmocka_unit_test(test_zstd_inputs),
         cmocka_unit_test(test_bcj_x86),
-        cmocka_unit_test(test_bzimage_gzip_and_xz),
+        cmocka_unit_test(test_bzimage_formats),
         cmocka_unit_test(test_bzimage_bad),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

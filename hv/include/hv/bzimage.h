@@ -35,9 +35,9 @@ int bzimage_probe(const uint8_t *image, size_t len, struct bzimage_info *bi);
 /*
  * Decompress a probed payload into out[0..out_max), which must hold
  * bi->out_len bytes. Returns 0 when exactly out_len bytes came out, or a
- * negative Xen errno with r->reason. work is needed for xz only.
+ * negative Xen errno with r->reason.
  */
 int bzimage_decompress(const struct bzimage_info *bi, uint8_t *out, size_t out_max,
-                       struct xz_work *work, struct decomp_result *r);
+                       struct decomp_work *work, struct decomp_result *r);
 
 #endif /* HV_BZIMAGE_H */

@@ -51,6 +51,27 @@ uint64_t crc64_update(uint64_t crc, const uint8_t *p, size_t n);
 int gunzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_max,
            struct decomp_result *r);
 
+/* LZ4 legacy frames (lz4 -l, as Linux compresses its kernel), LZ4 block
+ * format inside; no checksum exists in this format. Stops at the end of the
+ * input or at a word that cannot be a block size (what follows the stream,
+ * e.g. Linux's appended size; r->in_used says where). */
+int unlz4(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_max,
+          struct decomp_result *r);
+
+/* Scratch memory for unzstd: the literals of one block and the tables. */
+struct zstd_work {
+    uint8_t bytes[(128u << 10) + 16384] __attribute__((aligned(8)));
+};
+
+/* Zstandard (RFC 8878): frames without a dictionary, blocks of every type,
+ * the XXH64 content checksum verified when present; skippable frames are
+ * passed over; bytes after the last frame are left alone. */
+int unzstd(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_max,
+           struct zstd_work *work, struct decomp_result *r);
+
+/* XXH64 with seed 0 (zstd's content checksum is its low 32 bits). */
+uint64_t xxh64(const uint8_t *p, size_t n);
+
 /* Scratch memory for unxz: LZMA's probability model, too large for a stack. */
 #define XZ_PROBS_MAX (1846 + 0x300 * 16)
 struct xz_work {
@@ -62,6 +83,12 @@ struct xz_work {
  * refused); bytes after the stream footer are left alone. */
 int unxz(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_max,
          struct xz_work *work, struct decomp_result *r);
+
+/* Scratch memory for any of the decoders (bzimage_decompress). */
+struct decomp_work {
+    struct xz_work xz;
+    struct zstd_work zstd;
+};
 
 /* The x86 BCJ filter's decoder over one whole block (exposed for tests). */
 void bcj_x86_decode(uint8_t *buf, size_t size, uint32_t start);

@@ -26,7 +26,7 @@ struct pv_kernel {
 
 /*
  * Find the ELF image in a boot module: as is, the payload of a bzImage, or
- * a gzip/xz-compressed ELF decompressed into fresh hypervisor frames (kept
+ * a gzip/xz/lz4/zstd-compressed ELF decompressed into fresh hypervisor frames (kept
  * `reserve` frames free for the domain itself). Returns 0, or a negative Xen
  * errno after printing one line saying why; nothing is left allocated then.
  */

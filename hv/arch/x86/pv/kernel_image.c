@@ -1,6 +1,6 @@
 /*
  * From a boot module to an ELF image: a plain ELF is used in place; a
- * bzImage or a compressed ELF (gzip, xz) is decompressed into hypervisor
+ * bzImage or a compressed ELF (gzip, xz, lz4, zstd) is decompressed into hypervisor
  * frames sized by the payload's trailing 4-byte length, which are given
  * back once the domain is built. As Xen's bzimage_parse() (facts only).
  */
@@ -11,7 +11,7 @@
 #include <hv/pv.h>
 #include <xen/errno.h>
 
-static struct xz_work xz_work;
+static struct decomp_work work;
 
 /* See pv.h. */
 int pv_kernel_unpack(unsigned int domid, const struct pv_image *img, unsigned long reserve,
@@ -56,7 +56,7 @@ int pv_kernel_unpack(unsigned int domid, const struct pv_image *img, unsigned lo
     log_info("d%u: %s kernel, %s payload of %lu KiB unpacks to %lu KiB", domid,
              bi.has_setup_header ? "bzImage" : "compressed", decomp_name(bi.format),
              (unsigned long)(bi.payload_len >> 10), (unsigned long)(bi.out_len >> 10));
-    rc = bzimage_decompress(&bi, mfn_to_virt(k->scratch), (size_t)bi.out_len, &xz_work, &r);
+    rc = bzimage_decompress(&bi, mfn_to_virt(k->scratch), (size_t)bi.out_len, &work, &r);
     if (rc) {
         log_err("d%u: kernel image rejected: %s payload is corrupt: %s (after %lu bytes)",
                 domid, decomp_name(bi.format), r.reason, (unsigned long)r.out_len);
