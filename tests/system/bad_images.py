@@ -93,3 +93,11 @@ def corrupt_zstd_bzimage(elf: bytes) -> bytes:
     z = bytearray(compress(elf, "zstd"))
     z[len(z) // 2] ^= 0x55
     return bzimage(bytes(z))
+
+
+def oversized_bzimage(elf: bytes) -> bytes:
+    """A gzip bzImage whose trailing size (gzip's ISIZE) claims 3.75 GiB: more
+    than the machine has, so there is nowhere to unpack it."""
+    z = bytearray(compress(elf, "gzip"))
+    struct.pack_into("<I", z, len(z) - 4, 0xF0000000)
+    return bzimage(bytes(z))

@@ -46,17 +46,19 @@ WRAPPED_EXPECTED = {
     ("xen", "unknown_compression_bzimage"): r"not an ELF binary",
     ("xen", "bzip2_bzimage"): r"Could not construct domain 0",   # its decoder says nothing
     ("xen", "corrupt_zstd_bzimage"): r"ZSTD-compressed data is corrupt",
+    ("xen", "oversized_bzimage"): r"Not enough memory to relocate the dom0 kernel image",
     ("xenolith", "corrupt_bzimage"): r"xz payload is corrupt: xz: ",
     ("xenolith", "truncated_bzimage"): r"payload lies outside the image",
     ("xenolith", "unknown_compression_bzimage"): r"neither ELF nor in a known compression",
     ("xenolith", "bzip2_bzimage"): r"compression is not supported",
+    ("xenolith", "oversized_bzimage"): r"gzip payload unpacks to 3932160 KiB, more than the \d+ KiB free",
     ("xenolith", "corrupt_zstd_bzimage"): r"zstd payload is corrupt: zstd: ",
 }
 
 
 @pytest.mark.parametrize("image", ["corrupt_bzimage", "truncated_bzimage",
                                    "unknown_compression_bzimage", "bzip2_bzimage",
-                                   "corrupt_zstd_bzimage"])
+                                   "corrupt_zstd_bzimage", "oversized_bzimage"])
 def test_bad_compressed_dom0_is_refused(boot, hv, tmp_path, image):
     with open(guest_path("hello"), "rb") as f:
         elf = f.read()
