@@ -40,7 +40,8 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
     gcc binutils make libcmocka-dev python3-pytest libc6-dev file \
-    grub-pc-bin grub-common xorriso mtools
+    grub-pc-bin grub-common xorriso mtools \
+    gzip xz-utils lz4 zstd
 if [ "$need_backports" = 1 ]; then
     $SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports qemu-system-x86
 fi
