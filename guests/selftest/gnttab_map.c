@@ -219,6 +219,38 @@ static long map_win(void)
 }
 
 /*
+ * XENFEAT_gnttab_map_avail_bits: a host mapping's flags from bit 16
+ * (_GNTMAP_guest_avail0) up land in the PTE's available bits 9-11; Linux
+ * marks its grant mappings this way (and panics without the feature).
+ */
+static void avail_bits(void)
+{
+    struct gnttab_map_grant_ref m;
+    struct gnttab_unmap_grant_ref u;
+    uint64_t va = (uint64_t)win, pte = 0;
+    long rc;
+
+    grant(REF_REPL, GTF_permit_access, 0, pt_mfn(src));
+    rc = map(va, GNTMAP_host_map | (5u << _GNTMAP_guest_avail0), REF_REPL, 0, &m);
+    if (rc == 0 && m.status == GNTST_okay)
+        pte = *os_l1e_of(va);
+    t_check("GNTTAB0150", "guest_avail flags 0b101 are the grant PTE's bits 9-11",
+            rc == 0 && m.status == GNTST_okay && (pte & 0xe00) == (5u << 9) &&
+            reads(win, src[0]), "(rc=%ld status=%d pte=%#lx)", rc, m.status,
+            (unsigned long)pte);
+    if (rc == 0 && m.status == GNTST_okay)
+        unmap(va, m.handle, &u);
+    rc = map(va, GNTMAP_host_map | GNTMAP_readonly | (0x1fu << _GNTMAP_guest_avail0),
+             REF_REPL, 0, &m);
+    pte = rc == 0 && m.status == GNTST_okay ? *os_l1e_of(va) : 0;
+    t_check("GNTTAB0151", "flags beyond the three bits are dropped; a read-only map stays so",
+            rc == 0 && m.status == GNTST_okay && (pte & 0xe00) == 0xe00 && !(pte & 2),
+            "(rc=%ld status=%d pte=%#lx)", rc, m.status, (unsigned long)pte);
+    if (rc == 0 && m.status == GNTST_okay)
+        unmap(va, m.handle, &u);
+}
+
+/*
  * unmap_and_replace: the grant PTE at host_addr is replaced by the PTE at
  * new_addr, which is cleared. `dst` serves as new_addr (its own mapping
  * is restored after each case).
@@ -279,4 +311,5 @@ void gnttab_replace(void)
              rc, r.status, GNTST_bad_handle);
     t_rc("GNTTAB0098", "unmap_and_replace from an unmapped array gives -EFAULT",
          gop(GNTTABOP_unmap_and_replace, (void *)T_UNMAPPED_VA, 1), -XEN_EFAULT);
+    avail_bits();
 }

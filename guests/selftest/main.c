@@ -27,6 +27,7 @@ static void (*const suites[])(void) = {
     suite_usermode,
     suite_trapgates,    /* after usermode: uses its user root */
     suite_privop,
+    suite_iomem,
     suite_vcpu,         /* moves vcpu_info */
     suite_pt,
     suite_evtchn_fifo,  /* switches to FIFO events for good: after every 2-level user */

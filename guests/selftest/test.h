@@ -65,5 +65,6 @@ void suite_debugreg(void);
 void suite_descriptors(void);
 void suite_cpuid(void);
 void suite_privop(void);
+void suite_iomem(void);
 
 #endif /* SELFTEST_TEST_H */

@@ -50,6 +50,11 @@ static void features(void)
     fi.submap = 0xdead;
     rc = HYPERVISOR_xen_version(XENVER_get_features, &fi);
     t_rc("VERSION0008", "get_features of submap 1 gives -EINVAL", rc, -XEN_EINVAL);
+    fi.submap_idx = 0;
+    rc = HYPERVISOR_xen_version(XENVER_get_features, &fi);
+    t_check("VERSION0013", "get_features(0) reports gnttab_map_avail_bits and highmem_assist",
+            rc == 0 && (fi.submap & (1u << XENFEAT_gnttab_map_avail_bits)) &&
+            (fi.submap & (1u << XENFEAT_highmem_assist)), "(rc=%ld submap=%#x)", rc, fi.submap);
 }
 
 void suite_version(void)

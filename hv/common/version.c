@@ -29,8 +29,10 @@ static long put_string(uint64_t arg, const char *s, size_t size)
 /* Feature bits we actually implement; see docs/ for how this differs from Xen. */
 static uint32_t feature_submap0(const struct domain *d)
 {
-    /* preserve_ad: mmu_update's PRESERVE_AD; highmem_assist: CLEAR_PAGE/COPY_PAGE. */
-    uint32_t map = (1u << XENFEAT_mmu_pt_update_preserve_ad) | (1u << XENFEAT_highmem_assist);
+    /* preserve_ad: mmu_update's PRESERVE_AD; highmem_assist: CLEAR_PAGE/COPY_PAGE;
+       gnttab_map_avail_bits: GNTMAP_guest_avail bits land in a grant PTE's bits 9-11. */
+    uint32_t map = (1u << XENFEAT_mmu_pt_update_preserve_ad) | (1u << XENFEAT_highmem_assist) |
+                   (1u << XENFEAT_gnttab_map_avail_bits);
     if (d->privileged)
         map |= 1u << XENFEAT_dom0;
     return map;

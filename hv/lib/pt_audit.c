@@ -59,15 +59,18 @@ static void audit_entry(struct audit *a, uint64_t table, unsigned int level, uin
 
     if (level == 1 && (e & PT_GNTTAB))
         return;                         /* a grant mapping: counted by the grant table */
+    if (level == 1 && pt_frame_is_io(a->env, mfn)) {
+        const struct pt_env *env = a->env;
+        if (!env->iomem_permitted || !env->iomem_permitted(env->ctx, a->domid, mfn))
+            complain(a, table, "l1e maps I/O frame without permission");
+        /* The cache attributes may be ours (pt_io_cache_flip). */
+        else if (e & pt_disallowed_bits(a->env, a->domid, level) & ~PT_CACHE_ATTRS)
+            complain(a, table, "entry has forbidden flags");
+        return;
+    }
     if (e & pt_disallowed_bits(a->env, a->domid, level))
         complain(a, table, "entry has forbidden flags");
     if (level == 1) {
-        if (pt_frame_is_io(a->env, mfn)) {
-            const struct pt_env *env = a->env;
-            if (!env->iomem_permitted || !env->iomem_permitted(env->ctx, a->domid, mfn))
-                complain(a, table, "l1e maps I/O frame without permission");
-            return;
-        }
         if (pt_frame_is_shared_hv(a->env, mfn)) {
             const struct pt_env *env = a->env;
             if ((e & PT_RW) || !env->shared_ro_permitted ||

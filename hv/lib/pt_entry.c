@@ -63,6 +63,28 @@ bool pt_frame_is_io(const struct pt_env *env, uint64_t mfn)
            __atomic_load_n(&env->frames[mfn].owner, __ATOMIC_ACQUIRE) == OWNER_NONE;
 }
 
+/*
+ * Xen never lets an I/O frame be mapped cacheable by accident: with its PAT
+ * layout, an entry asking write-back (no PWT/PCD/PAT) is written
+ * uncacheable (PWT|PCD added); one asking write-through (PWT) or
+ * write-protect (PWT|PAT) is written UC too (PCD added, PAT cleared).
+ * UC-, UC and write-combining entries stay as asked. Returns the bits to
+ * toggle in the entry.
+ */
+uint64_t pt_io_cache_flip(uint64_t e)
+{
+    switch (e & PT_CACHE_ATTRS) {
+    case 0:
+        return PT_PWT | PT_PCD;
+    case PT_PWT:
+        return PT_PCD;
+    case PT_PWT | PT_PSE:
+        return PT_PCD | PT_PSE;
+    default:
+        return 0;
+    }
+}
+
 static int get_l1_refs(const struct pt_env *env, uint16_t domid, uint64_t e)
 {
     uint64_t mfn = pt_entry_mfn(e);
@@ -70,7 +92,12 @@ static int get_l1_refs(const struct pt_env *env, uint16_t domid, uint64_t e)
 
     if (pt_frame_is_io(env, mfn)) {
         if (env->iomem_permitted && env->iomem_permitted(env->ctx, domid, mfn))
-            return 0;                       /* I/O frames are not counted */
+        {
+            uint64_t flip = pt_io_cache_flip(e);    /* I/O frames are not counted */
+            if ((e & PT_RW) && env->iomem_readonly && env->iomem_readonly(env->ctx, mfn))
+                flip |= PT_RW;
+            return (int)flip;
+        }
         return pt_refuse(env, mfn, "l1e maps I/O or absent frame without permission",
                          mfn == PT_INVALID_IO_MFN ? -XEN_EINVAL : -XEN_EPERM);
     }

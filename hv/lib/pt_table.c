@@ -31,9 +31,10 @@ int pt_table_validate(const struct pt_env *env, uint64_t mfn, unsigned int level
         if (!(e & PT_PRESENT))
             continue;
         rc = pt_entry_get_refs(env, domid, level, mfn, e);
-        if (rc)
+        if (rc < 0)
             break;
-        __atomic_store_n(&t[i], pt_adjust_entry(level, e), __ATOMIC_RELAXED);
+        __atomic_store_n(&t[i], pt_adjust_entry(level, e ^ (uint64_t)rc), __ATOMIC_RELAXED);
+        rc = 0;
     }
     if (rc) {
         while (i-- > 0)

@@ -54,8 +54,9 @@ static int update_table_entry(const struct pt_env *env, uint16_t domid, uint64_t
         if ((old & PT_PRESENT) && !((old ^ new) & ~FASTPATH_BITS))
             return write_entry(slot, &old, new, preserve_ad) ? 0 : -XEN_EBUSY;
         rc = pt_entry_get_refs(env, domid, level, mfn, new);
-        if (rc)
+        if (rc < 0)
             return rc;
+        new ^= (uint64_t)rc;
         if (!write_entry(slot, &old, new, preserve_ad)) {
             pt_entry_put_refs(env, level, mfn, new);
             return pt_refuse(env, mfn, "entry changed under the update", -XEN_EBUSY);

@@ -129,6 +129,42 @@ static void test_l1_foreign_and_special_frames(void **state)
     clean();
 }
 
+/* I/O frames are never mapped cacheable by accident: Xen's flip of PWT/PCD/PAT. */
+static void test_l1_io_cache_attributes(void **state)
+{
+    static const struct { uint64_t ask, stored; } cases[] = {
+        { 0, PT_PWT | PT_PCD },                         /* WB -> UC */
+        { PT_PWT, PT_PWT | PT_PCD },                    /* WT -> UC */
+        { PT_PWT | PT_PSE, PT_PWT | PT_PCD },           /* WP -> UC */
+        { PT_PCD, PT_PCD },                             /* UC- stays */
+        { PT_PCD | PT_PWT, PT_PCD | PT_PWT },           /* UC stays */
+        { PT_PSE, PT_PSE },                             /* WC stays */
+        { PT_PSE | PT_PCD | PT_PWT, PT_PSE | PT_PCD | PT_PWT },
+    };
+    m->iomem_ok = m->cache_ok = true;
+    assert_int_equal(pt_pin(env, A, A0, 1), 0);
+    for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(pt_update_entry(env, A, A0, 0,
+                                         m_pte(M_FW_FIRST + 1, P | RW | cases[i].ask), false), 0);
+        assert_int_equal(m->mem[A0][0] & PT_CACHE_ATTRS, cases[i].stored);
+        assert_int_equal(m->frames[M_FW_FIRST + 1].count_info, 0);
+    }
+    /* A RAM frame of the domain keeps the attributes it asks. */
+    assert_int_equal(pt_update_entry(env, A, A0, 1, m_pte(A0 + 4, P | RW), false), 0);
+    assert_int_equal(m->mem[A0][1] & PT_CACHE_ATTRS, 0);
+    assert_int_equal(pt_update_entry(env, A, A0, 0, 0, false), 0);
+    assert_int_equal(pt_update_entry(env, A, A0, 1, 0, false), 0);
+    assert_int_equal(pt_unpin(env, A, A0), 0);
+    /* Validation of a whole table flips the same way. */
+    m->mem[A0][5] = m_pte(M_FRAMES + 3, P);
+    assert_int_equal(pt_pin(env, A, A0, 1), 0);
+    assert_int_equal(m->mem[A0][5] & PT_CACHE_ATTRS, PT_PWT | PT_PCD);
+    assert_int_equal(pt_unpin(env, A, A0), 0);
+    m->mem[A0][5] = 0;
+    m->iomem_ok = m->cache_ok = false;
+    clean();
+}
+
 static void test_l1_maps_own_table(void **state)
 {
     assert_int_equal(pt_pin(env, A, A0, 1), 0);
@@ -530,6 +566,7 @@ int main(void)
         cmocka_unit_test_setup(test_pin_unpin_l1, setup),
         cmocka_unit_test_setup(test_double_pin_and_bad_unpin, setup),
         cmocka_unit_test_setup(test_l1_foreign_and_special_frames, setup),
+        cmocka_unit_test_setup(test_l1_io_cache_attributes, setup),
         cmocka_unit_test_setup(test_l1_maps_own_table, setup),
         cmocka_unit_test_setup(test_writable_frame_cannot_become_table, setup),
         cmocka_unit_test_setup(test_l2_needs_l1able_frame, setup),

@@ -79,6 +79,9 @@ struct pt_env {
     /* Optional: may `domid` map hypervisor frame `mfn` read-only (Xen shares the M2P
        with privileged domains)? Such mappings take no references. NULL: never. */
     bool (*shared_ro_permitted)(void *ctx, uint16_t domid, uint64_t mfn);
+    /* Optional: is I/O frame `mfn` one that is only ever mapped read-only (Xen's
+       mmio_ro_ranges)? A writable request for it is stored without RW. NULL: none. */
+    bool (*iomem_readonly)(void *ctx, uint64_t mfn);
     /* Optional: may `domid` set PWT/PCD/PAT in L1 entries (Xen: cache-flush
        permission, i.e. some I/O privilege)? NULL: never. */
     bool (*cache_attrs_permitted)(void *ctx, uint16_t domid);
@@ -190,7 +193,11 @@ static inline int pt_refuse(const struct pt_env *env, uint64_t mfn, const char *
 uint64_t pt_disallowed_bits(const struct pt_env *env, uint16_t domid, unsigned int level);
 /* Xen's adjustments to a present entry as stored (USER, GUEST_KERNEL, GLOBAL). */
 uint64_t pt_adjust_entry(unsigned int level, uint64_t e);
-/* Take the references a present level-`level` entry of table `table_mfn` needs. */
+/* The cache-attribute bits Xen toggles in an L1 entry mapping an I/O frame. */
+uint64_t pt_io_cache_flip(uint64_t e);
+/* Take the references a present level-`level` entry of table `table_mfn` needs:
+   0, or a positive set of bits to toggle in the entry as stored (an I/O frame's
+   cache attributes, pt_io_cache_flip), or -XEN_E*. */
 int pt_entry_get_refs(const struct pt_env *env, uint16_t domid, unsigned int level,
                       uint64_t table_mfn, uint64_t e);
 /* Drop the references a (present) entry holds; non-present entries hold none. */

@@ -5,6 +5,7 @@
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
+#include <hv/bootinfo.h>
 #include <hv/console.h>
 #include <hv/descriptors.h>
 #include <hv/domain.h>
@@ -55,6 +56,76 @@ static bool env_shared_ro(void *ctx, uint16_t domid, uint64_t mfn)
            domid < MAX_DOMAINS && domains[domid] && domains[domid]->privileged;
 }
 
+static bool domain_is_privileged(uint16_t domid)
+{
+    return domid < MAX_DOMAINS && domains[domid] && domains[domid]->privileged;
+}
+
+/* Is `mfn` inside a RAM range the boot loader reported? */
+static bool frame_is_boot_ram(uint64_t mfn)
+{
+    for (unsigned int i = 0; i < boot_ram_ranges(); i++) {
+        uint64_t addr, size;
+        boot_ram_range(i, &addr, &size);
+        if (mfn >= addr >> PAGE_SHIFT && mfn < (addr + size) >> PAGE_SHIFT)
+            return true;
+    }
+    return false;
+}
+
+/* The machine's physical address width (CPUID 0x80000008), as Xen bounds I/O access. */
+static unsigned int machine_paddr_bits(void)
+{
+    static unsigned int bits;
+    uint32_t r[4];
+
+    if (!bits) {
+        cpuid_count(0x80000000, 0, r);
+        bits = 36;
+        if (r[0] >= 0x80000008) {
+            cpuid_count(0x80000008, 0, r);
+            bits = r[0] & 0xff;
+        }
+    }
+    return bits;
+}
+
+#define IOAPIC_MFN      0xfec00UL
+#define HPET_MFN        0xfed00UL
+#define MSI_FIRST_MFN   0xfee00UL          /* the MSI window, with the local APIC */
+#define MSI_LAST_MFN    0xfeeffUL
+
+/*
+ * Which I/O frames (outside the frame table or OWNER_NONE) a domain may map:
+ * as Xen 4.17 gives its hardware domain (dom0_setup_permissions), every
+ * frame of the machine's address space but the MSI window with the local
+ * APIC; the I/O APIC and HPET (env_iomem_ro) only read-only. Like Xen, the
+ * first MiB is I/O (firmware, BIOS data) even where it is RAM; RAM above it
+ * that nobody owns (boot modules, for instance) is not I/O and stays refused.
+ */
+static bool env_iomem(void *ctx, uint16_t domid, uint64_t mfn)
+{
+    if (!domain_is_privileged(domid))
+        return false;
+    if (mfn >= MSI_FIRST_MFN && mfn <= MSI_LAST_MFN)
+        return false;
+    if (mfn >= 1UL << (machine_paddr_bits() - PAGE_SHIFT))
+        return false;                       /* beyond the machine's physical addresses */
+    return mfn < 0x100 || !frame_is_boot_ram(mfn);
+}
+
+/* As Xen's mmio_ro_ranges: the I/O APIC and the HPET stay read-only for Dom0. */
+static bool env_iomem_ro(void *ctx, uint64_t mfn)
+{
+    return mfn == IOAPIC_MFN || mfn == HPET_MFN;
+}
+
+/* PWT/PCD/PAT in L1 entries: Xen allows them to domains with I/O permissions. */
+static bool env_cache_attrs(void *ctx, uint16_t domid)
+{
+    return domain_is_privileged(domid);
+}
+
 /* A frame its domain gave back (decrease_reservation) leaves it with its last reference. */
 static void env_last_ref(void *ctx, uint64_t mfn)
 {
@@ -81,6 +152,9 @@ void pv_mmu_init(void)
         .init_l4_hv_slots = env_init_l4,
         .validate_segdesc = env_validate_segdesc,
         .shared_ro_permitted = env_shared_ro,
+        .iomem_permitted = env_iomem,
+        .iomem_readonly = env_iomem_ro,
+        .cache_attrs_permitted = env_cache_attrs,
         .last_ref = env_last_ref,
         .explain = env_explain,
     };
