@@ -9,6 +9,7 @@
  * our mapping) and goes back to the pool.
  */
 #include <xen/memory.h>
+#include <xen/vcpu.h>
 #include "pt_util.h"
 
 #define NR_BIG 512              /* Linux's swiotlb chunk: 2 MiB of single frames */
@@ -340,10 +341,50 @@ static void frames(void)
             &x, 1, -XEN_ENOMEM, 0);
 }
 
+/*
+ * An exchange of NR_PRE one-frame chunks under a 1 ms periodic timer: when
+ * a tick falls in it the hypervisor stops between chunks and carries on as
+ * a continuation (nr_exchanged in the argument says where). Whether or not
+ * one did, every chunk is exchanged exactly once.
+ */
+#define NR_PRE 256
+
+static void preempted(void)
+{
+    struct vcpu_set_periodic_timer pt = { .period_ns = 1000000 };
+    struct xen_memory_exchange x;
+    unsigned int i, fresh = 0;
+    long rc;
+
+    if (take(NR_PRE)) {
+        t_case("MEMX0029", "256 chunks under a 1 ms periodic timer: all exchanged, each once",
+               T_SKIP, "(no free pages)");
+        return;
+    }
+    for (i = 0; i < NR_PRE; i++)
+        out[i] = pfn_of(pages[i]);
+    x = req(NR_PRE, 0, NR_PRE, 0, 0);
+    HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &pt);
+    rc = exchange(&x);
+    HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+    for (i = 0; i < NR_PRE; i++)
+        fresh += out[i] != pfn_of(pages[i]) && out[i] != in[i];
+    t_check("MEMX0029", "256 chunks under a 1 ms periodic timer: all exchanged, each once",
+            rc == 0 && x.nr_exchanged == NR_PRE && fresh == NR_PRE,
+            "(rc=%ld nr_exchanged=%lu fresh=%u)", rc, (unsigned long)x.nr_exchanged, fresh);
+    if (rc == 0 && x.nr_exchanged == NR_PRE) {
+        for (i = NR_PRE; i-- > 0;)
+            settle(i, out[i]);
+    } else {
+        restore(0, NR_PRE);
+    }
+}
+
 void suite_memory_exchange(void)
 {
     order3();
     order9();
     arguments();
     frames();
+    preempted();
 }
