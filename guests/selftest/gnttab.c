@@ -473,6 +473,7 @@ void suite_gnttab(void)
         map_twice();
         gnttab_device_maps();
         gnttab_replace();
+        gnttab_swap();
         copy();
         gnttab_v2();
         for (i = GNTTAB_NR_RESERVED_ENTRIES; i < 16; i++)

@@ -38,5 +38,6 @@ void map_refused(const char *id, const char *desc, uint64_t va, uint32_t flags,
 void gnttab_device_maps(void);
 void gnttab_replace(void);
 void gnttab_v2(void);
+void gnttab_swap(void);
 
 #endif

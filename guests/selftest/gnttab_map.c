@@ -313,3 +313,52 @@ void gnttab_replace(void)
          gop(GNTTABOP_unmap_and_replace, (void *)T_UNMAPPED_VA, 1), -XEN_EFAULT);
     avail_bits();
 }
+
+static long swap(grant_ref_t a, grant_ref_t b, struct gnttab_swap_grant_ref *w)
+{
+    *w = (struct gnttab_swap_grant_ref){ .ref_a = a, .ref_b = b, .status = 99 };
+    return gop(GNTTABOP_swap_grant_ref, w, 1);
+}
+
+/* swap_grant_ref: two entries of our own table change places, unless one is in use. */
+void gnttab_swap(void)
+{
+    struct gnttab_swap_grant_ref w;
+    struct gnttab_map_grant_ref m;
+    struct gnttab_unmap_grant_ref u;
+    long rc;
+
+    grant(REF_REPL, GTF_permit_access, 0, pt_mfn(src));
+    grant(REF_DEV, GTF_permit_access | GTF_readonly, 5, pt_mfn(dst));
+    rc = swap(REF_REPL, REF_DEV, &w);
+    t_check("GNTTAB0126", "swap_grant_ref exchanges two entries",
+            rc == 0 && w.status == GNTST_okay && gtab[REF_REPL].domid == 5 &&
+            gtab[REF_REPL].frame == pt_mfn(dst) &&
+            gtab[REF_REPL].flags == (GTF_permit_access | GTF_readonly) &&
+            gtab[REF_DEV].frame == pt_mfn(src) && gtab[REF_DEV].domid == 0,
+            "(rc=%ld status=%d)", rc, w.status);
+    rc = swap(REF_DEV, REF_DEV, &w);
+    t_check("GNTTAB0127", "swapping an entry with itself is okay and changes nothing",
+            rc == 0 && w.status == GNTST_okay && gtab[REF_DEV].frame == pt_mfn(src),
+            "(rc=%ld status=%d)", rc, w.status);
+    rc = swap(REF_DEV, 0x7fffffff, &w);
+    t_status("GNTTAB0128", "swapping with a ref beyond the table: GNTST_bad_gntref",
+             rc, w.status, GNTST_bad_gntref);
+    rc = map(0, GNTMAP_device_map | GNTMAP_readonly, REF_DEV, 0, &m);
+    if (rc == 0 && m.status == GNTST_okay) {
+        rc = swap(REF_REPL, REF_DEV, &w);
+        t_check("GNTTAB0129", "swapping an entry in use (mapped): GNTST_eagain, nothing moves",
+                rc == 0 && w.status == GNTST_eagain && gtab[REF_DEV].frame == pt_mfn(src),
+                "(rc=%ld status=%d)", rc, w.status);
+        unmap_dev(0, m.dev_bus_addr, m.handle, &u);
+    } else {
+        t_check("GNTTAB0129", "swapping an entry in use (mapped): GNTST_eagain, nothing moves",
+                0, "(map rc=%ld status=%d)", rc, m.status);
+    }
+    t_rc("GNTTAB0130", "swap_grant_ref from an unmapped array gives -EFAULT",
+         gop(GNTTABOP_swap_grant_ref, (void *)T_UNMAPPED_VA, 1), -XEN_EFAULT);
+    t_rc("GNTTAB0131", "swap_grant_ref of an array reaching the hypervisor gives -EFAULT",
+         gop(GNTTABOP_swap_grant_ref, (void *)(XEN_VA - 12), 2), -XEN_EFAULT);
+    grant(REF_REPL, 0, 0, 0);
+    grant(REF_DEV, 0, 0, 0);
+}

@@ -530,6 +530,39 @@ static void copy_one(struct gnttab_copy *op)
 }
 
 /*
+ * GNTTABOP_swap_grant_ref: exchange two entries of the caller's own table
+ * (with their status words in v2). A ref beyond the table:
+ * GNTST_bad_gntref; an entry in use: GNTST_eagain; a ref with itself: okay.
+ */
+static void swap_one(struct gnttab_swap_grant_ref *op)
+{
+    struct grant_table *gt = &current->domain->grants;
+    unsigned int size = gt->version == 2 ? sizeof(union grant_entry_v2) : sizeof(struct grant_entry_v1);
+    uint8_t tmp[sizeof(union grant_entry_v2)];
+    uint16_t st;
+
+    if (!ref_valid(current->domain, op->ref_a) || !ref_valid(current->domain, op->ref_b)) {
+        op->status = GNTST_bad_gntref;
+        return;
+    }
+    op->status = GNTST_okay;
+    if (op->ref_a == op->ref_b)
+        return;
+    if (gnttab_active(gt, op->ref_a)->pin || gnttab_active(gt, op->ref_b)->pin) {
+        op->status = GNTST_eagain;
+        return;
+    }
+    memcpy(tmp, gnttab_entry_hdr(gt, op->ref_a), size);
+    memcpy(gnttab_entry_hdr(gt, op->ref_a), gnttab_entry_hdr(gt, op->ref_b), size);
+    memcpy(gnttab_entry_hdr(gt, op->ref_b), tmp, size);
+    if (gt->version == 2) {
+        st = *gnttab_entry_status(gt, op->ref_a);
+        *gnttab_entry_status(gt, op->ref_a) = *gnttab_entry_status(gt, op->ref_b);
+        *gnttab_entry_status(gt, op->ref_b) = st;
+    }
+}
+
+/*
  * Run `count` operations of one kind, each copied in, done and its result
  * copied out; every 64 operations pending work may run first (the rest
  * continues as a fresh hypercall from the next operation).
@@ -564,6 +597,11 @@ long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, 
         EACH_OP(struct gnttab_copy, copy_one);
     case GNTTABOP_unmap_and_replace:
         EACH_OP(struct gnttab_unmap_and_replace, unmap_and_replace_one);
+    case GNTTABOP_swap_grant_ref:
+        /* Like Xen: the whole array is range-checked first. */
+        if (!guest_range_ok(arg, count * sizeof(struct gnttab_swap_grant_ref)))
+            return -XEN_EFAULT;
+        EACH_OP(struct gnttab_swap_grant_ref, swap_one);
     case GNTTABOP_setup_table:
         return count == 1 ? gnttab_setup_table(arg) : -XEN_EINVAL;
     case GNTTABOP_query_size:
