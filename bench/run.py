@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Benchmark harness: run build/guests/bench.elf as Dom0 on Xenolith and on
 Xen 4.17 under the same QEMU, and write both sets of figures and their ratio
-to bench/results/<timestamp>.json.
+to bench/results/<timestamp>.json; then the Linux benchmark (bench/linux_bench.py:
+Debian's Linux 6.1 running bench/linux/lbench.c natively, as Dom0 of Xen 4.17
+and as Dom0 of Xenolith) into the same file's "linux" section, with its plot
+next to it (<timestamp>-linux.svg). --only guest|linux runs one part.
 
 Two modes per hypervisor:
   wall    TCG as is; the guest's figures vary with the host, so the guest is
@@ -27,6 +30,9 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import serial_log  # noqa: E402
 import xenolith_launcher as launcher  # noqa: E402
+
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import linux_bench  # noqa: E402
 
 BENCH_ELF = os.path.join(ROOT, "build", "guests", "bench.elf")
 RESULTS = os.path.join(ROOT, "bench", "results")
@@ -92,14 +98,32 @@ def main():
                     help="only this variant (repeatable; default all)")
     ap.add_argument("--no-icount", action="store_true", help="skip the icount mode")
     ap.add_argument("--out", help="result file (default bench/results/<UTC time>.json)")
+    ap.add_argument("--only", choices=("guest", "linux"),
+                    help="run only the PV guest benchmark or only the Linux one")
+    ap.add_argument("--linux-runs", type=int, default=3,
+                    help="wall-clock boots per Linux target (default %(default)s)")
+    ap.add_argument("--linux-target", action="append", choices=linux_bench.TARGETS,
+                    help="only this Linux target (repeatable; default all)")
+    ap.add_argument("--linux-samples", type=int, default=7,
+                    help="samples per figure inside Linux (default %(default)s)")
+    ap.add_argument("--linux-scale", type=float, default=1.0,
+                    help="scale of lbench's batches (default %(default)s)")
+    ap.add_argument("--linux-timeout", type=float, default=900, help="seconds per Linux boot")
+    ap.add_argument("--log-dir", default=os.path.join(ROOT, "build", "bench", "logs"),
+                    help="console logs of the Linux boots (default %(default)s)")
     args = ap.parse_args()
 
-    if not os.path.isfile(args.guest):
+    run_guest = args.only != "linux"
+    run_linux = args.only != "guest"
+    if run_guest and not os.path.isfile(args.guest):
         print(f"bench: {args.guest} not found: the bench guest is not built yet "
               "(guests/bench/, then make)", file=sys.stderr)
         return 1
     hvs = args.hv or list(VARIANTS)
     modes = [("wall", False, args.runs)] + ([] if args.no_icount else [("icount", True, 1)])
+    linux_modes = [("wall", False, args.linux_runs)] + \
+        ([] if args.no_icount else [("icount", True, 1)])
+    status = 0
 
     report = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -109,7 +133,7 @@ def main():
         "modes": {},
     }
     try:
-        for mode, icount, runs in modes:
+        for mode, icount, runs in (modes if run_guest else []):
             figures = {hv: measure(hv, args.guest, icount, runs, args.timeout, args.cmdline)
                        for hv in hvs}
             entry = {"runs": runs, "figures": figures}
@@ -124,6 +148,25 @@ def main():
     except (RuntimeError, launcher.LaunchError) as e:
         print(f"bench: {e}", file=sys.stderr)
         return 1
+    if run_linux:
+        fetched = subprocess.run([linux_bench.FETCH], cwd=ROOT, stdin=subprocess.DEVNULL)
+        try:
+            if fetched.returncode != 0:
+                raise RuntimeError("tools/fetch-linux.sh could not fetch Debian's kernel "
+                                   "and busybox")
+            report["linux"] = linux_bench.measure_all(
+                linux_modes, args.linux_target or list(linux_bench.TARGETS),
+                args.linux_timeout, args.linux_samples, args.linux_scale, args.log_dir)
+        except (RuntimeError, OSError, subprocess.CalledProcessError,
+                launcher.LaunchError) as e:
+            print(f"bench: linux: {e}", file=sys.stderr)
+            if not run_guest:
+                return 1
+            report["linux"] = {"skipped": str(e)}
+        for entry in report.get("linux", {}).get("modes", {}).values():
+            for t in ("native", "xen"):
+                if entry["columns"].get(t, {"status": "ok"})["status"] != "ok":
+                    status = 1   # no comparison without these two
 
     out = args.out or os.path.join(
         RESULTS, datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ".json")
@@ -138,8 +181,15 @@ def main():
             what = name[len("ratio_"):].replace("_over_", "/")
             for metric, r in table.items():
                 print(f"bench: {mode:6} {metric:34} {what:28} = {r:.3f}")
+    if "modes" in report.get("linux", {}):
+        svg = os.path.splitext(out)[0] + "-linux.svg"
+        with open(svg, "w") as f:
+            f.write(linux_bench.plot(report["linux"]))
+        for mode in report["linux"]["modes"]:
+            print(f"bench: linux {mode}\n" + linux_bench.table(report["linux"], mode))
+        print(f"bench: linux plot in {os.path.relpath(svg, ROOT)}")
     print(f"bench: results in {os.path.relpath(out, ROOT)}")
-    return 0
+    return status
 
 
 if __name__ == "__main__":
