@@ -50,6 +50,12 @@ KERNEL_ARGS = "loglevel=4 panic=-1"
 CONSOLE = {"native": "console=ttyS0", "xen": "console=hvc0 earlyprintk=xen",
            "xenolith": "console=hvc0 earlyprintk=xen"}
 
+# lbench's figures in the order it prints them (tables and plots use it;
+# a figure not listed here comes after them).
+METRICS = ("syscall_null_ns", "read_1byte_ns", "stat_ns", "open_close_ns", "pipe_roundtrip_us",
+           "fork_exit_us", "fork_exec_us", "page_fault_ns", "mmap_touch_munmap_4MiB_us",
+           "cpu_loop_1M_us", "memcpy_1MiB_us")
+
 # Figures where issue 8's stretch target applies: at most half of Xen's
 # overhead over native.
 STRETCH = ("syscall_null_ns", "read_1byte_ns", "page_fault_ns")
@@ -197,7 +203,7 @@ def measure(target, icount, runs, timeout, samples, scale, log_dir=None, initrd=
             samples_of.setdefault(metric, []).append(value)
     return {"status": "ok", "info": info,
             "figures": {m: {"median": statistics.median(v), "runs": v}
-                        for m, v in sorted(samples_of.items())}}
+                        for m, v in samples_of.items()}}
 
 
 def compare(columns):
@@ -248,6 +254,12 @@ def measure_all(modes, targets, timeout, samples, scale, log_dir=None):
     return section
 
 
+def ordered(names):
+    """`names` in lbench's order, unknown ones last in their own order."""
+    names = list(dict.fromkeys(names))
+    return [m for m in METRICS if m in names] + [m for m in names if m not in METRICS]
+
+
 def _fmt(v):
     if v >= 100:
         return f"{v:.0f}"
@@ -259,11 +271,7 @@ def table(section, mode):
     entry = section["modes"][mode]
     cols = entry["columns"]
     present = [t for t in TARGETS if t in cols]
-    metrics = []
-    for t in present:
-        for m in cols[t].get("figures", {}):
-            if m not in metrics:
-                metrics.append(m)
+    metrics = ordered(m for t in present for m in cols[t].get("figures", {}))
     head = ["metric"]
     for t in present:
         head.append(LABELS[t])
@@ -299,8 +307,9 @@ def plot(section, title="Linux 6.1 under QEMU TCG"):
             if cols[t].get("status") == "ok":
                 series.append((LABELS[t], entry.get(f"ratio_{t}_over_native", {})))
             else:
-                notes.append(f"{LABELS[t]}: {cols[t]['status']} — {cols[t].get('reason', '')}")
-        metrics = list(cols.get("native", {}).get("figures", {}))
+                notes.append(f"{LABELS[t]}: {cols[t]['status']}, no figures — "
+                             f"{cols[t].get('reason', '')}")
+        metrics = ordered(m for c in cols.values() for m in c.get("figures", {}))
         panels.append({"title": f"{mode} view ({'-icount shift=0: path length' if mode == 'icount' else 'TCG wall clock'}), "
                                 f"{entry['runs']} boot(s) per target",
                        "categories": metrics, "series": series, "notes": notes})

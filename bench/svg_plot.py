@@ -10,7 +10,7 @@ LABEL_W = 250      # category names
 RIGHT_W = 70       # room for the value printed after a bar
 BAR_H = 13
 GROUP_GAP = 8
-TICKS = (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+TICKS = (0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 
 def _axis(series):
