@@ -667,6 +667,84 @@ static void xcr0_cases(void)
     wr_cr4(cr4);
 }
 
+/* ---- TF: the single-step #DB after an emulated instruction -------------------------------- */
+
+static volatile unsigned long step_hits;
+static volatile uint64_t step_rip, step_dr6;
+
+static int step_hook(struct os_regs *r)
+{
+    if (!step_hits++) {
+        step_rip = r->rip;
+        step_dr6 = HYPERVISOR_get_debugreg(6);
+    }
+    r->rflags &= ~0x100ul;                      /* one step is enough */
+    return 1;
+}
+
+/* Set TF, run `insn` (which faults and is emulated), then two nops; where did #DB come? */
+#define STEP_PROBE(name, insn) \
+    static void name(uint64_t *after_insn, uint64_t *after_nop) \
+    { \
+        uint64_t a, b; \
+        asm volatile("lea 1f(%%rip), %0\n lea 2f(%%rip), %1\n" \
+                     "pushfq\n orq $0x100, (%%rsp)\n popfq\n" \
+                     insn "\n1: nop\n2: nop\n" \
+                     : "=&r"(a), "=&r"(b) :: "rax", "rbx", "rcx", "rdx", "memory"); \
+        *after_insn = a; \
+        *after_nop = b; \
+    }
+STEP_PROBE(step_mov_cr2, "mov %%cr2, %%rbx")
+STEP_PROBE(step_outb, "outb %%al, $0x80")
+STEP_PROBE(step_cli, "cli")
+
+static uint64_t step_rep_outsb(uint64_t *after_insn)
+{
+    uint64_t a, rsi = (uint64_t)buf, rcx = 2;
+
+    asm volatile("lea 1f(%%rip), %0\n pushfq\n orq $0x100, (%%rsp)\n popfq\n"
+                 "rep outsb\n1: nop\n"
+                 : "=&r"(a), "+S"(rsi), "+c"(rcx) : "d"(PORT) : "memory");
+    *after_insn = a;
+    return rcx;
+}
+
+static void single_step(void)
+{
+    os_trap_hook_t old = os_set_trap_hook(1, step_hook);
+    uint64_t a, b;
+
+    HYPERVISOR_set_debugreg(6, 0xffff0ff0);
+    step_hits = 0;
+    step_mov_cr2(&a, &b);
+    t_check("PRIV0120", "TF: an emulated mov %cr2 ends in one #DB right after it, DR6.BS set",
+            step_hits == 1 && step_rip == a && (step_dr6 & 0x4000),
+            "(hits=%lu rip=%#lx want %#lx dr6=%#lx)", step_hits, (unsigned long)step_rip,
+            (unsigned long)a, (unsigned long)step_dr6);
+    set_iopl(1);
+    HYPERVISOR_set_debugreg(6, 0xffff0ff0);
+    step_hits = 0;
+    step_outb(&a, &b);
+    t_check("PRIV0121", "TF: after an emulated outb to a real port the #DB comes one later",
+            step_hits == 1 && step_rip == b, "(hits=%lu rip=%#lx want %#lx)", step_hits,
+            (unsigned long)step_rip, (unsigned long)b);
+    HYPERVISOR_set_debugreg(6, 0xffff0ff0);
+    step_hits = 0;
+    step_cli(&a, &b);
+    t_check("PRIV0122", "TF: after an emulated cli the #DB comes one later",
+            step_hits == 1 && step_rip == b, "(hits=%lu rip=%#lx want %#lx)", step_hits,
+            (unsigned long)step_rip, (unsigned long)b);
+    HYPERVISOR_set_debugreg(6, 0xffff0ff0);
+    step_hits = 0;
+    b = step_rep_outsb(&a);
+    t_check("PRIV0123", "TF: rep outsb of 2 steps after the first iteration",
+            step_hits == 1 && step_rip == a - 2 && b == 0, "(hits=%lu rip=%#lx want %#lx rcx=%lu)",
+            step_hits, (unsigned long)step_rip, (unsigned long)(a - 2), (unsigned long)b);
+    set_iopl(0);
+    HYPERVISOR_set_debugreg(6, 0xffff0ff0);
+    os_set_trap_hook(1, old);
+}
+
 /* ---- TSC, HLT, INVD and what nobody emulates ------------------------------------------- */
 
 static void tsc_and_refusals(void)
@@ -733,5 +811,6 @@ void suite_privop(void)
     iopl_cases();
     string_io();
     xcr0_cases();
+    single_step();
     tsc_and_refusals();
 }

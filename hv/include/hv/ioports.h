@@ -31,6 +31,10 @@ bool pv_iopl_ok(const struct vcpu *v);
 enum emul_result pv_emulate_io(struct vcpu *v, struct cpu_regs *regs,
                                const struct privop_insn *p, unsigned int *io_bp);
 
+/* Does the domain reach the real port (rather than all ones / a dropped write)? */
+struct domain;
+bool pv_io_direct(const struct domain *d, uint16_t port, unsigned int size);
+
 /* PHYSDEVOP_set_iobitmap: the bitmap stays in guest memory, read at each access. */
 long physdev_set_iobitmap(struct vcpu *v, uint64_t bitmap, uint32_t nr_ports);
 

@@ -207,6 +207,26 @@ static enum emul_result execute(struct vcpu *v, struct cpu_regs *regs,
     }
 }
 
+#define DR6_BS (1u << 14)
+
+/*
+ * With TF set, an emulated instruction ends in a single-step #DB, as it
+ * would natively. Xen's emulator skips it for CLI/STI and for IN/OUT that
+ * reach the real port (both finish outside its commit path): so do we.
+ */
+static bool single_steps(const struct vcpu *v, const struct cpu_regs *regs,
+                         const struct privop_insn *p)
+{
+    if (!(regs->rflags & X86_EFLAGS_TF))
+        return false;
+    if (p->kind == PRIVOP_CLI || p->kind == PRIVOP_STI)
+        return false;
+    if (p->kind == PRIVOP_IN || p->kind == PRIVOP_OUT)
+        return !pv_io_direct(v->domain, p->port_imm ? p->port : (uint16_t)regs->rdx,
+                             p->io_size);
+    return true;
+}
+
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
 {
     uint8_t insn[PRIVOP_MAX_INSN_LEN];
@@ -237,8 +257,12 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
     switch (execute(v, regs, &p, &io_bp)) {
     case EMUL_DONE:
         regs->rip += p.len;
+        if (single_steps(v, regs, &p))
+            io_bp |= DR6_BS;
         break;
     case EMUL_AGAIN:
+        if (single_steps(v, regs, &p))
+            io_bp |= DR6_BS;
         break;
     case EMUL_GP:
         return false;

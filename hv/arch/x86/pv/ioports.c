@@ -42,6 +42,11 @@ static bool hv_owns(uint16_t port, unsigned int size)
     return false;
 }
 
+bool pv_io_direct(const struct domain *d, uint16_t port, unsigned int size)
+{
+    return d->privileged && !hv_owns(port, size);
+}
+
 bool pv_iopl_ok(const struct vcpu *v)
 {
     unsigned int cpl = !v->kernel_mode ? 3 :
@@ -79,14 +84,14 @@ static bool io_permitted(struct vcpu *v, unsigned int port, unsigned int size)
 
 static uint32_t port_read(struct domain *d, uint16_t port, unsigned int size)
 {
-    if (!d->privileged || hv_owns(port, size))
+    if (!pv_io_direct(d, port, size))
         return size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
     return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
 }
 
 static void port_write(struct domain *d, uint16_t port, unsigned int size, uint32_t val)
 {
-    if (!d->privileged || hv_owns(port, size))
+    if (!pv_io_direct(d, port, size))
         return;
     if (size == 4)
         outl(port, val);
@@ -131,12 +136,14 @@ static enum emul_result string_io(struct vcpu *v, struct cpu_regs *regs,
     uint64_t base = ins ? 0 : seg_base(p->seg);
     int64_t step = (regs->rflags & X86_EFLAGS_DF) ? -(int64_t)p->io_size : (int64_t)p->io_size;
     uint64_t count = p->rep ? (regs->rcx & amask) : 1;
+    /* Single-stepping (TF), each iteration ends in its own #DB, as natively. */
+    unsigned int batch = (regs->rflags & X86_EFLAGS_TF) ? 1 : REP_BATCH;
 
     for (unsigned int n = 0; count; n++) {
         uint64_t addr = base + (*index & amask);
         uint32_t data = 0;
 
-        if (n == REP_BATCH)
+        if (n == batch)
             return EMUL_AGAIN;
         if (!guest_range_ok(addr, p->io_size))
             return EMUL_GP;
