@@ -214,6 +214,41 @@ static char *copy_string(const uint8_t *data, size_t len)
     return s;
 }
 
+/*
+ * dom0_mem, dom0_max_vcpus and the key walker: the contract of cmdline.h.
+ * Whatever the line, the pages never exceed the memory available, a parsed
+ * amount is within [min, max] when those are satisfiable, and the walker
+ * stops, giving one key per word of the model.
+ */
+static void check_dom0_options(const char *line, const char *key)
+{
+    struct dom0_mem m;
+    uint64_t wanted;
+    static const uint64_t avails[] = { 0, 1, 4096, 262144, 1ull << 40 };
+
+    bool ok = cmdline_get_dom0_mem(line, &m);
+    CHECK(ok || !m.set, "malformed dom0_mem left as set");
+    for (unsigned int i = 0; i < sizeof(avails) / sizeof(avails[0]); i++) {
+        uint64_t pages = dom0_mem_pages(&m, avails[i], &wanted);
+        CHECK(pages <= avails[i], "dom0_mem_pages above the memory available");
+        CHECK(pages == (wanted < avails[i] ? wanted : avails[i]), "dom0_mem_pages clamp");
+    }
+    uint32_t lo, hi;
+    if (cmdline_get_dom0_max_vcpus(line, &lo, &hi))
+        CHECK(lo >= 1, "dom0_max_vcpus minimum below 1");
+    else
+        CHECK(lo == 1 && hi == UINT32_MAX, "dom0_max_vcpus defaults");
+
+    const char *p = line;
+    char k[16];
+    unsigned int n = 0;
+    while (cmdline_next_key(&p, k, sizeof(k))) {
+        CHECK(strlen(k) < sizeof(k), "next_key overflowed its buffer");
+        CHECK(++n <= strlen(line), "next_key does not advance");
+    }
+    (void)key;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const fixed[] = { "dom0_mem", "console", "noreboot", "loglvl", "x", "no-" };
@@ -242,6 +277,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
           "get_uint accepted NULL");
     CHECK(!cmdline_get_size(NULL, key, &v) && !cmdline_get_size(line, key, NULL),
           "get_size accepted NULL");
+    check_dom0_options(line, key);
     free(key);
     free(line);
     return 0;
