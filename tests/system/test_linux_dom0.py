@@ -3,10 +3,8 @@ with a small busybox initramfs (tools/fetch-linux.sh, tools/linux-init.sh).
 
 On Xen 4.17 it boots and its /init prints every expected line, then powers
 off through ACPI (Xen enters S5). On Xenolith the same bzImage must be
-accepted, decompressed and built into Dom0; how far Linux itself gets is
-recorded, and the full boot is an expected failure until the rest of
-issue 7/8 lands (privileged-op emulation, CPUID/MSR policy, FIFO events,
-physdev and platform ops that Linux's Dom0 start-up needs)."""
+accepted, decompressed and built into Dom0, and Linux must get as far as on
+Xen: every /init line, then the poweroff."""
 import os
 import re
 import subprocess
@@ -94,11 +92,6 @@ def test_linux_bzimage_accepted_by_xenolith(boot, linux_image):
             print("   ", line)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "Xenolith does not emulate privileged instructions yet (issue 7): Linux's "
-    "first one, the cli of native_irq_disable before its pv_ops are patched, "
-    "raises #GP and Dom0 crashes before printing anything (Xen 4.17's "
-    "emul-priv-op.c accepts CLI/STI from a PV kernel); the CPUID/MSR policy, "
-    "FIFO events, physdev and platform ops Linux uses next are pending too"))
 def test_linux_dom0_on_xenolith(boot, linux_image):
+    """Xenolith boots the same kernel to its last line (docs/linux-dom0.md)."""
     check_init_lines(boot_linux(boot, "xenolith", linux_image), "xenolith")
