@@ -28,6 +28,7 @@ static void (*const suites[])(void) = {
     suite_trapgates,    /* after usermode: uses its user root */
     suite_privop,
     suite_iomem,
+    suite_platform,
     suite_vcpu,         /* moves vcpu_info */
     suite_pt,
     suite_evtchn_fifo,  /* switches to FIFO events for good: after every 2-level user */

@@ -66,5 +66,6 @@ void suite_descriptors(void);
 void suite_cpuid(void);
 void suite_privop(void);
 void suite_iomem(void);
+void suite_platform(void);
 
 #endif /* SELFTEST_TEST_H */

@@ -89,6 +89,10 @@ void suite_vcpu(void)
     t_rc("VCPU0001", "is_up of vCPU 0 is 1", HYPERVISOR_vcpu_op(VCPUOP_is_up, 0, NULL), 1);
     t_rc("VCPU0002", "is_up of a vCPU we lack gives -ENOENT",
          HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL), -XEN_ENOENT);
+    t_rc("VCPU0011", "up of a vCPU that is up is 0 (nothing to wake)",
+         HYPERVISOR_vcpu_op(VCPUOP_up, 0, NULL), 0);
+    t_rc("VCPU0012", "down of a vCPU we lack gives -ENOENT",
+         HYPERVISOR_vcpu_op(VCPUOP_down, 1, NULL), -XEN_ENOENT);
     runstate();
     move_vcpu_info();
     t_rc("VCPU0010", "unknown vcpu_op gives -ENOSYS",

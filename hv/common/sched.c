@@ -43,7 +43,8 @@ void do_softirqs(void)
 
 bool vcpu_runnable(const struct vcpu *v)
 {
-    return v && !v->domain->dying && !v->domain->is_shutdown && !v->domain->paused && !v->blocked;
+    return v && !v->domain->dying && !v->domain->is_shutdown && !v->domain->paused &&
+           !v->blocked && !v->down;
 }
 
 void vcpu_wake(struct vcpu *v)

@@ -1,11 +1,13 @@
 /* HYPERVISOR_vcpu_op and set_timer_op: per-vCPU state a PV kernel manages. */
 #include <xen/xen.h>
 #include <xen/errno.h>
+#include <xen/sched.h>
 #include <xen/vcpu.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
+#include <hv/sched.h>
 #include <hv/time.h>
 #include <hv/pv_mmu.h>
 
@@ -51,6 +53,23 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
+/*
+ * VCPUOP_down, as Xen's: taking down the last vCPU that is up is the
+ * domain's poweroff (Linux's halt with interrupts off ends this way); any
+ * other just stops being scheduled until VCPUOP_up.
+ */
+static long vcpu_down(struct domain *d, unsigned int vcpuid)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (i != vcpuid && d->vcpu[i] && !d->vcpu[i]->down) {
+            d->vcpu[vcpuid]->down = true;
+            raise_softirq(SOFTIRQ_SCHEDULE);
+            return 0;
+        }
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    return 0;
+}
+
 long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64_t a5)
 {
     struct domain *d = current->domain;
@@ -61,9 +80,15 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
 
     switch (cmd) {
     case VCPUOP_is_up:
-        return 1;
+        return !v->down;
     case VCPUOP_up:
+        if (v->down) {
+            v->down = false;
+            raise_softirq(SOFTIRQ_SCHEDULE);
+        }
         return 0;
+    case VCPUOP_down:
+        return vcpu_down(d, (unsigned int)vcpuid);
     case VCPUOP_initialise:
         return -XEN_EEXIST;
     case VCPUOP_get_runstate_info: {

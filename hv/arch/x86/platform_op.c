@@ -1,16 +1,21 @@
 /*
  * The hardware domain's platform interfaces: platform_op (7) and mca (48).
  * Both answer Xen 4.17's checks in Xen's order. Of platform_op Xenolith serves
- * core_parking only (docs/differences-from-xen.md); the other cmds answer
- * -ENOSYS (Xen's "unknown" answer). mca collects no machine-check telemetry:
+ * what Linux's Dom0 asks at boot and poweroff (settime, firmware_info,
+ * enter_acpi_sleep S5, get_cpuinfo, get_cpu_version) and core_parking; the
+ * other cmds answer -ENOSYS (Xen's "unknown" answer; docs/linux-dom0.md). mca collects no machine-check telemetry:
  * fetch reports no data, as Xen does on a machine without errors; the other
  * known cmds answer -EOPNOTSUPP, unknown ones -EINVAL as Xen's.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/platform.h>
+#include <xen/sched.h>
 #include <xen/arch-x86/xen-mca.h>
 #include <hv/cpu.h>
+#include <hv/io.h>
+#include <hv/lib.h>
+#include <hv/time.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
@@ -36,6 +41,111 @@ static long core_parking(uint64_t arg, struct xen_platform_op *op)
     }
 }
 
+/* Copy the cmd's part of the union back (Xen copies only the field it filled). */
+static long put_u(uint64_t arg, const struct xen_platform_op *op, size_t size)
+{
+    return copy_to_guest(arg + offsetof(struct xen_platform_op, u), &op->u, size) ? -XEN_EFAULT : 0;
+}
+
+/*
+ * The firmware facts Xen gathered in real mode before it started: EDD disk
+ * parameters, MBR signatures, the VBE EDID block, the keyboard shift flags.
+ * Xenolith starts from multiboot in protected mode and collects none, so it
+ * answers as Xen on a machine whose BIOS reported no disk and no EDID: every
+ * index is past the list (-ESRCH); the shift flags come from the BIOS data
+ * area; EFI information on a BIOS boot is -ENOSYS.
+ */
+static long firmware_info(uint64_t arg, struct xen_platform_op *op)
+{
+    struct xenpf_firmware_info *fw = &op->u.firmware_info;
+
+    switch (fw->type) {
+    case XEN_FW_DISK_INFO:
+    case XEN_FW_DISK_MBR_SIGNATURE:
+    case XEN_FW_VBEDDC_INFO:
+        return -XEN_ESRCH;
+    case XEN_FW_KBD_SHIFT_FLAGS:
+        /* What the BIOS keeps in its data area (0x417), which Xen asked it at boot. */
+        if (fw->index != 0)
+            return -XEN_ESRCH;
+        fw->u.kbd_shift_flags = *(const uint8_t *)maddr_to_virt(0x417);
+        return copy_to_guest(arg + offsetof(struct xen_platform_op, u.firmware_info.u),
+                             &fw->u.kbd_shift_flags, 1) ? -XEN_EFAULT : 0;
+    case XEN_FW_EFI_INFO:
+        return -XEN_ENOSYS;
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+#define ACPI_SLEEP_ENABLE 0x2000u       /* PM1 control: SLP_EN */
+#define ACPI_STATE_S5     5
+
+/*
+ * enter_acpi_sleep with Xen's argument checks. S5 is the machine's
+ * poweroff: Dom0's fate is the machine's, so it ends as Dom0's
+ * SCHEDOP_shutdown(poweroff) does. Xenolith does not suspend (S1-S4).
+ */
+static long enter_acpi_sleep(const struct xenpf_enter_acpi_sleep *s)
+{
+    if (s->flags & XENPF_ACPI_SLEEP_EXTENDED) {
+        if (s->flags & ~XENPF_ACPI_SLEEP_EXTENDED)
+            return -XEN_EINVAL;
+    } else if (s->val_b && ((s->val_a ^ s->val_b) & ACPI_SLEEP_ENABLE)) {
+        return -XEN_EINVAL;
+    } else if (s->flags) {
+        return -XEN_EINVAL;
+    }
+    if (s->sleep_state == 0 || s->sleep_state > ACPI_STATE_S5)
+        return -XEN_EINVAL;
+    if (s->sleep_state != ACPI_STATE_S5)
+        return -XEN_EOPNOTSUPP;
+    domain_shutdown(current->domain, SHUTDOWN_poweroff);
+    return 0;
+}
+
+/* Xenolith runs on the boot CPU alone: CPU 0 is present and online, no other. */
+static void pcpu_info(struct xenpf_pcpuinfo *pi)
+{
+    uint32_t r[4];
+
+    pi->max_present = 0;
+    if (pi->xen_cpuid != 0) {
+        pi->flags = XEN_PCPU_FLAGS_INVALID;
+        return;
+    }
+    cpuid_count(1, 0, r);
+    pi->apic_id = r[1] >> 24;
+    pi->acpi_id = 0;                    /* the boot processor's ACPI id on a PC */
+    pi->flags = XEN_PCPU_FLAGS_ONLINE;
+}
+
+static void pcpu_version(struct xenpf_pcpu_version *pv)
+{
+    uint32_t r[4], family, model;
+
+    pv->max_present = 0;
+    if (pv->xen_cpuid != 0) {
+        memset(pv->vendor_id, 0, sizeof(pv->vendor_id));
+        pv->family = pv->model = pv->stepping = 0;
+        return;
+    }
+    cpuid_count(0, 0, r);
+    memcpy(pv->vendor_id, &r[1], 4);
+    memcpy(pv->vendor_id + 4, &r[3], 4);
+    memcpy(pv->vendor_id + 8, &r[2], 4);
+    cpuid_count(1, 0, r);
+    family = (r[0] >> 8) & 0xf;
+    model = (r[0] >> 4) & 0xf;
+    if (family == 0xf)
+        family += (r[0] >> 20) & 0xff;
+    if (family >= 6)
+        model |= ((r[0] >> 16) & 0xf) << 4;
+    pv->family = family;
+    pv->model = model;
+    pv->stepping = r[0] & 0xf;
+}
+
 long do_platform_op(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     struct xen_platform_op op;
@@ -46,6 +156,37 @@ long do_platform_op(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
     if (!current->domain->privileged)
         return -XEN_EPERM;
     switch (op.cmd) {
+    case XENPF_settime32:
+        time_set_wallclock(op.u.settime32.secs, op.u.settime32.nsecs, op.u.settime32.system_time);
+        return 0;
+    case XENPF_settime64:
+        if (op.u.settime64.mbz)
+            return -XEN_EINVAL;
+        time_set_wallclock(op.u.settime64.secs, op.u.settime64.nsecs, op.u.settime64.system_time);
+        return 0;
+    case XENPF_firmware_info:
+        return firmware_info(arg, &op);
+    case XENPF_enter_acpi_sleep:
+        return enter_acpi_sleep(&op.u.enter_acpi_sleep);
+    case XENPF_getidletime:
+        return -XEN_ENOSYS;             /* Xen too, unless Dom0 controls CPU frequency */
+    case XENPF_set_processor_pminfo:
+        switch (op.u.set_pminfo.type) {
+        case XEN_PM_CX:
+        case XEN_PM_PX:
+        case XEN_PM_TX:
+            return -XEN_ENOSYS;         /* no power-management driver, as Xen without one */
+        case XEN_PM_PDC:
+            return -XEN_ENOSYS;
+        default:
+            return -XEN_EINVAL;
+        }
+    case XENPF_get_cpuinfo:
+        pcpu_info(&op.u.pcpu_info);
+        return put_u(arg, &op, sizeof(op.u.pcpu_info));
+    case XENPF_get_cpu_version:
+        pcpu_version(&op.u.pcpu_version);
+        return put_u(arg, &op, sizeof(op.u.pcpu_version));
     case XENPF_core_parking:
         return core_parking(arg, &op);
     default:

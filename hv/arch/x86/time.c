@@ -14,6 +14,7 @@ static uint64_t tsc_at_boot;
 static uint32_t scale_mul;
 static int8_t scale_shift;
 static uint64_t wallclock_at_boot;
+static uint32_t wallclock_at_boot_nsec;
 
 #define PIT_HZ 1193182
 
@@ -131,6 +132,22 @@ void time_update_vcpu(struct vcpu *v)
     t->version++;
 }
 
+/*
+ * platform_op settime: the wallclock was secs.nsecs when system time was
+ * system_time, so system time 0 was that minus system_time. Every domain's
+ * shared_info follows, as on Xen.
+ */
+void time_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
+{
+    uint64_t ns = secs * 1000000000ULL + nsecs - system_time;
+
+    wallclock_at_boot = ns / 1000000000ULL;
+    wallclock_at_boot_nsec = (uint32_t)(ns % 1000000000ULL);
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domains[i])
+            time_update_wallclock(domains[i]);
+}
+
 void time_update_wallclock(struct domain *d)
 {
     struct shared_info *s = d->shared_info;
@@ -139,7 +156,7 @@ void time_update_wallclock(struct domain *d)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     s->wc_sec = (uint32_t)wallclock_at_boot;
     s->wc_sec_hi = (uint32_t)(wallclock_at_boot >> 32);
-    s->wc_nsec = 0;
+    s->wc_nsec = wallclock_at_boot_nsec;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     s->wc_version++;
 }

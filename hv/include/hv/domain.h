@@ -77,6 +77,7 @@ struct vcpu {
     mfn_t vcpu_info_mfn;             /* that registered page (writable-typed), or 0 */
     uint16_t virq_to_port[NR_VIRQS];
     bool blocked;                    /* SCHEDOP_block / poll */
+    bool down;                       /* VCPUOP_down, until VCPUOP_up */
     bool polling;                    /* SCHEDOP_poll: wake on any of poll_ports */
     unsigned int nr_poll_ports;
     uint16_t poll_port_list[128];    /* SCHEDOP_poll takes at most 128 ports */

@@ -21,6 +21,8 @@ uint64_t boot_wallclock_sec(void);
 /* Publish the time scale in a vCPU's vcpu_info and the domain's wallclock. */
 void time_update_vcpu(struct vcpu *v);
 void time_update_wallclock(struct domain *d);
+/* platform_op settime: the wallclock was secs.nsecs at system time system_time. */
+void time_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time);
 
 /* vCPU timers (singleshot, periodic, poll timeouts): fire what is due, re-arm. */
 void timers_run(void);
