@@ -585,6 +585,13 @@ static void string_io(void)
     r = rep_insb(0, T_NONCANON_VA, 1);
     t_check("PRIV0079", "insb to a non-canonical address raises #GP(0)", IS_GP0(r.ex),
             "(ex=%#lx)", (unsigned long)r.ex);
+    {
+        uint8_t pic = 0, uart = 0;
+        asm volatile("inb $0x21, %0" : "=a"(pic));
+        asm volatile("inb %1, %0" : "=a"(uart) : "Nd"((uint16_t)0x3fd));
+        t_check("PRIV0081", "ports the hypervisor keeps (PIC 0x21, its UART 0x3fd) read 0xff",
+                pic == 0xff && uart == 0xff, "(pic=%#x uart=%#x)", pic, uart);
+    }
     HYPERVISOR_set_segment_base(SEGBASE_FS, T_UNMAPPED_VA);
     r = fs_outsb(0x60, 0, 0);
     HYPERVISOR_set_segment_base(SEGBASE_FS, 0);
