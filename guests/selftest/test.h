@@ -67,5 +67,6 @@ void suite_cpuid(void);
 void suite_privop(void);
 void suite_iomem(void);
 void suite_platform(void);
+void suite_physdev(void);
 
 #endif /* SELFTEST_TEST_H */

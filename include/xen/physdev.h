@@ -135,6 +135,23 @@ struct physdev_manage_pci {
 };
 typedef struct physdev_manage_pci physdev_manage_pci_t;
 
+/* pci_device_add: a PCI device the hardware domain found (flags XEN_PCI_DEV_*). */
+#define XEN_PCI_DEV_EXTFN   0x1
+#define XEN_PCI_DEV_VIRTFN  0x2
+#define XEN_PCI_DEV_PXM     0x4
+struct physdev_pci_device_add {
+    uint16_t seg;
+    uint8_t bus;
+    uint8_t devfn;
+    uint32_t flags;
+    struct {
+        uint8_t bus;
+        uint8_t devfn;
+    } physfn;
+    uint32_t optarr[];      /* with XEN_PCI_DEV_PXM: optarr[0] is the proximity domain */
+};
+_Static_assert(sizeof(struct physdev_pci_device_add) == 12, "physdev_pci_device_add size");
+
 /*
  * Argument of the old physdev_op_compat (hypercall 19): the command and its
  * argument in one block.  The hypervisor reads the whole block (-XEN_EFAULT

@@ -109,6 +109,7 @@ struct domain {
     bool dying;
     bool is_shutdown;
     bool paused;                     /* by the control interface (domctl pause/unpause) */
+    mfn_t pirq_eoi_mfn;              /* PHYSDEVOP_pirq_eoi_gmfn page (writable-typed), or 0 */
     unsigned int shutdown_reason;
     unsigned int shutdown_code;      /* SCHEDOP_shutdown_code, or SHUTDOWN_CODE_NONE */
     struct shared_info *shared_info;

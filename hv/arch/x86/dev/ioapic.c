@@ -16,6 +16,13 @@ static void ioapic_write(unsigned int reg, uint32_t val)
     base[4] = val;
 }
 
+uint32_t ioapic_read(unsigned int reg)
+{
+    volatile uint32_t *base = maddr_to_virt(IOAPIC_BASE);
+    base[0] = reg & 0xff;
+    return base[4];
+}
+
 void ioapic_route_isa_irq(unsigned int irq, unsigned int vector)
 {
     ioapic_write(0x10 + 2 * irq + 1, 0);             /* destination: APIC ID 0 */

@@ -215,6 +215,8 @@ int pv_mmu_audit(struct domain *d)
     }
     if (v->vcpu_info_mfn)
         pv_put_writable_frame(v->vcpu_info_mfn);
+    if (d->pirq_eoi_mfn)
+        pv_put_writable_frame(d->pirq_eoi_mfn);
     grant_table_audit_refs(d, false);
     evtchn_fifo_audit_refs(d, false);
     int n = pt_audit(&pv_mmu_env, d->id, roots, 2, scratch, audit_report, NULL);
@@ -224,6 +226,8 @@ int pv_mmu_audit(struct domain *d)
     }
     if (v->vcpu_info_mfn)
         BUG_ON(pv_get_writable_frame(d, v->vcpu_info_mfn));
+    if (d->pirq_eoi_mfn)
+        BUG_ON(pv_get_writable_frame(d, d->pirq_eoi_mfn));
     grant_table_audit_refs(d, true);
     evtchn_fifo_audit_refs(d, true);
     log_info("audit: domain %u: %d mismatch%s", d->id, n, n == 1 ? "" : "es");

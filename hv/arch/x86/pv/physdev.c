@@ -1,14 +1,96 @@
-/* HYPERVISOR_physdev_op: the virtual I/O privilege level and the I/O bitmap. */
+/*
+ * HYPERVISOR_physdev_op: the virtual I/O privilege level and the I/O bitmap;
+ * for the hardware domain, what Linux's Dom0 asks at boot of PIRQs, the I/O
+ * APIC and PCI devices (docs/linux-dom0.md). Mapping GSIs to PIRQs
+ * (map_pirq, setup_gsi) is not served yet: -ENOSYS.
+ */
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/physdev.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/ioapic.h>
 #include <hv/ioports.h>
+#include <hv/pv_mmu.h>
+
+/*
+ * PIRQs a domain may name: Xen sizes this from the machine's GSIs and
+ * spare interrupts; ours is the PC's 24 I/O APIC pins and 256 more.
+ */
+#define NR_PIRQS (24 + 256)
+
+/*
+ * As Xen answers a PV domain: any PIRQ in range needs an explicit EOI (Xen
+ * asks that of every source, edge ones too, unless the domain reads the
+ * pirq_eoi page); none is shared here.
+ */
+static long irq_status_query(uint64_t arg)
+{
+    struct physdev_irq_status_query q;
+
+    if (copy_from_guest(&q, arg, sizeof(q)))
+        return -XEN_EFAULT;
+    if ((int32_t)q.irq < 0 || q.irq >= NR_PIRQS)
+        return -XEN_EINVAL;
+    q.flags = XENIRQSTAT_needs_eoi;
+    return copy_to_guest(arg, &q, sizeof(q)) ? -XEN_EFAULT : 0;
+}
+
+/*
+ * pirq_eoi_gmfn: the domain's page of "this PIRQ needs an EOI" bits. It is
+ * held writable-typed from then on (one page per domain: a second call is
+ * -EBUSY), as Xen does.
+ */
+static long pirq_eoi_gmfn(uint64_t arg)
+{
+    struct physdev_pirq_eoi_gmfn g;
+    struct domain *d = current->domain;
+
+    if (copy_from_guest(&g, arg, sizeof(g)))
+        return -XEN_EFAULT;
+    if (pv_get_writable_frame(d, g.gmfn))
+        return -XEN_EINVAL;
+    if (d->pirq_eoi_mfn) {
+        pv_put_writable_frame(g.gmfn);
+        return -XEN_EBUSY;
+    }
+    d->pirq_eoi_mfn = g.gmfn;
+    return 0;
+}
+
+#define IOAPIC_PHYSBASE 0xfec00000UL
+
+/* An I/O APIC register, read for the hardware domain (Xen's ioapic_guest_read). */
+static long apic_read(uint64_t arg)
+{
+    struct physdev_apic a;
+    long rc;
+
+    if (copy_from_guest(&a, arg, sizeof(a)))
+        return -XEN_EFAULT;
+    if (!current->domain->privileged)
+        return -XEN_EPERM;
+    rc = a.apic_physbase == IOAPIC_PHYSBASE ? 0 : -XEN_EINVAL;
+    if (!rc)
+        a.value = ioapic_read(a.reg);
+    return copy_to_guest(arg, &a, sizeof(a)) ? -XEN_EFAULT : rc;
+}
+
+/*
+ * manage_pci_add / pci_device_add: Xen records the device for its IOMMU and
+ * pass-through and answers 0. Xenolith passes no device through, so there
+ * is nothing to record: the hardware domain gets Xen's answer.
+ */
+static long pci_add(const struct domain *d)
+{
+    return d->privileged ? 0 : -XEN_EPERM;
+}
 
 long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
 {
+    const struct domain *d = current->domain;
+
     switch (cmd) {
     case PHYSDEVOP_set_iopl: {
         struct physdev_set_iopl s;
@@ -24,6 +106,30 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
         if (copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;
         return physdev_set_iobitmap(current, s.bitmap.addr, s.nr_ports);
+    }
+    case PHYSDEVOP_irq_status_query:
+        return irq_status_query(arg);
+    case PHYSDEVOP_pirq_eoi_gmfn_v1:
+    case PHYSDEVOP_pirq_eoi_gmfn_v2:
+        return pirq_eoi_gmfn(arg);
+    case PHYSDEVOP_apic_read:
+        return apic_read(arg);
+    case PHYSDEVOP_manage_pci_add: {
+        struct physdev_manage_pci m;
+        if (copy_from_guest(&m, arg, sizeof(m)))
+            return -XEN_EFAULT;
+        return pci_add(d);
+    }
+    case PHYSDEVOP_pci_device_add: {
+        struct physdev_pci_device_add add;
+        uint32_t pxm;
+        if (copy_from_guest(&add, arg, sizeof(add)))
+            return -XEN_EFAULT;
+        if ((add.flags & XEN_PCI_DEV_PXM) &&
+            copy_from_guest(&pxm, arg + offsetof(struct physdev_pci_device_add, optarr),
+                            sizeof(pxm)))
+            return -XEN_EFAULT;
+        return pci_add(d);
     }
     default:
         return -XEN_ENOSYS;
