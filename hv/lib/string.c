@@ -1,12 +1,18 @@
 /*
  * memcpy and friends for the freestanding hypervisor image.
  *
- * Plain byte loops: the hypervisor copies little data through these, and
- * simple code is easy to trust.  GCC can recognise a byte loop and replace
- * it with a call to memset/memcpy, which inside memset itself would recurse
+ * Byte loops, with one shortcut: memcpy and memset move 8-byte words
+ * through the aligned middle of a range (when source and destination are
+ * equally aligned), since the domain builder clears and fills hundreds of
+ * megabytes (a 1 GiB Dom0, an unpacked Linux) and under QEMU's TCG every
+ * loop iteration costs.  GCC can recognise a byte loop and replace it with
+ * a call to memset/memcpy, which inside memset itself would recurse
  * forever; the attribute below switches that transformation off.
  */
 #include <hv/lib.h>
+
+/* An 8-byte word that may alias any object (the ranges are untyped bytes). */
+typedef uint64_t __attribute__((may_alias)) word_t;
 
 #define NO_LIBCALL_RECOGNITION __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
@@ -17,6 +23,14 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
     unsigned char *d = dst;
     const unsigned char *s = src;
 
+    if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
+        while (n && ((uintptr_t)d & 7)) {
+            *d++ = *s++;
+            n--;
+        }
+        for (; n >= 8; n -= 8, d += 8, s += 8)
+            *(word_t *)d = *(const word_t *)s;
+    }
     while (n--)
         *d++ = *s++;
     return dst;
@@ -50,7 +64,14 @@ NO_LIBCALL_RECOGNITION
 void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
+    word_t w = 0x0101010101010101ull * (unsigned char)c;
 
+    while (n && ((uintptr_t)d & 7)) {
+        *d++ = (unsigned char)c;
+        n--;
+    }
+    for (; n >= 8; n -= 8, d += 8)
+        *(word_t *)d = w;
     while (n--)
         *d++ = (unsigned char)c;
     return dst;
