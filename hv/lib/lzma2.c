@@ -300,11 +300,7 @@ static int lzma_chunk(struct lzma2 *s, struct rc *rc, size_t size)
     return 0;
 }
 
-/*
- * Decode LZMA2 data from in[*in_pos, in_len) to out[*out_pos, out_max).
- * Advances both positions. work holds the probabilities. Returns 0 at the
- * end marker, or a negative Xen errno with *reason.
- */
+/* See decompress.h. */
 int lzma2_decode(const uint8_t *in, size_t in_len, size_t *in_pos,
                  uint8_t *out, size_t out_max, size_t *out_pos,
                  struct xz_work *work, const char **reason)

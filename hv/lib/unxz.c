@@ -14,10 +14,6 @@
 #include <hv/lib.h>
 #include <xen/errno.h>
 
-int lzma2_decode(const uint8_t *in, size_t in_len, size_t *in_pos,
-                 uint8_t *out, size_t out_max, size_t *out_pos,
-                 struct xz_work *work, const char **reason);
-
 #define CHECK_NONE   0
 #define CHECK_CRC32  1
 #define CHECK_CRC64  4

@@ -90,6 +90,15 @@ struct decomp_work {
     struct zstd_work zstd;
 };
 
+/*
+ * Raw LZMA2 data (an xz block's payload) from in[*in_pos, in_len) into
+ * out[*out_pos, out_max); both positions advance. Returns 0 after the end
+ * marker, or a negative Xen errno with *reason (used by unxz).
+ */
+int lzma2_decode(const uint8_t *in, size_t in_len, size_t *in_pos,
+                 uint8_t *out, size_t out_max, size_t *out_pos,
+                 struct xz_work *work, const char **reason);
+
 /* The x86 BCJ filter's decoder over one whole block (exposed for tests). */
 void bcj_x86_decode(uint8_t *buf, size_t size, uint32_t start);
 
