@@ -244,10 +244,17 @@ def measure_all(modes, targets, timeout, samples, scale, log_dir=None):
     section = {"kernel": version, "samples_per_figure": samples, "scale": scale,
                "linux_mem_mib": LINUX_MEM_MIB, "machine_mem_mib": MACHINE_MEM_MIB,
                "modes": {}}
+    hung = {}
     for mode, icount, runs in modes:
         columns = {}
         for t in targets:
+            if t in hung:   # a hang costs the whole timeout: once is enough
+                columns[t] = dict(hung[t], reason=hung[t]["reason"] + " (in an earlier view; "
+                                  "not tried again)")
+                continue
             columns[t] = measure(t, icount, runs, timeout, samples, scale, log_dir, initrd)
+            if columns[t]["status"] != "ok" and columns[t].get("exit") == launcher.EXIT_TIMEOUT:
+                hung[t] = columns[t]
         entry = {"runs": runs, "columns": columns}
         entry.update(compare(columns))
         section["modes"][mode] = entry

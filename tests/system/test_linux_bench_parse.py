@@ -113,3 +113,26 @@ def test_plot_is_svg_with_a_note_for_a_target_that_did_not_boot():
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert "syscall_null_ns" in svg and "3.96x" in svg
     assert "Xenolith Dom0: did not boot" in svg
+
+
+def test_a_target_that_hangs_is_not_booted_again_in_the_next_view(monkeypatch):
+    calls = []
+
+    def fake_measure(target, icount, runs, timeout, samples, scale, log_dir, initrd):
+        calls.append((target, icount))
+        if target == "xenolith":
+            return {"status": "did not boot", "exit": linux_bench.launcher.EXIT_TIMEOUT,
+                    "reason": "exit 124 (timeout after 300 s); last console line: x"}
+        if target == "xen" and not icount:
+            return {"status": "did not boot", "exit": 10, "reason": "crashed"}
+        return _column(NATIVE)
+
+    monkeypatch.setattr(linux_bench, "build_initrd", lambda: "initrd")
+    monkeypatch.setattr(linux_bench, "measure", fake_measure)
+    section = linux_bench.measure_all([("wall", False, 3), ("icount", True, 1)],
+                                      list(linux_bench.TARGETS), 300, 7, 1.0)
+    assert calls == [("native", False), ("xen", False), ("xenolith", False),
+                     ("native", True), ("xen", True)]
+    later = section["modes"]["icount"]["columns"]["xenolith"]
+    assert later["status"] == "did not boot" and "not tried again" in later["reason"]
+    assert section["modes"]["icount"]["columns"]["xen"]["status"] == "ok"
