@@ -89,7 +89,7 @@ def test_compare_without_xenolith_figures():
     entry = {"runs": 1, "columns": cols}
     entry.update(out)
     md = linux_bench.table({"modes": {"wall": entry}}, "wall")
-    assert "| `syscall_null_ns` | 338 | 1338 | 3.96 | did not boot | - |" in md
+    assert "| `syscall_null_ns` | 338 | 1338 | 3.96 | did not boot | - | - |" in md
     assert "Xenolith Dom0: did not boot ((HV) domain 0 crashed: x)" in md
 
 
