@@ -592,6 +592,18 @@ static void string_io(void)
         t_check("PRIV0081", "ports the hypervisor keeps (PIC 0x21, its UART 0x3fd) read 0xff",
                 pic == 0xff && uart == 0xff, "(pic=%#x uart=%#x)", pic, uart);
     }
+    {
+        uint8_t idx = 0, regd = 0, regb = 0, regb2 = 0;
+        asm volatile("outb %%al, $0x70" :: "a"(0x0d));
+        asm volatile("inb $0x70, %0" : "=a"(idx));
+        asm volatile("inb $0x71, %0" : "=a"(regd));
+        asm volatile("outb %%al, $0x70" :: "a"(0x0b));
+        asm volatile("inb $0x71, %0" : "=a"(regb));
+        asm volatile("inb $0x71, %0" : "=a"(regb2));
+        t_check("PRIV0082", "CMOS: Dom0's index at 0x70 reads back, 0x71 reads the register",
+                idx == 0x0d && regd == 0x80 && regb == regb2 && regb != 0xff,
+                "(idx=%#x regD=%#x regB=%#x/%#x)", idx, regd, regb, regb2);
+    }
     HYPERVISOR_set_segment_base(SEGBASE_FS, T_UNMAPPED_VA);
     r = fs_outsb(0x60, 0, 0);
     HYPERVISOR_set_segment_base(SEGBASE_FS, 0);

@@ -117,6 +117,7 @@ struct domain {
     unsigned long tot_pages, max_pages;
     mfn_t first_mfn;                 /* the domain's RAM (contiguous at build) */
     uint64_t vm_assist;
+    uint8_t cmos_idx;                /* the CMOS index the domain last wrote to port 0x70 */
     struct vcpu *vcpu[MAX_VCPUS];
     unsigned int max_vcpus;
     struct evtchn *evtchn;           /* NR_EVTCHN entries */

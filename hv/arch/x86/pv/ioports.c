@@ -8,8 +8,10 @@
  * (PHYSDEVOP_set_iobitmap), read through the kernel's page tables; without
  * either the guest gets #GP(0). With permission, a port of the domain's I/O
  * space is accessed for real; a port the hypervisor keeps for itself
- * (console UART, interrupt controllers, timers, CMOS, QEMU's exit and power
- * ports) reads as all ones and swallows writes.
+ * (console UART, interrupt controllers, timers, QEMU's exit and power ports)
+ * reads as all ones and swallows writes, byte by byte; the CMOS pair
+ * 0x70/0x71 works as on Xen (a latched index per domain, the real register
+ * for Dom0).
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -82,23 +84,57 @@ static bool io_permitted(struct vcpu *v, unsigned int port, unsigned int size)
     return pv_iopl_ok(v) || bitmap_allows(v, port, size);
 }
 
+/*
+ * One byte the domain may not reach directly. The CMOS/RTC pair is Xen's:
+ * every PV domain has its own latched index at 0x70; the privileged domain
+ * reads and writes the real register it names at 0x71 (NMI mask kept).
+ */
+static uint8_t byte_read(struct domain *d, uint16_t port)
+{
+    if (port == 0x70)
+        return d->cmos_idx;
+    if (port == 0x71 && d->privileged) {
+        outb(0x70, d->cmos_idx & 0x7f);
+        return inb(0x71);
+    }
+    return pv_io_direct(d, port, 1) ? inb(port) : 0xff;
+}
+
+static void byte_write(struct domain *d, uint16_t port, uint8_t val)
+{
+    if (port == 0x70) {
+        d->cmos_idx = val;
+    } else if (port == 0x71 && d->privileged) {
+        outb(0x70, d->cmos_idx & 0x7f);
+        outb(0x71, val);
+    } else if (pv_io_direct(d, port, 1)) {
+        outb(port, val);
+    }
+}
+
 static uint32_t port_read(struct domain *d, uint16_t port, unsigned int size)
 {
-    if (!pv_io_direct(d, port, size))
-        return size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
-    return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
+    uint32_t val = 0;
+
+    if (pv_io_direct(d, port, size))
+        return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
+    for (unsigned int i = 0; i < size; i++)
+        val |= (uint32_t)byte_read(d, (uint16_t)(port + i)) << (8 * i);
+    return val;
 }
 
 static void port_write(struct domain *d, uint16_t port, unsigned int size, uint32_t val)
 {
-    if (!pv_io_direct(d, port, size))
-        return;
-    if (size == 4)
+    if (!pv_io_direct(d, port, size)) {
+        for (unsigned int i = 0; i < size; i++)
+            byte_write(d, (uint16_t)(port + i), (uint8_t)(val >> (8 * i)));
+    } else if (size == 4) {
         outl(port, val);
-    else if (size == 2)
+    } else if (size == 2) {
         outw(port, (uint16_t)val);
-    else
+    } else {
         outb(port, (uint8_t)val);
+    }
 }
 
 /* The guest's page fault for a string access at [addr, addr+size) that failed. */
