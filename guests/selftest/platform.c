@@ -8,6 +8,7 @@
  */
 #include <hv/lib.h>
 #include <xen/platform.h>
+#include <xen/arch-x86/xen-mca.h>
 #include <os/time.h>
 #include "test.h"
 
@@ -129,8 +130,41 @@ static void others(void)
          pf(XENPF_set_processor_pminfo), -XEN_EINVAL);
 }
 
+/* mca XEN_MC_physcpuinfo: what Linux's mcelog reads of the physical CPUs. */
+static void mca_cpus(void)
+{
+    static struct xen_mc mc;
+    static struct xen_mc_logical_cpu info[4];
+    uint32_t r[4];
+    long rc;
+
+    mc = (struct xen_mc){ .cmd = XEN_MC_physcpuinfo, .interface_version = XEN_MCA_INTERFACE_VERSION };
+    rc = os_hypercall1(__HYPERVISOR_arch_0, (uint64_t)&mc);
+    t_check("PLAT0018", "mca physcpuinfo without a buffer: okay, one CPU",
+            rc == 0 && mc.u.mc_physcpuinfo.ncpus == 1, "(rc=%ld ncpus=%u)", rc,
+            mc.u.mc_physcpuinfo.ncpus);
+    mc.u.mc_physcpuinfo.ncpus = 0;
+    mc.u.mc_physcpuinfo.info = (uint64_t)info;
+    t_rc("PLAT0019", "mca physcpuinfo with a buffer for 0 CPUs gives -EINVAL",
+         os_hypercall1(__HYPERVISOR_arch_0, (uint64_t)&mc), -XEN_EINVAL);
+    mc.u.mc_physcpuinfo.ncpus = 4;
+    rc = os_hypercall1(__HYPERVISOR_arch_0, (uint64_t)&mc);
+    asm volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(0), "c"(0));
+    t_check("PLAT0020", "mca physcpuinfo for 4: one record, CPU 0 with the CPUID vendor and MCG_CAP",
+            rc == 0 && mc.u.mc_physcpuinfo.ncpus == 1 && info[0].mc_cpunr == 0 &&
+            memcmp(info[0].mc_vendorid, &r[1], 4) == 0 && info[0].mc_family != 0 &&
+            info[0].mc_nmsrvals >= 1 && info[0].mc_msrvalues[0].reg == 0x179 &&
+            info[0].mc_cpuid_level == (int32_t)r[0],
+            "(rc=%ld ncpus=%u family=%u nmsr=%d)", rc, mc.u.mc_physcpuinfo.ncpus,
+            info[0].mc_family, info[0].mc_nmsrvals);
+    mc.u.mc_physcpuinfo.info = T_UNMAPPED_VA;
+    t_rc("PLAT0021", "mca physcpuinfo into an unmapped buffer gives -EFAULT",
+         os_hypercall1(__HYPERVISOR_arch_0, (uint64_t)&mc), -XEN_EFAULT);
+}
+
 void suite_platform(void)
 {
+    mca_cpus();
     firmware();
     cpus();
     settime();

@@ -3,9 +3,10 @@
  * Both answer Xen 4.17's checks in Xen's order. Of platform_op Xenolith serves
  * what Linux's Dom0 asks at boot and poweroff (settime, firmware_info,
  * enter_acpi_sleep S5, get_cpuinfo, get_cpu_version) and core_parking; the
- * other cmds answer -ENOSYS (Xen's "unknown" answer; docs/linux-dom0.md). mca collects no machine-check telemetry:
- * fetch reports no data, as Xen does on a machine without errors; the other
- * known cmds answer -EOPNOTSUPP, unknown ones -EINVAL as Xen's.
+ * other cmds answer -ENOSYS (Xen's "unknown" answer; docs/linux-dom0.md).
+ * mca collects no machine-check telemetry: fetch reports no data, as Xen
+ * does on a machine without errors; physcpuinfo describes the CPU; the
+ * injections answer -EOPNOTSUPP, unknown cmds -EINVAL as Xen's.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -194,6 +195,69 @@ long do_platform_op(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
     }
 }
 
+/*
+ * XEN_MC_physcpuinfo: the one physical CPU as Xen describes each of its own
+ * (what Linux's mcelog reads to place machine-check records): its number,
+ * topology (one package, core, thread), CPUID identity and MCG_CAP.
+ */
+static void mc_cpu_info(struct xen_mc_logical_cpu *c)
+{
+    uint32_t r[4], vendor[3];
+
+    memset(c, 0, sizeof(*c));
+    cpuid_count(0, 0, r);
+    c->mc_cpuid_level = (int32_t)r[0];
+    vendor[0] = r[1];
+    vendor[1] = r[3];
+    vendor[2] = r[2];
+    memcpy(c->mc_vendorid, vendor, sizeof(vendor));
+    c->mc_vendor = !memcmp(vendor, "GenuineIntel", 12) ? X86_VENDOR_INTEL :
+                   !memcmp(vendor, "AuthenticAMD", 12) ? X86_VENDOR_AMD :
+                   !memcmp(vendor, "HygonGenuine", 12) ? X86_VENDOR_HYGON : 0;
+    cpuid_count(1, 0, r);
+    c->mc_family = (r[0] >> 8) & 0xf;
+    c->mc_model = (r[0] >> 4) & 0xf;
+    if (c->mc_family == 0xf)
+        c->mc_family += (r[0] >> 20) & 0xff;
+    if (c->mc_family >= 6)
+        c->mc_model |= ((r[0] >> 16) & 0xf) << 4;
+    c->mc_step = r[0] & 0xf;
+    c->mc_apicid = r[1] >> 24;
+    c->mc_cache_alignment = ((r[1] >> 8) & 0xff) * 8;
+    c->mc_cpu_caps[0] = r[3];
+    c->mc_cpu_caps[1] = r[2];
+    c->mc_ncores = c->mc_ncores_active = c->mc_nthreads = 1;
+    c->mc_nmsrvals = 1;
+    c->mc_msrvalues[0].reg = 0x179;                     /* MSR_IA32_MCG_CAP */
+    if (r[3] & (1u << 14))                              /* MCA: the MSR exists */
+        c->mc_msrvalues[0].value = rdmsr(0x179);
+    cpuid_count(0x80000000, 0, r);
+    if (r[0] >= 0x80000004)
+        for (uint32_t leaf = 0; leaf < 3; leaf++) {
+            cpuid_count(0x80000002 + leaf, 0, r);
+            memcpy(c->mc_brandid + leaf * 16, r, 16);
+        }
+}
+
+static long mc_physcpuinfo(uint64_t arg, struct xen_mc *op)
+{
+    struct xen_mc_physcpuinfo *pi = &op->u.mc_physcpuinfo;
+    struct xen_mc_logical_cpu c;
+    long rc = 0;
+
+    if (pi->info) {
+        if ((int32_t)pi->ncpus <= 0)
+            return -XEN_EINVAL;
+        mc_cpu_info(&c);
+        if (copy_to_guest(pi->info, &c, sizeof(c)))
+            rc = -XEN_EFAULT;
+    }
+    pi->ncpus = 1;
+    if (copy_to_guest(arg, op, sizeof(*op)))
+        return -XEN_EFAULT;
+    return rc;
+}
+
 /* Privilege first (the hypercall table), then the envelope: Xen's order for mca. */
 long do_mca(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -220,6 +284,7 @@ long do_mca(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     case XEN_MC_notifydomain:
         return -XEN_EINVAL;                     /* unsupported in Xen too */
     case XEN_MC_physcpuinfo:
+        return mc_physcpuinfo(arg, &op);
     case XEN_MC_msrinject:
     case XEN_MC_mceinject:
     case XEN_MC_inject_v2:

@@ -6,7 +6,7 @@
  * envelope (-XEN_EFAULT), interface_version equal to XEN_MCA_INTERFACE_VERSION
  * (-XEN_EACCES), known cmd (-XEN_EINVAL otherwise; notifydomain too, as in
  * Xen). Xenolith collects no machine-check telemetry, so fetch always reports
- * XEN_MC_NODATA; physcpuinfo and the injections answer -XEN_EOPNOTSUPP
+ * XEN_MC_NODATA; physcpuinfo describes the CPU; the injections answer -XEN_EOPNOTSUPP
  * (docs/differences-from-xen.md).
  */
 #ifndef XEN_PUBLIC_ARCH_X86_MCA_H
@@ -43,11 +43,56 @@ struct xen_mc_fetch {
 };
 _Static_assert(sizeof(struct xen_mc_fetch) == 24, "xen_mc_fetch size");
 
+/*
+ * physcpuinfo: with info null, ncpus becomes the number of online physical
+ * CPUs; otherwise up to ncpus records (ncpus 0: -XEN_EINVAL) are written to
+ * info and ncpus becomes how many.
+ */
+#define MC_NCAPS            7
+#define MC_NMSRVALS         8
+#define X86_VENDOR_INTEL    (1u << 0)
+#define X86_VENDOR_AMD      (1u << 1)
+#define X86_VENDOR_HYGON    (1u << 4)
+struct xen_mcinfo_msr {
+    uint64_t reg;
+    uint64_t value;
+};
+struct xen_mc_logical_cpu {
+    uint32_t mc_cpunr;
+    uint32_t mc_chipid;
+    uint16_t mc_coreid;
+    uint16_t mc_threadid;
+    uint32_t mc_apicid;
+    uint32_t mc_clusterid;
+    uint32_t mc_ncores;
+    uint32_t mc_ncores_active;
+    uint32_t mc_nthreads;
+    int32_t mc_cpuid_level;
+    uint32_t mc_family;
+    uint32_t mc_vendor;             /* X86_VENDOR_* */
+    uint32_t mc_model;
+    uint32_t mc_step;
+    char mc_vendorid[16];
+    char mc_brandid[64];
+    uint32_t mc_cpu_caps[MC_NCAPS];
+    uint32_t mc_cache_size;
+    uint32_t mc_cache_alignment;
+    int32_t mc_nmsrvals;
+    struct xen_mcinfo_msr mc_msrvalues[MC_NMSRVALS];
+};
+_Static_assert(sizeof(struct xen_mc_logical_cpu) == 304, "xen_mc_logical_cpu size");
+struct xen_mc_physcpuinfo {
+    uint32_t ncpus;                 /* IN/OUT */
+    uint32_t pad;
+    uint64_t info;                  /* IN: guest address of ncpus records, or 0 */
+};
+
 struct xen_mc {
     uint32_t cmd;                   /* XEN_MC_* */
     uint32_t interface_version;     /* XEN_MCA_INTERFACE_VERSION */
     union {
         struct xen_mc_fetch mc_fetch;
+        struct xen_mc_physcpuinfo mc_physcpuinfo;
         uint8_t pad[144];
     } u;
 };
