@@ -133,7 +133,8 @@ void hypercall_dispatch(struct cpu_regs *regs)
         return;
     }
 
-    if (hypercall_trace && nr != __HYPERVISOR_console_io)
+    if (hypercall_trace && nr != __HYPERVISOR_console_io &&
+        (hypercall_trace != HYPERCALL_TRACE_ERRORS || (ret < 0 && nr != __HYPERVISOR_iret)))
         log_debug("d%uv%u %s(%#lx, %#lx, %#lx, %#lx) = %ld", current->domain->id, current->id,
                   nr < NR_HYPERCALLS && hypercall_table[nr].name ? hypercall_table[nr].name : "unknown",
                   args[0], args[1], args[2], args[3], ret);

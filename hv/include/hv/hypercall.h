@@ -47,7 +47,10 @@ bool hypercall_preempt_check(void);
 long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 extern uint64_t hypercall_continuations;
 
-/* Enable per-hypercall trace lines ("hypercall_trace" on the command line). */
+/* Per-hypercall trace lines: "hypercall_trace" on the command line traces every
+   hypercall, "hypercall_trace=errors" only those that return an error (iret aside:
+   its result is a register of the frame it returns to). */
+#define HYPERCALL_TRACE_ERRORS 2
 extern int hypercall_trace;
 
 long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t, uint64_t);

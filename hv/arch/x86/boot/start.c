@@ -184,7 +184,11 @@ void start_hv(uint32_t magic, uint32_t info)
     memcpy(hv_command_line, opts, strnlen(opts, sizeof(hv_command_line) - 1));
     if (cmdline_get_str(hv_command_line, "loglvl", opt, sizeof(opt)))
         console_set_loglvl(opt);
-    hypercall_trace = cmdline_get_bool(hv_command_line, "hypercall_trace", false);
+    if (cmdline_get_str(hv_command_line, "hypercall_trace", opt, sizeof(opt)) &&
+        !strcmp(opt, "errors"))
+        hypercall_trace = HYPERCALL_TRACE_ERRORS;
+    else
+        hypercall_trace = cmdline_get_bool(hv_command_line, "hypercall_trace", false);
     machine_noreboot = cmdline_get_bool(hv_command_line, "noreboot", false);
 
     log_info("Xenolith hypervisor (Xen 4.17 PV ABI), booted by %s%s%s", boot_info.loader,
