@@ -18,7 +18,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -Ihv/include -fsanitize=addre
 FREE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdlib \
                -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
                -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx -mgeneral-regs-only \
-               -fno-omit-frame-pointer -Iinclude
+               -fno-omit-frame-pointer -Iinclude \
+               -Wmissing-prototypes -Wshadow -Wstrict-prototypes
 
 ALL_TARGETS :=
 UNIT_TESTS  :=

@@ -630,7 +630,7 @@ void grant_table_audit_refs(struct domain *d, bool hold)
             unsigned int parts = !!(mt->flags & GNTMAP_host_map) + !!(mt->flags & GNTMAP_device_map);
             if (!mt->flags || mt->granter != d->id)
                 continue;
-            for (unsigned int i = 0; i < parts; i++) {
+            for (unsigned int p = 0; p < parts; p++) {
                 if (hold)
                     BUG_ON(frame_get(d, mt->frame, ro) != GNTST_okay);
                 else

@@ -10,6 +10,7 @@
 #include <hv/evtchn.h>
 #include <hv/sched.h>
 #include <hv/time.h>
+#include <hv/traps.h>
 
 static void run_vcpu_timers(struct vcpu *v, uint64_t now)
 {

@@ -32,4 +32,7 @@ extern struct cpu_features cpu_features;
 extern uint8_t smap_enabled;
 void cpu_features_init(void);
 
+/* C entry of the boot CPU, called by head.S with the loader's magic and info. */
+void start_hv(uint32_t magic, uint32_t info);
+
 #endif

@@ -15,6 +15,13 @@ void context_switch(struct vcpu *next);
 /* First entry into the guest world; never returns. */
 void sched_start(void) __attribute__((noreturn));
 
+/*
+ * Called by entry.S before every return to a guest: softirqs, pending events,
+ * the frame check. Non-zero when the frame may leave by SYSRET.
+ */
+struct cpu_regs;
+int prepare_exit_to_guest(struct cpu_regs *regs);
+
 /* A vCPU runs at most this long while another one is runnable (round robin). */
 #define SCHED_SLICE_NS 10000000ULL
 

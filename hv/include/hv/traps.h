@@ -42,6 +42,10 @@ bool pv_failsafe(struct vcpu *v, struct cpu_regs *regs);
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
 bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs);
 
+/* Entry points called from entry.S with the saved frame. */
+void handle_trap(struct cpu_regs *regs);
+void handle_syscall(struct cpu_regs *regs);
+
 /* Interrupt handlers. */
 void timer_interrupt(void);
 void serial_interrupt(void);

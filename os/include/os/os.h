@@ -24,6 +24,9 @@ extern struct vcpu_info *os_vcpu_info;
 /* Our domain id: 0 when SIF_INITDOMAIN is set; a domU would read xenstore. */
 extern unsigned int os_domid;
 
+/* The library's entry, called by start.S with the builder's start_info. */
+void os_start(start_info_t *si) __attribute__((noreturn));
+
 /* The guest's main program; its return value is ignored, then poweroff. */
 void os_main(void);
 
