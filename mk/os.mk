@@ -6,8 +6,7 @@ OS_BUILD   := $(BUILD)/os
 OS_CFLAGS  := $(FREE_CFLAGS) -Ios/include -Ihv/include -MMD -MP
 OS_ASFLAGS := $(OS_CFLAGS) -D__ASSEMBLY__
 OS_LDS     := os/arch/x86/os.lds
-OS_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
-              --no-warn-rwx-segments -T $(OS_LDS)
+OS_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T $(OS_LDS)
 
 OS_HVLIB   := hv/lib/string.c hv/lib/format.c hv/lib/evtchn_2l.c hv/lib/evtchn_fifo.c
 OS_SRCS    := $(wildcard os/arch/x86/*.S) $(wildcard os/core/*.c)

@@ -22,7 +22,7 @@ $(BUILD)/hv/%.o: hv/%.S
 $(HV_IMAGE): $(HV_OBJS) hv/arch/x86/boot/hv.lds
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(LD) -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
+	@$(LD) -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	    -T hv/arch/x86/boot/hv.lds -o $@ $(HV_OBJS)
 
 -include $(HV_OBJS:.o=.d)

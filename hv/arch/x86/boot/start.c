@@ -129,8 +129,9 @@ static void enable_cpu_features(void)
         /* No SMAP: STAC/CLAC would be #UD. Patch them to 3-byte NOPs (0f 1f 00). */
         extern uint8_t raw_copy_stac[], raw_copy_clac[];
         static const uint8_t nop3[3] = { 0x0f, 0x1f, 0x00 };
-        memcpy(raw_copy_stac, nop3, 3);
-        memcpy(raw_copy_clac, nop3, 3);
+        /* Text is read-only in the image: write through the direct map. */
+        memcpy(maddr_to_virt(virt_to_maddr(raw_copy_stac)), nop3, 3);
+        memcpy(maddr_to_virt(virt_to_maddr(raw_copy_clac)), nop3, 3);
     }
     if (cpu_features.has_xsave)
         cr4 |= 1UL << 18;                           /* OSXSAVE: guests may use XSAVE/AVX */

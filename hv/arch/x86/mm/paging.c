@@ -12,10 +12,72 @@ mfn_t m2p_first_mfn;
 unsigned long m2p_pages;
 static unsigned long m2p_entries;
 
+/*
+ * The image and the direct map as the hypervisor keeps them. head.S maps both
+ * with the same writable, executable 2 MiB pages as the boot identity map;
+ * here the image slot gets 4 KiB pages with the linker script's permissions
+ * (text read-only and executable, rodata read-only, data and bss writable,
+ * neither executable) and the direct map its own tables, writable and never
+ * executable. The identity map (slot 0 of the idle tables only) stays as
+ * head.S made it; guests' tables never copy it.
+ */
+#define IMAGE_L1_TABLES 4                       /* the image fits below 8 MiB */
+#define DIRECTMAP_L2_TABLES (HV_DIRECTMAP_BYTES >> 30)
+
+static pte_t image_l2[512] __attribute__((aligned(4096)));
+static pte_t image_l1[IMAGE_L1_TABLES][512] __attribute__((aligned(4096)));
+static pte_t directmap_l3[512] __attribute__((aligned(4096)));
+static pte_t directmap_l2[DIRECTMAP_L2_TABLES][512] __attribute__((aligned(4096)));
+
+extern char __image_start[], __text_start[], __text_end[], __rodata_end[], __image_end[];
+
+static uint64_t image_page_flags(uint64_t va)
+{
+    if (va < (uint64_t)__image_start || va >= (uint64_t)__image_end)
+        return 0;                               /* below the image: the boot part, never used here */
+    if (va >= (uint64_t)__text_start && va < (uint64_t)__text_end)
+        return _PAGE_PRESENT | _PAGE_ACCESSED;
+    if (va < (uint64_t)__rodata_end)
+        return _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_NX;
+    return _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX;
+}
+
+static void protect_image_and_directmap(void)
+{
+    pte_t *l4 = idle_l4();
+    pte_t *image_l3 = mfn_to_virt(pte_mfn(l4[HV_SLOT_IMAGE]));
+    uint64_t table = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED;
+
+    if ((uint64_t)__image_end - HV_IMAGE_VIRT > IMAGE_L1_TABLES * (512UL << 12))
+        panic("the image ends at %#lx, beyond the %u tables that map it",
+              (unsigned long)((uint64_t)__image_end - HV_IMAGE_VIRT), IMAGE_L1_TABLES);
+    for (unsigned int t = 0; t < IMAGE_L1_TABLES; t++) {
+        for (unsigned int i = 0; i < 512; i++) {
+            uint64_t phys = ((uint64_t)t << 21) + ((uint64_t)i << 12);
+            uint64_t flags = image_page_flags(HV_IMAGE_VIRT + phys);
+            image_l1[t][i] = flags ? phys | flags : 0;
+        }
+        image_l2[t] = virt_to_maddr(image_l1[t]) | table;
+    }
+
+    for (unsigned int t = 0; t < DIRECTMAP_L2_TABLES; t++) {
+        for (unsigned int i = 0; i < 512; i++)
+            directmap_l2[t][i] = (((uint64_t)t << 30) + ((uint64_t)i << 21)) |
+                                 _PAGE_PRESENT | _PAGE_RW | _PAGE_PSE | _PAGE_ACCESSED |
+                                 _PAGE_DIRTY | _PAGE_NX;
+        directmap_l3[t] = virt_to_maddr(directmap_l2[t]) | table;
+    }
+
+    image_l3[l3_index(HV_IMAGE_VIRT)] = virt_to_maddr(image_l2) | table;
+    l4[HV_SLOT_DIRECTMAP] = virt_to_maddr(directmap_l3) | table;
+    write_cr3(idle_cr3);                        /* none of these entries is global */
+}
+
 /* The boot page tables stay the hypervisor's own; remember their root. */
 void paging_init(void)
 {
     idle_cr3 = read_cr3() & PTE_ADDR_MASK;
+    protect_image_and_directmap();
 }
 
 pte_t *idle_l4(void)
