@@ -187,7 +187,7 @@ def build_command(guest, hv="xenolith", hv_image=None, cmdline="", initrd=None,
     return cmd
 
 
-def _classify_exit(hv, rc):
+def classify_exit(hv, rc):
     """Map QEMU's own exit status (no outcome seen on the console) to (code, reason)."""
     if rc < 0:
         return EXIT_FAILURE, f"QEMU killed by signal {-rc}"
@@ -291,7 +291,7 @@ def run(guest, hv="xenolith", timeout=300.0, stream=None, log=None, **options):
 
     qemu_rc = proc.returncode
     if code is None:
-        code, reason = _classify_exit(hv, qemu_rc)
+        code, reason = classify_exit(hv, qemu_rc)
     return Result(code=code, output="".join(out), reason=reason, qemu_rc=qemu_rc,
                   command=cmd)
 

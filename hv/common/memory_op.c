@@ -112,9 +112,16 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
         return copy_to_guest(arg, &l, sizeof(l)) ? -XEN_EFAULT : 0;
     }
     case XENMEM_memory_map: {
-        /* A PV domain's pseudo-physical map: one RAM range over all its pages. */
+        /*
+         * Xen answers from the map a toolstack set; a PV DomU gets one RAM
+         * range (libxl's set_memmap_limit), which we give the boot DomU over
+         * its pages. Nobody sets one for a PV Dom0: -ENOSYS, as on Xen 4.17
+         * (Dom0 reads machine_memory_map).
+         */
         struct xen_memory_map m;
         struct xen_e820_entry e = { 0, current->domain->tot_pages << PAGE_SHIFT, XEN_E820_RAM };
+        if (current->domain->id == 0)
+            return -XEN_ENOSYS;
         if (copy_from_guest(&m, arg, sizeof(m)))
             return -XEN_EFAULT;
         if (m.nr_entries < 1)

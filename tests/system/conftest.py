@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from sysrun import ROOT, launcher
+from sysrun import ROOT, launcher, missing_tool
 
 LOG_DIR = os.path.join(ROOT, "build", "system-tests")
 # Generous for TCG on a loaded 2-core machine (hello and selftest take a few
@@ -43,7 +43,7 @@ def hv_image_ready():
                 checked[hv] = os.path.isfile(launcher.HV_IMAGES[hv])
         if not checked[hv]:
             if hv == "xen":
-                pytest.skip("Xen 4.17 image .cache/xen/xen-4.17 missing and "
+                missing_tool("Xen 4.17 image .cache/xen/xen-4.17 missing and "
                             "tools/fetch-xen.sh could not produce it")
             pytest.fail(f"{launcher.HV_IMAGES[hv]} missing: run make")
     return ready

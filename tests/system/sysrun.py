@@ -17,6 +17,15 @@ GUESTS = os.path.join(ROOT, "build", "guests")
 HELLO_CMDLINE = "hello,world x=1"
 
 
+def missing_tool(reason):
+    """A tool or image the test needs is absent: a skip on a developer's machine,
+    a failure in CI (CI set, as .ci/run does), where setup-debian.sh and the
+    fetch scripts must have provided it, so a broken set-up cannot pass quietly."""
+    if os.environ.get("CI"):
+        pytest.fail(reason + " (CI: a missing prerequisite is a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
 def guest_path(name):
     """Path of build/guests/<name>.elf; fails the test if it was not built."""
     path = os.path.join(GUESTS, f"{name}.elf")

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from conftest import BOOT_TIMEOUT_S, LOG_DIR
-from sysrun import HELLO_CMDLINE, ROOT, describe, guest_path, launcher, serial_log
+from sysrun import HELLO_CMDLINE, ROOT, describe, guest_path, launcher, missing_tool, serial_log
 
 MAKE_ISO = os.path.join(ROOT, "tools", "make-grub-iso.sh")
 LOADERS = ("multiboot2", "multiboot1")
@@ -22,7 +22,7 @@ LOADERS = ("multiboot2", "multiboot1")
 def grub_iso(tmp_path_factory):
     """grub_iso(hv, loader) -> path of a GRUB ISO booting hv with hello."""
     if shutil.which("grub-mkrescue") is None:
-        pytest.skip("grub-mkrescue is not installed (tools/setup-debian.sh installs "
+        missing_tool("grub-mkrescue is not installed (tools/setup-debian.sh installs "
                     "grub-common, grub-pc-bin, xorriso and mtools)")
     made = {}
     where = tmp_path_factory.mktemp("grub")

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from sysrun import ROOT, describe, launcher, serial_log
+from sysrun import ROOT, describe, launcher, missing_tool, serial_log
 
 LINUX_DIR = os.path.join(ROOT, ".cache", "linux")
 KERNEL = os.path.join(LINUX_DIR, "vmlinuz")
@@ -44,7 +44,7 @@ def linux_image():
     rc = subprocess.run([os.path.join(ROOT, "tools", "fetch-linux.sh")], cwd=ROOT,
                         stdin=subprocess.DEVNULL).returncode
     if rc != 0 or not (os.path.isfile(KERNEL) and os.path.isfile(INITRD)):
-        pytest.skip("tools/fetch-linux.sh could not fetch Debian's kernel and busybox")
+        missing_tool("tools/fetch-linux.sh could not fetch Debian's kernel and busybox")
     return KERNEL, INITRD
 
 
