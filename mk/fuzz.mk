@@ -1,19 +1,10 @@
 # libFuzzer harnesses for the pure hv/lib parsers and state machines.
-# Not part of `make all` or `make test`: each `make fuzz-<name>` builds its
-# harness with clang and runs it for FUZZ_SECONDS on a corpus kept under
+# Not part of `make all`; `make test` builds each and runs it briefly
+# (fuzz-check in the Makefile). Each `make fuzz-<name>` builds its harness
+# with clang and runs it for FUZZ_SECONDS on a corpus kept under
 # build/fuzz/corpus-<name>/, seeded by tests/fuzz/make_seeds.py.  Crashes
 # land in build/fuzz/crashes-<name>/.  See tests/fuzz/README.md.
-#
-# This file is included before mk/lib.mk (alphabetical), so it only uses
-# ?= for the settings lib.mk also defines, and its own names otherwise.
-
-FUZZ_CC      ?= clang
-FUZZ_SECONDS ?= 60
-FUZZ_OPTS    ?=
-FUZZ_OUT     := $(BUILD)/fuzz
-FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-                -Iinclude -Ihv/include -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=undefined
+# FUZZ_CC, FUZZ_CFLAGS, FUZZ_OUT and FUZZ_SECONDS come from the Makefile.
 
 FUZZ_PT_SRCS := hv/lib/pt_refs.c hv/lib/pt_entry.c hv/lib/pt_table.c hv/lib/pt_update.c \
                 hv/lib/pt_pin.c hv/lib/pt_audit.c tests/unit/test_pt_machine.c
@@ -38,10 +29,9 @@ fuzz-$(1): $(FUZZ_OUT)/$(2)
 	$(FUZZ_OUT)/$(2) -max_total_time=$$(FUZZ_SECONDS) -max_len=$(4) -timeout=20 \
 	    -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crashes-$(1)/ $(5) $$(FUZZ_OPTS) \
 	    $(FUZZ_OUT)/corpus-$(1) $(FUZZ_OUT)/seeds-$(1)
-FUZZ_BUILD_TARGETS += fuzz-build-$(1)
+FUZZ_HARNESSES += $(FUZZ_OUT)/$(2)
 endef
 
-FUZZ_BUILD_TARGETS :=
 $(eval $(call fuzz_target,pt-types,fuzz_pt_types,$(FUZZ_PT_SRCS),1024,))
 $(eval $(call fuzz_target,cmdline,fuzz_cmdline,hv/lib/cmdline.c,512,-dict=tests/fuzz/cmdline.dict))
 $(eval $(call fuzz_target,boot-layout,fuzz_boot_layout,hv/lib/boot_layout.c hv/lib/format.c,64,))
@@ -51,7 +41,3 @@ $(eval $(call fuzz_target,gunzip,fuzz_gunzip,hv/lib/inflate.c hv/lib/crc.c,65536
 $(eval $(call fuzz_target,unxz,fuzz_unxz,hv/lib/unxz.c hv/lib/lzma2.c hv/lib/crc.c hv/lib/bzimage.c hv/lib/inflate.c hv/lib/unlz4.c hv/lib/unzstd.c,65536,))
 $(eval $(call fuzz_target,unlz4,fuzz_unlz4,hv/lib/unlz4.c,65536,))
 $(eval $(call fuzz_target,unzstd,fuzz_unzstd,hv/lib/unzstd.c,65536,))
-
-# Build every harness of this file without running any (a quick compile check).
-.PHONY: fuzz-build
-fuzz-build: $(FUZZ_BUILD_TARGETS)

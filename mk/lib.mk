@@ -4,7 +4,7 @@
 # with $(FREE_CFLAGS) -Ihv/include -mcmodel=kernel.  string.c belongs only
 # in freestanding images (the host tests use libc's string functions).
 
-HV_LIB_SRCS := hv/lib/string.c hv/lib/format.c hv/lib/cmdline.c \
+HV_LIB_SRCS += hv/lib/string.c hv/lib/format.c hv/lib/cmdline.c \
                hv/lib/elf_xen.c hv/lib/boot_layout.c hv/lib/evtchn_2l.c \
                hv/lib/cpu_policy.c hv/lib/cpu_featureset.c \
                hv/lib/evtchn_fifo.c \
@@ -14,20 +14,7 @@ HV_LIB_SRCS := hv/lib/string.c hv/lib/format.c hv/lib/cmdline.c \
 # The other kernel decompressors (bzImage payloads).
 HV_LIB_SRCS += hv/lib/unlz4.c hv/lib/unzstd.c
 
-LIB_UNIT_DIR := $(BUILD)/tests/unit
-LIB_FREE_DIR := $(BUILD)/lib-free
-
-# --- host unit tests (cmocka, ASan/UBSan via HOST_CFLAGS) -------------------
-# $(1): test name (tests/unit/$(1).c), $(2): hv/lib sources it links.
-define lib_unit_test
-$(LIB_UNIT_DIR)/$(1): tests/unit/$(1).c $(2)
-	@mkdir -p $$(@D)
-	$$(CC) $$(HOST_CFLAGS) -MMD -MP -o $$@ tests/unit/$(1).c $(2) -lcmocka
-UNIT_TESTS  += $(LIB_UNIT_DIR)/$(1)
-ALL_TARGETS += $(LIB_UNIT_DIR)/$(1)
--include $(LIB_UNIT_DIR)/$(1).d
-endef
-
+# --- host unit tests (lib_unit_test: see the Makefile) ----------------------
 $(eval $(call lib_unit_test,test_format,hv/lib/format.c))
 $(eval $(call lib_unit_test,test_cmdline,hv/lib/cmdline.c))
 $(eval $(call lib_unit_test,test_elf_xen,hv/lib/elf_xen.c hv/lib/format.c))
@@ -54,35 +41,36 @@ UNIT_TESTS  += $(LIB_UNIT_DIR)/test_string
 ALL_TARGETS += $(LIB_UNIT_DIR)/test_string
 
 # --- freestanding compile check ---------------------------------------------
-# Proves every helper builds unchanged with the hypervisor's flags.
-LIB_FREE_OBJS := $(patsubst hv/lib/%.c,$(LIB_FREE_DIR)/%.o,$(HV_LIB_SRCS))
+# Proves every helper builds unchanged with the hypervisor's flags. Over the
+# whole HV_LIB_SRCS list (other fragments add to it), so after all of them.
 $(LIB_FREE_DIR)/%.o: hv/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(FREE_CFLAGS) -Ihv/include -mcmodel=kernel -MMD -MP -c -o $@ $<
--include $(LIB_FREE_OBJS:.o=.d)
-ALL_TARGETS += $(LIB_FREE_OBJS)
+
+define lib_free_rules
+LIB_FREE_OBJS := $$(patsubst hv/lib/%.c,$$(LIB_FREE_DIR)/%.o,$$(sort $$(HV_LIB_SRCS)))
+-include $$(LIB_FREE_OBJS:.o=.d)
+ALL_TARGETS += $$(LIB_FREE_OBJS)
 
 .PHONY: lib-check
-lib-check: $(LIB_FREE_OBJS) $(filter $(LIB_UNIT_DIR)/%,$(UNIT_TESTS))
-	@set -e; for t in $(filter $(LIB_UNIT_DIR)/%,$(UNIT_TESTS)); do echo "== $$t"; $$t; done
+lib-check: $$(LIB_FREE_OBJS) $$(filter $$(LIB_UNIT_DIR)/%,$$(UNIT_TESTS))
+	@set -e; for t in $$(filter $$(LIB_UNIT_DIR)/%,$$(UNIT_TESTS)); do echo "== $$$$t"; $$$$t; done
+endef
+LATE_RULES += lib_free_rules
 
-# --- fuzzing (clang + libFuzzer; not part of `make test`) -------------------
+# --- fuzzing (clang + libFuzzer; `make test` only builds and smoke-runs it) --
 # `make fuzz` builds the ELF harness and runs it for FUZZ_SECONDS on a corpus
 # under build/fuzz/, seeded with two valid images (tests/fuzz/make_elf_seeds.py).
-FUZZ_CC      ?= clang
-FUZZ_SECONDS ?= 60
-FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_ELF     := $(FUZZ_DIR)/fuzz_elf_xen
+FUZZ_ELF := $(FUZZ_OUT)/fuzz_elf_xen
+FUZZ_HARNESSES += $(FUZZ_ELF)
 
 $(FUZZ_ELF): tests/fuzz/fuzz_elf_xen.c hv/lib/elf_xen.c hv/lib/format.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-	    -Iinclude -Ihv/include -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=undefined -o $@ $^
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 .PHONY: fuzz
 fuzz: $(FUZZ_ELF)
-	@mkdir -p $(FUZZ_DIR)/corpus-elf
-	/usr/bin/python3 tests/fuzz/make_elf_seeds.py $(FUZZ_DIR)/seeds-elf
+	@mkdir -p $(FUZZ_OUT)/corpus-elf
+	/usr/bin/python3 tests/fuzz/make_elf_seeds.py $(FUZZ_OUT)/seeds-elf
 	$(FUZZ_ELF) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	    $(FUZZ_DIR)/corpus-elf $(FUZZ_DIR)/seeds-elf
+	    $(FUZZ_OUT)/corpus-elf $(FUZZ_OUT)/seeds-elf

@@ -1,6 +1,6 @@
 # The PV MMU's frame type and reference-count machine (hv/lib/pt_*.c).
-# Pure: linked into the hypervisor (HV_LIB_SRCS, used by mk/xenolith-hv.mk,
-# included after this file) and into the host unit tests below.
+# Pure: linked into the hypervisor (HV_LIB_SRCS) and into the host unit
+# tests below.
 
 PT_SRCS := hv/lib/pt_refs.c hv/lib/pt_entry.c hv/lib/pt_table.c hv/lib/pt_update.c \
            hv/lib/pt_pin.c hv/lib/pt_audit.c
@@ -11,11 +11,9 @@ PT_TEST_MACHINE := tests/unit/test_pt_machine.c
 $(eval $(call lib_unit_test,test_pt_types,$(PT_SRCS) $(PT_TEST_MACHINE)))
 $(eval $(call lib_unit_test,test_pt_random,$(PT_SRCS) $(PT_TEST_MACHINE)))
 
-# Freestanding compile check with the hypervisor's flags (lib.mk's pattern rule;
-# its LIB_FREE_OBJS list was fixed before these sources were added).
+# Freestanding compile check with the hypervisor's flags (lib.mk checks all
+# of HV_LIB_SRCS; this names the objects for pt-check).
 PT_FREE_OBJS := $(patsubst hv/lib/%.c,$(LIB_FREE_DIR)/%.o,$(PT_SRCS))
-ALL_TARGETS += $(PT_FREE_OBJS)
--include $(PT_FREE_OBJS:.o=.d)
 
 .PHONY: pt-check
 pt-check: $(PT_FREE_OBJS) $(LIB_UNIT_DIR)/test_pt_types $(LIB_UNIT_DIR)/test_pt_random

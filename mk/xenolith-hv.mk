@@ -2,10 +2,6 @@
 HV_CFLAGS := $(FREE_CFLAGS) -Ihv/include -fpie -mcmodel=small -fno-jump-tables
 HV_ASFLAGS := -Iinclude -Ihv/include -D__ASSEMBLER__
 
-HV_C_SRCS := $(wildcard hv/common/*.c hv/arch/x86/*.c hv/arch/x86/*/*.c) $(HV_LIB_SRCS)
-HV_S_SRCS := $(wildcard hv/arch/x86/*/*.S)
-HV_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(HV_S_SRCS))
-
 HV_IMAGE := $(BUILD)/hv/xenolith.elf
 ALL_TARGETS += $(HV_IMAGE)
 
@@ -19,10 +15,18 @@ $(BUILD)/hv/%.o: hv/%.S
 	@echo "  AS      $<"
 	@$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
 
-$(HV_IMAGE): $(HV_OBJS) hv/arch/x86/boot/hv.lds
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(LD) -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
-	    -T hv/arch/x86/boot/hv.lds -o $@ $(HV_OBJS)
+# The link takes all of HV_LIB_SRCS (other fragments add to it): after them all.
+define hv_image_rules
+HV_C_SRCS := $$(wildcard hv/common/*.c hv/arch/x86/*.c hv/arch/x86/*/*.c) $$(sort $$(HV_LIB_SRCS))
+HV_S_SRCS := $$(wildcard hv/arch/x86/*/*.S)
+HV_OBJS := $$(patsubst %.c,$$(BUILD)/%.o,$$(HV_C_SRCS)) $$(patsubst %.S,$$(BUILD)/%.o,$$(HV_S_SRCS))
 
--include $(HV_OBJS:.o=.d)
+$$(HV_IMAGE): $$(HV_OBJS) hv/arch/x86/boot/hv.lds
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	@$$(LD) -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	    -T hv/arch/x86/boot/hv.lds -o $$@ $$(HV_OBJS)
+
+-include $$(HV_OBJS:.o=.d)
+endef
+LATE_RULES += hv_image_rules
