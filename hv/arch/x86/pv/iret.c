@@ -4,7 +4,7 @@
  * Xen we force RPL 3 on CS/SS, keep IF set in the real RFLAGS, restore the
  * upcall mask from the frame's IF and switch to user mode when CS says so.
  * With VMASST_TYPE_architectural_iopl the frame's IOPL becomes the virtual one.
- * A frame the CPU will not accept faults at IRETQ and crashes the domain.
+ * A frame the CPU will not accept faults at IRETQ: the guest gets that #GP.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
