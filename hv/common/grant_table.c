@@ -326,8 +326,8 @@ static void map_one(struct gnttab_map_grant_ref *op)
         if (!slot || ((old = *slot) & PT_GNTTAB))
             goto put_host;
         /* The mapping replaces whatever the slot held; that entry's references go. */
-        *slot = make_pte(frame, _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |
-                         (ro ? 0 : _PAGE_RW) | _PAGE_NX) | PT_GNTTAB |
+        *slot = make_pte(frame, PT_PRESENT | PT_USER | PT_ACCESSED | PT_DIRTY |
+                         (ro ? 0 : PT_RW) | PT_NX) | PT_GNTTAB |
                 ((uint64_t)(op->flags >> _GNTMAP_guest_avail0) << 9 & PT_AVAIL);
         pt_entry_put_refs(&pv_mmu_env, 1, l1, old);
         host_flush(d, l1, idx, op->host_addr, pte_addr);

@@ -82,13 +82,13 @@ static void hypervisor_fault(struct cpu_regs *regs)
     uint32_t pfec;
 
     /* Our own access to guest memory may hit a range whose L1 is unhooked. */
-    if (regs->entry_vector == 14 && current && fix && current->domain->ptwr_batch.l1) {
+    if (regs->entry_vector == X86_EXC_PF && current && fix && current->domain->ptwr_batch.l1) {
         ptwr_batch_rehook(current->domain);
         return;
     }
     /* Our own access to a shadowed guest's memory may just be a shadow miss. */
-    if (regs->entry_vector == 14 && current && current->domain->shadow.enabled && fix &&
-        shadow_fault(current, read_cr2(), regs->error_code & ~4u, &pfec))
+    if (regs->entry_vector == X86_EXC_PF && current && current->domain->shadow.enabled && fix &&
+        shadow_fault(current, read_cr2(), regs->error_code & ~X86_PFEC_USER, &pfec))
         return;
 
     if (fix) {
@@ -139,7 +139,7 @@ static void guest_fault(struct cpu_regs *regs)
     unsigned int vec = regs->entry_vector;
 
     switch (vec) {
-    case 14: {
+    case X86_EXC_PF: {
         uint64_t cr2 = read_cr2();
         if (v->domain->ptwr_batch.l1) {
             ptwr_batch_rehook(v->domain);       /* first use of the range, or any fault: */
@@ -156,12 +156,13 @@ static void guest_fault(struct cpu_regs *regs)
         pv_set_cr2(v, cr2);
         /* The guest kernel runs in ring 3, but must see its faults as supervisor ones. */
         if (v->kernel_mode)
-            regs->error_code &= ~4u;
-        pv_inject_trap(v, regs, 14, true, regs->error_code);
+            regs->error_code &= ~X86_PFEC_USER;
+        pv_inject_trap(v, regs, X86_EXC_PF, true, regs->error_code);
         return;
     }
-    case 13:
-        if ((regs->error_code & 3) == 2 && softint_permitted(v, regs->error_code >> 3)) {
+    case X86_EXC_GP:
+        if ((regs->error_code & (X86_SEL_EC_IDT | X86_SEL_EC_EXT)) == X86_SEL_EC_IDT &&
+            softint_permitted(v, regs->error_code >> 3)) {
             /* `int $n` (our IDT gates are DPL 0): a software interrupt the guest allows. */
             regs->rip += 2;
             pv_inject_trap(v, regs, regs->error_code >> 3, false, 0);
@@ -169,34 +170,32 @@ static void guest_fault(struct cpu_regs *regs)
         }
         if (regs->error_code == 0 && pv_emulate_privileged(v, regs))
             return;
-        pv_inject_trap(v, regs, 13, true, regs->error_code);
+        pv_inject_trap(v, regs, X86_EXC_GP, true, regs->error_code);
         return;
-    case 6:
+    case X86_EXC_UD:
         if (pv_emulate_forced(v, regs))
             return;
-        pv_inject_trap(v, regs, 6, false, 0);
+        pv_inject_trap(v, regs, X86_EXC_UD, false, 0);
         return;
-    case 7:
+    case X86_EXC_NM:
         /* #NM: the guest asked for TS (fpu_taskswitch); the FPU state is still live. */
         __asm__ volatile("clts");
         if (v->guest_ts) {
             v->guest_ts = false;
-            pv_inject_trap(v, regs, 7, false, 0);
+            pv_inject_trap(v, regs, X86_EXC_NM, false, 0);
         }
         return;
-    case 1:
+    case X86_EXC_DB:
         debugreg_note_trap(v);
-        pv_inject_trap(v, regs, 1, false, 0);
+        pv_inject_trap(v, regs, X86_EXC_DB, false, 0);
         return;
-    case 2:
-    case 18:
+    case X86_EXC_NMI:
+    case X86_EXC_MC:
         dump_regs("NMI/MCE while in a guest", regs);
         return;
     default:
-        if (vec < 32) {
-            bool has_err = vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21;
-            pv_inject_trap(v, regs, vec, has_err, regs->error_code);
-        }
+        if (vec < X86_NR_EXC)
+            pv_inject_trap(v, regs, vec, X86_EXC_HAS_EC(vec), regs->error_code);
         return;
     }
 }
@@ -206,7 +205,7 @@ void handle_trap(struct cpu_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
 
-    if (vec >= 32) {
+    if (vec >= X86_NR_EXC) {
         if (vec == VEC_TIMER)
             timer_interrupt();
         else if (vec == VEC_SERIAL)
@@ -216,9 +215,9 @@ void handle_trap(struct cpu_regs *regs)
         return;
     }
     if (!regs_from_guest(regs)) {
-        if (vec == 2)
+        if (vec == X86_EXC_NMI)
             return;                     /* NMI in the hypervisor: nothing to do yet */
-        if (vec == 1 && current) {
+        if (vec == X86_EXC_DB && current) {
             /* A guest data breakpoint hit by our own access to guest memory: it is the guest's. */
             debugreg_note_trap(current);
             return;
@@ -245,7 +244,7 @@ void handle_syscall(struct cpu_regs *regs)
     }
     if (!v->syscall_cb.eip) {
         regs->rip -= 2;
-        pv_inject_trap(v, regs, 6, false, 0);
+        pv_inject_trap(v, regs, X86_EXC_UD, false, 0);
         return;
     }
     pv_bounce(v, regs, v->syscall_cb.eip, v->syscall_cb.mask_events, false, 0);

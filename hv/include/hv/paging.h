@@ -3,18 +3,7 @@
 #define HV_PAGING_H
 #include <stdint.h>
 #include <hv/mm.h>
-
-#define _PAGE_PRESENT  0x001UL
-#define _PAGE_RW       0x002UL
-#define _PAGE_USER     0x004UL
-#define _PAGE_PWT      0x008UL
-#define _PAGE_PCD      0x010UL
-#define _PAGE_ACCESSED 0x020UL
-#define _PAGE_DIRTY    0x040UL
-#define _PAGE_PSE      0x080UL
-#define _PAGE_GLOBAL   0x100UL
-#define _PAGE_NX       (1UL << 63)
-#define PTE_ADDR_MASK  0x000ffffffffff000UL
+#include <hv/pt_types.h>      /* the entry bits: PT_PRESENT, PT_RW, ... PT_NX */
 
 typedef uint64_t pte_t;
 
@@ -22,7 +11,7 @@ static inline unsigned int l4_index(uint64_t va) { return (va >> 39) & 511; }
 static inline unsigned int l3_index(uint64_t va) { return (va >> 30) & 511; }
 static inline unsigned int l2_index(uint64_t va) { return (va >> 21) & 511; }
 static inline unsigned int l1_index(uint64_t va) { return (va >> 12) & 511; }
-static inline mfn_t pte_mfn(pte_t e) { return (e & PTE_ADDR_MASK) >> PAGE_SHIFT; }
+static inline mfn_t pte_mfn(pte_t e) { return (e & PT_ADDR_MASK) >> PAGE_SHIFT; }
 static inline pte_t make_pte(mfn_t mfn, uint64_t flags) { return (mfn << PAGE_SHIFT) | flags; }
 
 /* The hypervisor's L4 (the boot one): template for every guest's slots 256-271. */

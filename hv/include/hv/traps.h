@@ -4,12 +4,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <hv/regs.h>
+#include <hv/x86_vectors.h>
 
 struct vcpu;
-
-#define VEC_TIMER     0xf0
-#define VEC_SERIAL    0x24              /* ISA IRQ 4 (COM1) through the I/O APIC */
-#define VEC_SPURIOUS  0xff
 
 /* Print a full register dump with a title (error code, CR2, stack trace). */
 void dump_regs(const char *title, const struct cpu_regs *regs);

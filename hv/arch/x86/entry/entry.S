@@ -12,6 +12,7 @@
  */
 #include <hv/layout.h>
 #include <hv/regs.h>
+#include <hv/x86_vectors.h>
 
 .macro SAVE_REGS
         pushq   %rdi
@@ -51,7 +52,7 @@
 
 /*
  * 256 stubs of 16 bytes each (idt_stubs + 16 * vector): push a zero error code
- * where the CPU pushes none (all but 8, 10-14, 17, 21, 29, 30), record the
+ * where the CPU pushes none (all but X86_EXC_HAVE_EC's vectors), record the
  * vector in the upper half of that slot, join the common path.
  */
         .text
@@ -61,7 +62,7 @@ idt_stubs:
         .set vec, 0
         .rept 256
         .balign 16
-        .if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+        .if (vec < X86_NR_EXC) && ((X86_EXC_HAVE_EC >> vec) & 1)
         movl    $vec, 4(%rsp)
         .else
         pushq   $0
@@ -103,7 +104,7 @@ sysret_to_guest:
         movq    32(%rsp), %rsp          /* guest RSP: frame is err, rip, cs, rflags, rsp */
         sysretq
 
-/* After a faulting IRETQ to a guest that has been crashed: start the exit again. */
+/* After a faulting IRETQ, the #GP bounced to the guest (traps.c): start the exit again. */
         .globl iret_fault_recover
 iret_fault_recover:
         movq    syscall_stack_top(%rip), %rsp

@@ -36,17 +36,17 @@ static uint64_t image_page_flags(uint64_t va)
     if (va < (uint64_t)__image_start || va >= (uint64_t)__image_end)
         return 0;                               /* below the image: the boot part, never used here */
     if (va >= (uint64_t)__text_start && va < (uint64_t)__text_end)
-        return _PAGE_PRESENT | _PAGE_ACCESSED;
+        return PT_PRESENT | PT_ACCESSED;
     if (va < (uint64_t)__rodata_end)
-        return _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_NX;
-    return _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX;
+        return PT_PRESENT | PT_ACCESSED | PT_NX;
+    return PT_PRESENT | PT_RW | PT_ACCESSED | PT_DIRTY | PT_NX;
 }
 
 static void protect_image_and_directmap(void)
 {
     pte_t *l4 = idle_l4();
     pte_t *image_l3 = mfn_to_virt(pte_mfn(l4[HV_SLOT_IMAGE]));
-    uint64_t table = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED;
+    uint64_t table = PT_PRESENT | PT_RW | PT_ACCESSED;
 
     if ((uint64_t)__image_end - HV_IMAGE_VIRT > IMAGE_L1_TABLES * (512UL << 12))
         panic("the image ends at %#lx, beyond the %u tables that map it",
@@ -63,8 +63,8 @@ static void protect_image_and_directmap(void)
     for (unsigned int t = 0; t < DIRECTMAP_L2_TABLES; t++) {
         for (unsigned int i = 0; i < 512; i++)
             directmap_l2[t][i] = (((uint64_t)t << 30) + ((uint64_t)i << 21)) |
-                                 _PAGE_PRESENT | _PAGE_RW | _PAGE_PSE | _PAGE_ACCESSED |
-                                 _PAGE_DIRTY | _PAGE_NX;
+                                 PT_PRESENT | PT_RW | PT_PSE | PT_ACCESSED |
+                                 PT_DIRTY | PT_NX;
         directmap_l3[t] = virt_to_maddr(directmap_l2[t]) | table;
     }
 
@@ -76,7 +76,7 @@ static void protect_image_and_directmap(void)
 /* The boot page tables stay the hypervisor's own; remember their root. */
 void paging_init(void)
 {
-    idle_cr3 = read_cr3() & PTE_ADDR_MASK;
+    idle_cr3 = read_cr3() & PT_ADDR_MASK;
     protect_image_and_directmap();
 }
 
@@ -87,7 +87,7 @@ pte_t *idle_l4(void)
 
 static pte_t *next_table(pte_t *table, unsigned int idx, uint64_t table_flags)
 {
-    if (!(table[idx] & _PAGE_PRESENT)) {
+    if (!(table[idx] & PT_PRESENT)) {
         mfn_t m = alloc_frame(OWNER_HV);
         if (m == INVALID_MFN)
             return NULL;
@@ -127,8 +127,8 @@ void m2p_init(void)
         mfn_to_page(first + i)->flags |= PGF_SHARED_RO_PRIV;
     /* Guests read it (ring 3): user, read-only, no execute. */
     if (map_frames(idle_l4(), MACH2PHYS_VIRT_START, first, pages,
-                   _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX,
-                   _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED))
+                   PT_PRESENT | PT_USER | PT_ACCESSED | PT_NX,
+                   PT_PRESENT | PT_RW | PT_USER | PT_ACCESSED))
         panic("cannot map the M2P table");
     log_info("m2p: %lu entries at %#lx", m2p_entries, (unsigned long)MACH2PHYS_VIRT_START);
 }

@@ -13,13 +13,9 @@
 #include <hv/lib.h>
 #include <hv/paging.h>
 #include <hv/shadow.h>
+#include <hv/x86_vectors.h>
 
-#define PFEC_PRESENT 1u
-#define PFEC_WRITE   2u
-#define PFEC_USER    4u
-#define PFEC_INSN    16u
-
-#define UPPER_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define UPPER_FLAGS (PT_PRESENT | PT_RW | PT_USER | PT_ACCESSED | PT_DIRTY)
 
 static void free_pool(struct shadow_state *s)
 {
@@ -143,7 +139,7 @@ void shadow_mark_dirty(struct domain *d, uint64_t mfn)
 static pte_t *shadow_next(struct shadow_state *s, pte_t *t, unsigned int idx, mfn_t guest_l1,
                           uint64_t va)
 {
-    if (!(t[idx] & _PAGE_PRESENT)) {
+    if (!(t[idx] & PT_PRESENT)) {
         mfn_t m = shadow_alloc(s);
         if (m == INVALID_MFN)
             return NULL;
@@ -174,39 +170,39 @@ bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec
     struct domain *d = v->domain;
     struct shadow_state *s = &d->shadow;
     mfn_t groot = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
-    bool write = hw_error & PFEC_WRITE, insn = hw_error & PFEC_INSN;
+    bool write = hw_error & X86_PFEC_WRITE, insn = hw_error & X86_PFEC_INSN;
     pte_t *gt = mfn_to_virt(groot), *gl1e = NULL;
     unsigned int idx[4] = { l4_index(va), l3_index(va), l2_index(va), l1_index(va) };
     bool rw = true, nx = false;
 
     s->faults++;
-    *pfec = (hw_error & (PFEC_WRITE | PFEC_INSN)) | (v->kernel_mode ? 0 : PFEC_USER);
+    *pfec = (hw_error & (X86_PFEC_WRITE | X86_PFEC_INSN)) | (v->kernel_mode ? 0 : X86_PFEC_USER);
     if (va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END)
         return false;
     for (int lvl = 0; lvl < 4; lvl++) {
         pte_t e = gt[idx[lvl]];
-        if (!(e & _PAGE_PRESENT))
+        if (!(e & PT_PRESENT))
             return false;                       /* not present for the guest either */
-        rw &= !!(e & _PAGE_RW);
-        nx |= !!(e & _PAGE_NX);
+        rw &= !!(e & PT_RW);
+        nx |= !!(e & PT_NX);
         if (lvl == 3) {
             gl1e = &gt[idx[lvl]];
             break;
         }
-        gt[idx[lvl]] = e | _PAGE_ACCESSED;
+        gt[idx[lvl]] = e | PT_ACCESSED;
         gt = mfn_to_virt(pte_mfn(e));
     }
-    *pfec |= PFEC_PRESENT;
+    *pfec |= X86_PFEC_PRESENT;
     if ((write && !rw) || (insn && nx))
         return false;                           /* the guest's own tables forbid it */
 
     /* Install the translation: guest permissions, minus what A/D and log-dirty need to see. */
-    pte_t g = *gl1e | _PAGE_ACCESSED;
+    pte_t g = *gl1e | PT_ACCESSED;
     mfn_t mfn = pte_mfn(g);
     uint64_t pfn = m2p_get(mfn);
-    bool allow_write = rw && (write || (g & _PAGE_DIRTY));
+    bool allow_write = rw && (write || (g & PT_DIRTY));
     if (write) {
-        g |= _PAGE_DIRTY;
+        g |= PT_DIRTY;
         shadow_mark_dirty(d, mfn);
     }
     if (s->log_dirty && !pfn_dirty(s, pfn))
@@ -220,8 +216,8 @@ bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec
         shadow_flush_all(d);                    /* pool full: next access refaults and refills */
         return true;
     }
-    t[idx[3]] = (g & ~(_PAGE_RW | _PAGE_GLOBAL)) | _PAGE_USER | (allow_write ? _PAGE_RW : 0) |
-                (nx ? _PAGE_NX : 0);
+    t[idx[3]] = (g & ~(PT_RW | PT_GLOBAL)) | PT_USER | (allow_write ? PT_RW : 0) |
+                (nx ? PT_NX : 0);
     invlpg(va);
     s->fills++;
     return true;

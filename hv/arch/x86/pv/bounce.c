@@ -96,8 +96,8 @@ void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
 void pv_inject_page_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t va, uint32_t error)
 {
     pv_set_cr2(v, va);
-    error &= ~4u;                               /* the user bit says which guest mode faulted */
+    error &= ~X86_PFEC_USER;                    /* the user bit says which guest mode faulted */
     if (!v->kernel_mode)
-        error |= 4u;
-    pv_inject_trap(v, regs, 14, true, error);
+        error |= X86_PFEC_USER;
+    pv_inject_trap(v, regs, X86_EXC_PF, true, error);
 }

@@ -36,15 +36,15 @@ void gdt_area_init(void)
 {
     zero_mfn = alloc_frame(OWNER_HV);
     if (zero_mfn == INVALID_MFN ||
-        map_frames(idle_l4(), HV_GDT_VIRT, zero_mfn, 1, _PAGE_PRESENT | _PAGE_NX,
-                   _PAGE_PRESENT | _PAGE_RW))
+        map_frames(idle_l4(), HV_GDT_VIRT, zero_mfn, 1, PT_PRESENT | PT_NX,
+                   PT_PRESENT | PT_RW))
         panic("cannot map the GDT area");
     pte_t *l3 = mfn_to_virt(pte_mfn(idle_l4()[l4_index(HV_GDT_VIRT)]));
     pte_t *l2 = mfn_to_virt(pte_mfn(l3[l3_index(HV_GDT_VIRT)]));
     gdt_l1 = mfn_to_virt(pte_mfn(l2[l2_index(HV_GDT_VIRT)]));
     for (unsigned int i = 0; i < LDT_FIRST_PAGE + LDT_PAGES; i++)
-        gdt_l1[i] = make_pte(zero_mfn, _PAGE_PRESENT | _PAGE_NX);
-    gdt_l1[HV_GDT_GUEST_PAGES] = make_pte(virt_to_mfn(cpu0_gdt), _PAGE_PRESENT | _PAGE_RW | _PAGE_NX);
+        gdt_l1[i] = make_pte(zero_mfn, PT_PRESENT | PT_NX);
+    gdt_l1[HV_GDT_GUEST_PAGES] = make_pte(virt_to_mfn(cpu0_gdt), PT_PRESENT | PT_RW | PT_NX);
 }
 
 /*
@@ -58,7 +58,7 @@ static void ldt_load(const struct vcpu *v)
 {
     for (unsigned int i = 0; i < LDT_PAGES; i++) {
         mfn_t m = i < v->ldt_nr_frames && v->ldt_frames[i] ? v->ldt_frames[i] : zero_mfn;
-        gdt_l1[LDT_FIRST_PAGE + i] = make_pte(m, _PAGE_PRESENT | (m == zero_mfn ? 0 : _PAGE_RW) | _PAGE_NX);
+        gdt_l1[LDT_FIRST_PAGE + i] = make_pte(m, PT_PRESENT | (m == zero_mfn ? 0 : PT_RW) | PT_NX);
         invlpg(LDT_VIRT + i * PAGE_SIZE);
     }
     if (!v->ldt_ents) {
@@ -115,7 +115,7 @@ void gdt_load_vcpu(const struct vcpu *v)
     for (unsigned int i = 0; i < HV_GDT_GUEST_PAGES; i++) {
         mfn_t m = i < v->gdt_nr_frames ? v->gdt_frames[i] : zero_mfn;
         /* Writable for the CPU, which sets accessed bits; the guest only ever sees it read-only. */
-        gdt_l1[i] = make_pte(m, _PAGE_PRESENT | (m == zero_mfn ? 0 : _PAGE_RW) | _PAGE_NX);
+        gdt_l1[i] = make_pte(m, PT_PRESENT | (m == zero_mfn ? 0 : PT_RW) | PT_NX);
         invlpg(HV_GDT_VIRT + i * PAGE_SIZE);
     }
     ldt_load(v);

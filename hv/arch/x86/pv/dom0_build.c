@@ -18,8 +18,8 @@
 #include <hv/evtchn.h>
 
 /* Guest-visible protections of the initial tables (as Xen's dom0 builder). */
-#define L1_PROT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
-#define LN_PROT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_USER)
+#define L1_PROT (PT_PRESENT | PT_RW | PT_ACCESSED | PT_USER)
+#define LN_PROT (PT_PRESENT | PT_RW | PT_ACCESSED | PT_DIRTY | PT_USER)
 
 struct load_ctx { uint8_t *kernel_base; uint64_t limit; };
 
@@ -46,7 +46,7 @@ struct pt_alloc { uint64_t next[4], end[4]; mfn_t first_mfn; };
 
 static pte_t *pt_table(struct pt_alloc *a, pte_t *parent, unsigned int idx, int level)
 {
-    if (!(parent[idx] & _PAGE_PRESENT)) {
+    if (!(parent[idx] & PT_PRESENT)) {
         BUG_ON(a->next[level] >= a->end[level]);
         parent[idx] = make_pte(a->first_mfn + a->next[level]++, LN_PROT);
     }
@@ -70,7 +70,7 @@ static void build_page_tables(struct domain *d, const struct boot_layout *l)
         pte_t *l1 = pt_table(&a, l2, l2_index(va), 1);
         uint64_t flags = L1_PROT;
         if (va >= l->pt.start && va < l->pt.end)
-            flags &= ~_PAGE_RW;                   /* page tables are never guest-writable */
+            flags &= ~PT_RW;                   /* page tables are never guest-writable */
         l1[l1_index(va)] = make_pte(d->first_mfn + pfn, flags);
     }
     /* The hypervisor's slots, identical in every address space. */
@@ -97,7 +97,7 @@ static void map_init_p2m(struct domain *d, const struct boot_layout *l, unsigned
         pte_t *t = l4;
         for (int level = 4; level > 1; level--) {
             unsigned int idx = level == 4 ? l4_index(va) : level == 3 ? l3_index(va) : l2_index(va);
-            if (!(t[idx] & _PAGE_PRESENT)) {
+            if (!(t[idx] & PT_PRESENT)) {
                 BUG_ON(next >= end_pfn);
                 t[idx] = make_pte(d->first_mfn + next++, LN_PROT);
             }
@@ -105,7 +105,7 @@ static void map_init_p2m(struct domain *d, const struct boot_layout *l, unsigned
         }
         BUG_ON(next >= end_pfn);
         mfn_t page = d->first_mfn + next++;
-        t[l1_index(va)] = make_pte(page, L1_PROT | _PAGE_DIRTY);
+        t[l1_index(va)] = make_pte(page, L1_PROT | PT_DIRTY);
         uint64_t *list = mfn_to_virt(page);
         for (unsigned int i = 0; i < PAGE_SIZE / 8 && pfn < nr_pages; i++, pfn++)
             list[i] = d->first_mfn + pfn;

@@ -267,14 +267,14 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
     case EMUL_GP:
         return false;
     case EMUL_UD:
-        pv_inject_trap(v, regs, 6, false, 0);
+        pv_inject_trap(v, regs, X86_EXC_UD, false, 0);
         return true;
     case EMUL_INJECTED:
         return true;
     }
     if (io_bp) {
         debugreg_io_hit(v, io_bp);
-        pv_inject_trap(v, regs, 1, false, 0);
+        pv_inject_trap(v, regs, X86_EXC_DB, false, 0);
     }
     return true;
 }

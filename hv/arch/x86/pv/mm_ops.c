@@ -43,7 +43,7 @@ static bool find_l1(struct vcpu *v, uint64_t va, mfn_t *l1, unsigned int *idx)
 
     for (int lvl = 0; lvl < 3; lvl++) {
         pte_t e = t[i[lvl]];
-        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE) || !mfn_valid(pte_mfn(e)))
+        if (!(e & PT_PRESENT) || (e & PT_PSE) || !mfn_valid(pte_mfn(e)))
             return false;
         t = mfn_to_virt(pte_mfn(e));
     }

@@ -18,6 +18,7 @@
 #include <hv/ptwr_decode.h>
 #include <hv/pv_mmu.h>
 #include <hv/shadow.h>
+#include <hv/x86_vectors.h>
 
 uint64_t pv_guest_l1_of(struct vcpu *v, uint64_t va, unsigned int *idx)
 {
@@ -27,7 +28,7 @@ uint64_t pv_guest_l1_of(struct vcpu *v, uint64_t va, unsigned int *idx)
 
     for (int lvl = 0; lvl < 3; lvl++) {
         pte_t e = t[ix[lvl]];
-        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE) || !mfn_valid(pte_mfn(e)))
+        if (!(e & PT_PRESENT) || (e & PT_PSE) || !mfn_valid(pte_mfn(e)))
             return INVALID_MFN;
         t = mfn_to_virt(pte_mfn(e));
     }
@@ -43,7 +44,7 @@ uint64_t pv_guest_frame_at(struct vcpu *v, uint64_t va)
 
     for (int lvl = 0; lvl < 4; lvl++) {
         pte_t e = t[idx[lvl]];
-        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE) || !mfn_valid(pte_mfn(e)))
+        if (!(e & PT_PRESENT) || (e & PT_PSE) || !mfn_valid(pte_mfn(e)))
             return INVALID_MFN;
         if (lvl == 3)
             return pte_mfn(e);
@@ -74,7 +75,7 @@ bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
     /* Like Xen 4.17, always on for PV kernels: the vm_assist bit is accepted but not needed. */
     if (!v->kernel_mode)
         return false;
-    if ((regs->error_code & 3) != 3)                    /* present, write */
+    if ((regs->error_code & (X86_PFEC_PRESENT | X86_PFEC_WRITE)) != (X86_PFEC_PRESENT | X86_PFEC_WRITE))
         return false;
     table = pv_guest_frame_at(v, cr2);
     if (table == INVALID_MFN || mfn_to_page(table)->owner != d->id ||

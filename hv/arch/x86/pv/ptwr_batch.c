@@ -31,15 +31,15 @@ static bool find_l2_user(struct vcpu *v, mfn_t l1, mfn_t *l2, unsigned int *idx,
     unsigned int found = 0;
 
     for (unsigned int i4 = 0; i4 < 512; i4++) {
-        if ((i4 >= HV_SLOT_FIRST && i4 <= HV_SLOT_LAST) || !(l4[i4] & _PAGE_PRESENT))
+        if ((i4 >= HV_SLOT_FIRST && i4 <= HV_SLOT_LAST) || !(l4[i4] & PT_PRESENT))
             continue;
         const pte_t *l3 = mfn_to_virt(pte_mfn(l4[i4]));
         for (unsigned int i3 = 0; i3 < 512; i3++) {
-            if (!(l3[i3] & _PAGE_PRESENT))
+            if (!(l3[i3] & PT_PRESENT))
                 continue;
             const pte_t *l2t = mfn_to_virt(pte_mfn(l3[i3]));
             for (unsigned int i2 = 0; i2 < 512; i2++) {
-                if (!(l2t[i2] & _PAGE_PRESENT) || pte_mfn(l2t[i2]) != l1)
+                if (!(l2t[i2] & PT_PRESENT) || pte_mfn(l2t[i2]) != l1)
                     continue;
                 if (found++)
                     return false;
@@ -89,7 +89,7 @@ bool ptwr_batch_unhook(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, mfn_
     b->l2e = ((pte_t *)mfn_to_virt(l2))[l2_idx];
     if (pt_update_entry(&pv_mmu_env, d->id, l2, l2_idx, 0, false))
         return false;                           /* unhooked: the L1 holds no type now */
-    if (pt_update_entry(&pv_mmu_env, d->id, map_l1, map_idx, *map_slot | _PAGE_RW, false)) {
+    if (pt_update_entry(&pv_mmu_env, d->id, map_l1, map_idx, *map_slot | PT_RW, false)) {
         BUG_ON(pt_update_entry(&pv_mmu_env, d->id, l2, l2_idx, b->l2e, false));
         return false;
     }
@@ -112,7 +112,7 @@ void ptwr_batch_rehook(struct domain *d)
         return;
     map_slot = (pte_t *)mfn_to_virt(b->map_l1) + b->map_idx;
     /* Take the guest's write access away first: the table must be quiet while it is checked. */
-    BUG_ON(pt_update_entry(&pv_mmu_env, d->id, b->map_l1, b->map_idx, *map_slot & ~_PAGE_RW, false));
+    BUG_ON(pt_update_entry(&pv_mmu_env, d->id, b->map_l1, b->map_idx, *map_slot & ~PT_RW, false));
     write_cr3(read_cr3());
     if (pt_update_entry(&pv_mmu_env, d->id, b->l2, b->l2_idx, b->l2e, false)) {
         b->l1 = 0;
