@@ -74,8 +74,9 @@ system-test: all
 fuzz-build: $(FUZZ_HARNESSES)
 
 # `make test` compiles every harness and runs each for FUZZ_CHECK_RUNS inputs
-# (a smoke test of the harness, not a fuzzing campaign), when clang can link
-# libFuzzer (Debian's clang does); otherwise it says so and goes on.
+# (a smoke test of the harness, not a fuzzing campaign) and on its regression
+# inputs (tests/fuzz/crashes/<stem>-*, for build/fuzz/fuzz_<stem>), when clang
+# can link libFuzzer (Debian's clang does); otherwise it says so and goes on.
 FUZZ_CHECK_RUNS ?= 2000
 FUZZ_AVAILABLE := $(shell printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
                     $(FUZZ_CC) -fsanitize=fuzzer -x c - -o /dev/null >/dev/null 2>&1 && echo yes)
@@ -84,7 +85,10 @@ ifeq ($(FUZZ_AVAILABLE),yes)
 	@$(MAKE) --no-print-directory fuzz-build
 	@set -e; for h in $(FUZZ_HARNESSES); do echo "== $$h ($(FUZZ_CHECK_RUNS) runs)"; \
 	    if ! $$h -runs=$(FUZZ_CHECK_RUNS) -seed=1 -max_len=4096 >$$h.check.log 2>&1; then \
-	        cat $$h.check.log; exit 1; fi; tail -n 1 $$h.check.log; done
+	        cat $$h.check.log; exit 1; fi; tail -n 1 $$h.check.log; \
+	    stem=$${h##*/fuzz_}; set -- tests/fuzz/crashes/$$stem-*; [ -e "$$1" ] || continue; \
+	    echo "== $$h on $$# regression input(s)"; \
+	    if ! $$h "$$@" >$$h.check.log 2>&1; then cat $$h.check.log; exit 1; fi; done
 else
 	@echo "fuzz-check: $(FUZZ_CC) cannot link libFuzzer here; fuzz harnesses not built"
 endif
