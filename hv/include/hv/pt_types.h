@@ -32,23 +32,8 @@
 /* type_info bit 26: the table's entries have been checked (ours, as in Xen). */
 #define PGT_validated       (1UL << 26)
 
-/* Page-table entry bits the validator looks at (x86-64 4-level paging). */
-#define PT_PRESENT      0x001UL
-#define PT_RW           0x002UL
-#define PT_USER         0x004UL
-#define PT_PWT          0x008UL
-#define PT_PCD          0x010UL
-#define PT_ACCESSED     0x020UL
-#define PT_DIRTY        0x040UL
-#define PT_PSE          0x080UL            /* PAT in an L1 entry */
-#define PT_GLOBAL       0x100UL
-#define PT_AVAIL        0xe00UL            /* bits 9-11, free for the guest */
-#define PT_ADDR_MASK    0x000ffffffffff000UL
-#define PT_AVAIL_HIGH   (0x7ffUL << 52)    /* bits 52-62, free for the guest ... */
-#define PT_GUEST_KERNEL (1UL << 52)        /* ... except: we mark kernel-only L1 pages */
-#define PT_GNTTAB       (1UL << 62)        /* ... and: grant mappings (never via mmu_update) */
-#define PT_NX           (1UL << 63)
-#define PT_CACHE_ATTRS  (PT_PWT | PT_PCD | PT_PSE)
+/* Page-table entry bits: hv/pt_bits.h (shared with the boot assembly). */
+#include <hv/pt_bits.h>
 
 #define PT_ENTRIES      512
 #define PT_ROOT_NONE    0                  /* "no root" (frame 0 is never a guest root) */

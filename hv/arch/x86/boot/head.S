@@ -14,14 +14,11 @@
  * everything else is linked at HV_IMAGE_VIRT + phys.
  */
 #include <hv/layout.h>
+#include <hv/pt_bits.h>
 
 #define MB1_MAGIC       0x1badb002
 #define MB1_FLAGS       0x00010003      /* page-align modules, memory info, address fields */
 #define MB2_MAGIC       0xe85250d6
-
-#define PTE_P    0x1
-#define PTE_W    0x2
-#define PTE_PS   0x80
 
         .section .multiboot, "a"
         .balign 4
@@ -73,7 +70,7 @@ boot_entry:
         xor     %ecx, %ecx
 1:      mov     %ecx, %eax
         shl     $21, %eax
-        or      $(PTE_P | PTE_W | PTE_PS), %eax
+        or      $(PT_PRESENT | PT_RW | PT_PSE), %eax
         mov     %eax, (%ebx, %ecx, 8)
         mov     %ecx, %eax
         shr     $11, %eax               /* bits 32+ of (ecx << 21) */
@@ -126,20 +123,20 @@ boot_gdtr:
         .balign 4096
         .globl boot_l4
 boot_l4:
-        .quad boot_l3_low + (PTE_P | PTE_W)              /* slot 0: identity */
+        .quad boot_l3_low + (PT_PRESENT | PT_RW)              /* slot 0: identity */
         .fill HV_SLOT_IMAGE - 1, 8, 0
-        .quad boot_l3_image + (PTE_P | PTE_W)            /* slot 261 */
-        .quad boot_l3_low + (PTE_P | PTE_W)              /* slot 262: direct map */
+        .quad boot_l3_image + (PT_PRESENT | PT_RW)            /* slot 261 */
+        .quad boot_l3_low + (PT_PRESENT | PT_RW)              /* slot 262: direct map */
         .fill 512 - HV_SLOT_DIRECTMAP - 1, 8, 0
 boot_l3_low:
-        .quad boot_l2 + 0x0000 + (PTE_P | PTE_W)
-        .quad boot_l2 + 0x1000 + (PTE_P | PTE_W)
-        .quad boot_l2 + 0x2000 + (PTE_P | PTE_W)
-        .quad boot_l2 + 0x3000 + (PTE_P | PTE_W)
+        .quad boot_l2 + 0x0000 + (PT_PRESENT | PT_RW)
+        .quad boot_l2 + 0x1000 + (PT_PRESENT | PT_RW)
+        .quad boot_l2 + 0x2000 + (PT_PRESENT | PT_RW)
+        .quad boot_l2 + 0x3000 + (PT_PRESENT | PT_RW)
         .fill 508, 8, 0
 boot_l3_image:                          /* 0xffff82d080000000: L3 index 322 */
         .fill 322, 8, 0
-        .quad boot_l2 + (PTE_P | PTE_W)
+        .quad boot_l2 + (PT_PRESENT | PT_RW)
         .fill 512 - 323, 8, 0
         .globl boot_l2
 boot_l2:
