@@ -55,6 +55,10 @@ static void features(void)
     t_check("VERSION0013", "get_features(0) reports gnttab_map_avail_bits and highmem_assist",
             rc == 0 && (fi.submap & (1u << XENFEAT_gnttab_map_avail_bits)) &&
             (fi.submap & (1u << XENFEAT_highmem_assist)), "(rc=%ld submap=%#x)", rc, fi.submap);
+    t_check("VERSION0014", "get_features(0) reports direct_mapped, not not_direct_mapped",
+            rc == 0 && (fi.submap & (1u << XENFEAT_direct_mapped)) &&
+            !(fi.submap & (1u << XENFEAT_not_direct_mapped)), "(rc=%ld submap=%#x)", rc,
+            fi.submap);
 }
 
 void suite_version(void)

@@ -32,7 +32,8 @@ static uint32_t feature_submap0(const struct domain *d)
     /* preserve_ad: mmu_update's PRESERVE_AD; highmem_assist: CLEAR_PAGE/COPY_PAGE;
        gnttab_map_avail_bits: GNTMAP_guest_avail bits land in a grant PTE's bits 9-11. */
     uint32_t map = (1u << XENFEAT_mmu_pt_update_preserve_ad) | (1u << XENFEAT_highmem_assist) |
-                   (1u << XENFEAT_gnttab_map_avail_bits);
+                   (1u << XENFEAT_gnttab_map_avail_bits) |
+                   (1u << XENFEAT_direct_mapped);   /* PV: pseudo-physical frames are machine ones */
     if (d->privileged)
         map |= 1u << XENFEAT_dom0;
     return map;

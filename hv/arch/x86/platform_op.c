@@ -105,6 +105,17 @@ static long enter_acpi_sleep(const struct xenpf_enter_acpi_sleep *s)
     return 0;
 }
 
+/* Family and model from CPUID leaf 1's EAX, with the extended fields as the SDM adds them. */
+static void cpu_signature(uint32_t eax, uint32_t *family, uint32_t *model)
+{
+    *family = (eax >> 8) & 0xf;
+    *model = (eax >> 4) & 0xf;
+    if (*family == 0xf)
+        *family += (eax >> 20) & 0xff;
+    if (*family >= 6)
+        *model |= ((eax >> 16) & 0xf) << 4;
+}
+
 /* Xenolith runs on the boot CPU alone: CPU 0 is present and online, no other. */
 static void pcpu_info(struct xenpf_pcpuinfo *pi)
 {
@@ -123,7 +134,7 @@ static void pcpu_info(struct xenpf_pcpuinfo *pi)
 
 static void pcpu_version(struct xenpf_pcpu_version *pv)
 {
-    uint32_t r[4], family, model;
+    uint32_t r[4];
 
     pv->max_present = 0;
     if (pv->xen_cpuid != 0) {
@@ -136,14 +147,7 @@ static void pcpu_version(struct xenpf_pcpu_version *pv)
     memcpy(pv->vendor_id + 4, &r[3], 4);
     memcpy(pv->vendor_id + 8, &r[2], 4);
     cpuid_count(1, 0, r);
-    family = (r[0] >> 8) & 0xf;
-    model = (r[0] >> 4) & 0xf;
-    if (family == 0xf)
-        family += (r[0] >> 20) & 0xff;
-    if (family >= 6)
-        model |= ((r[0] >> 16) & 0xf) << 4;
-    pv->family = family;
-    pv->model = model;
+    cpu_signature(r[0], &pv->family, &pv->model);
     pv->stepping = r[0] & 0xf;
 }
 
@@ -215,12 +219,7 @@ static void mc_cpu_info(struct xen_mc_logical_cpu *c)
                    !memcmp(vendor, "AuthenticAMD", 12) ? X86_VENDOR_AMD :
                    !memcmp(vendor, "HygonGenuine", 12) ? X86_VENDOR_HYGON : 0;
     cpuid_count(1, 0, r);
-    c->mc_family = (r[0] >> 8) & 0xf;
-    c->mc_model = (r[0] >> 4) & 0xf;
-    if (c->mc_family == 0xf)
-        c->mc_family += (r[0] >> 20) & 0xff;
-    if (c->mc_family >= 6)
-        c->mc_model |= ((r[0] >> 16) & 0xf) << 4;
+    cpu_signature(r[0], &c->mc_family, &c->mc_model);
     c->mc_step = r[0] & 0xf;
     c->mc_apicid = r[1] >> 24;
     c->mc_cache_alignment = ((r[1] >> 8) & 0xff) * 8;
