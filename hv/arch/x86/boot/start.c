@@ -206,6 +206,7 @@ void start_hv(uint32_t magic, uint32_t info)
     pv_mmu_init();
     m2p_init();
     cpu_tables_init();
+    paging_drop_identity_map();
     enable_cpu_features();
     time_init();
     apic_init();

@@ -73,6 +73,18 @@ static void protect_image_and_directmap(void)
     write_cr3(idle_cr3);                        /* none of these entries is global */
 }
 
+/*
+ * head.S's identity map of the first 4 GiB (slot 0, writable and executable)
+ * only served the jump to the high image and the boot GDT; once this CPU runs
+ * on its own GDT (cpu_tables_init) nothing uses it, and with it gone a stray
+ * low address faults instead of reaching physical memory.
+ */
+void paging_drop_identity_map(void)
+{
+    idle_l4()[0] = 0;
+    write_cr3(idle_cr3);
+}
+
 /* The boot page tables stay the hypervisor's own; remember their root. */
 void paging_init(void)
 {
