@@ -3,6 +3,7 @@
 # QEMU must be 8.0 or newer (QEMU 7.2 mis-reports the error code of `int $N`
 # through a ring-0 gate under TCG, which PV trap reflection depends on), so it
 # comes from bookworm-backports, on the mirror the machine's own apt sources name.
+# clang and libclang-rt-14-dev (libFuzzer) let `make test` build the fuzz harnesses.
 set -euo pipefail
 
 SUDO=""
@@ -41,7 +42,8 @@ $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
     gcc binutils make libcmocka-dev python3-pytest libc6-dev file \
     grub-pc-bin grub-common xorriso mtools \
-    gzip xz-utils lz4 zstd
+    gzip xz-utils lz4 zstd \
+    clang libclang-rt-14-dev
 if [ "$need_backports" = 1 ]; then
     $SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports qemu-system-x86
 fi
