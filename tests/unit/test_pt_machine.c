@@ -28,6 +28,12 @@ static bool m_iomem(void *ctx, uint16_t domid, uint64_t mfn)
     return ((struct machine *)ctx)->iomem_ok;
 }
 
+static bool m_iomem_ro(void *ctx, uint64_t mfn)
+{
+    uint64_t ro = ((struct machine *)ctx)->iomem_ro_mfn;
+    return ro && mfn == ro;
+}
+
 static bool m_cache(void *ctx, uint16_t domid)
 {
     return ((struct machine *)ctx)->cache_ok;
@@ -54,6 +60,7 @@ void machine_init(struct machine *m)
     m->env = (struct pt_env){
         .frames = m->frames, .nr_frames = M_FRAMES, .table = m_table, .ctx = m,
         .flush = m_flush, .init_l4_hv_slots = m_init_l4, .iomem_permitted = m_iomem,
+        .iomem_readonly = m_iomem_ro,
         .cache_attrs_permitted = m_cache, .validate_segdesc = m_segdesc,
         .explain = m_explain,
     };

@@ -33,6 +33,7 @@ struct machine {
     uint64_t roots[3][M_ROOTS];             /* [domid][which], PT_ROOT_NONE if none */
     unsigned int flushes;
     bool iomem_ok, cache_ok;
+    uint64_t iomem_ro_mfn;                  /* an I/O frame mapped read-only only (0: none) */
     const char *last_why;                   /* last env->explain text */
     char msg[M_MSG];                        /* first problem found by a check */
 };

@@ -149,6 +149,15 @@ static void test_l1_io_cache_attributes(void **state)
         assert_int_equal(m->mem[A0][0] & PT_CACHE_ATTRS, cases[i].stored);
         assert_int_equal(m->frames[M_FW_FIRST + 1].count_info, 0);
     }
+    /* A read-only I/O frame (Xen's mmio_ro_ranges) asked writable is stored without RW. */
+    m->iomem_ro_mfn = M_FW_FIRST + 2;
+    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_FW_FIRST + 2, P | RW | PT_PCD),
+                                     false), 0);
+    assert_int_equal(m->mem[A0][0] & (RW | PT_CACHE_ATTRS), PT_PCD);
+    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_FW_FIRST + 1, P | RW | PT_PCD),
+                                     false), 0);
+    assert_int_equal(m->mem[A0][0] & (RW | PT_CACHE_ATTRS), RW | PT_PCD);
+    m->iomem_ro_mfn = 0;
     /* A RAM frame of the domain keeps the attributes it asks. */
     assert_int_equal(pt_update_entry(env, A, A0, 1, m_pte(A0 + 4, P | RW), false), 0);
     assert_int_equal(m->mem[A0][1] & PT_CACHE_ATTRS, 0);
