@@ -2,7 +2,8 @@
 # /init of the Linux benchmark initramfs (bench/linux_bench.py builds it with
 # tools/mkcpio.py): mount what lbench needs, say where it runs, run it, power
 # off. The kernel hands unknown name=value parameters of its command line to
-# init as environment: lbench_n (samples per figure) and lbench_s (batch scale).
+# init as environment: lbench_n (samples per figure), lbench_s (batch scale) and
+# lbench_o (one figure only, e.g. lbench_o=syscall_null_ns).
 /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
@@ -15,6 +16,6 @@ echo "LBENCH-INFO hypervisor=$(cat /sys/hypervisor/type 2>/dev/null || echo none
      "kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)" \
      "memtotal_kB=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)" \
      "clocksource=${cs:-unknown}"
-/bin/lbench -n "${lbench_n:-7}" -s "${lbench_s:-1}"
+/bin/lbench -n "${lbench_n:-7}" -s "${lbench_s:-1}" ${lbench_o:+-o "$lbench_o"}
 echo "LBENCH-STATUS $?"
 poweroff -f
