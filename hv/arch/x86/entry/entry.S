@@ -62,7 +62,11 @@ idt_stubs:
         .set vec, 0
         .rept 256
         .balign 16
-        .if (vec < X86_NR_EXC) && ((X86_EXC_HAVE_EC >> vec) & 1)
+        .set has_ec, 0
+        .if vec < X86_NR_EXC            /* gas evaluates both sides of &&: no shift by 32+ */
+        .set has_ec, (X86_EXC_HAVE_EC >> vec) & 1
+        .endif
+        .if has_ec
         movl    $vec, 4(%rsp)
         .else
         pushq   $0
