@@ -19,5 +19,9 @@ echo "LINUX: interrupts end"
 sh -c 'exit 7'; echo "LINUX: fork-exec status $?"
 echo "LINUX: pipe $(echo hello-pipe | tr a-z A-Z | wc -c)"
 echo tmpfs-content > /tmp/f && echo "LINUX: tmpfs $(cat /tmp/f)"
+# 256 MiB written into tmpfs: every page is RAM the kernel must allocate and touch.
+dd if=/dev/zero of=/tmp/big bs=1M count=256 2>/dev/null
+echo "LINUX: touched $(($(stat -c %s /tmp/big) / 1048576)) MiB"
+rm -f /tmp/big
 echo "LINUX: done"
 poweroff -f

@@ -34,6 +34,7 @@ EXPECTED = [
     r"LINUX: fork-exec status 7",
     r"LINUX: pipe 11",
     r"LINUX: tmpfs tmpfs-content",
+    r"LINUX: touched 256 MiB",
     r"LINUX: done",
 ]
 
