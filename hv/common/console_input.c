@@ -33,10 +33,9 @@ static void key_help(void)
 
 static void key_domains(bool regs)
 {
-    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
-        struct domain *d = domains[i];
-        if (!d)
-            continue;
+    struct domain *d;
+
+    for_each_domain(d) {
         log_info("domain %u: %lu pages, %s%s, paging %s%s, vm_assist %#lx", d->id, d->tot_pages,
                  d->privileged ? "privileged" : "unprivileged", d->is_shutdown ? ", shut down" : "",
                  d->shadow.enabled ? "shadow" : "direct", d->shadow.log_dirty ? " + log-dirty" : "",
@@ -54,11 +53,12 @@ static void key_domains(bool regs)
 
 static void run_key(char k)
 {
+    struct domain *d;
+
     switch (k) {
     case 'a':
-        for (unsigned int i = 0; i < MAX_DOMAINS; i++)
-            if (domains[i])
-                pv_mmu_audit(domains[i]);
+        for_each_domain(d)
+            pv_mmu_audit(d);
         break;
     case 'd':
         key_domains(true);
@@ -67,9 +67,8 @@ static void run_key(char k)
         key_domains(false);
         break;
     case 'e':
-        for (unsigned int i = 0; i < MAX_DOMAINS; i++)
-            if (domains[i])
-                evtchn_dump(domains[i]);
+        for_each_domain(d)
+            evtchn_dump(d);
         break;
     case 'C':
         /* As Xen's 'C': a deliberate fault in the hypervisor, to see the dump and the stop. */
@@ -125,8 +124,8 @@ void console_input_byte(char c)
     }
     if (ring_prod - ring_cons < INPUT_RING)
         ring[ring_prod++ % INPUT_RING] = c;
-    if (domains[0])
-        send_global_virq(domains[0], VIRQ_CONSOLE);
+    if (domain_lookup(0))
+        send_global_virq(domain_lookup(0), VIRQ_CONSOLE);
 }
 
 unsigned int console_read(char *buf, unsigned int n)

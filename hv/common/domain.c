@@ -16,32 +16,82 @@
 #include <hv/time.h>
 #include <hv/traps.h>
 
-struct domain *domains[MAX_DOMAINS];
+/* The table of domains; only this file reads it (domain_get, domain_lookup, domain_next). */
+static struct domain *domains[MAX_DOMAINS];
 
-struct domain *domain_create(domid_t id, bool privileged)
+struct domain *domain_lookup(domid_t id)
+{
+    struct domain *d = id < MAX_DOMAINS ? domains[id] : NULL;
+
+    return d && life_alive(&d->life) ? d : NULL;
+}
+
+struct domain *domain_lookup_any(domid_t id)
+{
+    return id < MAX_DOMAINS ? domains[id] : NULL;
+}
+
+struct domain *domain_get(domid_t id)
+{
+    struct domain *d = id < MAX_DOMAINS ? domains[id] : NULL;
+
+    return d && life_get(&d->life) ? d : NULL;
+}
+
+void domain_put(struct domain *d)
+{
+    /*
+     * The last reference goes only after destruction has taken the domain out
+     * of the table, and destruction does not exist yet: nothing to free here.
+     */
+    BUG_ON(life_put(&d->life));
+}
+
+struct domain *domain_next(const struct domain *prev)
+{
+    for (unsigned int i = prev ? prev->id + 1u : 0; i < MAX_DOMAINS; i++)
+        if (domains[i])
+            return domains[i];
+    return NULL;
+}
+
+int domain_pause(struct domain *d)
+{
+    return life_pause(&d->life) ? 0 : -XEN_EBUSY;
+}
+
+int domain_unpause(struct domain *d)
+{
+    if (!life_unpause(&d->life))
+        return -XEN_EINVAL;
+    if (!life_paused(&d->life))
+        raise_softirq(SOFTIRQ_SCHEDULE);        /* it may run again */
+    return 0;
+}
+
+int domain_create(domid_t id, bool privileged, struct domain **out)
 {
     struct domain *d;
     struct vcpu *v;
     mfn_t si;
+    int rc;
 
-    if (id >= MAX_DOMAINS || domains[id])
-        return NULL;
+    if (id >= MAX_DOMAINS)
+        return -XEN_EINVAL;
+    if (domains[id])
+        return -XEN_EEXIST;
     d = xzalloc(struct domain);
     v = xzalloc(struct vcpu);
     si = alloc_frame(id);
-    d->evtchn = xzalloc_bytes(NR_EVTCHN * sizeof(struct evtchn));
+    if (d)
+        d->evtchn = xzalloc_bytes(NR_EVTCHN * sizeof(struct evtchn));
     if (!d || !v || si == INVALID_MFN || !d->evtchn || fpu_vcpu_init(v)) {
-        xfree_bytes(d ? d->evtchn : NULL, NR_EVTCHN * sizeof(struct evtchn));
-        xfree_bytes(d, sizeof(*d));
-        if (v)
-            xfree_bytes(v->fpu_area, 4096);
-        xfree_bytes(v, sizeof(*v));
-        if (si != INVALID_MFN)
-            free_frame(si);
-        return NULL;
+        rc = -XEN_ENOMEM;
+        goto fail;
     }
     d->id = id;
     d->privileged = privileged;
+    life_init(&d->life);
     d->shutdown_code = SHUTDOWN_CODE_NONE;
     d->shared_info_mfn = si;
     d->shared_info = mfn_to_virt(si);
@@ -49,8 +99,9 @@ struct domain *domain_create(domid_t id, bool privileged)
     d->max_vcpus = 1;
     d->evtchn[0].state = ECS_RESERVED;          /* port 0 is never used */
     d->evtchn_ops = &evtchn_port_ops_2l;
-    if (grant_table_init(d))
-        panic("no memory for domain %u's grant table", id);
+    rc = grant_table_init(d);
+    if (rc)
+        goto fail;
 
     v->id = 0;
     v->domain = d;
@@ -63,7 +114,21 @@ struct domain *domain_create(domid_t id, bool privileged)
     time_update_vcpu(v);
     time_update_wallclock(d);
     domains[id] = d;
-    return d;
+    *out = d;
+    return 0;
+
+fail:
+    if (si != INVALID_MFN) {
+        mfn_to_page(si)->flags &= ~PGF_SHARED_INFO;
+        free_frame(si);
+    }
+    if (v)
+        xfree_bytes(v->fpu_area, 4096);
+    xfree_bytes(v, sizeof(*v));
+    if (d)
+        xfree_bytes(d->evtchn, NR_EVTCHN * sizeof(struct evtchn));
+    xfree_bytes(d, sizeof(*d));
+    return rc;
 }
 
 static const char *const shutdown_names[] = {
@@ -72,6 +137,8 @@ static const char *const shutdown_names[] = {
 
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
+    struct domain *dom0;
+
     if (d->is_shutdown)
         return;
     /* Like Xen: a code set with SCHEDOP_shutdown_code overrides any later reason. */
@@ -92,8 +159,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         log_info("d%u shadow: %lu faults, %lu fills, %lu flushes", d->id,
                  d->shadow.faults, d->shadow.fills, d->shadow.flushes);
     raise_softirq(SOFTIRQ_SCHEDULE);
-    if (d->id != 0 && domains[0])
-        send_global_virq(domains[0], VIRQ_DOM_EXC);     /* Dom0 learns of it, as on Xen */
+    if (d->id != 0 && (dom0 = domain_lookup(0)))
+        send_global_virq(dom0, VIRQ_DOM_EXC);     /* Dom0 learns of it, as on Xen */
     if (d->id == 0) {
         /* Like Xen: the machine's fate follows Dom0's. */
         switch (reason) {

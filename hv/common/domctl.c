@@ -64,7 +64,7 @@ static struct domain *domctl_target(const struct xen_domctl *op)
 {
     if (op->domain == DOMID_SELF && op->cmd >= 0x8000)
         return current->domain;
-    return op->domain < MAX_DOMAINS ? domains[op->domain] : NULL;
+    return domain_lookup(op->domain);
 }
 
 long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -104,10 +104,14 @@ long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     case XENOLITH_DOMCTL_unpause:
         if (d == current->domain)
             return -XEN_EINVAL;                 /* a domain does not pause itself */
-        d->paused = op.cmd == XENOLITH_DOMCTL_pause;
-        if (!d->paused)
-            raise_softirq(SOFTIRQ_SCHEDULE);
+        /* The control interface holds at most one pause: pausing twice needs one unpause. */
         rc = 0;
+        if (op.cmd == XENOLITH_DOMCTL_pause && !d->ctrl_paused)
+            rc = domain_pause(d);
+        else if (op.cmd == XENOLITH_DOMCTL_unpause && d->ctrl_paused)
+            rc = domain_unpause(d);
+        if (rc == 0)
+            d->ctrl_paused = op.cmd == XENOLITH_DOMCTL_pause;
         break;
     default:
         return -XEN_ENOSYS;
@@ -132,7 +136,7 @@ long do_paging_domctl_cont(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, 
         return -XEN_EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION || op.cmd != XEN_DOMCTL_shadow_op)
         return -XEN_EOPNOTSUPP;
-    if (op.domain >= MAX_DOMAINS || !domains[op.domain])
+    if (!domain_lookup(op.domain))
         return -XEN_ESRCH;
     if (!current->domain->privileged)
         return -XEN_EPERM;

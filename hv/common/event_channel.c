@@ -105,7 +105,7 @@ static struct domain *lookup_domain(domid_t id)
 {
     if (id == DOMID_SELF)
         return current->domain;
-    return id < MAX_DOMAINS ? domains[id] : NULL;
+    return domain_lookup(id);
 }
 
 static bool virq_is_global(unsigned int virq)
@@ -219,7 +219,7 @@ static long evtchn_close_port(struct domain *d, unsigned int port)
                 d->vcpu[i]->virq_to_port[c->virq] = 0;
         break;
     case ECS_INTERDOMAIN: {
-        struct domain *rd = c->remote_dom < MAX_DOMAINS ? domains[c->remote_dom] : NULL;
+        struct domain *rd = domain_lookup_any(c->remote_dom);
         if (rd && rd->evtchn[c->remote_port].state == ECS_INTERDOMAIN) {
             rd->evtchn[c->remote_port].state = ECS_UNBOUND;
             rd->evtchn[c->remote_port].remote_dom = d->id;
@@ -244,7 +244,7 @@ static long evtchn_send(unsigned int port)
     c = &d->evtchn[port];
     switch (c->state) {
     case ECS_INTERDOMAIN: {
-        struct domain *rd = domains[c->remote_dom];
+        struct domain *rd = domain_lookup_any(c->remote_dom);
         if (rd)
             evtchn_set_pending(rd, c->remote_port);
         return 0;

@@ -154,7 +154,7 @@ static int acquire(struct domain *granter, grant_ref_t ref, domid_t grantee, uin
         rc = acquire_transitive(granter, ref, ro, allow_trans, u, &tdom, &tref);
         if (rc == GNTST_okay && act->pin &&
             (act->frame != u->frame || act->trans_domid != tdom || act->trans_ref != tref)) {
-            release(domains[tdom], tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
+            release(domain_lookup_any(tdom), tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
             rc = GNTST_general_error;
         }
         if (rc != GNTST_okay) {
@@ -201,7 +201,7 @@ static int acquire_transitive(struct domain *granter, grant_ref_t ref, bool ro, 
     /* Read once: the granter may change its entry under us. */
     *tdom = __atomic_load_n(&e->transitive.trans_domid, __ATOMIC_ACQUIRE);
     *tref = __atomic_load_n(&e->transitive.gref, __ATOMIC_ACQUIRE);
-    if (*tdom == granter->id || *tdom >= MAX_DOMAINS || !(td = domains[*tdom]))
+    if (*tdom == granter->id || !(td = domain_lookup(*tdom)))
         return GNTST_general_error;
     if (!ref_valid(td, *tref))
         return GNTST_bad_gntref;
@@ -221,8 +221,9 @@ static void release(struct domain *granter, grant_ref_t ref, uint32_t incr, bool
     /* A table switched to another version meanwhile has fewer entries: only reserved ones stay. */
     if (ref_valid(granter, ref))
         clear_status(gnttab_entry_status(gt, ref), gnttab_status_to_clear(act->pin, ro));
-    if (tdom != granter->id && tdom < MAX_DOMAINS && domains[tdom])
-        release(domains[tdom], tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
+    struct domain *td = tdom != granter->id ? domain_lookup_any(tdom) : NULL;
+    if (td)
+        release(td, tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
 }
 
 /* References one mapping (host or device part) holds on the granted frame. */
@@ -300,7 +301,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
         return;
     }
     /* Like Xen, a mapping names the granter by its real id (DOMID_SELF is not one). */
-    if (op->dom >= MAX_DOMAINS || !(granter = domains[op->dom])) {
+    if (!(granter = domain_lookup(op->dom))) {
         op->status = GNTST_bad_domain;
         return;
     }
@@ -409,7 +410,7 @@ static int unmap_common(grant_handle_t handle, uint64_t host_addr, uint64_t dev_
     }
     if (!undone)
         return GNTST_okay;
-    granter = domains[mt->granter];
+    granter = domain_lookup_any(mt->granter);
     if (undone & GNTMAP_host_map)
         frame_put(mt->frame, ro);
     if (undone & GNTMAP_device_map)
@@ -506,8 +507,7 @@ static void copy_one(struct gnttab_copy *op)
         op->status = (int16_t)rc;
         return;
     }
-    owner = mfn_to_page(dst.use.frame)->owner < MAX_DOMAINS ?
-            domains[mfn_to_page(dst.use.frame)->owner] : NULL;
+    owner = domain_lookup_any(mfn_to_page(dst.use.frame)->owner);
     if (!owner || pv_get_writable_frame(owner, dst.use.frame))
         rc = GNTST_general_error;               /* never a table or descriptor page */
     else {
@@ -619,9 +619,10 @@ long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, 
 
 void grant_table_audit_refs(struct domain *d, bool hold)
 {
-    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
-        struct domain *m = domains[i];
-        if (!m || !m->grants.maptrack)
+    struct domain *m;
+
+    for_each_domain(m) {
+        if (!m->grants.maptrack)
             continue;
         for (unsigned int h = 0; h < GNTTAB_MAPTRACK; h++) {
             struct maptrack_entry *mt = &m->grants.maptrack[h];

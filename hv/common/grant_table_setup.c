@@ -93,14 +93,20 @@ int grant_table_init(struct domain *d)
     d->grants.maptrack = xzalloc_bytes(GNTTAB_MAPTRACK * sizeof(struct maptrack_entry));
     if (!d->grants.maptrack)
         return -XEN_ENOMEM;
-    return grow(d, 1);
+    if (grow(d, 1)) {
+        /* grow() left nothing behind for its one frame: only the maptrack to give back. */
+        xfree_bytes(d->grants.maptrack, GNTTAB_MAPTRACK * sizeof(struct maptrack_entry));
+        d->grants.maptrack = NULL;
+        return -XEN_ENOMEM;
+    }
+    return 0;
 }
 
 struct domain *gnttab_domain(domid_t id)
 {
     if (id == DOMID_SELF)
         return current->domain;
-    return id < MAX_DOMAINS ? domains[id] : NULL;
+    return domain_lookup(id);
 }
 
 /* The domain a table operation names, if the caller may act on it; else a status. */

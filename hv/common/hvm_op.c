@@ -17,7 +17,7 @@ static struct domain *domain_any_id(domid_t id)
 {
     if (id == DOMID_SELF)
         return current->domain;
-    return id < MAX_DOMAINS ? domains[id] : NULL;
+    return domain_lookup(id);
 }
 
 /* set_param / get_param: the index is checked before the domain. */
@@ -115,7 +115,7 @@ long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs, uint64_t a4, uint
         return -XEN_E2BIG;
     if (copy_from_guest(b, bufs, nr_bufs * sizeof(b[0])))
         return -XEN_EFAULT;
-    d = id < MAX_DOMAINS ? domains[id] : NULL;
+    d = domain_lookup(id);
     if (!d)
         return -XEN_ESRCH;
     if (d == current->domain)

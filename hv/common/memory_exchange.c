@@ -206,7 +206,7 @@ static long exchange_checks(struct exchange *e)
         return -XEN_EINVAL;
     if (x->in.domid == DOMID_SELF)
         e->d = cur;
-    else if (x->in.domid >= MAX_DOMAINS || !(e->d = domains[x->in.domid]))
+    else if (!(e->d = domain_lookup(x->in.domid)))
         return -XEN_ESRCH;
     if (e->d != cur && !cur->privileged)
         return -XEN_EPERM;

@@ -13,6 +13,7 @@
 
 static struct domain *domain_arg(uint64_t arg, long *err)
 {
+    struct domain *d;
     domid_t id;
     *err = 0;
     if (copy_from_guest(&id, arg, sizeof(id))) {
@@ -21,15 +22,16 @@ static struct domain *domain_arg(uint64_t arg, long *err)
     }
     if (id == DOMID_SELF)
         return current->domain;
-    if (id >= MAX_DOMAINS || !domains[id]) {
+    d = domain_lookup(id);
+    if (!d) {
         *err = -XEN_ESRCH;
         return NULL;
     }
-    if (domains[id] != current->domain && !current->domain->privileged) {
+    if (d != current->domain && !domain_is_privileged(current->domain)) {
         *err = -XEN_EPERM;
         return NULL;
     }
-    return domains[id];
+    return d;
 }
 
 /*
@@ -47,7 +49,7 @@ static long add_to_physmap(uint64_t start, uint64_t arg)
         return -XEN_EFAULT;
     if (x.space == XENMAPSPACE_gmfn_foreign)
         return -XEN_ENOSYS;                     /* foreign frames: add_to_physmap_batch only */
-    if (x.domid != DOMID_SELF && (x.domid >= MAX_DOMAINS || !domains[x.domid]))
+    if (x.domid != DOMID_SELF && !domain_lookup(x.domid))
         return -XEN_ESRCH;
     return -XEN_EACCES;
 }

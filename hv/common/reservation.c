@@ -21,7 +21,7 @@
 void domain_release_frame(mfn_t mfn)
 {
     struct page_info *pg = mfn_to_page(mfn);
-    struct domain *d = pg->owner < MAX_DOMAINS ? domains[pg->owner] : NULL;
+    struct domain *d = domain_lookup_any(pg->owner);
 
     if (d)
         d->tot_pages--;
@@ -35,9 +35,9 @@ static struct domain *target(domid_t id)
 {
     if (id == DOMID_SELF || id == current->domain->id)
         return current->domain;
-    if (!current->domain->privileged || id >= MAX_DOMAINS)
+    if (!domain_is_privileged(current->domain))
         return NULL;
-    return domains[id];
+    return domain_lookup(id);
 }
 
 /* Every 64 extents, let pending work run: continue at extent i (Xen's start-extent encoding). */

@@ -43,7 +43,7 @@ void do_softirqs(void)
 
 bool vcpu_runnable(const struct vcpu *v)
 {
-    return v && !v->domain->dying && !v->domain->is_shutdown && !v->domain->paused &&
+    return v && !domain_is_dying(v->domain) && !v->domain->is_shutdown && !domain_is_paused(v->domain) &&
            !v->blocked && !v->down;
 }
 
@@ -61,8 +61,10 @@ void vcpu_wake(struct vcpu *v)
 static unsigned int nr_runnable(void)
 {
     unsigned int n = 0;
-    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
-        if (domains[i] && vcpu_runnable(domains[i]->vcpu[0]))
+    struct domain *d;
+
+    for_each_domain(d)
+        if (vcpu_runnable(d->vcpu[0]))
             n++;
     return n;
 }
@@ -74,13 +76,16 @@ uint64_t sched_slice_deadline(void)
 
 static struct vcpu *pick_next(void)
 {
-    unsigned int start = current ? current->domain->id + 1 : 0;
+    unsigned int start = current ? current->domain->id + 1u : 0;
+    struct domain *d;
 
-    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
-        struct domain *d = domains[(start + i) % MAX_DOMAINS];
-        if (d && vcpu_runnable(d->vcpu[0]))
+    /* Round robin: the first runnable after the current domain's id, then from the start. */
+    for_each_domain(d)
+        if (d->id >= start && vcpu_runnable(d->vcpu[0]))
             return d->vcpu[0];
-    }
+    for_each_domain(d)
+        if (d->id < start && vcpu_runnable(d->vcpu[0]))
+            return d->vcpu[0];
     return NULL;
 }
 
@@ -125,8 +130,10 @@ void context_switch(struct vcpu *next)
 /* Are any domains left that could still run? */
 static bool any_domain_alive(void)
 {
-    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
-        if (domains[i] && !domains[i]->dying && !domains[i]->is_shutdown)
+    struct domain *d;
+
+    for_each_domain(d)
+        if (!domain_is_dying(d) && !d->is_shutdown)
             return true;
     return false;
 }

@@ -92,9 +92,10 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
             return -XEN_EFAULT;
         if (s.reason > SHUTDOWN_MAX)
             return -XEN_EINVAL;
-        if (s.domain_id >= MAX_DOMAINS || !domains[s.domain_id])
+        struct domain *d = domain_lookup(s.domain_id);
+        if (!d)
             return -XEN_ESRCH;
-        domain_shutdown(domains[s.domain_id], s.reason);
+        domain_shutdown(d, s.reason);
         return 0;
     }
     default:

@@ -140,12 +140,12 @@ void time_update_vcpu(struct vcpu *v)
 void time_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
 {
     uint64_t ns = secs * 1000000000ULL + nsecs - system_time;
+    struct domain *d;
 
     wallclock_at_boot = ns / 1000000000ULL;
     wallclock_at_boot_nsec = (uint32_t)(ns % 1000000000ULL);
-    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
-        if (domains[i])
-            time_update_wallclock(domains[i]);
+    for_each_domain(d)
+        time_update_wallclock(d);
 }
 
 void time_update_wallclock(struct domain *d)

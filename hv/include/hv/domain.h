@@ -14,6 +14,7 @@
 #include <hv/shadow.h>
 #include <hv/grant_table.h>
 #include <hv/pv_policy.h>
+#include <hv/domain_life.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
 #define MAX_DOMAINS     16
@@ -105,10 +106,10 @@ struct ptwr_batch {
 
 struct domain {
     domid_t id;
-    bool privileged;
-    bool dying;
+    bool privileged;                 /* read it through domain_is_privileged() */
     bool is_shutdown;
-    bool paused;                     /* by the control interface (domctl pause/unpause) */
+    struct domain_life life;         /* references, dying state, pause count (hv/domain_life.h) */
+    bool ctrl_paused;                /* the control interface holds one pause (domctl pause) */
     mfn_t pirq_eoi_mfn;              /* PHYSDEVOP_pirq_eoi_gmfn page (writable-typed), or 0 */
     unsigned int shutdown_reason;
     unsigned int shutdown_code;      /* SCHEDOP_shutdown_code, or SHUTDOWN_CODE_NONE */
@@ -132,10 +133,63 @@ struct domain {
     uint64_t ptwr_unhooks, ptwr_rehooks;
 };
 
-extern struct domain *domains[MAX_DOMAINS];
+/*
+ * Finding a domain. The table of domains is private to common/domain.c:
+ *  - domain_get(id): the domain with that id if it is alive (not dying),
+ *    with a reference taken; NULL for an id out of range, a free slot or a
+ *    dying domain. Every domain_get is matched by one domain_put.
+ *  - domain_lookup(id): the same checks without a count, Xen's
+ *    rcu_lock_domain_by_id: the pointer stays valid until the current
+ *    hypercall returns to a guest, because a dying domain is freed only
+ *    at the last domain_put, never in the middle of another hypercall
+ *    (one CPU; with SMP this becomes an RCU read section).
+ *  - for_each_domain(d): every domain in the table, in id order, dying
+ *    ones included (they still hold frames and channels).
+ */
+struct domain *domain_get(domid_t id);
+void domain_put(struct domain *d);
+struct domain *domain_lookup(domid_t id);
+/*
+ * The domain an existing link names (a frame's owner, a channel's peer, a
+ * mapped grant's granter), dying ones included, borrowed like domain_lookup:
+ * for undoing what the link holds, which destruction relies on.
+ */
+struct domain *domain_lookup_any(domid_t id);
+/* The domain after `prev` in id order (the first for NULL), or NULL. */
+struct domain *domain_next(const struct domain *prev);
+#define for_each_domain(d) for ((d) = domain_next(NULL); (d); (d) = domain_next(d))
 
-/* Create a domain with one vCPU, a shared_info page and empty event channels. */
-struct domain *domain_create(domid_t id, bool privileged);
+/* Is it the control domain (Dom0: domctl, foreign mappings, physical resources)? */
+static inline bool domain_is_privileged(const struct domain *d)
+{
+    return d->privileged;
+}
+
+/* Is it being destroyed? Dying domains are not found by lookups and never run. */
+static inline bool domain_is_dying(const struct domain *d)
+{
+    return !life_alive(&d->life);
+}
+
+/*
+ * Pausing counts (Xen's pause_count): domain_pause adds one reason to keep
+ * the domain off the CPU, domain_unpause removes one and lets the scheduler
+ * pick it when none is left. Both: 0, or -EBUSY / -EINVAL when the count is
+ * full / already zero (nothing changes then).
+ */
+int domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+static inline bool domain_is_paused(const struct domain *d)
+{
+    return life_paused(&d->life);
+}
+
+/*
+ * Create a domain with one vCPU, a shared_info page, empty event channels and
+ * a grant table: 0 and *out, or -EINVAL (id out of range), -EEXIST (taken),
+ * -ENOMEM; on failure nothing is left allocated.
+ */
+int domain_create(domid_t id, bool privileged, struct domain **out);
 /* The guest asked to stop (SCHEDOP_shutdown): record, stop its vCPUs, tell the machine. */
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* A fatal guest error: print why and the registers, then shut it down as crashed. */

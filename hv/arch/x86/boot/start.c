@@ -148,6 +148,7 @@ static void boot_domu(const struct boot_module *m)
 {
     uint64_t mem = 16UL << 20;
     struct domain *d;
+    int rc;
     const char *sp = strchr(m->cmdline, ' ');
     struct pv_image img = {
         .kernel = maddr_to_virt(m->start),
@@ -157,10 +158,13 @@ static void boot_domu(const struct boot_module *m)
 
     cmdline_get_size(hv_command_line, "domu_mem", &mem);
     img.nr_pages = (mem < (4UL << 20) ? (4UL << 20) : mem) >> PAGE_SHIFT;
-    d = domain_create(1, false);
-    if (!d || pv_build(d, &img))
+    rc = domain_create(1, false, &d);
+    if (rc)
+        panic("cannot create domain 1: error %d", rc);
+    if (pv_build(d, &img))
         panic("could not build domain 1 from the last boot module");
-    d->paused = true;                           /* Dom0 starts it (XENOLITH_DOMCTL_unpause) */
+    d->ctrl_paused = true;                      /* Dom0 starts it (XENOLITH_DOMCTL_unpause) */
+    BUG_ON(domain_pause(d));
     log_info("domain 1 built (%lu pages), paused until Dom0 unpauses it", img.nr_pages);
 }
 
@@ -217,9 +221,9 @@ void start_hv(uint32_t magic, uint32_t info)
     unsigned long dom0_nr_pages = dom0_pages();
     dom0_vcpus();
 
-    d0 = domain_create(0, true);
-    if (!d0)
-        panic("cannot create domain 0");
+    rc = domain_create(0, true, &d0);
+    if (rc)
+        panic("cannot create domain 0: error %d", rc);
     const struct boot_module *km = &boot_info.modules[0];
     struct pv_image img = {
         .kernel = maddr_to_virt(km->start),

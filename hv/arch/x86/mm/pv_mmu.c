@@ -50,15 +50,17 @@ void pv_mmu_batch_names_xen(bool on)
     batch_names_xen = on;
 }
 
+static bool domid_is_privileged(uint16_t domid)
+{
+    const struct domain *d = domain_lookup(domid);
+
+    return d && domain_is_privileged(d);
+}
+
 static bool env_shared_ro(void *ctx, uint16_t domid, uint64_t mfn)
 {
     return batch_names_xen && (frame_table[mfn].flags & PGF_SHARED_RO_PRIV) &&
-           domid < MAX_DOMAINS && domains[domid] && domains[domid]->privileged;
-}
-
-static bool domain_is_privileged(uint16_t domid)
-{
-    return domid < MAX_DOMAINS && domains[domid] && domains[domid]->privileged;
+           domid_is_privileged(domid);
 }
 
 /* Is `mfn` inside a RAM range the boot loader reported? */
@@ -105,7 +107,7 @@ static unsigned int machine_paddr_bits(void)
  */
 static bool env_iomem(void *ctx, uint16_t domid, uint64_t mfn)
 {
-    if (!domain_is_privileged(domid))
+    if (!domid_is_privileged(domid))
         return false;
     if (mfn >= MSI_FIRST_MFN && mfn <= MSI_LAST_MFN)
         return false;
@@ -123,7 +125,7 @@ static bool env_iomem_ro(void *ctx, uint64_t mfn)
 /* PWT/PCD/PAT in L1 entries: Xen allows them to domains with I/O permissions. */
 static bool env_cache_attrs(void *ctx, uint16_t domid)
 {
-    return domain_is_privileged(domid);
+    return domid_is_privileged(domid);
 }
 
 /* A frame its domain gave back (decrease_reservation) leaves it with its last reference. */

@@ -70,6 +70,7 @@ static void flush_for(struct domain *d, uint64_t flags, uint64_t va)
 static struct domain *batch_domain(uint64_t domid, long *err)
 {
     struct domain *self = current->domain;
+    struct domain *d;
 
     *err = 0;
     if (domid == DOMID_SELF || domid == self->id)
@@ -78,11 +79,10 @@ static struct domain *batch_domain(uint64_t domid, long *err)
         *err = -XEN_EPERM;
         return NULL;
     }
-    if (domid >= MAX_DOMAINS || !domains[domid]) {
+    d = domid <= UINT16_MAX ? domain_lookup((domid_t)domid) : NULL;
+    if (!d)
         *err = -XEN_ESRCH;
-        return NULL;
-    }
-    return domains[domid];
+    return d;
 }
 
 static long update_va_mapping_for(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags);

@@ -1,0 +1,101 @@
+/* Domain lifetime rules: lookups take references only while alive, the last put frees, pauses count. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <hv/domain_life.h>
+
+static void test_new_domain(void **state)
+{
+    struct domain_life l;
+
+    life_init(&l);
+    assert_true(life_alive(&l));
+    assert_false(life_paused(&l));
+    assert_int_equal(l.refcnt, 1);
+}
+
+static void test_get_put_balance(void **state)
+{
+    struct domain_life l;
+
+    life_init(&l);
+    assert_true(life_get(&l));
+    assert_true(life_get(&l));
+    assert_int_equal(l.refcnt, 3);
+    assert_false(life_put(&l));
+    assert_false(life_put(&l));
+    assert_int_equal(l.refcnt, 1);              /* only the table's reference is left */
+}
+
+static void test_dying_refuses_lookups(void **state)
+{
+    struct domain_life l;
+
+    life_init(&l);
+    assert_true(life_get(&l));                  /* a holder from before destruction */
+    assert_true(life_kill(&l));
+    assert_false(life_kill(&l));                /* destruction starts once */
+    assert_false(life_alive(&l));
+    assert_false(life_get(&l));                 /* no new lookup finds it */
+    assert_int_equal(l.refcnt, 2);
+    assert_false(life_put(&l));                 /* the table lets go: the holder remains */
+    assert_true(life_put(&l));                  /* the holder's put is the last: free now */
+    assert_int_equal(l.refcnt, 0);
+    assert_false(life_put(&l));                 /* an extra put never frees twice */
+    assert_int_equal(l.refcnt, 0);
+}
+
+static void test_get_after_free_fails(void **state)
+{
+    struct domain_life l;
+
+    life_init(&l);
+    assert_true(life_put(&l));                  /* freed while (wrongly) still alive */
+    assert_false(life_get(&l));                 /* a count of zero is never revived */
+}
+
+static void test_refcount_saturates(void **state)
+{
+    struct domain_life l;
+
+    life_init(&l);
+    l.refcnt = DOMAIN_REF_MAX - 1;
+    assert_true(life_get(&l));
+    assert_false(life_get(&l));
+    assert_int_equal(l.refcnt, DOMAIN_REF_MAX);
+}
+
+static void test_pause_counts(void **state)
+{
+    struct domain_life l;
+
+    life_init(&l);
+    assert_false(life_unpause(&l));             /* not paused: refused, no wrap */
+    assert_int_equal(l.pause_count, 0);
+    assert_true(life_pause(&l));
+    assert_true(life_pause(&l));
+    assert_true(life_paused(&l));
+    assert_true(life_unpause(&l));
+    assert_true(life_paused(&l));               /* one reason is left */
+    assert_true(life_unpause(&l));
+    assert_false(life_paused(&l));
+    l.pause_count = DOMAIN_PAUSE_MAX;
+    assert_false(life_pause(&l));
+    assert_int_equal(l.pause_count, DOMAIN_PAUSE_MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_new_domain),
+        cmocka_unit_test(test_get_put_balance),
+        cmocka_unit_test(test_dying_refuses_lookups),
+        cmocka_unit_test(test_get_after_free_fails),
+        cmocka_unit_test(test_refcount_saturates),
+        cmocka_unit_test(test_pause_counts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
