@@ -38,7 +38,7 @@ static void key_domains(bool regs)
     for_each_domain(d) {
         log_info("domain %u: %lu pages, %s%s, paging %s%s, vm_assist %#lx", d->id, d->tot_pages,
                  d->privileged ? "privileged" : "unprivileged", d->is_shutdown ? ", shut down" : "",
-                 d->shadow.enabled ? "shadow" : "direct", d->shadow.log_dirty ? " + log-dirty" : "",
+                 d->paging->name, d->shadow.log_dirty ? " + log-dirty" : "",
                  d->vm_assist);
         if (regs && d->vcpu[0]) {
             struct vcpu *v = d->vcpu[0];

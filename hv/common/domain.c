@@ -99,6 +99,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     d->max_vcpus = 1;
     d->evtchn[0].state = ECS_RESERVED;          /* port 0 is never used */
     d->evtchn_ops = &evtchn_port_ops_2l;
+    d->paging = &paging_mode_direct;
     rc = grant_table_init(d);
     if (rc)
         goto fail;

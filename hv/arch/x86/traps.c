@@ -87,8 +87,8 @@ static void hypervisor_fault(struct cpu_regs *regs)
         return;
     }
     /* Our own access to a shadowed guest's memory may just be a shadow miss. */
-    if (regs->entry_vector == X86_EXC_PF && current && current->domain->shadow.enabled && fix &&
-        shadow_fault(current, read_cr2(), regs->error_code & ~X86_PFEC_USER, &pfec))
+    if (regs->entry_vector == X86_EXC_PF && current && fix &&
+        current->domain->paging->page_fault(current, read_cr2(), regs->error_code & ~X86_PFEC_USER, &pfec))
         return;
 
     if (fix) {
@@ -145,12 +145,10 @@ static void guest_fault(struct cpu_regs *regs)
             ptwr_batch_rehook(v->domain);       /* first use of the range, or any fault: */
             return;                             /* re-hooked, retry (a real fault recurs) */
         }
-        if (v->domain->shadow.enabled) {
-            uint32_t pfec;
-            if (shadow_fault(v, cr2, regs->error_code, &pfec))
-                return;                         /* a shadow miss, now filled: retry */
-            regs->error_code = pfec;
-        }
+        uint32_t pfec;
+        if (v->domain->paging->page_fault(v, cr2, regs->error_code, &pfec))
+            return;                             /* the mode resolved it (a shadow miss): retry */
+        regs->error_code = pfec;
         if (ptwr_try_emulate(v, regs, cr2))
             return;
         pv_set_cr2(v, cr2);

@@ -15,6 +15,7 @@
 #include <hv/grant_table.h>
 #include <hv/pv_policy.h>
 #include <hv/domain_life.h>
+#include <hv/paging_mode.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
 #define MAX_DOMAINS     16
@@ -125,6 +126,7 @@ struct domain {
     const struct evtchn_port_ops *evtchn_ops;   /* 2-level, or FIFO after init_control */
     struct evtchn_fifo_domain *evtchn_fifo;     /* FIFO state (event_fifo.c), or NULL */
     uint64_t start_info_va;
+    const struct paging_mode *paging;   /* direct or shadow (hv/paging_mode.h) */
     struct shadow_state shadow;      /* shadow paging and log-dirty (mm/shadow.c) */
     struct grant_table grants;       /* common/grant_table.c */
     uint64_t ptwr_emulations;        /* guest page-table stores completed for it */

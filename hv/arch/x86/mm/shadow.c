@@ -55,6 +55,7 @@ int shadow_enable(struct domain *d)
         return -XEN_ENOMEM;
     }
     s->enabled = true;
+    d->paging = &paging_mode_shadow;
     if (current && current->domain == d)
         vcpu_load_cr3(current);
     log_info("d%u: shadow paging on", d->id);
@@ -69,6 +70,7 @@ void shadow_disable(struct domain *d)
         return;
     shadow_log_dirty_disable(d);
     s->enabled = false;
+    d->paging = &paging_mode_direct;
     if (current && current->domain == d)
         vcpu_load_cr3(current);                 /* back on the guest's own tables first */
     free_pool(s);
@@ -292,3 +294,12 @@ void shadow_guest_entry_changed(struct domain *d, uint64_t table, unsigned int i
         break;                                  /* not a table: nothing was shadowed from it */
     }
 }
+
+const struct paging_mode paging_mode_shadow = {
+    .name = "shadow",
+    .ptwr_batch_ok = false,                     /* shadows copy L1s: none may be unhooked */
+    .cr3_for = shadow_root_for,
+    .page_fault = shadow_fault,
+    .entry_changed = shadow_guest_entry_changed,
+    .flush = shadow_flush_all,
+};

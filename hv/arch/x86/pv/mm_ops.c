@@ -127,7 +127,7 @@ static long update_va_mapping_for(struct vcpu *v, uint64_t va, uint64_t val, uin
     rc = pt_update_entry(&pv_mmu_env, v->domain->id, l1, idx, val, false);
     if (rc)
         return rc;
-    shadow_guest_entry_changed(v->domain, l1, idx);
+    v->domain->paging->entry_changed(v->domain, l1, idx);
     /* The guest's flush, or at least `va` (our own later accesses must not see a stale entry). */
     if (flags & UVMF_FLUSHTYPE_MASK)
         flush_for(v->domain, flags, va);
@@ -150,7 +150,7 @@ static long mmu_update_one(struct domain *d, const struct mmu_update *req)
         int rc = pt_update_entry(&pv_mmu_env, d->id, mfn, idx, req->val,
                                  cmd == MMU_PT_UPDATE_PRESERVE_AD);
         if (!rc)
-            shadow_guest_entry_changed(d, mfn, idx);
+            d->paging->entry_changed(d, mfn, idx);
         return rc;
     }
     case MMU_MACHPHYS_UPDATE:
@@ -250,8 +250,7 @@ long pv_new_baseptr(struct vcpu *v, uint64_t mfn)
 
     if (!mfn || pv_set_root(v, false, mfn))
         return -XEN_EINVAL;
-    if (d->shadow.enabled)
-        shadow_flush_all(d);                    /* a CR3 load flushes the TLB */
+    d->paging->flush(d);                        /* a CR3 load flushes the TLB */
     vcpu_load_cr3(v);
     flush_tlb_global();                         /* the old process's global user pages too */
     return 0;
@@ -267,8 +266,8 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
         return pt_pin(&pv_mmu_env, d->id, op->arg1.mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1);
     case MMUEXT_UNPIN_TABLE: {
         long rc = pt_unpin(&pv_mmu_env, d->id, op->arg1.mfn);
-        if (!rc && d->shadow.enabled)
-            shadow_flush_all(d);                /* its entries may be gone now */
+        if (!rc)
+            d->paging->flush(d);                /* its entries may be gone now */
         return rc;
     }
     case MMUEXT_NEW_BASEPTR:

@@ -9,9 +9,7 @@
 void vcpu_load_cr3(struct vcpu *v)
 {
     mfn_t root = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
-    if (v->domain->shadow.enabled)
-        root = shadow_root_for(v->domain, root);
-    write_cr3(root << PAGE_SHIFT);
+    write_cr3(v->domain->paging->cr3_for(v->domain, root) << PAGE_SHIFT);
 }
 
 void vcpu_toggle_mode(struct vcpu *v)

@@ -103,7 +103,7 @@ bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
             log_debug("d%u ptwr: store of %#lx at %#lx refused (%d)", d->id, eff.new_entry, cr2, rc);
             return false;                               /* the guest sees its #PF */
         }
-        shadow_guest_entry_changed(d, table, (cr2 & (PAGE_SIZE - 1)) >> 3);
+        d->paging->entry_changed(d, table, (cr2 & (PAGE_SIZE - 1)) >> 3);
     }
     if (eff.reg_written)
         *regs_gpr(regs, eff.reg) = eff.reg_value;

@@ -67,7 +67,7 @@ bool ptwr_batch_unhook(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, mfn_
     uint64_t base = 0;
     pte_t *map_slot;
 
-    if (!d->ptwr_batched || d->shadow.enabled || !v->kernel_mode)
+    if (!d->ptwr_batched || !d->paging->ptwr_batch_ok || !v->kernel_mode)
         return false;
     if (b->l1)
         ptwr_batch_rehook(d);
