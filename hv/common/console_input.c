@@ -37,7 +37,8 @@ static void key_domains(bool regs)
 
     for_each_domain(d) {
         log_info("domain %u: %lu pages, %s%s, paging %s%s, vm_assist %#lx", d->id, d->tot_pages,
-                 d->privileged ? "privileged" : "unprivileged", d->is_shutdown ? ", shut down" : "",
+                 domain_is_privileged(d) ? "privileged" : "unprivileged",
+                 d->is_shutdown ? ", shut down" : "",
                  d->paging->name, d->shadow.log_dirty ? " + log-dirty" : "",
                  d->vm_assist);
         if (regs && d->vcpu[0]) {

@@ -31,7 +31,7 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4, uint
     case CONSOLEIO_read: {
         /* Serial input buffered for Dom0 (common/console_input.c). */
         unsigned int got;
-        if (!current->domain->privileged)
+        if (!domain_is_privileged(current->domain))
             return -XEN_EPERM;
         if ((int64_t)(int32_t)count < 0)
             return -XEN_EINVAL;

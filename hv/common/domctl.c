@@ -80,7 +80,7 @@ long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     d = domctl_target(&op);
     if (!d && op.cmd != XEN_DOMCTL_createdomain && op.cmd != XEN_DOMCTL_getdomaininfo)
         return -XEN_ESRCH;
-    if (!current->domain->privileged)
+    if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
     if (!d)
         return -XEN_ENOSYS;                     /* neither is served yet (issue 10) */
@@ -138,7 +138,7 @@ long do_paging_domctl_cont(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, 
         return -XEN_EOPNOTSUPP;
     if (!domain_lookup(op.domain))
         return -XEN_ESRCH;
-    if (!current->domain->privileged)
+    if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
     return -XEN_EOPNOTSUPP;
 }

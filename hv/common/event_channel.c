@@ -120,7 +120,7 @@ static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
 
     if (!d)
         return -XEN_ESRCH;
-    if (d != current->domain && !current->domain->privileged)
+    if (d != current->domain && !domain_is_privileged(current->domain))
         return -XEN_EPERM;
     port = get_free_port(d);
     if (port < 0)
@@ -266,7 +266,7 @@ static long evtchn_status(struct evtchn_status *s)
 
     if (!d)
         return -XEN_ESRCH;
-    if (d != current->domain && !current->domain->privileged)
+    if (d != current->domain && !domain_is_privileged(current->domain))
         return -XEN_EPERM;
     if (!port_valid(s->port))
         return -XEN_EINVAL;
@@ -389,7 +389,7 @@ static long reset_arg(struct evtchn_reset *r)
     struct domain *d = lookup_domain(r->dom);
     if (!d)
         return -XEN_ESRCH;
-    if (d != current->domain && !current->domain->privileged)
+    if (d != current->domain && !domain_is_privileged(current->domain))
         return -XEN_EPERM;
     for (unsigned int p = 1; p < NR_EVTCHN; p++)
         if (d->evtchn[p].state != ECS_FREE && d->evtchn[p].state != ECS_RESERVED)

@@ -116,7 +116,7 @@ static struct domain *table_target(domid_t dom, int16_t *status)
 
     if (!d)
         *status = GNTST_bad_domain;
-    else if (d != current->domain && !current->domain->privileged)
+    else if (d != current->domain && !domain_is_privileged(current->domain))
         *status = GNTST_permission_denied;
     else
         return d;

@@ -57,7 +57,7 @@ static long hvm_get_mem_type(uint64_t arg)
     d = domain_any_id(m.domid);
     if (!d)
         return -XEN_ESRCH;
-    if (d != current->domain && !current->domain->privileged)
+    if (d != current->domain && !domain_is_privileged(current->domain))
         return -XEN_EPERM;
     return -XEN_EINVAL;
 }

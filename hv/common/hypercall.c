@@ -108,7 +108,7 @@ long hypercall_call(unsigned long nr, const uint64_t a[5])
     if (nr >= NR_HYPERCALLS || !hypercall_table[nr].fn)
         return -XEN_ENOSYS;
     h = &hypercall_table[nr];
-    if (h->access == HC_PRIV && !current->domain->privileged)
+    if (h->access == HC_PRIV && !domain_is_privileged(current->domain))
         return -XEN_EPERM;
     return h->fn(a[0], a[1], a[2], a[3], a[4]);
 }

@@ -43,7 +43,7 @@ static mfn_t chunk_static[CHUNK_STATIC];        /* one CPU: one exchange at a ti
 
 static unsigned int max_order(const struct domain *d)
 {
-    return d->privileged ? CTLDOM_MAX_ORDER : DOMU_MAX_ORDER;
+    return domain_is_privileged(d) ? CTLDOM_MAX_ORDER : DOMU_MAX_ORDER;
 }
 
 /* Is element range [first, last] of a guest array of 8-byte entries in guest space? */
@@ -202,13 +202,14 @@ static long exchange_checks(struct exchange *e)
         return -XEN_EFAULT;
     /* Xen checks the in list first; both give -EFAULT, so the order does not show. */
     if (node != NUMA_NO_NODE &&
-        (cur->privileged ? node >= MAX_NUMNODES : (x->out.mem_flags & XENMEMF_exact_node_request)))
+        (domain_is_privileged(cur) ? node >= MAX_NUMNODES
+                                   : (x->out.mem_flags & XENMEMF_exact_node_request)))
         return -XEN_EINVAL;
     if (x->in.domid == DOMID_SELF)
         e->d = cur;
     else if (!(e->d = domain_lookup(x->in.domid)))
         return -XEN_ESRCH;
-    if (e->d != cur && !cur->privileged)
+    if (e->d != cur && !domain_is_privileged(cur))
         return -XEN_EPERM;
     bits = XENMEMF_get_address_bits(x->out.mem_flags);
     e->limit = !bits || bits >= 64 ? INVALID_MFN :

@@ -137,7 +137,7 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
         /* The machine's RAM as the boot loader reported it (privileged domains only). */
         struct xen_memory_map m;
         unsigned int n;
-        if (!current->domain->privileged)
+        if (!domain_is_privileged(current->domain))
             return -XEN_EPERM;
         if (copy_from_guest(&m, arg, sizeof(m)))
             return -XEN_EFAULT;

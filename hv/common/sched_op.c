@@ -86,7 +86,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
     }
     case SCHEDOP_remote_shutdown: {
         struct sched_remote_shutdown s;
-        if (!v->domain->privileged)
+        if (!domain_is_privileged(v->domain))
             return -XEN_EPERM;
         if (copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;

@@ -17,7 +17,7 @@ long do_sysctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 
     if (rc)
         return rc;
-    if (!current->domain->privileged)
+    if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
     return -XEN_ENOSYS;
 }

@@ -34,7 +34,7 @@ static uint32_t feature_submap0(const struct domain *d)
     uint32_t map = (1u << XENFEAT_mmu_pt_update_preserve_ad) | (1u << XENFEAT_highmem_assist) |
                    (1u << XENFEAT_gnttab_map_avail_bits) |
                    (1u << XENFEAT_direct_mapped);   /* PV: pseudo-physical frames are machine ones */
-    if (d->privileged)
+    if (domain_is_privileged(d))
         map |= 1u << XENFEAT_dom0;
     return map;
 }
@@ -79,7 +79,7 @@ long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64
         return copy_to_guest(arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
     }
     case XENVER_commandline:
-        if (!current->domain->privileged)
+        if (!domain_is_privileged(current->domain))
             return -XEN_EPERM;
         return put_string(arg, hv_command_line, sizeof(xen_commandline_t));
     default:

@@ -75,7 +75,7 @@ static struct domain *batch_domain(uint64_t domid, long *err)
     *err = 0;
     if (domid == DOMID_SELF || domid == self->id)
         return self;
-    if (!self->privileged) {
+    if (!domain_is_privileged(self)) {
         *err = -XEN_EPERM;
         return NULL;
     }
@@ -187,7 +187,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
 
     if (!d)
         return rc;
-    if (names_xen && !d->privileged)
+    if (names_xen && !domain_is_privileged(d))
         return -XEN_EPERM;
     pv_mmu_batch_names_xen(names_xen);
     count = (uint32_t)count;
@@ -293,7 +293,7 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
         return 0;
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:
-        return d->privileged ? 0 : -XEN_EPERM;  /* nothing to write back under our caches */
+        return domain_is_privileged(d) ? 0 : -XEN_EPERM;  /* nothing to write back under our caches */
     case MMUEXT_SET_LDT:
         if (d != v->domain)
             return -XEN_EPERM;
