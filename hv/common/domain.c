@@ -16,24 +16,12 @@
 #include <hv/time.h>
 #include <hv/traps.h>
 
-/* The table of domains; only this file reads it (domain_get, domain_lookup, domain_next). */
-static struct domain *domains[MAX_DOMAINS];
-
-struct domain *domain_lookup(domid_t id)
-{
-    struct domain *d = id < MAX_DOMAINS ? domains[id] : NULL;
-
-    return d && life_alive(&d->life) ? d : NULL;
-}
-
-struct domain *domain_lookup_any(domid_t id)
-{
-    return id < MAX_DOMAINS ? domains[id] : NULL;
-}
+/* The table of domains; outside this file only domain.h's lookups read it. */
+struct domain *domain_table[MAX_DOMAINS];
 
 struct domain *domain_get(domid_t id)
 {
-    struct domain *d = id < MAX_DOMAINS ? domains[id] : NULL;
+    struct domain *d = id < MAX_DOMAINS ? domain_table[id] : NULL;
 
     return d && life_get(&d->life) ? d : NULL;
 }
@@ -45,14 +33,6 @@ void domain_put(struct domain *d)
      * of the table, and destruction does not exist yet: nothing to free here.
      */
     BUG_ON(life_put(&d->life));
-}
-
-struct domain *domain_next(const struct domain *prev)
-{
-    for (unsigned int i = prev ? prev->id + 1u : 0; i < MAX_DOMAINS; i++)
-        if (domains[i])
-            return domains[i];
-    return NULL;
 }
 
 int domain_pause(struct domain *d)
@@ -78,7 +58,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
 
     if (id >= MAX_DOMAINS)
         return -XEN_EINVAL;
-    if (domains[id])
+    if (domain_table[id])
         return -XEN_EEXIST;
     d = xzalloc(struct domain);
     v = xzalloc(struct vcpu);
@@ -114,7 +94,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     d->vcpu[0] = v;
     time_update_vcpu(v);
     time_update_wallclock(d);
-    domains[id] = d;
+    domain_table[id] = d;
     *out = d;
     return 0;
 

@@ -28,8 +28,8 @@ static void run_vcpu_timers(struct vcpu *v, uint64_t now)
 }
 
 #define FOR_EACH_VCPU(v)                                                    \
-    for (struct domain *d_ = domain_next(NULL); d_; d_ = domain_next(d_))   \
-        for (struct vcpu *v = d_->vcpu[0]; v; v = NULL)
+    for (unsigned int i_ = 0; i_ < MAX_DOMAINS; i_++)                       \
+        for (struct vcpu *v = domain_table[i_] ? domain_table[i_]->vcpu[0] : NULL; v; v = NULL)
 
 void timers_run(void)
 {

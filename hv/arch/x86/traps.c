@@ -87,8 +87,9 @@ static void hypervisor_fault(struct cpu_regs *regs)
         return;
     }
     /* Our own access to a shadowed guest's memory may just be a shadow miss. */
-    if (regs->entry_vector == X86_EXC_PF && current && fix &&
-        current->domain->paging->page_fault(current, read_cr2(), regs->error_code & ~X86_PFEC_USER, &pfec))
+    if (regs->entry_vector == X86_EXC_PF && current && fix && current->domain->paging->page_fault &&
+        current->domain->paging->page_fault(current, read_cr2(), regs->error_code & ~X86_PFEC_USER,
+                                            &pfec))
         return;
 
     if (fix) {
@@ -145,10 +146,13 @@ static void guest_fault(struct cpu_regs *regs)
             ptwr_batch_rehook(v->domain);       /* first use of the range, or any fault: */
             return;                             /* re-hooked, retry (a real fault recurs) */
         }
+        const struct paging_mode *pm = v->domain->paging;
         uint32_t pfec;
-        if (v->domain->paging->page_fault(v, cr2, regs->error_code, &pfec))
-            return;                             /* the mode resolved it (a shadow miss): retry */
-        regs->error_code = pfec;
+        if (pm->page_fault) {
+            if (pm->page_fault(v, cr2, regs->error_code, &pfec))
+                return;                         /* the mode resolved it (a shadow miss): retry */
+            regs->error_code = pfec;
+        }
         if (ptwr_try_emulate(v, regs, cr2))
             return;
         pv_set_cr2(v, cr2);

@@ -150,16 +150,22 @@ struct domain {
  */
 struct domain *domain_get(domid_t id);
 void domain_put(struct domain *d);
-struct domain *domain_lookup(domid_t id);
+
+/* The table itself: read only by the helpers here and in common/domain.c. */
+extern struct domain *domain_table[MAX_DOMAINS];
+
 /*
  * The domain an existing link names (a frame's owner, a channel's peer, a
  * mapped grant's granter), dying ones included, borrowed like domain_lookup:
  * for undoing what the link holds, which destruction relies on.
  */
-struct domain *domain_lookup_any(domid_t id);
-/* The domain after `prev` in id order (the first for NULL), or NULL. */
-struct domain *domain_next(const struct domain *prev);
-#define for_each_domain(d) for ((d) = domain_next(NULL); (d); (d) = domain_next(d))
+static inline struct domain *domain_lookup_any(domid_t id)
+{
+    return id < MAX_DOMAINS ? domain_table[id] : NULL;
+}
+#define for_each_domain(d)                                                  \
+    for (unsigned int d##_slot_ = 0; d##_slot_ < MAX_DOMAINS; d##_slot_++)  \
+        if (!((d) = domain_table[d##_slot_])) {} else
 
 /* Is it the control domain (Dom0: domctl, foreign mappings, physical resources)? */
 static inline bool domain_is_privileged(const struct domain *d)
@@ -171,6 +177,23 @@ static inline bool domain_is_privileged(const struct domain *d)
 static inline bool domain_is_dying(const struct domain *d)
 {
     return !life_alive(&d->life);
+}
+
+/* The domain after `prev` in id order (the first for NULL), or NULL. Inline: timers scan often. */
+static inline struct domain *domain_next(const struct domain *prev)
+{
+    for (unsigned int i = prev ? prev->id + 1u : 0; i < MAX_DOMAINS; i++)
+        if (domain_table[i])
+            return domain_table[i];
+    return NULL;
+}
+
+/* Inline: hypercalls look their targets up on every call. */
+static inline struct domain *domain_lookup(domid_t id)
+{
+    struct domain *d = domain_lookup_any(id);
+
+    return d && !domain_is_dying(d) ? d : NULL;
 }
 
 /*

@@ -16,12 +16,17 @@ struct paging_mode {
     const char *name;                /* "direct", "shadow" (debug keys, logs) */
     /* Batched writable page tables may unhook an L1 the guest writes to (pv/ptwr_batch.c). */
     bool ptwr_batch_ok;
-    /* The root the CPU must load for this guest root. */
+    /*
+     * The two hooks on the hottest paths (every guest mode switch, every
+     * page fault) may be NULL, which the callers take as "the guest's own":
+     * no indirect call for direct mode there.
+     * The root the CPU must load for this guest root (NULL: the guest root).
+     */
     uint64_t (*cr3_for)(struct domain *d, uint64_t guest_root);
     /*
      * A page fault at va: true when the mode itself resolved it (retry the
      * access); false when it is the guest's, with the error code the guest
-     * must see in *pfec.
+     * must see in *pfec. NULL: every fault is the guest's, as the CPU saw it.
      */
     bool (*page_fault)(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec);
     /* Entry idx of the guest page table `table` changed. */

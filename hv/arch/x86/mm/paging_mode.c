@@ -1,16 +1,6 @@
 /* Direct paging: the CPU walks the guest's own (validated) tables; nothing is derived from them. */
+#include <stddef.h>
 #include <hv/paging_mode.h>
-
-static uint64_t direct_cr3_for(struct domain *d, uint64_t guest_root)
-{
-    return guest_root;
-}
-
-static bool direct_page_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec)
-{
-    *pfec = hw_error;                           /* every fault is the guest's, as the CPU saw it */
-    return false;
-}
 
 static void direct_entry_changed(struct domain *d, uint64_t table, unsigned int idx)
 {
@@ -23,8 +13,8 @@ static void direct_flush(struct domain *d)
 const struct paging_mode paging_mode_direct = {
     .name = "direct",
     .ptwr_batch_ok = true,
-    .cr3_for = direct_cr3_for,
-    .page_fault = direct_page_fault,
+    .cr3_for = NULL,                            /* the guest's own root */
+    .page_fault = NULL,                         /* every fault is the guest's */
     .entry_changed = direct_entry_changed,
     .flush = direct_flush,
 };

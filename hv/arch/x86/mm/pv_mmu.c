@@ -50,9 +50,10 @@ void pv_mmu_batch_names_xen(bool on)
     batch_names_xen = on;
 }
 
+/* The owner of a table or frame (a link: dying owners included, their tables still count). */
 static bool domid_is_privileged(uint16_t domid)
 {
-    const struct domain *d = domain_lookup(domid);
+    const struct domain *d = domain_lookup_any(domid);
 
     return d && domain_is_privileged(d);
 }

@@ -6,10 +6,20 @@
 #include <hv/domain.h>
 #include <hv/io.h>
 
-void vcpu_load_cr3(struct vcpu *v)
+/* Inline in vcpu_toggle_mode too: it runs twice in every guest system call. */
+static inline __attribute__((always_inline)) void load_cr3(struct vcpu *v)
 {
     mfn_t root = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
-    write_cr3(v->domain->paging->cr3_for(v->domain, root) << PAGE_SHIFT);
+    const struct paging_mode *pm = v->domain->paging;
+
+    if (pm->cr3_for)
+        root = pm->cr3_for(v->domain, root);
+    write_cr3(root << PAGE_SHIFT);
+}
+
+void vcpu_load_cr3(struct vcpu *v)
+{
+    load_cr3(v);
 }
 
 void vcpu_toggle_mode(struct vcpu *v)
@@ -20,5 +30,5 @@ void vcpu_toggle_mode(struct vcpu *v)
         v->gs_base_user = rdmsr(MSR_GS_BASE);
     v->kernel_mode = !v->kernel_mode;
     wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
-    vcpu_load_cr3(v);
+    load_cr3(v);
 }
