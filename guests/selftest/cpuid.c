@@ -66,17 +66,6 @@ static void print_leaf(uint32_t leaf, uint32_t sub, const struct leaf *r)
         os_printf("cpuid %08x.%02x: -------- %08x %08x %08x\n", leaf, sub, r->b, r->c, r->d);
         return;
     }
-    if (leaf == 0xd && sub == 0) {
-        /*
-         * ebx: the XSAVE area for the XCR0 in force.  Xen starts a PV vCPU
-         * with x87|SSE and lets it XSETBV; Xenolith runs every vCPU with
-         * all the components the policy offers.
-         */
-        os_printf("hvdiff: cpuid %08x.%02x: %08x %08x %08x %08x\n",
-                  leaf, sub, r->a, r->b, r->c, r->d);
-        os_printf("cpuid %08x.%02x: %08x -------- %08x %08x\n", leaf, sub, r->a, r->c, r->d);
-        return;
-    }
     os_printf("cpuid %08x.%02x: %08x %08x %08x %08x\n", leaf, sub, r->a, r->b, r->c, r->d);
 }
 
