@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <hv/cpu.h>
+#include <hv/guest_access.h>
 #include <hv/domain.h>
 #include <hv/io.h>
 #include <hv/traps.h>
@@ -36,10 +37,7 @@ static void selectors_save(struct vcpu *v)
                      "   movl %k0, %%" seg "\n"                 \
                      "   jmp 2b\n"                              \
                      ".previous\n"                              \
-                     ".section .ex_table, \"a\"\n"              \
-                     ".balign 8\n"                              \
-                     ".quad 1b, 3b\n"                           \
-                     ".previous\n"                              \
+                     EX_TABLE("1b", "3b")                       \
                      : "+r"(ok) : "r"((uint32_t)(value)) : "memory")
 
 static bool selectors_load(const struct vcpu *v)

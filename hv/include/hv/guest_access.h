@@ -22,4 +22,14 @@ size_t raw_copy(void *dst, const void *src, size_t n);
 /* Exception fixups: where to resume when the instruction at `addr` faults. */
 uint64_t search_fixup(uint64_t addr);
 
+/*
+ * Inline-asm text of one exception-table entry: a fault at local label
+ * `from` resumes at local label `to` (e.g. EX_TABLE("1b", "3b")).
+ */
+#define EX_TABLE(from, to)                                      \
+    ".section .ex_table, \"a\"\n"                               \
+    ".balign 8\n"                                               \
+    ".quad " from ", " to "\n"                                   \
+    ".previous\n"
+
 #endif

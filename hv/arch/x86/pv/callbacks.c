@@ -134,10 +134,7 @@ static uint64_t load_user_gs_selector(uint16_t sel)
         "   movl %k0, %%gs\n"
         "   jmp 2b\n"
         ".previous\n"
-        ".section .ex_table, \"a\"\n"
-        ".balign 8\n"
-        ".quad 1b, 3b\n"
-        ".previous\n"
+        EX_TABLE("1b", "3b")
         : "+r"(reg) :: "memory");
     base = rdmsr(MSR_GS_BASE);
     return base;

@@ -6,6 +6,7 @@
  * xen/arch/x86/pv/emul-priv-op.c read_msr/write_msr, in that order).
  */
 #include <hv/cpu.h>
+#include <hv/guest_access.h>
 #include <hv/cpu_policy.h>
 #include <hv/domain.h>
 #include <hv/io.h>
@@ -41,10 +42,7 @@ static bool rdmsr_safe(uint32_t msr, uint64_t *val)
                      "3: movl $1, %2\n"
                      "   jmp 2b\n"
                      ".previous\n"
-                     ".section .ex_table, \"a\"\n"
-                     ".balign 8\n"
-                     ".quad 1b, 3b\n"
-                     ".previous\n"
+                     EX_TABLE("1b", "3b")
                      : "+a"(lo), "+d"(hi), "+r"(fault) : "c"(msr));
     *val = (uint64_t)hi << 32 | lo;
     return !fault;
