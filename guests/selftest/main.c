@@ -30,6 +30,7 @@ static void (*const suites[])(void) = {
     suite_iomem,
     suite_platform,
     suite_physdev,
+    suite_pirq,
     suite_vcpu,         /* moves vcpu_info */
     suite_pt,
     suite_evtchn_fifo,  /* switches to FIFO events for good: after every 2-level user */

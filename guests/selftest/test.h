@@ -68,5 +68,6 @@ void suite_privop(void);
 void suite_iomem(void);
 void suite_platform(void);
 void suite_physdev(void);
+void suite_pirq(void);
 
 #endif /* SELFTEST_TEST_H */

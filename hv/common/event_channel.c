@@ -16,6 +16,7 @@
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
+#include <hv/pirq.h>
 #include <hv/sched.h>
 
 static bool port_valid(unsigned int port)
@@ -202,6 +203,34 @@ static long evtchn_bind_ipi(struct evtchn_bind_ipi *b)
 }
 
 /* Close a port of `d`; an interdomain peer falls back to unbound (toward us). */
+/*
+ * A physical IRQ of the hardware domain (pirq.c), in Xen's order: the
+ * PIRQ's range (-EINVAL), mapped (-EPERM), not bound yet (-EEXIST), a free
+ * port, a pin that is not the hypervisor's (-EBUSY). The port goes to vCPU 0.
+ */
+static long evtchn_bind_pirq(struct evtchn_bind_pirq *b)
+{
+    struct domain *d = current->domain;
+    long rc;
+    int port;
+
+    if (b->pirq >= NR_PIRQS)
+        return -XEN_EINVAL;
+    rc = pirq_may_bind(d, b->pirq);
+    if (rc)
+        return rc;
+    port = get_free_port(d);
+    if (port < 0)
+        return port;
+    if (pirq_busy(b->pirq))
+        return -XEN_EBUSY;
+    bind_port(d, (unsigned int)port, (struct evtchn){ .state = ECS_PIRQ,
+                                                      .pirq = (uint16_t)b->pirq });
+    pirq_bind(d, b->pirq, (unsigned int)port);
+    b->port = (evtchn_port_t)port;
+    return 0;
+}
+
 static long evtchn_close_port(struct domain *d, unsigned int port)
 {
     struct evtchn *c;
@@ -217,6 +246,9 @@ static long evtchn_close_port(struct domain *d, unsigned int port)
         for (unsigned int i = 0; i < d->max_vcpus; i++)
             if (d->vcpu[i] && d->vcpu[i]->virq_to_port[c->virq] == port)
                 d->vcpu[i]->virq_to_port[c->virq] = 0;
+        break;
+    case ECS_PIRQ:
+        pirq_unbind(d, c->pirq, port);
         break;
     case ECS_INTERDOMAIN: {
         struct domain *rd = domain_lookup_any(c->remote_dom);
@@ -296,6 +328,7 @@ static long evtchn_status(struct evtchn_status *s)
         break;
     default:
         s->status = EVTCHNSTAT_pirq;
+        s->u.pirq = c->pirq;
         break;
     }
     return 0;
@@ -414,8 +447,8 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, u
     case EVTCHNOP_init_control:     WITH_ARG(struct evtchn_init_control, evtchn_fifo_init_control, 1);
     case EVTCHNOP_expand_array:     WITH_ARG(struct evtchn_expand_array, expand_arg, 0);
     case EVTCHNOP_set_priority:     WITH_ARG(struct evtchn_set_priority, set_priority_arg, 0);
+    case EVTCHNOP_bind_pirq:        WITH_ARG(struct evtchn_bind_pirq, evtchn_bind_pirq, 1);
     default:
-        /* bind_pirq: no physical IRQs yet. */
         return -XEN_ENOSYS;
     }
 }

@@ -120,6 +120,11 @@ _Static_assert(sizeof(struct physdev_unmap_pirq) == 8, "physdev_unmap_pirq size"
 #define PHYSDEVOP_restore_msi           19
 #define PHYSDEVOP_manage_pci_add_ext    20
 #define PHYSDEVOP_setup_gsi             21
+struct physdev_setup_gsi {
+    int32_t  gsi;
+    uint8_t  triggering;    /* 1: level */
+    uint8_t  polarity;      /* 1: active low */
+};
 #define PHYSDEVOP_get_free_pirq         23
 #define PHYSDEVOP_pci_mmcfg_reserved    24
 #define PHYSDEVOP_pci_device_add        25

@@ -12,6 +12,7 @@
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
+#include <hv/pirq.h>
 #include <hv/ptwr.h>
 #include <hv/io.h>
 #include <hv/apic.h>
@@ -212,6 +213,8 @@ void handle_trap(struct cpu_regs *regs)
             timer_interrupt();
         else if (vec == VEC_SERIAL)
             serial_interrupt();
+        else if (vec >= VEC_GSI_BASE && vec < VEC_GSI_BASE + NR_GSIS)
+            pirq_interrupt(vec - VEC_GSI_BASE);
         if (vec != VEC_SPURIOUS)
             apic_eoi();
         return;

@@ -35,6 +35,7 @@ struct evtchn {
     uint16_t virq;                   /* ECS_VIRQ */
     domid_t remote_dom;              /* ECS_UNBOUND: who may bind; ECS_INTERDOMAIN: peer */
     uint16_t remote_port;            /* ECS_INTERDOMAIN */
+    uint16_t pirq;                   /* ECS_PIRQ */
 };
 
 struct callback {

@@ -1,8 +1,8 @@
 /*
  * HYPERVISOR_physdev_op: the virtual I/O privilege level and the I/O bitmap;
  * for the hardware domain, what Linux's Dom0 asks at boot of PIRQs, the I/O
- * APIC and PCI devices (docs/linux-dom0.md). Mapping GSIs to PIRQs
- * (map_pirq, setup_gsi) is not served yet: -ENOSYS.
+ * APIC and PCI devices (docs/linux-dom0.md). The GSIs, PIRQs and their
+ * delivery themselves are pirq.c's; MSIs are not served (-ENOSYS).
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -12,13 +12,8 @@
 #include <hv/hypercall.h>
 #include <hv/ioapic.h>
 #include <hv/ioports.h>
+#include <hv/pirq.h>
 #include <hv/pv_mmu.h>
-
-/*
- * PIRQs a domain may name: Xen sizes this from the machine's GSIs and
- * spare interrupts; ours is the PC's 24 I/O APIC pins and 256 more.
- */
-#define NR_PIRQS (24 + 256)
 
 /*
  * As Xen answers a PV domain: any PIRQ in range needs an explicit EOI (Xen
@@ -87,6 +82,63 @@ static long pci_add(const struct domain *d)
     return d->privileged ? 0 : -XEN_EPERM;
 }
 
+/* map_pirq's and unmap_pirq's domain: -ESRCH if none; only the privileged may ask. */
+static long target_domain(domid_t id, struct domain **out)
+{
+    struct domain *d = id == DOMID_SELF ? current->domain : id < MAX_DOMAINS ? domains[id] : NULL;
+
+    if (!d)
+        return -XEN_ESRCH;
+    if (!current->domain->privileged)
+        return -XEN_EPERM;
+    *out = d;
+    return 0;
+}
+
+/*
+ * map_pirq: a GSI (MAP_PIRQ_TYPE_GSI) of the machine to a PIRQ of the
+ * hardware domain; the answer carries the PIRQ back whatever the result, as
+ * on Xen. MSIs (and any domain but the hardware domain) are not served.
+ */
+static long map_pirq(uint64_t arg)
+{
+    struct physdev_map_pirq m;
+    struct domain *d;
+    long rc;
+
+    if (copy_from_guest(&m, arg, sizeof(m)))
+        return -XEN_EFAULT;
+    rc = target_domain(m.domid, &d);
+    if (!rc) {
+        switch (m.type) {
+        case MAP_PIRQ_TYPE_GSI:
+            rc = pirq_map_gsi(d, m.index, &m.pirq);
+            break;
+        case MAP_PIRQ_TYPE_MSI:
+        case MAP_PIRQ_TYPE_MSI_SEG:
+        case MAP_PIRQ_TYPE_MULTI_MSI:
+            rc = -XEN_ENOSYS;
+            break;
+        default:
+            rc = -XEN_EINVAL;
+            break;
+        }
+    }
+    return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : rc;
+}
+
+static long unmap_pirq(uint64_t arg)
+{
+    struct physdev_unmap_pirq u;
+    struct domain *d;
+    long rc;
+
+    if (copy_from_guest(&u, arg, sizeof(u)))
+        return -XEN_EFAULT;
+    rc = target_domain(u.domid, &d);
+    return rc ? rc : pirq_unmap(d, u.pirq);
+}
+
 long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     const struct domain *d = current->domain;
@@ -114,6 +166,32 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
         return pirq_eoi_gmfn(arg);
     case PHYSDEVOP_apic_read:
         return apic_read(arg);
+    case PHYSDEVOP_setup_gsi: {
+        struct physdev_setup_gsi g;
+        if (copy_from_guest(&g, arg, sizeof(g)))
+            return -XEN_EFAULT;
+        return pirq_setup_gsi(current->domain, g.gsi, g.triggering, g.polarity);
+    }
+    case PHYSDEVOP_map_pirq:
+        return map_pirq(arg);
+    case PHYSDEVOP_unmap_pirq:
+        return unmap_pirq(arg);
+    case PHYSDEVOP_eoi: {
+        struct physdev_eoi e;
+        if (copy_from_guest(&e, arg, sizeof(e)))
+            return -XEN_EFAULT;
+        return pirq_eoi(current->domain, e.irq);
+    }
+    case PHYSDEVOP_alloc_irq_vector: {
+        /* Xen keeps vectors to itself: the "vector" is the IRQ, for the privileged. */
+        struct physdev_irq i;
+        if (copy_from_guest(&i, arg, sizeof(i)))
+            return -XEN_EFAULT;
+        if (!d->privileged)
+            return -XEN_EPERM;
+        i.vector = i.irq;
+        return copy_to_guest(arg, &i, sizeof(i)) ? -XEN_EFAULT : 0;
+    }
     case PHYSDEVOP_manage_pci_add: {
         struct physdev_manage_pci m;
         if (copy_from_guest(&m, arg, sizeof(m)))

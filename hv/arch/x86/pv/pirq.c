@@ -1,0 +1,269 @@
+/*
+ * The hardware domain's physical interrupts (docs/linux-dom0.md, "Interrupts
+ * for Dom0"), served as Xen 4.17 serves a PV Dom0:
+ *  - setup_gsi programs a pin's trigger and polarity once (-EEXIST after);
+ *  - map_pirq ties a GSI to a PIRQ (Dom0 asks PIRQ = GSI);
+ *  - bind_pirq gives the PIRQ an event channel and unmasks the pin; each
+ *    interrupt then sets the port pending. A level pin is masked on delivery
+ *    (and its bit set in the pirq_eoi page) until the domain's PHYSDEVOP_eoi;
+ *  - closing the port masks the pin, unmap_pirq forgets the GSI.
+ * GSI 0 (the timer) is not the domain's at all; GSI 4 (our UART) maps, as on
+ * Xen, but its pin stays ours: bind is -EBUSY, setup_gsi -EEXIST.
+ * Everything runs on the boot CPU; the table is touched with interrupts off.
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/physdev.h>
+#include <hv/domain.h>
+#include <hv/evtchn.h>
+#include <hv/ioapic.h>
+#include <hv/mm.h>
+#include <hv/pirq.h>
+
+#define GSI_TIMER  0
+#define GSI_SERIAL 4
+
+struct gsi_pin {
+    bool programmed;                 /* by setup_gsi */
+    bool level;
+    bool in_service;                 /* level: masked until the domain's EOI */
+    uint16_t pirq;                   /* mapped PIRQ + 1, or 0 */
+};
+
+static struct gsi_pin gsis[NR_GSIS];
+static uint8_t pirq_gsi[NR_PIRQS];    /* GSI + 1 a PIRQ maps, or 0 */
+static uint16_t pirq_port[NR_PIRQS];  /* its bound event channel, or 0 */
+
+static unsigned long irq_off(void)
+{
+    unsigned long flags;
+
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) :: "memory");
+    return flags;
+}
+
+static void irq_restore(unsigned long flags)
+{
+    if (flags & (1ul << 9))
+        __asm__ volatile("sti" ::: "memory");
+}
+
+static bool hardware_domain(const struct domain *d)
+{
+    return d->id == 0 && d->privileged;
+}
+
+static bool hypervisor_pin(unsigned int gsi)
+{
+    return gsi == GSI_TIMER || gsi == GSI_SERIAL;
+}
+
+/* The pirq_eoi page's bit for pirq, if the domain registered a page. */
+static void set_eoi_bit(struct domain *d, unsigned int pirq, bool on)
+{
+    uint64_t *bits;
+
+    if (!d->pirq_eoi_mfn)
+        return;
+    bits = (uint64_t *)mfn_to_virt(d->pirq_eoi_mfn) + pirq / 64;
+    if (on)
+        __atomic_fetch_or(bits, 1ull << (pirq % 64), __ATOMIC_SEQ_CST);
+    else
+        __atomic_fetch_and(bits, ~(1ull << (pirq % 64)), __ATOMIC_SEQ_CST);
+}
+
+long pirq_setup_gsi(struct domain *d, int gsi, bool level, bool active_low)
+{
+    struct gsi_pin *p;
+    unsigned long flags;
+    long rc = 0;
+
+    if (gsi < 0 || gsi >= NR_GSIS)
+        return -XEN_EINVAL;
+    if (!d->privileged)
+        return -XEN_EPERM;
+    p = &gsis[gsi];
+    flags = irq_off();
+    if (hypervisor_pin((unsigned int)gsi) || p->programmed ||
+        (p->pirq && pirq_port[p->pirq - 1]))
+        rc = -XEN_EEXIST;
+    else {
+        p->programmed = true;
+        p->level = level;
+        p->in_service = false;
+        ioapic_program_pin((unsigned int)gsi, VEC_GSI_BASE + (unsigned int)gsi, level, active_low);
+    }
+    irq_restore(flags);
+    return rc;
+}
+
+/* Xen's get_free_pirq for a GSI: from 16 up to the GSIs, then down from the top. */
+static int free_pirq(void)
+{
+    for (int i = 16; i < NR_GSIS; i++)
+        if (!pirq_gsi[i] && !pirq_port[i])
+            return i;
+    for (int i = NR_PIRQS - 1; i >= NR_GSIS; i--)
+        if (!pirq_gsi[i] && !pirq_port[i])
+            return i;
+    return -XEN_ENOSPC;
+}
+
+/*
+ * In Xen's order: the GSI's range, the PIRQ to use (the GSI's current one
+ * when asked for -1; -EEXIST when the GSI has another), the right to the
+ * IRQ (-EPERM for GSI 0), the PIRQ's range. A PIRQ already tied to another
+ * GSI is left alone and the answer is 0, as Xen answers.
+ */
+long pirq_map_gsi(struct domain *d, int gsi, int *pirq_io)
+{
+    unsigned long flags;
+    int pirq = *pirq_io, current_pirq;
+    long rc = 0;
+
+    if (gsi < 0 || gsi >= NR_GSIS)
+        return -XEN_EINVAL;
+    if (!hardware_domain(d))
+        return -XEN_EPERM;
+    flags = irq_off();
+    current_pirq = gsis[gsi].pirq - 1;
+    if (pirq < 0)
+        pirq = current_pirq >= 0 ? current_pirq : free_pirq();
+    else if (current_pirq >= 0 && pirq != current_pirq)
+        rc = -XEN_EEXIST;
+    if (!rc && pirq < 0)
+        rc = pirq;
+    else if (!rc && gsi == GSI_TIMER)
+        rc = -XEN_EPERM;
+    else if (!rc && pirq >= NR_PIRQS)
+        rc = -XEN_EINVAL;
+    else if (!rc) {
+        if (!pirq_gsi[pirq] && current_pirq < 0) {
+            pirq_gsi[pirq] = (uint8_t)(gsi + 1);
+            gsis[gsi].pirq = (uint16_t)(pirq + 1);
+        }
+        *pirq_io = pirq;
+    }
+    irq_restore(flags);
+    return rc;
+}
+
+long pirq_unmap(struct domain *d, int pirq)
+{
+    unsigned long flags;
+    unsigned int gsi;
+
+    if (pirq < 0 || pirq >= NR_PIRQS)
+        return -XEN_EINVAL;
+    if (!hardware_domain(d))
+        return -XEN_EPERM;
+    flags = irq_off();
+    if (!pirq_gsi[pirq]) {
+        irq_restore(flags);
+        return -XEN_EINVAL;
+    }
+    gsi = pirq_gsi[pirq] - 1u;
+    /* A bound port stays a PIRQ port that no longer hears anything, as on Xen. */
+    if (pirq_port[pirq] && !hypervisor_pin(gsi))
+        ioapic_mask_pin(gsi, true);
+    pirq_port[pirq] = 0;
+    gsis[gsi].pirq = 0;
+    gsis[gsi].in_service = false;
+    pirq_gsi[pirq] = 0;
+    irq_restore(flags);
+    return 0;
+}
+
+long pirq_eoi(struct domain *d, uint32_t pirq)
+{
+    unsigned long flags;
+    long rc = 0;
+
+    if (pirq >= NR_PIRQS)
+        return -XEN_EINVAL;
+    flags = irq_off();
+    if (!hardware_domain(d) || !pirq_gsi[pirq])
+        rc = -XEN_EINVAL;
+    else if (pirq_gsi[pirq]) {
+        struct gsi_pin *p = &gsis[pirq_gsi[pirq] - 1];
+        set_eoi_bit(d, pirq, false);
+        if (p->in_service) {
+            p->in_service = false;
+            if (pirq_port[pirq])
+                ioapic_mask_pin(pirq_gsi[pirq] - 1u, false);
+        }
+    }
+    irq_restore(flags);
+    return rc;
+}
+
+long pirq_may_bind(const struct domain *d, uint32_t pirq)
+{
+    if (!hardware_domain(d) || !pirq_gsi[pirq] || gsis[pirq_gsi[pirq] - 1].pirq != pirq + 1)
+        return -XEN_EPERM;
+    return pirq_port[pirq] ? -XEN_EEXIST : 0;
+}
+
+bool pirq_busy(uint32_t pirq)
+{
+    return hypervisor_pin(pirq_gsi[pirq] - 1u);
+}
+
+void pirq_bind(struct domain *d, uint32_t pirq, unsigned int port)
+{
+    unsigned long flags = irq_off();
+    unsigned int gsi = pirq_gsi[pirq] - 1u;
+    struct gsi_pin *p = &gsis[gsi];
+
+    pirq_port[pirq] = (uint16_t)port;
+    if (!p->programmed) {
+        /* Never set up: the PC's default, ISA edge/high, PCI level/low. */
+        p->programmed = true;
+        p->level = gsi >= 16;
+        ioapic_program_pin(gsi, VEC_GSI_BASE + gsi, p->level, p->level);
+    }
+    p->in_service = false;
+    set_eoi_bit(d, pirq, false);
+    ioapic_mask_pin(gsi, false);
+    irq_restore(flags);
+}
+
+void pirq_unbind(struct domain *d, uint32_t pirq, unsigned int port)
+{
+    unsigned long flags;
+
+    if (pirq >= NR_PIRQS)
+        return;
+    flags = irq_off();
+    if (pirq_port[pirq] == port && pirq_gsi[pirq]) {
+        unsigned int gsi = pirq_gsi[pirq] - 1u;
+        ioapic_mask_pin(gsi, true);
+        gsis[gsi].in_service = false;
+        set_eoi_bit(d, pirq, false);
+        pirq_port[pirq] = 0;
+    }
+    irq_restore(flags);
+}
+
+void pirq_interrupt(unsigned int gsi)
+{
+    struct domain *d = domains[0];
+    struct gsi_pin *p;
+    unsigned int pirq, port;
+
+    if (gsi >= NR_GSIS || hypervisor_pin(gsi))
+        return;
+    p = &gsis[gsi];
+    pirq = p->pirq ? p->pirq - 1u : 0;
+    port = p->pirq ? pirq_port[pirq] : 0;
+    if (!d || d->dying || !port) {
+        ioapic_mask_pin(gsi, true);             /* nobody listens */
+        return;
+    }
+    if (p->level) {
+        ioapic_mask_pin(gsi, true);
+        p->in_service = true;
+        set_eoi_bit(d, pirq, true);
+    }
+    evtchn_set_pending(d, port);
+}
