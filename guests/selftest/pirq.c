@@ -95,11 +95,16 @@ static void serial_gsi(void)
     s.gsi = 0;
     t_rc("PIRQ0044", "setup_gsi of GSI 0 (the hypervisor's timer) gives -EEXIST",
          phys(PHYSDEVOP_setup_gsi, &s), -XEN_EEXIST);
+    s = (struct physdev_setup_gsi){ .gsi = 9, .triggering = 1, .polarity = 0 };
+    t_rc("PIRQ0045", "setup_gsi of the ACPI SCI (GSI 9 here) is okay: no exception for it",
+         phys(PHYSDEVOP_setup_gsi, &s), 0);
+    t_rc("PIRQ0046", "setup_gsi of the SCI again gives -EEXIST", phys(PHYSDEVOP_setup_gsi, &s),
+         -XEN_EEXIST);
 }
 
 static void map_and_bind(void)
 {
-    struct physdev_setup_gsi s = { .gsi = FREE_GSI, .triggering = 1, .polarity = 1 };
+    struct physdev_setup_gsi s = { .gsi = FREE_GSI, .triggering = 1, .polarity = 0 };
     struct physdev_irq v = { .irq = FREE_GSI };
     struct physdev_eoi e = { .irq = FREE_GSI };
     struct evtchn_status st = { .dom = DOMID_SELF };
@@ -107,7 +112,7 @@ static void map_and_bind(void)
     int pirq = -1;
     long rc;
 
-    t_rc("PIRQ0020", "setup_gsi of a free GSI, level low, is okay",
+    t_rc("PIRQ0020", "setup_gsi of a free GSI, level high, is okay",
          phys(PHYSDEVOP_setup_gsi, &s), 0);
     t_rc("PIRQ0021", "setup_gsi of that GSI again gives -EEXIST",
          phys(PHYSDEVOP_setup_gsi, &s), -XEN_EEXIST);
