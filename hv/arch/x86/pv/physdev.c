@@ -85,7 +85,7 @@ static long pci_add(const struct domain *d)
 /* map_pirq's and unmap_pirq's domain: -ESRCH if none; only the privileged may ask. */
 static long target_domain(domid_t id, struct domain **out)
 {
-    struct domain *d = id == DOMID_SELF ? current->domain : id < MAX_DOMAINS ? domains[id] : NULL;
+    struct domain *d = id == DOMID_SELF ? current->domain : domain_lookup(id);
 
     if (!d)
         return -XEN_ESRCH;

@@ -247,7 +247,7 @@ void pirq_unbind(struct domain *d, uint32_t pirq, unsigned int port)
 
 void pirq_interrupt(unsigned int gsi)
 {
-    struct domain *d = domains[0];
+    struct domain *d = domain_lookup(0);
     struct gsi_pin *p;
     unsigned int pirq, port;
 
@@ -256,7 +256,7 @@ void pirq_interrupt(unsigned int gsi)
     p = &gsis[gsi];
     pirq = p->pirq ? p->pirq - 1u : 0;
     port = p->pirq ? pirq_port[pirq] : 0;
-    if (!d || d->dying || !port) {
+    if (!d || !port) {
         ioapic_mask_pin(gsi, true);             /* nobody listens */
         return;
     }
