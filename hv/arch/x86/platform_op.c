@@ -158,7 +158,7 @@ long do_platform_op(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
 
     if (rc)
         return rc;
-    if (!current->domain->privileged)
+    if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
     switch (op.cmd) {
     case XENPF_settime32:

@@ -46,7 +46,7 @@ static bool hv_owns(uint16_t port, unsigned int size)
 
 bool pv_io_direct(const struct domain *d, uint16_t port, unsigned int size)
 {
-    return d->privileged && !hv_owns(port, size);
+    return domain_is_privileged(d) && !hv_owns(port, size);
 }
 
 bool pv_iopl_ok(const struct vcpu *v)
@@ -93,7 +93,7 @@ static uint8_t byte_read(struct domain *d, uint16_t port)
 {
     if (port == 0x70)
         return d->cmos_idx;
-    if (port == 0x71 && d->privileged) {
+    if (port == 0x71 && domain_is_privileged(d)) {
         outb(0x70, d->cmos_idx & 0x7f);
         return inb(0x71);
     }
@@ -104,7 +104,7 @@ static void byte_write(struct domain *d, uint16_t port, uint8_t val)
 {
     if (port == 0x70) {
         d->cmos_idx = val;
-    } else if (port == 0x71 && d->privileged) {
+    } else if (port == 0x71 && domain_is_privileged(d)) {
         outb(0x70, d->cmos_idx & 0x7f);
         outb(0x71, val);
     } else if (pv_io_direct(d, port, 1)) {

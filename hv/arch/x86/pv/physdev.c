@@ -64,7 +64,7 @@ static long apic_read(uint64_t arg)
 
     if (copy_from_guest(&a, arg, sizeof(a)))
         return -XEN_EFAULT;
-    if (!current->domain->privileged)
+    if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
     rc = a.apic_physbase == IOAPIC_PHYSBASE ? 0 : -XEN_EINVAL;
     if (!rc)
@@ -79,7 +79,7 @@ static long apic_read(uint64_t arg)
  */
 static long pci_add(const struct domain *d)
 {
-    return d->privileged ? 0 : -XEN_EPERM;
+    return domain_is_privileged(d) ? 0 : -XEN_EPERM;
 }
 
 /* map_pirq's and unmap_pirq's domain: -ESRCH if none; only the privileged may ask. */
@@ -89,7 +89,7 @@ static long target_domain(domid_t id, struct domain **out)
 
     if (!d)
         return -XEN_ESRCH;
-    if (!current->domain->privileged)
+    if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
     *out = d;
     return 0;
@@ -187,7 +187,7 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
         struct physdev_irq i;
         if (copy_from_guest(&i, arg, sizeof(i)))
             return -XEN_EFAULT;
-        if (!d->privileged)
+        if (!domain_is_privileged(d))
             return -XEN_EPERM;
         i.vector = i.irq;
         return copy_to_guest(arg, &i, sizeof(i)) ? -XEN_EFAULT : 0;

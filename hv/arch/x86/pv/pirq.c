@@ -50,7 +50,7 @@ static void irq_restore(unsigned long flags)
 
 static bool hardware_domain(const struct domain *d)
 {
-    return d->id == 0 && d->privileged;
+    return d->id == 0 && domain_is_privileged(d);
 }
 
 static bool hypervisor_pin(unsigned int gsi)
@@ -80,7 +80,7 @@ long pirq_setup_gsi(struct domain *d, int gsi, bool level, bool active_low)
 
     if (gsi < 0 || gsi >= NR_GSIS)
         return -XEN_EINVAL;
-    if (!d->privileged)
+    if (!domain_is_privileged(d))
         return -XEN_EPERM;
     p = &gsis[gsi];
     flags = irq_off();
