@@ -1,6 +1,6 @@
 # The hypervisor image: build/hv/xenolith.elf (multiboot 1 and 2, loads at 1 MiB).
-HV_CFLAGS := $(FREE_CFLAGS) -Ihv/include -fpie -mcmodel=small -fno-jump-tables
-HV_ASFLAGS := -Iinclude -Ihv/include -D__ASSEMBLER__
+HV_CFLAGS := $(FREE_CFLAGS) -Ihv/include -Ihv/arch/x86/include -fpie -mcmodel=small -fno-jump-tables
+HV_ASFLAGS := -Iinclude -Ihv/include -Ihv/arch/x86/include -D__ASSEMBLER__
 
 HV_IMAGE := $(BUILD)/hv/xenolith.elf
 ALL_TARGETS += $(HV_IMAGE)

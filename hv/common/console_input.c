@@ -39,13 +39,13 @@ static void key_domains(bool regs)
         log_info("domain %u: %lu pages, %s%s, paging %s%s, vm_assist %#lx", d->id, d->tot_pages,
                  domain_is_privileged(d) ? "privileged" : "unprivileged",
                  d->is_shutdown ? ", shut down" : "",
-                 d->paging->name, d->shadow.log_dirty ? " + log-dirty" : "",
+                 d->arch.paging->name, d->arch.shadow.log_dirty ? " + log-dirty" : "",
                  d->vm_assist);
         if (regs && d->vcpu[0]) {
             struct vcpu *v = d->vcpu[0];
             const struct cpu_regs *r = v->running ? guest_regs() : &v->regs;
             log_info("d%uv0: %s mode, %s, upcall pending %u mask %u", d->id,
-                     v->kernel_mode ? "kernel" : "user", v->blocked ? "blocked" : "runnable",
+                     v->arch.kernel_mode ? "kernel" : "user", v->blocked ? "blocked" : "runnable",
                      v->vcpu_info->evtchn_upcall_pending, v->vcpu_info->evtchn_upcall_mask);
             log_info("d%uv0: rip %016lx rsp %016lx rflags %016lx", d->id, r->rip, r->rsp, r->rflags);
         }

@@ -79,7 +79,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     d->max_vcpus = 1;
     d->evtchn[0].state = ECS_RESERVED;          /* port 0 is never used */
     d->evtchn_ops = &evtchn_port_ops_2l;
-    d->paging = &paging_mode_direct;
+    d->arch.paging = &paging_mode_direct;
     rc = grant_table_init(d);
     if (rc)
         goto fail;
@@ -88,7 +88,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     v->domain = d;
     v->vcpu_info = &d->shared_info->vcpu_info[0];
     v->vcpu_info->evtchn_upcall_mask = 1;       /* events masked until the guest opens them */
-    v->kernel_mode = true;
+    v->arch.kernel_mode = true;
     debugreg_init(v);
     ctrlreg_init(v);
     d->vcpu[0] = v;
@@ -104,7 +104,7 @@ fail:
         free_frame(si);
     }
     if (v)
-        xfree_bytes(v->fpu_area, 4096);
+        xfree_bytes(v->arch.fpu_area, 4096);
     xfree_bytes(v, sizeof(*v));
     if (d)
         xfree_bytes(d->evtchn, NR_EVTCHN * sizeof(struct evtchn));
@@ -133,12 +133,12 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     pv_mmu_audit(d);
     if (hypercall_continuations)
         log_info("hypercalls continued after preemption so far: %lu", hypercall_continuations);
-    if (d->ptwr_emulations || d->ptwr_unhooks)
+    if (d->arch.ptwr_emulations || d->arch.ptwr_unhooks)
         log_info("d%u writable page tables: %lu stores emulated, %lu unhooks, %lu rehooks", d->id,
-                 d->ptwr_emulations, d->ptwr_unhooks, d->ptwr_rehooks);
-    if (d->shadow.enabled)
+                 d->arch.ptwr_emulations, d->arch.ptwr_unhooks, d->arch.ptwr_rehooks);
+    if (d->arch.shadow.enabled)
         log_info("d%u shadow: %lu faults, %lu fills, %lu flushes", d->id,
-                 d->shadow.faults, d->shadow.fills, d->shadow.flushes);
+                 d->arch.shadow.faults, d->arch.shadow.fills, d->arch.shadow.flushes);
     raise_softirq(SOFTIRQ_SCHEDULE);
     if (d->id != 0 && (dom0 = domain_lookup(0)))
         send_global_virq(dom0, VIRQ_DOM_EXC);     /* Dom0 learns of it, as on Xen */

@@ -35,9 +35,9 @@ static long log_dirty(struct domain *d, struct xenolith_domctl_log_dirty *l)
         return 0;
     case XENOLITH_LOG_DIRTY_CLEAN:
     case XENOLITH_LOG_DIRTY_PEEK:
-        if (!d->shadow.log_dirty)
+        if (!d->arch.shadow.log_dirty)
             return -XEN_EINVAL;
-        if (l->nr_pages == 0 || l->nr_pages > d->shadow.nr_dirty_bits)
+        if (l->nr_pages == 0 || l->nr_pages > d->arch.shadow.nr_dirty_bits)
             return -XEN_EINVAL;
         bytes = (l->nr_pages + 63) / 64 * 8;
         if (!guest_range_ok(l->bitmap, bytes))

@@ -268,7 +268,7 @@ static pte_t *host_slot(struct vcpu *v, uint64_t addr, bool pte_addr, mfn_t *l1,
 
 static void host_flush(struct domain *d, mfn_t l1, unsigned int idx, uint64_t addr, bool pte_addr)
 {
-    d->paging->entry_changed(d, l1, idx);
+    d->arch.paging->entry_changed(d, l1, idx);
     if (pte_addr)
         flush_tlb_global();
     else

@@ -181,8 +181,8 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
             context_switch(next);
             timers_reprogram();
         }
-        if (vcpu_upcall_due(current) && current->event_cb.eip) {
-            if (!pv_bounce(current, regs, current->event_cb.eip, true, false, 0))
+        if (vcpu_upcall_due(current) && current->arch.event_cb.eip) {
+            if (!pv_bounce(current, regs, current->arch.event_cb.eip, true, false, 0))
                 continue;
         }
         if (!this_cpu()->softirq_pending)

@@ -51,9 +51,9 @@ void fpu_init(void)
 
 int fpu_vcpu_init(struct vcpu *v)
 {
-    v->fpu_area = xzalloc_bytes(area_size);     /* page-aligned, so 64-byte aligned */
-    v->xcr0 = xcr0 & (XCR0_FP | XCR0_SSE);      /* Xen's starting XCR0 */
-    return v->fpu_area ? 0 : -1;
+    v->arch.fpu_area = xzalloc_bytes(area_size);     /* page-aligned, so 64-byte aligned */
+    v->arch.xcr0 = xcr0 & (XCR0_FP | XCR0_SSE);      /* Xen's starting XCR0 */
+    return v->arch.fpu_area ? 0 : -1;
 }
 
 int fpu_set_xcr0(struct vcpu *v, uint64_t val, uint64_t max)
@@ -66,7 +66,7 @@ int fpu_set_xcr0(struct vcpu *v, uint64_t val, uint64_t max)
         return -1;
     if ((val & XCR0_MPX) && (val & XCR0_MPX) != XCR0_MPX)
         return -1;
-    v->xcr0 = val;
+    v->arch.xcr0 = val;
     load_xcr0(val);
     return 0;
 }
@@ -77,10 +77,10 @@ void fpu_save(struct vcpu *v)
 
     __asm__ volatile("clts");                   /* guest TS must not stop our save */
     if (xcr0)
-        __asm__ volatile("xsave64 (%0)" :: "r"(v->fpu_area), "a"((uint32_t)xcr0),
+        __asm__ volatile("xsave64 (%0)" :: "r"(v->arch.fpu_area), "a"((uint32_t)xcr0),
                          "d"((uint32_t)(xcr0 >> 32)) : "memory");
     else
-        __asm__ volatile("fxsave64 (%0)" :: "r"(v->fpu_area) : "memory");
+        __asm__ volatile("fxsave64 (%0)" :: "r"(v->arch.fpu_area) : "memory");
     write_cr0(cr0);
 }
 
@@ -88,12 +88,12 @@ void fpu_restore(struct vcpu *v)
 {
     __asm__ volatile("clts");
     if (xcr0)
-        load_xcr0(v->xcr0);
+        load_xcr0(v->arch.xcr0);
     if (xcr0)
-        __asm__ volatile("xrstor64 (%0)" :: "r"(v->fpu_area), "a"((uint32_t)xcr0),
+        __asm__ volatile("xrstor64 (%0)" :: "r"(v->arch.fpu_area), "a"((uint32_t)xcr0),
                          "d"((uint32_t)(xcr0 >> 32)) : "memory");
     else
-        __asm__ volatile("fxrstor64 (%0)" :: "r"(v->fpu_area) : "memory");
-    if (v->guest_ts)
+        __asm__ volatile("fxrstor64 (%0)" :: "r"(v->arch.fpu_area) : "memory");
+    if (v->arch.guest_ts)
         write_cr0(read_cr0() | 8);              /* the vCPU's virtual CR0.TS */
 }

@@ -19,13 +19,13 @@ static void selectors_save(struct vcpu *v)
 {
     uint16_t s;
     __asm__ volatile("mov %%ds, %0" : "=r"(s));
-    v->sel_ds = s;
+    v->arch.sel_ds = s;
     __asm__ volatile("mov %%es, %0" : "=r"(s));
-    v->sel_es = s;
+    v->arch.sel_es = s;
     __asm__ volatile("mov %%fs, %0" : "=r"(s));
-    v->sel_fs = s;
+    v->arch.sel_fs = s;
     __asm__ volatile("mov %%gs, %0" : "=r"(s));
-    v->sel_gs = s;
+    v->arch.sel_gs = s;
 }
 
 /* Load one selector; on a fault load null instead and clear ok. */
@@ -44,20 +44,20 @@ static bool selectors_load(const struct vcpu *v)
 {
     uint32_t ok = 1;
 
-    LOAD_SEL("fs", v->sel_fs, ok);              /* Xen's order: fs, gs, ds, es */
-    LOAD_SEL("gs", v->sel_gs, ok);
-    LOAD_SEL("ds", v->sel_ds, ok);
-    LOAD_SEL("es", v->sel_es, ok);
+    LOAD_SEL("fs", v->arch.sel_fs, ok);              /* Xen's order: fs, gs, ds, es */
+    LOAD_SEL("gs", v->arch.sel_gs, ok);
+    LOAD_SEL("ds", v->arch.sel_ds, ok);
+    LOAD_SEL("es", v->arch.sel_es, ok);
     return ok != 0;
 }
 
 void segments_save(struct vcpu *v)
 {
-    if (v->kernel_mode)
-        v->gs_base_kernel = rdmsr(MSR_GS_BASE);
+    if (v->arch.kernel_mode)
+        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
     else
-        v->gs_base_user = rdmsr(MSR_GS_BASE);
-    v->fs_base = rdmsr(MSR_FS_BASE);
+        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+    v->arch.fs_base = rdmsr(MSR_FS_BASE);
     selectors_save(v);
 }
 
@@ -65,8 +65,8 @@ bool segments_load(const struct vcpu *v)
 {
     bool ok = selectors_load(v);
 
-    wrmsr(MSR_FS_BASE, v->fs_base);
-    wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
+    wrmsr(MSR_FS_BASE, v->arch.fs_base);
+    wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
     return ok;
 }
 

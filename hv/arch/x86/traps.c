@@ -38,7 +38,7 @@ void dump_regs(const char *title, const struct cpu_regs *r)
             current ? "" : " (no current vCPU)");
     if (current)
         log_err("current: d%uv%u, guest %s mode", current->domain->id, current->id,
-                current->kernel_mode ? "kernel" : "user");
+                current->arch.kernel_mode ? "kernel" : "user");
     log_err("rip %016lx cs %04lx rflags %016lx", r->rip, r->cs, r->rflags);
     log_err("rsp %016lx ss %04lx cr2 %016lx", r->rsp, r->ss, read_cr2());
     log_err("rax %016lx rbx %016lx rcx %016lx", r->rax, r->rbx, r->rcx);
@@ -83,13 +83,13 @@ static void hypervisor_fault(struct cpu_regs *regs)
     uint32_t pfec;
 
     /* Our own access to guest memory may hit a range whose L1 is unhooked. */
-    if (regs->entry_vector == X86_EXC_PF && current && fix && current->domain->ptwr_batch.l1) {
+    if (regs->entry_vector == X86_EXC_PF && current && fix && current->domain->arch.ptwr_batch.l1) {
         ptwr_batch_rehook(current->domain);
         return;
     }
     /* Our own access to a shadowed guest's memory may just be a shadow miss. */
-    if (regs->entry_vector == X86_EXC_PF && current && fix && current->domain->paging->page_fault &&
-        current->domain->paging->page_fault(current, read_cr2(), regs->error_code & ~X86_PFEC_USER,
+    if (regs->entry_vector == X86_EXC_PF && current && fix && current->domain->arch.paging->page_fault &&
+        current->domain->arch.paging->page_fault(current, read_cr2(), regs->error_code & ~X86_PFEC_USER,
                                             &pfec))
         return;
 
@@ -128,11 +128,11 @@ static void hypervisor_fault(struct cpu_regs *regs)
  */
 static bool softint_permitted(const struct vcpu *v, unsigned int n)
 {
-    const struct trap_info *ti = &v->traps[n];
+    const struct trap_info *ti = &v->arch.traps[n];
 
     if (n == 0x80 && ti->address)
         return true;
-    return TI_GET_DPL(ti) >= (v->kernel_mode ? 1 : 3);
+    return TI_GET_DPL(ti) >= (v->arch.kernel_mode ? 1 : 3);
 }
 
 static void guest_fault(struct cpu_regs *regs)
@@ -143,11 +143,11 @@ static void guest_fault(struct cpu_regs *regs)
     switch (vec) {
     case X86_EXC_PF: {
         uint64_t cr2 = read_cr2();
-        if (v->domain->ptwr_batch.l1) {
+        if (v->domain->arch.ptwr_batch.l1) {
             ptwr_batch_rehook(v->domain);       /* first use of the range, or any fault: */
             return;                             /* re-hooked, retry (a real fault recurs) */
         }
-        const struct paging_mode *pm = v->domain->paging;
+        const struct paging_mode *pm = v->domain->arch.paging;
         uint32_t pfec;
         if (pm->page_fault) {
             if (pm->page_fault(v, cr2, regs->error_code, &pfec))
@@ -158,7 +158,7 @@ static void guest_fault(struct cpu_regs *regs)
             return;
         pv_set_cr2(v, cr2);
         /* The guest kernel runs in ring 3, but must see its faults as supervisor ones. */
-        if (v->kernel_mode)
+        if (v->arch.kernel_mode)
             regs->error_code &= ~X86_PFEC_USER;
         pv_inject_trap(v, regs, X86_EXC_PF, true, regs->error_code);
         return;
@@ -183,8 +183,8 @@ static void guest_fault(struct cpu_regs *regs)
     case X86_EXC_NM:
         /* #NM: the guest asked for TS (fpu_taskswitch); the FPU state is still live. */
         __asm__ volatile("clts");
-        if (v->guest_ts) {
-            v->guest_ts = false;
+        if (v->arch.guest_ts) {
+            v->arch.guest_ts = false;
             pv_inject_trap(v, regs, X86_EXC_NM, false, 0);
         }
         return;
@@ -242,7 +242,7 @@ void handle_syscall(struct cpu_regs *regs)
 {
     struct vcpu *v = current;
 
-    if (v->kernel_mode) {
+    if (v->arch.kernel_mode) {
         ptwr_batch_rehook(v->domain);           /* hypercalls see only validated tables */
         /* The iret hypercall ends every bounce (each system call, event and fault of a
          * PV kernel): straight to its handler, past the table's generic path (which it
@@ -254,10 +254,10 @@ void handle_syscall(struct cpu_regs *regs)
         hypercall_dispatch(regs);
         return;
     }
-    if (!v->syscall_cb.eip) {
+    if (!v->arch.syscall_cb.eip) {
         regs->rip -= 2;
         pv_inject_trap(v, regs, X86_EXC_UD, false, 0);
         return;
     }
-    pv_bounce(v, regs, v->syscall_cb.eip, v->syscall_cb.mask_events, false, 0);
+    pv_bounce(v, regs, v->arch.syscall_cb.eip, v->arch.syscall_cb.mask_events, false, 0);
 }

@@ -1,7 +1,9 @@
 /*
- * Domains and virtual CPUs. One struct domain per guest; its vCPUs carry the
- * guest-visible CPU state that is not in the register frame: trap table,
- * callbacks, kernel stack, page-table roots, segment bases, timers.
+ * Domains and virtual CPUs. One struct domain per guest, one struct vcpu per
+ * virtual CPU: the state common to every architecture (ids, events, grants,
+ * timers, runstate, lifetime). The x86 PV state (trap table, callbacks,
+ * kernel stack, page-table roots, segments, paging mode) is in d->arch and
+ * v->arch (asm/domain.h).
  */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
@@ -11,11 +13,9 @@
 #include <hv/mm.h>
 #include <hv/regs.h>
 #include <hv/percpu.h>
-#include <hv/shadow.h>
 #include <hv/grant_table.h>
-#include <hv/pv_policy.h>
 #include <hv/domain_life.h>
-#include <hv/paging_mode.h>
+#include <asm/domain.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
 #define MAX_DOMAINS     16
@@ -38,42 +38,13 @@ struct evtchn {
     uint16_t pirq;                   /* ECS_PIRQ */
 };
 
-struct callback {
-    uint64_t eip;
-    bool mask_events;                /* CALLBACKF_mask_events */
-};
-
 struct vcpu {
     unsigned int id;
     struct domain *domain;
     struct cpu_regs regs;            /* the guest frame while not running */
     bool running;                    /* its frame is on the CPU stack now */
 
-    /* guest mode */
-    bool kernel_mode;                /* guest kernel (true) or guest user */
-    mfn_t guest_table;               /* kernel L4 */
-    mfn_t guest_table_user;          /* user L4, or 0 */
-    uint64_t kernel_ss, kernel_sp;   /* stack_switch */
-    uint64_t fs_base, gs_base_kernel, gs_base_user;
-    uint16_t sel_ds, sel_es, sel_fs, sel_gs;    /* data segment selectors while not running */
-    struct trap_info traps[256];
-    struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
-    bool guest_ts;                   /* virtual CR0.TS (fpu_taskswitch) */
-    uint64_t cr2;                    /* virtual CR2: last #PF address delivered, or written */
-    uint64_t cr4;                    /* guest-visible CR4 (pv/ctrlreg.c) */
-    void *fpu_area;                  /* XSAVE area while another vCPU runs */
-    uint64_t xcr0;                   /* its XCR0 (XSETBV), loaded with its FPU state */
-    unsigned int iopl;               /* virtual IOPL (PHYSDEVOP_set_iopl) */
-    uint64_t iobitmap;               /* PHYSDEVOP_set_iobitmap: guest VA, and ports covered */
-    uint32_t iobitmap_ports;
-    uint64_t debugreg[8];            /* set_debugreg; 4 and 5 unused */
-    uint32_t dr7_emul;               /* DR7 enables of I/O breakpoints (kept out of the hardware) */
-    mfn_t gdt_frames[14];            /* set_gdt */
-    unsigned int gdt_nr_frames, gdt_entries;
-    uint64_t ldt_base;               /* MMUEXT_SET_LDT */
-    unsigned int ldt_ents, ldt_nr_frames;
-    mfn_t ldt_frames[16];
-    struct pv_msrs msrs;             /* pv/msr.c */
+    struct arch_vcpu arch;           /* x86 PV state (asm/domain.h) */
 
     /* events and time */
     struct vcpu_info *vcpu_info;     /* in shared_info or a registered guest page */
@@ -95,45 +66,25 @@ struct vcpu {
     } runstate;
 };
 
-/* The one L1 a domain may have unhooked in batched writable-page-table mode. */
-struct ptwr_batch {
-    mfn_t l1;                        /* 0: none */
-    mfn_t l2;                        /* the L2 it was hooked into, at l2_idx, as l2e */
-    unsigned int l2_idx;
-    uint64_t l2e;
-    mfn_t map_l1;                    /* the guest mapping of it we made writable */
-    unsigned int map_idx;
-    mfn_t declined;                  /* last L1 found unsuitable (emulated without a scan) */
-};
-
 struct domain {
     domid_t id;
     bool privileged;                 /* read it through domain_is_privileged() */
     bool is_shutdown;
     struct domain_life life;         /* references, dying state, pause count (hv/domain_life.h) */
     bool ctrl_paused;                /* the control interface holds one pause (domctl pause) */
-    mfn_t pirq_eoi_mfn;              /* PHYSDEVOP_pirq_eoi_gmfn page (writable-typed), or 0 */
     unsigned int shutdown_reason;
     unsigned int shutdown_code;      /* SCHEDOP_shutdown_code, or SHUTDOWN_CODE_NONE */
     struct shared_info *shared_info;
     mfn_t shared_info_mfn;
     unsigned long tot_pages, max_pages;
-    mfn_t first_mfn;                 /* the domain's RAM (contiguous at build) */
     uint64_t vm_assist;
-    uint8_t cmos_idx;                /* the CMOS index the domain last wrote to port 0x70 */
     struct vcpu *vcpu[MAX_VCPUS];
     unsigned int max_vcpus;
     struct evtchn *evtchn;           /* NR_EVTCHN entries */
     const struct evtchn_port_ops *evtchn_ops;   /* 2-level, or FIFO after init_control */
     struct evtchn_fifo_domain *evtchn_fifo;     /* FIFO state (event_fifo.c), or NULL */
-    uint64_t start_info_va;
-    const struct paging_mode *paging;   /* direct or shadow (hv/paging_mode.h) */
-    struct shadow_state shadow;      /* shadow paging and log-dirty (mm/shadow.c) */
     struct grant_table grants;       /* common/grant_table.c */
-    uint64_t ptwr_emulations;        /* guest page-table stores completed for it */
-    bool ptwr_batched;               /* writable page tables: batched (unhook) mode */
-    struct ptwr_batch ptwr_batch;
-    uint64_t ptwr_unhooks, ptwr_rehooks;
+    struct arch_domain arch;         /* x86 PV state (asm/domain.h) */
 };
 
 /*

@@ -2,7 +2,7 @@
  * A domain's paging mode behind one ops table (Xen: struct paging_mode),
  * chosen per domain: direct (the CPU walks the guest's validated tables)
  * or shadow (it walks tables the hypervisor derives from them, mm/shadow.c).
- * Callers never ask which mode a domain is in; they call d->paging.
+ * Callers never ask which mode a domain is in; they call d->arch.paging.
  */
 #ifndef HV_PAGING_MODE_H
 #define HV_PAGING_MODE_H

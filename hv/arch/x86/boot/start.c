@@ -252,7 +252,7 @@ void start_hv(uint32_t magic, uint32_t info)
             panic("cannot put Domain 0 in shadow paging mode");
     }
     if (cmdline_get_str(hv_command_line, "dom0_ptwr", opt, sizeof(opt)) && !strcmp(opt, "batched"))
-        d0->ptwr_batched = true;
-    log_info("starting Domain 0%s", d0->ptwr_batched ? " (batched writable page tables)" : "");
+        d0->arch.ptwr_batched = true;
+    log_info("starting Domain 0%s", d0->arch.ptwr_batched ? " (batched writable page tables)" : "");
     sched_start();
 }

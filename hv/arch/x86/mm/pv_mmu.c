@@ -165,7 +165,7 @@ void pv_mmu_init(void)
 
 int pv_set_root(struct vcpu *v, bool user, uint64_t mfn)
 {
-    mfn_t *slot = user ? &v->guest_table_user : &v->guest_table;
+    mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
     int rc = pt_switch_root(&pv_mmu_env, v->domain->id, *slot ? *slot : PT_ROOT_NONE,
                             mfn ? mfn : PT_ROOT_NONE);
     if (rc)
@@ -200,8 +200,8 @@ int pv_mmu_audit(struct domain *d)
 {
     static uint64_t *scratch;
     struct vcpu *v = d->vcpu[0];
-    uint64_t roots[2] = { v->guest_table ? v->guest_table : PT_ROOT_NONE,
-                          v->guest_table_user ? v->guest_table_user : PT_ROOT_NONE };
+    uint64_t roots[2] = { v->arch.guest_table ? v->arch.guest_table : PT_ROOT_NONE,
+                          v->arch.guest_table_user ? v->arch.guest_table_user : PT_ROOT_NONE };
 
     if (!scratch)
         scratch = xzalloc_bytes(max_mfn * sizeof(uint64_t));
@@ -212,25 +212,25 @@ int pv_mmu_audit(struct domain *d)
      * registered areas (GDT frames, a moved vcpu_info, FIFO event pages) are set aside while it
      * runs and taken again after; nothing else runs meanwhile.
      */
-    for (unsigned int i = 0; i < v->gdt_nr_frames; i++) {
-        pt_put_page_type(&pv_mmu_env, v->gdt_frames[i]);
-        pt_put_page(&pv_mmu_env, v->gdt_frames[i]);
+    for (unsigned int i = 0; i < v->arch.gdt_nr_frames; i++) {
+        pt_put_page_type(&pv_mmu_env, v->arch.gdt_frames[i]);
+        pt_put_page(&pv_mmu_env, v->arch.gdt_frames[i]);
     }
     if (v->vcpu_info_mfn)
         pv_put_writable_frame(v->vcpu_info_mfn);
-    if (d->pirq_eoi_mfn)
-        pv_put_writable_frame(d->pirq_eoi_mfn);
+    if (d->arch.pirq_eoi_mfn)
+        pv_put_writable_frame(d->arch.pirq_eoi_mfn);
     grant_table_audit_refs(d, false);
     evtchn_fifo_audit_refs(d, false);
     int n = pt_audit(&pv_mmu_env, d->id, roots, 2, scratch, audit_report, NULL);
-    for (unsigned int i = 0; i < v->gdt_nr_frames; i++) {
-        BUG_ON(pt_get_page(&pv_mmu_env, v->gdt_frames[i], d->id));
-        BUG_ON(pt_get_page_type(&pv_mmu_env, v->gdt_frames[i], PGT_seg_desc_page, d->id));
+    for (unsigned int i = 0; i < v->arch.gdt_nr_frames; i++) {
+        BUG_ON(pt_get_page(&pv_mmu_env, v->arch.gdt_frames[i], d->id));
+        BUG_ON(pt_get_page_type(&pv_mmu_env, v->arch.gdt_frames[i], PGT_seg_desc_page, d->id));
     }
     if (v->vcpu_info_mfn)
         BUG_ON(pv_get_writable_frame(d, v->vcpu_info_mfn));
-    if (d->pirq_eoi_mfn)
-        BUG_ON(pv_get_writable_frame(d, d->pirq_eoi_mfn));
+    if (d->arch.pirq_eoi_mfn)
+        BUG_ON(pv_get_writable_frame(d, d->arch.pirq_eoi_mfn));
     grant_table_audit_refs(d, true);
     evtchn_fifo_audit_refs(d, true);
     log_info("audit: domain %u: %d mismatch%s", d->id, n, n == 1 ? "" : "es");

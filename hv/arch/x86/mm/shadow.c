@@ -41,7 +41,7 @@ static mfn_t shadow_alloc(struct shadow_state *s)
 
 int shadow_enable(struct domain *d)
 {
-    struct shadow_state *s = &d->shadow;
+    struct shadow_state *s = &d->arch.shadow;
 
     if (s->enabled)
         return 0;
@@ -55,7 +55,7 @@ int shadow_enable(struct domain *d)
         return -XEN_ENOMEM;
     }
     s->enabled = true;
-    d->paging = &paging_mode_shadow;
+    d->arch.paging = &paging_mode_shadow;
     if (current && current->domain == d)
         vcpu_load_cr3(current);
     log_info("d%u: shadow paging on", d->id);
@@ -64,13 +64,13 @@ int shadow_enable(struct domain *d)
 
 void shadow_disable(struct domain *d)
 {
-    struct shadow_state *s = &d->shadow;
+    struct shadow_state *s = &d->arch.shadow;
 
     if (!s->enabled)
         return;
     shadow_log_dirty_disable(d);
     s->enabled = false;
-    d->paging = &paging_mode_direct;
+    d->arch.paging = &paging_mode_direct;
     if (current && current->domain == d)
         vcpu_load_cr3(current);                 /* back on the guest's own tables first */
     free_pool(s);
@@ -83,7 +83,7 @@ void shadow_disable(struct domain *d)
 
 uint64_t shadow_root_for(struct domain *d, uint64_t guest_root)
 {
-    struct shadow_state *s = &d->shadow;
+    struct shadow_state *s = &d->arch.shadow;
     mfn_t root;
 
     for (unsigned int i = 0; i < SHADOW_ROOTS; i++)
@@ -108,7 +108,7 @@ uint64_t shadow_root_for(struct domain *d, uint64_t guest_root)
 
 void shadow_flush_all(struct domain *d)
 {
-    struct shadow_state *s = &d->shadow;
+    struct shadow_state *s = &d->arch.shadow;
 
     if (!s->enabled)
         return;
@@ -126,7 +126,7 @@ static bool pfn_dirty(const struct shadow_state *s, uint64_t pfn)
 
 void shadow_mark_dirty(struct domain *d, uint64_t mfn)
 {
-    struct shadow_state *s = &d->shadow;
+    struct shadow_state *s = &d->arch.shadow;
     uint64_t pfn = m2p_get(mfn);
 
     if (s->log_dirty && pfn < s->nr_dirty_bits)
@@ -158,7 +158,7 @@ static pte_t *shadow_next(struct shadow_state *s, pte_t *t, unsigned int idx, mf
 
 void shadow_guest_l1e_changed(struct domain *d, uint64_t guest_l1, unsigned int idx)
 {
-    struct shadow_state *s = &d->shadow;
+    struct shadow_state *s = &d->arch.shadow;
 
     for (unsigned int i = 0; i < s->nr_l1map; i++)
         if (s->l1map[i].guest == guest_l1) {
@@ -170,15 +170,15 @@ void shadow_guest_l1e_changed(struct domain *d, uint64_t guest_l1, unsigned int 
 bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec)
 {
     struct domain *d = v->domain;
-    struct shadow_state *s = &d->shadow;
-    mfn_t groot = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
+    struct shadow_state *s = &d->arch.shadow;
+    mfn_t groot = v->arch.kernel_mode || !v->arch.guest_table_user ? v->arch.guest_table : v->arch.guest_table_user;
     bool write = hw_error & X86_PFEC_WRITE, insn = hw_error & X86_PFEC_INSN;
     pte_t *gt = mfn_to_virt(groot), *gl1e = NULL;
     unsigned int idx[4] = { l4_index(va), l3_index(va), l2_index(va), l1_index(va) };
     bool rw = true, nx = false;
 
     s->faults++;
-    *pfec = (hw_error & (X86_PFEC_WRITE | X86_PFEC_INSN)) | (v->kernel_mode ? 0 : X86_PFEC_USER);
+    *pfec = (hw_error & (X86_PFEC_WRITE | X86_PFEC_INSN)) | (v->arch.kernel_mode ? 0 : X86_PFEC_USER);
     if (va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END)
         return false;
     for (int lvl = 0; lvl < 4; lvl++) {
@@ -227,7 +227,7 @@ bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec
 
 int shadow_log_dirty_enable(struct domain *d)
 {
-    struct shadow_state *s = &d->shadow;
+    struct shadow_state *s = &d->arch.shadow;
     int rc = shadow_enable(d);
 
     if (rc)
@@ -246,7 +246,7 @@ int shadow_log_dirty_enable(struct domain *d)
 
 void shadow_log_dirty_disable(struct domain *d)
 {
-    struct shadow_state *s = &d->shadow;
+    struct shadow_state *s = &d->arch.shadow;
 
     if (!s->dirty)
         return;
@@ -259,7 +259,7 @@ void shadow_log_dirty_disable(struct domain *d)
 
 uint64_t shadow_log_dirty_read(struct domain *d, uint64_t *out, uint64_t nr_bits, bool clean)
 {
-    struct shadow_state *s = &d->shadow;
+    struct shadow_state *s = &d->arch.shadow;
     uint64_t count = 0, words = (nr_bits + 63) / 64;
 
     for (uint64_t w = 0; w < words; w++) {
@@ -279,7 +279,7 @@ uint64_t shadow_log_dirty_read(struct domain *d, uint64_t *out, uint64_t nr_bits
 
 void shadow_guest_entry_changed(struct domain *d, uint64_t table, unsigned int idx)
 {
-    if (!d->shadow.enabled)
+    if (!d->arch.shadow.enabled)
         return;
     switch (mfn_to_page(table)->type_info & PGT_type_mask) {
     case PGT_l1_page_table:

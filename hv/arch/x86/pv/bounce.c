@@ -24,12 +24,12 @@ static bool bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool 
     uint8_t mask = v->vcpu_info->evtchn_upcall_mask;
     uint64_t cs = regs->cs, rsp;
 
-    if (v->kernel_mode) {
+    if (v->arch.kernel_mode) {
         rsp = regs->rsp;
         cs &= ~3ULL;
     } else {
         vcpu_toggle_mode(v);
-        rsp = v->kernel_sp;
+        rsp = v->arch.kernel_sp;
     }
     rsp &= ~0xfULL;
 
@@ -43,7 +43,7 @@ static bool bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool 
     frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
                  (mask ? 0 : X86_EFLAGS_IF) |
                  ((v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl)) ?
-                  (uint64_t)v->iopl << 12 : 0);
+                  (uint64_t)v->arch.iopl << 12 : 0);
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     rsp -= n * 8;
@@ -74,16 +74,16 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask
 
 bool pv_failsafe(struct vcpu *v, struct cpu_regs *regs)
 {
-    const uint64_t sels[4] = { v->sel_ds, v->sel_es, v->sel_fs, v->sel_gs };
+    const uint64_t sels[4] = { v->arch.sel_ds, v->arch.sel_es, v->arch.sel_fs, v->arch.sel_gs };
 
     /* Like Xen, an unregistered callback (0) is jumped to all the same. */
-    return bounce(v, regs, v->failsafe_cb.eip, v->failsafe_cb.mask_events, sels, 4);
+    return bounce(v, regs, v->arch.failsafe_cb.eip, v->arch.failsafe_cb.mask_events, sels, 4);
 }
 
 void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
                     bool has_error, uint32_t error)
 {
-    const struct trap_info *ti = &v->traps[vector & 0xff];
+    const struct trap_info *ti = &v->arch.traps[vector & 0xff];
 
     if (!ti->address) {
         log_err("d%uv%u: unhandled exception %u (no guest handler)", v->domain->id, v->id, vector);
@@ -97,7 +97,7 @@ void pv_inject_page_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t va, ui
 {
     pv_set_cr2(v, va);
     error &= ~X86_PFEC_USER;                    /* the user bit says which guest mode faulted */
-    if (!v->kernel_mode)
+    if (!v->arch.kernel_mode)
         error |= X86_PFEC_USER;
     pv_inject_trap(v, regs, X86_EXC_PF, true, error);
 }

@@ -31,7 +31,7 @@ long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4, uin
     struct trap_info ti;
 
     if (!list) {
-        memset(v->traps, 0, sizeof(v->traps));  /* NULL: clear the whole table */
+        memset(v->arch.traps, 0, sizeof(v->arch.traps));  /* NULL: clear the whole table */
         return 0;
     }
     for (unsigned int i = 0; i < 256; i++, list += sizeof(ti)) {
@@ -42,7 +42,7 @@ long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4, uin
         if (!guest_entry_ok(ti.address))
             return -XEN_EINVAL;
         ti.cs |= 3;
-        v->traps[ti.vector] = ti;
+        v->arch.traps[ti.vector] = ti;
     }
     return 0;
 }
@@ -55,22 +55,22 @@ long pv_register_callback(struct vcpu *v, const struct callback_register *r)
         return -XEN_EINVAL;
     switch (r->type) {
     case CALLBACKTYPE_event:
-        v->event_cb = cb;
+        v->arch.event_cb = cb;
         return 0;
     case CALLBACKTYPE_failsafe:
-        v->failsafe_cb = cb;
+        v->arch.failsafe_cb = cb;
         return 0;
     case CALLBACKTYPE_syscall:
-        v->syscall_cb = cb;
+        v->arch.syscall_cb = cb;
         return 0;
     case CALLBACKTYPE_syscall32:
-        v->syscall32_cb = cb;
+        v->arch.syscall32_cb = cb;
         return 0;
     case CALLBACKTYPE_sysenter:
-        v->sysenter_cb = cb;
+        v->arch.sysenter_cb = cb;
         return 0;
     case CALLBACKTYPE_nmi:
-        v->nmi_cb = cb;
+        v->arch.nmi_cb = cb;
         return 0;
     default:
         return -XEN_ENOSYS;
@@ -92,7 +92,7 @@ long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64
             return -XEN_EFAULT;
         if (u.type != CALLBACKTYPE_nmi)
             return -XEN_EINVAL;
-        current->nmi_cb = (struct callback){ 0, false };
+        current->arch.nmi_cb = (struct callback){ 0, false };
         return 0;
     }
     default:
@@ -117,8 +117,8 @@ long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall, uint6
 
 long do_stack_switch(uint64_t ss, uint64_t sp, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    current->kernel_ss = ss | 3;
-    current->kernel_sp = sp;
+    current->arch.kernel_ss = ss | 3;
+    current->arch.kernel_sp = sp;
     return 0;
 }
 
@@ -149,23 +149,23 @@ long do_set_segment_base(uint64_t which, uint64_t base, uint64_t a3, uint64_t a4
         if (!is_canonical(base))
             return -XEN_EINVAL;
         wrmsr(MSR_FS_BASE, base);
-        v->fs_base = base;
+        v->arch.fs_base = base;
         return 0;
     case SEGBASE_GS_USER:
         if (!is_canonical(base))
             return -XEN_EINVAL;
-        v->gs_base_user = base;
+        v->arch.gs_base_user = base;
         return 0;
     case SEGBASE_GS_KERNEL:
         if (!is_canonical(base))
             return -XEN_EINVAL;
-        v->gs_base_kernel = base;
+        v->arch.gs_base_kernel = base;
         wrmsr(MSR_GS_BASE, base);
         return 0;
     case SEGBASE_GS_USER_SEL:
-        v->gs_base_kernel = rdmsr(MSR_GS_BASE);
-        v->gs_base_user = load_user_gs_selector((uint16_t)(base | 3));
-        wrmsr(MSR_GS_BASE, v->gs_base_kernel);
+        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
+        v->arch.gs_base_user = load_user_gs_selector((uint16_t)(base | 3));
+        wrmsr(MSR_GS_BASE, v->arch.gs_base_kernel);
         return 0;
     default:
         return -XEN_EINVAL;
@@ -174,7 +174,7 @@ long do_set_segment_base(uint64_t which, uint64_t base, uint64_t a3, uint64_t a4
 
 long do_fpu_taskswitch(uint64_t set, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    current->guest_ts = set != 0;
+    current->arch.guest_ts = set != 0;
     if (set)
         write_cr0(read_cr0() | 8);              /* CR0.TS: the next FPU use traps (#NM) */
     else

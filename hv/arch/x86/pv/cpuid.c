@@ -118,7 +118,7 @@ static void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, bool emulat
                         struct cpuid_leaf *r)
 {
     const struct cpu_policy *p = pv_domain_policy(v->domain);
-    bool hwdom_kernel = v->domain->id == 0 && v->kernel_mode;
+    bool hwdom_kernel = v->domain->id == 0 && v->arch.kernel_mode;
     uint32_t host[4];
 
     *r = (struct cpuid_leaf){ 0, 0, 0, 0 };
@@ -137,7 +137,7 @@ static void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, bool emulat
     case 1:
         r->b &= 0x00ffffff;                             /* APIC id 0: one vCPU */
         /* The PV ABI leaks the host's OSXSAVE to the kernel's emulated CPUID. */
-        if ((p->basic[1].c >> 26 & 1) && emulated && v->kernel_mode &&
+        if ((p->basic[1].c >> 26 & 1) && emulated && v->arch.kernel_mode &&
             (read_cr4() & CR4_OSXSAVE))
             r->c |= 1u << (X86_FEAT_OSXSAVE % 32);
         if (hwdom_kernel) {

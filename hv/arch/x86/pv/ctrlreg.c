@@ -52,14 +52,14 @@ static uint64_t cr4_fixup(struct vcpu *v, uint64_t val)
 
 void ctrlreg_init(struct vcpu *v)
 {
-    v->cr2 = 0;
-    v->cr4 = cr4_fixup(v, 0);
+    v->arch.cr2 = 0;
+    v->arch.cr4 = cr4_fixup(v, 0);
 }
 
 void ctrlreg_load(const struct vcpu *v)
 {
     uint64_t cr4 = read_cr4();
-    uint64_t want = (cr4 & ~CR4_PER_VCPU) | (v->cr4 & CR4_PER_VCPU);
+    uint64_t want = (cr4 & ~CR4_PER_VCPU) | (v->arch.cr4 & CR4_PER_VCPU);
 
     if (want != cr4)
         write_cr4(want);
@@ -69,16 +69,16 @@ bool pv_read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
 {
     switch (cr) {
     case 0:
-        *val = (read_cr0() & ~X86_CR0_TS) | (v->guest_ts ? X86_CR0_TS : 0);
+        *val = (read_cr0() & ~X86_CR0_TS) | (v->arch.guest_ts ? X86_CR0_TS : 0);
         return true;
     case 2:
-        *val = v->cr2;
+        *val = v->arch.cr2;
         return true;
     case 3:
-        *val = v->guest_table << PAGE_SHIFT;
+        *val = v->arch.guest_table << PAGE_SHIFT;
         return true;
     case 4:
-        *val = v->cr4;
+        *val = v->arch.cr4;
         return true;
     default:
         return false;
@@ -87,7 +87,7 @@ bool pv_read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
 
 void pv_set_cr2(struct vcpu *v, uint64_t va)
 {
-    v->cr2 = va;
+    v->arch.cr2 = va;
     v->vcpu_info->arch.cr2 = va;
 }
 
@@ -106,7 +106,7 @@ bool pv_write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         ptwr_batch_rehook(v->domain);           /* the root must see only validated tables */
         return pv_new_baseptr(v, val >> PAGE_SHIFT) == 0;
     case 4:
-        v->cr4 = cr4_fixup(v, val);
+        v->arch.cr4 = cr4_fixup(v, val);
         ctrlreg_load(v);
         return true;
     default:

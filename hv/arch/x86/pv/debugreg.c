@@ -29,19 +29,19 @@
 
 void debugreg_init(struct vcpu *v)
 {
-    v->debugreg[6] = DR6_RESERVED_ONE;
-    v->debugreg[7] = DR7_RESERVED_ONE;
-    v->dr7_emul = 0;
+    v->arch.debugreg[6] = DR6_RESERVED_ONE;
+    v->arch.debugreg[7] = DR7_RESERVED_ONE;
+    v->arch.dr7_emul = 0;
 }
 
 void debugreg_load(const struct vcpu *v)
 {
-    __asm__ volatile("mov %0, %%db0" :: "r"(v->debugreg[0]));
-    __asm__ volatile("mov %0, %%db1" :: "r"(v->debugreg[1]));
-    __asm__ volatile("mov %0, %%db2" :: "r"(v->debugreg[2]));
-    __asm__ volatile("mov %0, %%db3" :: "r"(v->debugreg[3]));
-    __asm__ volatile("mov %0, %%db6" :: "r"(v->debugreg[6]));
-    __asm__ volatile("mov %0, %%db7" :: "r"(v->debugreg[7]));
+    __asm__ volatile("mov %0, %%db0" :: "r"(v->arch.debugreg[0]));
+    __asm__ volatile("mov %0, %%db1" :: "r"(v->arch.debugreg[1]));
+    __asm__ volatile("mov %0, %%db2" :: "r"(v->arch.debugreg[2]));
+    __asm__ volatile("mov %0, %%db3" :: "r"(v->arch.debugreg[3]));
+    __asm__ volatile("mov %0, %%db6" :: "r"(v->arch.debugreg[6]));
+    __asm__ volatile("mov %0, %%db7" :: "r"(v->arch.debugreg[7]));
 }
 
 /* A #DB hit in the guest: fold the hardware status into the guest's DR6. */
@@ -49,7 +49,7 @@ void debugreg_note_trap(struct vcpu *v)
 {
     uint64_t dr6;
     __asm__ volatile("mov %%db6, %0" : "=r"(dr6));
-    v->debugreg[6] = (v->debugreg[6] & ~0xfUL) | (dr6 & 0xe00f) | DR6_RESERVED_ONE;
+    v->arch.debugreg[6] = (v->arch.debugreg[6] & ~0xfUL) | (dr6 & 0xe00f) | DR6_RESERVED_ONE;
     __asm__ volatile("mov %0, %%db6" :: "r"(DR6_RESERVED_ONE));
 }
 
@@ -63,7 +63,7 @@ long debugreg_set(struct vcpu *v, unsigned int reg, uint64_t value)
 {
     uint32_t io_enable = 0;
 
-    if ((reg == 4 || reg == 5) && (v->cr4 & X86_CR4_DE))
+    if ((reg == 4 || reg == 5) && (v->arch.cr4 & X86_CR4_DE))
         return -XEN_ENODEV;
     if (reg == 4 || reg == 5)
         reg += 2;
@@ -87,31 +87,31 @@ long debugreg_set(struct vcpu *v, unsigned int reg, uint64_t value)
             for (unsigned int i = 0; i < 4; i++) {
                 if (((value >> (16 + 4 * i)) & 3) != 2)
                     continue;
-                if (!(v->cr4 & X86_CR4_DE))
+                if (!(v->arch.cr4 & X86_CR4_DE))
                     return -XEN_EPERM;
                 io_enable |= value & (3u << (2 * i));
             }
         }
-        v->dr7_emul = io_enable;
+        v->arch.dr7_emul = io_enable;
         value &= ~(uint64_t)io_enable;
         break;
     default:
         return -XEN_ENODEV;
     }
-    v->debugreg[reg] = value;
+    v->arch.debugreg[reg] = value;
     debugreg_load(v);
     return 0;
 }
 
 long debugreg_get(struct vcpu *v, unsigned int reg, uint64_t *value)
 {
-    if ((reg == 4 || reg == 5) && (v->cr4 & X86_CR4_DE))
+    if ((reg == 4 || reg == 5) && (v->arch.cr4 & X86_CR4_DE))
         return -XEN_ENODEV;
     if (reg == 4 || reg == 5)
         reg += 2;
     if (reg > 7 || reg == 4 || reg == 5)
         return -XEN_ENODEV;
-    *value = v->debugreg[reg] | (reg == 7 ? v->dr7_emul : 0);
+    *value = v->arch.debugreg[reg] | (reg == 7 ? v->arch.dr7_emul : 0);
     return 0;
 }
 
@@ -119,14 +119,14 @@ unsigned int debugreg_io_match(const struct vcpu *v, unsigned int port, unsigned
 {
     unsigned int match = 0;
 
-    if (!v->dr7_emul || !(v->cr4 & X86_CR4_DE))
+    if (!v->arch.dr7_emul || !(v->arch.cr4 & X86_CR4_DE))
         return 0;
     for (unsigned int i = 0; i < 4; i++) {
-        if (!(v->dr7_emul & (3u << (2 * i))))
+        if (!(v->arch.dr7_emul & (3u << (2 * i))))
             continue;
-        unsigned int lenbits = (v->debugreg[7] >> (18 + 4 * i)) & 3;
+        unsigned int lenbits = (v->arch.debugreg[7] >> (18 + 4 * i)) & 3;
         unsigned int width = lenbits == 0 ? 1 : lenbits == 1 ? 2 : lenbits == 3 ? 4 : 8;
-        uint64_t start = v->debugreg[i] & ~(uint64_t)(width - 1);
+        uint64_t start = v->arch.debugreg[i] & ~(uint64_t)(width - 1);
         if (start < port + len && start + width > port)
             match |= 1u << i;
     }
@@ -135,7 +135,7 @@ unsigned int debugreg_io_match(const struct vcpu *v, unsigned int port, unsigned
 
 void debugreg_io_hit(struct vcpu *v, unsigned int match)
 {
-    v->debugreg[6] |= match | DR6_RESERVED_ONE;
+    v->arch.debugreg[6] |= match | DR6_RESERVED_ONE;
 }
 
 long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t a3, uint64_t a4, uint64_t a5)

@@ -57,15 +57,15 @@ void gdt_area_init(void)
 static void ldt_load(const struct vcpu *v)
 {
     for (unsigned int i = 0; i < LDT_PAGES; i++) {
-        mfn_t m = i < v->ldt_nr_frames && v->ldt_frames[i] ? v->ldt_frames[i] : zero_mfn;
+        mfn_t m = i < v->arch.ldt_nr_frames && v->arch.ldt_frames[i] ? v->arch.ldt_frames[i] : zero_mfn;
         gdt_l1[LDT_FIRST_PAGE + i] = make_pte(m, PT_PRESENT | (m == zero_mfn ? 0 : PT_RW) | PT_NX);
         invlpg(LDT_VIRT + i * PAGE_SIZE);
     }
-    if (!v->ldt_ents) {
+    if (!v->arch.ldt_ents) {
         __asm__ volatile("lldt %w0" :: "r"(0));
         return;
     }
-    uint64_t base = LDT_VIRT, limit = v->ldt_ents * 8 - 1;
+    uint64_t base = LDT_VIRT, limit = v->arch.ldt_ents * 8 - 1;
     cpu0_gdt[(HV_LDT >> 3) - HV_GDT_FIRST_RESERVED] =
         (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x82UL << 40) |
         ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
@@ -75,14 +75,14 @@ static void ldt_load(const struct vcpu *v)
 
 static void ldt_release(struct vcpu *v)
 {
-    for (unsigned int i = 0; i < v->ldt_nr_frames; i++)
-        if (v->ldt_frames[i]) {
-            pt_put_page_type(&pv_mmu_env, v->ldt_frames[i]);
-            pt_put_page(&pv_mmu_env, v->ldt_frames[i]);
+    for (unsigned int i = 0; i < v->arch.ldt_nr_frames; i++)
+        if (v->arch.ldt_frames[i]) {
+            pt_put_page_type(&pv_mmu_env, v->arch.ldt_frames[i]);
+            pt_put_page(&pv_mmu_env, v->arch.ldt_frames[i]);
         }
-    memset(v->ldt_frames, 0, sizeof(v->ldt_frames));
-    v->ldt_nr_frames = 0;
-    v->ldt_ents = 0;
+    memset(v->arch.ldt_frames, 0, sizeof(v->arch.ldt_frames));
+    v->arch.ldt_nr_frames = 0;
+    v->arch.ldt_ents = 0;
 }
 
 long ldt_set(struct vcpu *v, uint64_t base, unsigned int ents)
@@ -93,10 +93,10 @@ long ldt_set(struct vcpu *v, uint64_t base, unsigned int ents)
         (base >= HYPERVISOR_VIRT_START && base < HYPERVISOR_VIRT_END))
         return -XEN_EINVAL;
     ldt_release(v);
-    v->ldt_base = base;
-    v->ldt_ents = ents;
-    v->ldt_nr_frames = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
-    for (unsigned int i = 0; i < v->ldt_nr_frames; i++) {
+    v->arch.ldt_base = base;
+    v->arch.ldt_ents = ents;
+    v->arch.ldt_nr_frames = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+    for (unsigned int i = 0; i < v->arch.ldt_nr_frames; i++) {
         mfn_t m = pv_guest_frame_at(v, base + i * PAGE_SIZE);
         if (m == INVALID_MFN || pt_get_page(&pv_mmu_env, m, d->id))
             continue;
@@ -104,7 +104,7 @@ long ldt_set(struct vcpu *v, uint64_t base, unsigned int ents)
             pt_put_page(&pv_mmu_env, m);
             continue;
         }
-        v->ldt_frames[i] = m;
+        v->arch.ldt_frames[i] = m;
     }
     ldt_load(v);
     return 0;
@@ -113,7 +113,7 @@ long ldt_set(struct vcpu *v, uint64_t base, unsigned int ents)
 void gdt_load_vcpu(const struct vcpu *v)
 {
     for (unsigned int i = 0; i < HV_GDT_GUEST_PAGES; i++) {
-        mfn_t m = i < v->gdt_nr_frames ? v->gdt_frames[i] : zero_mfn;
+        mfn_t m = i < v->arch.gdt_nr_frames ? v->arch.gdt_frames[i] : zero_mfn;
         /* Writable for the CPU, which sets accessed bits; the guest only ever sees it read-only. */
         gdt_l1[i] = make_pte(m, PT_PRESENT | (m == zero_mfn ? 0 : PT_RW) | PT_NX);
         invlpg(HV_GDT_VIRT + i * PAGE_SIZE);
@@ -167,20 +167,20 @@ long do_set_gdt(uint64_t list, uint64_t entries, uint64_t a3, uint64_t a4, uint6
         return -XEN_EINVAL;
     }
     gdt_release(v);
-    memcpy(v->gdt_frames, frames, nr * sizeof(frames[0]));
-    v->gdt_nr_frames = nr;
-    v->gdt_entries = (unsigned int)entries;
+    memcpy(v->arch.gdt_frames, frames, nr * sizeof(frames[0]));
+    v->arch.gdt_nr_frames = nr;
+    v->arch.gdt_entries = (unsigned int)entries;
     gdt_load_vcpu(v);
     return 0;
 }
 
 void gdt_release(struct vcpu *v)
 {
-    for (unsigned int i = 0; i < v->gdt_nr_frames; i++) {
-        pt_put_page_type(&pv_mmu_env, v->gdt_frames[i]);
-        pt_put_page(&pv_mmu_env, v->gdt_frames[i]);
+    for (unsigned int i = 0; i < v->arch.gdt_nr_frames; i++) {
+        pt_put_page_type(&pv_mmu_env, v->arch.gdt_frames[i]);
+        pt_put_page(&pv_mmu_env, v->arch.gdt_frames[i]);
     }
-    v->gdt_nr_frames = 0;
+    v->arch.gdt_nr_frames = 0;
 }
 
 /*

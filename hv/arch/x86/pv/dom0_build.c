@@ -56,8 +56,8 @@ static pte_t *pt_table(struct pt_alloc *a, pte_t *parent, unsigned int idx, int 
 static void build_page_tables(struct domain *d, const struct boot_layout *l)
 {
     uint64_t pt_pfn = boot_layout_pfn(l, l->pt.start);
-    struct pt_alloc a = { .first_mfn = d->first_mfn };
-    pte_t *l4 = mfn_to_virt(d->first_mfn + pt_pfn);
+    struct pt_alloc a = { .first_mfn = d->arch.first_mfn };
+    pte_t *l4 = mfn_to_virt(d->arch.first_mfn + pt_pfn);
 
     a.next[3] = pt_pfn + 1;                       a.end[3] = a.next[3] + l->nr_l3;
     a.next[2] = a.end[3];                         a.end[2] = a.next[2] + l->nr_l2;
@@ -71,7 +71,7 @@ static void build_page_tables(struct domain *d, const struct boot_layout *l)
         uint64_t flags = L1_PROT;
         if (va >= l->pt.start && va < l->pt.end)
             flags &= ~PT_RW;                   /* page tables are never guest-writable */
-        l1[l1_index(va)] = make_pte(d->first_mfn + pfn, flags);
+        l1[l1_index(va)] = make_pte(d->arch.first_mfn + pfn, flags);
     }
     /* The hypervisor's slots, identical in every address space. */
     for (unsigned int s = HV_SLOT_FIRST; s <= HV_SLOT_LAST; s++)
@@ -89,7 +89,7 @@ static void build_page_tables(struct domain *d, const struct boot_layout *l)
 static void map_init_p2m(struct domain *d, const struct boot_layout *l, unsigned long nr_pages)
 {
     uint64_t next = l->p2m_pfn, end_pfn = l->p2m_pfn + l->nr_p2m_frames;
-    pte_t *l4 = mfn_to_virt(d->first_mfn + boot_layout_pfn(l, l->pt.start));
+    pte_t *l4 = mfn_to_virt(d->arch.first_mfn + boot_layout_pfn(l, l->pt.start));
     uint64_t va_end = (l->p2m.end + PAGE_SIZE - 1) & PAGE_MASK;
     unsigned long pfn = 0;
 
@@ -99,16 +99,16 @@ static void map_init_p2m(struct domain *d, const struct boot_layout *l, unsigned
             unsigned int idx = level == 4 ? l4_index(va) : level == 3 ? l3_index(va) : l2_index(va);
             if (!(t[idx] & PT_PRESENT)) {
                 BUG_ON(next >= end_pfn);
-                t[idx] = make_pte(d->first_mfn + next++, LN_PROT);
+                t[idx] = make_pte(d->arch.first_mfn + next++, LN_PROT);
             }
             t = mfn_to_virt(pte_mfn(t[idx]));
         }
         BUG_ON(next >= end_pfn);
-        mfn_t page = d->first_mfn + next++;
+        mfn_t page = d->arch.first_mfn + next++;
         t[l1_index(va)] = make_pte(page, L1_PROT | PT_DIRTY);
         uint64_t *list = mfn_to_virt(page);
         for (unsigned int i = 0; i < PAGE_SIZE / 8 && pfn < nr_pages; i++, pfn++)
-            list[i] = d->first_mfn + pfn;
+            list[i] = d->arch.first_mfn + pfn;
     }
     BUG_ON(next != end_pfn);
 }
@@ -120,7 +120,7 @@ static void map_init_p2m(struct domain *d, const struct boot_layout *l, unsigned
  */
 static void adopt_page_tables(struct domain *d, const struct boot_layout *l)
 {
-    mfn_t l4 = d->first_mfn + boot_layout_pfn(l, l->pt.start);
+    mfn_t l4 = d->arch.first_mfn + boot_layout_pfn(l, l->pt.start);
     int rc = pt_adopt_l4(&pv_mmu_env, d->id, l4);
 
     if (!rc)
@@ -154,7 +154,7 @@ static void dom0_console_info(struct start_info *si)
 static void fill_start_info(struct domain *d, const struct boot_layout *l,
                             const struct pv_image *img)
 {
-    struct start_info *si = mfn_to_virt(d->first_mfn + boot_layout_pfn(l, l->start_info.start));
+    struct start_info *si = mfn_to_virt(d->arch.first_mfn + boot_layout_pfn(l, l->start_info.start));
     const char magic[] = "xen-3.0-x86_64";
 
     memcpy(si->magic, magic, sizeof(magic));
@@ -163,9 +163,9 @@ static void fill_start_info(struct domain *d, const struct boot_layout *l,
     if (d->id != 0) {
         /* A domU: xenstore and console rings, each with a port Dom0 may bind. */
         si->flags = 0;
-        si->store_mfn = d->first_mfn + boot_layout_pfn(l, l->xenstore.start);
+        si->store_mfn = d->arch.first_mfn + boot_layout_pfn(l, l->xenstore.start);
         si->store_evtchn = (uint32_t)evtchn_alloc_unbound_port(d, 0);
-        si->console.domU.mfn = d->first_mfn + boot_layout_pfn(l, l->console.start);
+        si->console.domU.mfn = d->arch.first_mfn + boot_layout_pfn(l, l->console.start);
         si->console.domU.evtchn = (uint32_t)evtchn_alloc_unbound_port(d, 0);
         si->first_p2m_pfn = l->pages_needed;
     } else {
@@ -196,7 +196,7 @@ static void fill_start_info(struct domain *d, const struct boot_layout *l,
         size_t n = strnlen(img->cmdline, MAX_GUEST_CMDLINE - 1);
         memcpy(si->cmd_line, img->cmdline, n);
     }
-    d->start_info_va = l->start_info.start;
+    d->arch.start_info_va = l->start_info.start;
 }
 
 int dom0_build(struct domain *d, const struct pv_image *img)
@@ -254,18 +254,18 @@ static int pv_build_elf(struct domain *d, const struct pv_image *img,
     }
 
     /* --- apply --- */
-    d->first_mfn = alloc_frames(img->nr_pages, d->id);
-    if (d->first_mfn == INVALID_MFN) {
+    d->arch.first_mfn = alloc_frames(img->nr_pages, d->id);
+    if (d->arch.first_mfn == INVALID_MFN) {
         log_err("d%u: not enough memory for %lu pages; %lu frames free", d->id,
                 img->nr_pages, frames_free());
         return -XEN_ENOMEM;
     }
     d->tot_pages = d->max_pages = img->nr_pages;
     for (unsigned long pfn = 0; pfn < img->nr_pages; pfn++)
-        m2p_set(d->first_mfn + pfn, pfn);
+        m2p_set(d->arch.first_mfn + pfn, pfn);
 
     struct load_ctx lc = {
-        .kernel_base = (uint8_t *)mfn_to_virt(d->first_mfn) + (elf.virt_kstart - l.v_start),
+        .kernel_base = (uint8_t *)mfn_to_virt(d->arch.first_mfn) + (elf.virt_kstart - l.v_start),
         .limit = elf.virt_kend - elf.virt_kstart,
     };
     struct elf_xen_sink sink = { load_write, load_zero, &lc };
@@ -273,14 +273,14 @@ static int pv_build_elf(struct domain *d, const struct pv_image *img,
     BUG_ON(rc);                                   /* parse checked every segment */
 
     if (img->initrd_len)
-        memcpy(mfn_to_virt(d->first_mfn + l.initrd_pfn), img->initrd, img->initrd_len);
+        memcpy(mfn_to_virt(d->arch.first_mfn + l.initrd_pfn), img->initrd, img->initrd_len);
     if (elf.virt_hypercall != ELF_XEN_UNSET)
-        hypercall_page_fill(mfn_to_virt(d->first_mfn + boot_layout_pfn(&l, elf.virt_hypercall)));
+        hypercall_page_fill(mfn_to_virt(d->arch.first_mfn + boot_layout_pfn(&l, elf.virt_hypercall)));
 
     if (l.p2m_pfn == BOOT_LAYOUT_UNSET) {
-        uint64_t *p2m = mfn_to_virt(d->first_mfn + boot_layout_pfn(&l, l.p2m.start));
+        uint64_t *p2m = mfn_to_virt(d->arch.first_mfn + boot_layout_pfn(&l, l.p2m.start));
         for (unsigned long pfn = 0; pfn < img->nr_pages; pfn++)
-            p2m[pfn] = d->first_mfn + pfn;
+            p2m[pfn] = d->arch.first_mfn + pfn;
     }
 
     fill_start_info(d, &l, img);
@@ -296,11 +296,11 @@ static int pv_build_elf(struct domain *d, const struct pv_image *img,
     v->regs.cs = FLAT_KERNEL_CS;
     v->regs.ss = FLAT_KERNEL_SS;
     v->regs.rflags = X86_EFLAGS_IF | 0x2;
-    v->kernel_mode = true;
+    v->arch.kernel_mode = true;
 
     log_info("%s: %s kernel, entry %#lx, %lu pages at mfn %#lx, region %#lx-%#lx",
              initial ? "dom0" : "domU", elf.guest_os[0] ? elf.guest_os : "unnamed",
-             elf.virt_entry, img->nr_pages, d->first_mfn, l.v_start, l.v_end);
+             elf.virt_entry, img->nr_pages, d->arch.first_mfn, l.v_start, l.v_end);
     log_info("%s: start_info %#lx, page tables %#lx (%lu frames), stack %#lx",
              initial ? "dom0" : "domU", l.start_info.start, l.pt.start, l.nr_pt_frames, l.stack.end);
     if (l.p2m_pfn != BOOT_LAYOUT_UNSET)

@@ -98,7 +98,7 @@ static enum emul_result emulate_rdtsc(struct vcpu *v, struct cpu_regs *regs, boo
 
     if (aux && !pv_rdmsr(v, MSR_TSC_AUX, &tsc_aux))
         return EMUL_GP;
-    if (!v->kernel_mode && (v->cr4 & X86_CR4_TSD))
+    if (!v->arch.kernel_mode && (v->arch.cr4 & X86_CR4_TSD))
         return EMUL_GP;
     tsc = rdtsc();
     regs->rax = (uint32_t)tsc;
@@ -134,9 +134,9 @@ static enum emul_result emulate_xsetbv(struct vcpu *v, struct cpu_regs *regs)
     uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
     uint32_t leaf[4];
 
-    if (!(v->cr4 & X86_CR4_OSXSAVE))
+    if (!(v->arch.cr4 & X86_CR4_OSXSAVE))
         return EMUL_UD;
-    if (!v->kernel_mode || (uint32_t)regs->rcx != 0)
+    if (!v->arch.kernel_mode || (uint32_t)regs->rcx != 0)
         return EMUL_GP;
     pv_cpuid(v, 0xd, 0, leaf);
     return fpu_set_xcr0(v, val, ((uint64_t)leaf[3] << 32) | leaf[0]) ? EMUL_GP : EMUL_DONE;
@@ -184,7 +184,7 @@ static enum emul_result execute(struct vcpu *v, struct cpu_regs *regs,
         break;
     }
     /* The rest are ring-0 instructions: the guest kernel only. */
-    if (!v->kernel_mode)
+    if (!v->arch.kernel_mode)
         return EMUL_GP;
     switch (p->kind) {
     case PRIVOP_MOV_FROM_CR:

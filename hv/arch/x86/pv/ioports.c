@@ -51,28 +51,28 @@ bool pv_io_direct(const struct domain *d, uint16_t port, unsigned int size)
 
 bool pv_iopl_ok(const struct vcpu *v)
 {
-    unsigned int cpl = !v->kernel_mode ? 3 :
+    unsigned int cpl = !v->arch.kernel_mode ? 3 :
                        (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl)) ? 0 : 1;
 
-    return cpl <= v->iopl;
+    return cpl <= v->arch.iopl;
 }
 
 /* The bitmap's bits for [port, port+size), read with the kernel's root; unreadable = set. */
 static bool bitmap_allows(struct vcpu *v, unsigned int port, unsigned int size)
 {
     uint8_t bytes[2] = { 0xff, 0xff };
-    bool user = !v->kernel_mode;
+    bool user = !v->arch.kernel_mode;
 
-    if (!v->iobitmap_ports || port + size > v->iobitmap_ports)
+    if (!v->arch.iobitmap_ports || port + size > v->arch.iobitmap_ports)
         return false;
     if (user) {                                 /* the bitmap is a kernel address */
-        v->kernel_mode = true;
+        v->arch.kernel_mode = true;
         vcpu_load_cr3(v);
     }
-    if (copy_from_guest(&bytes[0], v->iobitmap + port / 8, 1) == 0)
-        (void)copy_from_guest(&bytes[1], v->iobitmap + port / 8 + 1, 1);
+    if (copy_from_guest(&bytes[0], v->arch.iobitmap + port / 8, 1) == 0)
+        (void)copy_from_guest(&bytes[1], v->arch.iobitmap + port / 8 + 1, 1);
     if (user) {
-        v->kernel_mode = false;
+        v->arch.kernel_mode = false;
         vcpu_load_cr3(v);
     }
     uint16_t mask = (uint16_t)(bytes[0] | bytes[1] << 8);
@@ -92,9 +92,9 @@ static bool io_permitted(struct vcpu *v, unsigned int port, unsigned int size)
 static uint8_t byte_read(struct domain *d, uint16_t port)
 {
     if (port == 0x70)
-        return d->cmos_idx;
+        return d->arch.cmos_idx;
     if (port == 0x71 && domain_is_privileged(d)) {
-        outb(0x70, d->cmos_idx & 0x7f);
+        outb(0x70, d->arch.cmos_idx & 0x7f);
         return inb(0x71);
     }
     return pv_io_direct(d, port, 1) ? inb(port) : 0xff;
@@ -103,9 +103,9 @@ static uint8_t byte_read(struct domain *d, uint16_t port)
 static void byte_write(struct domain *d, uint16_t port, uint8_t val)
 {
     if (port == 0x70) {
-        d->cmos_idx = val;
+        d->arch.cmos_idx = val;
     } else if (port == 0x71 && domain_is_privileged(d)) {
-        outb(0x70, d->cmos_idx & 0x7f);
+        outb(0x70, d->arch.cmos_idx & 0x7f);
         outb(0x71, val);
     } else if (pv_io_direct(d, port, 1)) {
         outb(port, val);
@@ -234,7 +234,7 @@ long physdev_set_iobitmap(struct vcpu *v, uint64_t bitmap, uint32_t nr_ports)
         return -XEN_EINVAL;
     if (nr_ports && !guest_range_ok(bitmap, (nr_ports + 7) / 8))
         return -XEN_EFAULT;
-    v->iobitmap = bitmap;
-    v->iobitmap_ports = nr_ports;
+    v->arch.iobitmap = bitmap;
+    v->arch.iobitmap_ports = nr_ports;
     return 0;
 }

@@ -24,15 +24,15 @@ long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
         return 0;
     }
     if ((ic.cs & 3) == 3) {
-        if (!v->guest_table_user) {
+        if (!v->arch.guest_table_user) {
             domain_crash(v->domain, "iret: switch to user mode with no user page tables", regs);
             return 0;
         }
-        if (v->kernel_mode)
+        if (v->arch.kernel_mode)
             vcpu_toggle_mode(v);
     }
     if (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
-        v->iopl = (ic.rflags & X86_EFLAGS_IOPL) >> 12;   /* the frame's IOPL is the virtual one */
+        v->arch.iopl = (ic.rflags & X86_EFLAGS_IOPL) >> 12;   /* the frame's IOPL is the virtual one */
     regs->rip = ic.rip;
     regs->cs = ic.cs | 3;
     regs->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;

@@ -78,7 +78,7 @@ long do_nmi_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5
         return pv_register_callback(current, &r);
     }
     case XENNMI_unregister_callback:
-        current->nmi_cb = (struct callback){ 0, false };
+        current->arch.nmi_cb = (struct callback){ 0, false };
         return 0;
     default:
         return -XEN_ENOSYS;

@@ -38,7 +38,7 @@ static void guest_invlpg(struct domain *d, uint64_t va)
 /* The L1 table and index mapping `va` in the vCPU's kernel root; false if none. */
 static bool find_l1(struct vcpu *v, uint64_t va, mfn_t *l1, unsigned int *idx)
 {
-    pte_t *t = mfn_to_virt(v->guest_table);
+    pte_t *t = mfn_to_virt(v->arch.guest_table);
     unsigned int i[3] = { l4_index(va), l3_index(va), l2_index(va) };
 
     for (int lvl = 0; lvl < 3; lvl++) {
@@ -101,7 +101,7 @@ long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags,
 
     if (!d)
         return rc;
-    if (!d->vcpu[0] || !d->vcpu[0]->guest_table)
+    if (!d->vcpu[0] || !d->vcpu[0]->arch.guest_table)
         return -XEN_EINVAL;
     return update_va_mapping_for(d->vcpu[0], va, val, flags);
 }
@@ -127,7 +127,7 @@ static long update_va_mapping_for(struct vcpu *v, uint64_t va, uint64_t val, uin
     rc = pt_update_entry(&pv_mmu_env, v->domain->id, l1, idx, val, false);
     if (rc)
         return rc;
-    v->domain->paging->entry_changed(v->domain, l1, idx);
+    v->domain->arch.paging->entry_changed(v->domain, l1, idx);
     /* The guest's flush, or at least `va` (our own later accesses must not see a stale entry). */
     if (flags & UVMF_FLUSHTYPE_MASK)
         flush_for(v->domain, flags, va);
@@ -150,7 +150,7 @@ static long mmu_update_one(struct domain *d, const struct mmu_update *req)
         int rc = pt_update_entry(&pv_mmu_env, d->id, mfn, idx, req->val,
                                  cmd == MMU_PT_UPDATE_PRESERVE_AD);
         if (!rc)
-            d->paging->entry_changed(d, mfn, idx);
+            d->arch.paging->entry_changed(d, mfn, idx);
         return rc;
     }
     case MMU_MACHPHYS_UPDATE:
@@ -250,7 +250,7 @@ long pv_new_baseptr(struct vcpu *v, uint64_t mfn)
 
     if (!mfn || pv_set_root(v, false, mfn))
         return -XEN_EINVAL;
-    d->paging->flush(d);                        /* a CR3 load flushes the TLB */
+    d->arch.paging->flush(d);                        /* a CR3 load flushes the TLB */
     vcpu_load_cr3(v);
     flush_tlb_global();                         /* the old process's global user pages too */
     return 0;
@@ -267,7 +267,7 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
     case MMUEXT_UNPIN_TABLE: {
         long rc = pt_unpin(&pv_mmu_env, d->id, op->arg1.mfn);
         if (!rc)
-            d->paging->flush(d);                /* its entries may be gone now */
+            d->arch.paging->flush(d);                /* its entries may be gone now */
         return rc;
     }
     case MMUEXT_NEW_BASEPTR:

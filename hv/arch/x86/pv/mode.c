@@ -9,8 +9,8 @@
 /* Inline in vcpu_toggle_mode too: it runs twice in every guest system call. */
 static inline __attribute__((always_inline)) void load_cr3(struct vcpu *v)
 {
-    mfn_t root = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
-    const struct paging_mode *pm = v->domain->paging;
+    mfn_t root = v->arch.kernel_mode || !v->arch.guest_table_user ? v->arch.guest_table : v->arch.guest_table_user;
+    const struct paging_mode *pm = v->domain->arch.paging;
 
     if (pm->cr3_for)
         root = pm->cr3_for(v->domain, root);
@@ -24,11 +24,11 @@ void vcpu_load_cr3(struct vcpu *v)
 
 void vcpu_toggle_mode(struct vcpu *v)
 {
-    if (v->kernel_mode)
-        v->gs_base_kernel = rdmsr(MSR_GS_BASE);
+    if (v->arch.kernel_mode)
+        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
     else
-        v->gs_base_user = rdmsr(MSR_GS_BASE);
-    v->kernel_mode = !v->kernel_mode;
-    wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
+        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+    v->arch.kernel_mode = !v->arch.kernel_mode;
+    wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
     load_cr3(v);
 }

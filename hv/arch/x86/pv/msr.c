@@ -138,7 +138,7 @@ static uint64_t guest_efer(void)
 static int rdmsr_arch(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     const struct cpu_policy *p = pv_domain_policy(v->domain);
-    struct pv_msrs *m = &v->msrs;
+    struct pv_msrs *m = &v->arch.msrs;
 
     *val = 0;
     if (never_offered(msr))
@@ -251,7 +251,7 @@ static int rdmsr_pv(struct vcpu *v, uint32_t msr, uint64_t *val)
         *val = rdmsr(MSR_GS_BASE);
         return MSR_OK;
     case MSR_SHADOW_GS_BASE:
-        *val = v->gs_base_user;
+        *val = v->arch.gs_base_user;
         return MSR_OK;
     case 0x10:                                  /* TSC: never emulated */
         *val = rdtsc();
@@ -292,7 +292,7 @@ bool pv_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 
     if (rc == MSR_NEXT)
         rc = rdmsr_pv(v, msr, val);
-    if (rc == MSR_GP && !v->traps[13].address && (msr >> 16) != 0x4000 &&
+    if (rc == MSR_GP && !v->arch.traps[13].address && (msr >> 16) != 0x4000 &&
         rdmsr_safe(msr, &host)) {
         /* Like Xen: a kernel with no #GP handler yet reads an existing MSR as 0. */
         *val = 0;
@@ -324,7 +324,7 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
 static int wrmsr_arch(struct vcpu *v, uint32_t msr, uint64_t val)
 {
     const struct cpu_policy *p = pv_domain_policy(v->domain);
-    struct pv_msrs *m = &v->msrs;
+    struct pv_msrs *m = &v->arch.msrs;
 
     if (never_offered(msr))
         return MSR_GP;
@@ -395,24 +395,24 @@ static int wrmsr_pv(struct vcpu *v, uint32_t msr, uint64_t val)
         if (!is_canonical(val))
             return MSR_GP;
         wrmsr(MSR_FS_BASE, val);
-        v->fs_base = val;
+        v->arch.fs_base = val;
         return MSR_OK;
     case MSR_GS_BASE:
         if (!is_canonical(val))
             return MSR_GP;
         wrmsr(MSR_GS_BASE, val);
-        if (v->kernel_mode)
-            v->gs_base_kernel = val;
+        if (v->arch.kernel_mode)
+            v->arch.gs_base_kernel = val;
         else
-            v->gs_base_user = val;
+            v->arch.gs_base_user = val;
         return MSR_OK;
     case MSR_SHADOW_GS_BASE:
         if (!is_canonical(val))
             return MSR_GP;
-        if (v->kernel_mode)
-            v->gs_base_user = val;
+        if (v->arch.kernel_mode)
+            v->arch.gs_base_user = val;
         else
-            v->gs_base_kernel = val;
+            v->arch.gs_base_kernel = val;
         return MSR_OK;
     case MSR_EFER:                              /* Linux writes back what it read */
         return val == guest_efer() ? MSR_OK : MSR_GP;
@@ -452,5 +452,5 @@ bool pv_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 void pv_msrs_load(const struct vcpu *v)
 {
     if (policy_has(v, X86_FEAT_RDTSCP) || policy_has(v, X86_FEAT_RDPID))
-        wrmsr(MSR_TSC_AUX, v->msrs.tsc_aux);
+        wrmsr(MSR_TSC_AUX, v->arch.msrs.tsc_aux);
 }

@@ -46,11 +46,11 @@ static long pirq_eoi_gmfn(uint64_t arg)
         return -XEN_EFAULT;
     if (pv_get_writable_frame(d, g.gmfn))
         return -XEN_EINVAL;
-    if (d->pirq_eoi_mfn) {
+    if (d->arch.pirq_eoi_mfn) {
         pv_put_writable_frame(g.gmfn);
         return -XEN_EBUSY;
     }
-    d->pirq_eoi_mfn = g.gmfn;
+    d->arch.pirq_eoi_mfn = g.gmfn;
     return 0;
 }
 
@@ -150,7 +150,7 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
             return -XEN_EFAULT;
         if (s.iopl > 3)
             return -XEN_EINVAL;
-        current->iopl = s.iopl;
+        current->arch.iopl = s.iopl;
         return 0;
     }
     case PHYSDEVOP_set_iobitmap: {

@@ -63,9 +63,9 @@ static void set_eoi_bit(struct domain *d, unsigned int pirq, bool on)
 {
     uint64_t *bits;
 
-    if (!d->pirq_eoi_mfn)
+    if (!d->arch.pirq_eoi_mfn)
         return;
-    bits = (uint64_t *)mfn_to_virt(d->pirq_eoi_mfn) + pirq / 64;
+    bits = (uint64_t *)mfn_to_virt(d->arch.pirq_eoi_mfn) + pirq / 64;
     if (on)
         __atomic_fetch_or(bits, 1ull << (pirq % 64), __ATOMIC_SEQ_CST);
     else

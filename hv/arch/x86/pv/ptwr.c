@@ -22,7 +22,7 @@
 
 uint64_t pv_guest_l1_of(struct vcpu *v, uint64_t va, unsigned int *idx)
 {
-    mfn_t root = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
+    mfn_t root = v->arch.kernel_mode || !v->arch.guest_table_user ? v->arch.guest_table : v->arch.guest_table_user;
     const pte_t *t = mfn_to_virt(root);
     unsigned int ix[3] = { l4_index(va), l3_index(va), l2_index(va) };
 
@@ -38,7 +38,7 @@ uint64_t pv_guest_l1_of(struct vcpu *v, uint64_t va, unsigned int *idx)
 
 uint64_t pv_guest_frame_at(struct vcpu *v, uint64_t va)
 {
-    mfn_t root = v->kernel_mode || !v->guest_table_user ? v->guest_table : v->guest_table_user;
+    mfn_t root = v->arch.kernel_mode || !v->arch.guest_table_user ? v->arch.guest_table : v->arch.guest_table_user;
     const pte_t *t = mfn_to_virt(root);
     unsigned int idx[4] = { l4_index(va), l3_index(va), l2_index(va), l1_index(va) };
 
@@ -73,7 +73,7 @@ bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
     uint64_t *entry;
 
     /* Like Xen 4.17, always on for PV kernels: the vm_assist bit is accepted but not needed. */
-    if (!v->kernel_mode)
+    if (!v->arch.kernel_mode)
         return false;
     if ((regs->error_code & (X86_PFEC_PRESENT | X86_PFEC_WRITE)) != (X86_PFEC_PRESENT | X86_PFEC_WRITE))
         return false;
@@ -103,12 +103,12 @@ bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
             log_debug("d%u ptwr: store of %#lx at %#lx refused (%d)", d->id, eff.new_entry, cr2, rc);
             return false;                               /* the guest sees its #PF */
         }
-        d->paging->entry_changed(d, table, (cr2 & (PAGE_SIZE - 1)) >> 3);
+        d->arch.paging->entry_changed(d, table, (cr2 & (PAGE_SIZE - 1)) >> 3);
     }
     if (eff.reg_written)
         *regs_gpr(regs, eff.reg) = eff.reg_value;
     regs->rflags = (regs->rflags & ~PTWR_FLAGS_ARITH) | (eff.rflags & PTWR_FLAGS_ARITH);
     regs->rip += w.len;
-    d->ptwr_emulations++;
+    d->arch.ptwr_emulations++;
     return true;
 }

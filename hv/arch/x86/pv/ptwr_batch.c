@@ -27,7 +27,7 @@
 /* Find the single L2 entry of the current root that uses `l1`; false if none or several. */
 static bool find_l2_user(struct vcpu *v, mfn_t l1, mfn_t *l2, unsigned int *idx, uint64_t *va)
 {
-    const pte_t *l4 = mfn_to_virt(v->guest_table);
+    const pte_t *l4 = mfn_to_virt(v->arch.guest_table);
     unsigned int found = 0;
 
     for (unsigned int i4 = 0; i4 < 512; i4++) {
@@ -61,13 +61,13 @@ static bool in_range(uint64_t addr, uint64_t base)
 bool ptwr_batch_unhook(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, mfn_t l1)
 {
     struct domain *d = v->domain;
-    struct ptwr_batch *b = &d->ptwr_batch;
+    struct ptwr_batch *b = &d->arch.ptwr_batch;
     mfn_t l2 = 0, map_l1;
     unsigned int l2_idx = 0, map_idx;
     uint64_t base = 0;
     pte_t *map_slot;
 
-    if (!d->ptwr_batched || !d->paging->ptwr_batch_ok || !v->kernel_mode)
+    if (!d->arch.ptwr_batched || !d->arch.paging->ptwr_batch_ok || !v->arch.kernel_mode)
         return false;
     if (b->l1)
         ptwr_batch_rehook(d);
@@ -99,13 +99,13 @@ bool ptwr_batch_unhook(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, mfn_
     b->map_l1 = map_l1;
     b->map_idx = map_idx;
     write_cr3(read_cr3());
-    d->ptwr_unhooks++;
+    d->arch.ptwr_unhooks++;
     return true;
 }
 
 void ptwr_batch_rehook(struct domain *d)
 {
-    struct ptwr_batch *b = &d->ptwr_batch;
+    struct ptwr_batch *b = &d->arch.ptwr_batch;
     pte_t *map_slot;
 
     if (!b->l1)
@@ -120,5 +120,5 @@ void ptwr_batch_rehook(struct domain *d)
         return;
     }
     b->l1 = 0;
-    d->ptwr_rehooks++;
+    d->arch.ptwr_rehooks++;
 }
