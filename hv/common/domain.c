@@ -4,13 +4,9 @@
 #include <xen/sched.h>
 #include <hv/console.h>
 #include <hv/domain.h>
-#include <hv/ctrlreg.h>
-#include <hv/fpu.h>
 #include <hv/evtchn.h>
 #include <hv/lib.h>
 #include <hv/hypercall.h>
-#include <hv/pv_mmu.h>
-#include <hv/ptwr.h>
 #include <hv/machine.h>
 #include <hv/sched.h>
 #include <hv/time.h>
@@ -65,7 +61,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     si = alloc_frame(id);
     if (d)
         d->evtchn = xzalloc_bytes(NR_EVTCHN * sizeof(struct evtchn));
-    if (!d || !v || si == INVALID_MFN || !d->evtchn || fpu_vcpu_init(v)) {
+    if (!d || !v || si == INVALID_MFN || !d->evtchn) {
         rc = -XEN_ENOMEM;
         goto fail;
     }
@@ -79,18 +75,19 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     d->max_vcpus = 1;
     d->evtchn[0].state = ECS_RESERVED;          /* port 0 is never used */
     d->evtchn_ops = &evtchn_port_ops_2l;
-    d->arch.paging = &paging_mode_direct;
-    rc = grant_table_init(d);
+    rc = arch_domain_create(d);
     if (rc)
         goto fail;
-
     v->id = 0;
     v->domain = d;
     v->vcpu_info = &d->shared_info->vcpu_info[0];
     v->vcpu_info->evtchn_upcall_mask = 1;       /* events masked until the guest opens them */
-    v->arch.kernel_mode = true;
-    debugreg_init(v);
-    ctrlreg_init(v);
+    rc = arch_vcpu_create(v);
+    if (rc)
+        goto fail;
+    rc = grant_table_init(d);
+    if (rc)
+        goto fail;
     d->vcpu[0] = v;
     time_update_vcpu(v);
     time_update_wallclock(d);
@@ -104,10 +101,12 @@ fail:
         free_frame(si);
     }
     if (v)
-        xfree_bytes(v->arch.fpu_area, 4096);
+        arch_vcpu_destroy(v);
     xfree_bytes(v, sizeof(*v));
-    if (d)
+    if (d) {
+        arch_domain_destroy(d);
         xfree_bytes(d->evtchn, NR_EVTCHN * sizeof(struct evtchn));
+    }
     xfree_bytes(d, sizeof(*d));
     return rc;
 }
@@ -128,17 +127,9 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     d->is_shutdown = true;
     d->shutdown_reason = reason;
     log_info("domain %u shutdown: %s", d->id, reason < 6 ? shutdown_names[reason] : "unknown");
-    ptwr_batch_rehook(d);
-    /* Check every frame's counts against the tables that exist (cheap: one pass). */
-    pv_mmu_audit(d);
+    arch_domain_shutdown(d);
     if (hypercall_continuations)
         log_info("hypercalls continued after preemption so far: %lu", hypercall_continuations);
-    if (d->arch.ptwr_emulations || d->arch.ptwr_unhooks)
-        log_info("d%u writable page tables: %lu stores emulated, %lu unhooks, %lu rehooks", d->id,
-                 d->arch.ptwr_emulations, d->arch.ptwr_unhooks, d->arch.ptwr_rehooks);
-    if (d->arch.shadow.enabled)
-        log_info("d%u shadow: %lu faults, %lu fills, %lu flushes", d->id,
-                 d->arch.shadow.faults, d->arch.shadow.fills, d->arch.shadow.flushes);
     raise_softirq(SOFTIRQ_SCHEDULE);
     if (d->id != 0 && (dom0 = domain_lookup(0)))
         send_global_virq(dom0, VIRQ_DOM_EXC);     /* Dom0 learns of it, as on Xen */

@@ -5,22 +5,12 @@
 #include <xen/event_channel.h>
 #include <xen/vcpu.h>
 #include <hv/console.h>
-#include <hv/cpu.h>
-#include <hv/descriptors.h>
 #include <hv/domain.h>
-#include <hv/ctrlreg.h>
-#include <hv/evtchn.h>
-#include <hv/guest_access.h>
-#include <hv/hypercall.h>
 #include <hv/io.h>
 #include <hv/lib.h>
 #include <hv/machine.h>
 #include <hv/sched.h>
 #include <hv/time.h>
-#include <hv/fpu.h>
-#include <hv/ptwr.h>
-#include <hv/traps.h>
-#include <hv/pv_policy.h>
 
 struct cpu_info cpu_info0;
 
@@ -89,42 +79,26 @@ static struct vcpu *pick_next(void)
     return NULL;
 }
 
-void context_switch(struct vcpu *next)
+/*
+ * Make `next` the running vCPU: the common part (run state times, the new
+ * slice), then the architecture's (registers, FPU, page tables, segments).
+ */
+static void switch_to(struct vcpu *next)
 {
-    struct cpu_regs *frame = guest_regs();
     struct vcpu *prev = current;
-
     uint64_t now = now_ns();
 
     if (prev == next)
         return;
-    if (prev)
-        ptwr_batch_rehook(prev->domain);
     if (prev && prev->running) {
         prev->runstate.time[RUNSTATE_running] += now - prev->runstate.state_entry_time;
         prev->runstate.state_entry_time = now;
-        prev->regs = *frame;
-        segments_save(prev);
-        fpu_save(prev);
-        prev->running = false;
     }
-    current = next;
     this_cpu()->slice_end = now + SCHED_SLICE_NS;
     next->runstate.time[next->blocked ? RUNSTATE_blocked : RUNSTATE_runnable] +=
         now - next->runstate.state_entry_time;
     next->runstate.state_entry_time = now;
-    *frame = next->regs;
-    fpu_restore(next);
-    next->running = true;
-    vcpu_load_cr3(next);
-    flush_tlb_global();                         /* no global entry of another domain survives */
-    debugreg_load(next);
-    ctrlreg_load(next);                         /* its CR4.TSD and CR4.FSGSBASE */
-    gdt_load_vcpu(next);
-    pv_msrs_load(next);
-    /* Selectors after its GDT and LDT; one that no longer loads: the failsafe callback. */
-    if (!segments_load(next))
-        pv_failsafe(next, frame);
+    context_switch(prev, next);
 }
 
 /* Are any domains left that could still run? */
@@ -138,19 +112,11 @@ static bool any_domain_alive(void)
     return false;
 }
 
-/* Can SYSRET rebuild this frame exactly (see sysret_to_guest in entry.S)? */
-static bool frame_fits_sysret(const struct cpu_regs *r)
-{
-    return r->entry_vector == VEC_SYSCALL && r->cs == GUEST_CS64 && r->ss == GUEST_DS &&
-           r->rcx == r->rip && r->r11 == r->rflags && r->rip < 0x0000800000000000ULL &&
-           !(r->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF | X86_EFLAGS_VM | X86_EFLAGS_NT)) &&
-           (r->rflags & X86_EFLAGS_IF);
-}
-
 /*
  * Called with interrupts off just before restoring a guest frame: run deferred
- * work, choose who runs, deliver a pending event upcall. Loops (halting the
- * CPU) while nothing is runnable. Returns whether the fast SYSRET exit fits.
+ * work, choose who runs, let the architecture deliver a pending event upcall.
+ * Loops (halting the CPU) while nothing is runnable. Returns whether the
+ * architecture's fast exit (x86: SYSRET) fits the frame.
  */
 int prepare_exit_to_guest(struct cpu_regs *regs)
 {
@@ -164,7 +130,7 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
                 struct vcpu *next = pick_next();
                 this_cpu()->need_resched = false;
                 if (next && next != current)
-                    context_switch(next);
+                    switch_to(next);
                 else
                     this_cpu()->slice_end = now_ns() + SCHED_SLICE_NS;
                 timers_reprogram();
@@ -178,28 +144,25 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
                 __asm__ volatile("sti; hlt; cli" ::: "memory");
                 continue;
             }
-            context_switch(next);
+            switch_to(next);
             timers_reprogram();
         }
-        if (vcpu_upcall_due(current) && current->arch.event_cb.eip) {
-            if (!pv_bounce(current, regs, current->arch.event_cb.eip, true, false, 0))
-                continue;
-        }
+        if (!arch_vcpu_deliver_events(current, regs))
+            continue;
         if (!this_cpu()->softirq_pending)
-            return frame_fits_sysret(regs);
+            return arch_exit_fast_ok(regs);
     }
 }
 
 void sched_start(void)
 {
-    extern void enter_guest_frame(struct cpu_regs *) __attribute__((noreturn));
     struct vcpu *v = pick_next();
 
     if (!v)
         panic("no domain to run");
     current = NULL;
-    context_switch(v);
+    switch_to(v);
     timers_reprogram();
-    enter_guest_frame(guest_regs());
+    arch_enter_first_vcpu();
 }
 

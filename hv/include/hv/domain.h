@@ -180,33 +180,20 @@ static inline bool vcpu_upcall_due(const struct vcpu *v)
     return v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask;
 }
 
-/* Switch the CPU to this vCPU's guest page tables for its current mode. */
-void vcpu_load_cr3(struct vcpu *v);
 /*
- * Data segment state across vCPU switches (arch/x86/segments.c): save the
- * running vCPU's selectors and FS/GS bases; load them again (its GDT and LDT
- * must be loaded), false if a selector had to become null; and both at once
- * for the running vCPU, entering its failsafe callback through regs if a
- * selector no longer loads (Xen: load_segments).
+ * What common code asks of the architecture (hv/arch/x86/domain.c), as in Xen:
+ *  - arch_domain_create(d): its arch state, after the common fields are set:
+ *    0 or -errno; arch_domain_destroy(d) gives back what it holds (also after
+ *    a failed or missing arch_domain_create: the arch state starts zeroed);
+ *  - arch_vcpu_create(v): the same for a vCPU whose id, domain and vcpu_info
+ *    are set (-ENOMEM without memory); arch_vcpu_destroy(v) likewise;
+ *  - arch_domain_shutdown(d): the domain stopped for good (SCHEDOP_shutdown
+ *    or a crash): settle and check its arch state.
  */
-void segments_save(struct vcpu *v);
-bool segments_load(const struct vcpu *v);
-void segments_reload(struct vcpu *v, struct cpu_regs *regs);
-
-/* Debug registers (arch/x86/pv/debugreg.c). */
-void debugreg_init(struct vcpu *v);
-void debugreg_load(const struct vcpu *v);
-void debugreg_note_trap(struct vcpu *v);
-/* set_debugreg's rules (also `mov %reg, %drN`): 0, -EPERM, -EINVAL or -ENODEV. */
-long debugreg_set(struct vcpu *v, unsigned int reg, uint64_t value);
-/* get_debugreg (also `mov %drN, %reg`): 0 and *value, or -ENODEV. */
-long debugreg_get(struct vcpu *v, unsigned int reg, uint64_t *value);
-/* I/O breakpoints (CR4.DE) that an access to [port, port+len) hits: DR6 B0-B3 bits. */
-unsigned int debugreg_io_match(const struct vcpu *v, unsigned int port, unsigned int len);
-/* Record such a hit in the guest's DR6 (the caller injects the #DB). */
-void debugreg_io_hit(struct vcpu *v, unsigned int match);
-
-/* Toggle guest kernel <-> user mode: page-table root and GS bases. */
-void vcpu_toggle_mode(struct vcpu *v);
+int arch_domain_create(struct domain *d);
+void arch_domain_destroy(struct domain *d);
+void arch_domain_shutdown(struct domain *d);
+int arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
 
 #endif

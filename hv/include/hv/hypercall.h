@@ -81,6 +81,14 @@ long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t, uin
 long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 long do_paging_domctl_cont(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+/*
+ * The architecture's domctls (hv/arch/x86/domctl.c), for a command common
+ * code does not serve: the result, -ENOSYS for an unknown one; on 0 the
+ * caller copies op back to the guest.
+ */
+struct domain;
+struct xen_domctl;
+long arch_do_domctl(struct domain *d, struct xen_domctl *op);
 
 /* Older forms of newer hypercalls (pv/legacy_ops.c). */
 long do_sched_op_compat(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);

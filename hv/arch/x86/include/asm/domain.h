@@ -75,4 +75,36 @@ struct arch_domain {
     uint64_t ptwr_unhooks, ptwr_rehooks;
 };
 
+struct vcpu;
+struct cpu_regs;
+
+/* Switch the CPU to this vCPU's guest page tables for its current mode. */
+void vcpu_load_cr3(struct vcpu *v);
+/*
+ * Data segment state across vCPU switches (arch/x86/segments.c): save the
+ * running vCPU's selectors and FS/GS bases; load them again (its GDT and LDT
+ * must be loaded), false if a selector had to become null; and both at once
+ * for the running vCPU, entering its failsafe callback through regs if a
+ * selector no longer loads (Xen: load_segments).
+ */
+void segments_save(struct vcpu *v);
+bool segments_load(const struct vcpu *v);
+void segments_reload(struct vcpu *v, struct cpu_regs *regs);
+
+/* Debug registers (arch/x86/pv/debugreg.c). */
+void debugreg_init(struct vcpu *v);
+void debugreg_load(const struct vcpu *v);
+void debugreg_note_trap(struct vcpu *v);
+/* set_debugreg's rules (also `mov %reg, %drN`): 0, -EPERM, -EINVAL or -ENODEV. */
+long debugreg_set(struct vcpu *v, unsigned int reg, uint64_t value);
+/* get_debugreg (also `mov %drN, %reg`): 0 and *value, or -ENODEV. */
+long debugreg_get(struct vcpu *v, unsigned int reg, uint64_t *value);
+/* I/O breakpoints (CR4.DE) that an access to [port, port+len) hits: DR6 B0-B3 bits. */
+unsigned int debugreg_io_match(const struct vcpu *v, unsigned int port, unsigned int len);
+/* Record such a hit in the guest's DR6 (the caller injects the #DB). */
+void debugreg_io_hit(struct vcpu *v, unsigned int match);
+
+/* Toggle guest kernel <-> user mode: page-table root and GS bases. */
+void vcpu_toggle_mode(struct vcpu *v);
+
 #endif

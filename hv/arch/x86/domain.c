@@ -1,0 +1,112 @@
+/*
+ * The x86 PV side of domains and vCPUs (Xen: arch/x86/domain.c): what common
+ * code asks of the architecture when it creates or shuts down a domain or a
+ * vCPU, switches from one vCPU to another, and is about to enter a guest.
+ * The hooks are declared in hv/domain.h and hv/sched.h.
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/ctrlreg.h>
+#include <hv/descriptors.h>
+#include <hv/domain.h>
+#include <hv/fpu.h>
+#include <hv/io.h>
+#include <hv/lib.h>
+#include <hv/paging_mode.h>
+#include <hv/pv_mmu.h>
+#include <hv/pv_policy.h>
+#include <hv/ptwr.h>
+#include <hv/sched.h>
+#include <hv/traps.h>
+
+int arch_domain_create(struct domain *d)
+{
+    d->arch.paging = &paging_mode_direct;
+    return 0;
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+    /* arch_domain_create allocates nothing yet: nothing to give back. */
+}
+
+void arch_domain_shutdown(struct domain *d)
+{
+    ptwr_batch_rehook(d);
+    /* Check every frame's counts against the tables that exist (cheap: one pass). */
+    pv_mmu_audit(d);
+    if (d->arch.ptwr_emulations || d->arch.ptwr_unhooks)
+        log_info("d%u writable page tables: %lu stores emulated, %lu unhooks, %lu rehooks", d->id,
+                 d->arch.ptwr_emulations, d->arch.ptwr_unhooks, d->arch.ptwr_rehooks);
+    if (d->arch.shadow.enabled)
+        log_info("d%u shadow: %lu faults, %lu fills, %lu flushes", d->id,
+                 d->arch.shadow.faults, d->arch.shadow.fills, d->arch.shadow.flushes);
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    if (fpu_vcpu_init(v))
+        return -XEN_ENOMEM;
+    v->arch.kernel_mode = true;
+    debugreg_init(v);
+    ctrlreg_init(v);
+    return 0;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    xfree_bytes(v->arch.fpu_area, 4096);
+    v->arch.fpu_area = NULL;
+}
+
+void context_switch(struct vcpu *prev, struct vcpu *next)
+{
+    struct cpu_regs *frame = guest_regs();
+
+    if (prev)
+        ptwr_batch_rehook(prev->domain);
+    if (prev && prev->running) {
+        prev->regs = *frame;
+        segments_save(prev);
+        fpu_save(prev);
+        prev->running = false;
+    }
+    current = next;
+    *frame = next->regs;
+    fpu_restore(next);
+    next->running = true;
+    vcpu_load_cr3(next);
+    flush_tlb_global();                         /* no global entry of another domain survives */
+    debugreg_load(next);
+    ctrlreg_load(next);                         /* its CR4.TSD and CR4.FSGSBASE */
+    gdt_load_vcpu(next);
+    pv_msrs_load(next);
+    /* Selectors after its GDT and LDT; one that no longer loads: the failsafe callback. */
+    if (!segments_load(next))
+        pv_failsafe(next, frame);
+}
+
+bool arch_vcpu_deliver_events(struct vcpu *v, struct cpu_regs *regs)
+{
+    if (vcpu_upcall_due(v) && v->arch.event_cb.eip)
+        return pv_bounce(v, regs, v->arch.event_cb.eip, true, false, 0);
+    return true;
+}
+
+/* The fast exit is SYSRET: can it rebuild this frame exactly (see sysret_to_guest in entry.S)? */
+bool arch_exit_fast_ok(const struct cpu_regs *r)
+{
+    return r->entry_vector == VEC_SYSCALL && r->cs == GUEST_CS64 && r->ss == GUEST_DS &&
+           r->rcx == r->rip && r->r11 == r->rflags && r->rip < 0x0000800000000000ULL &&
+           !(r->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF | X86_EFLAGS_VM | X86_EFLAGS_NT)) &&
+           (r->rflags & X86_EFLAGS_IF);
+}
+
+void arch_enter_first_vcpu(void)
+{
+    extern void enter_guest_frame(struct cpu_regs *) __attribute__((noreturn));
+
+    enter_guest_frame(guest_regs());
+}

@@ -1,0 +1,99 @@
+/*
+ * The x86-only domctls (Xen: arch/x86/domctl.c, arch_do_domctl): Xenolith's
+ * paging mode, log-dirty and MMU audit operations, and HYPERVISOR_arch_1.
+ */
+#include <xen/xen.h>
+#include <xen/domctl.h>
+#include <xen/errno.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/pv_mmu.h>
+#include <hv/shadow.h>
+
+static long paging_mode(struct domain *d, struct xenolith_domctl_paging_mode *p)
+{
+    switch (p->mode) {
+    case XENOLITH_PAGING_DIRECT:
+        shadow_disable(d);
+        return 0;
+    case XENOLITH_PAGING_SHADOW:
+        return shadow_enable(d);
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+static long log_dirty(struct domain *d, struct xenolith_domctl_log_dirty *l)
+{
+    uint64_t *bits;
+    uint64_t bytes;
+
+    switch (l->op) {
+    case XENOLITH_LOG_DIRTY_ENABLE:
+        return shadow_log_dirty_enable(d);
+    case XENOLITH_LOG_DIRTY_DISABLE:
+        shadow_log_dirty_disable(d);
+        return 0;
+    case XENOLITH_LOG_DIRTY_CLEAN:
+    case XENOLITH_LOG_DIRTY_PEEK:
+        if (!d->arch.shadow.log_dirty)
+            return -XEN_EINVAL;
+        if (l->nr_pages == 0 || l->nr_pages > d->arch.shadow.nr_dirty_bits)
+            return -XEN_EINVAL;
+        bytes = (l->nr_pages + 63) / 64 * 8;
+        if (!guest_range_ok(l->bitmap, bytes))
+            return -XEN_EFAULT;
+        bits = xzalloc_bytes(bytes);
+        if (!bits)
+            return -XEN_ENOMEM;
+        /* Read (and clean) first: our own copy-out below then counts in the new round. */
+        l->dirty = shadow_log_dirty_read(d, bits, l->nr_pages, l->op == XENOLITH_LOG_DIRTY_CLEAN);
+        long rc = copy_to_guest(l->bitmap, bits, bytes) ? -XEN_EFAULT : 0;
+        xfree_bytes(bits, bytes);
+        return rc;
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+long arch_do_domctl(struct domain *d, struct xen_domctl *op)
+{
+    switch (op->cmd) {
+    case XENOLITH_DOMCTL_paging_mode:
+        return paging_mode(d, &op->u.paging_mode);
+    case XENOLITH_DOMCTL_log_dirty:
+        return log_dirty(d, &op->u.log_dirty);
+    case XENOLITH_DOMCTL_mmu_audit: {
+        int n = pv_mmu_audit(d);
+        if (n < 0)
+            return n;
+        op->u.mmu_audit.mismatches = (uint32_t)n;
+        return 0;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/*
+ * HYPERVISOR_arch_1: Xen's continuation of a long XEN_DOMCTL_shadow_op. Only
+ * that sub-operation with the current version may come here (-EOPNOTSUPP);
+ * then the target (-ESRCH) and the privilege (-EPERM) are checked as Xen
+ * does. Xenolith's domctl never starts a shadow_op, so there is nothing to
+ * continue: -EOPNOTSUPP.
+ */
+long do_paging_domctl_cont(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct xen_domctl op;
+
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION || op.cmd != XEN_DOMCTL_shadow_op)
+        return -XEN_EOPNOTSUPP;
+    if (!domain_lookup(op.domain))
+        return -XEN_ESRCH;
+    if (!domain_is_privileged(current->domain))
+        return -XEN_EPERM;
+    return -XEN_EOPNOTSUPP;
+}
