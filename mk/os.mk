@@ -13,7 +13,10 @@ OS_SRCS    := $(wildcard os/arch/x86/*.S) $(wildcard os/core/*.c)
 OS_OBJS    := $(patsubst %,$(OS_BUILD)/%.o,$(basename $(OS_SRCS))) \
               $(patsubst hv/lib/%.c,$(OS_BUILD)/hvlib/%.o,$(OS_HVLIB))
 
-OS_GUESTS  := hello hellop2m selftest bench crash logdirty
+OS_GUESTS  := hello hellop2m selftest bench crash logdirty xdom
+
+# hv/lib helpers a guest links beyond the library's own (xdom builds a DomU on Xen).
+xdom_HVLIB := $(OS_BUILD)/hvlib/elf_xen.o $(OS_BUILD)/hvlib/boot_layout.o
 
 $(OS_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -40,9 +43,9 @@ $(BUILD)/guests/$(1)/%.o: guests/$(1)/%.S
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(OS_ASFLAGS) -Iguests/$(1) -c $$< -o $$@
 
-$(BUILD)/guests/$(1).elf: $$($(1)_OBJS) $$(OS_OBJS) $$(OS_LDS)
+$(BUILD)/guests/$(1).elf: $$($(1)_OBJS) $$(OS_OBJS) $$($(1)_HVLIB) $$(OS_LDS)
 	@mkdir -p $$(dir $$@)
-	$$(LD) $$(OS_LDFLAGS) -o $$@ $$(OS_OBJS) $$($(1)_OBJS)
+	$$(LD) $$(OS_LDFLAGS) -o $$@ $$(OS_OBJS) $$($(1)_OBJS) $$($(1)_HVLIB)
 
 ALL_TARGETS += $(BUILD)/guests/$(1).elf
 -include $$($(1)_OBJS:.o=.d)

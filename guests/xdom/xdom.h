@@ -1,0 +1,106 @@
+/*
+ * xdom: Dom0 and a DomU talking to each other through event channels and
+ * grant tables, with the same output on Xen 4.17 and on Xenolith.
+ *
+ * The same image runs in both domains; start_info's SIF_INITDOMAIN says
+ * which half it is. The DomU comes from one of two places:
+ *  - Xenolith: the hypervisor builds it from the last boot module ("domu"
+ *    on its command line), paused; Dom0 unpauses it (XENOLITH_DOMCTL_unpause).
+ *  - Xen 4.17 has no boot-time DomU on x86: Dom0 gets the image as its
+ *    initrd and builds domain 1 itself through Xen's control interface
+ *    (build.c: createdomain, populate_physmap, foreign mappings, the PV boot
+ *    layout of hv/lib/boot_layout.c, setvcpucontext, unpausedomain).
+ * Dom0 decides by its initrd: with one, it builds.
+ *
+ * Only Dom0 prints CASE lines (a stock Xen lets no DomU write to its
+ * console); the DomU leaves its results in the control page, which it
+ * grants to Dom0 at XDOM_REF_CTRL. Dom0 keeps that page mapped and drives
+ * the DomU step by step: it sets `step`, the DomU does it and sets `done`.
+ * Both wait by yielding the CPU (no timeouts: the launcher's is the only one).
+ */
+#ifndef XDOM_H
+#define XDOM_H
+
+#include <stdint.h>
+#include <os/console.h>
+#include <os/hypercall.h>
+#include <os/os.h>
+#include <xen/errno.h>
+#include <xen/event_channel.h>
+#include <xen/grant_table.h>
+
+#define XDOM_DOMU        1          /* the DomU's id on both hypervisors */
+#define XDOM_ABSENT      7          /* a domain id nobody has */
+#define XDOM_REF_CTRL    8          /* the control page (first ref past the reserved ones) */
+#define XDOM_REF_RW      9          /* a page granted writable, mapped by Dom0 */
+#define XDOM_REF_COPY   10          /* a page granted writable, for copies */
+#define XDOM_REF_RO     11          /* a page granted read-only */
+#define XDOM_REF_NONE   12          /* an entry never granted */
+#define XDOM_PINGS     100          /* events each way */
+#define XDOM_MAGIC 0x58444f4du      /* "XDOM" */
+
+/* The DomU's steps, in the order Dom0 asks for them. */
+enum xdom_step {
+    XS_NONE,
+    XS_EVT_BIND,        /* negative binds, then bind_interdomain to port */
+    XS_EVT_PINGPONG,    /* answer XDOM_PINGS events on the bound port */
+    XS_EVT_CLOSE,       /* close the bound port */
+    XS_EVT_BIND2,       /* bind port (a second channel) */
+    XS_EVT_PEER_GONE,   /* Dom0 closed its end: status of ours, then close it */
+    XS_GNT_GRANT,       /* grant pages at XDOM_REF_RW/COPY/RO */
+    XS_GNT_CHECK_MAP,   /* read what Dom0 wrote through its mapping; entry flags */
+    XS_GNT_CHECK_COPY,  /* read what Dom0 copied in; write a pattern for its copy out */
+    XS_GNT_END,         /* entry flags after Dom0's unmap; end foreign access */
+    XS_EXIT,            /* shut down (Dom0 sees VIRQ_DOM_EXC) */
+};
+
+#define XDOM_RES 16
+
+struct xdom_ctrl {
+    volatile uint32_t magic;        /* DomU: set once the page is granted */
+    volatile uint32_t step;         /* Dom0: the step asked for */
+    volatile uint32_t done;         /* DomU: the last step finished */
+    volatile uint32_t port;         /* Dom0: a port it allocated for the DomU */
+    volatile uint32_t port_other;   /* Dom0: a port it allocated for itself */
+    volatile uint32_t local_port;   /* DomU: its end after bind_interdomain */
+    volatile uint64_t count;        /* DomU: events received in the ping-pong */
+    volatile uint64_t mfn[4];       /* DomU: frames behind the granted refs (RW, COPY, RO) */
+    volatile int64_t res[XDOM_RES]; /* DomU: results of its hypercalls and checks */
+};
+
+/* Pattern byte i of page `seed`. */
+static inline uint8_t xdom_pattern(unsigned int seed, unsigned int i)
+{
+    return (uint8_t)(i * 7u + seed * 31u + (i >> 8));
+}
+
+/* CASE lines (Dom0 only). */
+extern unsigned int t_failures;
+int t_rc(const char *id, const char *desc, long got, long want);
+int t_check(const char *id, const char *desc, int cond, const char *detail, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The control page as each side sees it. */
+extern volatile struct xdom_ctrl *xdom_ctrl;
+/* Dom0: ask the DomU for step s and wait until it is done. */
+void xdom_run_step(enum xdom_step s);
+/* Give the CPU to the other domain once. */
+void xdom_yield(void);
+
+long xdom_gop(unsigned int cmd, void *arg, unsigned int count);
+long xdom_evtchn_status(domid_t dom, evtchn_port_t port, struct evtchn_status *st);
+
+/* Dom0 halves. */
+void xdom_evtchn_dom0(void);
+void xdom_gnttab_dom0(void);
+/* DomU halves: one step each. */
+void xdom_evtchn_domu(enum xdom_step s);
+void xdom_gnttab_domu(enum xdom_step s);
+/* DomU: its grant table frame 0, writable (set up at start). */
+extern volatile struct grant_entry_v1 *xdom_gtab;
+void xdom_grant(grant_ref_t ref, uint16_t flags, domid_t dom, uint64_t mfn);
+
+/* Dom0 on Xen: build domain 1 from the image (build.c). 0 or an error, explained. */
+long xdom_build_domu(const void *image, unsigned long len, unsigned long nr_pages);
+
+#endif /* XDOM_H */
