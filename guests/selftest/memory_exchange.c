@@ -342,6 +342,79 @@ static void frames(void)
 }
 
 /*
+ * Address limits as Linux's swiotlb meets them: 64 frames for one 256 KiB
+ * extent below 2^18 bytes first, widened on each -ENOMEM. Nothing below
+ * 1 MiB is the heap's (Xen leaves the first MiB out), so up to 2^20 the
+ * answer is -ENOMEM; below 2^22 the extent comes from 2-4 MiB, the highest
+ * memory that fits (both hypervisors keep low memory for last).
+ */
+#define NR_SWIOTLB 64
+
+static void address_bits(void)
+{
+    static const unsigned int refused_bits[] = { 18, 20 };
+    static const char *const ids[] = { "MEMX0030", "MEMX0031" };
+    static const char *const descs[] = {
+        "an order-6 extent below 2^18 (Linux's first try) gives -ENOMEM, the frames stay ours",
+        "an order-6 extent below 2^20 (the first MiB) gives -ENOMEM, the frames stay ours",
+    };
+    struct xen_memory_exchange x;
+    long rc;
+
+    for (unsigned int i = 0; i < 2; i++) {
+        if (take(NR_SWIOTLB)) {
+            t_case(ids[i], descs[i], T_SKIP, "(no free pages)");
+            continue;
+        }
+        out[0] = pfn_of(pages[0]);
+        x = req(NR_SWIOTLB, 0, 1, 6, XENMEMF_address_bits(refused_bits[i]));
+        refused(ids[i], descs[i], &x, NR_SWIOTLB, -XEN_ENOMEM, 0);
+    }
+
+    if (take(NR_SWIOTLB)) {
+        t_case("MEMX0032", "an order-6 extent below 2^22: 0, 64-aligned, from 2-4 MiB", T_SKIP,
+               "(no free pages)");
+        return;
+    }
+    out[0] = pfn_of(pages[0]);
+    x = req(NR_SWIOTLB, 0, 1, 6, XENMEMF_address_bits(22));
+    rc = exchange(&x);
+    t_check("MEMX0032", "an order-6 extent below 2^22: 0, 64-aligned, from 2-4 MiB",
+            rc == 0 && x.nr_exchanged == NR_SWIOTLB && out[0] % NR_SWIOTLB == 0 &&
+            out[0] >= 0x200 && out[0] < 0x400, "(rc=%ld nr_exchanged=%lu mfn=%#lx)", rc,
+            (unsigned long)x.nr_exchanged, (unsigned long)out[0]);
+    if (rc || x.nr_exchanged != NR_SWIOTLB) {
+        restore(0, NR_SWIOTLB);
+        return;
+    }
+    t_check("MEMX0033", "the low extent's frames map and hold data",
+            extent_works(NR_SWIOTLB, out[0]), NULL);
+
+    if (take(1)) {
+        t_case("MEMX0034", "address bits 255 are no limit: 0", T_SKIP, "(no free pages)");
+        return;
+    }
+    out[0] = pfn_of(pages[0]);
+    x = req(1, 0, 1, 0, XENMEMF_address_bits(255));
+    rc = exchange(&x);
+    t_check("MEMX0034", "address bits 255 are no limit: 0", rc == 0 && x.nr_exchanged == 1,
+            "(rc=%ld nr_exchanged=%lu)", rc, (unsigned long)x.nr_exchanged);
+    if (rc == 0 && x.nr_exchanged == 1)
+        settle(0, out[0]);
+    else
+        restore(0, 1);
+
+    if (take(1)) {
+        t_case("MEMX0035", "address bits 13 (Xen's lowest zone, frames 0-1) give -ENOMEM",
+               T_SKIP, "(no free pages)");
+        return;
+    }
+    x = req(1, 0, 1, 0, XENMEMF_address_bits(13));
+    refused("MEMX0035", "address bits 13 (Xen's lowest zone, frames 0-1) give -ENOMEM", &x, 1,
+            -XEN_ENOMEM, 0);
+}
+
+/*
  * An exchange of NR_PRE one-frame chunks under a 1 ms periodic timer: when
  * a tick falls in it the hypervisor stops between chunks and carries on as
  * a continuation (nr_exchanged in the argument says where). Whether or not
@@ -387,4 +460,5 @@ void suite_memory_exchange(void)
     arguments();
     frames();
     preempted();
+    address_bits();
 }

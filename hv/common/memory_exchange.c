@@ -11,7 +11,8 @@
  *  - an input frame must be the domain's own and wholly unused: no
  *    mapping, no type, no pin, no special role (-EINVAL otherwise);
  *  - output extents are naturally aligned and lie below the address bits
- *    of out.mem_flags (-ENOMEM when there is no such room);
+ *    of out.mem_flags (-ENOMEM when there is no such room); like all our
+ *    allocations they come from the highest memory that fits, as in Xen;
  *  - an output extent's frames get the out list's GPFNs in the M2P and
  *    their MFN is written back into the out list.
  *
@@ -23,7 +24,9 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
+#include <hv/console.h>
 #include <hv/domain.h>
+#include <hv/frame_bitmap.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/io.h>
@@ -75,6 +78,7 @@ struct exchange {
     struct domain *d;
     unsigned int in_chunk_order, out_chunk_order;
     mfn_t limit;                        /* output frames lie below */
+    unsigned int bits;                  /* out.mem_flags' address bits (0: none) */
     mfn_t *in;                          /* the chunk's input frames */
     mfn_t out[CHUNK_STATIC];            /* the chunk's output extents (first frames) */
 };
@@ -119,6 +123,10 @@ static long chunk_prepare(struct exchange *e, uint64_t i)
                 for (unsigned long k = 0; k < (1UL << x->out.extent_order); k++)
                     free_frame(e->out[j] + k);
             rc = -XEN_ENOMEM;
+            /* The reason for the trace (tests/system/test_linux_dom0.py reads the widths). */
+            if (hypercall_trace)
+                log_debug("d%u exchange: no free order-%u extent below 2^%u bytes", e->d->id,
+                          x->out.extent_order, e->bits ? e->bits : 64);
         }
     }
     if (rc)
@@ -173,7 +181,7 @@ static long report(struct exchange *e, long rc)
 static long exchange_checks(struct exchange *e)
 {
     struct xen_memory_exchange *x = &e->x;
-    unsigned int node = XENMEMF_get_node(x->out.mem_flags), bits;
+    unsigned int node = XENMEMF_get_node(x->out.mem_flags);
     struct domain *cur = current->domain;
 
     if (x->in.extent_order > max_order(cur) || x->out.extent_order > max_order(cur))
@@ -211,9 +219,9 @@ static long exchange_checks(struct exchange *e)
         return -XEN_ESRCH;
     if (e->d != cur && !domain_is_privileged(cur))
         return -XEN_EPERM;
-    bits = XENMEMF_get_address_bits(x->out.mem_flags);
-    e->limit = !bits || bits >= 64 ? INVALID_MFN :
-               bits <= PAGE_SHIFT ? 1 : 1UL << (bits - PAGE_SHIFT);
+    /* Xen's MEMF_bits: the output comes from the zones below 2^bits bytes. */
+    e->bits = XENMEMF_get_address_bits(x->out.mem_flags);
+    e->limit = fb_bits_limit(e->bits);
     return 0;
 }
 

@@ -48,6 +48,11 @@ extern mfn_t max_mfn;             /* one past the highest frame we manage */
 struct boot_info;
 /* Build the allocator from the boot memory map; reserves image and modules. */
 void mm_init(const struct boot_info *bi);
+/*
+ * The boot modules' frames go back to the allocator: call once every domain
+ * built from them is (their contents are dead then; Xen: discard_initial_images).
+ */
+void mm_release_boot_modules(const struct boot_info *bi);
 
 /* One zeroed frame for the hypervisor, or INVALID_MFN when memory is exhausted. */
 mfn_t alloc_frame(uint16_t owner);

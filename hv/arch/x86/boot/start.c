@@ -247,6 +247,7 @@ void start_hv(uint32_t magic, uint32_t info)
         panic("could not build Domain 0 (error %d): see the reason above", rc);
     if (domu)
         boot_domu(&boot_info.modules[boot_info.nr_modules - 1]);
+    mm_release_boot_modules(&boot_info);
     if (cmdline_get_str(hv_command_line, "dom0_paging", opt, sizeof(opt)) && !strcmp(opt, "shadow")) {
         if (shadow_enable(d0))
             panic("cannot put Domain 0 in shadow paging mode");

@@ -1,10 +1,17 @@
 /*
  * The frame allocator: a bitmap over every frame below max_mfn (set = in use).
  * Frames start "in use"; RAM ranges from the loader are released except the
- * first MiB, the hypervisor image and the boot modules.
+ * first MiB, the hypervisor image and the boot modules (released in their
+ * turn once the boot domains are built, as Xen discards its initial images).
+ *
+ * Every allocation takes the highest memory that fits (hv/frame_bitmap.h), as
+ * Xen 4.17's heap does, so the low frames stay free for requests below an
+ * address limit: XENMEM_exchange for Linux's swiotlb then succeeds at the
+ * same address widths as on Xen.
  */
 #include <hv/bootinfo.h>
 #include <hv/console.h>
+#include <hv/frame_bitmap.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 
@@ -12,7 +19,7 @@
 
 static uint64_t used_map[MAX_FRAMES / 64];
 static unsigned long nr_free;
-static mfn_t search_hint;
+static mfn_t free_top;          /* every frame from here to max_mfn is in use */
 struct page_info *frame_table;
 mfn_t max_mfn;
 
@@ -52,6 +59,7 @@ void mm_init(const struct boot_info *bi)
                 max_mfn = m + 1;
         }
     }
+    free_top = max_mfn;
     reserve(0, 0x100000);
     uint64_t image_end = (uint64_t)__image_end - HV_IMAGE_VIRT;
     reserve(HV_LOAD_PHYS, image_end);
@@ -76,6 +84,31 @@ void mm_init(const struct boot_info *bi)
              (max_mfn << PAGE_SHIFT) >> 20, nr_free, max_mfn);
 }
 
+/* Is frame m inside one of the loader's RAM ranges? */
+static bool in_ram(const struct boot_info *bi, mfn_t m)
+{
+    for (unsigned int i = 0; i < bi->nr_ram; i++)
+        if ((m << PAGE_SHIFT) >= bi->ram[i].start && ((m + 1) << PAGE_SHIFT) <= bi->ram[i].end)
+            return true;
+    return false;
+}
+
+void mm_release_boot_modules(const struct boot_info *bi)
+{
+    unsigned long freed = 0;
+
+    for (unsigned int i = 0; i < bi->nr_modules; i++) {
+        mfn_t s = bi->modules[i].start >> PAGE_SHIFT;
+        mfn_t e = (bi->modules[i].end + PAGE_SIZE - 1) >> PAGE_SHIFT;
+        for (mfn_t m = s < 0x100 ? 0x100 : s; m < e && m < max_mfn; m++)
+            if (frame_used(m) && frame_table[m].owner == OWNER_NONE && in_ram(bi, m)) {
+                free_frame(m);
+                freed++;
+            }
+    }
+    log_info("memory: %lu KiB of boot modules released, %lu frames free", freed << 2, nr_free);
+}
+
 static void take(mfn_t m, uint16_t owner)
 {
     mark_used(m);
@@ -87,48 +120,39 @@ static void take(mfn_t m, uint16_t owner)
     memset(mfn_to_virt(m), 0, PAGE_SIZE);
 }
 
-mfn_t alloc_frames(unsigned long n, uint16_t owner)
+/*
+ * The highest 2^order-aligned run of n free frames below limit, taken for
+ * owner; INVALID_MFN if there is none.
+ */
+static mfn_t take_highest(unsigned long n, unsigned long align, mfn_t limit, uint16_t owner)
 {
+    mfn_t first, top;
+
     if (n == 0 || n > nr_free)
         return INVALID_MFN;
-    for (int pass = 0; pass < 2; pass++) {
-        mfn_t start = pass ? 0 : search_hint, run = 0;
-        for (mfn_t m = start; m < max_mfn; m++) {
-            if (frame_used(m)) {
-                run = 0;
-                continue;
-            }
-            if (++run == n) {
-                mfn_t first = m + 1 - n;
-                for (mfn_t f = first; f <= m; f++)
-                    take(f, owner);
-                search_hint = m + 1;
-                return first;
-            }
-        }
-    }
-    return INVALID_MFN;
+    /* Nothing is free at or above the highest free frame + 1: keep the hint tight. */
+    top = fb_highest_free(used_map, 0, free_top);
+    free_top = top == FB_NONE ? 0 : top + 1;
+    first = fb_find_highest(used_map, 0, limit < free_top ? limit : free_top, n, align);
+    if (first == FB_NONE)
+        return INVALID_MFN;
+    for (mfn_t f = first; f < first + n; f++)
+        take(f, owner);
+    if (first + n == free_top)
+        free_top = first;
+    return first;
+}
+
+mfn_t alloc_frames(unsigned long n, uint16_t owner)
+{
+    return take_highest(n, 1, max_mfn, owner);
 }
 
 mfn_t alloc_frames_aligned(unsigned int order, mfn_t limit, uint16_t owner)
 {
-    unsigned long n = 1UL << order;
-
-    if (order >= 32 || n > nr_free)
+    if (order >= 32)
         return INVALID_MFN;
-    if (limit > max_mfn)
-        limit = max_mfn;
-    for (mfn_t first = 0; first + n <= limit; first += n) {
-        mfn_t m = first;
-        while (m < first + n && !frame_used(m))
-            m++;
-        if (m < first + n)
-            continue;
-        for (m = first; m < first + n; m++)
-            take(m, owner);
-        return first;
-    }
-    return INVALID_MFN;
+    return take_highest(1UL << order, 1UL << order, limit, owner);
 }
 
 mfn_t alloc_frame(uint16_t owner)
@@ -142,8 +166,8 @@ void free_frame(mfn_t mfn)
     mark_free(mfn);
     nr_free++;
     frame_table[mfn] = (struct page_info){ .owner = OWNER_FREE };
-    if (mfn < search_hint)
-        search_hint = mfn;
+    if (mfn >= free_top)
+        free_top = mfn + 1;
 }
 
 unsigned long frames_free(void)
