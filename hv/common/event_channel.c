@@ -1,9 +1,10 @@
 /*
  * EVTCHNOP_*: allocate, bind, send, close, query and unmask event channels.
- * The per-port bookkeeping (struct evtchn) is ours alone; the guest-visible
- * pending and mask state belongs to the domain's port mechanism
- * (d->evtchn_ops: event_2l.c, the 2-level bitmaps in shared_info, or
- * event_fifo.c, the FIFO queues, once the guest has switched).
+ * The per-port bookkeeping (struct evtchn) and its state changes are the
+ * pure hv/lib/evtchn_ports.c, reached through evtchn_env below; the
+ * guest-visible pending and mask state belongs to the domain's port
+ * mechanism (d->evtchn_ops: event_2l.c, the 2-level bitmaps in shared_info,
+ * or event_fifo.c, the FIFO queues, once the guest has switched).
  * Error codes follow Xen 4.17: a port outside the table or in the wrong state
  * is -EINVAL, a bad vCPU -ENOENT, an already bound VIRQ -EEXIST.
  */
@@ -21,13 +22,13 @@
 
 static bool port_valid(unsigned int port)
 {
-    return port < NR_EVTCHN;
+    return evtchn_port_valid(port);
 }
 
 /* Xen's evtchn_usable: only bound ports reach the mechanism. */
 static bool port_usable(const struct domain *d, unsigned int port)
 {
-    return d->evtchn[port].state > ECS_RESERVED;
+    return evtchn_port_bound(&d->evtchn[port]);
 }
 
 /* See evtchn.h: a poller wakes for its ports, a blocked vCPU for a new upcall. */
@@ -74,32 +75,68 @@ void send_global_virq(struct domain *d, unsigned int virq)
     send_guest_vcpu_virq(d->vcpu[0], virq);
 }
 
-/* The lowest free port; a FIFO port still linked after its close is skipped, as on Xen. */
-static int get_free_port(struct domain *d)
+/* The machine hv/lib/evtchn_ports.c works on: domains' port tables and their mechanisms. */
+static struct evtchn *env_ports(void *ctx, uint16_t dom, bool any)
 {
-    for (unsigned int p = 1; p < NR_EVTCHN; p++)
-        if (d->evtchn[p].state == ECS_FREE &&
-            !(d->evtchn_ops->is_busy && d->evtchn_ops->is_busy(d, p)))
-            return (int)p;
-    return -XEN_ENOSPC;
+    struct domain *d = any ? domain_lookup_any(dom) : domain_lookup(dom);
+    return d ? d->evtchn : NULL;
 }
 
-/* Give port its binding c; the mechanism sets up its own state (FIFO: priority). */
-static void bind_port(struct domain *d, unsigned int port, struct evtchn c)
+/* A FIFO port still linked after its close is not free yet, as on Xen. */
+static bool env_busy(void *ctx, uint16_t dom, unsigned int port)
 {
-    d->evtchn[port] = c;
+    struct domain *d = domain_lookup_any(dom);
+    return d->evtchn_ops->is_busy && d->evtchn_ops->is_busy(d, port);
+}
+
+/* The mechanism sets up its own state of a new binding (FIFO: priority). */
+static void env_bound(void *ctx, uint16_t dom, unsigned int port)
+{
+    struct domain *d = domain_lookup_any(dom);
     if (d->evtchn_ops->init)
         d->evtchn_ops->init(d, port);
 }
 
+static void env_raise(void *ctx, uint16_t dom, unsigned int port)
+{
+    evtchn_set_pending(domain_lookup_any(dom), port);
+}
+
+static void env_clear(void *ctx, uint16_t dom, unsigned int port)
+{
+    struct domain *d = domain_lookup_any(dom);
+    d->evtchn_ops->clear_pending(d, port);
+}
+
+/* The other half of a VIRQ binding (the vCPU's slot) or of a PIRQ's (its routing). */
+static void env_unbind(void *ctx, uint16_t dom, unsigned int port, const struct evtchn *c)
+{
+    struct domain *d = domain_lookup_any(dom);
+
+    if (c->state == ECS_PIRQ) {
+        pirq_unbind(d, c->pirq, port);
+        return;
+    }
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i] && d->vcpu[i]->virq_to_port[c->virq] == port)
+            d->vcpu[i]->virq_to_port[c->virq] = 0;
+}
+
+static const struct evtchn_env evtchn_env = {
+    .ports = env_ports, .busy = env_busy, .bound = env_bound, .raise = env_raise,
+    .clear = env_clear, .unbind = env_unbind,
+};
+
+static int get_free_port(struct domain *d)
+{
+    return evtchn_port_alloc(&evtchn_env, d->id);
+}
+
 int evtchn_alloc_unbound_port(struct domain *d, domid_t remote)
 {
-    int port = get_free_port(d);
-
-    if (port < 0)
-        return 0;
-    bind_port(d, (unsigned int)port, (struct evtchn){ .state = ECS_UNBOUND, .remote_dom = remote });
-    return port;
+    int port = evtchn_port_bind(&evtchn_env, d->id,
+                                (struct evtchn){ .state = ECS_UNBOUND, .remote_dom = remote });
+    return port < 0 ? 0 : port;
 }
 
 static struct domain *lookup_domain(domid_t id)
@@ -107,11 +144,6 @@ static struct domain *lookup_domain(domid_t id)
     if (id == DOMID_SELF)
         return current->domain;
     return domain_lookup(id);
-}
-
-static bool virq_is_global(unsigned int virq)
-{
-    return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != VIRQ_XENOPROF;
 }
 
 static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
@@ -123,42 +155,28 @@ static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
         return -XEN_ESRCH;
     if (d != current->domain && !domain_is_privileged(current->domain))
         return -XEN_EPERM;
-    port = get_free_port(d);
-    if (port < 0)
-        return port;
-    bind_port(d, (unsigned int)port, (struct evtchn){
+    port = evtchn_port_bind(&evtchn_env, d->id, (struct evtchn){
         .state = ECS_UNBOUND,
         .remote_dom = a->remote_dom == DOMID_SELF ? current->domain->id : a->remote_dom,
     });
+    if (port < 0)
+        return port;
     a->port = (evtchn_port_t)port;
     return 0;
 }
 
 static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
 {
-    struct domain *ld = current->domain, *rd = lookup_domain(b->remote_dom);
-    struct evtchn *rc;
+    struct domain *rd = lookup_domain(b->remote_dom);
     int lport;
 
     if (!rd)
         return -XEN_ESRCH;
-    if (!port_valid(b->remote_port))
-        return -XEN_EINVAL;
-    rc = &rd->evtchn[b->remote_port];
-    if (rc->state != ECS_UNBOUND || rc->remote_dom != ld->id)
-        return -XEN_EINVAL;
-    lport = get_free_port(ld);
+    /* Like Xen: the new channel starts with a pending notification. */
+    lport = evtchn_port_link(&evtchn_env, current->domain->id, rd->id, b->remote_port);
     if (lport < 0)
         return lport;
-    bind_port(ld, (unsigned int)lport, (struct evtchn){ .state = ECS_INTERDOMAIN,
-                                                        .remote_dom = rd->id,
-                                                        .remote_port = (uint16_t)b->remote_port });
-    rc->state = ECS_INTERDOMAIN;
-    rc->remote_dom = ld->id;
-    rc->remote_port = (uint16_t)lport;
     b->local_port = (evtchn_port_t)lport;
-    /* Like Xen: the new channel starts with a pending notification. */
-    evtchn_set_pending(ld, (unsigned int)lport);
     return 0;
 }
 
@@ -170,17 +188,17 @@ static long evtchn_bind_virq(struct evtchn_bind_virq *b)
 
     if (b->virq >= NR_VIRQS)
         return -XEN_EINVAL;
-    if (virq_is_global(b->virq) && b->vcpu != 0)
+    if (evtchn_virq_is_global(b->virq) && b->vcpu != 0)
         return -XEN_EINVAL;
     if (b->vcpu >= d->max_vcpus || !(v = d->vcpu[b->vcpu]))
         return -XEN_ENOENT;
     if (v->virq_to_port[b->virq])
         return -XEN_EEXIST;
-    port = get_free_port(d);
+    port = evtchn_port_bind(&evtchn_env, d->id,
+                            (struct evtchn){ .state = ECS_VIRQ, .virq = (uint16_t)b->virq,
+                                             .notify_vcpu = (uint8_t)b->vcpu });
     if (port < 0)
         return port;
-    bind_port(d, (unsigned int)port, (struct evtchn){ .state = ECS_VIRQ, .virq = (uint16_t)b->virq,
-                                                      .notify_vcpu = (uint8_t)b->vcpu });
     v->virq_to_port[b->virq] = (uint16_t)port;
     b->port = (evtchn_port_t)port;
     return 0;
@@ -193,16 +211,14 @@ static long evtchn_bind_ipi(struct evtchn_bind_ipi *b)
 
     if (b->vcpu >= d->max_vcpus || !d->vcpu[b->vcpu])
         return -XEN_ENOENT;
-    port = get_free_port(d);
+    port = evtchn_port_bind(&evtchn_env, d->id,
+                            (struct evtchn){ .state = ECS_IPI, .notify_vcpu = (uint8_t)b->vcpu });
     if (port < 0)
         return port;
-    bind_port(d, (unsigned int)port, (struct evtchn){ .state = ECS_IPI,
-                                                      .notify_vcpu = (uint8_t)b->vcpu });
     b->port = (evtchn_port_t)port;
     return 0;
 }
 
-/* Close a port of `d`; an interdomain peer falls back to unbound (toward us). */
 /*
  * A physical IRQ of the hardware domain (pirq.c), in Xen's order: the
  * PIRQ's range (-EINVAL), mapped (-EPERM), not bound yet (-EEXIST), a free
@@ -224,77 +240,27 @@ static long evtchn_bind_pirq(struct evtchn_bind_pirq *b)
         return port;
     if (pirq_busy(b->pirq))
         return -XEN_EBUSY;
-    bind_port(d, (unsigned int)port, (struct evtchn){ .state = ECS_PIRQ,
-                                                      .pirq = (uint16_t)b->pirq });
+    port = evtchn_port_bind(&evtchn_env, d->id,
+                            (struct evtchn){ .state = ECS_PIRQ, .pirq = (uint16_t)b->pirq });
     pirq_bind(d, b->pirq, (unsigned int)port);
     b->port = (evtchn_port_t)port;
     return 0;
 }
 
+/* Close a port of `d`; an interdomain peer falls back to unbound (toward us). */
 static long evtchn_close_port(struct domain *d, unsigned int port)
 {
-    struct evtchn *c;
-
-    if (!port_valid(port))
-        return -XEN_EINVAL;
-    c = &d->evtchn[port];
-    switch (c->state) {
-    case ECS_FREE:
-    case ECS_RESERVED:
-        return -XEN_EINVAL;
-    case ECS_VIRQ:
-        for (unsigned int i = 0; i < d->max_vcpus; i++)
-            if (d->vcpu[i] && d->vcpu[i]->virq_to_port[c->virq] == port)
-                d->vcpu[i]->virq_to_port[c->virq] = 0;
-        break;
-    case ECS_PIRQ:
-        pirq_unbind(d, c->pirq, port);
-        break;
-    case ECS_INTERDOMAIN: {
-        struct domain *rd = domain_lookup_any(c->remote_dom);
-        if (rd && rd->evtchn[c->remote_port].state == ECS_INTERDOMAIN) {
-            rd->evtchn[c->remote_port].state = ECS_UNBOUND;
-            rd->evtchn[c->remote_port].remote_dom = d->id;
-        }
-        break;
-    }
-    default:
-        break;
-    }
-    d->evtchn_ops->clear_pending(d, port);
-    *c = (struct evtchn){ .state = ECS_FREE };
-    return 0;
+    return evtchn_port_close(&evtchn_env, d->id, port);
 }
 
 static long evtchn_send(unsigned int port)
 {
-    struct domain *d = current->domain;
-    struct evtchn *c;
-
-    if (!port_valid(port))
-        return -XEN_EINVAL;
-    c = &d->evtchn[port];
-    switch (c->state) {
-    case ECS_INTERDOMAIN: {
-        struct domain *rd = domain_lookup_any(c->remote_dom);
-        if (rd)
-            evtchn_set_pending(rd, c->remote_port);
-        return 0;
-    }
-    case ECS_IPI:
-        evtchn_set_pending(d, port);
-        return 0;
-    case ECS_UNBOUND:
-        return 0;                               /* nobody listens yet: dropped, as on Xen */
-    default:
-        return -XEN_EINVAL;
-    }
+    return evtchn_port_send(&evtchn_env, current->domain->id, port);
 }
 
 static long evtchn_status(struct evtchn_status *s)
 {
     struct domain *d = lookup_domain(s->dom);
-    struct evtchn *c;
 
     if (!d)
         return -XEN_ESRCH;
@@ -302,35 +268,7 @@ static long evtchn_status(struct evtchn_status *s)
         return -XEN_EPERM;
     if (!port_valid(s->port))
         return -XEN_EINVAL;
-    c = &d->evtchn[s->port];
-    memset(&s->u, 0, sizeof(s->u));
-    s->vcpu = c->notify_vcpu;
-    switch (c->state) {
-    case ECS_FREE:
-    case ECS_RESERVED:
-        s->status = EVTCHNSTAT_closed;
-        break;
-    case ECS_UNBOUND:
-        s->status = EVTCHNSTAT_unbound;
-        s->u.unbound.dom = c->remote_dom;
-        break;
-    case ECS_INTERDOMAIN:
-        s->status = EVTCHNSTAT_interdomain;
-        s->u.interdomain.dom = c->remote_dom;
-        s->u.interdomain.port = c->remote_port;
-        break;
-    case ECS_VIRQ:
-        s->status = EVTCHNSTAT_virq;
-        s->u.virq = c->virq;
-        break;
-    case ECS_IPI:
-        s->status = EVTCHNSTAT_ipi;
-        break;
-    default:
-        s->status = EVTCHNSTAT_pirq;
-        s->u.pirq = c->pirq;
-        break;
-    }
+    evtchn_port_status(&d->evtchn[s->port], s);
     return 0;
 }
 
@@ -348,20 +286,12 @@ static long evtchn_unmask(unsigned int port)
 static long evtchn_bind_vcpu(struct evtchn_bind_vcpu *b)
 {
     struct domain *d = current->domain;
-    struct evtchn *c;
 
     if (!port_valid(b->port))
         return -XEN_EINVAL;
     if (b->vcpu >= d->max_vcpus || !d->vcpu[b->vcpu])
         return -XEN_ENOENT;
-    c = &d->evtchn[b->port];
-    if (c->state == ECS_VIRQ && !virq_is_global(c->virq))
-        return -XEN_EINVAL;
-    if (c->state != ECS_VIRQ && c->state != ECS_UNBOUND && c->state != ECS_INTERDOMAIN &&
-        c->state != ECS_PIRQ)
-        return -XEN_EINVAL;
-    c->notify_vcpu = (uint8_t)b->vcpu;
-    return 0;
+    return evtchn_port_set_vcpu(&d->evtchn[b->port], b->vcpu);
 }
 
 static const char *const state_names[] = {
@@ -424,9 +354,7 @@ static long reset_arg(struct evtchn_reset *r)
         return -XEN_ESRCH;
     if (d != current->domain && !domain_is_privileged(current->domain))
         return -XEN_EPERM;
-    for (unsigned int p = 1; p < NR_EVTCHN; p++)
-        if (d->evtchn[p].state != ECS_FREE && d->evtchn[p].state != ECS_RESERVED)
-            evtchn_close_port(d, p);
+    evtchn_ports_close_all(&evtchn_env, d->id);
     evtchn_fifo_destroy(d);
     return 0;
 }

@@ -15,28 +15,17 @@
 #include <hv/percpu.h>
 #include <hv/grant_table.h>
 #include <hv/domain_life.h>
+#include <hv/evtchn_ports.h>
 #include <asm/domain.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
 #define MAX_DOMAINS     16
-#define NR_EVTCHN       4096        /* 2-level ABI on x86-64: 64 x 64 ports; FIFO: the first 4096 of 2^17 */
 #define NR_VIRQS        24
 #define SHUTDOWN_CODE_NONE (~0u)
 
 struct domain;
 struct evtchn_port_ops;
 struct evtchn_fifo_domain;
-
-enum evtchn_state { ECS_FREE, ECS_RESERVED, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_PIRQ, ECS_VIRQ, ECS_IPI };
-
-struct evtchn {
-    uint8_t state;                   /* enum evtchn_state */
-    uint8_t notify_vcpu;
-    uint16_t virq;                   /* ECS_VIRQ */
-    domid_t remote_dom;              /* ECS_UNBOUND: who may bind; ECS_INTERDOMAIN: peer */
-    uint16_t remote_port;            /* ECS_INTERDOMAIN */
-    uint16_t pirq;                   /* ECS_PIRQ */
-};
 
 struct vcpu {
     unsigned int id;
