@@ -2,11 +2,9 @@
  * HYPERVISOR_grant_table_op: map, unmap, copy (table-wide operations in
  * grant_table_setup.c; see hv/grant_table.h).
  *
- * The grant entry lives in guest-writable memory: every read of it is a
- * snapshot. With version 1 the pin is one compare-exchange on its
- * flags/domid word, so the granter can never change an entry that is in use
- * without the pin failing; with version 2 the status bits live in a status
- * frame and the entry is read again after they are set (Xen's protocol).
+ * Pinning an entry for a use (its flags or status bits, the active entry's
+ * pin counts, transitive entries) is the pure hv/lib/gnttab_pin.c, reached
+ * through gnttab_env below and host-tested (tests/unit/test_gnttab_pin.c).
  * Version 2 adds sub-page grants and transitive grants (one level, to
  * another domain), both for copies only. Each part of a mapping (host PTE, device) holds a general
  * reference on the frame (and a writable type reference when writable),
@@ -22,6 +20,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/grant_table.h>
+#include <hv/gnttab_pin.h>
 #include <hv/gnttab_rules.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
@@ -34,196 +33,45 @@
 
 static bool ref_valid(struct domain *d, grant_ref_t ref)
 {
-    return ref < gnttab_nr_entries(&d->grants);
+    return gnttab_ref_valid(&d->grants, ref);
 }
 
-static void clear_status(uint16_t *st, uint16_t bits)
+/* The machine hv/lib/gnttab_pin.c pins entries on: domains' tables, entries in their frames. */
+static struct grant_table *env_table(void *ctx, uint16_t dom, bool any)
 {
-    if (bits)
-        __atomic_and_fetch(st, (uint16_t)~bits, __ATOMIC_ACQ_REL);
+    struct domain *d = any ? domain_lookup_any(dom) : domain_lookup(dom);
+    return d ? &d->grants : NULL;
 }
 
-/*
- * Set GTF_reading (and GTF_writing) for a new use of an entry, after
- * checking the entry allows it (gnttab_entry_check). Version 1: one
- * exchange on the flags/domid word, which the granter may race; like Xen,
- * give up after five failed tries. Version 2: set the bits in the status
- * word, then read the entry again, undoing them if it changed meanwhile.
- */
-static int set_status(struct grant_table *gt, grant_ref_t ref, uint32_t pin, domid_t grantee,
-                      bool ro, bool map)
+static uint32_t *env_entry(void *ctx, const struct grant_table *gt, uint32_t ref)
 {
-    uint32_t *w = gnttab_entry_hdr(gt, ref), old = __atomic_load_n(w, __ATOMIC_ACQUIRE);
-    uint16_t bits = GTF_reading | (ro ? 0 : GTF_writing);
-    bool v2 = gt->version == 2;
-    int rc;
-
-    for (unsigned int tries = 0; !v2; tries++) {
-        rc = gnttab_entry_check((uint16_t)old, (uint16_t)(old >> 16), grantee, pin != 0, ro, map,
-                                false);
-        if (rc != GNTST_okay)
-            return rc;
-        if (__atomic_compare_exchange_n(w, &old, old | bits, false, __ATOMIC_ACQ_REL,
-                                        __ATOMIC_ACQUIRE))
-            return GNTST_okay;
-        if (tries == 4)
-            return GNTST_general_error;
-    }
-    rc = gnttab_entry_check((uint16_t)old, (uint16_t)(old >> 16), grantee, pin != 0, ro, map, true);
-    if (rc != GNTST_okay)
-        return rc;
-    __atomic_or_fetch(gnttab_entry_status(gt, ref), bits, __ATOMIC_SEQ_CST);
-    old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
-    rc = gnttab_entry_check((uint16_t)old, (uint16_t)(old >> 16), grantee, pin != 0, ro, map, true);
-    if (rc != GNTST_okay)
-        clear_status(gnttab_entry_status(gt, ref), pin ? GTF_writing : GTF_reading | GTF_writing);
-    return rc;
+    return gnttab_entry_hdr(gt, ref);
 }
 
-/* What a use of a grant reaches: a frame and the byte range of it. */
-struct grant_use {
-    mfn_t frame;
-    uint16_t start, length;
+static uint16_t *env_status(void *ctx, const struct grant_table *gt, uint32_t ref)
+{
+    return gnttab_entry_status(gt, ref);
+}
+
+static bool env_frame_ok(void *ctx, uint16_t granter, uint64_t f)
+{
+    return mfn_valid(f) && mfn_to_page(f)->owner == granter &&
+           !(mfn_to_page(f)->flags & PGF_SHARED_INFO);
+}
+
+static const struct gnttab_env gnttab_env = {
+    .table = env_table, .entry = env_entry, .status = env_status, .frame_ok = env_frame_ok,
 };
 
-static void release(struct domain *granter, grant_ref_t ref, uint32_t incr, bool ro);
-
-/* The frame entry ref names (v1: 32 bits; v2: full_page / sub_page, 64 bits), if the granter's. */
-static int entry_frame(struct domain *granter, grant_ref_t ref, struct grant_use *u, bool *sub)
-{
-    struct grant_table *gt = &granter->grants;
-    uint32_t *w = gnttab_entry_hdr(gt, ref);
-    uint64_t f;
-
-    *sub = false;
-    u->start = 0;
-    u->length = PAGE_SIZE;
-    if (gt->version == 1) {
-        f = ((struct grant_entry_v1 *)w)->frame;
-    } else {
-        union grant_entry_v2 *e = (union grant_entry_v2 *)w;
-        f = __atomic_load_n(&e->full_page.frame, __ATOMIC_ACQUIRE);
-        if (__atomic_load_n(&e->hdr.flags, __ATOMIC_ACQUIRE) & GTF_sub_page) {
-            *sub = true;
-            u->start = __atomic_load_n(&e->sub_page.page_off, __ATOMIC_ACQUIRE);
-            u->length = __atomic_load_n(&e->sub_page.length, __ATOMIC_ACQUIRE);
-        }
-    }
-    if (!mfn_valid(f) || mfn_to_page(f)->owner != granter->id ||
-        (mfn_to_page(f)->flags & PGF_SHARED_INFO))
-        return GNTST_bad_page;
-    u->frame = f;
-    return GNTST_okay;
-}
-
-/*
- * A transitive v2 entry (copies only): the frame is pinned in the domain
- * the entry names, through its entry trans_ref, with this granter as the
- * grantee (one level only, never back to itself).
- */
-static int acquire_transitive(struct domain *granter, grant_ref_t ref, bool ro, bool allow,
-                              struct grant_use *u, domid_t *tdom, grant_ref_t *tref);
-
-/*
- * Take a use (`incr`, see hv/gnttab_rules.h) of entry `ref` of `granter`
- * for `grantee` (Xen's map_grant_ref / acquire_grant_for_copy pinning):
- * the first use checks the entry and pins what it names; later ones check
- * the grantee, the counters and, for a first writer, GTF_readonly. `map`:
- * for a mapping (full pages only); `allow_trans`: a transitive entry may be
- * followed. GNTST_okay and what the use reaches, or a GNTST_* error with
- * nothing changed.
- */
 static int acquire(struct domain *granter, grant_ref_t ref, domid_t grantee, uint32_t incr,
                    bool ro, bool map, bool allow_trans, struct grant_use *u)
 {
-    struct grant_table *gt = &granter->grants;
-    struct active_grant *act = gnttab_active(gt, ref);
-    uint16_t *st = gnttab_entry_status(gt, ref);
-    int rc;
-
-    if (act->pin && (act->domid != grantee || gnttab_pin_would_overflow(act->pin, incr) ||
-                     (map && act->sub_page)))
-        return GNTST_general_error;
-    if (gt->version == 2 && !map &&
-        ((uint16_t)*gnttab_entry_hdr(gt, ref) & GTF_type_mask) == GTF_transitive) {
-        domid_t tdom;
-        grant_ref_t tref;
-        if (gnttab_pin_needs_status(act->pin, ro) &&
-            (rc = set_status(gt, ref, act->pin, grantee, ro, false)) != GNTST_okay)
-            return rc;
-        rc = acquire_transitive(granter, ref, ro, allow_trans, u, &tdom, &tref);
-        if (rc == GNTST_okay && act->pin &&
-            (act->frame != u->frame || act->trans_domid != tdom || act->trans_ref != tref)) {
-            release(domain_lookup_any(tdom), tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
-            rc = GNTST_general_error;
-        }
-        if (rc != GNTST_okay) {
-            clear_status(st, gnttab_status_to_clear(act->pin, ro));
-            return rc;
-        }
-        if (!act->pin)
-            *act = (struct active_grant){ .domid = grantee, .sub_page = true, .start = u->start,
-                                          .length = u->length, .trans_domid = tdom,
-                                          .trans_ref = tref, .frame = u->frame };
-    } else if (gnttab_pin_needs_status(act->pin, ro)) {
-        bool sub;
-        if ((rc = set_status(gt, ref, act->pin, grantee, ro, map)) != GNTST_okay)
-            return rc;
-        rc = entry_frame(granter, ref, u, &sub);
-        if (rc == GNTST_okay && act->pin &&
-            (act->frame != u->frame || act->trans_domid != granter->id ||
-             (act->sub_page && (!sub || act->start != u->start || act->length != u->length))))
-            rc = GNTST_general_error;
-        if (rc != GNTST_okay) {
-            clear_status(st, gnttab_status_to_clear(act->pin, ro));
-            return rc;
-        }
-        if (!act->pin)
-            *act = (struct active_grant){ .domid = grantee, .sub_page = sub, .start = u->start,
-                                          .length = u->length, .trans_domid = granter->id,
-                                          .trans_ref = ref, .frame = u->frame };
-    } else if (act->trans_domid != granter->id) {
-        return GNTST_bad_domain;                /* pinned through a transitive entry it no longer is */
-    }
-    act->pin += incr;
-    *u = (struct grant_use){ .frame = act->frame, .start = act->start, .length = act->length };
-    return GNTST_okay;
+    return gnttab_acquire(&gnttab_env, granter->id, ref, grantee, incr, ro, map, allow_trans, u);
 }
 
-static int acquire_transitive(struct domain *granter, grant_ref_t ref, bool ro, bool allow,
-                              struct grant_use *u, domid_t *tdom, grant_ref_t *tref)
-{
-    union grant_entry_v2 *e = (union grant_entry_v2 *)gnttab_entry_hdr(&granter->grants, ref);
-    struct domain *td;
-
-    if (!allow)
-        return GNTST_general_error;
-    /* Read once: the granter may change its entry under us. */
-    *tdom = __atomic_load_n(&e->transitive.trans_domid, __ATOMIC_ACQUIRE);
-    *tref = __atomic_load_n(&e->transitive.gref, __ATOMIC_ACQUIRE);
-    if (*tdom == granter->id || !(td = domain_lookup(*tdom)))
-        return GNTST_general_error;
-    if (!ref_valid(td, *tref))
-        return GNTST_bad_gntref;
-    return acquire(td, *tref, granter->id, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro, false,
-                   false, u);
-}
-
-/* Drop a use taken by acquire; the status bits follow what is left; a transitive pin goes too. */
 static void release(struct domain *granter, grant_ref_t ref, uint32_t incr, bool ro)
 {
-    struct grant_table *gt = &granter->grants;
-    struct active_grant *act = gnttab_active(gt, ref);
-    domid_t tdom = act->trans_domid;
-    grant_ref_t tref = act->trans_ref;
-
-    act->pin -= incr;
-    /* A table switched to another version meanwhile has fewer entries: only reserved ones stay. */
-    if (ref_valid(granter, ref))
-        clear_status(gnttab_entry_status(gt, ref), gnttab_status_to_clear(act->pin, ro));
-    struct domain *td = tdom != granter->id ? domain_lookup_any(tdom) : NULL;
-    if (td)
-        release(td, tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
+    gnttab_release(&gnttab_env, granter->id, ref, incr, ro);
 }
 
 /* References one mapping (host or device part) holds on the granted frame. */
