@@ -2,9 +2,11 @@
  * Audit one domain's counts against the references that really exist.
  *
  * The tables that exist are the domain's frames holding a validated table
- * type; with the pins (PGT_pinned) and the roots the caller names, they are
- * every holder of a reference (no cycles: each level only names the one
- * below, and the linear self-reference holds nothing).  Expected counts are
+ * type; with the pins (PGT_pinned), the roots the caller names and the L1
+ * tables of other owners that map its frames (foreign entries, see "Two
+ * owners" in hv/pt_types.h), they are every holder of a reference (no
+ * cycles: each level only names the one below, and the linear
+ * self-reference holds nothing).  Expected counts are
  * accumulated per frame in the caller's scratch words, packed as
  *   bits 0-31 general count, 32-57 type count, 58-60 type (type >> 28),
  *   bit 61 "already reported as referenced with two types".
@@ -53,6 +55,19 @@ static bool owned(const struct audit *a, uint64_t mfn)
     return mfn < a->env->nr_frames && a->env->frames[mfn].owner == a->domid;
 }
 
+/* May the domain's L1 tables hold an entry naming `mfn`, a frame of another domain? */
+static bool foreign_ok(const struct audit *a, uint64_t mfn)
+{
+    const struct pt_env *env = a->env;
+    uint16_t owner;
+
+    if (mfn >= env->nr_frames)
+        return false;
+    owner = env->frames[mfn].owner;
+    return pt_owner_is_domain(owner) && owner != a->domid && env->foreign_permitted &&
+           env->foreign_permitted(env->ctx, a->domid, owner);
+}
+
 static void audit_entry(struct audit *a, uint64_t table, unsigned int level, uint64_t e)
 {
     uint64_t mfn = pt_entry_mfn(e);
@@ -78,11 +93,11 @@ static void audit_entry(struct audit *a, uint64_t table, unsigned int level, uin
                 complain(a, table, "l1e maps a hypervisor frame");
             return;
         }
-        if (!owned(a, mfn))
-            complain(a, mfn, "entry maps a frame of another owner");
-        else
+        if (owned(a, mfn))
             expect(a, mfn, (e & PT_RW) ? (uint32_t)PGT_writable_page : 0);
-        return;
+        else if (!foreign_ok(a, mfn))
+            complain(a, mfn, "entry maps a frame of another owner");
+        return;                         /* a foreign frame: counted in its owner's audit */
     }
     if (mfn == table) {
         if (e & PT_RW)
@@ -102,6 +117,19 @@ static void audit_table(struct audit *a, uint64_t mfn, unsigned int level)
     for (unsigned int i = 0; i < PT_ENTRIES; i++)
         if ((level != 4 || !pt_l4_slot_is_hv(i)) && (t[i] & PT_PRESENT))
             audit_entry(a, mfn, level, t[i]);
+}
+
+/* An L1 of another owner: the references its entries hold on the domain's frames. */
+static void audit_foreign_l1(struct audit *a, uint64_t mfn)
+{
+    const uint64_t *t = a->env->table(a->env->ctx, mfn);
+
+    for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+        uint64_t e = t[i], f = pt_entry_mfn(e);
+
+        if ((e & PT_PRESENT) && !(e & PT_GNTTAB) && owned(a, f))
+            expect(a, f, (e & PT_RW) ? (uint32_t)PGT_writable_page : 0);
+    }
 }
 
 static void compare(struct audit *a, uint64_t mfn)
@@ -144,8 +172,11 @@ int pt_audit(const struct pt_env *env, uint16_t domid, const uint64_t *roots,
         unsigned int level = pt_type_level(pg->type_info);
         bool live = level && (pg->type_info & PGT_count_mask) && (pg->type_info & PGT_validated);
 
-        if (pg->owner != domid)
+        if (pg->owner != domid) {
+            if (live && level == 1)
+                audit_foreign_l1(&a, mfn);
             continue;
+        }
         if (pg->type_info & PGT_pinned) {
             if (!live)
                 complain(&a, mfn, "pinned frame is not a validated table");

@@ -85,38 +85,64 @@ uint64_t pt_io_cache_flip(uint64_t e)
     }
 }
 
-static int get_l1_refs(const struct pt_env *env, uint16_t domid, uint64_t e)
+/* Refuse an I/O frame: -EPERM, or -EINVAL for Xen's "no frame" pattern. */
+static int refuse_io(const struct pt_env *env, uint64_t mfn, const char *why)
+{
+    return pt_refuse(env, mfn, why, mfn == PT_INVALID_IO_MFN ? -XEN_EINVAL : -XEN_EPERM);
+}
+
+static bool iomem_ok(const struct pt_env *env, uint16_t domid, uint64_t mfn)
+{
+    return env->iomem_permitted && env->iomem_permitted(env->ctx, domid, mfn);
+}
+
+/*
+ * An I/O frame takes no references. The table's owner needs I/O permission
+ * for it; a foreign domain named as the frame's owner needs it too, and the
+ * hypervisor (DOMID_XEN) never has it (Xen asks both, the frame owner first).
+ */
+static int get_l1_io(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_owner, uint64_t e)
+{
+    uint64_t mfn = pt_entry_mfn(e), flip;
+
+    if (pg_owner == PT_PG_OWNER_XEN ||
+        (pg_owner != pt_owner && pt_owner_is_domain(pg_owner) && !iomem_ok(env, pg_owner, mfn)))
+        return refuse_io(env, mfn, "l1e maps an I/O frame its named owner may not map");
+    if (!iomem_ok(env, pt_owner, mfn))
+        return refuse_io(env, mfn, "l1e maps I/O or absent frame without permission");
+    flip = pt_io_cache_flip(e);
+    if ((e & PT_RW) && env->iomem_readonly && env->iomem_readonly(env->ctx, mfn))
+        flip |= PT_RW;
+    return (int)flip;
+}
+
+static int get_l1_refs(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_owner, uint64_t e)
 {
     uint64_t mfn = pt_entry_mfn(e);
     const struct page_info *pg;
 
-    if (pt_frame_is_io(env, mfn)) {
-        if (env->iomem_permitted && env->iomem_permitted(env->ctx, domid, mfn))
-        {
-            uint64_t flip = pt_io_cache_flip(e);    /* I/O frames are not counted */
-            if ((e & PT_RW) && env->iomem_readonly && env->iomem_readonly(env->ctx, mfn))
-                flip |= PT_RW;
-            return (int)flip;
-        }
-        return pt_refuse(env, mfn, "l1e maps I/O or absent frame without permission",
-                         mfn == PT_INVALID_IO_MFN ? -XEN_EINVAL : -XEN_EPERM);
-    }
+    if (pt_frame_is_io(env, mfn))
+        return get_l1_io(env, pt_owner, pg_owner, e);
     pg = &env->frames[mfn];
     if (pt_frame_is_shared_hv(env, mfn)) {
         /* Hypervisor frames shared read-only (the M2P with privileged domains): not counted. */
-        if (!(e & PT_RW) && env->shared_ro_permitted && env->shared_ro_permitted(env->ctx, domid, mfn))
+        if (pg_owner == PT_PG_OWNER_XEN && !(e & PT_RW) && env->shared_ro_permitted &&
+            env->shared_ro_permitted(env->ctx, pt_owner, mfn))
             return 0;
         return pt_refuse(env, mfn, "l1e maps a hypervisor frame", -XEN_EBUSY);
     }
-    if (pg->owner != domid)
+    if (pg->owner != pg_owner)
         return pt_refuse(env, mfn, "l1e maps a frame of another owner", -XEN_EBUSY);
-    if (pt_get_page(env, mfn, domid))
+    if (pg_owner != pt_owner &&
+        !(env->foreign_permitted && env->foreign_permitted(env->ctx, pt_owner, pg_owner)))
+        return pt_refuse(env, mfn, "l1e maps a foreign frame without privilege", -XEN_EBUSY);
+    if (pt_get_page(env, mfn, pg_owner))
         return pt_refuse(env, mfn, "l1e frame changed owner", -XEN_EBUSY);
     if ((pg->flags & PGF_SHARED_INFO) && (e & PT_CACHE_ATTRS)) {
         pt_put_page(env, mfn);
         return pt_refuse(env, mfn, "l1e changes cache attributes of shared_info", -XEN_EACCES);
     }
-    if ((e & PT_RW) && pt_get_page_type(env, mfn, (uint32_t)PGT_writable_page, domid)) {
+    if ((e & PT_RW) && pt_get_page_type(env, mfn, (uint32_t)PGT_writable_page, pg_owner)) {
         pt_put_page(env, mfn);
         return pt_refuse(env, mfn, "l1e maps a page table or descriptor page writable",
                          -XEN_EBUSY);
@@ -124,23 +150,25 @@ static int get_l1_refs(const struct pt_env *env, uint16_t domid, uint64_t e)
     return 0;
 }
 
-int pt_entry_get_refs(const struct pt_env *env, uint16_t domid, unsigned int level,
-                      uint64_t table_mfn, uint64_t e)
+int pt_entry_get_refs(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_owner,
+                      unsigned int level, uint64_t table_mfn, uint64_t e)
 {
     uint64_t mfn = pt_entry_mfn(e);
     int rc;
 
-    if (e & pt_disallowed_bits(env, domid, level))
+    if (e & pt_disallowed_bits(env, pt_owner, level))
         return pt_refuse(env, table_mfn, level == 1 ? "l1e has forbidden flags" :
                          (e & PT_PSE) ? "superpage (PSE) entry" : "pde has forbidden flags",
                          -XEN_EINVAL);
     if (level == 1)
-        return get_l1_refs(env, domid, e);
+        return get_l1_refs(env, pt_owner, pg_owner, e);
+    if (pg_owner != pt_owner)
+        return pt_refuse(env, table_mfn, "upper entry names a foreign owner", -XEN_EINVAL);
 
-    if (pt_get_page(env, mfn, domid))
+    if (pt_get_page(env, mfn, pt_owner))
         rc = -XEN_EINVAL;
     else {
-        rc = pt_get_page_type(env, mfn, pgt_for_level((int)level - 1), domid);
+        rc = pt_get_page_type(env, mfn, pgt_for_level((int)level - 1), pt_owner);
         if (rc)
             pt_put_page(env, mfn);
     }

@@ -5,6 +5,8 @@
  * not validated), so nobody else can take or drop its type meanwhile; it
  * takes the references of each present entry in order and, on the first
  * refusal, drops those it took, so a failed validation leaks nothing.
+ * Every entry must name a frame of the table's owner (Xen validates with one
+ * owner; foreign L1 entries enter only a table already in use, by update).
  * Recursion depth is bounded by the four levels.  Not preemptible yet (see
  * docs/pv-mmu.md): a tree costs one pass over each distinct table once.
  */
@@ -30,7 +32,7 @@ int pt_table_validate(const struct pt_env *env, uint64_t mfn, unsigned int level
         e = __atomic_load_n(&t[i], __ATOMIC_RELAXED);
         if (!(e & PT_PRESENT))
             continue;
-        rc = pt_entry_get_refs(env, domid, level, mfn, e);
+        rc = pt_entry_get_refs(env, domid, domid, level, mfn, e);
         if (rc < 0)
             break;
         __atomic_store_n(&t[i], pt_adjust_entry(level, e ^ (uint64_t)rc), __ATOMIC_RELAXED);

@@ -30,8 +30,8 @@ static bool write_entry(uint64_t *slot, uint64_t *old, uint64_t new, bool preser
     }
 }
 
-static int update_table_entry(const struct pt_env *env, uint16_t domid, uint64_t mfn,
-                              unsigned int level, unsigned int index, uint64_t new,
+static int update_table_entry(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_owner,
+                              uint64_t mfn, unsigned int level, unsigned int index, uint64_t new,
                               bool preserve_ad)
 {
     uint64_t *slot = &env->table(env->ctx, mfn)[index];
@@ -46,14 +46,14 @@ static int update_table_entry(const struct pt_env *env, uint16_t domid, uint64_t
                          -XEN_EINVAL);
 
     if (new & PT_PRESENT) {
-        if (new & pt_disallowed_bits(env, domid, level))
+        if (new & pt_disallowed_bits(env, pt_owner, level))
             return pt_refuse(env, mfn, level == 1 ? "l1e has forbidden flags" :
                              (new & PT_PSE) ? "superpage (PSE) entry" : "pde has forbidden flags",
                              -XEN_EINVAL);
         new = pt_adjust_entry(level, new);
         if ((old & PT_PRESENT) && !((old ^ new) & ~FASTPATH_BITS))
             return write_entry(slot, &old, new, preserve_ad) ? 0 : -XEN_EBUSY;
-        rc = pt_entry_get_refs(env, domid, level, mfn, new);
+        rc = pt_entry_get_refs(env, pt_owner, pg_owner, level, mfn, new);
         if (rc < 0)
             return rc;
         new ^= (uint64_t)rc;
@@ -68,8 +68,8 @@ static int update_table_entry(const struct pt_env *env, uint16_t domid, uint64_t
     return 0;
 }
 
-int pt_update_entry(const struct pt_env *env, uint16_t domid, uint64_t table_mfn,
-                    unsigned int index, uint64_t new_entry, bool preserve_ad)
+int pt_update_entry(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_owner,
+                    uint64_t table_mfn, unsigned int index, uint64_t new_entry, bool preserve_ad)
 {
     uint32_t x, type;
     unsigned int level;
@@ -77,7 +77,7 @@ int pt_update_entry(const struct pt_env *env, uint16_t domid, uint64_t table_mfn
 
     if (index >= PT_ENTRIES)
         return pt_refuse(env, table_mfn, "entry index out of range", -XEN_EINVAL);
-    if (pt_get_page(env, table_mfn, domid))
+    if (pt_get_page(env, table_mfn, pt_owner))
         return -XEN_EINVAL;
 
     /* A validated table in use: hold a type reference of its level across the update. */
@@ -86,13 +86,18 @@ int pt_update_entry(const struct pt_env *env, uint16_t domid, uint64_t table_mfn
     level = pt_type_level(x);
     rc = -XEN_EINVAL;
     if (level && (x & PGT_count_mask) && (x & PGT_validated))
-        rc = pt_get_page_type(env, table_mfn, type, domid);
-    if (rc == 0) {
-        rc = update_table_entry(env, domid, table_mfn, level, index, new_entry, preserve_ad);
+        rc = pt_get_page_type(env, table_mfn, type, pt_owner);
+    if (rc == 0 && level > 1 && pg_owner != pt_owner) {
+        pt_put_page_type(env, table_mfn);   /* Xen: only L1 entries may name another owner */
+        rc = pt_refuse(env, table_mfn, "upper-level table updated naming a foreign owner",
+                       -XEN_EINVAL);
+    } else if (rc == 0) {
+        rc = update_table_entry(env, pt_owner, pg_owner, table_mfn, level, index, new_entry,
+                                preserve_ad);
         pt_put_page_type(env, table_mfn);
     } else if (rc != -XEN_ERESTART) {
         /* Not a table now (e.g. one Linux is still filling): an ordinary store. */
-        rc = pt_get_page_type(env, table_mfn, (uint32_t)PGT_writable_page, domid);
+        rc = pt_get_page_type(env, table_mfn, (uint32_t)PGT_writable_page, pt_owner);
         if (rc == 0) {
             __atomic_store_n(&env->table(env->ctx, table_mfn)[index], new_entry,
                              __ATOMIC_RELEASE);

@@ -5,10 +5,12 @@
  * The input is a program for the fake machine of the unit tests
  * (tests/unit/test_pt_machine.c: 112 frames, two domains, firmware,
  * hypervisor and free frames).  Byte 0 sets the machine's I/O and
- * cache-attribute permissions for the whole run; then each operation is an
+ * cache-attribute permissions, which domains are privileged (may map the
+ * other's frames) and whether a hypervisor frame is shared read-only, for
+ * the whole run; then each operation is an
  * opcode byte followed by its arguments (missing bytes read as 0):
  *
- *   update   domain, table frame, index, entry, preserve_ad   (pt_update_entry)
+ *   update   domain, frame owner, table frame, index, entry, preserve_ad   (pt_update_entry)
  *   pin      domain, frame, level                              (pt_pin)
  *   unpin    domain, frame                                     (pt_unpin)
  *   root     domain/slot, new frame                            (pt_switch_root)
@@ -80,6 +82,21 @@ static uint16_t pick_domain(struct input *in)
         return (b & 1) ? M_DOM_B : M_DOM_A;
     if (b < 0xf8)
         return 0;
+    return (uint16_t)un(in, 2);
+}
+
+/* The frame owner an update names: mostly the table's owner, else the other domain,
+   DOMID_XEN, DOMID_IO, or any id. */
+static uint16_t pick_pg_owner(struct input *in, uint16_t pt_owner)
+{
+    uint8_t b = u8(in);
+
+    if (b < 0xa0)
+        return pt_owner;
+    if (b < 0xe0)
+        return pt_owner == M_DOM_A ? M_DOM_B : M_DOM_A;
+    if (b < 0xf0)
+        return (b & 1) ? PT_PG_OWNER_XEN : PT_PG_OWNER_IO;
     return (uint16_t)un(in, 2);
 }
 
@@ -218,6 +235,7 @@ static const int unpin_errs[] = { XEN_EINVAL, 0 };
 static void op_update(struct input *in)
 {
     uint16_t d = pick_domain(in);
+    uint16_t pg = pick_pg_owner(in, d);
     uint64_t t = pick_frame(in);
     unsigned int idx = pick_index(in);
     uint64_t e = pick_entry(in);
@@ -226,9 +244,9 @@ static void op_update(struct input *in)
     unsigned int level = was_live ? pt_type_level(mach.frames[t].type_info) : 0;
     uint64_t before = in_machine(t) && idx < PT_ENTRIES ? mach.mem[t][idx] : 0;
 
-    int rc = pt_update_entry(&mach.env, d, t, idx, e, ad);
-    snprintf(what, sizeof(what), "d%u update(mfn %#lx L%u [%u] = %#lx%s) = %d", d,
-             (unsigned long)t, level, idx, (unsigned long)e, ad ? " preserve_ad" : "", rc);
+    int rc = pt_update_entry(&mach.env, d, pg, t, idx, e, ad);
+    snprintf(what, sizeof(what), "d%u update(mfn %#lx L%u [%u] = %#lx%s, owner %#x) = %d", d,
+             (unsigned long)t, level, idx, (unsigned long)e, ad ? " preserve_ad" : "", pg, rc);
     check_refusal(rc, update_errs);
     if (!in_machine(t) || idx >= PT_ENTRIES) {
         CHECK(rc == -XEN_EINVAL, "update outside the machine accepted");
@@ -241,9 +259,13 @@ static void op_update(struct input *in)
         return;
     }
     CHECK(mach.frames[t].owner == d, "update of a frame d%u does not own", d);
+    CHECK(pg == d || !was_live || level == 1, "L%u table updated naming owner %#x", level, pg);
     uint64_t want = was_live ? pt_adjust_entry(level, e) | (ad ? before & AD : 0) : e;
-    CHECK(after == want, "stored %#lx, expected %#lx", (unsigned long)after,
-          (unsigned long)want);
+    /* An I/O frame newly mapped by an L1 is stored uncacheable (pt_io_cache_flip). */
+    bool io = was_live && level == 1 && (e & PT_PRESENT) && pt_frame_is_io(&mach.env,
+                                                                          pt_entry_mfn(e));
+    CHECK(after == want || (io && after == (want ^ pt_io_cache_flip(e))),
+          "stored %#lx, expected %#lx", (unsigned long)after, (unsigned long)want);
 }
 
 static void op_pin(struct input *in)
@@ -421,6 +443,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t perms = u8(&in);
     mach.iomem_ok = perms & 1;
     mach.cache_ok = perms & 2;
+    mach.privileged[M_DOM_A] = perms & 4;
+    mach.privileged[M_DOM_B] = perms & 8;
+    mach.m2p_ok = perms & 16;
 
     for (unsigned int n = 0; in.left && n < NR_OPS_MAX; n++) {
         uint8_t op = u8(&in);

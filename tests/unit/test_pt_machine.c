@@ -25,7 +25,8 @@ static void m_init_l4(void *ctx, uint64_t *l4)
 
 static bool m_iomem(void *ctx, uint16_t domid, uint64_t mfn)
 {
-    return ((struct machine *)ctx)->iomem_ok;
+    struct machine *m = ctx;
+    return m->iomem_ok && !(domid <= M_DOM_B && m->iomem_denied[domid]);
 }
 
 static bool m_iomem_ro(void *ctx, uint64_t mfn)
@@ -37,6 +38,23 @@ static bool m_iomem_ro(void *ctx, uint64_t mfn)
 static bool m_cache(void *ctx, uint16_t domid)
 {
     return ((struct machine *)ctx)->cache_ok;
+}
+
+static bool m_foreign(void *ctx, uint16_t pt_owner, uint16_t pg_owner)
+{
+    struct machine *m = ctx;
+    return pt_owner <= M_DOM_B && m->privileged[pt_owner];
+}
+
+static bool m_shared_ro(void *ctx, uint16_t domid, uint64_t mfn)
+{
+    struct machine *m = ctx;
+    return m->m2p_ok && mfn == M_HV_FIRST && domid <= M_DOM_B && m->privileged[domid];
+}
+
+static void m_last_ref(void *ctx, uint64_t mfn)
+{
+    ((struct machine *)ctx)->last_refs[mfn]++;
 }
 
 static int m_segdesc(void *ctx, uint64_t mfn)
@@ -62,7 +80,8 @@ void machine_init(struct machine *m)
         .flush = m_flush, .init_l4_hv_slots = m_init_l4, .iomem_permitted = m_iomem,
         .iomem_readonly = m_iomem_ro,
         .cache_attrs_permitted = m_cache, .validate_segdesc = m_segdesc,
-        .explain = m_explain,
+        .foreign_permitted = m_foreign, .shared_ro_permitted = m_shared_ro,
+        .last_ref = m_last_ref, .explain = m_explain,
     };
 }
 
@@ -142,17 +161,21 @@ static void walk(struct recount *s, uint16_t dom, uint64_t mfn, unsigned int lev
         if (!(e & PT_PRESENT))
             continue;
         if (level == 1 && io_frame(m, t)) {
-            if (!m->iomem_ok)
+            if (!m->iomem_ok || m->iomem_denied[dom])
                 note(m, &s->problems, "L1 %lu maps I/O frame %lu", (unsigned long)mfn,
                      (unsigned long)t);
             continue;
         }
+        if (level == 1 && t == M_HV_FIRST && m->m2p_ok && m->privileged[dom] && !(e & PT_RW))
+            continue;                       /* the shared read-only hypervisor frame */
         if (level > 1 && t == mfn) {
             if (e & PT_RW)
                 note(m, &s->problems, "L%u %lu maps itself writable", level, (unsigned long)mfn);
             continue;
         }
-        if (t >= M_FRAMES || m->frames[t].owner != dom) {
+        bool foreign = level == 1 && t < M_FRAMES && m->privileged[dom] &&
+                       (m->frames[t].owner == M_DOM_A || m->frames[t].owner == M_DOM_B);
+        if (t >= M_FRAMES || (m->frames[t].owner != dom && !foreign)) {
             note(m, &s->problems, "d%u L%u %lu slot %u maps frame %lu of another owner", dom,
                  level, (unsigned long)mfn, i, (unsigned long)t);
             continue;

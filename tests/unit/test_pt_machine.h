@@ -33,6 +33,10 @@ struct machine {
     uint64_t roots[3][M_ROOTS];             /* [domid][which], PT_ROOT_NONE if none */
     unsigned int flushes;
     bool iomem_ok, cache_ok;
+    bool privileged[3];                     /* [domid]: its tables may map the other's frames */
+    bool iomem_denied[3];                   /* [domid]: no I/O frames even with iomem_ok */
+    bool m2p_ok;                            /* hypervisor frame M_HV_FIRST is shared read-only */
+    unsigned int last_refs[M_FRAMES];       /* env->last_ref calls per frame */
     uint64_t iomem_ro_mfn;                  /* an I/O frame mapped read-only only (0: none) */
     const char *last_why;                   /* last env->explain text */
     char msg[M_MSG];                        /* first problem found by a check */
@@ -48,8 +52,10 @@ int machine_audit(struct machine *m, uint16_t dom);
  * Independent recount over both domains: every frame's general and type
  * count equals the references found by walking pins and roots; no frame is
  * both writable-mapped and a table, or a table of two levels; no table maps
- * another owner's frame; live L4s carry the hypervisor slots.  Returns the
- * number of problems, the first described in m->msg.
+ * another owner's frame, except an L1 of a privileged domain mapping the
+ * other domain's frames (counted on those frames); live L4s carry the
+ * hypervisor slots.  Returns the number of problems, the first described in
+ * m->msg.
  */
 int machine_recount(struct machine *m);
 

@@ -5,7 +5,9 @@
  *   1. every frame's general and type count equal the references that exist
  *      (the test's recount and the library's audit both agree),
  *   2. no frame is both writable-mapped and a page table,
- *   3. no table of one domain maps a frame of the other.
+ *   3. no table of one domain maps a frame of the other, except L1 tables of
+ *      the privileged domain A, which map B's frames by naming B as the
+ *      frames' owner (mmu_update's foreign domain); B may not.
  * PT_SEED and PT_OPS in the environment change the seed and the length.
  */
 #include <setjmp.h>
@@ -113,6 +115,7 @@ struct stats {
     unsigned int pinned_level[5];
     unsigned int pin_rc[100];              /* pin results by -rc */
     unsigned int max_live;
+    unsigned int foreign_ok[3];            /* successful updates naming the other domain, by pt owner */
 };
 
 enum { OP_UPDATE, OP_PIN, OP_UNPIN, OP_ROOT, OP_STORE, OP_GIVE, OP_CLEAR, OP_N };
@@ -132,13 +135,23 @@ static int step(struct stats *st, char *what, size_t len)
         unsigned int level = t < M_FRAMES && live(t) ? pt_type_level(m->frames[t].type_info) :
                              1 + below(4);
         unsigned int idx = level == 4 && chance(10) ? HV_SLOT_FIRST + below(16) : below(PT_ENTRIES);
-        uint64_t e = random_entry(d, level, t), before = t < M_FRAMES ? m->mem[t][idx] : 0;
+        uint16_t other = d == M_DOM_A ? M_DOM_B : M_DOM_A, pg = d;
+        uint64_t e, before = t < M_FRAMES ? m->mem[t][idx] : 0;
         bool ad = chance(30);
 
+        /* Now and then the update names another frame owner (foreign domain, DOMID_XEN/IO). */
+        if (chance(20))
+            pg = chance(80) ? other : chance(50) ? PT_PG_OWNER_XEN : PT_PG_OWNER_IO;
+        e = random_entry(pt_owner_is_domain(pg) ? pg : d, level, t);
+        if (pg == PT_PG_OWNER_XEN && chance(50))
+            e = m_pte(M_HV_FIRST, random_flags());
         op = OP_UPDATE;
-        rc = pt_update_entry(&m->env, d, t, idx, e, ad);
-        snprintf(what, len, "d%u mmu_update(mfn %lu L%u [%u] = %#lx%s) = %d", d,
-                 (unsigned long)t, level, idx, (unsigned long)e, ad ? " preserve_ad" : "", rc);
+        rc = pt_update_entry(&m->env, d, pg, t, idx, e, ad);
+        if (!rc && pg == other && (e & PT_PRESENT) && t < M_FRAMES && live(t) &&
+            pt_type_level(m->frames[t].type_info) == 1)
+            st->foreign_ok[d]++;
+        snprintf(what, len, "d%u mmu_update(mfn %lu L%u [%u] = %#lx%s, owner %#x) = %d", d,
+                 (unsigned long)t, level, idx, (unsigned long)e, ad ? " preserve_ad" : "", pg, rc);
         if (rc && t < M_FRAMES && m->mem[t][idx] != before)
             fail_msg("refused update changed the entry: %s", what);
     } else if (r < 62) {
@@ -203,7 +216,7 @@ static int step(struct stats *st, char *what, size_t len)
         op = OP_CLEAR;
         for (unsigned int i = from; i < from + n && i < PT_ENTRIES && !rc; i++)
             if (!(pt_type_level(m->frames[t].type_info) == 4 && pt_l4_slot_is_hv(i)))
-                rc = pt_update_entry(&m->env, d, t, i, 0, false);
+                rc = pt_update_entry(&m->env, d, d, t, i, 0, false);
         snprintf(what, len, "d%u clear mfn %lu [%u..+%u] = %d", d, (unsigned long)t, from, n, rc);
     }
     st->tried[op]++;
@@ -233,6 +246,8 @@ static void test_random_sequence(void **state)
     char what[160];
 
     machine_init(m);
+    m->privileged[M_DOM_A] = true;
+    m->m2p_ok = true;
     rng_state = seed ? strtoull(seed, NULL, 0) : 0x5eed0f0a11a5UL;
     for (unsigned long i = 0; i < nr_ops; i++) {
         unsigned int nlive = 0;
@@ -249,6 +264,8 @@ static void test_random_sequence(void **state)
     print_message("pins by level: L1 %u L2 %u L3 %u L4 %u; most live tables %u\n",
                   st.pinned_level[1], st.pinned_level[2], st.pinned_level[3],
                   st.pinned_level[4], st.max_live);
+    print_message("updates naming the other domain's frames: A %u, B %u\n", st.foreign_ok[M_DOM_A],
+                  st.foreign_ok[M_DOM_B]);
     print_message("pin results: ok %u, EINVAL %u, EBUSY %u, EPERM %u, EACCES %u\n",
                   st.pin_rc[0], st.pin_rc[XEN_EINVAL], st.pin_rc[XEN_EBUSY], st.pin_rc[XEN_EPERM],
                   st.pin_rc[XEN_EACCES]);
@@ -259,6 +276,8 @@ static void test_random_sequence(void **state)
         for (int level = 1; level <= 4; level++)
             assert_true(st.pinned_level[level] > 20);
         assert_true(st.max_live >= 12);
+        assert_true(st.foreign_ok[M_DOM_A] > nr_ops / 500);
+        assert_int_equal(st.foreign_ok[M_DOM_B], 0);    /* B is not privileged */
     }
 }
 

@@ -105,26 +105,26 @@ static void test_double_pin_and_bad_unpin(void **state)
 static void test_l1_foreign_and_special_frames(void **state)
 {
     assert_int_equal(pt_pin(env, A, A0, 1), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(B0, P), false), -XEN_EBUSY);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_HV_FIRST, P), false), -XEN_EBUSY);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_FREE_FIRST, P), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(B0, P), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_HV_FIRST, P), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_FREE_FIRST, P), false), -XEN_EBUSY);
     /* Firmware and frames beyond the table are I/O: -EPERM without permission. */
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_FW_FIRST + 1, P), false), -XEN_EPERM);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_FRAMES + 7, P | RW), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_FW_FIRST + 1, P), false), -XEN_EPERM);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_FRAMES + 7, P | RW), false),
                      -XEN_EPERM);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(0xffffffffffUL, P), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(0xffffffffffUL, P), false),
                      -XEN_EINVAL);
     assert_int_equal(m->mem[A0][0], 0);
     assert_non_null(m->last_why);
     clean();
     /* With I/O permission the mapping is taken and counts nothing. */
     m->iomem_ok = true;
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_FW_FIRST + 1, P | RW), false), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 1, m_pte(M_FRAMES + 7, P), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_FW_FIRST + 1, P | RW), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, m_pte(M_FRAMES + 7, P), false), 0);
     assert_int_equal(m->frames[M_FW_FIRST + 1].count_info, 0);
     clean();
-    assert_int_equal(pt_update_entry(env, A, A0, 0, 0, false), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 1, 0, false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, 0, false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, 0, false), 0);
     m->iomem_ok = false;
     clean();
 }
@@ -144,25 +144,25 @@ static void test_l1_io_cache_attributes(void **state)
     m->iomem_ok = m->cache_ok = true;
     assert_int_equal(pt_pin(env, A, A0, 1), 0);
     for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        assert_int_equal(pt_update_entry(env, A, A0, 0,
+        assert_int_equal(pt_update_entry(env, A, A, A0, 0,
                                          m_pte(M_FW_FIRST + 1, P | RW | cases[i].ask), false), 0);
         assert_int_equal(m->mem[A0][0] & PT_CACHE_ATTRS, cases[i].stored);
         assert_int_equal(m->frames[M_FW_FIRST + 1].count_info, 0);
     }
     /* A read-only I/O frame (Xen's mmio_ro_ranges) asked writable is stored without RW. */
     m->iomem_ro_mfn = M_FW_FIRST + 2;
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_FW_FIRST + 2, P | RW | PT_PCD),
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_FW_FIRST + 2, P | RW | PT_PCD),
                                      false), 0);
     assert_int_equal(m->mem[A0][0] & (RW | PT_CACHE_ATTRS), PT_PCD);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_FW_FIRST + 1, P | RW | PT_PCD),
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_FW_FIRST + 1, P | RW | PT_PCD),
                                      false), 0);
     assert_int_equal(m->mem[A0][0] & (RW | PT_CACHE_ATTRS), RW | PT_PCD);
     m->iomem_ro_mfn = 0;
     /* A RAM frame of the domain keeps the attributes it asks. */
-    assert_int_equal(pt_update_entry(env, A, A0, 1, m_pte(A0 + 4, P | RW), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, m_pte(A0 + 4, P | RW), false), 0);
     assert_int_equal(m->mem[A0][1] & PT_CACHE_ATTRS, 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, 0, false), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 1, 0, false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, 0, false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, 0, false), 0);
     assert_int_equal(pt_unpin(env, A, A0), 0);
     /* Validation of a whole table flips the same way. */
     m->mem[A0][5] = m_pte(M_FRAMES + 3, P);
@@ -179,24 +179,24 @@ static void test_l1_maps_own_table(void **state)
     assert_int_equal(pt_pin(env, A, A0, 1), 0);
     assert_int_equal(pt_pin(env, A, A0 + 1, 2), 0);
     /* Writable views of page tables (itself or another) are refused ... */
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 1, P | RW), false), -XEN_EBUSY);
-    assert_int_equal(pt_update_entry(env, A, A0, 1, m_pte(A0, P | RW), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 1, P | RW), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, m_pte(A0, P | RW), false), -XEN_EBUSY);
     clean();
     /* ... read-only ones are fine and hold a general reference only. */
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 1, P), false), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 1, m_pte(A0, P), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 1, P), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, m_pte(A0, P), false), 0);
     assert_int_equal(m->frames[A0 + 1].count_info, 2);
     assert_int_equal(m->frames[A0].count_info, 2);
     clean();
     /* Upgrading the RO mapping to RW takes the slow path and is refused. */
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 1, P | RW), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 1, P | RW), false), -XEN_EBUSY);
     clean();
 }
 
 static void test_writable_frame_cannot_become_table(void **state)
 {
     assert_int_equal(pt_pin(env, A, A0, 1), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 5, m_pte(A0 + 2, P | RW), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 5, m_pte(A0 + 2, P | RW), false), 0);
     assert_int_equal(ttype(A0 + 2), PGT_writable_page);
     assert_int_equal(tcount(A0 + 2), 1);
     for (unsigned int level = 1; level <= 4; level++)
@@ -204,7 +204,7 @@ static void test_writable_frame_cannot_become_table(void **state)
     assert_int_equal(pt_switch_root(env, A, PT_ROOT_NONE, A0 + 2), -XEN_EINVAL);
     clean();
     /* Unmapping it frees the type; then it can be pinned, and a flush happens. */
-    assert_int_equal(pt_update_entry(env, A, A0, 5, 0, false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 5, 0, false), 0);
     assert_int_equal(tcount(A0 + 2), 0);
     m->flushes = 0;
     assert_int_equal(pt_pin(env, A, A0 + 2, 1), 0);
@@ -217,24 +217,24 @@ static void test_l2_needs_l1able_frame(void **state)
     assert_int_equal(pt_pin(env, A, A0, 2), 0);
     /* Writable-mapped frame: cannot be an L1. */
     assert_int_equal(pt_pin(env, A, A0 + 1, 1), 0);
-    assert_int_equal(pt_update_entry(env, A, A0 + 1, 0, m_pte(A0 + 2, P | RW), false), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 2, P | RW), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 1, 0, m_pte(A0 + 2, P | RW), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 2, P | RW), false), -XEN_EINVAL);
     /* Foreign or absent frames. */
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(B0, P | RW), false), -XEN_EINVAL);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_FRAMES + 3, P), false), -XEN_EINVAL);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_FW_FIRST, P), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(B0, P | RW), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_FRAMES + 3, P), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_FW_FIRST, P), false), -XEN_EINVAL);
     /* shared_info never becomes a table. */
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_A_SHINFO, P), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_A_SHINFO, P), false), -XEN_EINVAL);
     /* A frame whose contents are not a valid L1: the validation's error, nothing kept. */
     m->mem[A0 + 3][7] = m_pte(A0 + 5, P | RW);
     m->mem[A0 + 3][9] = m_pte(B0 + 1, P);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 3, P | RW), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 3, P | RW), false), -XEN_EBUSY);
     assert_int_equal(m->frames[A0 + 3].type_info, 0);
     assert_int_equal(tcount(A0 + 5), 0);
     clean();
     /* Fix it: now the L2 entry validates the L1, which maps A0+5 writable. */
     m->mem[A0 + 3][9] = 0;
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 3, P | RW), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 3, P | RW), false), 0);
     assert_int_equal(m->frames[A0 + 3].type_info, PGT_l1_page_table | PGT_validated | 1);
     assert_int_equal(ttype(A0 + 5), PGT_writable_page);
     clean();
@@ -261,12 +261,12 @@ static void test_one_frame_two_levels(void **state)
     assert_int_equal(pt_pin(env, A, A0, 1), 0);
     assert_int_equal(pt_pin(env, A, A0 + 1, 2), 0);
     assert_int_equal(pt_pin(env, A, A0 + 2, 3), 0);
-    assert_int_equal(pt_update_entry(env, A, A0 + 1, 0, m_pte(A0, P | RW), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 1, 0, m_pte(A0, P | RW), false), 0);
     /* A0 is an L1; an L3 entry wants it as an L2. */
-    assert_int_equal(pt_update_entry(env, A, A0 + 2, 0, m_pte(A0, P | RW), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 2, 0, m_pte(A0, P | RW), false), -XEN_EINVAL);
     assert_int_equal(pt_pin(env, A, A0, 2), -XEN_EINVAL);
     /* A0+1 is an L2; another L2 may not use it as an L1. */
-    assert_int_equal(pt_update_entry(env, A, A0 + 1, 1, m_pte(A0 + 1, P | RW), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 1, 1, m_pte(A0 + 1, P | RW), false),
                      -XEN_EINVAL);
     clean();
 }
@@ -279,35 +279,35 @@ static void test_flags(void **state)
     assert_int_equal(pt_pin(env, A, A0 + 3, 4), 0);
     assert_int_equal(pt_pin(env, A, A0 + 4, 1), 0);
     /* Superpages. */
-    assert_int_equal(pt_update_entry(env, A, A0 + 1, 0, m_pte(A0 + 4, P | PT_PSE), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 1, 0, m_pte(A0 + 4, P | PT_PSE), false),
                      -XEN_EINVAL);
-    assert_int_equal(pt_update_entry(env, A, A0 + 2, 0, m_pte(A0 + 1, P | PT_PSE), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 2, 0, m_pte(A0 + 1, P | PT_PSE), false),
                      -XEN_EINVAL);
     /* GLOBAL and cache attributes are not the guest's above L1. */
-    assert_int_equal(pt_update_entry(env, A, A0 + 1, 0, m_pte(A0 + 4, P | PT_GLOBAL), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 1, 0, m_pte(A0 + 4, P | PT_GLOBAL), false),
                      -XEN_EINVAL);
-    assert_int_equal(pt_update_entry(env, A, A0 + 3, 0, m_pte(A0 + 2, P | PT_PCD), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 3, 0, m_pte(A0 + 2, P | PT_PCD), false),
                      -XEN_EINVAL);
     /* L1: GLOBAL fine, grant bit never, cache attributes only with permission. */
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 5, P | PT_GLOBAL), false), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 1, m_pte(A0 + 5, P | PT_GNTTAB), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 5, P | PT_GLOBAL), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, m_pte(A0 + 5, P | PT_GNTTAB), false),
                      -XEN_EINVAL);
-    assert_int_equal(pt_update_entry(env, A, A0, 1, m_pte(A0 + 5, P | PT_PWT), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, m_pte(A0 + 5, P | PT_PWT), false),
                      -XEN_EINVAL);
-    assert_int_equal(pt_update_entry(env, A, A0, 1, m_pte(A0 + 5, P | PT_PSE), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, m_pte(A0 + 5, P | PT_PSE), false),
                      -XEN_EINVAL);
     m->cache_ok = true;
-    assert_int_equal(pt_update_entry(env, A, A0, 1, m_pte(A0 + 5, P | PT_PCD | PT_PWT), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, m_pte(A0 + 5, P | PT_PCD | PT_PWT), false), 0);
     /* ... except on shared_info (a hypervisor page). */
-    assert_int_equal(pt_update_entry(env, A, A0, 2, m_pte(M_A_SHINFO, P | PT_PCD), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0, 2, m_pte(M_A_SHINFO, P | PT_PCD), false),
                      -XEN_EACCES);
     clean();
-    assert_int_equal(pt_update_entry(env, A, A0, 1, 0, false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, 0, false), 0);
     m->cache_ok = false;
     /* Guest-available bits and NX are the guest's. */
-    assert_int_equal(pt_update_entry(env, A, A0, 3,
+    assert_int_equal(pt_update_entry(env, A, A, A0, 3,
                                      m_pte(A0 + 5, P | PT_AVAIL | PT_NX | (1UL << 61)), false), 0);
-    assert_int_equal(pt_update_entry(env, A, A0 + 1, 3,
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 1, 3,
                                      m_pte(A0 + 4, P | PT_AVAIL | PT_NX | (1UL << 58)), false), 0);
     clean();
 }
@@ -319,13 +319,13 @@ static void test_l4_hypervisor_slots(void **state)
     assert_int_equal(pt_pin(env, A, A0, 4), 0);
     for (unsigned int i = HV_SLOT_FIRST; i <= HV_SLOT_LAST; i++)
         assert_int_equal(m->mem[A0][i], M_HV_SLOT(i));
-    assert_int_equal(pt_update_entry(env, A, A0, HV_SLOT_FIRST, 0, false), -XEN_EINVAL);
-    assert_int_equal(pt_update_entry(env, A, A0, HV_SLOT_LAST, m_pte(A0 + 1, P), false),
+    assert_int_equal(pt_update_entry(env, A, A, A0, HV_SLOT_FIRST, 0, false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0, HV_SLOT_LAST, m_pte(A0 + 1, P), false),
                      -XEN_EINVAL);
     assert_int_equal(m->mem[A0][HV_SLOT_LAST], M_HV_SLOT(HV_SLOT_LAST));
-    assert_int_equal(pt_update_entry(env, A, A0, HV_SLOT_FIRST - 1, m_pte(A0 + 1, P), false), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, HV_SLOT_LAST + 1, m_pte(A0 + 2, P), false), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, PT_ENTRIES, 0, false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0, HV_SLOT_FIRST - 1, m_pte(A0 + 1, P), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, HV_SLOT_LAST + 1, m_pte(A0 + 2, P), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, PT_ENTRIES, 0, false), -XEN_EINVAL);
     clean();
 }
 
@@ -334,14 +334,14 @@ static void test_linear_entries(void **state)
     assert_int_equal(pt_pin(env, A, A0, 4), 0);
     assert_int_equal(pt_pin(env, A, A0 + 1, 4), 0);
     /* Read-only self-reference (recursive mapping): accepted, holds no reference. */
-    assert_int_equal(pt_update_entry(env, A, A0, 300, m_pte(A0, P), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 300, m_pte(A0, P), false), 0);
     assert_int_equal(m->frames[A0].count_info, 1);
     assert_int_equal(tcount(A0), 1);
-    assert_int_equal(pt_update_entry(env, A, A0, 301, m_pte(A0, P | RW), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 301, m_pte(A0, P | RW), false), -XEN_EINVAL);
     /* Turning the self-reference writable is not a fast-path change. */
-    assert_int_equal(pt_update_entry(env, A, A0, 300, m_pte(A0, P | RW), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 300, m_pte(A0, P | RW), false), -XEN_EINVAL);
     /* Another L4, even read-only: refused (we do not implement cross-table linear maps). */
-    assert_int_equal(pt_update_entry(env, A, A0, 302, m_pte(A0 + 1, P), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 302, m_pte(A0 + 1, P), false), -XEN_EINVAL);
     clean();
     /* A self-referencing table validates and devalidates cleanly. */
     m->mem[A0 + 2][5] = m_pte(A0 + 2, P);
@@ -448,13 +448,13 @@ static void test_adopt_builder_tree(void **state)
 static void test_shared_info(void **state)
 {
     assert_int_equal(pt_pin(env, A, A0, 1), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_A_SHINFO, P | RW), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_A_SHINFO, P | RW), false), 0);
     assert_int_equal(ttype(M_A_SHINFO), PGT_writable_page);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, 0, false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, 0, false), 0);
     for (unsigned int level = 1; level <= 4; level++)
         assert_int_equal(pt_pin(env, A, M_A_SHINFO, level), -XEN_EINVAL);
     /* B's shared_info is B's. */
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(M_B_SHINFO, P), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(M_B_SHINFO, P), false), -XEN_EBUSY);
     clean();
 }
 
@@ -463,14 +463,14 @@ static void test_free_to_release(void **state)
     assert_true(pt_frame_is_free_to_release(env, A0 + 1));
     assert_int_equal(pt_pin(env, A, A0, 1), 0);
     assert_false(pt_frame_is_free_to_release(env, A0));
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 1, P), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 1, P), false), 0);
     assert_false(pt_frame_is_free_to_release(env, A0 + 1));
-    assert_int_equal(pt_update_entry(env, A, A0, 0, 0, false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, 0, false), 0);
     assert_true(pt_frame_is_free_to_release(env, A0 + 1));
     assert_false(pt_frame_is_free_to_release(env, M_FRAMES));
     /* Given away to B, its old owner can no longer use it. */
     m->frames[A0 + 1].owner = B;
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 1, P), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 1, P), false), -XEN_EBUSY);
     assert_int_equal(pt_pin(env, A, A0 + 1, 1), -XEN_EINVAL);
     assert_int_equal(pt_pin(env, B, A0 + 1, 1), 0);
     clean();
@@ -479,20 +479,20 @@ static void test_free_to_release(void **state)
 static void test_preserve_ad_and_fast_path(void **state)
 {
     assert_int_equal(pt_pin(env, A, A0, 1), 0);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 1, P | RW | PT_USER), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 1, P | RW | PT_USER), false), 0);
     /* User pages are made global. */
     assert_int_equal(m->mem[A0][0], m_pte(A0 + 1, P | RW | PT_USER | PT_GLOBAL));
     m->mem[A0][0] |= PT_ACCESSED | PT_DIRTY;                 /* the "hardware" sets A/D */
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 1, P | RW | PT_USER | PT_NX),
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 1, P | RW | PT_USER | PT_NX),
                                      true), 0);
     assert_int_equal(m->mem[A0][0] & (PT_ACCESSED | PT_DIRTY), PT_ACCESSED | PT_DIRTY);
     assert_int_equal(tcount(A0 + 1), 1);                     /* fast path: no new reference */
     assert_int_equal(m->frames[A0 + 1].count_info, 1);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 1, P | RW | PT_USER), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 1, P | RW | PT_USER), false), 0);
     assert_int_equal(m->mem[A0][0] & (PT_ACCESSED | PT_DIRTY), 0);
     clean();
     /* RW -> RO drops the writable type but keeps the general reference. */
-    assert_int_equal(pt_update_entry(env, A, A0, 0, m_pte(A0 + 1, P), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 1, P), false), 0);
     assert_int_equal(tcount(A0 + 1), 0);
     assert_int_equal(m->frames[A0 + 1].count_info, 1);
     clean();
@@ -501,19 +501,19 @@ static void test_preserve_ad_and_fast_path(void **state)
 static void test_plain_write_path(void **state)
 {
     /* A frame that is no table in use takes an ordinary store, unchecked. */
-    assert_int_equal(pt_update_entry(env, A, A0, 4, m_pte(B0, P | RW | PT_PSE), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 4, m_pte(B0, P | RW | PT_PSE), false), 0);
     assert_int_equal(m->mem[A0][4], m_pte(B0, P | RW | PT_PSE));
     assert_int_equal(tcount(A0), 0);
     assert_int_equal(m->frames[A0].count_info, 0);
     /* ... and that content is what a later validation refuses. */
     assert_int_equal(pt_pin(env, A, A0, 1), -XEN_EINVAL);
     /* Not the caller's frame, or a descriptor page in use: refused. */
-    assert_int_equal(pt_update_entry(env, A, B0, 0, 0, false), -XEN_EINVAL);
-    assert_int_equal(pt_update_entry(env, A, M_FRAMES, 0, 0, false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, B0, 0, 0, false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, M_FRAMES, 0, 0, false), -XEN_EINVAL);
     assert_int_equal(pt_get_page(env, A0 + 1, A), 0);
     assert_int_equal(pt_get_page_type(env, A0 + 1, PGT_seg_desc_page, A), 0);
-    assert_int_equal(pt_update_entry(env, A, A0 + 1, 0, 0, false), -XEN_EINVAL);
-    assert_int_equal(pt_update_entry(env, A, A0 + 2, 0, m_pte(A0 + 1, P | RW), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 1, 0, 0, false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, A, A0 + 2, 0, m_pte(A0 + 1, P | RW), false), 0);
     assert_int_equal(pt_pin(env, A, A0 + 2, 1), -XEN_EBUSY);    /* maps a GDT page RW */
     pt_put_page_type(env, A0 + 1);
     pt_put_page(env, A0 + 1);
@@ -527,7 +527,7 @@ static void test_type_state_machine(void **state)
     m->frames[A0].type_info = PGT_l2_page_table | 1;
     assert_int_equal(pt_get_page_type(env, A0, PGT_l2_page_table, A), -XEN_ERESTART);
     assert_int_equal(pt_get_page_type(env, A0, PGT_l1_page_table, A), -XEN_EINVAL);
-    assert_int_equal(pt_update_entry(env, A, A0, 0, 0, false), -XEN_EINVAL);   /* as Xen */
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, 0, false), -XEN_EINVAL);   /* as Xen */
     assert_int_equal(pt_pin(env, A, A0, 2), -XEN_ERESTART);
     assert_int_equal(m->frames[A0].count_info, 1);          /* nothing kept by the retries */
     m->frames[A0].type_info = 0;
@@ -540,6 +540,161 @@ static void test_type_state_machine(void **state)
     assert_int_equal(pt_get_page_type(env, A0, PGT_none, A), -XEN_EINVAL);
     assert_int_equal(pt_get_page_type(env, B0, PGT_writable_page, A), -XEN_EINVAL);
     pt_put_page(env, A0);
+    clean();
+}
+
+/*
+ * Two owners: a privileged table owner (A) maps frames of another domain (B)
+ * into its own L1 by naming B; the counts land on B's frames and leave them
+ * again on unmap, on unpin (devalidation) and through B's last_ref.
+ */
+static void test_foreign_frames_for_a_privileged_owner(void **state)
+{
+    m->privileged[A] = true;
+    assert_int_equal(pt_pin(env, A, A0, 1), 0);
+    assert_int_equal(pt_update_entry(env, A, B, A0, 0, m_pte(B0, P | RW), false), 0);
+    assert_int_equal(m->mem[A0][0], m_pte(B0, P | RW | PT_USER | PT_GUEST_KERNEL));
+    assert_int_equal(m->frames[B0].count_info, 1);
+    assert_int_equal(ttype(B0), PGT_writable_page);
+    assert_int_equal(tcount(B0), 1);
+    assert_false(pt_frame_is_free_to_release(env, B0));
+    clean();
+    /* B's frame is writable in A's table: B cannot make it a table now. */
+    assert_int_equal(pt_pin(env, B, B0, 1), -XEN_EINVAL);
+    /* The owner named must be the frame's real owner, both ways. */
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, m_pte(B0 + 1, P), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, B, A0, 1, m_pte(A0 + 5, P), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, B, A0, 1, m_pte(M_FREE_FIRST, P), false),
+                     -XEN_EBUSY);
+    assert_int_equal(m->mem[A0][1], 0);
+    /* B's page tables may be mapped read-only only, as the owner's own would. */
+    assert_int_equal(pt_pin(env, B, B0 + 3, 1), 0);
+    assert_int_equal(pt_update_entry(env, A, B, A0, 2, m_pte(B0 + 3, P | RW), false),
+                     -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, B, A0, 2, m_pte(B0 + 3, P), false), 0);
+    assert_int_equal(m->frames[B0 + 3].count_info, 2);
+    clean();
+    /* A/D-only change of a foreign entry: Xen's fast path, no new reference. */
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(B0, P | RW | PT_ACCESSED), false),
+                     0);
+    assert_int_equal(m->frames[B0].count_info, 1);
+    clean();
+    /* Unmap: B's frame loses the references, and B's last_ref is told. */
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, 0, false), 0);
+    assert_int_equal(m->frames[B0].count_info, 0);
+    assert_int_equal(tcount(B0), 0);
+    assert_int_equal(m->last_refs[B0], 1);
+    assert_true(pt_frame_is_free_to_release(env, B0));
+    clean();
+    /* Unpin of A's L1 devalidates it: the foreign reference goes back to B's frame. */
+    assert_int_equal(pt_update_entry(env, A, B, A0, 3, m_pte(B0 + 4, P | RW), false), 0);
+    assert_int_equal(pt_unpin(env, B, B0 + 3), 0);
+    assert_int_equal(m->frames[B0 + 3].count_info, 1);      /* A's read-only view holds it */
+    clean();
+    assert_int_equal(pt_unpin(env, A, A0), 0);
+    assert_int_equal(m->frames[B0 + 3].count_info, 0);
+    assert_int_equal(m->frames[B0 + 4].count_info, 0);
+    assert_int_equal(tcount(B0 + 4), 0);
+    assert_int_equal(m->last_refs[B0 + 3], 1);
+    assert_int_equal(m->last_refs[B0 + 4], 1);
+    assert_int_equal(m->frames[A0].count_info, 0);
+    clean();
+}
+
+static void test_foreign_frames_refused(void **state)
+{
+    /* An unprivileged table owner: -EBUSY (Xen's could_not_pin), nothing taken. */
+    assert_int_equal(pt_pin(env, A, A0, 1), 0);
+    m->last_why = NULL;
+    assert_int_equal(pt_update_entry(env, A, B, A0, 0, m_pte(B0, P), false), -XEN_EBUSY);
+    assert_non_null(m->last_why);
+    assert_int_equal(m->mem[A0][0], 0);
+    assert_int_equal(m->frames[B0].count_info, 0);
+    clean();
+    /* Privileged: only L1 entries may name another owner (Xen: -EINVAL above L1). */
+    m->privileged[A] = true;
+    assert_int_equal(pt_pin(env, A, A0 + 1, 2), 0);
+    assert_int_equal(pt_pin(env, B, B0 + 2, 1), 0);
+    assert_int_equal(pt_update_entry(env, A, B, A0 + 1, 0, m_pte(B0 + 2, P), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, B, A0 + 1, 0, m_pte(A0, P), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, B, A0 + 1, 0, 0, false), -XEN_EINVAL);
+    assert_int_equal(tcount(A0), 1);
+    clean();
+    /* A whole table is validated with one owner: a foreign entry in it fails the pin. */
+    m->mem[A0 + 3][7] = m_pte(B0 + 5, P);
+    assert_int_equal(pt_pin(env, A, A0 + 3, 1), -XEN_EBUSY);
+    assert_int_equal(m->frames[B0 + 5].count_info, 0);
+    m->mem[A0 + 3][7] = 0;
+    /* The table must still be the table owner's. */
+    assert_int_equal(pt_update_entry(env, B, A, A0, 0, m_pte(A0 + 4, P), false), -XEN_EINVAL);
+    assert_int_equal(pt_update_entry(env, A, B, B0 + 2, 0, m_pte(B0 + 4, P), false), -XEN_EINVAL);
+    clean();
+}
+
+/* DOMID_IO and DOMID_XEN as the frame owner an update names. */
+static void test_io_and_hypervisor_owners(void **state)
+{
+    m->iomem_ok = true;
+    assert_int_equal(pt_pin(env, A, A0, 1), 0);
+    assert_int_equal(pt_update_entry(env, A, PT_PG_OWNER_IO, A0, 0,
+                                     m_pte(M_FW_FIRST + 1, P), false), 0);
+    assert_int_equal(m->frames[M_FW_FIRST + 1].count_info, 0);
+    /* RAM is not DOMID_IO's, the caller's own included. */
+    assert_int_equal(pt_update_entry(env, A, PT_PG_OWNER_IO, A0, 1, m_pte(A0 + 4, P), false),
+                     -XEN_EBUSY);
+    /* A foreign owner named for an I/O frame needs I/O permission too; the hypervisor has none. */
+    m->privileged[A] = true;
+    m->iomem_denied[B] = true;
+    assert_int_equal(pt_update_entry(env, A, B, A0, 1, m_pte(M_FW_FIRST + 2, P), false),
+                     -XEN_EPERM);
+    m->iomem_denied[B] = false;
+    assert_int_equal(pt_update_entry(env, A, B, A0, 1, m_pte(M_FW_FIRST + 2, P), false), 0);
+    assert_int_equal(pt_update_entry(env, A, PT_PG_OWNER_XEN, A0, 2, m_pte(M_FW_FIRST + 2, P),
+                                     false), -XEN_EPERM);
+    clean();
+    /* The shared hypervisor frame: read-only, naming DOMID_XEN, privileged, counted nowhere. */
+    m->m2p_ok = true;
+    assert_int_equal(pt_update_entry(env, A, A, A0, 2, m_pte(M_HV_FIRST, P), false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, PT_PG_OWNER_XEN, A0, 2, m_pte(M_HV_FIRST, P | RW),
+                                     false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, PT_PG_OWNER_XEN, A0, 2, m_pte(M_HV_FIRST + 1, P),
+                                     false), -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, PT_PG_OWNER_XEN, A0, 2, m_pte(A0 + 4, P), false),
+                     -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, PT_PG_OWNER_XEN, A0, 2, m_pte(M_HV_FIRST, P), false),
+                     0);
+    assert_int_equal(m->frames[M_HV_FIRST].count_info, 0);
+    clean();
+    assert_int_equal(pt_update_entry(env, A, A, A0, 2, 0, false), 0);
+    m->privileged[A] = false;
+    assert_int_equal(pt_update_entry(env, A, PT_PG_OWNER_XEN, A0, 2, m_pte(M_HV_FIRST, P), false),
+                     -XEN_EBUSY);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, 0, false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, 0, false), 0);
+    clean();
+}
+
+/* The audit counts foreign references on the frame owner's side: it must notice one lost. */
+static void test_audit_counts_foreign_references(void **state)
+{
+    m->privileged[A] = true;
+    assert_int_equal(pt_pin(env, A, A0, 1), 0);
+    assert_int_equal(pt_update_entry(env, A, B, A0, 0, m_pte(B0, P), false), 0);
+    clean();
+    m->frames[B0].count_info--;
+    assert_int_equal(machine_audit(m, A), 0);               /* not A's frame */
+    assert_int_equal(machine_audit(m, B), 1);
+    assert_non_null(strstr(m->msg, "general count"));
+    assert_int_not_equal(machine_recount(m), 0);
+    m->frames[B0].count_info++;
+    clean();
+    /* The same entry in an unprivileged owner's table is reported. */
+    m->privileged[A] = false;
+    assert_true(machine_audit(m, A) >= 1);
+    assert_non_null(strstr(m->msg, "another owner"));
+    assert_int_not_equal(machine_recount(m), 0);
+    m->privileged[A] = true;
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, 0, false), 0);
     clean();
 }
 
@@ -594,6 +749,10 @@ int main(void)
         cmocka_unit_test_setup(test_plain_write_path, setup),
         cmocka_unit_test_setup(test_type_state_machine, setup),
         cmocka_unit_test_setup(test_audit_catches_corruption, setup),
+        cmocka_unit_test_setup(test_foreign_frames_for_a_privileged_owner, setup),
+        cmocka_unit_test_setup(test_foreign_frames_refused, setup),
+        cmocka_unit_test_setup(test_io_and_hypervisor_owners, setup),
+        cmocka_unit_test_setup(test_audit_counts_foreign_references, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,31 @@
 #define PT_ROOT_NONE    0                  /* "no root" (frame 0 is never a guest root) */
 #define PT_DOMID_FIRST_RESERVED 0x7ff0     /* DOMID_SELF and up: never a frame owner */
 
+/*
+ * Two owners (Xen's get_page_from_l1e(l1e, l1e_owner, pg_owner)): an update
+ * names the owner of the table it writes (pt_owner) and the owner the frame
+ * a new L1 entry names must have (pg_owner). Usually they are the same
+ * domain; mmu_update's foreign domain id makes them differ:
+ *   - another domain id: its frames, mapped by a privileged table owner
+ *     (env->foreign_permitted); counts are taken on (and dropped from) the
+ *     frame, i.e. charged to its real owner, exactly as for its own tables;
+ *   - PT_PG_OWNER_XEN (DOMID_XEN): frames the hypervisor shares read-only
+ *     (env->shared_ro_permitted);
+ *   - PT_PG_OWNER_IO (DOMID_IO): I/O frames, judged by the table owner's
+ *     I/O permission.
+ * L2-L4 entries always name frames of the table's owner. Validation of a
+ * whole table (pin, root, an upper entry) uses its owner for both, so a
+ * foreign entry only ever enters an L1 that is already in use.
+ */
+#define PT_PG_OWNER_XEN OWNER_HV
+#define PT_PG_OWNER_IO  OWNER_NONE
+
+/* Is `owner` a domain id (not the hypervisor, I/O or a free frame)? */
+static inline bool pt_owner_is_domain(uint16_t owner)
+{
+    return owner < PT_DOMID_FIRST_RESERVED;
+}
+
 static inline uint64_t pt_entry_mfn(uint64_t e) { return (e & PT_ADDR_MASK) >> 12; }
 
 /* Is slot `index` of an L4 one of the hypervisor's (256-271), not the guest's? */
@@ -61,9 +86,13 @@ struct pt_env {
     /* Optional: may `domid` map `mfn`, which is outside the frame table or owned by
        OWNER_NONE (MMIO, firmware)? Such mappings take no references. NULL: never. */
     bool (*iomem_permitted)(void *ctx, uint16_t domid, uint64_t mfn);
-    /* Optional: may `domid` map hypervisor frame `mfn` read-only (Xen shares the M2P
-       with privileged domains)? Such mappings take no references. NULL: never. */
+    /* Optional: may a table of `domid`, in an update naming PT_PG_OWNER_XEN, map
+       hypervisor frame `mfn` read-only (Xen shares the M2P with privileged
+       domains)? Such mappings take no references. NULL: never. */
     bool (*shared_ro_permitted)(void *ctx, uint16_t domid, uint64_t mfn);
+    /* Optional: may a table of `pt_owner` map frames of domain `pg_owner`
+       (Xen: the control domain maps any domain's frames)? NULL: never. */
+    bool (*foreign_permitted)(void *ctx, uint16_t pt_owner, uint16_t pg_owner);
     /* Optional: is I/O frame `mfn` one that is only ever mapped read-only (Xen's
        mmio_ro_ranges)? A writable request for it is stored without RW. NULL: none. */
     bool (*iomem_readonly)(void *ctx, uint64_t mfn);
@@ -106,14 +135,17 @@ void pt_put_page_type(const struct pt_env *env, uint64_t mfn);
 
 /*
  * MMU_NORMAL_PT_UPDATE / MMU_PT_UPDATE_PRESERVE_AD of entry `index` of frame
- * `table_mfn` owned by `domid`.  A validated L1-L4 table gets a validated
- * update (new references taken, entry written with Xen's adjustments, old
- * references dropped); any other frame that can take the writable type gets a
- * plain write.  0, -XEN_EINVAL (bad frame or index, bad flags, hypervisor L4
- * slot, wrong type), -XEN_EBUSY / -XEN_EPERM / -XEN_EACCES (L1 target refused).
+ * `table_mfn` owned by `pt_owner`; a new L1 entry names a frame of
+ * `pg_owner` (see "Two owners" above; pass pt_owner twice for the usual
+ * case).  A validated L1-L4 table gets a validated update (new references
+ * taken, entry written with Xen's adjustments, old references dropped); any
+ * other frame that can take the writable type gets a plain write.  0,
+ * -XEN_EINVAL (bad frame or index, bad flags, hypervisor L4 slot, wrong type,
+ * a foreign owner named for an L2-L4 table), -XEN_EBUSY / -XEN_EPERM /
+ * -XEN_EACCES (L1 target refused, a foreign frame without privilege: -EBUSY).
  */
-int pt_update_entry(const struct pt_env *env, uint16_t domid, uint64_t table_mfn,
-                    unsigned int index, uint64_t new_entry, bool preserve_ad);
+int pt_update_entry(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_owner,
+                    uint64_t table_mfn, unsigned int index, uint64_t new_entry, bool preserve_ad);
 
 /*
  * MMUEXT_PIN_L<level>_TABLE: validate as a level-`level` table and hold a pin.
@@ -147,7 +179,8 @@ bool pt_frame_is_free_to_release(const struct pt_env *env, uint64_t mfn);
 
 /*
  * Audit `domid`: recount every reference the tables that exist hold (validated
- * tables, pins, the `nr_roots` roots; PT_ROOT_NONE entries are skipped) and
+ * tables, pins, the `nr_roots` roots; PT_ROOT_NONE entries are skipped; the
+ * foreign L1 entries of other owners' tables that name its frames) and
  * compare with the frame table.  Each mismatch or forbidden entry is reported
  * through `report`.  `scratch` must hold nr_frames words (clobbered).
  * Returns the number of reports.  References taken outside this machine
@@ -180,11 +213,12 @@ uint64_t pt_disallowed_bits(const struct pt_env *env, uint16_t domid, unsigned i
 uint64_t pt_adjust_entry(unsigned int level, uint64_t e);
 /* The cache-attribute bits Xen toggles in an L1 entry mapping an I/O frame. */
 uint64_t pt_io_cache_flip(uint64_t e);
-/* Take the references a present level-`level` entry of table `table_mfn` needs:
-   0, or a positive set of bits to toggle in the entry as stored (an I/O frame's
-   cache attributes, pt_io_cache_flip), or -XEN_E*. */
-int pt_entry_get_refs(const struct pt_env *env, uint16_t domid, unsigned int level,
-                      uint64_t table_mfn, uint64_t e);
+/* Take the references a present level-`level` entry of table `table_mfn` (of
+   `pt_owner`, the frame of `pg_owner`) needs: 0, or a positive set of bits to
+   toggle in the entry as stored (an I/O frame's cache attributes,
+   pt_io_cache_flip, or RW of a read-only I/O frame), or -XEN_E*. */
+int pt_entry_get_refs(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_owner,
+                      unsigned int level, uint64_t table_mfn, uint64_t e);
 /* Drop the references a (present) entry holds; non-present entries hold none. */
 void pt_entry_put_refs(const struct pt_env *env, unsigned int level, uint64_t table_mfn,
                        uint64_t e);

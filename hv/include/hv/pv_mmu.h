@@ -27,8 +27,6 @@ long pv_new_baseptr(struct vcpu *v, uint64_t mfn);
 /* Take writable-type and general references on a frame the hypervisor writes for the guest. */
 int pv_get_writable_frame(struct domain *d, uint64_t mfn);
 void pv_put_writable_frame(uint64_t mfn);
-/* mmu_update naming DOMID_XEN: frames the hypervisor shares read-only become mappable. */
-void pv_mmu_batch_names_xen(bool on);
 /* Run the audit over a domain; prints each mismatch; returns their number. */
 int pv_mmu_audit(struct domain *d);
 

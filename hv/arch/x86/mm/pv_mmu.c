@@ -42,14 +42,6 @@ static int env_validate_segdesc(void *ctx, uint64_t mfn)
     return 0;
 }
 
-/* True while an mmu_update batch names DOMID_XEN as the owner of the frames it maps. */
-static bool batch_names_xen;
-
-void pv_mmu_batch_names_xen(bool on)
-{
-    batch_names_xen = on;
-}
-
 /* The owner of a table or frame (a link: dying owners included, their tables still count). */
 static bool domid_is_privileged(uint16_t domid)
 {
@@ -58,10 +50,16 @@ static bool domid_is_privileged(uint16_t domid)
     return d && domain_is_privileged(d);
 }
 
+/* An update naming DOMID_XEN: the M2P frames, read-only, for privileged domains. */
 static bool env_shared_ro(void *ctx, uint16_t domid, uint64_t mfn)
 {
-    return batch_names_xen && (frame_table[mfn].flags & PGF_SHARED_RO_PRIV) &&
-           domid_is_privileged(domid);
+    return (frame_table[mfn].flags & PGF_SHARED_RO_PRIV) && domid_is_privileged(domid);
+}
+
+/* An update naming another domain's frames (mmu_update's foreign domain): Dom0's tables. */
+static bool env_foreign(void *ctx, uint16_t pt_owner, uint16_t pg_owner)
+{
+    return domid_is_privileged(pt_owner);
 }
 
 /* Is `mfn` inside a RAM range the boot loader reported? */
@@ -155,6 +153,7 @@ void pv_mmu_init(void)
         .init_l4_hv_slots = env_init_l4,
         .validate_segdesc = env_validate_segdesc,
         .shared_ro_permitted = env_shared_ro,
+        .foreign_permitted = env_foreign,
         .iomem_permitted = env_iomem,
         .iomem_readonly = env_iomem_ro,
         .cache_attrs_permitted = env_cache_attrs,

@@ -85,28 +85,76 @@ static struct domain *batch_domain(uint64_t domid, long *err)
     return d;
 }
 
-static long update_va_mapping_for(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags);
+/*
+ * The owner of the frames an mmu_update or update_va_mapping_otherdomain
+ * maps (Xen's get_pg_owner): DOMID_SELF is the caller; DOMID_IO and DOMID_XEN
+ * the I/O and hypervisor owners (PT_PG_OWNER_*, `dom` NULL); any other id a
+ * live domain other than the caller. Naming one's own id is -ESRCH, as in Xen.
+ */
+struct pg_owner {
+    uint16_t id;                    /* for the frame-type machine */
+    struct domain *dom;             /* NULL for DOMID_IO and DOMID_XEN */
+};
+
+static int pg_owner_of(uint16_t domid, struct pg_owner *pg)
+{
+    struct domain *self = current->domain;
+
+    pg->dom = NULL;
+    if (domid == self->id)
+        return -XEN_ESRCH;
+    if (domid == DOMID_IO || domid == DOMID_XEN) {
+        pg->id = domid == DOMID_IO ? PT_PG_OWNER_IO : PT_PG_OWNER_XEN;
+        return 0;
+    }
+    pg->dom = domid == DOMID_SELF ? self : domain_lookup(domid);
+    if (!pg->dom)
+        return -XEN_ESRCH;
+    pg->id = pg->dom->id;
+    return 0;
+}
+
+/*
+ * Xen's mmu_update permission (XSM_TARGET): the caller acts on its own
+ * tables and frames, on DOMID_IO's frames, or (privileged) on anyone's.
+ */
+static bool may_map_for(const struct domain *caller, const struct domain *pt_owner,
+                        const struct pg_owner *pg)
+{
+    if (domain_is_privileged(caller))
+        return true;
+    return pt_owner == caller && (pg->dom == caller || pg->id == PT_PG_OWNER_IO);
+}
+
+static long update_va_mapping_for(struct vcpu *v, uint16_t pg_owner, uint64_t va, uint64_t val,
+                                  uint64_t flags);
 
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4, uint64_t a5)
 {
-    return update_va_mapping_for(current, va, val, flags);
+    return update_va_mapping_for(current, current->domain->id, va, val, flags);
 }
 
-/* A privileged domain changes a mapping in another domain's current kernel address space. */
+/*
+ * The caller's own mapping of `va`, naming the frame's owner as mmu_update's
+ * foreign domain does (Xen: the caller's tables, never the other domain's).
+ */
 long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags, uint64_t domid,
                                       uint64_t a5)
 {
-    long rc = 0;
-    struct domain *d = batch_domain((uint16_t)domid, &rc);
+    struct vcpu *v = current;
+    struct pg_owner pg;
+    int rc = pg_owner_of((uint16_t)domid, &pg);
 
-    if (!d)
+    if (rc)
         return rc;
-    if (!d->vcpu[0] || !d->vcpu[0]->arch.guest_table)
-        return -XEN_EINVAL;
-    return update_va_mapping_for(d->vcpu[0], va, val, flags);
+    /* Xen asks permission for the frame's owner even for DOMID_IO here. */
+    if (pg.dom != v->domain && !domain_is_privileged(v->domain))
+        return -XEN_EPERM;
+    return update_va_mapping_for(v, pg.id, va, val, flags);
 }
 
-static long update_va_mapping_for(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags)
+static long update_va_mapping_for(struct vcpu *v, uint16_t pg_owner, uint64_t va, uint64_t val,
+                                  uint64_t flags)
 {
     mfn_t l1;
     unsigned int idx;
@@ -124,7 +172,7 @@ static long update_va_mapping_for(struct vcpu *v, uint64_t va, uint64_t val, uin
         return -XEN_EINVAL;
     if ((mfn_to_page(l1)->type_info & PGT_type_mask) != PGT_l1_page_table)
         return -XEN_EINVAL;
-    rc = pt_update_entry(&pv_mmu_env, v->domain->id, l1, idx, val, false);
+    rc = pt_update_entry(&pv_mmu_env, v->domain->id, pg_owner, l1, idx, val, false);
     if (rc)
         return rc;
     v->domain->arch.paging->entry_changed(v->domain, l1, idx);
@@ -136,10 +184,18 @@ static long update_va_mapping_for(struct vcpu *v, uint64_t va, uint64_t val, uin
     return 0;
 }
 
-static long mmu_update_one(struct domain *d, const struct mmu_update *req)
+/* One mmu_update batch: whose tables, whose frames, and what was already allowed. */
+struct mmu_batch {
+    struct domain *caller, *pt_owner;
+    struct pg_owner pg;
+    bool permitted;                 /* the permission check passed (Xen checks once) */
+};
+
+static long mmu_update_one(struct mmu_batch *b, const struct mmu_update *req)
 {
     unsigned int cmd = req->ptr & 7;          /* an entry's low 3 address bits carry the command */
     mfn_t mfn = req->ptr >> PAGE_SHIFT;
+    struct domain *d = b->pt_owner;
 
     switch (cmd) {
     case MMU_NORMAL_PT_UPDATE:
@@ -147,14 +203,26 @@ static long mmu_update_one(struct domain *d, const struct mmu_update *req)
     case MMU_PT_UPDATE_PRESERVE_AD:
     {
         unsigned int idx = (req->ptr & (PAGE_SIZE - 1)) >> 3;
-        int rc = pt_update_entry(&pv_mmu_env, d->id, mfn, idx, req->val,
-                                 cmd == MMU_PT_UPDATE_PRESERVE_AD);
+        int rc;
+
+        if (!b->permitted && !may_map_for(b->caller, d, &b->pg))
+            return -XEN_EPERM;
+        b->permitted = true;
+        rc = pt_update_entry(&pv_mmu_env, d->id, b->pg.id, mfn, idx, req->val,
+                             cmd == MMU_PT_UPDATE_PRESERVE_AD);
         if (!rc)
             d->arch.paging->entry_changed(d, mfn, idx);
         return rc;
     }
     case MMU_MACHPHYS_UPDATE:
-        if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != d->id)
+        /*
+         * M2P entries of the named owner's frames, from the caller's own
+         * batch only. Xenolith: frames of DOMID_IO or DOMID_XEN are -EINVAL
+         * (no guest gives them a pseudo-physical address).
+         */
+        if (d != b->caller || !may_map_for(b->caller, b->caller, &b->pg))
+            return -XEN_EPERM;
+        if (!mfn_valid(mfn) || !b->pg.dom || mfn_to_page(mfn)->owner != b->pg.id)
             return -XEN_EINVAL;
         m2p_set(mfn, req->val);
         return 0;
@@ -178,24 +246,44 @@ static unsigned int resume_done(uint64_t *count, uint64_t pdone)
     return done;
 }
 
+/*
+ * The owners a batch names (Xen's foreigndom): the low 16 bits name the
+ * owner of the frames new L1 entries map (DOMID_SELF, DOMID_IO, DOMID_XEN or
+ * another domain); the high 16 bits, when not 0, name the owner of the
+ * tables plus one (Xen's "PFD" form), which needs a vCPU. -ESRCH for a
+ * domain that does not exist, -EINVAL for tables of a domain without vCPUs.
+ */
+static long mmu_batch_owners(uint32_t foreigndom, struct mmu_batch *b)
+{
+    uint16_t pt_dom = foreigndom >> 16;
+
+    b->caller = b->pt_owner = current->domain;
+    b->permitted = false;
+    if (pt_dom) {
+        b->pt_owner = domain_lookup(pt_dom - 1);
+        if (!b->pt_owner)
+            return -XEN_ESRCH;
+        if (b->pt_owner != b->caller && !b->pt_owner->vcpu[0])
+            return -XEN_EINVAL;
+    }
+    return pg_owner_of((uint16_t)foreigndom, &b->pg);
+}
+
 long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid, uint64_t a5)
 {
     unsigned int done = 0, base;
-    long rc = 0;
-    bool names_xen = (uint16_t)domid == DOMID_XEN;
-    struct domain *d = names_xen ? current->domain : batch_domain((uint16_t)domid, &rc);
+    struct mmu_batch b;
+    long rc;
 
-    if (!d)
-        return rc;
-    if (names_xen && !domain_is_privileged(d))
-        return -XEN_EPERM;
-    pv_mmu_batch_names_xen(names_xen);
     count = (uint32_t)count;
     base = resume_done(&count, pdone);
+    if (!guest_range_ok(reqs, count * sizeof(struct mmu_update)))
+        return -XEN_EFAULT;
+    if ((rc = mmu_batch_owners((uint32_t)domid, &b)))
+        return rc;
     for (; done < count; done++) {
         struct mmu_update req;
         if (done && hypercall_preempt_check()) {
-            pv_mmu_batch_names_xen(false);
             done += base;
             if (pdone)
                 copy_to_guest(pdone, &done, sizeof(done));
@@ -207,7 +295,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
             rc = -XEN_EFAULT;
             break;
         }
-        rc = mmu_update_one(d, &req);
+        rc = mmu_update_one(&b, &req);
         if (rc)
             break;
     }
@@ -216,7 +304,6 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
      * that lose their last reference are flushed before they can change owner
      * (domain_release_frame) and before they change type (pv_mmu env).
      */
-    pv_mmu_batch_names_xen(false);
     done += base;
     if (pdone)
         copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */

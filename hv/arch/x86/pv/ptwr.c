@@ -97,7 +97,7 @@ bool ptwr_try_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
     if (ptwr_compose(&w, *entry, cr2 & 7, &pregs, regs->rflags, &eff))
         return false;
     if (eff.store) {
-        int rc = pt_update_entry(&pv_mmu_env, d->id, table, (cr2 & (PAGE_SIZE - 1)) >> 3,
+        int rc = pt_update_entry(&pv_mmu_env, d->id, d->id, table, (cr2 & (PAGE_SIZE - 1)) >> 3,
                                  eff.new_entry, false);
         if (rc) {
             log_debug("d%u ptwr: store of %#lx at %#lx refused (%d)", d->id, eff.new_entry, cr2, rc);

@@ -87,10 +87,10 @@ bool ptwr_batch_unhook(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, mfn_
     map_slot = (pte_t *)mfn_to_virt(map_l1) + map_idx;
 
     b->l2e = ((pte_t *)mfn_to_virt(l2))[l2_idx];
-    if (pt_update_entry(&pv_mmu_env, d->id, l2, l2_idx, 0, false))
+    if (pt_update_entry(&pv_mmu_env, d->id, d->id, l2, l2_idx, 0, false))
         return false;                           /* unhooked: the L1 holds no type now */
-    if (pt_update_entry(&pv_mmu_env, d->id, map_l1, map_idx, *map_slot | PT_RW, false)) {
-        BUG_ON(pt_update_entry(&pv_mmu_env, d->id, l2, l2_idx, b->l2e, false));
+    if (pt_update_entry(&pv_mmu_env, d->id, d->id, map_l1, map_idx, *map_slot | PT_RW, false)) {
+        BUG_ON(pt_update_entry(&pv_mmu_env, d->id, d->id, l2, l2_idx, b->l2e, false));
         return false;
     }
     b->l1 = l1;
@@ -112,9 +112,9 @@ void ptwr_batch_rehook(struct domain *d)
         return;
     map_slot = (pte_t *)mfn_to_virt(b->map_l1) + b->map_idx;
     /* Take the guest's write access away first: the table must be quiet while it is checked. */
-    BUG_ON(pt_update_entry(&pv_mmu_env, d->id, b->map_l1, b->map_idx, *map_slot & ~PT_RW, false));
+    BUG_ON(pt_update_entry(&pv_mmu_env, d->id, d->id, b->map_l1, b->map_idx, *map_slot & ~PT_RW, false));
     write_cr3(read_cr3());
-    if (pt_update_entry(&pv_mmu_env, d->id, b->l2, b->l2_idx, b->l2e, false)) {
+    if (pt_update_entry(&pv_mmu_env, d->id, d->id, b->l2, b->l2_idx, b->l2e, false)) {
         b->l1 = 0;
         domain_crash(d, "batched page-table writes left an entry that fails validation", NULL);
         return;
