@@ -108,6 +108,70 @@ static void beyond(uint64_t *page)
          pt_pin(1, PT_MFN_HUGE), -XEN_EINVAL);
 }
 
+#define BIOS_MFN 0xf0ull             /* the BIOS ROM's first frame: an I/O frame of Dom0's */
+#define DOM0     0u                 /* our own domain id, as the test runs as Dom0 */
+#define PFD(dom) (((unsigned int)(dom) + 1) << 16)   /* the tables' owner, in the high bits */
+
+/* One mmu_update of va's boot L1 entry, with foreigndom as given (both halves). */
+static long map_fd(uint64_t va, uint64_t val, unsigned int foreigndom)
+{
+    struct mmu_update req = { .ptr = pt_l1e_maddr(va), .val = val };
+
+    return HYPERVISOR_mmu_update(&req, 1, NULL, foreigndom);
+}
+
+/*
+ * mmu_update's foreign domain id (Xen's foreigndom): the low 16 bits name
+ * the owner of the frames the new entry maps, the high 16 bits (plus one)
+ * the owner of the tables; naming oneself by id is -ESRCH in Xen 4.17.
+ */
+static void owners(uint64_t *page)
+{
+    uint64_t va = (uint64_t)page, mine = pt_mfn(page), v = 0;
+    struct mmu_update req;
+    long rc;
+
+    t_rc("PT0106", "mmu_update naming our own domain id (not DOMID_SELF) gives -ESRCH",
+         map_as(va, (mine << OS_PAGE_SHIFT) | PT_RW, DOM0, NULL), -XEN_ESRCH);
+    t_rc("PT0107", "mmu_update with an absent domain as the tables' owner gives -ESRCH",
+         map_fd(va, (mine << OS_PAGE_SHIFT) | PT_RW, PFD(77) | DOMID_SELF), -XEN_ESRCH);
+    rc = map_fd(va, (mine << OS_PAGE_SHIFT) | PT_RW, PFD(DOM0) | DOMID_SELF);
+    pt_ext(MMUEXT_INVLPG_LOCAL, va);
+    t_check("PT0108", "mmu_update naming ourselves as the tables' owner maps our frame",
+            rc == 0 && pt_try_load(page, &v) == 0 && v == PATTERN, "(rc=%ld v=%#lx)", rc,
+            (unsigned long)v);
+    rc = map_as(va, (BIOS_MFN << OS_PAGE_SHIFT) | PT_RO, DOMID_IO, NULL);
+    pt_ext(MMUEXT_INVLPG_LOCAL, va);
+    t_check("PT0109", "mmu_update naming DOMID_IO maps the BIOS frame 0xf0 and it reads",
+            rc == 0 && pt_try_load(page, &v) == 0, "(rc=%ld)", rc);
+    t_rc("PT0110", "naming DOMID_IO for a RAM frame of our own gives -EBUSY",
+         map_as(va, (mine << OS_PAGE_SHIFT) | PT_RW, DOMID_IO, NULL), -XEN_EBUSY);
+    t_rc("PT0111", "naming DOMID_XEN for an I/O frame gives -EPERM",
+         map_as(va, (BIOS_MFN << OS_PAGE_SHIFT) | PT_RO, DOMID_XEN, NULL), -XEN_EPERM);
+    /* An L4 entry may name no other frame owner: -EINVAL, even for an empty entry. */
+    req = (struct mmu_update){ .ptr = (pt_boot_l4_mfn() << OS_PAGE_SHIFT) + 255 * 8, .val = 0 };
+    t_rc("PT0112", "an L4 update naming DOMID_IO as the frames' owner gives -EINVAL",
+         HYPERVISOR_mmu_update(&req, 1, NULL, DOMID_IO), -XEN_EINVAL);
+    req = (struct mmu_update){ .ptr = (mine << OS_PAGE_SHIFT) | MMU_MACHPHYS_UPDATE,
+                               .val = va >> OS_PAGE_SHIFT };
+    t_rc("PT0113", "MMU_MACHPHYS_UPDATE of our frame naming DOMID_IO gives -EINVAL",
+         HYPERVISOR_mmu_update(&req, 1, NULL, DOMID_IO), -XEN_EINVAL);
+    rc = os_hypercall_dyn(__HYPERVISOR_update_va_mapping_otherdomain, (long)va,
+                          (long)((BIOS_MFN << OS_PAGE_SHIFT) | PT_RO), UVMF_INVLPG, DOMID_IO, 0);
+    t_check("PT0114", "update_va_mapping_otherdomain(DOMID_IO) maps the BIOS frame",
+            rc == 0 && pt_try_load(page, &v) == 0, "(rc=%ld)", rc);
+    t_rc("PT0115", "update_va_mapping_otherdomain naming our own id gives -ESRCH",
+         os_hypercall_dyn(__HYPERVISOR_update_va_mapping_otherdomain, (long)va,
+                          (long)((mine << OS_PAGE_SHIFT) | PT_RW), UVMF_INVLPG, DOM0, 0),
+         -XEN_ESRCH);
+    struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+    t_rc("PT0116", "mmuext_op naming our own domain id gives -ESRCH",
+         HYPERVISOR_mmuext_op(&op, 1, NULL, DOM0), -XEN_ESRCH);
+    t_rc("PT0117", "mmuext_op naming an absent domain gives -ESRCH",
+         HYPERVISOR_mmuext_op(&op, 1, NULL, 77), -XEN_ESRCH);
+    restore(page);
+}
+
 void pt_foreign(void)
 {
     uint64_t *page = pt_get_page(0);
@@ -126,6 +190,7 @@ void pt_foreign(void)
                T_FAIL, "(L4 slot 256 is empty)");
     m2p_frame(page);
     beyond(page);
+    owners(page);
     t_check("PT0010", "after the refusals the page still maps our own frame",
             pt_try_load(page, &v) == 0 && v == PATTERN, "(v=%#lx)", (unsigned long)v);
     pt_put_page(page);

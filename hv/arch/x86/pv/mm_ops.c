@@ -66,23 +66,26 @@ static void flush_for(struct domain *d, uint64_t flags, uint64_t va)
     }
 }
 
-/* The domain a batch acts on: the caller, or (privileged callers) another one. */
-static struct domain *batch_domain(uint64_t domid, long *err)
+/*
+ * The domain an mmuext_op batch acts on (Xen's get_pg_owner, then its
+ * permission check): DOMID_SELF, or for a privileged caller another live
+ * domain. Naming one's own id, or a domain that does not exist, is -ESRCH
+ * (before -EPERM, as in Xen).
+ */
+static struct domain *batch_domain(uint16_t domid, long *err)
 {
     struct domain *self = current->domain;
     struct domain *d;
 
     *err = 0;
-    if (domid == DOMID_SELF || domid == self->id)
+    if (domid == DOMID_SELF)
         return self;
-    if (!domain_is_privileged(self)) {
-        *err = -XEN_EPERM;
-        return NULL;
-    }
-    d = domid <= UINT16_MAX ? domain_lookup((domid_t)domid) : NULL;
+    d = domid == self->id ? NULL : domain_lookup(domid);
     if (!d)
         *err = -XEN_ESRCH;
-    return d;
+    else if (!domain_is_privileged(self))
+        *err = -XEN_EPERM;
+    return *err ? NULL : d;
 }
 
 /*
