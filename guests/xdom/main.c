@@ -130,6 +130,7 @@ static void dom0_main(void)
 
     xdom_evtchn_dom0();
     xdom_gnttab_dom0();
+    xdom_mmu_dom0();
 
     /* The DomU leaves once we no longer map its control page. */
     xdom_ctrl->step = XS_EXIT;
@@ -200,8 +201,10 @@ static void domu_main(void)
             break;
         if (st < XS_GNT_GRANT)
             xdom_evtchn_domu(st);
-        else
+        else if (st < XS_MMU_FRAMES)
             xdom_gnttab_domu(st);
+        else
+            xdom_mmu_domu(st);
         os_mb();
         xdom_ctrl->done = st;
     }

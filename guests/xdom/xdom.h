@@ -51,6 +51,9 @@ enum xdom_step {
     XS_GNT_CHECK_MAP,   /* read what Dom0 wrote through its mapping; entry flags */
     XS_GNT_CHECK_COPY,  /* read what Dom0 copied in; write a pattern for its copy out */
     XS_GNT_END,         /* entry flags after Dom0's unmap; end foreign access */
+    XS_MMU_FRAMES,      /* frames for Dom0's foreign mappings; unprivileged refusals */
+    XS_MMU_CHECK,       /* read what Dom0 wrote; try to pin a frame Dom0 maps writable */
+    XS_MMU_PIN,         /* pin it again after Dom0's unmap, unpin, map it back */
     XS_EXIT,            /* shut down (Dom0 sees VIRQ_DOM_EXC) */
 };
 
@@ -66,6 +69,7 @@ struct xdom_ctrl {
     volatile uint64_t count;        /* DomU: events received in the ping-pong */
     volatile uint64_t mfn[4];       /* DomU: frames behind the granted refs (RW, COPY, RO) */
     volatile int64_t res[XDOM_RES]; /* DomU: results of its hypercalls and checks */
+    volatile uint64_t mmu_mfn[2];   /* DomU: frames Dom0 maps naming the DomU (mmu.c) */
 };
 
 /* Pattern byte i of page `seed`. */
@@ -93,9 +97,11 @@ long xdom_evtchn_status(domid_t dom, evtchn_port_t port, struct evtchn_status *s
 /* Dom0 halves. */
 void xdom_evtchn_dom0(void);
 void xdom_gnttab_dom0(void);
+void xdom_mmu_dom0(void);
 /* DomU halves: one step each. */
 void xdom_evtchn_domu(enum xdom_step s);
 void xdom_gnttab_domu(enum xdom_step s);
+void xdom_mmu_domu(enum xdom_step s);
 /* DomU: its grant table frame 0, writable (set up at start). */
 extern volatile struct grant_entry_v1 *xdom_gtab;
 void xdom_grant(grant_ref_t ref, uint16_t flags, domid_t dom, uint64_t mfn);

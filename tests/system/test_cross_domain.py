@@ -2,8 +2,9 @@
 channel (alloc_unbound for the DomU, bind_interdomain, 100 events each way,
 close on either side seen as unbound by the other, refused binds) and grant
 table v1 (the DomU grants, Dom0 maps, writes, copies both ways, unmaps, the
-DomU ends access; refused maps), on Xenolith and on Xen 4.17 with the same
-CASE lines.
+DomU ends access; refused maps) and mmu_update's foreign domain id (Dom0's
+tables map the DomU's frames naming the DomU; refusals), on Xenolith and on
+Xen 4.17 with the same CASE lines.
 
 The DomU is Xenolith's boot DomU ("domu" on the hypervisor command line, the
 last module); Xen 4.17 has no such thing on x86, so there Dom0 gets the same
@@ -35,7 +36,7 @@ def test_cross_domain_cases_pass(boot, hv):
                     + "\n" + describe(result, tail=10), pytrace=False)
     # Every case ran: the event-channel and grant halves and the set-up around them.
     ids = {c.ident for c in cases}
-    for want in ("XDOM0004", "XEVT0030", "XGNT0021"):
+    for want in ("XDOM0004", "XEVT0030", "XGNT0021", "XMMU0016"):
         assert want in ids, f"xdom on {hv} stopped before {want}\n" + describe(result)
     assert serial_log.test_result(result.output) == "SUCCESS", describe(result)
     assert result.code == 0, f"xdom on {hv} did not power off cleanly\n" + describe(result)
