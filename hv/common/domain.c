@@ -61,7 +61,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     si = alloc_frame(id);
     if (d)
         d->evtchn = xzalloc_bytes(NR_EVTCHN * sizeof(struct evtchn));
-    if (!d || !v || si == INVALID_MFN || !d->evtchn) {
+    if (!d || !v || si == INVALID_MFN || !d->evtchn || vcpu_timers_init(v)) {
         rc = -XEN_ENOMEM;
         goto fail;
     }
@@ -100,8 +100,10 @@ fail:
         mfn_to_page(si)->flags &= ~PGF_SHARED_INFO;
         free_frame(si);
     }
-    if (v)
+    if (v) {
+        vcpu_timers_kill(v);
         arch_vcpu_destroy(v);
+    }
     xfree_bytes(v, sizeof(*v));
     if (d) {
         arch_domain_destroy(d);

@@ -25,7 +25,7 @@ void do_softirqs(void)
 
     while ((pending = __atomic_exchange_n(&this_cpu()->softirq_pending, 0, __ATOMIC_SEQ_CST))) {
         if (pending & (1UL << SOFTIRQ_TIMER))
-            timers_run();
+            timer_softirq();
         if (pending & (1UL << SOFTIRQ_KEYS))
             console_run_keys();
     }
@@ -41,8 +41,10 @@ void vcpu_wake(struct vcpu *v)
 {
     if (v->blocked) {
         v->blocked = false;
-        v->polling = false;
-        v->poll_deadline = 0;
+        if (v->polling) {
+            v->polling = false;
+            stop_timer(&v->poll_timer);
+        }
         raise_softirq(SOFTIRQ_SCHEDULE);
     }
 }
@@ -59,9 +61,25 @@ static unsigned int nr_runnable(void)
     return n;
 }
 
-uint64_t sched_slice_deadline(void)
+/* The slice timer ends the running vCPU's slice: choose again on the way out. */
+static void slice_expired(void *data)
 {
-    return nr_runnable() > 1 ? this_cpu()->slice_end : 0;
+    this_cpu()->need_resched = true;
+    raise_softirq(SOFTIRQ_SCHEDULE);
+}
+
+/*
+ * Arm the slice timer (at slice_end) while another vCPU waits for the CPU,
+ * stop it while the running one is alone: no timer interrupt then.
+ */
+static void slice_update(void)
+{
+    struct cpu_info *c = this_cpu();
+
+    if (nr_runnable() <= 1)
+        stop_timer(&c->slice_timer);
+    else if (!timer_is_active(&c->slice_timer) || c->slice_timer.expires != c->slice_end)
+        set_timer(&c->slice_timer, c->slice_end);
 }
 
 static struct vcpu *pick_next(void)
@@ -133,8 +151,8 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
                     switch_to(next);
                 else
                     this_cpu()->slice_end = now_ns() + SCHED_SLICE_NS;
-                timers_reprogram();
             }
+            slice_update();
         }
         if (!vcpu_runnable(current)) {
             struct vcpu *next = pick_next();
@@ -145,7 +163,7 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
                 continue;
             }
             switch_to(next);
-            timers_reprogram();
+            slice_update();
         }
         if (!arch_vcpu_deliver_events(current, regs))
             continue;
@@ -161,8 +179,10 @@ void sched_start(void)
     if (!v)
         panic("no domain to run");
     current = NULL;
+    if (init_timer(&this_cpu()->slice_timer, slice_expired, NULL, this_cpu()->id))
+        panic("no memory for the slice timer");
     switch_to(v);
-    timers_reprogram();
+    slice_update();
     arch_enter_first_vcpu();
 }
 

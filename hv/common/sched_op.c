@@ -47,8 +47,8 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
         return 0;
     v->polling = true;
     v->blocked = true;
-    v->poll_deadline = sp.timeout;
-    timers_reprogram();
+    if (sp.timeout)
+        set_timer(&v->poll_timer, sp.timeout);
     return 0;
 }
 

@@ -114,14 +114,11 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
             return -XEN_EFAULT;
         if (t.period_ns < MILLISECS(1) || t.period_ns > STIME_DELTA_MAX)
             return -XEN_EINVAL;
-        v->periodic_period = t.period_ns;
-        v->periodic_next = now_ns() + t.period_ns;
-        timers_reprogram();
+        vcpu_set_periodic(v, t.period_ns);
         return 0;
     }
     case VCPUOP_stop_periodic_timer:
-        v->periodic_period = 0;
-        timers_reprogram();
+        vcpu_set_periodic(v, 0);
         return 0;
     case VCPUOP_set_singleshot_timer: {
         struct vcpu_set_singleshot_timer t;

@@ -1,82 +1,85 @@
 /*
- * Per-vCPU timers: the singleshot timer (VCPUOP_set_singleshot_timer and
- * set_timer_op), the periodic timer and SCHEDOP_poll timeouts. All deadlines
- * are system time in ns; one LAPIC deadline covers the earliest of them.
- * Expiry sends VIRQ_TIMER (or ends the poll) and never runs guest code here.
+ * A vCPU's timers, each a struct timer (common/timer.c): the singleshot
+ * timer (VCPUOP_set_singleshot_timer and set_timer_op), the periodic timer
+ * and the SCHEDOP_poll timeout. Deadlines are system time in ns. Expiry
+ * sends VIRQ_TIMER (or ends the poll) from the timer softirq and never runs
+ * guest code. A domain that has shut down gets no more timer events.
  */
 #include <xen/xen.h>
-#include <hv/apic.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <hv/sched.h>
 #include <hv/time.h>
-#include <hv/traps.h>
+#include <hv/timer.h>
 
-static void run_vcpu_timers(struct vcpu *v, uint64_t now)
+static void singleshot_expired(void *data)
 {
-    if (v->singleshot_deadline && now >= v->singleshot_deadline) {
-        v->singleshot_deadline = 0;
+    struct vcpu *v = data;
+
+    if (!v->domain->is_shutdown)
         send_guest_vcpu_virq(v, VIRQ_TIMER);
-    }
-    if (v->periodic_period && now >= v->periodic_next) {
-        send_guest_vcpu_virq(v, VIRQ_TIMER);
-        while (v->periodic_next <= now)
-            v->periodic_next += v->periodic_period;
-    }
-    if (v->polling && v->poll_deadline && now >= v->poll_deadline)
+}
+
+static void periodic_expired(void *data)
+{
+    struct vcpu *v = data;
+    uint64_t next = v->periodic_timer.expires, now = now_ns();
+
+    if (v->domain->is_shutdown || !v->periodic_period)
+        return;
+    send_guest_vcpu_virq(v, VIRQ_TIMER);
+    /* One event however many periods went by; the next on the period's grid. */
+    while (next <= now)
+        next += v->periodic_period;
+    set_timer(&v->periodic_timer, next);
+}
+
+static void poll_expired(void *data)
+{
+    struct vcpu *v = data;
+
+    if (v->polling)
         vcpu_wake(v);
 }
 
-#define FOR_EACH_VCPU(v)                                                    \
-    for (unsigned int i_ = 0; i_ < MAX_DOMAINS; i_++)                       \
-        for (struct vcpu *v = domain_table[i_] ? domain_table[i_]->vcpu[0] : NULL; v; v = NULL)
-
-void timers_run(void)
+int vcpu_timers_init(struct vcpu *v)
 {
-    uint64_t now = now_ns();
+    unsigned int cpu = 0;                       /* every vCPU lives on CPU 0 for now */
 
-    if (this_cpu()->slice_end && now >= this_cpu()->slice_end)
-        this_cpu()->need_resched = true;
-
-    FOR_EACH_VCPU(v) {
-        if (!v->domain->is_shutdown)
-            run_vcpu_timers(v, now);
+    if (init_timer(&v->singleshot_timer, singleshot_expired, v, cpu))
+        return -1;
+    if (init_timer(&v->periodic_timer, periodic_expired, v, cpu)) {
+        kill_timer(&v->singleshot_timer);
+        return -1;
     }
-    timers_reprogram();
+    if (init_timer(&v->poll_timer, poll_expired, v, cpu)) {
+        kill_timer(&v->singleshot_timer);
+        kill_timer(&v->periodic_timer);
+        return -1;
+    }
+    return 0;
 }
 
-static void earliest(uint64_t *best, uint64_t t)
+void vcpu_timers_kill(struct vcpu *v)
 {
-    if (t && (!*best || t < *best))
-        *best = t;
-}
-
-void timers_reprogram(void)
-{
-    uint64_t next = 0;
-
-    earliest(&next, sched_slice_deadline());
-    FOR_EACH_VCPU(v) {
-        if (v->domain->is_shutdown)
-            continue;
-        earliest(&next, v->singleshot_deadline);
-        if (v->periodic_period)
-            earliest(&next, v->periodic_next);
-        if (v->polling)
-            earliest(&next, v->poll_deadline);
-    }
-    apic_timer_set_deadline(next ? ns_to_tsc(next) : 0);
+    kill_timer(&v->singleshot_timer);
+    kill_timer(&v->periodic_timer);
+    kill_timer(&v->poll_timer);
 }
 
 void vcpu_set_singleshot(struct vcpu *v, uint64_t deadline)
 {
-    v->singleshot_deadline = deadline;
-    if (deadline && deadline <= now_ns())
-        raise_softirq(SOFTIRQ_TIMER);
-    timers_reprogram();
+    if (deadline)
+        set_timer(&v->singleshot_timer, deadline);
+    else
+        stop_timer(&v->singleshot_timer);
 }
 
-void timer_interrupt(void)
+void vcpu_set_periodic(struct vcpu *v, uint64_t period)
 {
-    raise_softirq(SOFTIRQ_TIMER);
+    v->periodic_period = period;
+    if (period)
+        set_timer(&v->periodic_timer, now_ns() + period);
+    else
+        stop_timer(&v->periodic_timer);
 }

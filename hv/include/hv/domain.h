@@ -17,6 +17,7 @@
 #include <hv/domain_life.h>
 #include <hv/evtchn_ports.h>
 #include <asm/domain.h>
+#include <hv/timer.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
 #define MAX_DOMAINS     16
@@ -44,9 +45,10 @@ struct vcpu {
     bool polling;                    /* SCHEDOP_poll: wake on any of poll_ports */
     unsigned int nr_poll_ports;
     uint16_t poll_port_list[128];    /* SCHEDOP_poll takes at most 128 ports */
-    uint64_t singleshot_deadline;    /* system time ns, 0 = off */
-    uint64_t poll_deadline;          /* SCHEDOP_poll timeout, 0 = none */
-    uint64_t periodic_period, periodic_next;
+    struct timer singleshot_timer;   /* VCPUOP_set_singleshot_timer, set_timer_op */
+    struct timer periodic_timer;     /* VCPUOP_set_periodic_timer, every periodic_period ns */
+    uint64_t periodic_period;        /* 0 = off */
+    struct timer poll_timer;         /* SCHEDOP_poll timeout */
     uint64_t runstate_guest_va;      /* VCPUOP_register_runstate_memory_area */
     struct vcpu_runstate_info_local {
         int state;

@@ -40,9 +40,6 @@ void arch_enter_first_vcpu(void) __attribute__((noreturn));
 /* A vCPU runs at most this long while another one is runnable (round robin). */
 #define SCHED_SLICE_NS 10000000ULL
 
-/* The end of the running vCPU's slice, when others wait (0 = no slice to enforce). */
-uint64_t sched_slice_deadline(void);
-
 /* Softirq-style deferred work, run on the exit path with interrupts enabled. */
 #define SOFTIRQ_TIMER    0
 #define SOFTIRQ_SCHEDULE 1

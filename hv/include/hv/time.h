@@ -24,14 +24,17 @@ void time_update_wallclock(struct domain *d);
 /* platform_op settime: the wallclock was secs.nsecs at system time system_time. */
 void time_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time);
 
-/* vCPU timers (singleshot, periodic, poll timeouts): fire what is due, re-arm. */
-void timers_run(void);
-void timers_reprogram(void);
 /*
- * Arm (deadline in system-time ns) or stop (0) v's singleshot timer. A
- * deadline already past fires at once: the timer softirq is raised here, as
- * Xen does, rather than waiting for a LAPIC interrupt that may come late.
+ * A vCPU's timers (common/vcpu_timer.c). vcpu_timers_init: 0, or -1 without
+ * memory for their heap slots (none is left initialised); vcpu_timers_kill
+ * undoes it. vcpu_set_singleshot arms (deadline in system-time ns) or stops
+ * (0) the singleshot timer; a deadline already past fires at once, from the
+ * timer softirq, as Xen does, rather than after a LAPIC round trip.
+ * vcpu_set_periodic: VIRQ_TIMER every `period` ns from now on, or none (0).
  */
+int vcpu_timers_init(struct vcpu *v);
+void vcpu_timers_kill(struct vcpu *v);
 void vcpu_set_singleshot(struct vcpu *v, uint64_t deadline);
+void vcpu_set_periodic(struct vcpu *v, uint64_t period);
 
 #endif
