@@ -141,9 +141,50 @@ static void map_and_bind(void)
     t_rc("PIRQ0032", "bind_pirq after unmap gives -EPERM", bind(FREE_GSI, NULL), -XEN_EPERM);
 }
 
+/*
+ * The hardware domain's PIRQ range: Xen 4.17 on one CPU gives it 208 (its
+ * nr_irqs: the CPU's 208 dynamic vectors). GSI 5 serves no device here.
+ * An unmapped GSI is no longer the domain's: Xen denies it the IRQ.
+ */
+#define NR_PIRQS_1CPU 208
+#define RANGE_GSI 5
+
+static void range(void)
+{
+    struct physdev_irq_status_query q = { .irq = NR_PIRQS_1CPU - 1 };
+    struct physdev_eoi e = { .irq = NR_PIRQS_1CPU };
+    struct physdev_map_pirq m = { .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_GSI,
+                                  .index = RANGE_GSI, .pirq = NR_PIRQS_1CPU };
+    long rc;
+
+    t_rc("PIRQ0047", "map_pirq of a free GSI to PIRQ 208 (past Xen's 208) gives -EINVAL",
+         phys(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL);
+    m.pirq = NR_PIRQS_1CPU - 1;
+    rc = phys(PHYSDEVOP_map_pirq, &m);
+    t_check("PIRQ0048", "map_pirq of a free GSI to PIRQ 207, the last, is okay",
+            rc == 0 && m.pirq == NR_PIRQS_1CPU - 1, "rc %ld pirq %d", rc, m.pirq);
+    t_rc("PIRQ0049", "unmap_pirq of PIRQ 207 is okay", unmap(NR_PIRQS_1CPU - 1), 0);
+    t_rc("PIRQ0050", "bind_pirq of PIRQ 207 (in range, not mapped) gives -EPERM",
+         bind(NR_PIRQS_1CPU - 1, NULL), -XEN_EPERM);
+    t_rc("PIRQ0051", "bind_pirq of PIRQ 208 gives -EINVAL", bind(NR_PIRQS_1CPU, NULL),
+         -XEN_EINVAL);
+    t_rc("PIRQ0052", "irq_status_query of PIRQ 207 is okay",
+         phys(PHYSDEVOP_irq_status_query, &q), 0);
+    q.irq = NR_PIRQS_1CPU;
+    t_rc("PIRQ0053", "irq_status_query of PIRQ 208 gives -EINVAL",
+         phys(PHYSDEVOP_irq_status_query, &q), -XEN_EINVAL);
+    t_rc("PIRQ0054", "eoi of PIRQ 208 gives -EINVAL", phys(PHYSDEVOP_eoi, &e), -XEN_EINVAL);
+    m.pirq = RANGE_GSI;
+    t_rc("PIRQ0055", "map_pirq of a GSI after its unmap gives -EPERM (Xen takes the IRQ back)",
+         phys(PHYSDEVOP_map_pirq, &m), -XEN_EPERM);
+    t_rc("PIRQ0056", "map_pirq of the GSI unmapped earlier (10) gives -EPERM too",
+         map_gsi(DOMID_SELF, MAP_PIRQ_TYPE_GSI, FREE_GSI, NULL), -XEN_EPERM);
+}
+
 void suite_pirq(void)
 {
     refused();
     map_and_bind();
     serial_gsi();
+    range();
 }

@@ -13,10 +13,11 @@
 struct domain;
 
 /*
- * PIRQs a domain may name: Xen sizes this from the machine's GSIs and
- * spare interrupts; ours is the PC's 24 I/O APIC pins and 256 more.
+ * PIRQs the hardware domain may name. Xen 4.17 gives it its nr_irqs: on one
+ * CPU the larger of the CPU's dynamic vectors (0x20-0xef: 208) and 8 per GSI
+ * (192), so 208 ("d0 has maximum 208 PIRQs"; GSIs 0-23, 184 for MSIs).
  */
-#define NR_PIRQS (24 + 256)
+#define NR_PIRQS 208
 #define NR_GSIS  24                     /* the I/O APIC's pins */
 #define VEC_GSI_BASE 0x20               /* GSI n arrives on vector 0x20 + n */
 

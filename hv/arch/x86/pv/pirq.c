@@ -6,7 +6,8 @@
  *  - bind_pirq gives the PIRQ an event channel and unmasks the pin; each
  *    interrupt then sets the port pending. A level pin is masked on delivery
  *    (and its bit set in the pirq_eoi page) until the domain's PHYSDEVOP_eoi;
- *  - closing the port masks the pin, unmap_pirq forgets the GSI.
+ *  - closing the port masks the pin, unmap_pirq forgets the GSI and takes
+ *    the domain's right to it away (a later map_pirq of it is -EPERM).
  * GSI 0 (the timer) is not the domain's at all; GSI 4 (our UART) maps, as on
  * Xen, but its pin stays ours: bind is -EBUSY, setup_gsi -EEXIST.
  * Everything runs on the boot CPU; the table is touched with interrupts off.
@@ -28,6 +29,7 @@ struct gsi_pin {
     bool level;
     bool in_service;                 /* level: masked until the domain's EOI */
     uint16_t pirq;                   /* mapped PIRQ + 1, or 0 */
+    bool revoked;                    /* unmapped once: no longer the domain's IRQ */
 };
 
 static struct gsi_pin gsis[NR_GSIS];
@@ -112,7 +114,7 @@ static int free_pirq(void)
 /*
  * In Xen's order: the GSI's range, the PIRQ to use (the GSI's current one
  * when asked for -1; -EEXIST when the GSI has another), the right to the
- * IRQ (-EPERM for GSI 0), the PIRQ's range. A PIRQ already tied to another
+ * IRQ (-EPERM for GSI 0 and for a GSI unmapped before), the PIRQ's range. A PIRQ already tied to another
  * GSI is left alone and the answer is 0, as Xen answers.
  */
 long pirq_map_gsi(struct domain *d, int gsi, int *pirq_io)
@@ -133,7 +135,7 @@ long pirq_map_gsi(struct domain *d, int gsi, int *pirq_io)
         rc = -XEN_EEXIST;
     if (!rc && pirq < 0)
         rc = pirq;
-    else if (!rc && gsi == GSI_TIMER)
+    else if (!rc && (gsi == GSI_TIMER || gsis[gsi].revoked))
         rc = -XEN_EPERM;
     else if (!rc && pirq >= NR_PIRQS)
         rc = -XEN_EINVAL;
@@ -169,6 +171,8 @@ long pirq_unmap(struct domain *d, int pirq)
     pirq_port[pirq] = 0;
     gsis[gsi].pirq = 0;
     gsis[gsi].in_service = false;
+    /* Xen's unmap_domain_pirq denies the domain the IRQ: mapping it again is -EPERM. */
+    gsis[gsi].revoked = true;
     pirq_gsi[pirq] = 0;
     irq_restore(flags);
     return 0;
