@@ -11,14 +11,14 @@ PYTEST  ?= pytest-3
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 
 # Host programs (unit tests, tools): ordinary hosted C.
-HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -Ihv/include -fsanitize=address,undefined
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -Ilib/include -Ihv/include -Ihv/arch/x86/include -fsanitize=address,undefined
 
 # Freestanding code (hypervisor and PV guests): no libc, no SSE in C code,
 # no red zone (interrupts land on the same stack).
 FREE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdlib \
                -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
                -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx -mgeneral-regs-only \
-               -fno-omit-frame-pointer -Iinclude \
+               -fno-omit-frame-pointer -Iinclude -Ilib/include \
                -Wmissing-prototypes -Wshadow -Wstrict-prototypes
 
 # --- What the fragments share ---------------------------------------------
@@ -52,7 +52,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_OPTS    ?=
 FUZZ_OUT     := $(BUILD)/fuzz
 FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-                -Iinclude -Ihv/include -fsanitize=fuzzer,address,undefined \
+                -Iinclude -Ilib/include -Ihv/include -Ihv/arch/x86/include -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined
 
 .PHONY: all test unit-test system-test fuzz-build fuzz-check bench clean

@@ -59,7 +59,7 @@ ABI_XENREF_DIR := $(ABI_DIR)/xenref
 ABI_XENREF_INC := $(ABI_XENREF_DIR)/usr/include
 # Xen's headers default to the oldest interface unless told otherwise;
 # 0x00040e00 is the latest interface of Xen 4.17.
-ABI_XENREF_CFLAGS := $(filter-out -Iinclude -Ihv/include,$(HOST_CFLAGS)) \
+ABI_XENREF_CFLAGS := $(filter-out -Iinclude -Ilib/include -Ihv/include -Ihv/arch/x86/include,$(HOST_CFLAGS)) \
                      -D__XEN_INTERFACE_VERSION__=0x00040e00 -isystem $(ABI_XENREF_INC)
 
 .PHONY: abi-xenref

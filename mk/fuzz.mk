@@ -6,12 +6,12 @@
 # land in build/fuzz/crashes-<name>/.  See tests/fuzz/README.md.
 # FUZZ_CC, FUZZ_CFLAGS, FUZZ_OUT and FUZZ_SECONDS come from the Makefile.
 
-FUZZ_PT_SRCS := hv/lib/pt_refs.c hv/lib/pt_entry.c hv/lib/pt_table.c hv/lib/pt_update.c \
-                hv/lib/pt_pin.c hv/lib/pt_audit.c tests/unit/test_pt_machine.c
+FUZZ_PT_SRCS := hv/arch/x86/lib/pt_refs.c hv/arch/x86/lib/pt_entry.c hv/arch/x86/lib/pt_table.c hv/arch/x86/lib/pt_update.c \
+                hv/arch/x86/lib/pt_pin.c hv/arch/x86/lib/pt_audit.c tests/unit/test_pt_machine.c
 
 # One clang call compiles and links several sources, so -MMD cannot name
 # the headers of each; depend on every header they could include instead.
-FUZZ_HEADERS := $(wildcard include/xen/*.h hv/include/hv/*.h tests/unit/test_pt_machine.h \
+FUZZ_HEADERS := $(wildcard include/xen/*.h lib/include/xl/*.h hv/include/hv/*.h hv/arch/x86/include/asm/*.h tests/unit/test_pt_machine.h \
                   tests/unit/evtchn_fifo_rig.h $(wildcard tests/fuzz/*.h))
 
 # $(1): target name (fuzz-$(1)), $(2): harness stem (tests/fuzz/$(2).c),
@@ -34,10 +34,10 @@ endef
 
 $(eval $(call fuzz_target,pt-types,fuzz_pt_types,$(FUZZ_PT_SRCS),1024,))
 $(eval $(call fuzz_target,cmdline,fuzz_cmdline,hv/lib/cmdline.c,512,-dict=tests/fuzz/cmdline.dict))
-$(eval $(call fuzz_target,boot-layout,fuzz_boot_layout,hv/lib/boot_layout.c hv/lib/format.c,64,))
-$(eval $(call fuzz_target,evtchn-2l,fuzz_evtchn_2l,hv/lib/evtchn_2l.c,2048,))
-$(eval $(call fuzz_target,evtchn-fifo,fuzz_evtchn_fifo,hv/lib/evtchn_fifo.c,2048,))
+$(eval $(call fuzz_target,boot-layout,fuzz_boot_layout,lib/boot_layout.c lib/format.c,64,))
+$(eval $(call fuzz_target,evtchn-2l,fuzz_evtchn_2l,lib/evtchn_2l.c,2048,))
+$(eval $(call fuzz_target,evtchn-fifo,fuzz_evtchn_fifo,lib/evtchn_fifo.c,2048,))
 $(eval $(call fuzz_target,gunzip,fuzz_gunzip,hv/lib/inflate.c hv/lib/crc.c,65536,))
-$(eval $(call fuzz_target,unxz,fuzz_unxz,hv/lib/unxz.c hv/lib/lzma2.c hv/lib/crc.c hv/lib/bzimage.c hv/lib/inflate.c hv/lib/unlz4.c hv/lib/unzstd.c,65536,))
+$(eval $(call fuzz_target,unxz,fuzz_unxz,hv/lib/unxz.c hv/lib/lzma2.c hv/lib/crc.c hv/arch/x86/lib/bzimage.c hv/lib/inflate.c hv/lib/unlz4.c hv/lib/unzstd.c,65536,))
 $(eval $(call fuzz_target,unlz4,fuzz_unlz4,hv/lib/unlz4.c,65536,))
 $(eval $(call fuzz_target,unzstd,fuzz_unzstd,hv/lib/unzstd.c,65536,))

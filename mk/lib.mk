@@ -1,14 +1,17 @@
-# hv/lib: pure helpers shared by the hypervisor and the host unit tests.
+# The pure modules, linked into the hypervisor and into the host unit tests:
+#  - lib/: shared with os/ and the guests too (headers lib/include/xl/);
+#  - hv/lib/: the hypervisor's common ones;
+#  - hv/arch/x86/lib/: the x86 ones (headers hv/arch/x86/include/asm/).
 #
 # HV_LIB_SRCS is for the hypervisor build: compile each file freestanding
 # with $(FREE_CFLAGS) -Ihv/include -mcmodel=kernel.  string.c belongs only
 # in freestanding images (the host tests use libc's string functions).
 
-HV_LIB_SRCS += hv/lib/string.c hv/lib/format.c hv/lib/cmdline.c \
-               hv/lib/elf_xen.c hv/lib/boot_layout.c hv/lib/evtchn_2l.c \
-               hv/lib/cpu_policy.c hv/lib/cpu_featureset.c \
-               hv/lib/evtchn_fifo.c \
-               hv/lib/crc.c hv/lib/inflate.c hv/lib/lzma2.c hv/lib/unxz.c hv/lib/bzimage.c \
+HV_LIB_SRCS += lib/string.c lib/format.c hv/lib/cmdline.c \
+               lib/elf_xen.c lib/boot_layout.c lib/evtchn_2l.c \
+               hv/arch/x86/lib/cpu_policy.c hv/arch/x86/lib/cpu_featureset.c \
+               lib/evtchn_fifo.c \
+               hv/lib/crc.c hv/lib/inflate.c hv/lib/lzma2.c hv/lib/unxz.c hv/arch/x86/lib/bzimage.c \
                hv/lib/gnttab_rules.c hv/lib/domain_life.c hv/lib/frame_bitmap.c
 HV_LIB_SRCS += hv/lib/evtchn_ports.c hv/lib/gnttab_pin.c
 HV_LIB_SRCS += hv/lib/timer_heap.c
@@ -17,15 +20,15 @@ HV_LIB_SRCS += hv/lib/timer_heap.c
 HV_LIB_SRCS += hv/lib/unlz4.c hv/lib/unzstd.c
 
 # --- host unit tests (lib_unit_test: see the Makefile) ----------------------
-$(eval $(call lib_unit_test,test_format,hv/lib/format.c))
+$(eval $(call lib_unit_test,test_format,lib/format.c))
 $(eval $(call lib_unit_test,test_cmdline,hv/lib/cmdline.c))
-$(eval $(call lib_unit_test,test_elf_xen,hv/lib/elf_xen.c hv/lib/format.c))
-$(eval $(call lib_unit_test,test_boot_layout,hv/lib/boot_layout.c hv/lib/format.c))
-$(eval $(call lib_unit_test,test_evtchn_2l,hv/lib/evtchn_2l.c))
-$(eval $(call lib_unit_test,test_evtchn_fifo,hv/lib/evtchn_fifo.c))
+$(eval $(call lib_unit_test,test_elf_xen,lib/elf_xen.c lib/format.c))
+$(eval $(call lib_unit_test,test_boot_layout,lib/boot_layout.c lib/format.c))
+$(eval $(call lib_unit_test,test_evtchn_2l,lib/evtchn_2l.c))
+$(eval $(call lib_unit_test,test_evtchn_fifo,lib/evtchn_fifo.c))
 $(eval $(call lib_unit_test,test_guest_range,))
-$(eval $(call lib_unit_test,test_cpu_policy,hv/lib/cpu_policy.c hv/lib/cpu_featureset.c))
-$(eval $(call lib_unit_test,test_decompress,hv/lib/crc.c hv/lib/inflate.c hv/lib/lzma2.c hv/lib/unxz.c hv/lib/unlz4.c hv/lib/unzstd.c hv/lib/bzimage.c))
+$(eval $(call lib_unit_test,test_cpu_policy,hv/arch/x86/lib/cpu_policy.c hv/arch/x86/lib/cpu_featureset.c))
+$(eval $(call lib_unit_test,test_decompress,hv/lib/crc.c hv/lib/inflate.c hv/lib/lzma2.c hv/lib/unxz.c hv/lib/unlz4.c hv/lib/unzstd.c hv/arch/x86/lib/bzimage.c))
 $(eval $(call lib_unit_test,test_gnttab_rules,hv/lib/gnttab_rules.c))
 $(eval $(call lib_unit_test,test_domain_life,hv/lib/domain_life.c))
 $(eval $(call lib_unit_test,test_frame_bitmap,hv/lib/frame_bitmap.c))
@@ -37,7 +40,7 @@ $(eval $(call lib_unit_test,test_timer_heap,hv/lib/timer_heap.c))
 LIB_STRING_RENAME := -Dmemcpy=xl_memcpy -Dmemmove=xl_memmove -Dmemset=xl_memset \
                      -Dmemcmp=xl_memcmp -Dstrlen=xl_strlen -Dstrnlen=xl_strnlen \
                      -Dstrcmp=xl_strcmp -Dstrncmp=xl_strncmp -Dstrchr=xl_strchr
-$(LIB_UNIT_DIR)/xl_string.o: hv/lib/string.c
+$(LIB_UNIT_DIR)/xl_string.o: lib/string.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -fno-builtin $(LIB_STRING_RENAME) -MMD -MP -c -o $@ $<
 $(LIB_UNIT_DIR)/test_string: tests/unit/test_string.c $(LIB_UNIT_DIR)/xl_string.o
@@ -50,12 +53,12 @@ ALL_TARGETS += $(LIB_UNIT_DIR)/test_string
 # --- freestanding compile check ---------------------------------------------
 # Proves every helper builds unchanged with the hypervisor's flags. Over the
 # whole HV_LIB_SRCS list (other fragments add to it), so after all of them.
-$(LIB_FREE_DIR)/%.o: hv/lib/%.c
+$(LIB_FREE_DIR)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(FREE_CFLAGS) -Ihv/include -mcmodel=kernel -MMD -MP -c -o $@ $<
+	$(CC) $(FREE_CFLAGS) -Ihv/include -Ihv/arch/x86/include -mcmodel=kernel -MMD -MP -c -o $@ $<
 
 define lib_free_rules
-LIB_FREE_OBJS := $$(patsubst hv/lib/%.c,$$(LIB_FREE_DIR)/%.o,$$(sort $$(HV_LIB_SRCS)))
+LIB_FREE_OBJS := $$(patsubst %.c,$$(LIB_FREE_DIR)/%.o,$$(sort $$(HV_LIB_SRCS)))
 -include $$(LIB_FREE_OBJS:.o=.d)
 ALL_TARGETS += $$(LIB_FREE_OBJS)
 
@@ -71,7 +74,7 @@ LATE_RULES += lib_free_rules
 FUZZ_ELF := $(FUZZ_OUT)/fuzz_elf_xen
 FUZZ_HARNESSES += $(FUZZ_ELF)
 
-$(FUZZ_ELF): tests/fuzz/fuzz_elf_xen.c hv/lib/elf_xen.c hv/lib/format.c
+$(FUZZ_ELF): tests/fuzz/fuzz_elf_xen.c lib/elf_xen.c lib/format.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
@@ -81,3 +84,11 @@ fuzz: $(FUZZ_ELF)
 	/usr/bin/python3 tests/fuzz/make_elf_seeds.py $(FUZZ_OUT)/seeds-elf
 	$(FUZZ_ELF) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    $(FUZZ_OUT)/corpus-elf $(FUZZ_OUT)/seeds-elf
+
+# Sources that moved to lib/ and hv/arch/x86/lib/: the dependency files of
+# an older build still name them; as targets without a recipe they no longer
+# stop make (what -MP does for headers).
+hv/lib/string.c hv/lib/format.c hv/lib/evtchn_2l.c hv/lib/evtchn_fifo.c \
+hv/lib/pt_refs.c hv/lib/pt_entry.c hv/lib/pt_table.c hv/lib/pt_update.c hv/lib/pt_pin.c \
+hv/lib/pt_audit.c hv/lib/ptwr_decode.c hv/lib/privop_decode.c hv/lib/boot_layout.c \
+hv/lib/cpu_policy.c hv/lib/cpu_featureset.c hv/lib/bzimage.c hv/lib/elf_xen.c:

@@ -3,20 +3,20 @@
 # build/guests/<name>.elf, an ELF64 image that Xen's PV loader accepts.
 
 OS_BUILD   := $(BUILD)/os
-OS_CFLAGS  := $(FREE_CFLAGS) -Ios/include -Ihv/include -MMD -MP
+OS_CFLAGS  := $(FREE_CFLAGS) -Ios/include -MMD -MP
 OS_ASFLAGS := $(OS_CFLAGS) -D__ASSEMBLY__
 OS_LDS     := os/arch/x86/os.lds
 OS_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T $(OS_LDS)
 
-OS_HVLIB   := hv/lib/string.c hv/lib/format.c hv/lib/evtchn_2l.c hv/lib/evtchn_fifo.c
+OS_XLLIB   := lib/string.c lib/format.c lib/evtchn_2l.c lib/evtchn_fifo.c
 OS_SRCS    := $(wildcard os/arch/x86/*.S) $(wildcard os/core/*.c)
 OS_OBJS    := $(patsubst %,$(OS_BUILD)/%.o,$(basename $(OS_SRCS))) \
-              $(patsubst hv/lib/%.c,$(OS_BUILD)/hvlib/%.o,$(OS_HVLIB))
+              $(patsubst lib/%.c,$(OS_BUILD)/xllib/%.o,$(OS_XLLIB))
 
 OS_GUESTS  := hello hellop2m selftest bench crash logdirty xdom
 
-# hv/lib helpers a guest links beyond the library's own (xdom builds a DomU on Xen).
-xdom_HVLIB := $(OS_BUILD)/hvlib/elf_xen.o $(OS_BUILD)/hvlib/boot_layout.o
+# lib/ modules a guest links beyond the library's own (xdom builds a DomU on Xen).
+xdom_XLLIB := $(OS_BUILD)/xllib/elf_xen.o $(OS_BUILD)/xllib/boot_layout.o
 
 $(OS_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -26,7 +26,7 @@ $(OS_BUILD)/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(OS_ASFLAGS) -c $< -o $@
 
-$(OS_BUILD)/hvlib/%.o: hv/lib/%.c
+$(OS_BUILD)/xllib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(OS_CFLAGS) -c $< -o $@
 
@@ -43,9 +43,9 @@ $(BUILD)/guests/$(1)/%.o: guests/$(1)/%.S
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(OS_ASFLAGS) -Iguests/$(1) -c $$< -o $$@
 
-$(BUILD)/guests/$(1).elf: $$($(1)_OBJS) $$(OS_OBJS) $$($(1)_HVLIB) $$(OS_LDS)
+$(BUILD)/guests/$(1).elf: $$($(1)_OBJS) $$(OS_OBJS) $$($(1)_XLLIB) $$(OS_LDS)
 	@mkdir -p $$(dir $$@)
-	$$(LD) $$(OS_LDFLAGS) -o $$@ $$(OS_OBJS) $$($(1)_OBJS) $$($(1)_HVLIB)
+	$$(LD) $$(OS_LDFLAGS) -o $$@ $$(OS_OBJS) $$($(1)_OBJS) $$($(1)_XLLIB)
 
 ALL_TARGETS += $(BUILD)/guests/$(1).elf
 -include $$($(1)_OBJS:.o=.d)

@@ -1,17 +1,17 @@
 # Privileged-instruction emulation for PV kernels: the pure decoder
-# (hv/lib/privop_decode.c), linked into the hypervisor through HV_LIB_SRCS
+# (hv/arch/x86/lib/privop_decode.c), linked into the hypervisor through HV_LIB_SRCS
 # and into the host test.
 
-HV_LIB_SRCS += hv/lib/privop_decode.c
+HV_LIB_SRCS += hv/arch/x86/lib/privop_decode.c
 
 # Host test: cmocka, ASan/UBSan; gas assembles the instruction table.
-$(eval $(call lib_unit_test,test_privop_decode,hv/lib/privop_decode.c))
+$(eval $(call lib_unit_test,test_privop_decode,hv/arch/x86/lib/privop_decode.c))
 
 # --- fuzzing (clang + libFuzzer; `make test` only builds and smoke-runs it) --
 FUZZ_PRIVOP := $(FUZZ_OUT)/fuzz_privop_decode
 FUZZ_HARNESSES += $(FUZZ_PRIVOP)
 
-$(FUZZ_PRIVOP): tests/fuzz/fuzz_privop_decode.c hv/lib/privop_decode.c hv/include/hv/privop_decode.h
+$(FUZZ_PRIVOP): tests/fuzz/fuzz_privop_decode.c hv/arch/x86/lib/privop_decode.c hv/arch/x86/include/asm/privop_decode.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 

@@ -1,9 +1,9 @@
-# The PV MMU's frame type and reference-count machine (hv/lib/pt_*.c).
+# The PV MMU's frame type and reference-count machine (hv/arch/x86/lib/pt_*.c).
 # Pure: linked into the hypervisor (HV_LIB_SRCS) and into the host unit
 # tests below.
 
-PT_SRCS := hv/lib/pt_refs.c hv/lib/pt_entry.c hv/lib/pt_table.c hv/lib/pt_update.c \
-           hv/lib/pt_pin.c hv/lib/pt_audit.c
+PT_SRCS := hv/arch/x86/lib/pt_refs.c hv/arch/x86/lib/pt_entry.c hv/arch/x86/lib/pt_table.c hv/arch/x86/lib/pt_update.c \
+           hv/arch/x86/lib/pt_pin.c hv/arch/x86/lib/pt_audit.c
 HV_LIB_SRCS += $(PT_SRCS)
 
 # Host tests: directed cases and the randomized invariant run share a fake machine.
@@ -13,7 +13,7 @@ $(eval $(call lib_unit_test,test_pt_random,$(PT_SRCS) $(PT_TEST_MACHINE)))
 
 # Freestanding compile check with the hypervisor's flags (lib.mk checks all
 # of HV_LIB_SRCS; this names the objects for pt-check).
-PT_FREE_OBJS := $(patsubst hv/lib/%.c,$(LIB_FREE_DIR)/%.o,$(PT_SRCS))
+PT_FREE_OBJS := $(patsubst %.c,$(LIB_FREE_DIR)/%.o,$(PT_SRCS))
 
 .PHONY: pt-check
 pt-check: $(PT_FREE_OBJS) $(LIB_UNIT_DIR)/test_pt_types $(LIB_UNIT_DIR)/test_pt_random

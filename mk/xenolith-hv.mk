@@ -10,14 +10,21 @@ $(BUILD)/hv/%.o: hv/%.c
 	@echo "  CC      $<"
 	@$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/hv/%.o: hv/%.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
 
 # The link takes all of HV_LIB_SRCS (other fragments add to it): after them all.
+# The pure modules (hv/lib, hv/arch/x86/lib, lib) come only through that list.
 define hv_image_rules
-HV_C_SRCS := $$(wildcard hv/common/*.c hv/arch/x86/*.c hv/arch/x86/*/*.c) $$(sort $$(HV_LIB_SRCS))
+HV_C_SRCS := $$(filter-out hv/arch/x86/lib/%,$$(wildcard hv/common/*.c hv/arch/x86/*.c hv/arch/x86/*/*.c)) \
+             $$(sort $$(HV_LIB_SRCS))
 HV_S_SRCS := $$(wildcard hv/arch/x86/*/*.S)
 HV_OBJS := $$(patsubst %.c,$$(BUILD)/%.o,$$(HV_C_SRCS)) $$(patsubst %.S,$$(BUILD)/%.o,$$(HV_S_SRCS))
 

@@ -4,7 +4,7 @@
  *   seed=N count=N trace=1   (hypercall-garbage only)
  */
 #include <os/os.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include "crash.h"
 
 /* Find "key=value" as a whole word of start_info's command line. */

@@ -7,7 +7,7 @@
  */
 #include <os/console.h>
 #include <os/os.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include "crash.h"
 
 /* Fuzzer defaults: "a few thousand" calls, a fixed seed for reproducibility. */

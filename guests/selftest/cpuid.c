@@ -13,8 +13,8 @@
  * out (tools/serial_log.py).
  */
 #include <stdbool.h>
-#include <hv/format.h>
-#include <hv/lib.h>
+#include <xl/format.h>
+#include <xl/string.h>
 #include <os/mm.h>
 #include <os/traps.h>
 #include "test.h"

@@ -4,7 +4,7 @@
  * registers (apic_read), PIRQ status, the pirq_eoi page, and the PCI
  * devices it announces.
  */
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <xen/physdev.h>
 #include "pt_util.h"
 

@@ -4,7 +4,7 @@
  * eoi, and EVTCHNOP_bind_pirq / close. Xen 4.17 keeps GSI 0 and its own
  * serial IRQ (4) to itself. GSI 10 is one no device of the test machine uses.
  */
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <xen/physdev.h>
 #include <xen/event_channel.h>
 #include "test.h"

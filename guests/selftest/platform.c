@@ -6,7 +6,7 @@
  * enter_acpi_sleep, and the power-management cmds Xen keeps to itself.
  * Linux's Dom0 asks all of these while it boots.
  */
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <xen/platform.h>
 #include <xen/arch-x86/xen-mca.h>
 #include <os/time.h>

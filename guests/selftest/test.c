@@ -2,7 +2,7 @@
  * Case reporting for the selftest guest.
  */
 #include <stdarg.h>
-#include <hv/format.h>
+#include <xl/format.h>
 #include "test.h"
 
 unsigned int t_failures;

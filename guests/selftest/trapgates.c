@@ -16,7 +16,7 @@
  * (XENPF_core_parking set: nothing to park on one CPU). The selector is an
  * LDT one whose LDT is gone by then.
  */
-#include <hv/format.h>
+#include <xl/format.h>
 #include <os/mm.h>
 #include <os/traps.h>
 #include <os/user.h>

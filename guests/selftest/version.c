@@ -1,7 +1,7 @@
 /*
  * VERSION: xen_version (hypercall 17).
  */
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <xen/version.h>
 #include "test.h"
 

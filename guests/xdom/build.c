@@ -6,14 +6,14 @@
  *   -> load the image, P2M list, start_info and page tables through foreign
  *   mappings of the new frames (update_va_mapping_otherdomain) ->
  *   hypercall_init -> setvcpucontext (validates and pins the L4) -> unpause.
- * The layout is the domU recipe of hv/lib/boot_layout.c (Xen's
+ * The layout is the domU recipe of lib/boot_layout.c (Xen's
  * xc_dom_build_image), the same Xenolith uses for its boot DomU. The
  * xenstore and console pages get unbound ports toward Dom0, as there.
  * Xenolith does not serve these domctls yet (issue 10); xdom uses its boot
  * DomU there instead.
  */
-#include <hv/boot_layout.h>
-#include <hv/elf_xen.h>
+#include <xl/boot_layout.h>
+#include <xl/elf_xen.h>
 #include <os/mm.h>
 #include <xen/memory.h>
 #include "xdom.h"

@@ -2,7 +2,7 @@
  * xdom: the two halves (see xdom.h), CASE lines and the step protocol.
  */
 #include <stdarg.h>
-#include <hv/format.h>
+#include <xl/format.h>
 #include <os/events.h>
 #include <os/mm.h>
 #include <os/sched.h>

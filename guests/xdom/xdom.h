@@ -9,7 +9,7 @@
  *  - Xen 4.17 has no boot-time DomU on x86: Dom0 gets the image as its
  *    initrd and builds domain 1 itself through Xen's control interface
  *    (build.c: createdomain, populate_physmap, foreign mappings, the PV boot
- *    layout of hv/lib/boot_layout.c, setvcpucontext, unpausedomain).
+ *    layout of lib/boot_layout.c, setvcpucontext, unpausedomain).
  * Dom0 decides by its initrd: with one, it builds.
  *
  * Only Dom0 prints CASE lines (a stock Xen lets no DomU write to its

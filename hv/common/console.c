@@ -1,7 +1,7 @@
 /* Hypervisor log and guest console output, both on the serial line. */
 #include <hv/console.h>
-#include <hv/format.h>
-#include <hv/lib.h>
+#include <xl/format.h>
+#include <xl/string.h>
 #include <hv/machine.h>
 
 static int loglvl = LOG_INFO;

@@ -6,14 +6,14 @@
  */
 #include <xen/xen.h>
 #include <hv/console.h>
-#include <hv/cpu.h>
+#include <asm/cpu.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/pv_mmu.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/pv_mmu.h>
 #include <hv/sched.h>
-#include <hv/traps.h>
+#include <asm/traps.h>
 
 #define INPUT_RING 1024
 

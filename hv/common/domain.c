@@ -5,12 +5,12 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <hv/hypercall.h>
 #include <hv/machine.h>
 #include <hv/sched.h>
 #include <hv/time.h>
-#include <hv/traps.h>
+#include <asm/traps.h>
 
 /* The table of domains; outside this file only domain.h's lookups read it. */
 struct domain *domain_table[MAX_DOMAINS];

@@ -1,13 +1,13 @@
 /*
  * The 2-level port mechanism: pending and mask bitmaps in shared_info, the
  * selector word and upcall flag in the notified vCPU's vcpu_info.  The bit
- * logic is the pure hv/lib/evtchn_2l.c; this file binds it to a domain.
+ * logic is the pure lib/evtchn_2l.c; this file binds it to a domain.
  */
 #include <xen/xen.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
-#include <hv/evtchn_2l.h>
-#include <hv/format.h>
+#include <xl/evtchn_2l.h>
+#include <xl/format.h>
 
 static struct evtchn_2l bitmaps(struct domain *d, unsigned int vcpu)
 {

@@ -16,8 +16,8 @@
 #include <hv/evtchn.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/lib.h>
-#include <hv/pirq.h>
+#include <xl/string.h>
+#include <asm/pirq.h>
 #include <hv/sched.h>
 
 static bool port_valid(unsigned int port)

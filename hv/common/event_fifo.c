@@ -6,7 +6,7 @@
  * each (as for a moved vcpu_info), so none can become a page table or leave
  * the domain while we write into it; they are given back when
  * EVTCHNOP_reset returns the domain to 2-level.  The queue logic itself is
- * the pure hv/lib/evtchn_fifo.c.
+ * the pure lib/evtchn_fifo.c.
  *
  * The first init_control switches the domain: ports already bound keep
  * their binding, get the default priority, and a port pending in the
@@ -18,11 +18,11 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
-#include <hv/evtchn_2l.h>
-#include <hv/evtchn_fifo.h>
-#include <hv/format.h>
-#include <hv/lib.h>
-#include <hv/pv_mmu.h>
+#include <xl/evtchn_2l.h>
+#include <xl/evtchn_fifo.h>
+#include <xl/format.h>
+#include <xl/string.h>
+#include <asm/pv_mmu.h>
 
 /* Per port, beside struct evtchn (which a rebind overwrites). */
 struct fifo_port {

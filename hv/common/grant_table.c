@@ -24,12 +24,12 @@
 #include <hv/gnttab_rules.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/paging.h>
-#include <hv/pv.h>
-#include <hv/pv_mmu.h>
-#include <hv/shadow.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/paging.h>
+#include <asm/pv.h>
+#include <asm/pv_mmu.h>
+#include <asm/shadow.h>
 
 static bool ref_valid(struct domain *d, grant_ref_t ref)
 {

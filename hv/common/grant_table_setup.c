@@ -19,10 +19,10 @@
 #include <hv/grant_table.h>
 #include <hv/gnttab_rules.h>
 #include <hv/guest_access.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/pt_types.h>
-#include <hv/pv_mmu.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/pt_types.h>
+#include <asm/pv_mmu.h>
 
 /* A frame the hypervisor shares with d: d's, never a table, never given away. */
 static mfn_t alloc_shared(struct domain *d)

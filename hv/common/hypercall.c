@@ -5,7 +5,7 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 
 int hypercall_trace;
 uint64_t hypercall_continuations;

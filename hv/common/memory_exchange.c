@@ -29,10 +29,10 @@
 #include <hv/frame_bitmap.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/io.h>
-#include <hv/paging.h>
-#include <hv/pt_types.h>
-#include <hv/pv_mmu.h>
+#include <asm/io.h>
+#include <asm/paging.h>
+#include <asm/pt_types.h>
+#include <asm/pv_mmu.h>
 #include <hv/reservation.h>
 
 #define DOMU_MAX_ORDER 9                /* Xen 4.17: PAGETABLE_ORDER */

@@ -5,9 +5,9 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/paging.h>
+#include <asm/paging.h>
 #include <hv/reservation.h>
-#include <hv/bootinfo.h>
+#include <asm/bootinfo.h>
 
 #define MEMOP_CMD_MASK 0x3f      /* the rest of cmd is a continuation's start extent */
 

@@ -12,10 +12,10 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/io.h>
-#include <hv/paging.h>
-#include <hv/pt_types.h>
-#include <hv/pv_mmu.h>
+#include <asm/io.h>
+#include <asm/paging.h>
+#include <asm/pt_types.h>
+#include <asm/pv_mmu.h>
 #include <hv/reservation.h>
 
 void domain_release_frame(mfn_t mfn)

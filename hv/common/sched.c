@@ -6,8 +6,8 @@
 #include <xen/vcpu.h>
 #include <hv/console.h>
 #include <hv/domain.h>
-#include <hv/io.h>
-#include <hv/lib.h>
+#include <asm/io.h>
+#include <xl/string.h>
 #include <hv/machine.h>
 #include <hv/sched.h>
 #include <hv/time.h>

@@ -7,7 +7,7 @@
 #include <hv/evtchn.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/io.h>
+#include <asm/io.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 

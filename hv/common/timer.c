@@ -7,15 +7,15 @@
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
-#include <hv/apic.h>
+#include <asm/apic.h>
 #include <hv/console.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <hv/mm.h>
 #include <hv/percpu.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <hv/timer.h>
-#include <hv/traps.h>
+#include <asm/traps.h>
 
 static inline unsigned long irq_save(void)
 {

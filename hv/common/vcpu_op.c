@@ -6,10 +6,10 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <hv/sched.h>
 #include <hv/time.h>
-#include <hv/pv_mmu.h>
+#include <asm/pv_mmu.h>
 
 #define MILLISECS(ms) ((uint64_t)(ms) * 1000000ULL)
 #define STIME_DELTA_MAX (1ULL << 62)

@@ -10,7 +10,7 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 
 #define XENOLITH_ABI_MAJOR 4
 #define XENOLITH_ABI_MINOR 17

@@ -4,7 +4,7 @@
  * the way Xen's left-to-right parser leaves them.
  */
 #include <hv/cmdline.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 
 static bool is_blank(char c)
 {

@@ -10,7 +10,7 @@
  * stream, then CRC-32 and ISIZE (length mod 2^32) of the data.
  */
 #include <hv/decompress.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <xen/errno.h>
 
 #define MAX_BITS    15          /* longest code */

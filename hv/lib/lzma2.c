@@ -23,7 +23,7 @@
  * or direct bits, four most recent distances, and a 12-state machine.
  */
 #include <hv/decompress.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <xen/errno.h>
 
 #define PROB_BITS    11

@@ -11,7 +11,7 @@
  * blocks (the legacy format's blocks are independent, which this allows).
  */
 #include <hv/decompress.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <xen/errno.h>
 
 #define LZ4_LEGACY_MAGIC 0x184c2102u

@@ -11,7 +11,7 @@
  * caller's (Linux appends the decompressed size there).
  */
 #include <hv/decompress.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <xen/errno.h>
 
 #define CHECK_NONE   0

@@ -12,7 +12,7 @@
  * not start a frame are the caller's (Linux appends the size there).
  */
 #include <hv/decompress.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <xen/errno.h>
 
 #define ZSTD_MAGIC      0xfd2fb528u

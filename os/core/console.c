@@ -2,7 +2,7 @@
  * Console output through CONSOLEIO_write (hypercall 18).
  */
 #include <stdarg.h>
-#include <hv/format.h>
+#include <xl/format.h>
 #include <os/console.h>
 #include <os/hypercall.h>
 

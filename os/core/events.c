@@ -3,8 +3,8 @@
  * 2-level bitmaps of shared_info or, after os_evtchn_fifo_init, the FIFO
  * queues (the same pure helpers the hypervisor uses, hv/lib).
  */
-#include <hv/evtchn_2l.h>
-#include <hv/evtchn_fifo.h>
+#include <xl/evtchn_2l.h>
+#include <xl/evtchn_fifo.h>
 #include <os/console.h>
 #include <os/events.h>
 #include <os/hypercall.h>

@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the start-of-day layout calculator
- * (hv/lib/boot_layout.c).  Run with `make fuzz-boot-layout` (clang, not part
+ * (lib/boot_layout.c).  Run with `make fuzz-boot-layout` (clang, not part
  * of `make test`).
  *
  * Input: a flag byte and six 64-bit words that become a struct
@@ -11,7 +11,7 @@
  * and out-of-place values.
  *
  * A refusal must be -XEN_EINVAL or -XEN_ENOMEM with a reason.  An accepted
- * layout must keep every promise of hv/include/hv/boot_layout.h and the
+ * layout must keep every promise of lib/include/xl/boot_layout.h and the
  * rules docs and code cite: the region is [virt_base, v_end), page aligned
  * (VA = v_start + PFN * 4096), v_end 4 MiB aligned, canonical and clear of the hypervisor's slots; the ranges lie in
  * it in the builder's order without overlapping, page aligned except the
@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hv/boot_layout.h>
+#include <xl/boot_layout.h>
 #include <xen/errno.h>
 #include <xen/xen.h>
 

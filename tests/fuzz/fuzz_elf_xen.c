@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the PV kernel ELF parser and loader
- * (hv/lib/elf_xen.c).  Run with `make fuzz` (clang, not part of `make test`).
+ * (lib/elf_xen.c).  Run with `make fuzz` (clang, not part of `make test`).
  *
  * Every input is parsed; an accepted one must satisfy the parser's
  * promises and load into a buffer of exactly pend - pstart bytes without
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hv/elf_xen.h>
+#include <xl/elf_xen.h>
 
 struct buf {
     uint8_t *mem;

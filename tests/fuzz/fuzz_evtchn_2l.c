@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for the 2-level event-channel bitmaps (hv/lib/evtchn_2l.c).
+ * libFuzzer harness for the 2-level event-channel bitmaps (lib/evtchn_2l.c).
  * Run with `make fuzz-evtchn-2l` (clang, not part of `make test`).
  *
  * The shared words (pending[64], mask[64], the selector, upcall_pending)
@@ -14,7 +14,7 @@
  * found).
  *
  * Every operation runs on the library and on a plain reference model
- * written here from the contract in hv/include/hv/evtchn_2l.h; return
+ * written here from the contract in lib/include/xl/evtchn_2l.h; return
  * values and every shared word must agree after each step.  The upcall
  * must terminate, deliver only pending unmasked ports of selected words,
  * each once, and leave none of them pending behind.  After a set_pending
@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hv/evtchn_2l.h>
+#include <xl/evtchn_2l.h>
 
 #define WORDS EVTCHN_2L_NR_WORDS
 #define PORTS EVTCHN_2L_NR_PORTS

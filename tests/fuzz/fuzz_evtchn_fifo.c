@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for FIFO event channels (hv/lib/evtchn_fifo.c).
+ * libFuzzer harness for FIFO event channels (lib/evtchn_fifo.c).
  * Run with `make fuzz-evtchn-fifo` (clang, not part of `make test`).
  *
  * The event-array pages and the control block are heap buffers of exactly

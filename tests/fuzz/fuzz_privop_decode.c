@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the privileged-instruction decoder
- * (hv/lib/privop_decode.c). Run with `make fuzz-privop` (clang, not part
+ * (hv/arch/x86/lib/privop_decode.c). Run with `make fuzz-privop` (clang, not part
  * of `make test`).
  *
  * The bytes sit in a heap buffer of exactly the input's size, so ASan turns
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hv/privop_decode.h>
+#include <asm/privop_decode.h>
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 

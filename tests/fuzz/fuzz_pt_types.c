@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for the PV MMU frame-type machine (hv/lib/pt_*.c).
+ * libFuzzer harness for the PV MMU frame-type machine (hv/arch/x86/lib/pt_*.c).
  * Run with `make fuzz-pt-types` (clang, not part of `make test`).
  *
  * The input is a program for the fake machine of the unit tests

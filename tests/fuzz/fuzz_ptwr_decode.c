@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the writable-page-table store decoder
- * (hv/lib/ptwr_decode.c).  Run with `make fuzz-ptwr` (clang, not part of
+ * (hv/arch/x86/lib/ptwr_decode.c).  Run with `make fuzz-ptwr` (clang, not part of
  * `make test`).
  *
  * The instruction bytes sit in a heap buffer of exactly the input's size,
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hv/ptwr_decode.h>
+#include <asm/ptwr_decode.h>
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 

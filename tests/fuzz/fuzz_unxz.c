@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the xz decoder (hv/lib/unxz.c, lzma2.c) and the
- * bzImage wrapper (hv/lib/bzimage.c). Run with `make fuzz-unxz`.
+ * bzImage wrapper (hv/arch/x86/lib/bzimage.c). Run with `make fuzz-unxz`.
  *
  * Input: an xz stream (as Linux's bzImage payload: the decompressed size
  * may follow it), copied to an exact-size heap buffer; the output buffer is
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hv/bzimage.h>
+#include <asm/bzimage.h>
 #include <xen/errno.h>
 
 #include "decomp_fuzz.h"

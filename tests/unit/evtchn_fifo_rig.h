@@ -1,5 +1,5 @@
 /*
- * A test rig for hv/lib/evtchn_fifo.c, shared by tests/unit/test_evtchn_fifo.c
+ * A test rig for lib/evtchn_fifo.c, shared by tests/unit/test_evtchn_fifo.c
  * and tests/fuzz/fuzz_evtchn_fifo.c: one vCPU's control block, a two-page
  * event array (ports 0-2047) and the hypervisor's per-port state, driven by
  * the same operations as a plain reference model:
@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <hv/evtchn_fifo.h>
+#include <xl/evtchn_fifo.h>
 
 #define RIG_PAGES 2
 #define RIG_PORTS (RIG_PAGES * EVTCHN_FIFO_WORDS_PER_PAGE)

@@ -4,7 +4,7 @@
  * on many generated inputs with the page-table count recomputed by brute
  * force.
  *
- * Rules used in the derivations (see hv/lib/boot_layout.c for sources):
+ * Rules used in the derivations (see lib/boot_layout.c for sources):
  *   P2M = nr_pages * 8 bytes; start_info = 1168 bytes (0x490), dom0 adds 40.
  *   Tables for [v_start, v_end): 1 L4, plus one L3 per 512 GiB, one L2 per
  *   1 GiB and one L1 per 2 MiB slice touched.
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <hv/boot_layout.h>
+#include <xl/boot_layout.h>
 #include <xen/errno.h>
 
 #define KSTART_LINUX 0xffffffff81000000ull

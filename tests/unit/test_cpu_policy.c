@@ -1,5 +1,5 @@
 /*
- * The PV CPUID policy (hv/lib/cpu_policy.c): feature masks, dependencies,
+ * The PV CPUID policy (hv/arch/x86/lib/cpu_policy.c): feature masks, dependencies,
  * and the leaves derived from a recorded CPU, checked against the leaves
  * Xen 4.17 showed a PV Dom0 on that CPU.
  */
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include <hv/cpu_policy.h>
+#include <asm/cpu_policy.h>
 
 struct row { uint32_t leaf, sub, a, b, c, d; };
 

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include <hv/bzimage.h>
+#include <asm/bzimage.h>
 #include <hv/decompress.h>
 #include <xen/errno.h>
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <hv/elf_xen.h>
+#include <xl/elf_xen.h>
 #include <xen/errno.h>
 #include <xen/features.h>
 

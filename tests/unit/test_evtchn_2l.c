@@ -11,7 +11,7 @@
 #include <pthread.h>
 #include <cmocka.h>
 
-#include <hv/evtchn_2l.h>
+#include <xl/evtchn_2l.h>
 
 struct shared {
     uint64_t pending[64], mask[64];

@@ -1,5 +1,5 @@
 /*
- * FIFO event channels (hv/lib/evtchn_fifo.c): linking and READY one step at
+ * FIFO event channels (lib/evtchn_fifo.c): linking and READY one step at
  * a time, the guest's consumer, queue moves, a long random sequence against
  * the reference model of evtchn_fifo_rig.h, and a two-thread race between a
  * raising "hypervisor" and a draining "guest" that must lose no event.

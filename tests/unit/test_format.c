@@ -12,7 +12,7 @@
 #include <limits.h>
 #include <cmocka.h>
 
-#include <hv/format.h>
+#include <xl/format.h>
 
 #define SAME(...)                                                       \
     do {                                                                \

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <xen/xen.h>
-#include <hv/guest_range.h>
+#include <asm/guest_range.h>
 
 static void test_lower_half(void **state)
 {

@@ -1,5 +1,5 @@
 /*
- * Privileged-instruction decoder (hv/lib/privop_decode.c).
+ * Privileged-instruction decoder (hv/arch/x86/lib/privop_decode.c).
  *
  *  - a table of instructions in assembler syntax, assembled by gas into
  *    this binary: expected lengths come from the assembler; every proper
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <hv/privop_decode.h>
+#include <asm/privop_decode.h>
 
 static enum privop_result decode_exact(const uint8_t *bytes, size_t avail, struct privop_insn *p)
 {

@@ -8,7 +8,7 @@
 #define TEST_PT_MACHINE_H
 #include <stdbool.h>
 #include <stdint.h>
-#include <hv/pt_types.h>
+#include <asm/pt_types.h>
 
 #define M_FRAMES     112
 #define M_DOM_A      1

@@ -1,5 +1,5 @@
 /*
- * Writable-page-table store decoder (hv/lib/ptwr_decode.c).
+ * Writable-page-table store decoder (hv/arch/x86/lib/ptwr_decode.c).
  *
  * Three kinds of evidence:
  *  - a table of instructions written in assembler syntax and assembled by
@@ -23,7 +23,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <hv/ptwr_decode.h>
+#include <asm/ptwr_decode.h>
 
 /*
  * Register byte k of gpr[i] holds (i << 4) | (k + 1): every byte of every

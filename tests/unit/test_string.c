@@ -1,5 +1,5 @@
 /*
- * hv/lib/string.c, built for the host under xl_* names (see mk/lib.mk),
+ * lib/string.c, built for the host under xl_* names (see mk/lib.mk),
  * checked against the host C library on many sizes and alignments.
  */
 #include <setjmp.h>

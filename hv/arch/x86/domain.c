@@ -7,19 +7,19 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <hv/console.h>
-#include <hv/cpu.h>
-#include <hv/ctrlreg.h>
-#include <hv/descriptors.h>
+#include <asm/cpu.h>
+#include <asm/ctrlreg.h>
+#include <asm/descriptors.h>
 #include <hv/domain.h>
-#include <hv/fpu.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/paging_mode.h>
-#include <hv/pv_mmu.h>
-#include <hv/pv_policy.h>
-#include <hv/ptwr.h>
+#include <asm/fpu.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/paging_mode.h>
+#include <asm/pv_mmu.h>
+#include <asm/pv_policy.h>
+#include <asm/ptwr.h>
 #include <hv/sched.h>
-#include <hv/traps.h>
+#include <asm/traps.h>
 
 int arch_domain_create(struct domain *d)
 {

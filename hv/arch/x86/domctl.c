@@ -8,8 +8,8 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/pv_mmu.h>
-#include <hv/shadow.h>
+#include <asm/pv_mmu.h>
+#include <asm/shadow.h>
 
 static long paging_mode(struct domain *d, struct xenolith_domctl_paging_mode *p)
 {

@@ -11,11 +11,11 @@
  * vCPU's own XCR0 and leave the other components alone.
  */
 #include <hv/console.h>
-#include <hv/cpu.h>
+#include <asm/cpu.h>
 #include <hv/domain.h>
-#include <hv/fpu.h>
-#include <hv/io.h>
-#include <hv/lib.h>
+#include <asm/fpu.h>
+#include <asm/io.h>
+#include <xl/string.h>
 
 static uint64_t xcr0;                           /* the most a vCPU may enable */
 static uint64_t hw_xcr0;                        /* what the CPU holds now */

@@ -13,9 +13,9 @@
 #include <xen/platform.h>
 #include <xen/sched.h>
 #include <xen/arch-x86/xen-mca.h>
-#include <hv/cpu.h>
-#include <hv/io.h>
-#include <hv/lib.h>
+#include <asm/cpu.h>
+#include <asm/io.h>
+#include <xl/string.h>
 #include <hv/time.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>

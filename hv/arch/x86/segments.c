@@ -9,11 +9,11 @@
  */
 #include <stdint.h>
 #include <stdbool.h>
-#include <hv/cpu.h>
+#include <asm/cpu.h>
 #include <hv/guest_access.h>
 #include <hv/domain.h>
-#include <hv/io.h>
-#include <hv/traps.h>
+#include <asm/io.h>
+#include <asm/traps.h>
 
 static void selectors_save(struct vcpu *v)
 {

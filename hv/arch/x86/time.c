@@ -6,7 +6,7 @@
 #include <xen/xen.h>
 #include <hv/console.h>
 #include <hv/domain.h>
-#include <hv/io.h>
+#include <asm/io.h>
 #include <hv/time.h>
 
 uint64_t tsc_khz;

@@ -6,17 +6,17 @@
  */
 #include <xen/xen.h>
 #include <hv/console.h>
-#include <hv/cpu.h>
+#include <asm/cpu.h>
 #include <hv/domain.h>
-#include <hv/ctrlreg.h>
+#include <asm/ctrlreg.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/lib.h>
-#include <hv/pirq.h>
-#include <hv/ptwr.h>
-#include <hv/io.h>
-#include <hv/apic.h>
-#include <hv/traps.h>
+#include <xl/string.h>
+#include <asm/pirq.h>
+#include <asm/ptwr.h>
+#include <asm/io.h>
+#include <asm/apic.h>
+#include <asm/traps.h>
 
 static const char *const exception_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <xen/xen.h>
 #include <hv/mm.h>
-#include <hv/regs.h>
+#include <asm/regs.h>
 #include <hv/percpu.h>
 #include <hv/grant_table.h>
 #include <hv/domain_life.h>

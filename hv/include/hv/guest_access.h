@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <hv/guest_range.h>
+#include <asm/guest_range.h>
 /* 0, or -XEN_EFAULT when the range is bad or any byte faults. */
 int copy_from_guest(void *dst, uint64_t gva, size_t n);
 int copy_to_guest(uint64_t gva, const void *src, size_t n);

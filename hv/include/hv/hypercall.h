@@ -8,7 +8,7 @@
 #define HV_HYPERCALL_H
 #include <stdint.h>
 #include <stdbool.h>
-#include <hv/regs.h>
+#include <asm/regs.h>
 
 typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 

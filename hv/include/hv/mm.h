@@ -6,7 +6,7 @@
 #define HV_MM_H
 #include <stdbool.h>
 #include <stdint.h>
-#include <hv/layout.h>
+#include <asm/layout.h>
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  4096UL

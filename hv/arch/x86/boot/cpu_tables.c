@@ -3,11 +3,11 @@
  * selector 0xe000 are the guest's (set_gdt), our own live in the reserved page
  * from 0xe000 on, so guest selectors 0xe02b/0xe033 mean the same as on Xen.
  */
-#include <hv/cpu.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/regs.h>
-#include <hv/descriptors.h>
+#include <asm/cpu.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/regs.h>
+#include <asm/descriptors.h>
 
 uint8_t cpu0_stack[HV_STACK_SIZE] __attribute__((aligned(4096)));
 static uint8_t cpu0_ist_stack[3][4096] __attribute__((aligned(4096)));

@@ -13,8 +13,8 @@
  * call start_hv(magic, info_phys). This section runs at its physical address;
  * everything else is linked at HV_IMAGE_VIRT + phys.
  */
-#include <hv/layout.h>
-#include <hv/pt_bits.h>
+#include <asm/layout.h>
+#include <asm/pt_bits.h>
 
 #define MB1_MAGIC       0x1badb002
 #define MB1_FLAGS       0x00010003      /* page-align modules, memory info, address fields */

@@ -4,9 +4,9 @@
  * a leading size field; type 1 = RAM); MB2 tags 8-byte aligned: 1 cmdline,
  * 3 module, 6 memory map, 0 end.
  */
-#include <hv/bootinfo.h>
-#include <hv/lib.h>
-#include <hv/layout.h>
+#include <asm/bootinfo.h>
+#include <xl/string.h>
+#include <asm/layout.h>
 
 #define MB1_BOOT_MAGIC 0x2badb002
 #define MB2_BOOT_MAGIC 0x36d76289

@@ -4,21 +4,21 @@
  * CPU tables, time, then Dom0 from the first boot module.
  */
 #include <xen/xen.h>
-#include <hv/apic.h>
-#include <hv/bootinfo.h>
+#include <asm/apic.h>
+#include <asm/bootinfo.h>
 #include <hv/cmdline.h>
 #include <hv/console.h>
-#include <hv/cpu.h>
+#include <asm/cpu.h>
 #include <hv/domain.h>
-#include <hv/fpu.h>
+#include <asm/fpu.h>
 #include <hv/hypercall.h>
-#include <hv/io.h>
-#include <hv/lib.h>
+#include <asm/io.h>
+#include <xl/string.h>
 #include <hv/machine.h>
-#include <hv/paging.h>
-#include <hv/pv.h>
-#include <hv/pv_mmu.h>
-#include <hv/shadow.h>
+#include <asm/paging.h>
+#include <asm/pv.h>
+#include <asm/pv_mmu.h>
+#include <asm/shadow.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 

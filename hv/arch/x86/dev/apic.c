@@ -3,13 +3,13 @@
  * passes the programmed value; without it we use one-shot mode counting at the
  * bus clock, calibrated against the TSC once at boot.
  */
-#include <hv/apic.h>
+#include <asm/apic.h>
 #include <hv/console.h>
-#include <hv/cpu.h>
-#include <hv/io.h>
+#include <asm/cpu.h>
+#include <asm/io.h>
 #include <hv/mm.h>
 #include <hv/time.h>
-#include <hv/traps.h>
+#include <asm/traps.h>
 
 #define APIC_ID        0x02
 #define APIC_EOI       0x0b

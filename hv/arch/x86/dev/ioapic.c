@@ -3,8 +3,8 @@
  * boot CPU: the default PC address 0xfec00000, ISA IRQ n on pin n (QEMU only
  * overrides IRQ 0), edge triggered, active high.
  */
-#include <hv/io.h>
-#include <hv/ioapic.h>
+#include <asm/io.h>
+#include <asm/ioapic.h>
 #include <hv/mm.h>
 
 #define IOAPIC_BASE 0xfec00000UL

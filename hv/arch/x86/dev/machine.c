@@ -6,7 +6,7 @@
  */
 #include <stdbool.h>
 #include <hv/console.h>
-#include <hv/io.h>
+#include <asm/io.h>
 #include <hv/machine.h>
 
 bool machine_noreboot;

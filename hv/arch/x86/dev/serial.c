@@ -1,8 +1,8 @@
 /* COM1 16550 UART, polled: 115200 8n1. */
 #include <hv/console.h>
-#include <hv/io.h>
-#include <hv/ioapic.h>
-#include <hv/traps.h>
+#include <asm/io.h>
+#include <asm/ioapic.h>
+#include <asm/traps.h>
 
 #define COM1 0x3f8
 

@@ -1,6 +1,6 @@
 /*
  * Every way into the hypervisor: exceptions and interrupts (IDT stubs) and the
- * SYSCALL instruction from ring 3. Each builds a struct cpu_regs (hv/regs.h) on
+ * SYSCALL instruction from ring 3. Each builds a struct cpu_regs (asm/regs.h) on
  * the hypervisor stack, calls C, and leaves through one exit path that restores
  * that frame and IRETQs. Guests run in ring 3 with our GDT selectors 0xe02b/0xe033.
  *
@@ -10,9 +10,9 @@
  * masked by MSR_FMASK, which clears IF, so no interrupt can land before we
  * are on our own stack).
  */
-#include <hv/layout.h>
-#include <hv/regs.h>
-#include <hv/x86_vectors.h>
+#include <asm/layout.h>
+#include <asm/regs.h>
+#include <asm/x86_vectors.h>
 
 .macro SAVE_REGS
         pushq   %rdi

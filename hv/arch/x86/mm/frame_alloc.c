@@ -9,10 +9,10 @@
  * address limit: XENMEM_exchange for Linux's swiotlb then succeeds at the
  * same address widths as on Xen.
  */
-#include <hv/bootinfo.h>
+#include <asm/bootinfo.h>
 #include <hv/console.h>
 #include <hv/frame_bitmap.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <hv/mm.h>
 
 #define MAX_FRAMES (HV_DIRECTMAP_BYTES >> PAGE_SHIFT)

@@ -2,9 +2,9 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <hv/console.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/paging.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/paging.h>
 
 static uint64_t idle_cr3;
 static uint64_t *m2p;               /* direct-map view, writable */

@@ -1,6 +1,6 @@
 /* Direct paging: the CPU walks the guest's own (validated) tables; nothing is derived from them. */
 #include <stddef.h>
-#include <hv/paging_mode.h>
+#include <asm/paging_mode.h>
 
 static void direct_entry_changed(struct domain *d, uint64_t table, unsigned int idx)
 {

@@ -5,15 +5,15 @@
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
-#include <hv/bootinfo.h>
+#include <asm/bootinfo.h>
 #include <hv/console.h>
-#include <hv/descriptors.h>
+#include <asm/descriptors.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/paging.h>
-#include <hv/pv_mmu.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/paging.h>
+#include <asm/pv_mmu.h>
 #include <hv/reservation.h>
 
 static uint64_t *env_table(void *ctx, uint64_t mfn)

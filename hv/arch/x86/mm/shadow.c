@@ -1,5 +1,5 @@
 /*
- * Shadow paging: see hv/shadow.h for the model. Shadow tables are private
+ * Shadow paging: see asm/shadow.h for the model. Shadow tables are private
  * frames of the hypervisor (OWNER_HV), one tree per cached guest root, with
  * the hypervisor's L4 slots copied in. Entries above L1 carry full
  * permissions; the leaf carries the guest's effective permissions, further
@@ -9,11 +9,11 @@
 #include <xen/errno.h>
 #include <hv/console.h>
 #include <hv/domain.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/paging.h>
-#include <hv/shadow.h>
-#include <hv/x86_vectors.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/paging.h>
+#include <asm/shadow.h>
+#include <asm/x86_vectors.h>
 
 #define UPPER_FLAGS (PT_PRESENT | PT_RW | PT_USER | PT_ACCESSED | PT_DIRTY)
 

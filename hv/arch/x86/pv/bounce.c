@@ -10,10 +10,10 @@
  */
 #include <xen/xen.h>
 #include <hv/console.h>
-#include <hv/ctrlreg.h>
+#include <asm/ctrlreg.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
-#include <hv/traps.h>
+#include <asm/traps.h>
 
 /* Build a frame with `mid` (error code or selectors) between R11 and RIP, and go to target. */
 static bool bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask_events,

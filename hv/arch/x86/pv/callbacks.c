@@ -10,9 +10,9 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/pv.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/pv.h>
 
 static bool is_canonical(uint64_t va)
 {

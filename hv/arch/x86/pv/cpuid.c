@@ -1,16 +1,16 @@
 /*
  * The CPUID a PV guest sees: Xen 4.17's PV default policy built from the
- * host's leaves (hv/lib/cpu_policy.c), Xen's leaves at 0x40000000, and the
+ * host's leaves (hv/arch/x86/lib/cpu_policy.c), Xen's leaves at 0x40000000, and the
  * few answers that depend on the running vCPU, as Xen gives them
  * (xen/arch/x86/cpuid.c guest_cpuid, xen/arch/x86/traps.c
  * cpuid_hypervisor_leaves).
  */
-#include <hv/cpu.h>
-#include <hv/cpu_policy.h>
+#include <asm/cpu.h>
+#include <asm/cpu_policy.h>
 #include <hv/domain.h>
-#include <hv/io.h>
+#include <asm/io.h>
 #include <hv/mm.h>
-#include <hv/pv_policy.h>
+#include <asm/pv_policy.h>
 #include <hv/time.h>
 #include <xen/xen.h>
 

@@ -13,14 +13,14 @@
  *    #GP. TSD and FSGSBASE take effect in the real CR4 while the vCPU runs.
  */
 #include <xen/xen.h>
-#include <hv/cpu.h>
+#include <asm/cpu.h>
 #include <hv/domain.h>
 #include <hv/hypercall.h>
-#include <hv/io.h>
-#include <hv/ptwr.h>
-#include <hv/pv_mmu.h>
-#include <hv/pv_policy.h>
-#include <hv/ctrlreg.h>
+#include <asm/io.h>
+#include <asm/ptwr.h>
+#include <asm/pv_mmu.h>
+#include <asm/pv_policy.h>
+#include <asm/ctrlreg.h>
 
 /* Bits the guest chooses, and the real ones it may look at. */
 #define CR4_GUEST_MASK   (X86_CR4_TSD | X86_CR4_DE | X86_CR4_FSGSBASE | X86_CR4_OSXSAVE)

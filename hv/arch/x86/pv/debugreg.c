@@ -15,7 +15,7 @@
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
-#include <hv/ctrlreg.h>
+#include <asm/ctrlreg.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>

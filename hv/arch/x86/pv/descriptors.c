@@ -10,16 +10,16 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <hv/console.h>
-#include <hv/cpu.h>
-#include <hv/descriptors.h>
+#include <asm/cpu.h>
+#include <asm/descriptors.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/paging.h>
-#include <hv/pv.h>
-#include <hv/pv_mmu.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/paging.h>
+#include <asm/pv.h>
+#include <asm/pv_mmu.h>
 
 #define SEG_P     (1ULL << 47)
 #define SEG_S     (1ULL << 44)

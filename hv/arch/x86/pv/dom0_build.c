@@ -2,19 +2,19 @@
  * The initial domain's builder: Xen's 64-bit PV boot protocol.
  * Check first (ELF and notes, layout, memory), then apply (allocate, load,
  * fill start_info, P2M and page tables, set the registers); the apply half
- * cannot fail for a bad image. Layout facts: hv/lib/boot_layout.c.
+ * cannot fail for a bad image. Layout facts: lib/boot_layout.c.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/features.h>
-#include <hv/boot_layout.h>
+#include <xl/boot_layout.h>
 #include <hv/console.h>
 #include <hv/domain.h>
-#include <hv/elf_xen.h>
-#include <hv/lib.h>
-#include <hv/paging.h>
-#include <hv/pv.h>
-#include <hv/pv_mmu.h>
+#include <xl/elf_xen.h>
+#include <xl/string.h>
+#include <asm/paging.h>
+#include <asm/pv.h>
+#include <asm/pv_mmu.h>
 #include <hv/evtchn.h>
 
 /* Guest-visible protections of the initial tables (as Xen's dom0 builder). */
@@ -175,7 +175,7 @@ static void fill_start_info(struct domain *d, const struct boot_layout *l,
          */
         si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN | (0x3u << 8);
         /* Xen reports here the pages of its first allocation: a power of two covering the
-           bootstrap region, plus the initrd's (hv/lib/boot_layout.c computes the same). */
+           bootstrap region, plus the initrd's (lib/boot_layout.c computes the same). */
         si->first_p2m_pfn = l->pages_needed;
         si->nr_p2m_frames = l->nr_p2m_frames;
         dom0_console_info(si);

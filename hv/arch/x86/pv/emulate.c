@@ -4,7 +4,7 @@
  *  - #UD: Xen's forced-emulation prefix `ud2; .ascii "xen"` followed by CPUID
  *    returns the hypervisor-filtered CPUID (with Xen's leaves at 0x40000000);
  *  - #GP(0): the instruction at RIP is fetched (up to 15 bytes through the
- *    guest-memory door), decoded (hv/lib/privop_decode.c) and carried out
+ *    guest-memory door), decoded (hv/arch/x86/lib/privop_decode.c) and carried out
  *    with the guest's own state: mov to/from CR0/2/3/4 (ctrlreg.c) and
  *    DR0-7 (debugreg.c), CLTS, WBINVD, RDMSR/WRMSR and CPUID (pv_policy.h),
  *    XSETBV (the vCPU's own XCR0, fpu.c),
@@ -17,18 +17,18 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <hv/console.h>
-#include <hv/cpu.h>
-#include <hv/ctrlreg.h>
+#include <asm/cpu.h>
+#include <asm/ctrlreg.h>
 #include <hv/domain.h>
-#include <hv/fpu.h>
+#include <asm/fpu.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/io.h>
-#include <hv/ioports.h>
-#include <hv/privop_decode.h>
-#include <hv/pv_policy.h>
+#include <asm/io.h>
+#include <asm/ioports.h>
+#include <asm/privop_decode.h>
+#include <asm/pv_policy.h>
 #include <hv/time.h>
-#include <hv/traps.h>
+#include <asm/traps.h>
 
 bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs)
 {

@@ -6,8 +6,8 @@
  * Unused bytes are INT3, as on Xen.
  */
 #include <xen/xen.h>
-#include <hv/lib.h>
-#include <hv/pv.h>
+#include <xl/string.h>
+#include <asm/pv.h>
 
 void hypercall_page_fill(uint8_t *page)
 {

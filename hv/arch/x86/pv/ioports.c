@@ -17,10 +17,10 @@
 #include <xen/errno.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
-#include <hv/io.h>
-#include <hv/ioports.h>
-#include <hv/privop_decode.h>
-#include <hv/traps.h>
+#include <asm/io.h>
+#include <asm/ioports.h>
+#include <asm/privop_decode.h>
+#include <asm/traps.h>
 
 /* At most this many REP iterations per #GP: the guest re-executes for the rest. */
 #define REP_BATCH 1024u

@@ -8,7 +8,7 @@
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
-#include <hv/cpu.h>
+#include <asm/cpu.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>

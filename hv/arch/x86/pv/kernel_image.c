@@ -4,11 +4,11 @@
  * frames sized by the payload's trailing 4-byte length, which are given
  * back once the domain is built. As Xen's bzimage_parse() (facts only).
  */
-#include <hv/bzimage.h>
+#include <asm/bzimage.h>
 #include <hv/console.h>
-#include <hv/lib.h>
+#include <xl/string.h>
 #include <hv/mm.h>
-#include <hv/pv.h>
+#include <asm/pv.h>
 #include <xen/errno.h>
 
 static struct decomp_work work;

@@ -14,7 +14,7 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/pv.h>
+#include <asm/pv.h>
 
 /* yield and block take no argument; shutdown takes the reason itself, not a pointer. */
 long do_sched_op_compat(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)

@@ -1,6 +1,6 @@
 /*
  * The PV MMU hypercalls: mmu_update, update_va_mapping, mmuext_op. Every
- * entry a guest writes goes through the frame-type machine (hv/lib/pt_*.c,
+ * entry a guest writes goes through the frame-type machine (hv/arch/x86/lib/pt_*.c,
  * bound in hv/arch/x86/mm/pv_mmu.c), which refuses any entry that would give
  * the domain a frame it does not own or a writable view of a page table.
  * Batches report how many requests were applied through `done`, as in Xen.
@@ -11,17 +11,17 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/io.h>
-#include <hv/lib.h>
-#include <hv/paging.h>
-#include <hv/pv.h>
-#include <hv/pv_mmu.h>
-#include <hv/shadow.h>
-#include <hv/descriptors.h>
+#include <asm/io.h>
+#include <xl/string.h>
+#include <asm/paging.h>
+#include <asm/pv.h>
+#include <asm/pv_mmu.h>
+#include <asm/shadow.h>
+#include <asm/descriptors.h>
 
 /*
  * A guest TLB flush is a hardware TLB flush; in shadow mode too, because the
- * shadows follow every entry change eagerly (hv/shadow.h). Global entries
+ * shadows follow every entry change eagerly (asm/shadow.h). Global entries
  * go as well: the guest's user pages are global (they survive its own
  * kernel/user switches), so a flush must not leave them behind.
  */

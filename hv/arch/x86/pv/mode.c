@@ -4,7 +4,7 @@
  * exactly as Xen's toggle_guest_mode.
  */
 #include <hv/domain.h>
-#include <hv/io.h>
+#include <asm/io.h>
 
 /* Inline in vcpu_toggle_mode too: it runs twice in every guest system call. */
 static inline __attribute__((always_inline)) void load_cr3(struct vcpu *v)

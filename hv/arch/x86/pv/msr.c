@@ -5,15 +5,15 @@
  * for a PV domain (xen/arch/x86/msr.c guest_rdmsr/guest_wrmsr, then
  * xen/arch/x86/pv/emul-priv-op.c read_msr/write_msr, in that order).
  */
-#include <hv/cpu.h>
+#include <asm/cpu.h>
 #include <hv/guest_access.h>
-#include <hv/cpu_policy.h>
+#include <asm/cpu_policy.h>
 #include <hv/domain.h>
-#include <hv/io.h>
+#include <asm/io.h>
 #include <hv/mm.h>
-#include <hv/pv.h>
-#include <hv/pv_mmu.h>
-#include <hv/pv_policy.h>
+#include <asm/pv.h>
+#include <asm/pv_mmu.h>
+#include <asm/pv_policy.h>
 
 #define XEN_MSR_PAT             0x0000050100070406ull
 #define APIC_BASE_DEFAULT       0xfee00000ull

@@ -10,10 +10,10 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <hv/ioapic.h>
-#include <hv/ioports.h>
-#include <hv/pirq.h>
-#include <hv/pv_mmu.h>
+#include <asm/ioapic.h>
+#include <asm/ioports.h>
+#include <asm/pirq.h>
+#include <asm/pv_mmu.h>
 
 /*
  * As Xen answers a PV domain: any PIRQ in range needs an explicit EOI (Xen

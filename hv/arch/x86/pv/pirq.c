@@ -17,9 +17,9 @@
 #include <xen/physdev.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
-#include <hv/ioapic.h>
+#include <asm/ioapic.h>
 #include <hv/mm.h>
-#include <hv/pirq.h>
+#include <asm/pirq.h>
 
 #define GSI_TIMER  0
 #define GSI_SERIAL 4

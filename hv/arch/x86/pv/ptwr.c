@@ -1,7 +1,7 @@
 /*
  * Writable page tables (VMASST_TYPE_writable_pagetables), emulated: a guest
  * kernel's store into one of its own L1 tables (mapped read-only, so it
- * faults) is decoded (hv/lib/ptwr_decode.c), the new entry is validated by
+ * faults) is decoded (hv/arch/x86/lib/ptwr_decode.c), the new entry is validated by
  * the frame-type machine exactly like an mmu_update, and the store is
  * completed for the guest, which resumes after the instruction. A store the
  * machine refuses is reflected to the guest as the page fault it was.
@@ -12,13 +12,13 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
-#include <hv/paging.h>
-#include <hv/ptwr.h>
-#include <hv/pv.h>
-#include <hv/ptwr_decode.h>
-#include <hv/pv_mmu.h>
-#include <hv/shadow.h>
-#include <hv/x86_vectors.h>
+#include <asm/paging.h>
+#include <asm/ptwr.h>
+#include <asm/pv.h>
+#include <asm/ptwr_decode.h>
+#include <asm/pv_mmu.h>
+#include <asm/shadow.h>
+#include <asm/x86_vectors.h>
 
 uint64_t pv_guest_l1_of(struct vcpu *v, uint64_t va, unsigned int *idx)
 {

@@ -18,11 +18,11 @@
 #include <xen/errno.h>
 #include <hv/console.h>
 #include <hv/domain.h>
-#include <hv/io.h>
-#include <hv/paging.h>
-#include <hv/ptwr.h>
-#include <hv/pv.h>
-#include <hv/pv_mmu.h>
+#include <asm/io.h>
+#include <asm/paging.h>
+#include <asm/ptwr.h>
+#include <asm/pv.h>
+#include <asm/pv_mmu.h>
 
 /* Find the single L2 entry of the current root that uses `l1`; false if none or several. */
 static bool find_l2_user(struct vcpu *v, mfn_t l1, mfn_t *l2, unsigned int *idx, uint64_t *va)

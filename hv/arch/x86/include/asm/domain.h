@@ -14,9 +14,9 @@
 #include <stdint.h>
 #include <xen/xen.h>
 #include <hv/mm.h>
-#include <hv/shadow.h>
-#include <hv/pv_policy.h>
-#include <hv/paging_mode.h>
+#include <asm/shadow.h>
+#include <asm/pv_policy.h>
+#include <asm/paging_mode.h>
 
 struct callback {
     uint64_t eip;
@@ -67,7 +67,7 @@ struct arch_domain {
     uint64_t start_info_va;          /* where the builder put start_info */
     mfn_t pirq_eoi_mfn;              /* PHYSDEVOP_pirq_eoi_gmfn page (writable-typed), or 0 */
     uint8_t cmos_idx;                /* the CMOS index the domain last wrote to port 0x70 */
-    const struct paging_mode *paging;   /* direct or shadow (hv/paging_mode.h) */
+    const struct paging_mode *paging;   /* direct or shadow (asm/paging_mode.h) */
     struct shadow_state shadow;      /* shadow paging and log-dirty (mm/shadow.c) */
     uint64_t ptwr_emulations;        /* guest page-table stores completed for it */
     bool ptwr_batched;               /* writable page tables: batched (unhook) mode */
