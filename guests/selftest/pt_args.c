@@ -102,6 +102,9 @@ static void mmu_update_args(uint64_t *page, uint8_t *edge)
     t_rc("PT0037", "a request list in hypervisor space gives -EFAULT",
          HYPERVISOR_mmu_update((void *)HYPERVISOR_VIRT_START, 1, NULL, DOMID_SELF),
          -XEN_EFAULT);
+    /* Xen checks where the list starts before anything else, even for no request. */
+    t_rc("PT0118", "0 requests at a non-canonical address give -EFAULT",
+         HYPERVISOR_mmu_update((void *)T_NONCANON_VA, 0, NULL, DOMID_SELF), -XEN_EFAULT);
 }
 
 /* mmuext_op: partial batches and bad pointers. */

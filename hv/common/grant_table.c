@@ -6,7 +6,9 @@
  * pin counts, transitive entries) is the pure hv/lib/gnttab_pin.c, reached
  * through gnttab_env below and host-tested (tests/unit/test_gnttab_pin.c).
  * Version 2 adds sub-page grants and transitive grants (one level, to
- * another domain), both for copies only. Each part of a mapping (host PTE, device) holds a general
+ * another domain), both for copies only. The host PTE itself is the
+ * architecture's to write (create/replace_grant_host_mapping). Each part
+ * of a mapping (host PTE, device) holds a general
  * reference on the frame (and a writable type reference when writable),
  * taken under the granter's ownership, so the frame can neither become a
  * page table nor leave the granter while mapped; the active entry counts the
@@ -24,10 +26,7 @@
 #include <hv/gnttab_rules.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
-#include <asm/io.h>
 #include <xl/string.h>
-#include <asm/paging.h>
-#include <asm/pv.h>
 #include <asm/pv_mmu.h>
 #include <asm/shadow.h>
 
@@ -93,36 +92,6 @@ static void frame_put(mfn_t f, bool readonly)
     pt_put_page(&pv_mmu_env, f);
 }
 
-/* The L1 slot a mapping uses: by virtual address, or by the PTE's machine address. */
-static pte_t *host_slot(struct vcpu *v, uint64_t addr, bool pte_addr, mfn_t *l1, unsigned int *idx)
-{
-    if (pte_addr) {
-        *l1 = addr >> PAGE_SHIFT;
-        *idx = (addr & (PAGE_SIZE - 1)) >> 3;
-        if ((addr & 7) || !mfn_valid(*l1) || mfn_to_page(*l1)->owner != v->domain->id)
-            return NULL;
-    } else {
-        if (addr >= HYPERVISOR_VIRT_START && addr < HYPERVISOR_VIRT_END)
-            return NULL;
-        *l1 = pv_guest_l1_of(v, addr, idx);
-        if (*l1 == INVALID_MFN)
-            return NULL;
-    }
-    if ((mfn_to_page(*l1)->type_info & PGT_type_mask) != PGT_l1_page_table ||
-        !(mfn_to_page(*l1)->type_info & PGT_count_mask))
-        return NULL;
-    return (pte_t *)mfn_to_virt(*l1) + *idx;
-}
-
-static void host_flush(struct domain *d, mfn_t l1, unsigned int idx, uint64_t addr, bool pte_addr)
-{
-    d->arch.paging->entry_changed(d, l1, idx);
-    if (pte_addr)
-        flush_tlb_global();
-    else
-        invlpg(addr);
-}
-
 #define GNTMAP_KEPT (GNTMAP_host_map | GNTMAP_device_map | GNTMAP_readonly | GNTMAP_contains_pte)
 
 /*
@@ -138,11 +107,10 @@ static void map_one(struct gnttab_map_grant_ref *op)
     struct grant_table *gt = &d->grants;
     uint32_t incr = gnttab_pin_incr(op->flags);
     bool ro = op->flags & GNTMAP_readonly, host = op->flags & GNTMAP_host_map;
-    bool dev = op->flags & GNTMAP_device_map, pte_addr = op->flags & GNTMAP_contains_pte;
-    unsigned int h, idx;
+    bool dev = op->flags & GNTMAP_device_map;
+    unsigned int h;
     struct grant_use use;
-    mfn_t frame, l1;
-    pte_t *slot, old;
+    mfn_t frame;
 
     if (!incr) {
         op->status = GNTST_bad_gntref;
@@ -170,17 +138,9 @@ static void map_one(struct gnttab_map_grant_ref *op)
         goto unpin;
     if (host && frame_get(granter, frame, ro) != GNTST_okay)
         goto put_dev;
-    if (host) {
-        slot = host_slot(v, op->host_addr, pte_addr, &l1, &idx);
-        if (!slot || ((old = *slot) & PT_GNTTAB))
-            goto put_host;
-        /* The mapping replaces whatever the slot held; that entry's references go. */
-        *slot = make_pte(frame, PT_PRESENT | PT_USER | PT_ACCESSED | PT_DIRTY |
-                         (ro ? 0 : PT_RW) | PT_NX) | PT_GNTTAB |
-                ((uint64_t)(op->flags >> _GNTMAP_guest_avail0) << 9 & PT_AVAIL);
-        pt_entry_put_refs(&pv_mmu_env, 1, l1, old);
-        host_flush(d, l1, idx, op->host_addr, pte_addr);
-    }
+    /* The mapping replaces whatever the slot held; that entry's references go (arch hook). */
+    if (host && create_grant_host_mapping(v, op->host_addr, frame, op->flags) != GNTST_okay)
+        goto put_host;
     gt->maptrack[h] = (struct maptrack_entry){
         .flags = op->flags & GNTMAP_KEPT, .granter = granter->id, .ref = op->ref,
         .host_addr = op->host_addr, .frame = frame,
@@ -224,31 +184,10 @@ static int unmap_common(grant_handle_t handle, uint64_t host_addr, uint64_t dev_
     if (dev_bus_addr && (mt->flags & GNTMAP_device_map) && dev_bus_addr != mt->frame << PAGE_SHIFT)
         return GNTST_bad_dev_addr;
     if (host_addr && (mt->flags & GNTMAP_host_map)) {
-        bool pte_addr = mt->flags & GNTMAP_contains_pte;
-        pte_t stolen = 0, *slot, *nslot;
-        unsigned int idx, nidx;
-        mfn_t l1, nl1 = 0;
-
-        if (replace && new_addr) {
-            /* Replacing works on virtual addresses only. */
-            if (pte_addr)
-                return GNTST_general_error;
-            nslot = host_slot(v, new_addr, false, &nl1, &nidx);
-            /* Xenolith: a grant mapping cannot be moved (its map-track names its slot). */
-            if (!nslot || (*nslot & PT_GNTTAB))
-                return GNTST_general_error;
-            stolen = *nslot;
-            *nslot = 0;
-            host_flush(d, nl1, nidx, new_addr, false);
-        }
-        slot = host_addr == mt->host_addr ? host_slot(v, host_addr, pte_addr, &l1, &idx) : NULL;
-        if (!slot || !(*slot & PT_GNTTAB) || pte_mfn(*slot) != mt->frame) {
-            if (replace && new_addr)
-                pt_entry_put_refs(&pv_mmu_env, 1, nl1, stolen);
+        /* Xenolith: a grant mapping cannot be moved (its map-track names its slot). */
+        if (replace_grant_host_mapping(v, host_addr, mt->host_addr, mt->frame,
+                                       replace ? new_addr : 0, mt->flags) != GNTST_okay)
             return GNTST_general_error;
-        }
-        *slot = stolen;                         /* its references move with it */
-        host_flush(d, l1, idx, host_addr, pte_addr);
         mt->flags &= ~GNTMAP_host_map;
         undone |= GNTMAP_host_map;
     }

@@ -17,8 +17,12 @@
  *   getput   domain, frame, type      (pt_get_page [+ pt_get_page_type] then the puts)
  *   give     frame, new owner, reset type     (the allocator moving a releasable frame)
  *   adopt    domain, frame                     (pt_adopt_l4, the domain builder's pin)
+ *   walk     root frame, virtual address       (pt_walk)
+ *   grant    domain, mode, table frame, index, frame   (pt_grant_map, pt_grant_unmap,
+ *            pt_take_entry: the grant table's host mappings)
  *
- * (opcode byte % 9: 0-2 update, 3 pin, 4 unpin, 5 root, 6 getput, 7 give, 8 adopt)
+ * (opcode byte % 11: 0-2 update, 3 pin, 4 unpin, 5 root, 6 getput, 7 give, 8 adopt,
+ *  9 walk, 10 grant)
  *
  * Frames, indexes, entries, levels and domain ids are mostly drawn from the
  * useful range but may be anything (out-of-range frames, reserved domain
@@ -406,6 +410,90 @@ static void op_adopt(struct input *in)
               pt_type_level(mach.frames[f].type_info) == 4, "adopted L4 is not a pinned live L4");
 }
 
+/* The walk reads what the tables say, level by level, and stops where they do. */
+static void op_walk(struct input *in)
+{
+    uint64_t root = pick_frame(in), va = un(in, 8);
+    struct pt_walk w;
+
+    bool reached = pt_walk(&mach.env, root, va, &w);
+    snprintf(what, sizeof(what), "walk(root %#lx, va %#lx) = %d, level %u", (unsigned long)root,
+             (unsigned long)va, reached, w.level);
+    CHECK(w.level >= 1 && w.level <= 5, "walk level %u", w.level);
+    CHECK(reached == (w.level == 1), "walk reached the L1 entry but says level %u", w.level);
+    CHECK(w.level < 5 || !in_machine(root), "a root in the machine was not read");
+    for (unsigned int n = 4; n >= w.level && n >= 1; n--) {
+        uint64_t t = n == 4 ? root : pt_entry_mfn(w.entry[n + 1]);
+
+        CHECK(w.table[n] == t && in_machine(t), "level %u table %#lx", n,
+              (unsigned long)w.table[n]);
+        CHECK(w.index[n] == ((va >> (3 + 9 * n)) & 511), "level %u index %u", n, w.index[n]);
+        CHECK(w.entry[n] == mach.mem[t][w.index[n]], "level %u entry differs", n);
+        if (n > w.level)
+            CHECK((w.entry[n] & PT_PRESENT) && !(w.entry[n] & PT_PSE),
+                  "walked through a level-%u entry %#lx", n, (unsigned long)w.entry[n]);
+    }
+}
+
+/* The grant table's host mappings: a grant entry in, out, or another entry taken. */
+static void op_grant(struct input *in)
+{
+    uint16_t d = pick_domain(in);
+    uint8_t mode = u8(in);
+    uint64_t t = pick_frame(in), f = pick_frame(in), old = 0;
+    unsigned int idx = pick_index(in);
+    uint64_t g = ((f << 12) & PT_ADDR_MASK) | PT_PRESENT | PT_USER | PT_ACCESSED | PT_DIRTY |
+                 PT_NX | PT_GNTTAB | ((mode & 8) ? 0 : PT_RW);
+    bool l1_in_use = in_machine(t) && live(t) && pt_type_level(mach.frames[t].type_info) == 1 &&
+                     mach.frames[t].owner == d;
+    uint64_t before = l1_in_use && idx < PT_ENTRIES ? mach.mem[t][idx] : 0;
+    struct counts c;
+    int rc;
+
+    snapshot(&c);
+    switch (mode % 3) {
+    case 0:
+        rc = pt_grant_map(&mach.env, d, t, idx, g);
+        snprintf(what, sizeof(what), "d%u grant_map(mfn %#lx [%u] = %#lx) = %d", d,
+                 (unsigned long)t, idx, (unsigned long)g, rc);
+        CHECK(rc == 0 || rc == -XEN_EINVAL, "grant_map error %d", rc);
+        CHECK(!rc || !l1_in_use || idx >= PT_ENTRIES || mach.mem[t][idx] == before,
+              "refused grant_map changed the entry");
+        if (rc == 0) {
+            CHECK(l1_in_use && !(before & PT_PRESENT && before & PT_GNTTAB) &&
+                  mach.mem[t][idx] == g, "grant_map stored %#lx", (unsigned long)mach.mem[t][idx]);
+            CHECK(!in_machine(f) || f == pt_entry_mfn(before) ||
+                  mach.frames[f].count_info == c.general[f], "grant_map counted the frame");
+        }
+        break;
+    case 1:
+        rc = pt_grant_unmap(&mach.env, d, t, idx, f, 0);
+        snprintf(what, sizeof(what), "d%u grant_unmap(mfn %#lx [%u], frame %#lx) = %d", d,
+                 (unsigned long)t, idx, (unsigned long)f, rc);
+        CHECK(rc == 0 || rc == -XEN_EINVAL, "grant_unmap error %d", rc);
+        if (rc == 0) {
+            CHECK(l1_in_use && (before & PT_GNTTAB) && pt_entry_mfn(before) == f &&
+                  mach.mem[t][idx] == 0, "grant_unmap of a slot without that grant");
+            same_counts(&c, "grant_unmap");
+        }
+        break;
+    default:
+        rc = pt_take_entry(&mach.env, d, t, idx, &old);
+        snprintf(what, sizeof(what), "d%u take_entry(mfn %#lx [%u]) = %d", d, (unsigned long)t,
+                 idx, rc);
+        CHECK(rc == 0 || rc == -XEN_EINVAL, "take_entry error %d", rc);
+        if (rc == 0) {
+            CHECK(l1_in_use && old == before && !(old & PT_PRESENT && old & PT_GNTTAB) &&
+                  mach.mem[t][idx] == 0, "take_entry took %#lx", (unsigned long)old);
+            same_counts(&c, "take_entry");
+            pt_entry_put_refs(&mach.env, 1, t, old);    /* the taker drops what it holds */
+        }
+        break;
+    }
+    if (rc)
+        same_counts(&c, "refused grant operation");
+}
+
 /* Drop every root and pin; with no holder left, every count must be 0. */
 static void teardown(void)
 {
@@ -432,7 +520,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct input in = { data, size };
     static void (*const ops[])(struct input *) = {
         op_update, op_update, op_update, op_pin, op_unpin, op_root, op_getput, op_give,
-        op_adopt,
+        op_adopt, op_walk, op_grant,
     };
 
     static int trace = -1;

@@ -77,6 +77,7 @@ void machine_init(struct machine *m)
     m->frames[M_B_SHINFO].flags = PGF_SHARED_INFO;
     m->env = (struct pt_env){
         .frames = m->frames, .nr_frames = M_FRAMES, .table = m_table, .ctx = m,
+        .direct = &m->mem[0][0],
         .flush = m_flush, .init_l4_hv_slots = m_init_l4, .iomem_permitted = m_iomem,
         .iomem_readonly = m_iomem_ro,
         .cache_attrs_permitted = m_cache, .validate_segdesc = m_segdesc,
@@ -160,6 +161,8 @@ static void walk(struct recount *s, uint16_t dom, uint64_t mfn, unsigned int lev
         }
         if (!(e & PT_PRESENT))
             continue;
+        if (level == 1 && (e & PT_GNTTAB))
+            continue;                       /* a grant mapping: the grant table's references */
         if (level == 1 && io_frame(m, t)) {
             if (!m->iomem_ok || m->iomem_denied[dom])
                 note(m, &s->problems, "L1 %lu maps I/O frame %lu", (unsigned long)mfn,

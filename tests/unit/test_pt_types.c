@@ -698,6 +698,112 @@ static void test_audit_counts_foreign_references(void **state)
     clean();
 }
 
+/* The one walker: it reads the four entries of a VA and stops where the tree does. */
+static void check_walks(void)
+{
+    struct pt_walk w;
+    uint64_t va0 = 0x1000 * 7;                              /* L4/L3/L2 slot 0, L1 slot 7 */
+    uint64_t va1 = (1UL << 39) | (3UL << 12);               /* L4 slot 1: nothing there */
+    uint64_t va2 = (5UL << 21);                             /* L2 slot 5: a PSE entry */
+    uint64_t va3 = (6UL << 21);                             /* L2 slot 6: beyond the frames */
+
+    assert_true(pt_walk(env, A0, va0, &w));
+    assert_int_equal(w.level, 1);
+    assert_int_equal(w.table[4], A0);
+    assert_int_equal(w.table[3], A0 + 1);
+    assert_int_equal(w.table[2], A0 + 2);
+    assert_int_equal(w.table[1], A0 + 3);
+    assert_int_equal(w.index[1], 7);
+    assert_int_equal(w.entry[1], 0);                        /* read, not present */
+    assert_true(pt_walk(env, A0, 0, &w));
+    assert_int_equal(w.entry[1], m->mem[A0 + 3][0]);
+    assert_int_equal(w.entry[4], m->mem[A0][0]);
+    assert_false(pt_walk(env, A0, va1, &w));
+    assert_int_equal(w.level, 4);
+    assert_int_equal(w.index[4], 1);
+    assert_false(pt_walk(env, A0, va2, &w));
+    assert_int_equal(w.level, 2);
+    assert_int_equal(w.index[2], 5);
+    assert_false(pt_walk(env, A0, va3, &w));
+    assert_int_equal(w.level, 2);
+    assert_false(pt_walk(env, M_FRAMES + 1, va0, &w));
+    assert_int_equal(w.level, 5);
+    /* A user address high in the tree: every index taken from its own bits. */
+    assert_false(pt_walk(env, A0, 0x00007fffffffe000UL, &w));
+    assert_int_equal(w.index[4], 255);
+}
+
+static void test_walk(void **state)
+{
+    write_tree();
+    m->mem[A0 + 2][5] = m_pte(A0 + 6, P | PT_PSE);          /* never validated: raw contents */
+    m->mem[A0 + 2][6] = m_pte(M_FRAMES + 9, P);
+    check_walks();
+    m->mem[A0 + 2][5] = m->mem[A0 + 2][6] = 0;
+    assert_int_equal(pt_pin(env, A, A0, 4), 0);
+    m->mem[A0 + 2][5] = m_pte(A0 + 6, P | PT_PSE);          /* behind the validator's back */
+    m->mem[A0 + 2][6] = m_pte(M_FRAMES + 9, P);
+    check_walks();
+    m->mem[A0 + 2][5] = m->mem[A0 + 2][6] = 0;
+    assert_int_equal(pt_unpin(env, A, A0), 0);
+    clean();
+}
+
+/* Grant host mappings through the compare-exchange path: no references of their own. */
+static void test_grant_entries(void **state)
+{
+    uint64_t g = m_pte(B0, P | RW | PT_USER | PT_GNTTAB), old = 0;
+
+    assert_int_equal(pt_pin(env, A, A0, 1), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, m_pte(A0 + 4, P | RW), false), 0);
+    assert_int_equal(pt_update_entry(env, A, A, A0, 1, m_pte(A0 + 5, P | RW), false), 0);
+    /* The grant entry replaces what was there; that entry's references go, none are taken. */
+    assert_int_equal(pt_grant_map(env, A, A0, 0, g), 0);
+    assert_int_equal(m->mem[A0][0], g);
+    assert_int_equal(m->frames[A0 + 4].count_info, 0);
+    assert_int_equal(tcount(A0 + 4), 0);
+    assert_int_equal(m->frames[B0].count_info, 0);
+    clean();
+    /* Only onto a slot without a grant mapping, of an L1 in use of the caller's. */
+    assert_int_equal(pt_grant_map(env, A, A0, 0, g), -XEN_EINVAL);
+    assert_int_equal(pt_grant_map(env, A, A0, 2, m_pte(B0, P | RW)), -XEN_EINVAL);
+    assert_int_equal(pt_grant_map(env, A, A0 + 1, 0, g), -XEN_EINVAL);
+    assert_int_equal(pt_grant_map(env, B, A0, 2, g), -XEN_EINVAL);
+    assert_int_equal(pt_grant_map(env, A, A0, PT_ENTRIES, g), -XEN_EINVAL);
+    assert_int_equal(pt_pin(env, A, A0 + 2, 2), 0);
+    assert_int_equal(pt_grant_map(env, A, A0 + 2, 0, g), -XEN_EINVAL);
+    assert_int_equal(m->mem[A0 + 2][0], 0);
+    /* mmu_update and pt_take_entry leave a grant mapping alone. */
+    assert_int_equal(pt_update_entry(env, A, A, A0, 0, 0, false), -XEN_EINVAL);
+    assert_int_equal(pt_take_entry(env, A, A0, 0, &old), -XEN_EINVAL);
+    assert_int_equal(m->mem[A0][0], g);
+    clean();
+    /* unmap_and_replace: slot 1's entry moves into the grant's slot with its references. */
+    assert_int_equal(pt_take_entry(env, A, A0, 1, &old), 0);
+    assert_int_equal(old & ~(PT_USER | PT_GUEST_KERNEL), m_pte(A0 + 5, P | RW));
+    assert_int_equal(m->mem[A0][1], 0);
+    assert_int_equal(pt_grant_unmap(env, A, A0, 0, B0 + 1, old), -XEN_EINVAL);  /* other frame */
+    assert_int_equal(pt_grant_unmap(env, A, A0, 1, A0 + 5, old), -XEN_EINVAL);  /* no grant */
+    assert_int_equal(pt_grant_unmap(env, A, A0, 0, B0, g), -XEN_EINVAL);       /* grant for grant */
+    assert_int_equal(pt_grant_unmap(env, B, A0, 0, B0, old), -XEN_EINVAL);     /* not B's table */
+    assert_int_equal(m->mem[A0][0], g);
+    assert_int_equal(pt_grant_unmap(env, A, A0, 0, B0, old), 0);
+    assert_int_equal(m->mem[A0][0], old);
+    assert_int_equal(m->frames[A0 + 5].count_info, 1);
+    assert_int_equal(tcount(A0 + 5), 1);
+    clean();
+    /* A plain unmap, and an unpin with a grant entry still in the table: nothing counted. */
+    assert_int_equal(pt_grant_map(env, A, A0, 3, g), 0);
+    assert_int_equal(pt_grant_unmap(env, A, A0, 3, B0, 0), 0);
+    assert_int_equal(m->mem[A0][3], 0);
+    assert_int_equal(pt_grant_map(env, A, A0, 3, g), 0);
+    assert_int_equal(pt_unpin(env, A, A0), 0);
+    assert_int_equal(m->frames[B0].count_info, 0);
+    assert_int_equal(m->frames[A0 + 5].count_info, 0);
+    assert_int_equal(pt_unpin(env, A, A0 + 2), 0);
+    clean();
+}
+
 /* The audit must be able to fail: break a count behind its back. */
 static void test_audit_catches_corruption(void **state)
 {
@@ -753,6 +859,8 @@ int main(void)
         cmocka_unit_test_setup(test_foreign_frames_refused, setup),
         cmocka_unit_test_setup(test_io_and_hypervisor_owners, setup),
         cmocka_unit_test_setup(test_audit_counts_foreign_references, setup),
+        cmocka_unit_test_setup(test_walk, setup),
+        cmocka_unit_test_setup(test_grant_entries, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,6 +90,28 @@ int grant_table_init(struct domain *d);
 /* For the MMU audit: drop (hold=false) or take again (true) the references mappings of d's frames hold. */
 void grant_table_audit_refs(struct domain *d, bool hold);
 
+struct vcpu;
+
+/*
+ * Arch hooks (x86 PV: hv/arch/x86/pv/grant_table.c), as Xen's: the host
+ * part of a mapping (GNTMAP_host_map) in the vCPU's address space. `addr`
+ * is a virtual address, or with GNTMAP_contains_pte in `flags` the machine
+ * address of a PTE of the vCPU's domain; GNTMAP_readonly and the
+ * guest-available bits of `flags` shape the entry. The caller holds the
+ * frame's references. GNTST_okay, or GNTST_general_error with nothing done.
+ */
+int create_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t frame, uint32_t flags);
+/*
+ * Undo it: `addr` must be `mapped_at` (where the map-track says the mapping
+ * lives) and still hold the grant PTE of `frame`. With `new_addr`
+ * (unmap_and_replace, virtual addresses only) the entry at new_addr moves
+ * into the slot and new_addr is cleared; like Xen, that happens before the
+ * slot is checked, so a failed replace has cleared it all the same.
+ * GNTST_okay or GNTST_general_error.
+ */
+int replace_grant_host_mapping(struct vcpu *v, uint64_t addr, uint64_t mapped_at, mfn_t frame,
+                               uint64_t new_addr, uint32_t flags);
+
 /* grant_table_setup.c: the table-wide operations (count 1 each). */
 long gnttab_setup_table(uint64_t arg);
 long gnttab_query_size(uint64_t arg);

@@ -14,12 +14,9 @@
 #include <xen/errno.h>
 #include <asm/pt_types.h>
 
-#define BASE_ALLOWED (PT_ADDR_MASK | PT_PRESENT | PT_RW | PT_USER | PT_ACCESSED | PT_DIRTY | \
-                      PT_AVAIL | PT_AVAIL_HIGH | PT_NX)
-
 uint64_t pt_disallowed_bits(const struct pt_env *env, uint16_t domid, unsigned int level)
 {
-    uint64_t bad = ~BASE_ALLOWED;
+    uint64_t bad = ~PT_BASE_ALLOWED;
 
     if (level != 1)
         return bad;
@@ -120,22 +117,27 @@ static int get_l1_refs(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_
 {
     uint64_t mfn = pt_entry_mfn(e);
     const struct page_info *pg;
+    uint16_t owner;
 
-    if (pt_frame_is_io(env, mfn))
+    if (mfn >= env->nr_frames)
         return get_l1_io(env, pt_owner, pg_owner, e);
     pg = &env->frames[mfn];
-    if (pt_frame_is_shared_hv(env, mfn)) {
-        /* Hypervisor frames shared read-only (the M2P with privileged domains): not counted. */
-        if (pg_owner == PT_PG_OWNER_XEN && !(e & PT_RW) && env->shared_ro_permitted &&
-            env->shared_ro_permitted(env->ctx, pt_owner, mfn))
-            return 0;
-        return pt_refuse(env, mfn, "l1e maps a hypervisor frame", -XEN_EBUSY);
+    owner = __atomic_load_n(&pg->owner, __ATOMIC_ACQUIRE);     /* read once */
+    if (owner != pt_owner || owner != pg_owner) {
+        if (owner == OWNER_NONE)
+            return get_l1_io(env, pt_owner, pg_owner, e);
+        if (owner == OWNER_HV) {
+            /* Hypervisor frames shared read-only (the M2P with privileged domains): not counted. */
+            if (pg_owner == PT_PG_OWNER_XEN && !(e & PT_RW) && env->shared_ro_permitted &&
+                env->shared_ro_permitted(env->ctx, pt_owner, mfn))
+                return 0;
+            return pt_refuse(env, mfn, "l1e maps a hypervisor frame", -XEN_EBUSY);
+        }
+        if (owner != pg_owner)
+            return pt_refuse(env, mfn, "l1e maps a frame of another owner", -XEN_EBUSY);
+        if (!(env->foreign_permitted && env->foreign_permitted(env->ctx, pt_owner, pg_owner)))
+            return pt_refuse(env, mfn, "l1e maps a foreign frame without privilege", -XEN_EBUSY);
     }
-    if (pg->owner != pg_owner)
-        return pt_refuse(env, mfn, "l1e maps a frame of another owner", -XEN_EBUSY);
-    if (pg_owner != pt_owner &&
-        !(env->foreign_permitted && env->foreign_permitted(env->ctx, pt_owner, pg_owner)))
-        return pt_refuse(env, mfn, "l1e maps a foreign frame without privilege", -XEN_EBUSY);
     if (pt_get_page(env, mfn, pg_owner))
         return pt_refuse(env, mfn, "l1e frame changed owner", -XEN_EBUSY);
     if ((pg->flags & PGF_SHARED_INFO) && (e & PT_CACHE_ATTRS)) {
@@ -156,7 +158,7 @@ int pt_entry_get_refs(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_o
     uint64_t mfn = pt_entry_mfn(e);
     int rc;
 
-    if (e & pt_disallowed_bits(env, pt_owner, level))
+    if (pt_entry_flags_bad(env, pt_owner, level, e))
         return pt_refuse(env, table_mfn, level == 1 ? "l1e has forbidden flags" :
                          (e & PT_PSE) ? "superpage (PSE) entry" : "pde has forbidden flags",
                          -XEN_EINVAL);

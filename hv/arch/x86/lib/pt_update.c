@@ -46,7 +46,7 @@ static int update_table_entry(const struct pt_env *env, uint16_t pt_owner, uint1
                          -XEN_EINVAL);
 
     if (new & PT_PRESENT) {
-        if (new & pt_disallowed_bits(env, pt_owner, level))
+        if (pt_entry_flags_bad(env, pt_owner, level, new))
             return pt_refuse(env, mfn, level == 1 ? "l1e has forbidden flags" :
                              (new & PT_PSE) ? "superpage (PSE) entry" : "pde has forbidden flags",
                              -XEN_EINVAL);
@@ -108,5 +108,96 @@ int pt_update_entry(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_own
         }
     }
     pt_put_page(env, table_mfn);
+    return rc;
+}
+
+/*
+ * Grant host mappings. Their entries (PT_GNTTAB) hold no references of
+ * their own: the grant table's map-track does. They are written through
+ * the same compare-exchange as any update, into an L1 table in use of
+ * `pt_owner`, whose general and L1 type references are held meanwhile.
+ */
+static uint64_t *hold_l1(const struct pt_env *env, uint16_t pt_owner, uint64_t table_mfn,
+                         unsigned int index)
+{
+    uint32_t x;
+
+    if (index >= PT_ENTRIES || pt_get_page(env, table_mfn, pt_owner))
+        return NULL;
+    x = __atomic_load_n(&env->frames[table_mfn].type_info, __ATOMIC_ACQUIRE);
+    if (pt_type_level(x) != 1 || !(x & PGT_count_mask) || !(x & PGT_validated) ||
+        pt_get_page_type(env, table_mfn, (uint32_t)PGT_l1_page_table, pt_owner)) {
+        pt_put_page(env, table_mfn);
+        return NULL;
+    }
+    return &env->table(env->ctx, table_mfn)[index];
+}
+
+static void release_l1(const struct pt_env *env, uint64_t table_mfn)
+{
+    pt_put_page_type(env, table_mfn);
+    pt_put_page(env, table_mfn);
+}
+
+static bool is_grant_entry(uint64_t e)
+{
+    return (e & PT_PRESENT) && (e & PT_GNTTAB);
+}
+
+int pt_grant_map(const struct pt_env *env, uint16_t pt_owner, uint64_t table_mfn,
+                 unsigned int index, uint64_t gnt_entry)
+{
+    uint64_t *slot, old;
+    int rc = 0;
+
+    if (!is_grant_entry(gnt_entry))
+        return pt_refuse(env, table_mfn, "not a grant entry", -XEN_EINVAL);
+    if (!(slot = hold_l1(env, pt_owner, table_mfn, index)))
+        return pt_refuse(env, table_mfn, "grant mapping outside an L1 table in use", -XEN_EINVAL);
+    old = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (is_grant_entry(old))
+        rc = pt_refuse(env, table_mfn, "the slot holds a grant mapping already", -XEN_EINVAL);
+    else if (!write_entry(slot, &old, gnt_entry, false))
+        rc = pt_refuse(env, table_mfn, "entry changed under the grant mapping", -XEN_EBUSY);
+    else
+        pt_entry_put_refs(env, 1, table_mfn, old);     /* the entry it replaced */
+    release_l1(env, table_mfn);
+    return rc;
+}
+
+int pt_grant_unmap(const struct pt_env *env, uint16_t pt_owner, uint64_t table_mfn,
+                   unsigned int index, uint64_t frame, uint64_t new_entry)
+{
+    uint64_t *slot, old;
+    int rc = 0;
+
+    if (is_grant_entry(new_entry))
+        return pt_refuse(env, table_mfn, "a grant entry cannot replace one", -XEN_EINVAL);
+    if (!(slot = hold_l1(env, pt_owner, table_mfn, index)))
+        return pt_refuse(env, table_mfn, "grant unmap outside an L1 table in use", -XEN_EINVAL);
+    old = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (!is_grant_entry(old) || pt_entry_mfn(old) != frame)
+        rc = pt_refuse(env, table_mfn, "the slot holds no grant mapping of the frame",
+                       -XEN_EINVAL);
+    else if (!write_entry(slot, &old, new_entry, false))
+        rc = pt_refuse(env, table_mfn, "entry changed under the grant unmap", -XEN_EBUSY);
+    release_l1(env, table_mfn);
+    return rc;
+}
+
+int pt_take_entry(const struct pt_env *env, uint16_t pt_owner, uint64_t table_mfn,
+                  unsigned int index, uint64_t *old)
+{
+    uint64_t *slot;
+    int rc = 0;
+
+    if (!(slot = hold_l1(env, pt_owner, table_mfn, index)))
+        return pt_refuse(env, table_mfn, "entry taken outside an L1 table in use", -XEN_EINVAL);
+    *old = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (is_grant_entry(*old))
+        rc = pt_refuse(env, table_mfn, "a grant mapping cannot be taken", -XEN_EINVAL);
+    else if (!write_entry(slot, old, 0, false))
+        rc = pt_refuse(env, table_mfn, "entry changed while taken", -XEN_EBUSY);
+    release_l1(env, table_mfn);
     return rc;
 }

@@ -149,6 +149,7 @@ void pv_mmu_init(void)
         .frames = frame_table,
         .nr_frames = max_mfn,
         .table = env_table,
+        .direct = mfn_to_virt(0),
         .flush = env_flush,
         .init_l4_hv_slots = env_init_l4,
         .validate_segdesc = env_validate_segdesc,

@@ -12,6 +12,7 @@
 #include <asm/io.h>
 #include <xl/string.h>
 #include <asm/paging.h>
+#include <asm/pv_mmu.h>
 #include <asm/shadow.h>
 #include <asm/x86_vectors.h>
 
@@ -173,27 +174,29 @@ bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec
     struct shadow_state *s = &d->arch.shadow;
     mfn_t groot = v->arch.kernel_mode || !v->arch.guest_table_user ? v->arch.guest_table : v->arch.guest_table_user;
     bool write = hw_error & X86_PFEC_WRITE, insn = hw_error & X86_PFEC_INSN;
-    pte_t *gt = mfn_to_virt(groot), *gl1e = NULL;
-    unsigned int idx[4] = { l4_index(va), l3_index(va), l2_index(va), l1_index(va) };
-    bool rw = true, nx = false;
+    /* The shadow tree's slots for va: the same indexes as the guest's walk. */
+    unsigned int sidx[4] = { l4_index(va), l3_index(va), l2_index(va), l1_index(va) };
+    bool rw, nx, reached;
+    struct pt_walk w;
+    pte_t *gl1e;
 
     s->faults++;
     *pfec = (hw_error & (X86_PFEC_WRITE | X86_PFEC_INSN)) | (v->arch.kernel_mode ? 0 : X86_PFEC_USER);
     if (va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END)
         return false;
-    for (int lvl = 0; lvl < 4; lvl++) {
-        pte_t e = gt[idx[lvl]];
-        if (!(e & PT_PRESENT))
-            return false;                       /* not present for the guest either */
-        rw &= !!(e & PT_RW);
-        nx |= !!(e & PT_NX);
-        if (lvl == 3) {
-            gl1e = &gt[idx[lvl]];
-            break;
-        }
-        gt[idx[lvl]] = e | PT_ACCESSED;
-        gt = mfn_to_virt(pte_mfn(e));
-    }
+    /* The guest's walk (pt_walk); the entries it went through are now accessed. */
+    reached = pt_walk(&pv_mmu_env, groot, va, &w);
+    if (w.level < 4)                            /* constant indexes: w stays in registers */
+        ((pte_t *)mfn_to_virt(w.table[4]))[w.index[4]] = w.entry[4] | PT_ACCESSED;
+    if (w.level < 3)
+        ((pte_t *)mfn_to_virt(w.table[3]))[w.index[3]] = w.entry[3] | PT_ACCESSED;
+    if (w.level < 2)
+        ((pte_t *)mfn_to_virt(w.table[2]))[w.index[2]] = w.entry[2] | PT_ACCESSED;
+    if (!reached || !(w.entry[1] & PT_PRESENT))
+        return false;                           /* not present for the guest either */
+    rw = w.entry[4] & w.entry[3] & w.entry[2] & w.entry[1] & PT_RW;
+    nx = (w.entry[4] | w.entry[3] | w.entry[2] | w.entry[1]) & PT_NX;
+    gl1e = (pte_t *)mfn_to_virt(w.table[1]) + w.index[1];
     *pfec |= X86_PFEC_PRESENT;
     if ((write && !rw) || (insn && nx))
         return false;                           /* the guest's own tables forbid it */
@@ -213,12 +216,12 @@ bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec
 
     pte_t *t = mfn_to_virt(shadow_root_for(d, groot));
     for (int lvl = 0; lvl < 3 && t; lvl++)
-        t = shadow_next(s, t, idx[lvl], lvl == 2 ? virt_to_mfn(gl1e) : INVALID_MFN, va);
+        t = shadow_next(s, t, sidx[lvl], lvl == 2 ? virt_to_mfn(gl1e) : INVALID_MFN, va);
     if (!t) {
         shadow_flush_all(d);                    /* pool full: next access refaults and refills */
         return true;
     }
-    t[idx[3]] = (g & ~(PT_RW | PT_GLOBAL)) | PT_USER | (allow_write ? PT_RW : 0) |
+    t[sidx[3]] = (g & ~(PT_RW | PT_GLOBAL)) | PT_USER | (allow_write ? PT_RW : 0) |
                 (nx ? PT_NX : 0);
     invlpg(va);
     s->fills++;

@@ -38,17 +38,12 @@ static void guest_invlpg(struct domain *d, uint64_t va)
 /* The L1 table and index mapping `va` in the vCPU's kernel root; false if none. */
 static bool find_l1(struct vcpu *v, uint64_t va, mfn_t *l1, unsigned int *idx)
 {
-    pte_t *t = mfn_to_virt(v->arch.guest_table);
-    unsigned int i[3] = { l4_index(va), l3_index(va), l2_index(va) };
+    struct pt_walk w;
 
-    for (int lvl = 0; lvl < 3; lvl++) {
-        pte_t e = t[i[lvl]];
-        if (!(e & PT_PRESENT) || (e & PT_PSE) || !mfn_valid(pte_mfn(e)))
-            return false;
-        t = mfn_to_virt(pte_mfn(e));
-    }
-    *l1 = virt_to_mfn(t);
-    *idx = l1_index(va);
+    if (!pt_walk(&pv_mmu_env, v->arch.guest_table, va, &w))
+        return false;
+    *l1 = w.table[1];
+    *idx = w.index[1];
     return true;
 }
 
@@ -280,7 +275,8 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
 
     count = (uint32_t)count;
     base = resume_done(&count, pdone);
-    if (!guest_range_ok(reqs, count * sizeof(struct mmu_update)))
+    /* Xen's guest_handle_okay: where the list starts, even for no request (the rest faults later). */
+    if (!guest_range_ok(reqs, 1))
         return -XEN_EFAULT;
     if ((rc = mmu_batch_owners((uint32_t)domid, &b)))
         return rc;

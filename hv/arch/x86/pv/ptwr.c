@@ -20,37 +20,33 @@
 #include <asm/shadow.h>
 #include <asm/x86_vectors.h>
 
+/* The root a vCPU's accesses go through now: the user one in guest user mode, if it has one. */
+static mfn_t current_root(const struct vcpu *v)
+{
+    return v->arch.kernel_mode || !v->arch.guest_table_user ? v->arch.guest_table : v->arch.guest_table_user;
+}
+
 uint64_t pv_guest_l1_of(struct vcpu *v, uint64_t va, unsigned int *idx)
 {
-    mfn_t root = v->arch.kernel_mode || !v->arch.guest_table_user ? v->arch.guest_table : v->arch.guest_table_user;
-    const pte_t *t = mfn_to_virt(root);
-    unsigned int ix[3] = { l4_index(va), l3_index(va), l2_index(va) };
+    struct pt_walk w;
 
-    for (int lvl = 0; lvl < 3; lvl++) {
-        pte_t e = t[ix[lvl]];
-        if (!(e & PT_PRESENT) || (e & PT_PSE) || !mfn_valid(pte_mfn(e)))
-            return INVALID_MFN;
-        t = mfn_to_virt(pte_mfn(e));
-    }
-    *idx = l1_index(va);
-    return virt_to_mfn(t);
+    if (!pt_walk(&pv_mmu_env, current_root(v), va, &w))
+        return INVALID_MFN;
+    *idx = w.index[1];
+    return w.table[1];
 }
 
 uint64_t pv_guest_frame_at(struct vcpu *v, uint64_t va)
 {
-    mfn_t root = v->arch.kernel_mode || !v->arch.guest_table_user ? v->arch.guest_table : v->arch.guest_table_user;
-    const pte_t *t = mfn_to_virt(root);
-    unsigned int idx[4] = { l4_index(va), l3_index(va), l2_index(va), l1_index(va) };
+    struct pt_walk w;
+    pte_t e;
 
-    for (int lvl = 0; lvl < 4; lvl++) {
-        pte_t e = t[idx[lvl]];
-        if (!(e & PT_PRESENT) || (e & PT_PSE) || !mfn_valid(pte_mfn(e)))
-            return INVALID_MFN;
-        if (lvl == 3)
-            return pte_mfn(e);
-        t = mfn_to_virt(pte_mfn(e));
-    }
-    return INVALID_MFN;
+    if (!pt_walk(&pv_mmu_env, current_root(v), va, &w))
+        return INVALID_MFN;
+    e = w.entry[1];
+    if (!(e & PT_PRESENT) || (e & PT_PSE) || !mfn_valid(pte_mfn(e)))
+        return INVALID_MFN;
+    return pte_mfn(e);
 }
 
 static void regs_to_ptwr(const struct cpu_regs *r, struct ptwr_regs *p)

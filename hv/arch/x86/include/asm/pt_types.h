@@ -78,6 +78,9 @@ struct pt_env {
     uint64_t nr_frames;
     uint64_t *(*table)(void *ctx, uint64_t mfn);    /* 512-entry view of a frame */
     void *ctx;
+    /* All frames viewed at once (frame mfn at direct + 512 * mfn), the same views
+       `table` gives: what pt_walk reads (hot paths: no indirect call). Needed by pt_walk. */
+    uint64_t *direct;
     /* Optional: flush all TLBs; called when a frame changes from one type to another
        (stale writable translations must not survive into a page table). */
     void (*flush)(void *ctx);
@@ -148,6 +151,29 @@ int pt_update_entry(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_own
                     uint64_t table_mfn, unsigned int index, uint64_t new_entry, bool preserve_ad);
 
 /*
+ * Grant host mappings (the x86 hooks create/replace_grant_host_mapping):
+ * entries with PT_GNTTAB, whose references the grant table's map-track
+ * holds, in entry `index` of `table_mfn`, an L1 table in use of
+ * `pt_owner`, written by compare-exchange like every update.
+ *  - pt_grant_map: store `gnt_entry` (present, PT_GNTTAB) unless the slot
+ *    holds a grant mapping already; the replaced entry's references go.
+ *  - pt_grant_unmap: the slot must hold a grant mapping of `frame`; it
+ *    becomes `new_entry` (0, or an entry from pt_take_entry, whose
+ *    references move with it).
+ *  - pt_take_entry: clear a slot that holds no grant mapping; its old
+ *    value, references included, is the caller's (*old).
+ * 0, -XEN_EINVAL (not an L1 in use of pt_owner, bad index, the entry is
+ * not what the operation needs), -XEN_EBUSY (changed under the exchange:
+ * updates of the table were not serialised).
+ */
+int pt_grant_map(const struct pt_env *env, uint16_t pt_owner, uint64_t table_mfn,
+                 unsigned int index, uint64_t gnt_entry);
+int pt_grant_unmap(const struct pt_env *env, uint16_t pt_owner, uint64_t table_mfn,
+                   unsigned int index, uint64_t frame, uint64_t new_entry);
+int pt_take_entry(const struct pt_env *env, uint16_t pt_owner, uint64_t table_mfn,
+                  unsigned int index, uint64_t *old);
+
+/*
  * MMUEXT_PIN_L<level>_TABLE: validate as a level-`level` table and hold a pin.
  * 0, -XEN_EINVAL (bad level or frame, already pinned, wrong type), or the
  * validation's error.
@@ -173,6 +199,56 @@ int pt_switch_root(const struct pt_env *env, uint16_t domid, uint64_t old_mfn,
  * 0, -XEN_EINVAL (L4 already typed), or the validation's error.
  */
 int pt_adopt_l4(const struct pt_env *env, uint16_t domid, uint64_t l4_mfn);
+
+/*
+ * One walk of `va` from the L4 `root`: for each level n (4..1) reached,
+ * table[n] is the frame of the level-n table, index[n] the slot for `va`
+ * and entry[n] the entry read there; `level` is the lowest level whose
+ * entry was read (5: none, the root is outside the frame table). The walk
+ * follows present, non-PSE entries naming frames of the frame table (the
+ * validator never lets a PV domain have a superpage, so such an entry is
+ * no table to descend into). True when it read the L1 entry (present or
+ * not). It writes nothing and takes no reference: the caller holds what
+ * keeps the tables alive (a vCPU's root) and serialises with updates as for
+ * any read. update_va_mapping, the writable-page-table fault, grant
+ * mappings by address and the shadow fill all walk with it. Inline: the
+ * callers are hot paths and use a few of the fields.
+ */
+struct pt_walk {
+    uint64_t table[5];
+    unsigned int index[5];
+    uint64_t entry[5];
+    unsigned int level;
+};
+
+static inline bool pt_walk(const struct pt_env *env, uint64_t root, uint64_t va,
+                           struct pt_walk *w)
+{
+    const uint64_t nr_frames = env->nr_frames;
+    const uint64_t *direct = env->direct;
+    uint64_t table = root;
+
+    w->level = 5;                           /* nothing read yet */
+#pragma GCC unroll 4
+    for (unsigned int level = 4; level >= 1; level--) {
+        unsigned int i = (unsigned int)(va >> (3 + 9 * level)) & (PT_ENTRIES - 1);
+        const uint64_t *t;
+        uint64_t e;
+
+        if (table >= nr_frames)
+            return false;                   /* the entry above names no frame we know */
+        t = direct + table * PT_ENTRIES;
+        e = __atomic_load_n(&t[i], __ATOMIC_RELAXED);      /* a snapshot, as any read */
+        w->table[level] = table;
+        w->index[level] = i;
+        w->entry[level] = e;
+        w->level = level;
+        if (level > 1 && (!(e & PT_PRESENT) || (e & PT_PSE)))
+            return false;
+        table = pt_entry_mfn(e);
+    }
+    return true;
+}
 
 /* May the frame's owner change (freed or given away)? No references, no type, no pin. */
 bool pt_frame_is_free_to_release(const struct pt_env *env, uint64_t mfn);
@@ -209,6 +285,30 @@ static inline int pt_refuse(const struct pt_env *env, uint64_t mfn, const char *
 
 /* Entry bits a domain may not set at `level` (1-4). */
 uint64_t pt_disallowed_bits(const struct pt_env *env, uint16_t domid, unsigned int level);
+
+/* Flags every level allows. */
+#define PT_BASE_ALLOWED (PT_ADDR_MASK | PT_PRESENT | PT_RW | PT_USER | PT_ACCESSED | PT_DIRTY | \
+                         PT_AVAIL | PT_AVAIL_HIGH | PT_NX)
+
+/*
+ * Does entry `e` carry a bit `domid` may not set at `level`? The same
+ * answer as pt_disallowed_bits, but the cache-attribute permission is asked
+ * only for an L1 entry that sets those bits (the per-entry hot path).
+ */
+static inline bool pt_entry_flags_bad(const struct pt_env *env, uint16_t domid,
+                                      unsigned int level, uint64_t e)
+{
+    uint64_t bad = ~PT_BASE_ALLOWED;
+
+    if (level != 1)
+        return e & bad;
+    bad = (bad | PT_GNTTAB) & ~PT_GLOBAL;
+    if (!(e & bad))
+        return false;
+    if (e & bad & ~PT_CACHE_ATTRS)
+        return true;
+    return !(env->cache_attrs_permitted && env->cache_attrs_permitted(env->ctx, domid));
+}
 /* Xen's adjustments to a present entry as stored (USER, GUEST_KERNEL, GLOBAL). */
 uint64_t pt_adjust_entry(unsigned int level, uint64_t e);
 /* The cache-attribute bits Xen toggles in an L1 entry mapping an I/O frame. */
