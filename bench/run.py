@@ -11,6 +11,8 @@ Two modes per hypervisor:
           run --runs times and the median of each metric's median is kept;
   icount  QEMU -icount shift=0 (one instruction = one virtual ns), which makes
           the figures deterministic and comparable across hosts; one run.
+For Xenolith (direct paging) the same run also boots guests/crash mode=wake
+with a spinning boot DomU for the scheduler's wake-up latency (wake_run).
 The guest prints one line per metric (units in the name, see bench/SPEC.md):
     BENCH <metric> median=<value> [key=value ...]
 ratio = xenolith / xen for each metric (below 1 is better for a time or
@@ -35,6 +37,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 import linux_bench  # noqa: E402
 
 BENCH_ELF = os.path.join(ROOT, "build", "guests", "bench.elf")
+CRASH_ELF = os.path.join(ROOT, "build", "guests", "crash.elf")
 RESULTS = os.path.join(ROOT, "bench", "results")
 HYPERVISORS = ("xenolith", "xen")
 # What is measured: Xen 4.17, and Xenolith in each of its PV MMU modes
@@ -66,12 +69,30 @@ def one_run(variant, guest, icount, timeout, cmdline):
     return figures
 
 
+def wake_run(icount, timeout):
+    """The scheduler's wake-up latency (Xenolith only: Xen 4.17 builds no DomU
+    at boot): guests/crash mode=wake as Dom0 beside a CPU-bound boot DomU;
+    Dom0 times singleshot-timer wake-ups while the DomU spins. {metric: median}."""
+    result = launcher.run(CRASH_ELF, hv="xenolith", icount=icount, timeout=timeout,
+                          cmdline="mode=wake role=dom0 n=50 samples=101",
+                          domu=CRASH_ELF, domu_cmdline="mode=wake role=domu n=50")
+    if result.code != 0:
+        tail = "\n".join(result.lines()[-20:])
+        raise RuntimeError(f"xenolith: wake run ended with exit {result.code} "
+                           f"({result.reason})\n{tail}")
+    return {m: v["median"] for m, v in serial_log.bench_lines(result.output).items()
+            if isinstance(v.get("median"), (int, float))}
+
+
 def measure(variant, guest, icount, runs, timeout, cmdline):
     """Run `runs` times; return {metric: {"median": m, "runs": [...]}}."""
     samples = {}
     for i in range(runs):
         print(f"bench: {variant} {'icount' if icount else 'wall'} run {i + 1}/{runs}", flush=True)
-        for metric, value in one_run(variant, guest, icount, timeout, cmdline).items():
+        figures = one_run(variant, guest, icount, timeout, cmdline)
+        if variant == "xenolith" and guest == BENCH_ELF:
+            figures.update(wake_run(icount, timeout))
+        for metric, value in figures.items():
             samples.setdefault(metric, []).append(value)
     return {m: {"median": statistics.median(v), "runs": v} for m, v in samples.items()}
 

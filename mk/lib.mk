@@ -15,6 +15,7 @@ HV_LIB_SRCS += lib/string.c lib/format.c hv/lib/cmdline.c \
                hv/lib/gnttab_rules.c hv/lib/domain_life.c hv/lib/frame_bitmap.c
 HV_LIB_SRCS += hv/lib/evtchn_ports.c hv/lib/gnttab_pin.c
 HV_LIB_SRCS += hv/lib/timer_heap.c
+HV_LIB_SRCS += hv/lib/runq.c
 
 # The other kernel decompressors (bzImage payloads).
 HV_LIB_SRCS += hv/lib/unlz4.c hv/lib/unzstd.c
@@ -35,6 +36,7 @@ $(eval $(call lib_unit_test,test_frame_bitmap,hv/lib/frame_bitmap.c))
 $(eval $(call lib_unit_test,test_evtchn_ports,hv/lib/evtchn_ports.c))
 $(eval $(call lib_unit_test,test_gnttab_pin,hv/lib/gnttab_pin.c hv/lib/gnttab_rules.c))
 $(eval $(call lib_unit_test,test_timer_heap,hv/lib/timer_heap.c))
+$(eval $(call lib_unit_test,test_runq,hv/lib/runq.c))
 
 # string.c is tested on the host under other names, so libc stays intact.
 LIB_STRING_RENAME := -Dmemcpy=xl_memcpy -Dmemmove=xl_memmove -Dmemset=xl_memset \

@@ -132,36 +132,42 @@ def default_hv_cmdline(hv, mem_mib, cpus):
     return line
 
 
-def module_arg(guest, cmdline="", initrd=None):
+def module_arg(guest, cmdline="", initrd=None, domu=None, domu_cmdline=""):
     """The -initrd value: multiboot modules separated by ',', each "path args".
 
     QEMU splits on ',' and reads ',,' as a literal comma, so commas in the
     guest command line are doubled.  The paths themselves cannot be escaped
     that way for the space (the path ends at the first space), so a path
-    with a space or a comma is refused."""
-    for path in [guest] + ([initrd] if initrd else []):
+    with a space or a comma is refused.  `domu` (Xenolith's boot DomU, the
+    last module) comes after the initrd, with its own command line."""
+    for path in [guest] + [p for p in (initrd, domu) if p]:
         if any(c in path for c in " \t,"):
             raise LaunchError(f"path {path!r} contains a space or comma, which QEMU's "
                               "-initrd cannot carry; move or link the file", EXIT_USAGE)
-    first = guest
-    if cmdline:
-        first += " " + cmdline.replace(",", ",,")
-    return first + ("," + initrd if initrd else "")
+
+    def module(path, args):
+        return path + (" " + args.replace(",", ",,") if args else "")
+    return ",".join([module(guest, cmdline)] + ([initrd] if initrd else []) +
+                    ([module(domu, domu_cmdline)] if domu else []))
 
 
 def build_command(guest, hv="xenolith", hv_image=None, cmdline="", initrd=None,
                   mem_mib=32, cpus=1, accel="tcg", hv_cmdline=None, machine_mem_mib=None,
-                  icount=False, gdb=False, qemu=None, iso=None):
+                  icount=False, gdb=False, qemu=None, iso=None, domu=None, domu_cmdline=""):
     """Return the QEMU argument vector for one run (nothing is checked on disk).
 
     With `iso` (a boot-loader CD image, e.g. from tools/make-grub-iso.sh) the
     machine boots that CD instead: the hypervisor, Dom0 and both command
     lines are the ISO's, so guest, hv_image, cmdline, initrd and hv_cmdline
-    are ignored."""
+    are ignored.  `domu` (Xenolith only): an ELF that Xenolith builds as
+    domain 1 at boot, paused until Dom0 unpauses it ("domu" is added to the
+    hypervisor command line)."""
     if machine_mem_mib is None:
         machine_mem_mib = max(512, mem_mib + 256)
     if hv_cmdline is None:
         hv_cmdline = default_hv_cmdline(hv, mem_mib, cpus)
+    if domu and "domu" not in hv_cmdline.split():
+        hv_cmdline += " domu"
     cmd = [qemu or qemu_binary(),
            "-M", "pc", "-m", str(machine_mem_mib), "-smp", str(cpus),
            "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot",
@@ -183,7 +189,7 @@ def build_command(guest, hv="xenolith", hv_image=None, cmdline="", initrd=None,
         cmd += ["-cdrom", iso, "-boot", "d"]
         return cmd
     cmd += ["-kernel", hv_image or HV_IMAGES[hv], "-append", hv_cmdline,
-            "-initrd", module_arg(guest, cmdline, initrd)]
+            "-initrd", module_arg(guest, cmdline, initrd, domu, domu_cmdline)]
     return cmd
 
 
@@ -222,7 +228,8 @@ def run(guest, hv="xenolith", timeout=300.0, stream=None, log=None, **options):
     cannot start (missing image or guest, QEMU missing or too old).  With the
     `iso` option, guest may be None: the ISO carries hypervisor and Dom0."""
     iso = options.get("iso")
-    for what, path in (("guest", guest), ("initrd", options.get("initrd")), ("ISO", iso)):
+    for what, path in (("guest", guest), ("initrd", options.get("initrd")), ("ISO", iso),
+                       ("DomU", options.get("domu"))):
         if path and not os.path.isfile(path):
             raise LaunchError(f"{what} {path} not found", EXIT_USAGE)
     if not guest and not iso:

@@ -65,5 +65,12 @@ void os_main(void)
         int yield_wait = crash_cmdline_get("wait", buf, sizeof(buf)) && !strcmp(buf, "yield");
         crash_fpu_spin(seed, ms, dom0, yield_wait);
     }
+    if (!strcmp(mode, "wake")) {
+        char buf[32];
+        int dom0 = crash_cmdline_get("role", buf, sizeof(buf)) && !strcmp(buf, "dom0");
+        unsigned long n = crash_cmdline_get("n", buf, sizeof(buf)) ? crash_parse_u64(buf, 50) : 50;
+        unsigned long m = crash_cmdline_get("samples", buf, sizeof(buf)) ? crash_parse_u64(buf, 101) : 101;
+        crash_wake(dom0, n, m);
+    }
     os_printf("crash: unknown mode %s\n", mode);
 }

@@ -34,6 +34,7 @@ static void key_help(void)
 static void key_domains(bool regs)
 {
     struct domain *d;
+    struct vcpu *v;
 
     for_each_domain(d) {
         log_info("domain %u: %lu pages, %s%s, paging %s%s, vm_assist %#lx", d->id, d->tot_pages,
@@ -41,13 +42,17 @@ static void key_domains(bool regs)
                  d->is_shutdown ? ", shut down" : "",
                  d->arch.paging->name, d->arch.shadow.log_dirty ? " + log-dirty" : "",
                  d->vm_assist);
-        if (regs && d->vcpu[0]) {
-            struct vcpu *v = d->vcpu[0];
+        if (!regs)
+            continue;
+        for_each_vcpu(d, v) {
+            static const char *const states[] = { "running", "runnable", "blocked", "offline" };
             const struct cpu_regs *r = v->running ? guest_regs() : &v->regs;
-            log_info("d%uv0: %s mode, %s, upcall pending %u mask %u", d->id,
-                     v->arch.kernel_mode ? "kernel" : "user", v->blocked ? "blocked" : "runnable",
+            log_info("d%uv%u: %s mode, %s%s, upcall pending %u mask %u", d->id, v->id,
+                     v->arch.kernel_mode ? "kernel" : "user", states[v->runstate.state & 3],
+                     v->runq.pri == SCHED_PRI_BOOST ? " (boosted)" : "",
                      v->vcpu_info->evtchn_upcall_pending, v->vcpu_info->evtchn_upcall_mask);
-            log_info("d%uv0: rip %016lx rsp %016lx rflags %016lx", d->id, r->rip, r->rsp, r->rflags);
+            log_info("d%uv%u: rip %016lx rsp %016lx rflags %016lx", d->id, v->id, r->rip, r->rsp,
+                     r->rflags);
         }
     }
 }

@@ -33,7 +33,10 @@ void domain_put(struct domain *d)
 
 int domain_pause(struct domain *d)
 {
-    return life_pause(&d->life) ? 0 : -XEN_EBUSY;
+    if (!life_pause(&d->life))
+        return -XEN_EBUSY;
+    domain_sched_update(d);                     /* off the run queue */
+    return 0;
 }
 
 int domain_unpause(struct domain *d)
@@ -41,7 +44,7 @@ int domain_unpause(struct domain *d)
     if (!life_unpause(&d->life))
         return -XEN_EINVAL;
     if (!life_paused(&d->life))
-        raise_softirq(SOFTIRQ_SCHEDULE);        /* it may run again */
+        domain_sched_update(d);                 /* it may run again: queued */
     return 0;
 }
 
@@ -80,6 +83,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
         goto fail;
     v->id = 0;
     v->domain = d;
+    sched_init_vcpu(v);
     v->vcpu_info = &d->shared_info->vcpu_info[0];
     v->vcpu_info->evtchn_upcall_mask = 1;       /* events masked until the guest opens them */
     rc = arch_vcpu_create(v);
@@ -132,7 +136,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     arch_domain_shutdown(d);
     if (hypercall_continuations)
         log_info("hypercalls continued after preemption so far: %lu", hypercall_continuations);
-    raise_softirq(SOFTIRQ_SCHEDULE);
+    domain_sched_update(d);                     /* its vCPUs never run again */
     if (d->id != 0 && (dom0 = domain_lookup(0)))
         send_global_virq(dom0, VIRQ_DOM_EXC);     /* Dom0 learns of it, as on Xen */
     if (d->id == 0) {

@@ -10,26 +10,13 @@
 #include <asm/apic.h>
 #include <hv/console.h>
 #include <xl/string.h>
+#include <asm/io.h>
 #include <hv/mm.h>
 #include <hv/percpu.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <hv/timer.h>
 #include <asm/traps.h>
-
-static inline unsigned long irq_save(void)
-{
-    unsigned long flags;
-
-    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) :: "memory");
-    return flags;
-}
-
-static inline void irq_restore(unsigned long flags)
-{
-    if (flags & X86_EFLAGS_IF)
-        __asm__ volatile("sti" ::: "memory");
-}
 
 static struct timer_heap *heap_of(unsigned int cpu)
 {
@@ -70,7 +57,7 @@ static int reserve_slot(struct timer_heap *h)
 /* See timer.h. */
 int init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned int cpu)
 {
-    unsigned long flags = irq_save();
+    unsigned long flags = local_irq_save();
     int rc = t->status == TIMER_READY ? 0 : reserve_slot(heap_of(cpu));
 
     if (!rc) {
@@ -80,7 +67,7 @@ int init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned int
         t->cpu = (uint16_t)cpu;
         t->status = TIMER_READY;
     }
-    irq_restore(flags);
+    local_irq_restore(flags);
     return rc;
 }
 
@@ -100,7 +87,7 @@ static void deactivate(struct timer *t)
 /* See timer.h. */
 void set_timer(struct timer *t, uint64_t expires)
 {
-    unsigned long flags = irq_save();
+    unsigned long flags = local_irq_save();
     struct timer_heap *h = heap_of(t->cpu);
 
     if (t->status == TIMER_READY) {
@@ -113,47 +100,47 @@ void set_timer(struct timer *t, uint64_t expires)
         else if (timer_heap_first(h) == t)
             reprogram(h);
     }
-    irq_restore(flags);
+    local_irq_restore(flags);
 }
 
 /* See timer.h. */
 void stop_timer(struct timer *t)
 {
-    unsigned long flags = irq_save();
+    unsigned long flags = local_irq_save();
 
     deactivate(t);
-    irq_restore(flags);
+    local_irq_restore(flags);
 }
 
 /* See timer.h. */
 void kill_timer(struct timer *t)
 {
-    unsigned long flags = irq_save();
+    unsigned long flags = local_irq_save();
 
     if (t->status == TIMER_READY) {
         deactivate(t);
         heap_of(t->cpu)->reserved--;
         t->status = TIMER_KILLED;
     }
-    irq_restore(flags);
+    local_irq_restore(flags);
 }
 
 /* See timer.h. */
 void timer_softirq(void)
 {
     struct timer_heap *h = heap_of(this_cpu()->id);
-    unsigned long flags = irq_save();
+    unsigned long flags = local_irq_save();
     uint64_t now = now_ns();
     struct timer *t;
 
     while ((t = timer_heap_first(h)) && t->expires <= now) {
         timer_heap_remove(h, t);
-        irq_restore(flags);
+        local_irq_restore(flags);
         t->fn(t->data);                         /* may set this or any timer again */
-        flags = irq_save();
+        flags = local_irq_save();
     }
     reprogram(h);
-    irq_restore(flags);
+    local_irq_restore(flags);
 }
 
 void timer_interrupt(void)

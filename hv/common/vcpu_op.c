@@ -18,7 +18,7 @@ static void fill_runstate(struct vcpu *v, struct vcpu_runstate_info *r)
 {
     uint64_t now = now_ns();
     memset(r, 0, sizeof(*r));
-    r->state = v->running ? RUNSTATE_running : v->blocked ? RUNSTATE_blocked : RUNSTATE_runnable;
+    r->state = v->runstate.state;
     r->state_entry_time = v->runstate.state_entry_time;
     for (int i = 0; i < 4; i++)
         r->time[i] = v->runstate.time[i];
@@ -63,7 +63,7 @@ static long vcpu_down(struct domain *d, unsigned int vcpuid)
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (i != vcpuid && d->vcpu[i] && !d->vcpu[i]->down) {
             d->vcpu[vcpuid]->down = true;
-            raise_softirq(SOFTIRQ_SCHEDULE);
+            vcpu_sched_update(d->vcpu[vcpuid]);
             return 0;
         }
     domain_shutdown(d, SHUTDOWN_poweroff);
@@ -84,7 +84,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
     case VCPUOP_up:
         if (v->down) {
             v->down = false;
-            raise_softirq(SOFTIRQ_SCHEDULE);
+            vcpu_sched_update(v);
         }
         return 0;
     case VCPUOP_down:

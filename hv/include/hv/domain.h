@@ -17,6 +17,7 @@
 #include <hv/domain_life.h>
 #include <hv/evtchn_ports.h>
 #include <asm/domain.h>
+#include <hv/runq.h>
 #include <hv/timer.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
@@ -33,6 +34,7 @@ struct vcpu {
     struct domain *domain;
     struct cpu_regs regs;            /* the guest frame while not running */
     bool running;                    /* its frame is on the CPU stack now */
+    struct runq_node runq;           /* queued on its CPU while waiting to run; pri while running */
 
     struct arch_vcpu arch;           /* x86 PV state (asm/domain.h) */
 
@@ -51,7 +53,7 @@ struct vcpu {
     struct timer poll_timer;         /* SCHEDOP_poll timeout */
     uint64_t runstate_guest_va;      /* VCPUOP_register_runstate_memory_area */
     struct vcpu_runstate_info_local {
-        int state;
+        int state;                   /* RUNSTATE_*, kept by common/sched.c */
         uint64_t state_entry_time;
         uint64_t time[4];
     } runstate;
@@ -109,6 +111,10 @@ static inline struct domain *domain_lookup_any(domid_t id)
 #define for_each_domain(d)                                                  \
     for (unsigned int d##_slot_ = 0; d##_slot_ < MAX_DOMAINS; d##_slot_++)  \
         if (!((d) = domain_table[d##_slot_])) {} else
+/* Every vCPU of domain d, in id order (Xen's for_each_vcpu). */
+#define for_each_vcpu(d, v)                                                 \
+    for (unsigned int v##_id_ = 0; v##_id_ < (d)->max_vcpus; v##_id_++)     \
+        if (!((v) = (d)->vcpu[v##_id_])) {} else
 
 /* Is it the control domain (Dom0: domctl, foreign mappings, physical resources)? */
 static inline bool domain_is_privileged(const struct domain *d)
@@ -163,7 +169,11 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 /* A fatal guest error: print why and the registers, then shut it down as crashed. */
 void domain_crash(struct domain *d, const char *why, const struct cpu_regs *regs);
 
-/* Wake a blocked vCPU (an event arrived or a timer fired). */
+/*
+ * Wake a blocked vCPU (an event arrived or a timer fired): it is queued with
+ * BOOST priority and preempts a running vCPU that has none (common/sched.c).
+ * Any context, interrupts on or off; nothing for a vCPU that is not blocked.
+ */
 void vcpu_wake(struct vcpu *v);
 /* Is an event upcall due for this vCPU? */
 static inline bool vcpu_upcall_due(const struct vcpu *v)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <hv/runq.h>
 #include <hv/timer.h>
 
 struct vcpu;
@@ -17,10 +18,11 @@ struct cpu_info {
     unsigned int id;
     struct vcpu *curr_vcpu;              /* whose frame is on this CPU's stack */
     volatile unsigned long softirq_pending;
+    struct runq runq;                    /* the vCPUs waiting for it (common/sched.c) */
     struct timer_heap timers;            /* its active timers (common/timer.c) */
     struct timer slice_timer;            /* the running vCPU's slice end, while others wait */
     uint64_t slice_end;                  /* system time when the running vCPU's slice ends */
-    bool need_resched;                   /* the slice ended: choose again on the way out */
+    bool need_resched;                   /* choose again on the way out (slice end, yield, boost) */
 };
 
 extern struct cpu_info cpu_info0;

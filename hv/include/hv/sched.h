@@ -1,8 +1,10 @@
 /*
- * Scheduling: a round robin over runnable vCPUs on this CPU, run from the one
- * exit path (prepare_exit_to_guest). Nothing here blocks inside the
- * hypervisor: a vCPU that blocks simply is not chosen; with nothing runnable
- * the CPU halts until an interrupt makes something runnable.
+ * Scheduling: each CPU runs the first vCPU of its run queue, chosen on the
+ * one exit path (prepare_exit_to_guest). Round robin in 10 ms slices within a
+ * priority; a vCPU woken by an event or timer (BOOST, Xen's credit idea) goes
+ * ahead of the others and preempts a running vCPU that was not woken so.
+ * Nothing here blocks inside the hypervisor: a vCPU that blocks is simply not
+ * queued; with nothing runnable the CPU halts until an interrupt wakes one.
  */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
@@ -10,6 +12,16 @@
 #include <hv/domain.h>
 
 bool vcpu_runnable(const struct vcpu *v);
+/* A new vCPU: on no run queue, offline in its runstate until it first becomes runnable. */
+void sched_init_vcpu(struct vcpu *v);
+/*
+ * v's pause count, VCPUOP_down/up, shutdown or dying state changed: put it in
+ * its CPU's run queue (NORMAL priority) or take it out, whichever it now needs.
+ * (A wake from blocking is vcpu_wake, which boosts.) domain_sched_update: the
+ * same for every vCPU of d. Any context, interrupts on or off.
+ */
+void vcpu_sched_update(struct vcpu *v);
+void domain_sched_update(struct domain *d);
 /* First entry into the guest world; never returns. */
 void sched_start(void) __attribute__((noreturn));
 

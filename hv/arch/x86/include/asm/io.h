@@ -49,6 +49,18 @@ static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" :: "r"(v
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void local_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void local_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+/* Interrupts off, returning whether they were on (RFLAGS) for local_irq_restore. */
+static inline unsigned long local_irq_save(void)
+{
+    unsigned long flags;
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) :: "memory");
+    return flags;
+}
+static inline void local_irq_restore(unsigned long flags)
+{
+    if (flags & 0x200)                          /* RFLAGS.IF */
+        __asm__ volatile("sti" ::: "memory");
+}
 static inline void barrier(void) { __asm__ volatile("" ::: "memory"); }
 
 #define MSR_EFER            0xc0000080

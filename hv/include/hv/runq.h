@@ -1,0 +1,53 @@
+/*
+ * A CPU's run queue: the vCPUs that could run there now and wait for it,
+ * ordered by priority (a lower number is more urgent), first come first
+ * served within a priority. The running vCPU is not in it. Pure code
+ * (hv/lib/runq.c), host-tested by tests/unit/test_runq.c; common/sched.c
+ * embeds one node in every vCPU.
+ *
+ * The priorities are those of Xen's credit scheduler that exist so far:
+ * BOOST for a vCPU woken from blocking by an event or a timer (it runs before
+ * any NORMAL one and preempts a NORMAL one that is running), NORMAL for the
+ * rest. Credit accounting (issue 10) adds OVER below NORMAL.
+ */
+#ifndef HV_RUNQ_H
+#define HV_RUNQ_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SCHED_PRI_BOOST  0
+#define SCHED_PRI_NORMAL 1
+
+struct runq_node {
+    struct runq_node *prev, *next;   /* NULL while not queued */
+    uint8_t pri;                     /* SCHED_PRI_* */
+};
+
+struct runq {
+    struct runq_node head;           /* head.next: the first to run; head.prev: the last */
+    unsigned int nr;
+};
+
+/* An empty queue, as a static initializer for the variable q. */
+#define RUNQ_INIT(q) { .head = { .prev = &(q).head, .next = &(q).head }, .nr = 0 }
+
+void runq_init(struct runq *q);
+/* Queue n (not queued) behind every node of its priority or a more urgent one. */
+void runq_insert(struct runq *q, struct runq_node *n);
+/* Take n (queued in q) out. */
+void runq_remove(struct runq *q, struct runq_node *n);
+/* Links consistent, priorities in order, the count right? (tests, audits) */
+bool runq_check(const struct runq *q);
+
+static inline bool runq_queued(const struct runq_node *n)
+{
+    return n->next != 0;
+}
+
+/* The node to run next, or NULL. */
+static inline struct runq_node *runq_first(const struct runq *q)
+{
+    return q->nr ? q->head.next : (struct runq_node *)0;
+}
+
+#endif

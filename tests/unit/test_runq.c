@@ -1,0 +1,152 @@
+/* A CPU's run queue: by priority, first come first served within one, any node removable. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include <hv/runq.h>
+
+#define NODES 32
+
+static struct runq q;
+static struct runq_node node[NODES];
+
+static void reset(void)
+{
+    runq_init(&q);
+    for (unsigned int i = 0; i < NODES; i++)
+        node[i] = (struct runq_node){ 0 };
+}
+
+static void queue(unsigned int i, uint8_t pri)
+{
+    node[i].pri = pri;
+    runq_insert(&q, &node[i]);
+    assert_true(runq_queued(&node[i]));
+    assert_true(runq_check(&q));
+}
+
+static unsigned int take(void)
+{
+    struct runq_node *n = runq_first(&q);
+
+    assert_non_null(n);
+    runq_remove(&q, n);
+    assert_false(runq_queued(n));
+    assert_true(runq_check(&q));
+    return (unsigned int)(n - node);
+}
+
+static void test_empty(void **state)
+{
+    reset();
+    assert_null(runq_first(&q));
+    assert_true(runq_check(&q));
+}
+
+static void test_round_robin_within_a_priority(void **state)
+{
+    reset();
+    for (unsigned int i = 0; i < 4; i++)
+        queue(i, SCHED_PRI_NORMAL);
+    /* The one that ran goes to the back: 0 1 2 3, then 0 again after 3. */
+    assert_int_equal(take(), 0);
+    queue(0, SCHED_PRI_NORMAL);
+    assert_int_equal(take(), 1);
+    assert_int_equal(take(), 2);
+    assert_int_equal(take(), 3);
+    assert_int_equal(take(), 0);
+    assert_null(runq_first(&q));
+}
+
+static void test_boost_goes_ahead_of_normal_behind_boost(void **state)
+{
+    reset();
+    queue(0, SCHED_PRI_NORMAL);
+    queue(1, SCHED_PRI_NORMAL);
+    queue(2, SCHED_PRI_BOOST);                  /* ahead of 0 and 1 */
+    queue(3, SCHED_PRI_BOOST);                  /* behind 2: first come first served */
+    queue(4, SCHED_PRI_NORMAL);                 /* behind 1 */
+    assert_int_equal(take(), 2);
+    assert_int_equal(take(), 3);
+    assert_int_equal(take(), 0);
+    assert_int_equal(take(), 1);
+    assert_int_equal(take(), 4);
+}
+
+static void test_remove_from_anywhere(void **state)
+{
+    reset();
+    for (unsigned int i = 0; i < 5; i++)
+        queue(i, i == 3 ? SCHED_PRI_BOOST : SCHED_PRI_NORMAL);
+    runq_remove(&q, &node[2]);                  /* middle */
+    assert_true(runq_check(&q));
+    runq_remove(&q, &node[4]);                  /* last */
+    assert_true(runq_check(&q));
+    runq_remove(&q, &node[3]);                  /* first */
+    assert_true(runq_check(&q));
+    assert_int_equal(q.nr, 2);
+    assert_int_equal(take(), 0);
+    assert_int_equal(take(), 1);
+}
+
+static void test_check_catches_damage(void **state)
+{
+    reset();
+    queue(0, SCHED_PRI_BOOST);
+    queue(1, SCHED_PRI_NORMAL);
+    node[0].pri = 2;                            /* out of order */
+    assert_false(runq_check(&q));
+    node[0].pri = SCHED_PRI_BOOST;
+    assert_true(runq_check(&q));
+    q.nr = 3;                                   /* wrong count */
+    assert_false(runq_check(&q));
+    q.nr = 2;
+    node[1].prev = &node[1];                    /* broken link */
+    assert_false(runq_check(&q));
+}
+
+/* Random queueing, removal and picking against a model: order by (priority, arrival). */
+static void test_random_against_model(void **state)
+{
+    uint64_t arrival[NODES] = { 0 }, clock = 0;
+
+    reset();
+    srand(99);
+    for (unsigned int round = 0; round < 20000; round++) {
+        unsigned int i = (unsigned int)rand() % NODES;
+        int what = rand() % 3;
+
+        if (what == 0 && !runq_queued(&node[i])) {
+            node[i].pri = (uint8_t)(rand() % 3);
+            runq_insert(&q, &node[i]);
+            arrival[i] = ++clock;
+        } else if (what == 1 && runq_queued(&node[i])) {
+            runq_remove(&q, &node[i]);
+        } else if (what == 2 && q.nr) {
+            int best = -1;
+            for (unsigned int k = 0; k < NODES; k++)
+                if (runq_queued(&node[k]) &&
+                    (best < 0 || node[k].pri < node[best].pri ||
+                     (node[k].pri == node[best].pri && arrival[k] < arrival[best])))
+                    best = (int)k;
+            assert_int_equal(take(), best);
+        }
+        assert_true(runq_check(&q));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_round_robin_within_a_priority),
+        cmocka_unit_test(test_boost_goes_ahead_of_normal_behind_boost),
+        cmocka_unit_test(test_remove_from_anywhere),
+        cmocka_unit_test(test_check_catches_damage),
+        cmocka_unit_test(test_random_against_model),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
