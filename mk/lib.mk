@@ -89,8 +89,8 @@ fuzz: $(FUZZ_ELF)
 
 # Sources that moved to lib/ and hv/arch/x86/lib/: the dependency files of
 # an older build still name them; as targets without a recipe they no longer
-# stop make (what -MP does for headers).
-hv/lib/string.c hv/lib/format.c hv/lib/evtchn_2l.c hv/lib/evtchn_fifo.c \
-hv/lib/pt_refs.c hv/lib/pt_entry.c hv/lib/pt_table.c hv/lib/pt_update.c hv/lib/pt_pin.c \
-hv/lib/pt_audit.c hv/lib/ptwr_decode.c hv/lib/privop_decode.c hv/lib/boot_layout.c \
-hv/lib/cpu_policy.c hv/lib/cpu_featureset.c hv/lib/bzimage.c hv/lib/elf_xen.c:
+# stop make (what -MP does for headers). Spelt with addprefix so that a
+# rewrite of the moved paths (hv/lib/X.c -> lib/X.c ...) leaves them alone.
+$(addprefix hv/lib/,string.c format.c evtchn_2l.c evtchn_fifo.c elf_xen.c boot_layout.c \
+  pt_refs.c pt_entry.c pt_table.c pt_update.c pt_pin.c pt_audit.c ptwr_decode.c \
+  privop_decode.c cpu_policy.c cpu_featureset.c bzimage.c):
