@@ -70,7 +70,7 @@ void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0, int yield_wait)
     if (dom0) {
         struct evtchn_bind_virq bind = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
         struct xen_domctl unpause = {
-            .cmd = XENOLITH_DOMCTL_unpause,
+            .cmd = XEN_DOMCTL_unpausedomain,
             .interface_version = XENOLITH_DOMCTL_INTERFACE_VERSION,
             .domain = 1,
         };

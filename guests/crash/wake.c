@@ -104,7 +104,7 @@ static void measure_latency(unsigned long m)
 static void wake_dom0(unsigned long n, unsigned long m)
 {
     struct xen_domctl unpause = {
-        .cmd = XENOLITH_DOMCTL_unpause,
+        .cmd = XEN_DOMCTL_unpausedomain,
         .interface_version = XENOLITH_DOMCTL_INTERFACE_VERSION,
         .domain = 1,
     };

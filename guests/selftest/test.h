@@ -69,5 +69,6 @@ void suite_iomem(void);
 void suite_platform(void);
 void suite_physdev(void);
 void suite_pirq(void);
+void suite_domctl(void);
 
 #endif /* SELFTEST_TEST_H */

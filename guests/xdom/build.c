@@ -1,6 +1,6 @@
 /*
- * A minimal PV domain builder for Dom0 on Xen 4.17 (which has no boot-time
- * DomU on x86): domain 1 from an ELF image, through Xen's control interface,
+ * A minimal PV domain builder for Dom0, the same on Xen 4.17 and Xenolith:
+ * domain 1 from an ELF image, through Xen 4.17's control interface,
  * in the order of Xen's own toolstack (libxl/libxenguest):
  *   createdomain (PV, one vCPU) -> max_vcpus -> max_mem -> populate_physmap
  *   -> load the image, P2M list, start_info and page tables through foreign
@@ -9,8 +9,6 @@
  * The layout is the domU recipe of lib/boot_layout.c (Xen's
  * xc_dom_build_image), the same Xenolith uses for its boot DomU. The
  * xenstore and console pages get unbound ports toward Dom0, as there.
- * Xenolith does not serve these domctls yet (issue 10); xdom uses its boot
- * DomU there instead.
  */
 #include <xl/boot_layout.h>
 #include <xl/elf_xen.h>

@@ -79,7 +79,7 @@ static long start_domu(void)
 {
     const start_info_t *si = os_start_info;
     struct xen_domctl unpause = {
-        .cmd = XENOLITH_DOMCTL_unpause,
+        .cmd = XEN_DOMCTL_unpausedomain,
         .interface_version = XENOLITH_DOMCTL_INTERFACE_VERSION,
         .domain = XDOM_DOMU,
     };
@@ -128,6 +128,7 @@ static void dom0_main(void)
                  "(rc=%ld status=%d)", rc, m.status))
         return;
 
+    xdom_domctl_dom0();
     xdom_evtchn_dom0();
     xdom_gnttab_dom0();
     xdom_mmu_dom0();
@@ -146,6 +147,7 @@ static void dom0_main(void)
     }
     os_irq_enable();
     t_check("XDOM0004", "Dom0 hears of the DomU's shutdown (VIRQ_DOM_EXC)", 1, NULL);
+    xdom_domctl_after_exit();
 }
 
 /* ---- DomU ---- */
@@ -199,7 +201,9 @@ static void domu_main(void)
         st = (enum xdom_step)xdom_ctrl->step;
         if (st == XS_EXIT)
             break;
-        if (st < XS_GNT_GRANT)
+        if (st == XS_DOMCTL)
+            xdom_domctl_domu();
+        else if (st < XS_GNT_GRANT)
             xdom_evtchn_domu(st);
         else if (st < XS_MMU_FRAMES)
             xdom_gnttab_domu(st);

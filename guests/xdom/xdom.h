@@ -4,12 +4,13 @@
  *
  * The same image runs in both domains; start_info's SIF_INITDOMAIN says
  * which half it is. The DomU comes from one of two places:
- *  - Xenolith: the hypervisor builds it from the last boot module ("domu"
- *    on its command line), paused; Dom0 unpauses it (XENOLITH_DOMCTL_unpause).
- *  - Xen 4.17 has no boot-time DomU on x86: Dom0 gets the image as its
- *    initrd and builds domain 1 itself through Xen's control interface
- *    (build.c: createdomain, populate_physmap, foreign mappings, the PV boot
- *    layout of lib/boot_layout.c, setvcpucontext, unpausedomain).
+ *  - Dom0 gets the image as its initrd and builds domain 1 itself through
+ *    Xen 4.17's control interface (build.c: createdomain, populate_physmap,
+ *    foreign mappings, the PV boot layout of lib/boot_layout.c,
+ *    setvcpucontext, unpausedomain), on Xen 4.17 and on Xenolith alike;
+ *  - Xenolith only: the hypervisor builds it from the last boot module
+ *    ("domu" on its command line), paused; Dom0 unpauses it
+ *    (XEN_DOMCTL_unpausedomain). Xen 4.17 has no boot-time DomU on x86.
  * Dom0 decides by its initrd: with one, it builds.
  *
  * Only Dom0 prints CASE lines (a stock Xen lets no DomU write to its
@@ -54,6 +55,7 @@ enum xdom_step {
     XS_MMU_FRAMES,      /* frames for Dom0's foreign mappings; unprivileged refusals */
     XS_MMU_CHECK,       /* read what Dom0 wrote; try to pin a frame Dom0 maps writable */
     XS_MMU_PIN,         /* pin it again after Dom0's unmap, unpin, map it back */
+    XS_DOMCTL,          /* unprivileged domctls and memory_ops on behalf of others */
     XS_EXIT,            /* shut down (Dom0 sees VIRQ_DOM_EXC) */
 };
 
@@ -98,15 +100,18 @@ long xdom_evtchn_status(domid_t dom, evtchn_port_t port, struct evtchn_status *s
 void xdom_evtchn_dom0(void);
 void xdom_gnttab_dom0(void);
 void xdom_mmu_dom0(void);
+void xdom_domctl_dom0(void);
+void xdom_domctl_after_exit(void);
 /* DomU halves: one step each. */
 void xdom_evtchn_domu(enum xdom_step s);
 void xdom_gnttab_domu(enum xdom_step s);
 void xdom_mmu_domu(enum xdom_step s);
+void xdom_domctl_domu(void);
 /* DomU: its grant table frame 0, writable (set up at start). */
 extern volatile struct grant_entry_v1 *xdom_gtab;
 void xdom_grant(grant_ref_t ref, uint16_t flags, domid_t dom, uint64_t mfn);
 
-/* Dom0 on Xen: build domain 1 from the image (build.c). 0 or an error, explained. */
+/* Dom0: build domain 1 from the image (build.c). 0 or an error, explained. */
 long xdom_build_domu(const void *image, unsigned long len, unsigned long nr_pages);
 
 #endif /* XDOM_H */

@@ -93,6 +93,9 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     if (rc)
         goto fail;
     d->vcpu[0] = v;
+    v->down = true;                             /* until a builder sets its context */
+    d->controller_pause_count = 1;              /* until the builder's unpause */
+    BUG_ON(domain_pause(d));
     time_update_vcpu(v);
     time_update_wallclock(d);
     domain_table[id] = d;

@@ -1,11 +1,24 @@
-/* HYPERVISOR_domctl: the privileged control interface (include/xen/domctl.h). */
+/*
+ * HYPERVISOR_domctl: the privileged control interface (include/xen/domctl.h,
+ * docs/control-interface.md). Xen 4.17's sub-operations that a PV domain
+ * builder needs are served here with Xen's numbers, layouts, checks and
+ * error codes; the x86-only ones and Xenolith's own (0x8000 up) are in
+ * arch_do_domctl.
+ */
 #include <xen/xen.h>
 #include <xen/domctl.h>
 #include <xen/errno.h>
+#include <xen/vcpu.h>
+#include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <xl/string.h>
 #include <hv/sched.h>
+#include <hv/time.h>
+
+/* Xen's limit on vCPUs of a PV domain (its per-domain GDT/LDT area): larger asks -EINVAL. */
+#define XEN_PV_MAX_VCPUS 8192
 
 /*
  * The target of a domctl, looked up as Xen 4.17 does: by its real id
@@ -20,30 +33,295 @@ static struct domain *domctl_target(const struct xen_domctl *op)
     return domain_get(op->domain);
 }
 
-/* One operation on the target d (referenced by the caller); op is written back on success. */
-static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
+/* Xen's getdomaininfo() over our domain: what a toolstack lists. */
+static void fill_domaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info)
+{
+    uint32_t flags = XEN_DOMINF_blocked;
+    uint32_t code = d->is_shutdown ? d->shutdown_reason : d->shutdown_code;
+
+    memset(info, 0, sizeof(*info));
+    info->domain = d->id;
+    info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
+    /* Blocked only if every online vCPU is; running if any is on a CPU now. */
+    for (unsigned int i = 0; d->vcpus_created && i < d->max_vcpus; i++) {
+        const struct vcpu *v = d->vcpu[i];
+        if (!v)
+            continue;
+        info->cpu_time += v->runstate.time[RUNSTATE_running] +
+                          (v->running ? now_ns() - v->runstate.state_entry_time : 0);
+        info->max_vcpu_id = i;
+        if (v->down)
+            continue;
+        if (!v->blocked)
+            flags &= ~XEN_DOMINF_blocked;
+        if (v->running)
+            flags |= XEN_DOMINF_running;
+        info->nr_online_vcpus++;
+    }
+    info->flags = (info->nr_online_vcpus ? flags : 0) |
+                  (domain_is_dying(d) ? XEN_DOMINF_dying : 0) |
+                  (d->is_shutdown ? XEN_DOMINF_shutdown : 0) |
+                  (d->controller_pause_count ? XEN_DOMINF_paused : 0) |
+                  code << XEN_DOMINF_shutdownshift;
+    info->tot_pages = d->tot_pages;
+    info->max_pages = d->max_pages;
+    info->shared_info_frame = d->shared_info_mfn;
+    memcpy(info->handle, d->handle, sizeof(info->handle));
+    arch_get_domain_info(d, info);
+}
+
+/*
+ * XEN_DOMCTL_getdomaininfo, Xen's order: the domain named or else the next
+ * one up (a reserved id: -EINVAL; none: -ESRCH), then the privilege check,
+ * which a missing domain never reaches. d is the named one, or NULL.
+ */
+static long getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    long rc = 0;
+
+    if (!d) {
+        if (op->domain >= DOMID_FIRST_RESERVED)
+            return -XEN_EINVAL;
+        for (unsigned int id = op->domain; !d && id < MAX_DOMAINS; id++)
+            d = domain_get((domid_t)id);
+        if (!d)
+            return -XEN_ESRCH;
+    }
+    if (!domain_is_privileged(current->domain)) {
+        rc = -XEN_EPERM;
+    } else {
+        fill_domaininfo(d, &op->u.getdomaininfo);
+        op->domain = op->u.getdomaininfo.domain;
+        if (copy_to_guest(arg, op, sizeof(*op)))
+            rc = -XEN_EFAULT;
+    }
+    domain_put(d);
+    return rc;
+}
+
+/*
+ * XEN_DOMCTL_createdomain's configuration, checked as Xen's
+ * sanitise_domain_config, arch_sanitise_domain_config, arch_domain_create
+ * and grant_table_init do (in that order) for a PV domain on a machine
+ * without HVM, IOMMU, vmtrace or vPMU for guests.
+ */
+static long createdomain_config_ok(const struct xen_domctl_createdomain *c)
+{
+    const uint32_t known = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap | XEN_DOMCTL_CDF_s3_integrity |
+                           XEN_DOMCTL_CDF_oos_off | XEN_DOMCTL_CDF_xs_domain |
+                           XEN_DOMCTL_CDF_iommu | XEN_DOMCTL_CDF_nested_virt | XEN_DOMCTL_CDF_vpmu;
+    unsigned int version = XEN_DOMCTL_GRANT_version(c->grant_opts);
+    int32_t frames = c->max_grant_frames < 0 ? GNTTAB_MAX_FRAMES : c->max_grant_frames;
+    int32_t maptrack = c->max_maptrack_frames < 0 ? GNTTAB_MAX_MAPTRACK_FRAMES
+                                                  : c->max_maptrack_frames;
+
+    if (c->flags & ~known)
+        return -XEN_EINVAL;
+    if (c->grant_opts & ~XEN_DOMCTL_GRANT_version_mask)
+        return -XEN_EINVAL;
+    if (c->max_vcpus < 1)
+        return -XEN_EINVAL;
+    if ((c->flags & XEN_DOMCTL_CDF_hap) && !(c->flags & XEN_DOMCTL_CDF_hvm))
+        return -XEN_EINVAL;
+    /* No IOMMU: asking for one is refused, and so are options without it. */
+    if ((c->flags & XEN_DOMCTL_CDF_iommu) || c->iommu_opts)
+        return -XEN_EINVAL;
+    if (c->vmtrace_size || (c->flags & XEN_DOMCTL_CDF_vpmu))
+        return -XEN_EINVAL;
+    /* The architecture's part: PV only, Xen's vCPU limit, no tboot, misc flags. */
+    if (c->flags & (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_s3_integrity))
+        return -XEN_EINVAL;
+    if (c->max_vcpus > XEN_PV_MAX_VCPUS)
+        return -XEN_EINVAL;
+    if (c->arch.misc_flags & ~XEN_X86_MSR_RELAXED)
+        return -XEN_EINVAL;
+    /* Xenolith runs MAX_VCPUS per domain (differences-from-xen.md). */
+    if (c->max_vcpus > MAX_VCPUS)
+        return -XEN_EINVAL;
+    if (c->arch.emulation_flags & ~XEN_X86_EMU_ALL)
+        return -XEN_EINVAL;
+    if (c->arch.emulation_flags != 0 && c->arch.emulation_flags != XEN_X86_EMU_PIT)
+        return -XEN_EOPNOTSUPP;
+    if (version == 0 || version > 2)
+        return -XEN_EINVAL;
+    if (frames < 1 || frames > GNTTAB_MAX_FRAMES || maptrack > GNTTAB_MAX_MAPTRACK_FRAMES)
+        return -XEN_EINVAL;
+    return 0;
+}
+
+/*
+ * XEN_DOMCTL_createdomain: the id asked for (taken: -EEXIST), or for 0 or a
+ * reserved id the next free one after the last chosen, wrapping to 1 (Xen's
+ * rover, which moves even when the creation then fails). Xenolith's ids end
+ * at MAX_DOMAINS: an id asked beyond -EINVAL, none free -ENOMEM.
+ */
+static long createdomain(struct xen_domctl *op, uint64_t arg)
+{
+    static domid_t rover;
+    struct xen_domctl_createdomain *c = &op->u.createdomain;
+    domid_t id = op->domain;
+    struct domain *d;
+    long rc;
+
+    if (id > 0 && id < DOMID_FIRST_RESERVED) {
+        if (domain_lookup_any(id))
+            return -XEN_EEXIST;
+        if (id >= MAX_DOMAINS)
+            return -XEN_EINVAL;
+    } else {
+        bool found = false;
+
+        id = rover;
+        for (unsigned int n = 1; n < MAX_DOMAINS && !found; n++) {
+            id = id + 1u >= MAX_DOMAINS ? 1 : (domid_t)(id + 1u);
+            found = !domain_lookup_any(id);
+        }
+        if (!found)
+            return -XEN_ENOMEM;
+        rover = id;
+    }
+    rc = createdomain_config_ok(c);
+    if (rc)
+        return rc;
+    rc = domain_create(id, false, &d);
+    if (rc)
+        return rc;
+    d->max_vcpus = c->max_vcpus;
+    d->max_evtchn_port = c->max_evtchn_port;
+    d->grants.max_frames = (unsigned int)(c->max_grant_frames < 0 ? GNTTAB_MAX_FRAMES
+                                                                   : c->max_grant_frames);
+    d->grants.max_version = XEN_DOMCTL_GRANT_version(c->grant_opts);
+    memcpy(d->handle, c->handle, sizeof(d->handle));
+    log_info("domctl: domain %u created by domain %u", id, current->domain->id);
+    op->domain = id;
+    return copy_to_guest(arg, op, sizeof(*op)) ? -XEN_EFAULT : 0;
+}
+
+/* XEN_DOMCTL_max_vcpus: only the count createdomain set; brings its vCPUs into being (down). */
+static long max_vcpus(struct domain *d, uint32_t max)
+{
+    if (d == current->domain || max != d->max_vcpus)
+        return -XEN_EINVAL;
+    d->vcpus_created = true;
+    return 0;
+}
+
+/*
+ * The control interface's pause (Xen's controller_pause_count, at most 255:
+ * -EOVERFLOW); unpausing more often than paused: -EINVAL. A domain does
+ * not pause itself (-EINVAL) but may be unpaused by anyone privileged.
+ */
+static long pausedomain(struct domain *d)
 {
     long rc;
 
+    if (d == current->domain)
+        return -XEN_EINVAL;
+    if (d->controller_pause_count >= 255)
+        return -XEN_EOVERFLOW;
+    rc = domain_pause(d);
+    if (rc == 0)
+        d->controller_pause_count++;
+    return rc;
+}
+
+static long unpausedomain(struct domain *d)
+{
+    long rc;
+
+    if (d->controller_pause_count == 0)
+        return -XEN_EINVAL;
+    rc = domain_unpause(d);
+    if (rc == 0)
+        d->controller_pause_count--;
+    return rc;
+}
+
+/* The vCPU a context operation names, or NULL (Xen: -EINVAL). */
+static struct vcpu *context_vcpu(struct domain *d, uint32_t id)
+{
+    if (!d->vcpus_created || id >= d->max_vcpus)
+        return NULL;
+    return d->vcpu[id];
+}
+
+/* XEN_DOMCTL_setvcpucontext: never the caller's own domain (Xen pauses the target first). */
+static long setvcpucontext(struct domain *d, const struct xen_domctl_vcpucontext *vc)
+{
+    struct vcpu_guest_context *ctx;
+    struct vcpu *v = context_vcpu(d, vc->vcpu);
+    long rc;
+
+    if (d == current->domain || !v)
+        return -XEN_EINVAL;
+    if (!vc->ctxt)
+        return -XEN_EOPNOTSUPP;                 /* a vCPU reset (Xen's vcpu_reset): not served */
+    ctx = xzalloc_bytes(sizeof(*ctx));
+    if (!ctx)
+        return -XEN_ENOMEM;
+    if (copy_from_guest(ctx, vc->ctxt, sizeof(*ctx)))
+        rc = -XEN_EFAULT;
+    else
+        rc = arch_set_info_guest(v, ctx);
+    xfree_bytes(ctx, sizeof(*ctx));
+    return rc;
+}
+
+/* XEN_DOMCTL_getvcpucontext: not the calling vCPU (-EINVAL), not one never set (-ENODATA). */
+static long getvcpucontext(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    struct vcpu_guest_context *ctx;
+    struct vcpu *v = context_vcpu(d, op->u.vcpucontext.vcpu);
+    long rc = 0;
+
+    if (!v || v == current)
+        return -XEN_EINVAL;
+    if (!v->initialised)
+        return -XEN_ENODATA;
+    ctx = xzalloc_bytes(sizeof(*ctx));
+    if (!ctx)
+        return -XEN_ENOMEM;
+    arch_get_info_guest(v, ctx);
+    if (copy_to_guest(op->u.vcpucontext.ctxt, ctx, sizeof(*ctx)))
+        rc = -XEN_EFAULT;
+    xfree_bytes(ctx, sizeof(*ctx));
+    /* Xen writes the envelope back whatever the copy gave. */
+    if (copy_to_guest(arg, op, sizeof(*op)))
+        rc = -XEN_EFAULT;
+    return rc;
+}
+
+/* One operation on the target d (referenced by the caller); the caller is privileged. */
+static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    bool copyback = false;
+    long rc;
+
     switch (op->cmd) {
-    case XENOLITH_DOMCTL_pause:
-    case XENOLITH_DOMCTL_unpause:
-        if (d == current->domain)
-            return -XEN_EINVAL;                 /* a domain does not pause itself */
-        /* The control interface holds at most one pause: pausing twice needs one unpause. */
-        rc = 0;
-        if (op->cmd == XENOLITH_DOMCTL_pause && !d->ctrl_paused)
-            rc = domain_pause(d);
-        else if (op->cmd == XENOLITH_DOMCTL_unpause && d->ctrl_paused)
-            rc = domain_unpause(d);
-        if (rc == 0)
-            d->ctrl_paused = op->cmd == XENOLITH_DOMCTL_pause;
-        break;
+    case XEN_DOMCTL_pausedomain:
+        return pausedomain(d);
+    case XEN_DOMCTL_unpausedomain:
+        return unpausedomain(d);
+    case XEN_DOMCTL_max_vcpus:
+        return max_vcpus(d, op->u.max_vcpus.max);
+    case XEN_DOMCTL_max_mem: {
+        /* May go below tot_pages: then no page is added until it is back under. */
+        uint64_t max = op->u.max_mem.max_memkb >> (PAGE_SHIFT - 10);
+        d->max_pages = max > UINT32_MAX ? UINT32_MAX : max;
+        return 0;
+    }
+    case XEN_DOMCTL_setdomainhandle:
+        memcpy(d->handle, op->u.setdomainhandle.handle, sizeof(d->handle));
+        return 0;
+    case XEN_DOMCTL_setvcpucontext:
+        return setvcpucontext(d, &op->u.vcpucontext);
+    case XEN_DOMCTL_getvcpucontext:
+        return getvcpucontext(d, op, arg);
     default:
-        rc = arch_do_domctl(d, op);             /* the x86-only operations, or -ENOSYS */
+        rc = arch_do_domctl(d, op, &copyback);   /* the x86-only operations, or -ENOSYS */
         break;
     }
-    if (rc == 0 && copy_to_guest(arg, op, sizeof(*op)))
+    if (copyback && copy_to_guest(arg, op, sizeof(*op)))
         return -XEN_EFAULT;
     return rc;
 }
@@ -51,20 +329,24 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
 long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     struct xen_domctl op;
-    struct domain *d;
+    struct domain *d = NULL;
     long rc;
 
     /* Xen's order: envelope, version, target, then privilege (its XSM hook). */
     rc = hypercall_envelope(arg, &op, sizeof(op), XEN_DOMCTL_INTERFACE_VERSION);
     if (rc)
         return rc;
-    d = domctl_target(&op);
-    if (!d && op.cmd != XEN_DOMCTL_createdomain && op.cmd != XEN_DOMCTL_getdomaininfo)
-        return -XEN_ESRCH;
+    if (op.cmd != XEN_DOMCTL_createdomain) {
+        d = domctl_target(&op);
+        if (op.cmd == XEN_DOMCTL_getdomaininfo)
+            return getdomaininfo(d, &op, arg);
+        if (!d)
+            return -XEN_ESRCH;
+    }
     if (!domain_is_privileged(current->domain))
         rc = -XEN_EPERM;
     else if (!d)
-        rc = -XEN_ENOSYS;                       /* neither is served yet (issue 10) */
+        rc = createdomain(&op, arg);
     else
         rc = domctl_on(d, &op, arg);
     if (d)

@@ -90,6 +90,8 @@ static int grow(struct domain *d, unsigned int nr)
 int grant_table_init(struct domain *d)
 {
     d->grants.version = 1;
+    d->grants.max_frames = GNTTAB_MAX_FRAMES;
+    d->grants.max_version = 2;
     d->grants.maptrack = xzalloc_bytes(GNTTAB_MAPTRACK * sizeof(struct maptrack_entry));
     if (!d->grants.maptrack)
         return -XEN_ENOMEM;
@@ -153,7 +155,7 @@ long gnttab_setup_table(uint64_t arg)
     if (!guest_range_ok(op.frame_list.addr, (uint64_t)op.nr_frames * sizeof(xen_pfn_t)))
         return -XEN_EFAULT;
     d = table_target(op.dom, &op.status);
-    if (d && (op.nr_frames > GNTTAB_MAX_FRAMES || grow(d, op.nr_frames)))
+    if (d && (op.nr_frames > d->grants.max_frames || grow(d, op.nr_frames)))
         op.status = GNTST_general_error;
     else if (d) {
         op.status = put_frame_list(op.frame_list.addr, d->grants.frames, op.nr_frames, true);
@@ -170,7 +172,7 @@ long gnttab_query_size(uint64_t arg)
         return -XEN_EFAULT;
     if ((d = table_target(op.dom, &op.status))) {
         op.nr_frames = d->grants.nr_frames;
-        op.max_nr_frames = GNTTAB_MAX_FRAMES;
+        op.max_nr_frames = d->grants.max_frames;
         op.status = GNTST_okay;
     }
     return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
@@ -256,6 +258,8 @@ long gnttab_set_version(uint64_t arg)
         return -XEN_EFAULT;
     if (op.version != 1 && op.version != 2)
         rc = -XEN_EINVAL;
+    else if (op.version == 2 && d->grants.max_version == 1)
+        rc = -XEN_ENOSYS;                       /* as before set_version existed */
     else if (op.version != d->grants.version)
         rc = switch_version(d, op.version);
     op.version = d->grants.version;             /* like Xen: say which version is in force */

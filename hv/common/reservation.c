@@ -102,8 +102,9 @@ long memory_reservation_op(unsigned int cmd, uint64_t start, uint64_t arg)
         return -XEN_EFAULT;
     if (r.extent_order != 0)
         return 0;                               /* only single pages: none done */
+    /* Like Xen: no such domain, or another's without privilege: nothing done (the start). */
     if (!(d = target(r.domid)))
-        return -XEN_ESRCH;
+        return (long)start;
     /* The start extent of a continuation lives in bits 6-31 of cmd: 2^26 extents at most. */
     if (r.nr_extents > (1UL << 26))
         return -XEN_EINVAL;

@@ -1,13 +1,15 @@
 /*
- * Xenolith's control interface (HYPERVISOR_domctl, hypercall 36).
+ * The control interface (HYPERVISOR_domctl, hypercall 36): Xen 4.17's
+ * envelope, interface version and sub-operations for what a PV domain
+ * builder needs, plus Xenolith's own sub-operations from 0x8000 up.
+ * Specification: docs/control-interface.md.
  *
- * The hypercall number and the envelope (cmd, interface_version, domain, a
- * 128-byte union) have Xen's shape; the sub-operations are Xenolith's own and
- * documented here and in docs/control-interface.md. Only a privileged domain
- * may call it. Checks in Xen 4.17's order: -XEN_EFAULT (envelope unreadable),
- * -XEN_EACCES (wrong interface_version), -XEN_ESRCH (no such domain),
- * -XEN_EPERM (not privileged), -XEN_ENOSYS (unknown cmd); then -XEN_EINVAL
- * (bad argument), -XEN_EFAULT (bad pointer).
+ * Only a privileged domain may call it (getdomaininfo: also a xenstore
+ * domain on Xen; Xenolith has none). Checks in Xen 4.17's order:
+ * -XEN_EFAULT (envelope unreadable), -XEN_EACCES (wrong interface_version),
+ * -XEN_ESRCH (no such domain; createdomain names none, getdomaininfo takes
+ * the next one up), -XEN_EPERM (not privileged), -XEN_ENOSYS (unknown cmd);
+ * then each sub-operation's own -XEN_EINVAL, -XEN_EFAULT, ...
  */
 #ifndef XEN_PUBLIC_DOMCTL_H
 #define XEN_PUBLIC_DOMCTL_H
@@ -15,18 +17,170 @@
 #include <stddef.h>
 #include <xen/xen.h>
 
-/*
- * The envelope's version is Xen 4.17's, so that a caller built against Xen's
- * headers passes the version check and hears -XEN_ENOSYS for a sub-operation
- * Xenolith does not serve (rather than -XEN_EACCES for everything).
- */
 #define XEN_DOMCTL_INTERFACE_VERSION      0x00000015u   /* Xen 4.17 */
 #define XENOLITH_DOMCTL_INTERFACE_VERSION XEN_DOMCTL_INTERFACE_VERSION
 
-/* Xen's sub-operations that Xenolith's checks treat specially (none is served yet). */
-#define XEN_DOMCTL_createdomain           1    /* names no existing domain */
-#define XEN_DOMCTL_getdomaininfo          5    /* may name a missing domain */
+/* Xen 4.17's sub-operations (the ones served, and the ones the checks name). */
+#define XEN_DOMCTL_createdomain           1
+#define XEN_DOMCTL_destroydomain          2
+#define XEN_DOMCTL_pausedomain            3
+#define XEN_DOMCTL_unpausedomain          4
+#define XEN_DOMCTL_getdomaininfo          5
 #define XEN_DOMCTL_shadow_op              10   /* the one paging_domctl_cont continues */
+#define XEN_DOMCTL_max_mem                11
+#define XEN_DOMCTL_setvcpucontext         12
+#define XEN_DOMCTL_getvcpucontext         13
+#define XEN_DOMCTL_max_vcpus              15
+#define XEN_DOMCTL_setdomainhandle        17
+#define XEN_DOMCTL_hypercall_init         22
+#define XEN_DOMCTL_set_address_size       35
+#define XEN_DOMCTL_get_address_size       36
+
+/* x86: which devices a domain has emulated (a PV domain: none, or the PIT). */
+#define XEN_X86_EMU_LAPIC                 (1u << 0)
+#define XEN_X86_EMU_HPET                  (1u << 1)
+#define XEN_X86_EMU_PM                    (1u << 2)
+#define XEN_X86_EMU_RTC                   (1u << 3)
+#define XEN_X86_EMU_IOAPIC                (1u << 4)
+#define XEN_X86_EMU_PIC                   (1u << 5)
+#define XEN_X86_EMU_VGA                   (1u << 6)
+#define XEN_X86_EMU_IOMMU                 (1u << 7)
+#define XEN_X86_EMU_PIT                   (1u << 8)
+#define XEN_X86_EMU_USE_PIRQ              (1u << 9)
+#define XEN_X86_EMU_VPCI                  (1u << 10)
+#define XEN_X86_EMU_ALL                   0x7ffu
+#define XEN_X86_MSR_RELAXED               (1u << 0)    /* misc_flags */
+struct xen_arch_domainconfig {
+    uint32_t emulation_flags;   /* XEN_X86_EMU_* */
+    uint32_t misc_flags;        /* XEN_X86_MSR_RELAXED */
+};
+
+/*
+ * XEN_DOMCTL_createdomain. domain: the id wanted, or 0 (or a reserved id)
+ * for the next free one after the last chosen (Xen's rover); OUT: the id.
+ * IN: the fields below. PV only (flags hvm/hap/iommu/... -EINVAL);
+ * max_vcpus 1..8192 (-EINVAL); grant_opts' version 1 or 2 and no other
+ * bits (-EINVAL); max_grant_frames 1..64 or negative for 64, and
+ * max_maptrack_frames up to 1024 or negative (-EINVAL); emulation_flags 0
+ * or XEN_X86_EMU_PIT (-EOPNOTSUPP; unknown bits -EINVAL). The new domain
+ * has no vCPU until XEN_DOMCTL_max_vcpus, no memory until populate_physmap,
+ * max_pages 0 until XEN_DOMCTL_max_mem, and is paused by the controller
+ * (XEN_DOMCTL_unpausedomain starts it). -EEXIST: the id is taken;
+ * -ENOMEM: no free id or no memory.
+ */
+#define XEN_DOMCTL_CDF_hvm                (1u << 0)
+#define XEN_DOMCTL_CDF_hap                (1u << 1)
+#define XEN_DOMCTL_CDF_s3_integrity       (1u << 2)
+#define XEN_DOMCTL_CDF_oos_off            (1u << 3)
+#define XEN_DOMCTL_CDF_xs_domain          (1u << 4)
+#define XEN_DOMCTL_CDF_iommu              (1u << 5)
+#define XEN_DOMCTL_CDF_nested_virt        (1u << 6)
+#define XEN_DOMCTL_CDF_vpmu               (1u << 7)
+#define XEN_DOMCTL_CDF_MAX                XEN_DOMCTL_CDF_vpmu
+#define XEN_DOMCTL_IOMMU_no_sharept       (1u << 0)
+#define XEN_DOMCTL_IOMMU_MAX              XEN_DOMCTL_IOMMU_no_sharept
+#define XEN_DOMCTL_GRANT_version_mask     0xfu
+#define XEN_DOMCTL_GRANT_version(v)       ((v) & XEN_DOMCTL_GRANT_version_mask)
+struct xen_domctl_createdomain {
+    uint32_t ssidref;
+    xen_domain_handle_t handle;
+    uint32_t flags;                 /* XEN_DOMCTL_CDF_* */
+    uint32_t iommu_opts;
+    uint32_t max_vcpus;
+    uint32_t max_evtchn_port;       /* highest port it may allocate */
+    int32_t max_grant_frames;       /* < 0: the hypervisor's maximum */
+    int32_t max_maptrack_frames;
+    uint32_t grant_opts;            /* XEN_DOMCTL_GRANT_version(highest version allowed) */
+    uint32_t vmtrace_size;
+    uint32_t cpupool_id;
+    struct xen_arch_domainconfig arch;
+};
+
+/*
+ * XEN_DOMCTL_getdomaininfo: the domain named, or if there is none the next
+ * one with a higher id (-ESRCH: none; -EINVAL: a reserved id). domain is
+ * set to the one described. flags: running/blocked of its online vCPUs
+ * (none online: neither), dying, shutdown, paused (by the controller),
+ * and the shutdown code in bits 16-31 (~0 until it shuts down).
+ */
+#define XEN_DOMINF_dying                  (1u << 0)
+#define XEN_DOMINF_hvm_guest              (1u << 1)
+#define XEN_DOMINF_shutdown               (1u << 2)
+#define XEN_DOMINF_paused                 (1u << 3)
+#define XEN_DOMINF_blocked                (1u << 4)
+#define XEN_DOMINF_running                (1u << 5)
+#define XEN_DOMINF_debugged               (1u << 6)
+#define XEN_DOMINF_xs_domain              (1u << 7)
+#define XEN_DOMINF_hap                    (1u << 8)
+#define XEN_DOMINF_shutdownmask           255
+#define XEN_DOMINF_shutdownshift          16
+#define XEN_INVALID_MAX_VCPU_ID           (~0u)
+struct xen_domctl_getdomaininfo {
+    domid_t domain;
+    uint16_t pad1;
+    uint32_t flags;                 /* XEN_DOMINF_* */
+    uint64_t tot_pages;
+    uint64_t max_pages;
+    uint64_t outstanding_pages;
+    uint64_t shr_pages;
+    uint64_t paged_pages;
+    uint64_t shared_info_frame;     /* MFN of its shared_info page */
+    uint64_t cpu_time;              /* ns its vCPUs ran */
+    uint32_t nr_online_vcpus;
+    uint32_t max_vcpu_id;           /* XEN_INVALID_MAX_VCPU_ID: no vCPU yet */
+    uint32_t ssidref;
+    xen_domain_handle_t handle;
+    uint32_t cpupool;
+    uint8_t gpaddr_bits;            /* the machine's guest-physical address width */
+    uint8_t pad2[7];
+    struct xen_arch_domainconfig arch_config;
+};
+
+/* XEN_DOMCTL_max_mem: max_pages = max_memkb / 4 (may be below tot_pages: no new pages then). */
+struct xen_domctl_max_mem {
+    uint64_t max_memkb;
+};
+
+/*
+ * XEN_DOMCTL_setvcpucontext / getvcpucontext: vCPU vcpu's whole state
+ * (struct vcpu_guest_context at guest address ctxt). Not on the caller
+ * itself, nor a vCPU that does not exist (-EINVAL); get of a vCPU never
+ * set: -ENODATA. set checks the context as VCPUOP_initialise does
+ * (canonical addresses, LDT, GDT frames, vm_assist, the kernel root L4 a
+ * frame of the domain that validates: -EINVAL) and forces the kernel RPL
+ * on cs/ss selectors; setting a vCPU already set may change its registers
+ * but not its roots, GDT or LDT (-EOPNOTSUPP). A null ctxt (a reset) is
+ * not served (-EOPNOTSUPP).
+ */
+struct xen_domctl_vcpucontext {
+    uint32_t vcpu;
+    uint32_t pad;
+    uint64_t ctxt;                  /* guest address of a struct vcpu_guest_context */
+};
+
+/* XEN_DOMCTL_max_vcpus: create the vCPUs; max must equal createdomain's (-EINVAL). */
+struct xen_domctl_max_vcpus {
+    uint32_t max;
+};
+
+/* XEN_DOMCTL_setdomainhandle: the toolstack's UUID for it. */
+struct xen_domctl_setdomainhandle {
+    xen_domain_handle_t handle;
+};
+
+/* XEN_DOMCTL_set_address_size / get_address_size: 64 (32-bit PV: -EOPNOTSUPP, as Debian's Xen). */
+struct xen_domctl_address_size {
+    uint32_t size;
+};
+
+/*
+ * XEN_DOMCTL_hypercall_init: write the hypercall page into frame gmfn of
+ * the domain (-EINVAL: not its frame; -EPERM: cannot be writable, a page
+ * table or descriptor page).
+ */
+struct xen_domctl_hypercall_init {
+    uint64_t gmfn;
+};
 
 /* Set the domain's paging mode. IN: mode. */
 #define XENOLITH_DOMCTL_paging_mode       0x8001
@@ -63,9 +217,6 @@ struct xenolith_domctl_mmu_audit {
     uint32_t pad;
 };
 
-/* Stop a domain's vCPUs from being scheduled, or let them run again. No arguments. */
-#define XENOLITH_DOMCTL_pause             0x8004
-#define XENOLITH_DOMCTL_unpause           0x8005
 
 struct xen_domctl {
     uint32_t cmd;
@@ -73,6 +224,14 @@ struct xen_domctl {
     domid_t  domain;
     uint16_t pad[3];
     union {
+        struct xen_domctl_createdomain createdomain;
+        struct xen_domctl_getdomaininfo getdomaininfo;
+        struct xen_domctl_max_mem max_mem;
+        struct xen_domctl_vcpucontext vcpucontext;
+        struct xen_domctl_max_vcpus max_vcpus;
+        struct xen_domctl_setdomainhandle setdomainhandle;
+        struct xen_domctl_address_size address_size;
+        struct xen_domctl_hypercall_init hypercall_init;
         struct xenolith_domctl_paging_mode paging_mode;
         struct xenolith_domctl_log_dirty log_dirty;
         struct xenolith_domctl_mmu_audit mmu_audit;
@@ -81,5 +240,13 @@ struct xen_domctl {
 };
 _Static_assert(offsetof(struct xen_domctl, u) == 16, "xen_domctl.u");
 _Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl size");
+_Static_assert(sizeof(struct xen_domctl_createdomain) == 64, "createdomain size");
+_Static_assert(offsetof(struct xen_domctl_createdomain, max_vcpus) == 28, "createdomain.max_vcpus");
+_Static_assert(offsetof(struct xen_domctl_createdomain, arch) == 56, "createdomain.arch");
+_Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo size");
+_Static_assert(offsetof(struct xen_domctl_getdomaininfo, shared_info_frame) == 48, "getdomaininfo");
+_Static_assert(offsetof(struct xen_domctl_getdomaininfo, handle) == 76, "getdomaininfo.handle");
+_Static_assert(offsetof(struct xen_domctl_getdomaininfo, gpaddr_bits) == 96, "getdomaininfo");
+_Static_assert(offsetof(struct xen_domctl_vcpucontext, ctxt) == 8, "vcpucontext.ctxt");
 
 #endif /* XEN_PUBLIC_DOMCTL_H */

@@ -11,6 +11,7 @@
 #include <xen/callback.h>
 #include <xen/physdev.h>
 #include <xen/grant_table.h>
+#include <xen/domctl.h>
 #include <xen/io/blkif.h>
 #include <xen/io/netif.h>
 #include <xen/io/console.h>

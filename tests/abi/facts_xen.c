@@ -4,6 +4,8 @@
  * <xen/...> names resolve to Xen's files.
  */
 #include <stdint.h>
+/* domctl.h (and the structures it uses) are visible to control tools only. */
+#define __XEN_TOOLS__ 1
 #include <xen/xen.h>
 #include <xen/elfnote.h>
 #include <xen/errno.h>
@@ -16,6 +18,7 @@
 #include <xen/callback.h>
 #include <xen/physdev.h>
 #include <xen/grant_table.h>
+#include <xen/domctl.h>
 #include <xen/io/blkif.h>
 #include <xen/io/netif.h>
 #include <xen/io/console.h>

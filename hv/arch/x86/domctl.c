@@ -1,6 +1,7 @@
 /*
- * The x86-only domctls (Xen: arch/x86/domctl.c, arch_do_domctl): Xenolith's
- * paging mode, log-dirty and MMU audit operations, and HYPERVISOR_arch_1.
+ * The x86-only domctls (Xen: arch/x86/domctl.c, arch_do_domctl): Xen's
+ * hypercall_init and address sizes, Xenolith's paging mode, log-dirty and
+ * MMU audit operations, and HYPERVISOR_arch_1.
  */
 #include <xen/xen.h>
 #include <xen/domctl.h>
@@ -8,6 +9,10 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <asm/io.h>
+#include <hv/mm.h>
+#include <asm/pt_types.h>
+#include <asm/pv.h>
 #include <asm/pv_mmu.h>
 #include <asm/shadow.h>
 
@@ -57,8 +62,57 @@ static long log_dirty(struct domain *d, struct xenolith_domctl_log_dirty *l)
     }
 }
 
-long arch_do_domctl(struct domain *d, struct xen_domctl *op)
+void arch_get_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
+    uint32_t r[4];
+
+    /* Xen reports the machine's guest-physical width: CPUID 0x80000008 (36 without it), at most 52. */
+    info->gpaddr_bits = 36;
+    cpuid_count(0x80000000, 0, r);
+    if (r[0] >= 0x80000008) {
+        cpuid_count(0x80000008, 0, r);
+        info->gpaddr_bits = (uint8_t)((r[0] >> 16) & 0xff ? (r[0] >> 16) & 0xff : r[0] & 0xff);
+        if (info->gpaddr_bits > 52)
+            info->gpaddr_bits = 52;
+    }
+}
+
+/*
+ * XEN_DOMCTL_hypercall_init: the hypercall page written into a frame of d
+ * that can be writable (not d's: -EINVAL; a table or descriptor page: -EPERM).
+ */
+static long hypercall_init(struct domain *d, uint64_t mfn)
+{
+    if (pt_get_page(&pv_mmu_env, mfn, d->id))
+        return -XEN_EINVAL;
+    if (pt_get_page_type(&pv_mmu_env, mfn, PGT_writable_page, d->id)) {
+        pt_put_page(&pv_mmu_env, mfn);
+        return -XEN_EPERM;
+    }
+    hypercall_page_fill(mfn_to_virt(mfn));
+    pt_put_page_type(&pv_mmu_env, mfn);
+    pt_put_page(&pv_mmu_env, mfn);
+    return 0;
+}
+
+long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback)
+{
+    *copyback = false;
+    switch (op->cmd) {
+    case XEN_DOMCTL_hypercall_init:
+        return hypercall_init(d, op->u.hypercall_init.gmfn);
+    case XEN_DOMCTL_set_address_size:
+        /* 64-bit PV only: Debian's Xen 4.17 is built without 32-bit PV guests either. */
+        if (op->u.address_size.size == 64)
+            return 0;
+        return op->u.address_size.size == 32 ? -XEN_EOPNOTSUPP : -XEN_EINVAL;
+    case XEN_DOMCTL_get_address_size:
+        op->u.address_size.size = 64;
+        *copyback = true;
+        return 0;
+    }
+    /* Xenolith's own operations write their results back. */
+    *copyback = op->cmd >= 0x8000;
     switch (op->cmd) {
     case XENOLITH_DOMCTL_paging_mode:
         return paging_mode(d, &op->u.paging_mode);

@@ -49,6 +49,11 @@ void fpu_init(void)
     log_info("fpu: XSAVE, xcr0 %#lx, %u bytes of state per vCPU", xcr0, area_size);
 }
 
+bool fpu_uses_xsave(void)
+{
+    return xcr0 != 0;
+}
+
 int fpu_vcpu_init(struct vcpu *v)
 {
     v->arch.fpu_area = xzalloc_bytes(area_size);     /* page-aligned, so 64-byte aligned */
@@ -86,6 +91,7 @@ void fpu_save(struct vcpu *v)
 
 void fpu_restore(struct vcpu *v)
 {
+    v->arch.fpu_initialised = true;
     __asm__ volatile("clts");
     if (xcr0)
         load_xcr0(v->arch.xcr0);

@@ -35,6 +35,7 @@ struct vcpu {
     struct cpu_regs regs;            /* the guest frame while not running */
     bool running;                    /* its frame is on the CPU stack now */
     struct runq_node runq;           /* queued on its CPU while waiting to run; pri while running */
+    bool initialised;                /* its context was set (builder, setvcpucontext): Xen's is_initialised */
 
     struct arch_vcpu arch;           /* x86 PV state (asm/domain.h) */
 
@@ -64,7 +65,11 @@ struct domain {
     bool privileged;                 /* read it through domain_is_privileged() */
     bool is_shutdown;
     struct domain_life life;         /* references, dying state, pause count (hv/domain_life.h) */
-    bool ctrl_paused;                /* the control interface holds one pause (domctl pause) */
+    unsigned int controller_pause_count;    /* pauses the control interface holds (Xen's, at most 255) */
+    bool vcpus_created;              /* XEN_DOMCTL_max_vcpus done, or built at boot: the
+                                        control interface sees d->vcpu[] (Xen creates them there) */
+    uint8_t handle[16];              /* the toolstack's UUID (createdomain, setdomainhandle) */
+    uint32_t max_evtchn_port;        /* createdomain's limit (checked, not yet enforced) */
     unsigned int shutdown_reason;
     unsigned int shutdown_code;      /* SCHEDOP_shutdown_code, or SHUTDOWN_CODE_NONE */
     struct shared_info *shared_info;
@@ -161,7 +166,10 @@ static inline bool domain_is_paused(const struct domain *d)
 /*
  * Create a domain with one vCPU, a shared_info page, empty event channels and
  * a grant table: 0 and *out, or -EINVAL (id out of range), -EEXIST (taken),
- * -ENOMEM; on failure nothing is left allocated.
+ * -ENOMEM; on failure nothing is left allocated. As in Xen, it starts with
+ * no memory, paused by the control interface (one controller pause), its
+ * vCPU down and not initialised and, for the control interface, not yet
+ * created: a builder (pv_build, or a toolstack through domctl) does the rest.
  */
 int domain_create(domid_t id, bool privileged, struct domain **out);
 /* The guest asked to stop (SCHEDOP_shutdown): record, stop its vCPUs, tell the machine. */
@@ -196,5 +204,18 @@ void arch_domain_destroy(struct domain *d);
 void arch_domain_shutdown(struct domain *d);
 int arch_vcpu_create(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);
+
+/*
+ * A vCPU's whole state as the control interface sets and reads it
+ * (hv/arch/x86/pv/vcpu_context.c), Xen's arch_set_info_guest and
+ * arch_get_info_guest. Set: checked first (canonical addresses, LDT, GDT
+ * frames, vm_assist, the kernel root an L4 of the domain that validates:
+ * -EINVAL; a vCPU already initialised keeps its roots, GDT and LDT:
+ * -EOPNOTSUPP), selectors forced to the guest kernel's RPL. The vCPU is
+ * not running (another domain's, paused or never started).
+ */
+struct vcpu_guest_context;
+long arch_set_info_guest(struct vcpu *v, struct vcpu_guest_context *c);
+void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c);
 
 #endif

@@ -21,6 +21,7 @@
 #define GNTTAB_MAX_STATUS_FRAMES \
     ((GNTTAB_MAX_FRAMES * GNTTAB_V2_PER_FRAME + GNTTAB_STATUS_PER_FRAME - 1) / GNTTAB_STATUS_PER_FRAME)
 #define GNTTAB_MAPTRACK         1024        /* mappings one domain may hold */
+#define GNTTAB_MAX_MAPTRACK_FRAMES 1024     /* Xen's default limit a toolstack may ask up to */
 
 struct active_grant {
     uint32_t pin;                            /* uses in progress (hv/gnttab_rules.h) */
@@ -48,6 +49,8 @@ struct maptrack_entry {
 struct grant_table {
     unsigned int version;                    /* 1 or 2 */
     unsigned int nr_frames, nr_status_frames;
+    unsigned int max_frames;                 /* createdomain's limit, at most GNTTAB_MAX_FRAMES */
+    unsigned int max_version;                /* createdomain's highest version (1 or 2) */
     uint64_t frames[GNTTAB_MAX_FRAMES];      /* shared with the owning domain */
     uint64_t status[GNTTAB_MAX_STATUS_FRAMES];   /* v2 only: one grant_status_t per entry */
     struct active_grant *active[GNTTAB_MAX_FRAMES];

@@ -83,12 +83,15 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 long do_paging_domctl_cont(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 /*
  * The architecture's domctls (hv/arch/x86/domctl.c), for a command common
- * code does not serve: the result, -ENOSYS for an unknown one; on 0 the
- * caller copies op back to the guest.
+ * code does not serve: the result, -ENOSYS for an unknown one;
+ * *copyback says whether the caller writes op back to the guest.
+ * arch_get_domain_info adds the x86 fields of getdomaininfo.
  */
 struct domain;
 struct xen_domctl;
-long arch_do_domctl(struct domain *d, struct xen_domctl *op);
+struct xen_domctl_getdomaininfo;
+long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback);
+void arch_get_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
 
 /* Older forms of newer hypercalls (pv/legacy_ops.c). */
 long do_sched_op_compat(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);

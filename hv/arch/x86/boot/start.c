@@ -163,8 +163,7 @@ static void boot_domu(const struct boot_module *m)
         panic("cannot create domain 1: error %d", rc);
     if (pv_build(d, &img))
         panic("could not build domain 1 from the last boot module");
-    d->ctrl_paused = true;                      /* Dom0 starts it (XENOLITH_DOMCTL_unpause) */
-    BUG_ON(domain_pause(d));
+    /* Left paused by the control interface: Dom0 starts it (XEN_DOMCTL_unpausedomain). */
     log_info("domain 1 built (%lu pages), paused until Dom0 unpauses it", img.nr_pages);
 }
 
@@ -254,6 +253,9 @@ void start_hv(uint32_t magic, uint32_t info)
     }
     if (cmdline_get_str(hv_command_line, "dom0_ptwr", opt, sizeof(opt)) && !strcmp(opt, "batched"))
         d0->arch.ptwr_batched = true;
+    /* Xen's boot unpauses Dom0 as the controller would. */
+    d0->controller_pause_count = 0;
+    BUG_ON(domain_unpause(d0));
     log_info("starting Domain 0%s", d0->arch.ptwr_batched ? " (batched writable page tables)" : "");
     sched_start();
 }

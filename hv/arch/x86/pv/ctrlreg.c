@@ -56,6 +56,11 @@ void ctrlreg_init(struct vcpu *v)
     v->arch.cr4 = cr4_fixup(v, 0);
 }
 
+void ctrlreg_set_cr4(struct vcpu *v, uint64_t val)
+{
+    v->arch.cr4 = cr4_fixup(v, val);
+}
+
 void ctrlreg_load(const struct vcpu *v)
 {
     uint64_t cr4 = read_cr4();

@@ -99,7 +99,8 @@ long debugreg_set(struct vcpu *v, unsigned int reg, uint64_t value)
         return -XEN_ENODEV;
     }
     v->arch.debugreg[reg] = value;
-    debugreg_load(v);
+    if (v == current)
+        debugreg_load(v);
     return 0;
 }
 

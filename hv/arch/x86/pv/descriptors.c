@@ -106,7 +106,8 @@ long ldt_set(struct vcpu *v, uint64_t base, unsigned int ents)
         }
         v->arch.ldt_frames[i] = m;
     }
-    ldt_load(v);
+    if (v == current)
+        ldt_load(v);
     return 0;
 }
 
@@ -141,15 +142,23 @@ bool check_descriptor(uint64_t *desc)
 
 long do_set_gdt(uint64_t list, uint64_t entries, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    struct vcpu *v = current;
-    struct domain *d = v->domain;
     uint64_t frames[HV_GDT_GUEST_PAGES];
-    unsigned int nr = (unsigned int)((entries + 511) / 512), got = 0;
+    unsigned int nr = (unsigned int)((entries + 511) / 512);
 
     if (entries > HV_GDT_FIRST_RESERVED)
         return -XEN_EINVAL;
     if (copy_from_guest(frames, list, nr * sizeof(frames[0])))
         return -XEN_EFAULT;
+    return pv_set_gdt(current, frames, (unsigned int)entries);
+}
+
+long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries)
+{
+    struct domain *d = v->domain;
+    unsigned int nr = (entries + 511) / 512, got = 0;
+
+    if (entries > HV_GDT_FIRST_RESERVED)
+        return -XEN_EINVAL;
     /* Take every frame as a descriptor page (which checks all its descriptors) first. */
     for (; got < nr; got++) {
         if (pt_get_page(&pv_mmu_env, frames[got], d->id))
@@ -169,8 +178,9 @@ long do_set_gdt(uint64_t list, uint64_t entries, uint64_t a3, uint64_t a4, uint6
     gdt_release(v);
     memcpy(v->arch.gdt_frames, frames, nr * sizeof(frames[0]));
     v->arch.gdt_nr_frames = nr;
-    v->arch.gdt_entries = (unsigned int)entries;
-    gdt_load_vcpu(v);
+    v->arch.gdt_entries = entries;
+    if (v == current)
+        gdt_load_vcpu(v);
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <xl/boot_layout.h>
 #include <hv/console.h>
 #include <hv/domain.h>
+#include <hv/sched.h>
 #include <xl/elf_xen.h>
 #include <xl/string.h>
 #include <asm/paging.h>
@@ -297,6 +298,10 @@ static int pv_build_elf(struct domain *d, const struct pv_image *img,
     v->regs.ss = FLAT_KERNEL_SS;
     v->regs.rflags = X86_EFLAGS_IF | 0x2;
     v->arch.kernel_mode = true;
+    v->initialised = true;
+    v->down = false;
+    vcpu_sched_update(v);
+    d->vcpus_created = true;
 
     log_info("%s: %s kernel, entry %#lx, %lu pages at mfn %#lx, region %#lx-%#lx",
              initial ? "dom0" : "domU", elf.guest_os[0] ? elf.guest_os : "unnamed",

@@ -22,6 +22,8 @@ struct vcpu;
 
 /* A new vCPU: CR2 clear, CR4 with none of the guest's own bits. */
 void ctrlreg_init(struct vcpu *v);
+/* CR4 as the guest would have written it (the control interface's vCPU context). */
+void ctrlreg_set_cr4(struct vcpu *v, uint64_t val);
 /* Put the vCPU's TSD and FSGSBASE into the real CR4 (at a switch to it, and after a write). */
 void ctrlreg_load(const struct vcpu *v);
 /* `mov %crN, reg` from guest kernel mode: false for a register it may not read (#GP). */

@@ -12,6 +12,12 @@ void gdt_area_init(void);
 void gdt_load_vcpu(const struct vcpu *v);
 /* Drop the vCPU's GDT frames (their descriptor-page references). */
 void gdt_release(struct vcpu *v);
+/*
+ * set_gdt for vCPU v: take the frames as descriptor pages (all or none),
+ * then replace its GDT. 0, or -EINVAL (too many entries, a frame not v's
+ * domain's or holding a refused descriptor).
+ */
+long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries);
 /* MMUEXT_SET_LDT: validate, take the pages as descriptor pages, load. 0 or -EINVAL. */
 long ldt_set(struct vcpu *v, uint64_t base, unsigned int ents);
 /* Xen's descriptor rule for 64-bit PV; may fix up the DPL. False = refuse. */

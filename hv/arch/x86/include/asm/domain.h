@@ -38,6 +38,7 @@ struct arch_vcpu {
     uint64_t cr4;                    /* guest-visible CR4 (pv/ctrlreg.c) */
     void *fpu_area;                  /* XSAVE area while another vCPU runs */
     uint64_t xcr0;                   /* its XCR0 (XSETBV), loaded with its FPU state */
+    bool fpu_initialised;            /* FPU state given (a context) or loaded by running: Xen's */
     unsigned int iopl;               /* virtual IOPL (PHYSDEVOP_set_iopl) */
     uint64_t iobitmap;               /* PHYSDEVOP_set_iobitmap: guest VA, and ports covered */
     uint32_t iobitmap_ports;
@@ -49,6 +50,7 @@ struct arch_vcpu {
     unsigned int ldt_ents, ldt_nr_frames;
     mfn_t ldt_frames[16];
     struct pv_msrs msrs;             /* pv/msr.c */
+    uint64_t vgc_flags;              /* VGCF_* of the last context set (pv/vcpu_context.c) */
 };
 
 /* The one L1 a domain may have unhooked in batched writable-page-table mode. */

@@ -2,6 +2,7 @@
 #ifndef HV_FPU_H
 #define HV_FPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vcpu;
@@ -9,6 +10,8 @@ struct vcpu;
 void fpu_init(void);                    /* enable XSAVE features (boot CPU) */
 int fpu_vcpu_init(struct vcpu *v);      /* 0, or -1 without memory */
 void fpu_save(struct vcpu *v);
+/* Is state kept in XSAVE form (header after the 512-byte legacy image)? */
+bool fpu_uses_xsave(void);
 void fpu_restore(struct vcpu *v);
 /*
  * XSETBV by the guest kernel (emulated): XCR0 := val for this vCPU, with

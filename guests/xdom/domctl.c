@@ -1,0 +1,143 @@
+/*
+ * XDCTL: the control interface across domains. The DomU, unprivileged,
+ * tries Xen's domctls and memory_op on behalf of others and gets Xen 4.17's
+ * answers (the version, target and reserved-id checks come before the
+ * privilege check; reservation changes for another domain do nothing);
+ * Dom0 watches the DomU through getdomaininfo while it runs, pauses and
+ * unpauses it, and sees its shutdown and code afterwards.
+ */
+#include <xen/domctl.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
+#include "xdom.h"
+
+static struct xen_domctl dc;
+
+static long domctl_v(uint32_t cmd, domid_t dom, uint32_t version)
+{
+    dc.cmd = cmd;
+    dc.interface_version = version;
+    dc.domain = dom;
+    return os_hypercall1(__HYPERVISOR_domctl, &dc);
+}
+
+static long domctl(uint32_t cmd, domid_t dom)
+{
+    return domctl_v(cmd, dom, XEN_DOMCTL_INTERFACE_VERSION);
+}
+
+/* ---- DomU ---- */
+
+enum {                      /* the DomU's results in xdom_ctrl->res */
+    R_INFO0, R_INFO_SELF, R_INFO_ABSENT, R_CREATE, R_PAUSE0, R_UNPAUSE0, R_MAXMEM_SELF,
+    R_SETCTX0, R_OLD_VERSION, R_ABSENT, R_POPULATE0, R_CURRENT0, R_CURRENT_SELF, R_INCREASE0,
+};
+
+void xdom_domctl_domu(void)
+{
+    volatile int64_t *res = xdom_ctrl->res;
+    xen_pfn_t pfn = 0;
+    struct xen_memory_reservation r = { .nr_extents = 1, .domid = 0 };
+    domid_t dom0 = 0, self = DOMID_SELF;
+
+    r.extent_start.p = &pfn;
+    dc = (struct xen_domctl){ 0 };
+    res[R_INFO0] = domctl(XEN_DOMCTL_getdomaininfo, 0);
+    res[R_INFO_SELF] = domctl(XEN_DOMCTL_getdomaininfo, DOMID_SELF);
+    res[R_INFO_ABSENT] = domctl(XEN_DOMCTL_getdomaininfo, XDOM_ABSENT);
+    dc = (struct xen_domctl){ .u.createdomain.max_vcpus = 1, .u.createdomain.grant_opts = 1 };
+    res[R_CREATE] = domctl(XEN_DOMCTL_createdomain, 0);
+    dc = (struct xen_domctl){ 0 };
+    res[R_PAUSE0] = domctl(XEN_DOMCTL_pausedomain, 0);
+    res[R_UNPAUSE0] = domctl(XEN_DOMCTL_unpausedomain, 0);
+    dc = (struct xen_domctl){ .u.max_mem.max_memkb = 1u << 30 };
+    res[R_MAXMEM_SELF] = domctl(XEN_DOMCTL_max_mem, XDOM_DOMU);
+    dc = (struct xen_domctl){ 0 };
+    res[R_SETCTX0] = domctl(XEN_DOMCTL_setvcpucontext, 0);
+    res[R_OLD_VERSION] = domctl_v(XEN_DOMCTL_getdomaininfo, 0, 0x14);
+    res[R_ABSENT] = domctl(XEN_DOMCTL_pausedomain, XDOM_ABSENT);
+    res[R_POPULATE0] = HYPERVISOR_memory_op(XENMEM_populate_physmap, &r);
+    res[R_CURRENT0] = HYPERVISOR_memory_op(XENMEM_current_reservation, &dom0);
+    res[R_CURRENT_SELF] = HYPERVISOR_memory_op(XENMEM_current_reservation, &self) ==
+                          (long)os_start_info->nr_pages;
+    res[R_INCREASE0] = HYPERVISOR_memory_op(XENMEM_increase_reservation, &r);
+}
+
+/* ---- Dom0 ---- */
+
+static void unprivileged(void)
+{
+    volatile int64_t *res = xdom_ctrl->res;
+
+    xdom_run_step(XS_DOMCTL);
+    t_rc("XDCTL0001", "DomU: getdomaininfo of domain 0 gives -EPERM", res[R_INFO0], -XEN_EPERM);
+    t_rc("XDCTL0002", "DomU: getdomaininfo of DOMID_SELF gives -EINVAL (before privilege)",
+         res[R_INFO_SELF], -XEN_EINVAL);
+    t_rc("XDCTL0003", "DomU: getdomaininfo with no domain at or above 7 gives -ESRCH",
+         res[R_INFO_ABSENT], -XEN_ESRCH);
+    t_rc("XDCTL0004", "DomU: createdomain gives -EPERM", res[R_CREATE], -XEN_EPERM);
+    t_rc("XDCTL0005", "DomU: pausedomain of domain 0 gives -EPERM", res[R_PAUSE0], -XEN_EPERM);
+    t_rc("XDCTL0006", "DomU: unpausedomain of domain 0 gives -EPERM", res[R_UNPAUSE0],
+         -XEN_EPERM);
+    t_rc("XDCTL0007", "DomU: max_mem of itself gives -EPERM", res[R_MAXMEM_SELF], -XEN_EPERM);
+    t_rc("XDCTL0008", "DomU: setvcpucontext of domain 0 gives -EPERM", res[R_SETCTX0],
+         -XEN_EPERM);
+    t_rc("XDCTL0009", "DomU: an older interface version gives -EACCES", res[R_OLD_VERSION],
+         -XEN_EACCES);
+    t_rc("XDCTL0010", "DomU: pausedomain of a domain that does not exist gives -ESRCH",
+         res[R_ABSENT], -XEN_ESRCH);
+    t_rc("XDCTL0011", "DomU: populate_physmap for domain 0 does nothing (0 done)",
+         res[R_POPULATE0], 0);
+    t_rc("XDCTL0012", "DomU: current_reservation of domain 0 gives -EPERM", res[R_CURRENT0],
+         -XEN_EPERM);
+    t_rc("XDCTL0013", "DomU: its own current_reservation is its start_info nr_pages",
+         res[R_CURRENT_SELF], 1);
+    t_rc("XDCTL0014", "DomU: increase_reservation for domain 0 does nothing (0 done)",
+         res[R_INCREASE0], 0);
+}
+
+static long info(domid_t dom)
+{
+    dc = (struct xen_domctl){ 0 };
+    return domctl(XEN_DOMCTL_getdomaininfo, dom);
+}
+
+void xdom_domctl_dom0(void)
+{
+    const struct xen_domctl_getdomaininfo *i = &dc.u.getdomaininfo;
+    domid_t domu = XDOM_DOMU;
+    long rc = info(XDOM_DOMU);
+
+    t_check("XDCTL0020", "getdomaininfo of the running DomU: one vCPU online, not paused",
+            rc == 0 && i->domain == XDOM_DOMU && i->nr_online_vcpus == 1 &&
+            i->max_vcpu_id == 0 && !(i->flags & (XEN_DOMINF_paused | XEN_DOMINF_shutdown |
+                                                 XEN_DOMINF_dying)),
+            "(rc=%ld flags=%#x online=%u)", rc, i->flags, i->nr_online_vcpus);
+    t_check("XDCTL0021", "its tot_pages is its current_reservation, within max_pages",
+            (long)i->tot_pages == HYPERVISOR_memory_op(XENMEM_current_reservation, &domu) &&
+            i->tot_pages <= i->max_pages && i->shared_info_frame != 0,
+            "(tot=%lu max=%lu)", (unsigned long)i->tot_pages, (unsigned long)i->max_pages);
+    dc = (struct xen_domctl){ 0 };
+    rc = domctl(XEN_DOMCTL_pausedomain, XDOM_DOMU);
+    t_check("XDCTL0022", "pausedomain of the DomU: getdomaininfo says paused",
+            rc == 0 && info(XDOM_DOMU) == 0 && (i->flags & XEN_DOMINF_paused), "(rc=%ld)", rc);
+    dc = (struct xen_domctl){ 0 };
+    rc = domctl(XEN_DOMCTL_unpausedomain, XDOM_DOMU);
+    t_check("XDCTL0023", "unpausedomain: not paused any more",
+            rc == 0 && info(XDOM_DOMU) == 0 && !(i->flags & XEN_DOMINF_paused), "(rc=%ld)", rc);
+    dc = (struct xen_domctl){ 0 };
+    t_rc("XDCTL0024", "a second unpausedomain gives -EINVAL",
+         domctl(XEN_DOMCTL_unpausedomain, XDOM_DOMU), -XEN_EINVAL);
+    unprivileged();
+}
+
+void xdom_domctl_after_exit(void)
+{
+    const struct xen_domctl_getdomaininfo *i = &dc.u.getdomaininfo;
+    long rc = info(XDOM_DOMU);
+
+    t_check("XDCTL0030", "after its poweroff: shutdown, code 0 (poweroff), not dying",
+            rc == 0 && (i->flags & XEN_DOMINF_shutdown) && !(i->flags & XEN_DOMINF_dying) &&
+            (i->flags >> XEN_DOMINF_shutdownshift) == SHUTDOWN_poweroff,
+            "(rc=%ld flags=%#x)", rc, i->flags);
+}
