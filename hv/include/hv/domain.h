@@ -133,15 +133,6 @@ static inline bool domain_is_dying(const struct domain *d)
     return !life_alive(&d->life);
 }
 
-/* The domain after `prev` in id order (the first for NULL), or NULL. Inline: timers scan often. */
-static inline struct domain *domain_next(const struct domain *prev)
-{
-    for (unsigned int i = prev ? prev->id + 1u : 0; i < MAX_DOMAINS; i++)
-        if (domain_table[i])
-            return domain_table[i];
-    return NULL;
-}
-
 /* Inline: hypercalls look their targets up on every call. */
 static inline struct domain *domain_lookup(domid_t id)
 {
