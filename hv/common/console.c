@@ -3,6 +3,33 @@
 #include <xl/format.h>
 #include <xl/string.h>
 #include <hv/machine.h>
+#include <hv/spinlock.h>
+
+/*
+ * One line at a time on the serial port: lines of different CPUs (and of an
+ * interrupt handler) never interleave. Interrupts stay off while it is held,
+ * since any code may log. After a panic began, output goes without the lock:
+ * the CPU that panics may hold it already.
+ */
+static DEFINE_SPINLOCK(console_lock, LOCK_CONSOLE);
+static bool console_forced;
+
+static unsigned long console_enter(void)
+{
+    unsigned long flags;
+
+    if (console_forced) {
+        __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) :: "memory");
+        return flags & ~0x200UL;    /* stays off */
+    }
+    return spin_lock_irqsave(&console_lock);
+}
+
+static void console_leave(unsigned long flags)
+{
+    if (!console_forced)
+        spin_unlock_irqrestore(&console_lock, flags);
+}
 
 static int loglvl = LOG_INFO;
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
@@ -26,6 +53,7 @@ int console_loglvl(void)
 void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 {
     char line[512];
+    unsigned long flags;
     int n;
 
     if ((int)lvl > loglvl)
@@ -39,7 +67,9 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
         n = sizeof(line) - 2;
     if (line[n - 1] != '\n')
         line[n++] = '\n';
+    flags = console_enter();
     serial_write(line, n);
+    console_leave(flags);
 }
 
 void printk(enum log_level lvl, const char *fmt, ...)
@@ -55,9 +85,11 @@ void console_guest_write(unsigned int domid, const char *s, size_t n)
 {
     static int at_line_start = 1;
     char prefix[16];
+    unsigned long flags = console_enter();
 
     if (domid == 0) {
         serial_write(s, n);
+        console_leave(flags);
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -68,6 +100,12 @@ void console_guest_write(unsigned int domid, const char *s, size_t n)
         serial_write(&s[i], 1);
         at_line_start = (s[i] == '\n');
     }
+    console_leave(flags);
+}
+
+void spin_fail(const spinlock_t *l, const char *why)
+{
+    panic("lock %s (level %u): %s", l->name, l->level, why);
 }
 
 void panic(const char *fmt, ...)
@@ -75,6 +113,7 @@ void panic(const char *fmt, ...)
     va_list ap;
 
     local_irq_disable_all();
+    console_forced = true;
     printk(LOG_ERR, "****************************************");
     va_start(ap, fmt);
     vprintk(LOG_ERR, fmt, ap);

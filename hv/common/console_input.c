@@ -14,6 +14,7 @@
 #include <asm/pv_mmu.h>
 #include <hv/sched.h>
 #include <asm/traps.h>
+#include <hv/spinlock.h>
 
 #define INPUT_RING 1024
 
@@ -23,6 +24,8 @@ static bool to_hypervisor;
 static unsigned int ctrl_a_run;
 static char pending_keys[16];
 static unsigned int nr_pending_keys;
+/* The ring, the key queue and the Ctrl-A state: filled by the serial interrupt, emptied by hypercalls and softirqs. */
+static DEFINE_SPINLOCK(input_lock, LOCK_CONSOLE_IN);
 
 static void key_help(void)
 {
@@ -90,55 +93,67 @@ static void run_key(char k)
 /*
  * Softirq work, run with interrupts on: a key typed while another one runs
  * (an audit takes a while) is appended meanwhile, so take them one by one
- * with interrupts off around the queue.
+ * under the input lock, and run each without it.
  */
 void console_run_keys(void)
 {
     for (;;) {
+        unsigned long flags = spin_lock_irqsave(&input_lock);
         char k;
 
-        local_irq_disable();
         if (!nr_pending_keys) {
-            local_irq_enable();
+            spin_unlock_irqrestore(&input_lock, flags);
             return;
         }
         k = pending_keys[0];
         nr_pending_keys--;
         memmove(pending_keys, pending_keys + 1, nr_pending_keys);
-        local_irq_enable();
+        spin_unlock_irqrestore(&input_lock, flags);
         run_key(k);
     }
 }
 
+/* From the serial interrupt. The log line and the VIRQ go out after the input lock is dropped. */
 void console_input_byte(char c)
 {
+    unsigned long flags = spin_lock_irqsave(&input_lock);
+    bool switched = false, to_hv;
+
     if (c == 0x01) {
         if (++ctrl_a_run == 3) {
             ctrl_a_run = 0;
             to_hypervisor = !to_hypervisor;
-            log_info("*** serial input to %s (type Ctrl-A three times to switch)%s",
-                     to_hypervisor ? "Xenolith" : "Dom0", to_hypervisor ? "; 'h' for help" : "");
+            switched = true;
         }
+        to_hv = to_hypervisor;
+        spin_unlock_irqrestore(&input_lock, flags);
+        if (switched)
+            log_info("*** serial input to %s (type Ctrl-A three times to switch)%s",
+                     to_hv ? "Xenolith" : "Dom0", to_hv ? "; 'h' for help" : "");
         return;
     }
     ctrl_a_run = 0;
     if (to_hypervisor) {
         if (nr_pending_keys < sizeof(pending_keys))
             pending_keys[nr_pending_keys++] = c;
+        spin_unlock_irqrestore(&input_lock, flags);
         raise_softirq(SOFTIRQ_KEYS);
         return;
     }
     if (ring_prod - ring_cons < INPUT_RING)
         ring[ring_prod++ % INPUT_RING] = c;
+    spin_unlock_irqrestore(&input_lock, flags);
     if (domain_lookup(0))
         send_global_virq(domain_lookup(0), VIRQ_CONSOLE);
 }
 
 unsigned int console_read(char *buf, unsigned int n)
 {
+    unsigned long flags = spin_lock_irqsave(&input_lock);
     unsigned int got = 0;
 
     while (got < n && ring_cons != ring_prod)
         buf[got++] = ring[ring_cons++ % INPUT_RING];
+    spin_unlock_irqrestore(&input_lock, flags);
     return got;
 }

@@ -12,8 +12,13 @@
 #include <hv/time.h>
 #include <asm/traps.h>
 
-/* The table of domains; outside this file only domain.h's lookups read it. */
+/*
+ * The table of domains; outside this file only domain.h's lookups read it.
+ * Slots change under domlist_lock; readers take none (a slot is written
+ * once with a finished domain, as Xen's RCU-protected domain list).
+ */
 struct domain *domain_table[MAX_DOMAINS];
+static DEFINE_SPINLOCK(domlist_lock, LOCK_DOMLIST);
 
 struct domain *domain_get(domid_t id)
 {
@@ -71,6 +76,8 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     d->id = id;
     d->privileged = privileged;
     life_init(&d->life);
+    spin_lock_init(&d->event_lock, LOCK_EVENT, "event_lock");
+    spin_lock_init(&d->page_lock, LOCK_PAGE, "page_lock");
     d->shutdown_code = SHUTDOWN_CODE_NONE;
     d->shared_info_mfn = si;
     d->shared_info = mfn_to_virt(si);
@@ -98,7 +105,14 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     BUG_ON(domain_pause(d));
     time_update_vcpu(v);
     time_update_wallclock(d);
-    domain_table[id] = d;
+    spin_lock(&domlist_lock);
+    if (domain_table[id]) {                     /* another CPU created it meanwhile */
+        spin_unlock(&domlist_lock);
+        rc = -XEN_EEXIST;
+        goto fail;
+    }
+    __atomic_store_n(&domain_table[id], d, __ATOMIC_RELEASE);   /* readers see it whole */
+    spin_unlock(&domlist_lock);
     *out = d;
     return 0;
 

@@ -7,6 +7,12 @@
  * or event_fifo.c, the FIFO queues, once the guest has switched).
  * Error codes follow Xen 4.17: a port outside the table or in the wrong state
  * is -EINVAL, a bad vCPU -ENOENT, an already bound VIRQ -EEXIST.
+ *
+ * Locking (docs/locking.md): a domain's ports, its mechanism and its vCPUs'
+ * virq_to_port change under d->event_lock, taken with interrupts off because
+ * interrupt handlers set ports pending (PIRQs, the console). An operation
+ * reaching two domains (an interdomain bind, close or send) holds both
+ * locks as a pair, so evtchn_env's raise always finds its domain locked.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -50,12 +56,21 @@ void evtchn_notify_vcpu(struct vcpu *v, unsigned int port, bool upcall)
         vcpu_wake(v);
 }
 
-void evtchn_set_pending(struct domain *d, unsigned int port)
+/* evtchn_set_pending with d->event_lock held. */
+static void set_pending_locked(struct domain *d, unsigned int port)
 {
     struct vcpu *v = d->vcpu[d->evtchn[port].notify_vcpu];
 
     if (port_usable(d, port))
         evtchn_notify_vcpu(v, port, d->evtchn_ops->set_pending(v, port));
+}
+
+void evtchn_set_pending(struct domain *d, unsigned int port)
+{
+    unsigned long flags = spin_lock_irqsave(&d->event_lock);
+
+    set_pending_locked(d, port);
+    spin_unlock_irqrestore(&d->event_lock, flags);
 }
 
 bool evtchn_port_is_pending(struct domain *d, unsigned int port)
@@ -65,9 +80,17 @@ bool evtchn_port_is_pending(struct domain *d, unsigned int port)
 
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
 {
-    unsigned int port = virq < NR_VIRQS ? v->virq_to_port[virq] : 0;
+    struct domain *d = v->domain;
+    unsigned long flags;
+    unsigned int port;
+
+    if (virq >= NR_VIRQS)
+        return;
+    flags = spin_lock_irqsave(&d->event_lock);
+    port = v->virq_to_port[virq];
     if (port)
-        evtchn_set_pending(v->domain, port);
+        set_pending_locked(d, port);
+    spin_unlock_irqrestore(&d->event_lock, flags);
 }
 
 void send_global_virq(struct domain *d, unsigned int virq)
@@ -97,9 +120,10 @@ static void env_bound(void *ctx, uint16_t dom, unsigned int port)
         d->evtchn_ops->init(d, port);
 }
 
+/* Called inside an operation, which holds dom's event lock (alone or as a pair). */
 static void env_raise(void *ctx, uint16_t dom, unsigned int port)
 {
-    evtchn_set_pending(domain_lookup_any(dom), port);
+    set_pending_locked(domain_lookup_any(dom), port);
 }
 
 static void env_clear(void *ctx, uint16_t dom, unsigned int port)
@@ -134,9 +158,48 @@ static int get_free_port(struct domain *d)
 
 int evtchn_alloc_unbound_port(struct domain *d, domid_t remote)
 {
+    unsigned long flags = spin_lock_irqsave(&d->event_lock);
     int port = evtchn_port_bind(&evtchn_env, d->id,
                                 (struct evtchn){ .state = ECS_UNBOUND, .remote_dom = remote });
+
+    spin_unlock_irqrestore(&d->event_lock, flags);
     return port < 0 ? 0 : port;
+}
+
+/* The close (send: false) or the send of a port, with its locks held. */
+static int close_or_send(struct domain *d, unsigned int port, bool send)
+{
+    return send ? evtchn_port_send(&evtchn_env, d->id, port) : evtchn_port_close(&evtchn_env, d->id, port);
+}
+
+/*
+ * Close or send on a port of d with d's event lock and, for an interdomain
+ * port, its peer's as a pair: the peer is read, both are locked, and the
+ * port must still name the same peer (else again).
+ */
+static long with_port_and_peer(struct domain *d, unsigned int port, bool send)
+{
+    if (!port_valid(port))
+        return close_or_send(d, port, send);        /* its own refusal, without a lock */
+    for (;;) {
+        const struct evtchn *c = &d->evtchn[port];
+        uint8_t state = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+        domid_t peer = __atomic_load_n(&c->remote_dom, __ATOMIC_RELAXED);
+        struct domain *rd = state == ECS_INTERDOMAIN ? domain_lookup_any(peer) : NULL;
+        unsigned long flags;
+        bool same;
+        long rc = 0;
+
+        if (!rd)
+            rd = d;
+        spin_lock_pair_irqsave(&d->event_lock, &rd->event_lock, &flags);
+        same = c->state == state && (state != ECS_INTERDOMAIN || c->remote_dom == peer);
+        if (same)
+            rc = close_or_send(d, port, send);
+        spin_unlock_pair_irqrestore(&d->event_lock, &rd->event_lock, flags);
+        if (same)
+            return rc;
+    }
 }
 
 static struct domain *lookup_domain(domid_t id)
@@ -149,16 +212,19 @@ static struct domain *lookup_domain(domid_t id)
 static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
 {
     struct domain *d = lookup_domain(a->dom);
+    unsigned long flags;
     int port;
 
     if (!d)
         return -XEN_ESRCH;
     if (d != current->domain && !domain_is_privileged(current->domain))
         return -XEN_EPERM;
+    flags = spin_lock_irqsave(&d->event_lock);
     port = evtchn_port_bind(&evtchn_env, d->id, (struct evtchn){
         .state = ECS_UNBOUND,
         .remote_dom = a->remote_dom == DOMID_SELF ? current->domain->id : a->remote_dom,
     });
+    spin_unlock_irqrestore(&d->event_lock, flags);
     if (port < 0)
         return port;
     a->port = (evtchn_port_t)port;
@@ -167,13 +233,16 @@ static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
 
 static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
 {
-    struct domain *rd = lookup_domain(b->remote_dom);
+    struct domain *ld = current->domain, *rd = lookup_domain(b->remote_dom);
+    unsigned long flags;
     int lport;
 
     if (!rd)
         return -XEN_ESRCH;
     /* Like Xen: the new channel starts with a pending notification. */
-    lport = evtchn_port_link(&evtchn_env, current->domain->id, rd->id, b->remote_port);
+    spin_lock_pair_irqsave(&ld->event_lock, &rd->event_lock, &flags);
+    lport = evtchn_port_link(&evtchn_env, ld->id, rd->id, b->remote_port);
+    spin_unlock_pair_irqrestore(&ld->event_lock, &rd->event_lock, flags);
     if (lport < 0)
         return lport;
     b->local_port = (evtchn_port_t)lport;
@@ -250,17 +319,18 @@ static long evtchn_bind_pirq(struct evtchn_bind_pirq *b)
 /* Close a port of `d`; an interdomain peer falls back to unbound (toward us). */
 static long evtchn_close_port(struct domain *d, unsigned int port)
 {
-    return evtchn_port_close(&evtchn_env, d->id, port);
+    return with_port_and_peer(d, port, false);
 }
 
 static long evtchn_send(unsigned int port)
 {
-    return evtchn_port_send(&evtchn_env, current->domain->id, port);
+    return with_port_and_peer(current->domain, port, true);
 }
 
 static long evtchn_status(struct evtchn_status *s)
 {
     struct domain *d = lookup_domain(s->dom);
+    unsigned long flags;
 
     if (!d)
         return -XEN_ESRCH;
@@ -268,7 +338,9 @@ static long evtchn_status(struct evtchn_status *s)
         return -XEN_EPERM;
     if (!port_valid(s->port))
         return -XEN_EINVAL;
+    flags = spin_lock_irqsave(&d->event_lock);
     evtchn_port_status(&d->evtchn[s->port], s);
+    spin_unlock_irqrestore(&d->event_lock, flags);
     return 0;
 }
 
@@ -300,6 +372,8 @@ static const char *const state_names[] = {
 
 void evtchn_dump(struct domain *d)
 {
+    unsigned long flags = spin_lock_irqsave(&d->event_lock);
+
     log_info("d%u event channels (%s):", d->id, d->evtchn_ops->name);
     for (unsigned int p = 1; p < NR_EVTCHN; p++) {
         const struct evtchn *c = &d->evtchn[p];
@@ -311,16 +385,26 @@ void evtchn_dump(struct domain *d)
         log_info("  port %4u: %-11s v%u %s remote d%u:%u virq %u", p, state_names[c->state],
                  c->notify_vcpu, mech, c->remote_dom, c->remote_port, c->virq);
     }
+    spin_unlock_irqrestore(&d->event_lock, flags);
 }
 
-/* Copy the argument in, run the op, copy it back out when the op has outputs. */
-#define WITH_ARG(type, call, out)                                   \
+/*
+ * Copy the argument in, run the op, copy it back out when the op has
+ * outputs. `own`: the op works on the caller's ports only and runs under
+ * its event lock; the others lock what they name themselves.
+ */
+#define WITH_ARG(type, call, out, own)                              \
     do {                                                            \
         type a_;                                                    \
         long rc_;                                                   \
+        unsigned long f_ = 0;                                       \
         if (copy_from_guest(&a_, arg, sizeof(a_)))                  \
             return -XEN_EFAULT;                                     \
+        if (own)                                                    \
+            f_ = spin_lock_irqsave(&current->domain->event_lock);   \
         rc_ = call(&a_);                                            \
+        if (own)                                                    \
+            spin_unlock_irqrestore(&current->domain->event_lock, f_); \
         if (rc_ == 0 && (out) && copy_to_guest(arg, &a_, sizeof(a_))) \
             return -XEN_EFAULT;                                     \
         return rc_;                                                 \
@@ -350,32 +434,39 @@ static long expand_arg(struct evtchn_expand_array *ea) { return evtchn_fifo_expa
 static long reset_arg(struct evtchn_reset *r)
 {
     struct domain *d = lookup_domain(r->dom);
+    unsigned long flags;
+
     if (!d)
         return -XEN_ESRCH;
     if (d != current->domain && !domain_is_privileged(current->domain))
         return -XEN_EPERM;
-    evtchn_ports_close_all(&evtchn_env, d->id);
+    /* Port by port, each with its peer's lock (evtchn_ports_close_all's loop). */
+    for (unsigned int p = 1; p < NR_EVTCHN; p++)
+        if (evtchn_port_bound(&d->evtchn[p]))
+            evtchn_close_port(d, p);
+    flags = spin_lock_irqsave(&d->event_lock);
     evtchn_fifo_destroy(d);
+    spin_unlock_irqrestore(&d->event_lock, flags);
     return 0;
 }
 
 long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     switch (cmd) {
-    case EVTCHNOP_alloc_unbound:    WITH_ARG(struct evtchn_alloc_unbound, evtchn_alloc_unbound, 1);
-    case EVTCHNOP_bind_interdomain: WITH_ARG(struct evtchn_bind_interdomain, evtchn_bind_interdomain, 1);
-    case EVTCHNOP_bind_virq:        WITH_ARG(struct evtchn_bind_virq, evtchn_bind_virq, 1);
-    case EVTCHNOP_bind_ipi:         WITH_ARG(struct evtchn_bind_ipi, evtchn_bind_ipi, 1);
-    case EVTCHNOP_close:            WITH_ARG(struct evtchn_close, close_arg, 0);
-    case EVTCHNOP_send:             WITH_ARG(struct evtchn_send, send_arg, 0);
-    case EVTCHNOP_status:           WITH_ARG(struct evtchn_status, evtchn_status, 1);
-    case EVTCHNOP_unmask:           WITH_ARG(struct evtchn_unmask, unmask_arg, 0);
-    case EVTCHNOP_bind_vcpu:        WITH_ARG(struct evtchn_bind_vcpu, evtchn_bind_vcpu, 0);
-    case EVTCHNOP_reset:            WITH_ARG(struct evtchn_reset, reset_arg, 0);
-    case EVTCHNOP_init_control:     WITH_ARG(struct evtchn_init_control, evtchn_fifo_init_control, 1);
-    case EVTCHNOP_expand_array:     WITH_ARG(struct evtchn_expand_array, expand_arg, 0);
-    case EVTCHNOP_set_priority:     WITH_ARG(struct evtchn_set_priority, set_priority_arg, 0);
-    case EVTCHNOP_bind_pirq:        WITH_ARG(struct evtchn_bind_pirq, evtchn_bind_pirq, 1);
+    case EVTCHNOP_alloc_unbound:    WITH_ARG(struct evtchn_alloc_unbound, evtchn_alloc_unbound, 1, 0);
+    case EVTCHNOP_bind_interdomain: WITH_ARG(struct evtchn_bind_interdomain, evtchn_bind_interdomain, 1, 0);
+    case EVTCHNOP_bind_virq:        WITH_ARG(struct evtchn_bind_virq, evtchn_bind_virq, 1, 1);
+    case EVTCHNOP_bind_ipi:         WITH_ARG(struct evtchn_bind_ipi, evtchn_bind_ipi, 1, 1);
+    case EVTCHNOP_close:            WITH_ARG(struct evtchn_close, close_arg, 0, 0);
+    case EVTCHNOP_send:             WITH_ARG(struct evtchn_send, send_arg, 0, 0);
+    case EVTCHNOP_status:           WITH_ARG(struct evtchn_status, evtchn_status, 1, 0);
+    case EVTCHNOP_unmask:           WITH_ARG(struct evtchn_unmask, unmask_arg, 0, 1);
+    case EVTCHNOP_bind_vcpu:        WITH_ARG(struct evtchn_bind_vcpu, evtchn_bind_vcpu, 0, 1);
+    case EVTCHNOP_reset:            WITH_ARG(struct evtchn_reset, reset_arg, 0, 0);
+    case EVTCHNOP_init_control:     WITH_ARG(struct evtchn_init_control, evtchn_fifo_init_control, 1, 1);
+    case EVTCHNOP_expand_array:     WITH_ARG(struct evtchn_expand_array, expand_arg, 0, 1);
+    case EVTCHNOP_set_priority:     WITH_ARG(struct evtchn_set_priority, set_priority_arg, 0, 1);
+    case EVTCHNOP_bind_pirq:        WITH_ARG(struct evtchn_bind_pirq, evtchn_bind_pirq, 1, 1);
     default:
         return -XEN_ENOSYS;
     }

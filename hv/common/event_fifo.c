@@ -174,8 +174,12 @@ static long map_control_block(struct domain *d, struct evtchn_fifo_domain *f, st
     if (fv->cb)
         return -XEN_EINVAL;                     /* one per vCPU, for good */
     /* PV: the gfn is a machine frame, which must be ours and may become writable. */
-    if (pv_get_writable_frame(d, gfn))
+    spin_lock_nested(&d->page_lock, &d->event_lock);
+    if (pv_get_writable_frame(d, gfn)) {
+        spin_unlock(&d->page_lock);
         return -XEN_EINVAL;
+    }
+    spin_unlock(&d->page_lock);
     cb = (struct evtchn_fifo_control_block *)((uint8_t *)mfn_to_virt(gfn) + offset);
     for (unsigned int i = 0; i < EVTCHN_FIFO_MAX_QUEUES; i++)
         fv->queue[i].head = &cb->head[i];
@@ -245,8 +249,12 @@ long evtchn_fifo_expand_array(const struct evtchn_expand_array *ea)
     slot = f->array.nr_ports / EVTCHN_FIFO_WORDS_PER_PAGE;
     if (slot >= EVTCHN_FIFO_MAX_PAGES)
         return -XEN_ENOSPC;
-    if (pv_get_writable_frame(d, ea->array_gfn))
+    spin_lock_nested(&d->page_lock, &d->event_lock);
+    if (pv_get_writable_frame(d, ea->array_gfn)) {
+        spin_unlock(&d->page_lock);
         return -XEN_EINVAL;
+    }
+    spin_unlock(&d->page_lock);
     f->array.page[slot] = mfn_to_virt(ea->array_gfn);
     f->array_mfn[slot] = ea->array_gfn;
     first = f->array.nr_ports;
@@ -273,11 +281,13 @@ void evtchn_fifo_destroy(struct domain *d)
         return;
     d->evtchn_ops = &evtchn_port_ops_2l;
     d->evtchn_fifo = NULL;
+    spin_lock_nested(&d->page_lock, &d->event_lock);
     for (unsigned int i = 0; i < MAX_VCPUS; i++)
         if (f->vcpu[i].cb)
             pv_put_writable_frame(f->vcpu[i].cb_mfn);
     for (unsigned int s = 0; s < f->array.nr_ports / EVTCHN_FIFO_WORDS_PER_PAGE; s++)
         pv_put_writable_frame(f->array_mfn[s]);
+    spin_unlock(&d->page_lock);
     xfree_bytes(f, sizeof(*f));
 }
 

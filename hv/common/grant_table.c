@@ -100,19 +100,31 @@ static void frame_put(mfn_t f, bool readonly)
  * PTE. A host mapping and a device mapping each hold their own references
  * and pin counts, so either can be undone alone.
  */
+/*
+ * The locks of a mapping or unmapping: both grant tables (the caller's
+ * map-track, the granter's entries), then both domains' page locks (the
+ * caller's page tables, the references on the granter's frame).
+ */
+static void lock_both(struct domain *d, struct domain *g)
+{
+    spin_lock_pair(&d->grants.lock, &g->grants.lock);
+    spin_check_nested(&d->page_lock, &d->grants.lock);
+    spin_lock_pair(&d->page_lock, &g->page_lock);
+}
+
+static void unlock_both(struct domain *d, struct domain *g)
+{
+    spin_unlock_pair(&d->page_lock, &g->page_lock);
+    spin_unlock_pair(&d->grants.lock, &g->grants.lock);
+}
+
+static void map_locked(struct gnttab_map_grant_ref *op, struct domain *granter);
+
 static void map_one(struct gnttab_map_grant_ref *op)
 {
-    struct vcpu *v = current;
-    struct domain *d = v->domain, *granter;
-    struct grant_table *gt = &d->grants;
-    uint32_t incr = gnttab_pin_incr(op->flags);
-    bool ro = op->flags & GNTMAP_readonly, host = op->flags & GNTMAP_host_map;
-    bool dev = op->flags & GNTMAP_device_map;
-    unsigned int h;
-    struct grant_use use;
-    mfn_t frame;
+    struct domain *d = current->domain, *granter;
 
-    if (!incr) {
+    if (!gnttab_pin_incr(op->flags)) {
         op->status = GNTST_bad_gntref;
         return;
     }
@@ -121,6 +133,23 @@ static void map_one(struct gnttab_map_grant_ref *op)
         op->status = GNTST_bad_domain;
         return;
     }
+    lock_both(d, granter);
+    map_locked(op, granter);
+    unlock_both(d, granter);
+}
+
+static void map_locked(struct gnttab_map_grant_ref *op, struct domain *granter)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
+    struct grant_table *gt = &d->grants;
+    uint32_t incr = gnttab_pin_incr(op->flags);
+    bool ro = op->flags & GNTMAP_readonly, host = op->flags & GNTMAP_host_map;
+    bool dev = op->flags & GNTMAP_device_map;
+    unsigned int h;
+    struct grant_use use;
+    mfn_t frame;
+
     for (h = 0; h < GNTTAB_MAPTRACK && gt->maptrack[h].flags; h++)
         ;
     if (h == GNTTAB_MAPTRACK) {
@@ -169,7 +198,35 @@ unpin:
  * slot is checked, so a failed replace has cleared it all the same. Parts
  * not named stay. GNTST_*.
  */
+static int unmap_locked(grant_handle_t handle, uint64_t host_addr, uint64_t dev_bus_addr,
+                        bool replace, uint64_t new_addr);
+
 static int unmap_common(grant_handle_t handle, uint64_t host_addr, uint64_t dev_bus_addr,
+                        bool replace, uint64_t new_addr)
+{
+    struct domain *d = current->domain;
+
+    if (handle >= GNTTAB_MAPTRACK)
+        return GNTST_bad_handle;
+    for (;;) {
+        /* The granter is read before its lock is held: taken, it must still be the same. */
+        domid_t gid = __atomic_load_n(&d->grants.maptrack[handle].granter, __ATOMIC_RELAXED);
+        struct domain *g = domain_lookup_any(gid);
+        int rc;
+
+        if (!g)
+            g = d;
+        lock_both(d, g);
+        if (d->grants.maptrack[handle].granter == gid || !d->grants.maptrack[handle].flags) {
+            rc = unmap_locked(handle, host_addr, dev_bus_addr, replace, new_addr);
+            unlock_both(d, g);
+            return rc;
+        }
+        unlock_both(d, g);
+    }
+}
+
+static int unmap_locked(grant_handle_t handle, uint64_t host_addr, uint64_t dev_bus_addr,
                         bool replace, uint64_t new_addr)
 {
     struct vcpu *v = current;
@@ -178,7 +235,7 @@ static int unmap_common(grant_handle_t handle, uint64_t host_addr, uint64_t dev_
     uint32_t undone = 0;
     bool ro;
 
-    if (handle >= GNTTAB_MAPTRACK || !(mt = &d->grants.maptrack[handle])->flags)
+    if (!(mt = &d->grants.maptrack[handle])->flags)
         return GNTST_bad_handle;
     ro = mt->flags & GNTMAP_readonly;
     if (dev_bus_addr && (mt->flags & GNTMAP_device_map) && dev_bus_addr != mt->frame << PAGE_SHIFT)
@@ -235,10 +292,11 @@ static int copy_claim(const struct gnttab_copy_ptr *p, bool gref, bool write, st
     c->granter = NULL;
     if (gref) {
         int rc;
-        if (!ref_valid(g, p->u.ref))
-            return GNTST_bad_gntref;
-        rc = acquire(g, p->u.ref, d->id, write ? GNTPIN_HSTW_INC : GNTPIN_HSTR_INC, !write,
+        spin_lock(&g->grants.lock);
+        rc = !ref_valid(g, p->u.ref) ? GNTST_bad_gntref :
+             acquire(g, p->u.ref, d->id, write ? GNTPIN_HSTW_INC : GNTPIN_HSTR_INC, !write,
                      false, true, &c->use);
+        spin_unlock(&g->grants.lock);
         if (rc == GNTST_okay)
             c->granter = g;
         return rc;
@@ -251,8 +309,11 @@ static int copy_claim(const struct gnttab_copy_ptr *p, bool gref, bool write, st
 
 static void copy_unclaim(const struct gnttab_copy_ptr *p, bool write, struct copy_side *c)
 {
-    if (c->granter)
+    if (c->granter) {
+        spin_lock(&c->granter->grants.lock);
         release(c->granter, p->u.ref, write ? GNTPIN_HSTW_INC : GNTPIN_HSTR_INC, !write);
+        spin_unlock(&c->granter->grants.lock);
+    }
 }
 
 /* A side's domain: a frame side must say DOMID_SELF; a granted side names its granter. */
@@ -294,8 +355,14 @@ static void copy_one(struct gnttab_copy *op)
         op->status = (int16_t)rc;
         return;
     }
+    /* The copy runs on pinned frames: only the destination's writable reference takes a lock. */
     owner = domain_lookup_any(mfn_to_page(dst.use.frame)->owner);
-    if (!owner || pv_get_writable_frame(owner, dst.use.frame))
+    if (owner) {
+        spin_lock(&owner->page_lock);
+        rc = pv_get_writable_frame(owner, dst.use.frame);
+        spin_unlock(&owner->page_lock);
+    }
+    if (!owner || rc)
         rc = GNTST_general_error;               /* never a table or descriptor page */
     else {
         if ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||
@@ -307,9 +374,12 @@ static void copy_one(struct gnttab_copy *op)
         else {
             memmove((uint8_t *)mfn_to_virt(dst.use.frame) + op->dest.offset,
                     (uint8_t *)mfn_to_virt(src.use.frame) + op->source.offset, op->len);
-            shadow_mark_dirty(owner, dst.use.frame);
         }
+        spin_lock(&owner->page_lock);
+        if (rc == GNTST_okay)
+            shadow_mark_dirty(owner, dst.use.frame);
         pv_put_writable_frame(dst.use.frame);
+        spin_unlock(&owner->page_lock);
     }
     copy_unclaim(&op->source, false, &src);
     copy_unclaim(&op->dest, true, &dst);
@@ -321,7 +391,7 @@ static void copy_one(struct gnttab_copy *op)
  * (with their status words in v2). A ref beyond the table:
  * GNTST_bad_gntref; an entry in use: GNTST_eagain; a ref with itself: okay.
  */
-static void swap_one(struct gnttab_swap_grant_ref *op)
+static void swap_locked(struct gnttab_swap_grant_ref *op)
 {
     struct grant_table *gt = &current->domain->grants;
     unsigned int size = gt->version == 2 ? sizeof(union grant_entry_v2) : sizeof(struct grant_entry_v1);
@@ -347,6 +417,13 @@ static void swap_one(struct gnttab_swap_grant_ref *op)
         *gnttab_entry_status(gt, op->ref_a) = *gnttab_entry_status(gt, op->ref_b);
         *gnttab_entry_status(gt, op->ref_b) = st;
     }
+}
+
+static void swap_one(struct gnttab_swap_grant_ref *op)
+{
+    spin_lock(&current->domain->grants.lock);
+    swap_locked(op);
+    spin_unlock(&current->domain->grants.lock);
 }
 
 /*

@@ -89,6 +89,7 @@ static int grow(struct domain *d, unsigned int nr)
 
 int grant_table_init(struct domain *d)
 {
+    spin_lock_init(&d->grants.lock, LOCK_GRANT, "grants.lock");
     d->grants.version = 1;
     d->grants.max_frames = GNTTAB_MAX_FRAMES;
     d->grants.max_version = 2;
@@ -155,10 +156,17 @@ long gnttab_setup_table(uint64_t arg)
     if (!guest_range_ok(op.frame_list.addr, (uint64_t)op.nr_frames * sizeof(xen_pfn_t)))
         return -XEN_EFAULT;
     d = table_target(op.dom, &op.status);
-    if (d && (op.nr_frames > d->grants.max_frames || grow(d, op.nr_frames)))
+    if (d && op.nr_frames > d->grants.max_frames)
         op.status = GNTST_general_error;
     else if (d) {
-        op.status = put_frame_list(op.frame_list.addr, d->grants.frames, op.nr_frames, true);
+        uint64_t frames[GNTTAB_MAX_FRAMES];     /* written out after the lock is dropped */
+        int rc;
+
+        spin_lock(&d->grants.lock);
+        rc = grow(d, op.nr_frames);
+        memcpy(frames, d->grants.frames, op.nr_frames * sizeof(frames[0]));
+        spin_unlock(&d->grants.lock);
+        op.status = rc ? GNTST_general_error : put_frame_list(op.frame_list.addr, frames, op.nr_frames, true);
     }
     return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
@@ -256,6 +264,7 @@ long gnttab_set_version(uint64_t arg)
 
     if (copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
+    spin_lock(&d->grants.lock);
     if (op.version != 1 && op.version != 2)
         rc = -XEN_EINVAL;
     else if (op.version == 2 && d->grants.max_version == 1)
@@ -263,6 +272,7 @@ long gnttab_set_version(uint64_t arg)
     else if (op.version != d->grants.version)
         rc = switch_version(d, op.version);
     op.version = d->grants.version;             /* like Xen: say which version is in force */
+    spin_unlock(&d->grants.lock);
     return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : rc;
 }
 
@@ -289,10 +299,17 @@ long gnttab_get_status_frames(uint64_t arg)
     if (!guest_range_ok(op.frame_list.addr, (uint64_t)op.nr_frames * sizeof(uint64_t)))
         return -XEN_EFAULT;
     d = table_target(op.dom, &op.status);
-    if (d && op.nr_frames > d->grants.nr_status_frames)
-        op.status = GNTST_general_error;
-    else if (d) {
-        op.status = put_frame_list(op.frame_list.addr, d->grants.status, op.nr_frames, false);
+    if (d) {
+        uint64_t frames[GNTTAB_MAX_STATUS_FRAMES];      /* written out after the lock is dropped */
+        bool fits;
+
+        spin_lock(&d->grants.lock);
+        fits = op.nr_frames <= d->grants.nr_status_frames;
+        if (fits)
+            memcpy(frames, d->grants.status, op.nr_frames * sizeof(frames[0]));
+        spin_unlock(&d->grants.lock);
+        op.status = fits ? put_frame_list(op.frame_list.addr, frames, op.nr_frames, false)
+                         : GNTST_general_error;
     }
     /* Like Xen, only the status goes back. */
     return copy_to_guest(arg + offsetof(struct gnttab_get_status_frames, status), &op.status,

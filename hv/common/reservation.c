@@ -18,6 +18,7 @@
 #include <asm/pv_mmu.h>
 #include <hv/reservation.h>
 
+/* The owner's page lock is held (its page list and tot_pages change). */
 void domain_release_frame(mfn_t mfn)
 {
     struct page_info *pg = mfn_to_page(mfn);
@@ -56,12 +57,16 @@ static long give_back(struct domain *d, const struct xen_memory_reservation *r, 
         if (!mfn_valid(mfn))
             return (long)i;
         pg = mfn_to_page(mfn);
-        if (pg->owner != d->id || (pg->flags & (PGF_SHARED_INFO | PGF_RELEASING)))
+        spin_lock(&d->page_lock);
+        if (pg->owner != d->id || (pg->flags & (PGF_SHARED_INFO | PGF_RELEASING))) {
+            spin_unlock(&d->page_lock);
             return (long)i;
+        }
         pg->flags |= PGF_RELEASING;
         if (pt_frame_is_free_to_release(&pv_mmu_env, mfn))
             domain_release_frame(mfn);
         /* else: freed by the frame-type machine's last-reference hook */
+        spin_unlock(&d->page_lock);
     }
     return (long)r->nr_extents;
 }
@@ -78,16 +83,20 @@ static long take_new(struct domain *d, const struct xen_memory_reservation *r, u
         xen_pfn_t gpfn = 0, mfn;
         if (populate && copy_from_guest(&gpfn, at, sizeof(gpfn)))
             return i ? (long)i : -XEN_EFAULT;
-        if (d->tot_pages >= d->max_pages)
-            return (long)i;
-        mfn = alloc_frame(d->id);
+        spin_lock(&d->page_lock);
+        mfn = d->tot_pages >= d->max_pages ? INVALID_MFN : alloc_frame(d->id);
+        if (mfn != INVALID_MFN)
+            d->tot_pages++;
+        spin_unlock(&d->page_lock);
         if (mfn == INVALID_MFN)
             return (long)i;
         if (copy_to_guest(at, &mfn, sizeof(mfn))) {
+            spin_lock(&d->page_lock);
+            d->tot_pages--;
             free_frame(mfn);
+            spin_unlock(&d->page_lock);
             return i ? (long)i : -XEN_EFAULT;
         }
-        d->tot_pages++;
         m2p_set(mfn, populate ? gpfn : ~0UL);
     }
     return (long)r->nr_extents;

@@ -17,7 +17,8 @@
 #include <hv/sched.h>
 #include <hv/time.h>
 
-struct cpu_info cpu_info0 = { .runq = RUNQ_INIT(cpu_info0.runq) };
+struct cpu_info cpu_info0 = { .runq = RUNQ_INIT(cpu_info0.runq),
+                               .timer_lock = SPIN_LOCK_UNLOCKED(LOCK_TIMER, "timer_lock") };
 
 void raise_softirq(unsigned int nr)
 {

@@ -40,8 +40,12 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
     if (v->vcpu_info != &d->shared_info->vcpu_info[v->id])
         return -XEN_EINVAL;                     /* already moved once */
     /* The frame stays writable-typed while we write into it: it can never become a table. */
-    if (pv_get_writable_frame(d, info.mfn))
+    spin_lock(&d->page_lock);
+    if (pv_get_writable_frame(d, info.mfn)) {
+        spin_unlock(&d->page_lock);
         return -XEN_EINVAL;
+    }
+    spin_unlock(&d->page_lock);
     new = (struct vcpu_info *)((uint8_t *)mfn_to_virt(info.mfn) + info.offset);
     memcpy(new, v->vcpu_info, sizeof(*new));
     /* Everything may be pending: the guest rescans all selector words. */

@@ -83,16 +83,21 @@ void arch_get_domain_info(const struct domain *d, struct xen_domctl_getdomaininf
  */
 static long hypercall_init(struct domain *d, uint64_t mfn)
 {
+    long rc = 0;
+
+    spin_lock(&d->page_lock);
     if (pt_get_page(&pv_mmu_env, mfn, d->id))
-        return -XEN_EINVAL;
-    if (pt_get_page_type(&pv_mmu_env, mfn, PGT_writable_page, d->id)) {
+        rc = -XEN_EINVAL;
+    else if (pt_get_page_type(&pv_mmu_env, mfn, PGT_writable_page, d->id)) {
         pt_put_page(&pv_mmu_env, mfn);
-        return -XEN_EPERM;
+        rc = -XEN_EPERM;
+    } else {
+        hypercall_page_fill(mfn_to_virt(mfn));
+        pt_put_page_type(&pv_mmu_env, mfn);
+        pt_put_page(&pv_mmu_env, mfn);
     }
-    hypercall_page_fill(mfn_to_virt(mfn));
-    pt_put_page_type(&pv_mmu_env, mfn);
-    pt_put_page(&pv_mmu_env, mfn);
-    return 0;
+    spin_unlock(&d->page_lock);
+    return rc;
 }
 
 long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback)

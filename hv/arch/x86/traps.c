@@ -82,16 +82,29 @@ static void hypervisor_fault(struct cpu_regs *regs)
     uint64_t fix = search_fixup(regs->rip);
     uint32_t pfec;
 
-    /* Our own access to guest memory may hit a range whose L1 is unhooked. */
-    if (regs->entry_vector == X86_EXC_PF && current && fix && current->domain->arch.ptwr_batch.l1) {
-        ptwr_batch_rehook(current->domain);
-        return;
+    /*
+     * Our own access to guest memory may hit a range whose L1 is unhooked, or
+     * be a shadow miss. Both change the domain's tables under its page lock,
+     * which this CPU may hold already (a guest access inside a locked section).
+     */
+    if (regs->entry_vector == X86_EXC_PF && current && fix) {
+        struct domain *d = current->domain;
+        bool mine = spin_is_mine(&d->page_lock), done = false;
+
+        if (!mine)
+            spin_lock(&d->page_lock);
+        if (d->arch.ptwr_batch.l1) {
+            ptwr_batch_rehook_locked(d);
+            done = true;
+        } else if (d->arch.paging->page_fault) {
+            done = d->arch.paging->page_fault(current, read_cr2(), regs->error_code & ~X86_PFEC_USER,
+                                              &pfec);
+        }
+        if (!mine)
+            spin_unlock(&d->page_lock);
+        if (done)
+            return;
     }
-    /* Our own access to a shadowed guest's memory may just be a shadow miss. */
-    if (regs->entry_vector == X86_EXC_PF && current && fix && current->domain->arch.paging->page_fault &&
-        current->domain->arch.paging->page_fault(current, read_cr2(), regs->error_code & ~X86_PFEC_USER,
-                                            &pfec))
-        return;
 
     if (fix) {
         regs->rip = fix;
@@ -135,6 +148,37 @@ static bool softint_permitted(const struct vcpu *v, unsigned int n)
     return TI_GET_DPL(ti) >= (v->arch.kernel_mode ? 1 : 3);
 }
 
+/*
+ * The part of a guest #PF the hypervisor may resolve itself, under the
+ * domain's page lock: true if the guest just retries.
+ */
+static bool guest_page_fault_locked(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
+{
+    struct domain *d = v->domain;
+    const struct paging_mode *pm = d->arch.paging;
+    bool done = false;
+    uint32_t pfec;
+
+    /* Nothing to do for most faults: no batch, no shadow, and not a kernel's write to a present page. */
+    if (!d->arch.ptwr_batch.l1 && !pm->page_fault &&
+        (!v->arch.kernel_mode ||
+         (regs->error_code & (X86_PFEC_PRESENT | X86_PFEC_WRITE)) != (X86_PFEC_PRESENT | X86_PFEC_WRITE)))
+        return false;
+    spin_lock(&d->page_lock);
+    if (d->arch.ptwr_batch.l1) {
+        ptwr_batch_rehook_locked(d);            /* first use of the range, or any fault: */
+        done = true;                            /* re-hooked, retry (a real fault recurs) */
+    } else if (pm->page_fault && pm->page_fault(v, cr2, regs->error_code, &pfec)) {
+        done = true;                            /* the mode resolved it (a shadow miss): retry */
+    } else {
+        if (pm->page_fault)
+            regs->error_code = pfec;
+        done = ptwr_try_emulate(v, regs, cr2);
+    }
+    spin_unlock(&d->page_lock);
+    return done;
+}
+
 static void guest_fault(struct cpu_regs *regs)
 {
     struct vcpu *v = current;
@@ -143,18 +187,7 @@ static void guest_fault(struct cpu_regs *regs)
     switch (vec) {
     case X86_EXC_PF: {
         uint64_t cr2 = read_cr2();
-        if (v->domain->arch.ptwr_batch.l1) {
-            ptwr_batch_rehook(v->domain);       /* first use of the range, or any fault: */
-            return;                             /* re-hooked, retry (a real fault recurs) */
-        }
-        const struct paging_mode *pm = v->domain->arch.paging;
-        uint32_t pfec;
-        if (pm->page_fault) {
-            if (pm->page_fault(v, cr2, regs->error_code, &pfec))
-                return;                         /* the mode resolved it (a shadow miss): retry */
-            regs->error_code = pfec;
-        }
-        if (ptwr_try_emulate(v, regs, cr2))
+        if (guest_page_fault_locked(v, regs, cr2))
             return;
         pv_set_cr2(v, cr2);
         /* The guest kernel runs in ring 3, but must see its faults as supervisor ones. */

@@ -13,6 +13,7 @@
 #include <hv/mm.h>
 #include <asm/regs.h>
 #include <hv/percpu.h>
+#include <hv/spinlock.h>
 #include <hv/grant_table.h>
 #include <hv/domain_life.h>
 #include <hv/evtchn_ports.h>
@@ -82,6 +83,8 @@ struct domain {
     const struct evtchn_port_ops *evtchn_ops;   /* 2-level, or FIFO after init_control */
     struct evtchn_fifo_domain *evtchn_fifo;     /* FIFO state (event_fifo.c), or NULL */
     struct grant_table grants;       /* common/grant_table.c */
+    spinlock_t event_lock;           /* its event channels: evtchn[], evtchn_ops, FIFO state (docs/locking.md) */
+    spinlock_t page_lock;            /* its page types, page tables and page list (docs/locking.md) */
     struct arch_domain arch;         /* x86 PV state (asm/domain.h) */
 };
 

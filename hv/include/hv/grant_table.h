@@ -10,6 +10,7 @@
  */
 #ifndef HV_GRANT_TABLE_H
 #define HV_GRANT_TABLE_H
+#include <hv/spinlock.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <hv/mm.h>
@@ -55,6 +56,7 @@ struct grant_table {
     uint64_t status[GNTTAB_MAX_STATUS_FRAMES];   /* v2 only: one grant_status_t per entry */
     struct active_grant *active[GNTTAB_MAX_FRAMES];
     struct maptrack_entry *maptrack;         /* GNTTAB_MAPTRACK entries */
+    spinlock_t lock;                         /* all of the above (LOCK_GRANT, docs/locking.md) */
 };
 
 struct domain;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <hv/runq.h>
 #include <hv/timer.h>
+#include <hv/spinlock.h>
 
 struct vcpu;
 
@@ -23,6 +24,7 @@ struct cpu_info {
     struct timer slice_timer;            /* the running vCPU's slice end, while others wait */
     uint64_t slice_end;                  /* system time when the running vCPU's slice ends */
     bool need_resched;                   /* choose again on the way out (slice end, yield, boost) */
+    spinlock_t timer_lock;               /* this CPU's timers (LOCK_TIMER, docs/locking.md) */
 };
 
 extern struct cpu_info cpu_info0;

@@ -14,12 +14,15 @@
 #include <hv/frame_bitmap.h>
 #include <xl/string.h>
 #include <hv/mm.h>
+#include <hv/spinlock.h>
 
 #define MAX_FRAMES (HV_DIRECTMAP_BYTES >> PAGE_SHIFT)
 
 static uint64_t used_map[MAX_FRAMES / 64];
 static unsigned long nr_free;
 static mfn_t free_top;          /* every frame from here to max_mfn is in use */
+/* The bitmap, nr_free, free_top and the owner field of frames changing hands. */
+static DEFINE_SPINLOCK(heap_lock, LOCK_HEAP);
 struct page_info *frame_table;
 mfn_t max_mfn;
 
@@ -117,7 +120,6 @@ static void take(mfn_t m, uint16_t owner)
         frame_table[m] = (struct page_info){ .owner = owner };
     else if (early_nr < 8)
         early[early_nr++] = m;
-    memset(mfn_to_virt(m), 0, PAGE_SIZE);
 }
 
 /*
@@ -143,16 +145,29 @@ static mfn_t take_highest(unsigned long n, unsigned long align, mfn_t limit, uin
     return first;
 }
 
+/* take_highest under the heap lock; the frames are cleared after it is dropped (nobody else can reach them). */
+static mfn_t take_cleared(unsigned long n, unsigned long align, mfn_t limit, uint16_t owner)
+{
+    mfn_t first;
+
+    spin_lock(&heap_lock);
+    first = take_highest(n, align, limit, owner);
+    spin_unlock(&heap_lock);
+    if (first != INVALID_MFN)
+        memset(mfn_to_virt(first), 0, n << PAGE_SHIFT);
+    return first;
+}
+
 mfn_t alloc_frames(unsigned long n, uint16_t owner)
 {
-    return take_highest(n, 1, max_mfn, owner);
+    return take_cleared(n, 1, max_mfn, owner);
 }
 
 mfn_t alloc_frames_aligned(unsigned int order, mfn_t limit, uint16_t owner)
 {
     if (order >= 32)
         return INVALID_MFN;
-    return take_highest(1UL << order, 1UL << order, limit, owner);
+    return take_cleared(1UL << order, 1UL << order, limit, owner);
 }
 
 mfn_t alloc_frame(uint16_t owner)
@@ -162,12 +177,14 @@ mfn_t alloc_frame(uint16_t owner)
 
 void free_frame(mfn_t mfn)
 {
+    spin_lock(&heap_lock);
     BUG_ON(!mfn_valid(mfn) || !frame_used(mfn));
     mark_free(mfn);
     nr_free++;
     frame_table[mfn] = (struct page_info){ .owner = OWNER_FREE };
     if (mfn >= free_top)
         free_top = mfn + 1;
+    spin_unlock(&heap_lock);
 }
 
 unsigned long frames_free(void)

@@ -174,6 +174,7 @@ int pv_set_root(struct vcpu *v, bool user, uint64_t mfn)
     return 0;
 }
 
+/* Caller holds d->page_lock (the owner's). */
 int pv_get_writable_frame(struct domain *d, uint64_t mfn)
 {
     int rc = pt_get_page(&pv_mmu_env, mfn, d->id);
@@ -199,6 +200,7 @@ static void audit_report(void *ctx, uint64_t mfn, const char *what)
 int pv_mmu_audit(struct domain *d)
 {
     static uint64_t *scratch;
+    bool mine;
     struct vcpu *v = d->vcpu[0];
     uint64_t roots[2] = { v->arch.guest_table ? v->arch.guest_table : PT_ROOT_NONE,
                           v->arch.guest_table_user ? v->arch.guest_table_user : PT_ROOT_NONE };
@@ -207,6 +209,9 @@ int pv_mmu_audit(struct domain *d)
         scratch = xzalloc_bytes(max_mfn * sizeof(uint64_t));
     if (!scratch)
         return -XEN_ENOMEM;
+    mine = spin_is_mine(&d->page_lock);         /* a crash inside a locked section audits too */
+    if (!mine)
+        spin_lock(&d->page_lock);
     /*
      * The audit recounts what page tables and roots hold. References held by
      * registered areas (GDT frames, a moved vcpu_info, FIFO event pages) are set aside while it
@@ -233,6 +238,8 @@ int pv_mmu_audit(struct domain *d)
         BUG_ON(pv_get_writable_frame(d, d->arch.pirq_eoi_mfn));
     grant_table_audit_refs(d, true);
     evtchn_fifo_audit_refs(d, true);
+    if (!mine)
+        spin_unlock(&d->page_lock);
     log_info("audit: domain %u: %d mismatch%s", d->id, n, n == 1 ? "" : "es");
     return n;
 }

@@ -159,6 +159,7 @@ long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries)
 
     if (entries > HV_GDT_FIRST_RESERVED)
         return -XEN_EINVAL;
+    spin_lock(&d->page_lock);
     /* Take every frame as a descriptor page (which checks all its descriptors) first. */
     for (; got < nr; got++) {
         if (pt_get_page(&pv_mmu_env, frames[got], d->id))
@@ -173,12 +174,14 @@ long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries)
             pt_put_page_type(&pv_mmu_env, frames[got]);
             pt_put_page(&pv_mmu_env, frames[got]);
         }
+        spin_unlock(&d->page_lock);
         return -XEN_EINVAL;
     }
     gdt_release(v);
     memcpy(v->arch.gdt_frames, frames, nr * sizeof(frames[0]));
     v->arch.gdt_nr_frames = nr;
     v->arch.gdt_entries = entries;
+    spin_unlock(&d->page_lock);
     if (v == current)
         gdt_load_vcpu(v);
     return 0;
@@ -206,16 +209,21 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t a3, uint64_t a
 
     if ((maddr & 7) || !check_descriptor(&desc))
         return -XEN_EINVAL;
-    if (pt_get_page(&pv_mmu_env, mfn, d->id))
+    spin_lock(&d->page_lock);
+    if (pt_get_page(&pv_mmu_env, mfn, d->id)) {
+        spin_unlock(&d->page_lock);
         return -XEN_EINVAL;
+    }
     type = (mfn_to_page(mfn)->type_info & PGT_type_mask) == PGT_seg_desc_page ?
            PGT_seg_desc_page : PGT_writable_page;
     if (pt_get_page_type(&pv_mmu_env, mfn, type, d->id)) {
         pt_put_page(&pv_mmu_env, mfn);
+        spin_unlock(&d->page_lock);
         return -XEN_EINVAL;
     }
     *(volatile uint64_t *)((uint8_t *)mfn_to_virt(mfn) + (maddr & (PAGE_SIZE - 1))) = desc;
     pt_put_page_type(&pv_mmu_env, mfn);
     pt_put_page(&pv_mmu_env, mfn);
+    spin_unlock(&d->page_lock);
     return 0;
 }

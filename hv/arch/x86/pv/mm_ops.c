@@ -151,11 +151,12 @@ long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags,
     return update_va_mapping_for(v, pg.id, va, val, flags);
 }
 
+static int update_va_locked(struct vcpu *v, uint16_t pg_owner, uint64_t va, uint64_t val,
+                            uint64_t flags);
+
 static long update_va_mapping_for(struct vcpu *v, uint16_t pg_owner, uint64_t va, uint64_t val,
                                   uint64_t flags)
 {
-    mfn_t l1;
-    unsigned int idx;
     int rc;
 
     if (va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END)
@@ -166,6 +167,19 @@ static long update_va_mapping_for(struct vcpu *v, uint16_t pg_owner, uint64_t va
         if (copy_from_guest(&mask, flags & ~7ULL, sizeof(mask)))
             return -XEN_EFAULT;
     }
+    spin_lock(&v->domain->page_lock);
+    rc = update_va_locked(v, pg_owner, va, val, flags);
+    spin_unlock(&v->domain->page_lock);
+    return rc;
+}
+
+static int update_va_locked(struct vcpu *v, uint16_t pg_owner, uint64_t va, uint64_t val,
+                            uint64_t flags)
+{
+    mfn_t l1;
+    unsigned int idx;
+    int rc;
+
     if (!find_l1(v, va, &l1, &idx))
         return -XEN_EINVAL;
     if ((mfn_to_page(l1)->type_info & PGT_type_mask) != PGT_l1_page_table)
@@ -280,9 +294,16 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
         return -XEN_EFAULT;
     if ((rc = mmu_batch_owners((uint32_t)domid, &b)))
         return rc;
+    /*
+     * One hold of the table owner's page lock for the batch (dropped at a
+     * preemption point). Reading a request may fault into the page-fault
+     * paths, which see the lock is this CPU's own.
+     */
+    spin_lock(&b.pt_owner->page_lock);
     for (; done < count; done++) {
         struct mmu_update req;
         if (done && hypercall_preempt_check()) {
+            spin_unlock(&b.pt_owner->page_lock);
             done += base;
             if (pdone)
                 copy_to_guest(pdone, &done, sizeof(done));
@@ -303,13 +324,14 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
      * that lose their last reference are flushed before they can change owner
      * (domain_release_frame) and before they change type (pv_mmu env).
      */
+    spin_unlock(&b.pt_owner->page_lock);
     done += base;
     if (pdone)
         copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
     return rc;
 }
 
-/* A frame the domain owns that can take the writable type: not a table or descriptor page. */
+/* A frame the domain owns that can take the writable type: not a table or descriptor page. d->page_lock held. */
 static long with_writable_frame(struct domain *d, mfn_t mfn, void (*fn)(mfn_t, mfn_t), mfn_t src)
 {
     int rc = pv_get_writable_frame(d, mfn);
@@ -410,9 +432,11 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid, 
         return rc;
     count = (uint32_t)count;
     base = resume_done(&count, pdone);
+    spin_lock(&d->page_lock);                   /* for the batch, as in do_mmu_update */
     for (; done < count; done++) {
         struct mmuext_op op;
         if (done && hypercall_preempt_check()) {
+            spin_unlock(&d->page_lock);
             done += base;
             if (pdone)
                 copy_to_guest(pdone, &done, sizeof(done));
@@ -428,6 +452,7 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid, 
         if (rc)
             break;
     }
+    spin_unlock(&d->page_lock);
     done += base;
     if (pdone)
         copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */

@@ -313,11 +313,16 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
 
     if (val & 0xfff)
         return MSR_GP;                          /* only page 0 exists */
-    if (pv_get_writable_frame(v->domain, mfn))
-        return MSR_GP;
-    hypercall_page_fill(mfn_to_virt(mfn));
-    pv_put_writable_frame(mfn);
-    return MSR_OK;
+    int rc = MSR_GP;
+
+    spin_lock(&v->domain->page_lock);
+    if (!pv_get_writable_frame(v->domain, mfn)) {
+        hypercall_page_fill(mfn_to_virt(mfn));
+        pv_put_writable_frame(mfn);
+        rc = MSR_OK;
+    }
+    spin_unlock(&v->domain->page_lock);
+    return rc;
 }
 
 /* Xen's guest_wrmsr. */

@@ -44,13 +44,18 @@ static long pirq_eoi_gmfn(uint64_t arg)
 
     if (copy_from_guest(&g, arg, sizeof(g)))
         return -XEN_EFAULT;
-    if (pv_get_writable_frame(d, g.gmfn))
+    spin_lock(&d->page_lock);
+    if (pv_get_writable_frame(d, g.gmfn)) {
+        spin_unlock(&d->page_lock);
         return -XEN_EINVAL;
+    }
     if (d->arch.pirq_eoi_mfn) {
         pv_put_writable_frame(g.gmfn);
+        spin_unlock(&d->page_lock);
         return -XEN_EBUSY;
     }
     d->arch.pirq_eoi_mfn = g.gmfn;
+    spin_unlock(&d->page_lock);
     return 0;
 }
 

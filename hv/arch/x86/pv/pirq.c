@@ -10,7 +10,8 @@
  *    the domain's right to it away (a later map_pirq of it is -EPERM).
  * GSI 0 (the timer) is not the domain's at all; GSI 4 (our UART) maps, as on
  * Xen, but its pin stays ours: bind is -EBUSY, setup_gsi -EEXIST.
- * Everything runs on the boot CPU; the table is touched with interrupts off.
+ * The tables are touched under pirq_lock with interrupts off (the interrupt
+ * handler reads them); the event is set after the lock is dropped.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -20,6 +21,7 @@
 #include <asm/ioapic.h>
 #include <hv/mm.h>
 #include <asm/pirq.h>
+#include <hv/spinlock.h>
 
 #define GSI_TIMER  0
 #define GSI_SERIAL 4
@@ -36,18 +38,17 @@ static struct gsi_pin gsis[NR_GSIS];
 static uint8_t pirq_gsi[NR_PIRQS];    /* GSI + 1 a PIRQ maps, or 0 */
 static uint16_t pirq_port[NR_PIRQS];  /* its bound event channel, or 0 */
 
+/* gsis, pirq_gsi, pirq_port and the pins' masks. Inside a domain's event lock (bind, close). */
+static DEFINE_SPINLOCK(pirq_lock, LOCK_PIRQ);
+
 static unsigned long irq_off(void)
 {
-    unsigned long flags;
-
-    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) :: "memory");
-    return flags;
+    return spin_lock_irqsave(&pirq_lock);
 }
 
 static void irq_restore(unsigned long flags)
 {
-    if (flags & (1ul << 9))
-        __asm__ volatile("sti" ::: "memory");
+    spin_unlock_irqrestore(&pirq_lock, flags);
 }
 
 static bool hardware_domain(const struct domain *d)
@@ -257,11 +258,13 @@ void pirq_interrupt(unsigned int gsi)
 
     if (gsi >= NR_GSIS || hypervisor_pin(gsi))
         return;
+    spin_lock(&pirq_lock);                      /* interrupts are off in the handler */
     p = &gsis[gsi];
     pirq = p->pirq ? p->pirq - 1u : 0;
     port = p->pirq ? pirq_port[pirq] : 0;
     if (!d || !port) {
         ioapic_mask_pin(gsi, true);             /* nobody listens */
+        spin_unlock(&pirq_lock);
         return;
     }
     if (p->level) {
@@ -269,5 +272,6 @@ void pirq_interrupt(unsigned int gsi)
         p->in_service = true;
         set_eoi_bit(d, pirq, true);
     }
-    evtchn_set_pending(d, port);
+    spin_unlock(&pirq_lock);
+    evtchn_set_pending(d, port);                /* the event lock ranks before ours: taken after */
 }

@@ -103,7 +103,26 @@ bool ptwr_batch_unhook(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, mfn_
     return true;
 }
 
+/*
+ * Takes d->page_lock, unless this CPU holds it already: a domain crash
+ * (which re-hooks) can come from inside a locked section, e.g. a bounce
+ * that fails while an emulated page-table write injects a fault.
+ */
 void ptwr_batch_rehook(struct domain *d)
+{
+    bool mine;
+
+    if (!d->arch.ptwr_batch.l1)
+        return;
+    mine = spin_is_mine(&d->page_lock);
+    if (!mine)
+        spin_lock(&d->page_lock);
+    ptwr_batch_rehook_locked(d);
+    if (!mine)
+        spin_unlock(&d->page_lock);
+}
+
+void ptwr_batch_rehook_locked(struct domain *d)
 {
     struct ptwr_batch *b = &d->arch.ptwr_batch;
     pte_t *map_slot;

@@ -120,20 +120,24 @@ static long set_roots(struct vcpu *v, const struct vcpu_guest_context *c)
     uint64_t kernel = c->ctrlreg[3] >> PAGE_SHIFT, user = c->ctrlreg[1] >> PAGE_SHIFT;
     long rc;
 
-    rc = pv_set_gdt(v, c->gdt_frames, (unsigned int)c->gdt_ents);
+    rc = pv_set_gdt(v, c->gdt_frames, (unsigned int)c->gdt_ents);     /* takes d->page_lock */
     if (rc)
         return rc;
+    spin_lock(&d->page_lock);                   /* the roots' page types */
     if (!mfn_valid(kernel) || mfn_to_page(kernel)->owner != d->id ||
         pv_set_root(v, false, kernel)) {
         gdt_release(v);
+        spin_unlock(&d->page_lock);
         return -XEN_EINVAL;
     }
     if (user && (!mfn_valid(user) || mfn_to_page(user)->owner != d->id ||
                  pv_set_root(v, true, user))) {
         pv_set_root(v, false, 0);
         gdt_release(v);
+        spin_unlock(&d->page_lock);
         return -XEN_EINVAL;
     }
+    spin_unlock(&d->page_lock);
     if (v->id == 0)
         d->vm_assist = c->vm_assist;
     return 0;

@@ -21,5 +21,7 @@ struct domain;
 bool ptwr_batch_unhook(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, mfn_t l1);
 /* Re-validate and re-hook the unhooked L1, if any (before hypercalls, switches, faults). */
 void ptwr_batch_rehook(struct domain *d);
+/* The same with d->page_lock held (the page-fault path). */
+void ptwr_batch_rehook_locked(struct domain *d);
 
 #endif
