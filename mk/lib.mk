@@ -14,6 +14,7 @@ HV_LIB_SRCS += lib/string.c lib/format.c hv/lib/cmdline.c \
                hv/lib/crc.c hv/lib/inflate.c hv/lib/lzma2.c hv/lib/unxz.c hv/arch/x86/lib/bzimage.c \
                hv/lib/gnttab_rules.c hv/lib/domain_life.c hv/lib/frame_bitmap.c hv/lib/spinlock.c
 HV_LIB_SRCS += hv/lib/evtchn_ports.c hv/lib/gnttab_pin.c
+HV_LIB_SRCS += hv/arch/x86/lib/e820_dom0.c
 HV_LIB_SRCS += hv/lib/timer_heap.c
 HV_LIB_SRCS += hv/lib/runq.c
 
@@ -34,6 +35,7 @@ $(eval $(call lib_unit_test,test_gnttab_rules,hv/lib/gnttab_rules.c))
 $(eval $(call lib_unit_test,test_domain_life,hv/lib/domain_life.c))
 $(eval $(call lib_unit_test,test_frame_bitmap,hv/lib/frame_bitmap.c))
 $(eval $(call lib_unit_test,test_spinlock,hv/lib/spinlock.c))
+$(eval $(call lib_unit_test,test_e820_dom0,hv/arch/x86/lib/e820_dom0.c))
 $(eval $(call lib_unit_test,test_evtchn_ports,hv/lib/evtchn_ports.c))
 $(eval $(call lib_unit_test,test_gnttab_pin,hv/lib/gnttab_pin.c hv/lib/gnttab_rules.c))
 $(eval $(call lib_unit_test,test_timer_heap,hv/lib/timer_heap.c))

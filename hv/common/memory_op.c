@@ -8,6 +8,7 @@
 #include <asm/paging.h>
 #include <hv/reservation.h>
 #include <asm/bootinfo.h>
+#include <asm/pv_mmu.h>
 
 #define MEMOP_CMD_MASK 0x3f      /* the rest of cmd is a continuation's start extent */
 
@@ -52,6 +53,47 @@ static long add_to_physmap(uint64_t start, uint64_t arg)
     if (x.domid != DOMID_SELF && !domain_lookup(x.domid))
         return -XEN_ESRCH;
     return -XEN_EACCES;
+}
+
+/*
+ * XENMEM_machine_memory_map (privileged domains): the loader's map in
+ * address order with the reserved I/O frames of its holes, as Xen 4.17
+ * answers (asm/e820_dom0.h). Xen's checks: a buffer must have room for every
+ * entry and one more (-EINVAL, found entry by entry as Xen copies them; the
+ * firmware's count plus one before anything), no buffer asks the count only.
+ */
+static long machine_memory_map(uint64_t arg)
+{
+    static struct e820_dom0_entry fw[BOOT_MAX_RANGES];
+    static struct e820_dom0_entry out[BOOT_MAX_RANGES + PV_DOM0_RESERVED_IO];
+    struct xen_memory_map m;
+    unsigned int nfw = boot_map_entries(), n;
+
+    if (!domain_is_privileged(current->domain))
+        return -XEN_EPERM;
+    if (copy_from_guest(&m, arg, sizeof(m)))
+        return -XEN_EFAULT;
+    for (unsigned int i = 0; i < nfw; i++)
+        boot_map_entry(i, &fw[i].addr, &fw[i].size, &fw[i].type);
+    e820_dom0_sort(fw, nfw);
+    n = e820_dom0_build(fw, nfw, pv_dom0_reserved_io, PV_DOM0_RESERVED_IO, out,
+                        BOOT_MAX_RANGES + PV_DOM0_RESERVED_IO);
+    if (m.buffer.addr) {
+        if (m.nr_entries < nfw + 1)
+            return -XEN_EINVAL;
+        if (!guest_range_ok(m.buffer.addr, (uint64_t)m.nr_entries * sizeof(struct xen_e820_entry)))
+            return -XEN_EFAULT;
+        for (unsigned int i = 0; i < n; i++) {
+            struct xen_e820_entry e = { out[i].addr, out[i].size, out[i].type };
+            unsigned int need = out[i].firmware_left ? out[i].firmware_left : 1;
+            if (m.nr_entries <= i + need)
+                return -XEN_EINVAL;
+            if (copy_to_guest(m.buffer.addr + i * sizeof(e), &e, sizeof(e)))
+                return -XEN_EFAULT;
+        }
+    }
+    m.nr_entries = n;
+    return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
 }
 
 long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -133,27 +175,8 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
         m.nr_entries = 1;
         return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
     }
-    case XENMEM_machine_memory_map: {
-        /* The machine's RAM as the boot loader reported it (privileged domains only). */
-        struct xen_memory_map m;
-        unsigned int n;
-        if (!domain_is_privileged(current->domain))
-            return -XEN_EPERM;
-        if (copy_from_guest(&m, arg, sizeof(m)))
-            return -XEN_EFAULT;
-        n = boot_ram_ranges();
-        if (m.nr_entries < n)
-            n = m.nr_entries;
-        for (unsigned int i = 0; i < n; i++) {
-            uint64_t addr, size;
-            boot_ram_range(i, &addr, &size);
-            struct xen_e820_entry e = { addr, size, XEN_E820_RAM };
-            if (copy_to_guest(m.buffer.addr + i * sizeof(e), &e, sizeof(e)))
-                return -XEN_EFAULT;
-        }
-        m.nr_entries = n;
-        return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
-    }
+    case XENMEM_machine_memory_map:
+        return machine_memory_map(arg);
     default:
         return -XEN_ENOSYS;
     }

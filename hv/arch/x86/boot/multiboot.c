@@ -35,6 +35,14 @@ int bootinfo_cmdlines_start_with_name(const struct boot_info *bi)
     return !(strncmp(n, "GRUB ", 5) == 0 && n[5] && n[5] != '0');
 }
 
+static void add_map(struct boot_info *bi, uint64_t start, uint64_t len, uint32_t type)
+{
+    if (bi->nr_map < BOOT_MAX_RANGES && len) {
+        bi->map[bi->nr_map] = (struct boot_map_entry){ start, start + len, type };
+        bi->nr_map++;
+    }
+}
+
 static void add_ram(struct boot_info *bi, uint64_t start, uint64_t len)
 {
     if (bi->nr_ram < BOOT_MAX_RANGES && len) {
@@ -81,6 +89,7 @@ static void parse_mb1(uint64_t info, struct boot_info *bi)
             memcpy(&base, e + 4, 8);
             memcpy(&len, e + 12, 8);
             memcpy(&type, e + 20, 4);
+            add_map(bi, base, len, type);
             if (type == 1)
                 add_ram(bi, base, len);
             p += size + 4;
@@ -88,6 +97,8 @@ static void parse_mb1(uint64_t info, struct boot_info *bi)
     } else if (flags & 1u) {
         add_ram(bi, 0, (uint64_t)mbi[1] << 10);
         add_ram(bi, 0x100000, (uint64_t)mbi[2] << 10);
+        add_map(bi, 0, (uint64_t)mbi[1] << 10, 1);
+        add_map(bi, 0x100000, (uint64_t)mbi[2] << 10, 1);
     }
 }
 
@@ -124,6 +135,7 @@ static void parse_mb2(uint64_t info, struct boot_info *bi)
                 memcpy(&base, e, 8);
                 memcpy(&len, e + 8, 8);
                 memcpy(&etype, e + 16, 4);
+                add_map(bi, base, len, etype);
                 if (etype == 1)
                     add_ram(bi, base, len);
             }

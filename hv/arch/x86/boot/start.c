@@ -34,6 +34,20 @@ void boot_ram_range(unsigned int i, uint64_t *addr, uint64_t *size)
     *addr = i < boot_info.nr_ram ? boot_info.ram[i].start : 0;
     *size = i < boot_info.nr_ram ? boot_info.ram[i].end - boot_info.ram[i].start : 0;
 }
+unsigned int boot_map_entries(void)
+{
+    return boot_info.nr_map;
+}
+
+void boot_map_entry(unsigned int i, uint64_t *addr, uint64_t *size, uint32_t *type)
+{
+    const struct boot_map_entry *e = &boot_info.map[i < boot_info.nr_map ? i : 0];
+
+    *addr = i < boot_info.nr_map ? e->start : 0;
+    *size = i < boot_info.nr_map ? e->end - e->start : 0;
+    *type = i < boot_info.nr_map ? e->type : 0;
+}
+
 char hv_command_line[BOOT_CMDLINE_MAX];
 
 #define DEFAULT_DOM0_MEM (64UL << 20)

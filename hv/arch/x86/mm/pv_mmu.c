@@ -115,6 +115,16 @@ static bool env_iomem(void *ctx, uint16_t domid, uint64_t mfn)
     return mfn < 0x100 || !frame_is_boot_ram(mfn);
 }
 
+/*
+ * In a hole of the machine's memory map, Xen reports to its hardware domain
+ * the frames it may not map (the MSI window) and the I/O APIC's page as
+ * reserved (XENMEM_machine_memory_map).
+ */
+const struct e820_dom0_range pv_dom0_reserved_io[PV_DOM0_RESERVED_IO] = {
+    { IOAPIC_MFN << PAGE_SHIFT, (IOAPIC_MFN + 1) << PAGE_SHIFT },
+    { MSI_FIRST_MFN << PAGE_SHIFT, (MSI_LAST_MFN + 1) << PAGE_SHIFT },
+};
+
 /* As Xen's mmio_ro_ranges: the I/O APIC and the HPET stay read-only for Dom0. */
 static bool env_iomem_ro(void *ctx, uint64_t mfn)
 {

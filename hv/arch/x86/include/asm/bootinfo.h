@@ -8,6 +8,7 @@
 #define BOOT_CMDLINE_MAX 1024
 
 struct boot_mem_range { uint64_t start, end; };        /* [start, end) physical */
+struct boot_map_entry { uint64_t start, end; uint32_t type; };  /* E820 type: 1 RAM, 2 reserved, ... */
 struct boot_module { uint64_t start, end; char cmdline[BOOT_CMDLINE_MAX]; };
 
 struct boot_info {
@@ -16,6 +17,8 @@ struct boot_info {
     char cmdline[BOOT_CMDLINE_MAX];
     unsigned int nr_ram;
     struct boot_mem_range ram[BOOT_MAX_RANGES];
+    unsigned int nr_map;                                 /* the loader's memory map, every type */
+    struct boot_map_entry map[BOOT_MAX_RANGES];
     unsigned int nr_modules;
     struct boot_module modules[BOOT_MAX_MODULES];
 };
@@ -36,5 +39,8 @@ int bootinfo_cmdlines_start_with_name(const struct boot_info *bi);
 /* The RAM ranges of the boot memory map, kept after boot: how many; the i-th. */
 unsigned int boot_ram_ranges(void);
 void boot_ram_range(unsigned int i, uint64_t *addr, uint64_t *size);
+/* The whole boot memory map (every type), in the loader's order: how many; the i-th. */
+unsigned int boot_map_entries(void);
+void boot_map_entry(unsigned int i, uint64_t *addr, uint64_t *size, uint32_t *type);
 
 #endif

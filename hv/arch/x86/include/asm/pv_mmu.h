@@ -6,12 +6,17 @@
 #define HV_PV_MMU_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <asm/e820_dom0.h>
 #include <asm/pt_types.h>
 
 struct domain;
 struct vcpu;
 
 extern struct pt_env pv_mmu_env;
+
+/* The I/O APIC's page and the MSI window: reserved in Dom0's machine memory map's holes. */
+#define PV_DOM0_RESERVED_IO 2
+extern const struct e820_dom0_range pv_dom0_reserved_io[PV_DOM0_RESERVED_IO];
 
 /* Bind the machine to the frame table (after mm_init). */
 void pv_mmu_init(void);
