@@ -146,8 +146,8 @@ XEN_TOO = {
 # Linux's swiotlb asks XENMEM_exchange for 256 KiB extents below 2^18 bytes
 # and widens the limit by one bit on each -ENOMEM. Xen 4.17 under this QEMU
 # refuses these widths, once each (measured with QEMU's gdb stub on
-# xen_create_contiguous_region: docs/linux-dom0.md row 9); Xenolith's
-# trace names the width of each refusal.
+# xen_create_contiguous_region: tools/xen-exchange-widths.sh, docs/linux-dom0.md
+# row 9); Xenolith's trace names the width of each refusal.
 EXCHANGE_REFUSED_BITS = [18, 19, 20, 21, 22, 23, 24, 25, 26]
 EXCHANGE_REASON = re.compile(r"d0 exchange: no free order-6 extent below 2\^(\d+) bytes")
 
