@@ -151,8 +151,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     d->shutdown_reason = reason;
     log_info("domain %u shutdown: %s", d->id, reason < 6 ? shutdown_names[reason] : "unknown");
     arch_domain_shutdown(d);
-    if (hypercall_continuations)
-        log_info("hypercalls continued after preemption so far: %lu", hypercall_continuations);
+    if (this_cpu()->hypercall_continuations)
+        log_info("hypercalls continued after preemption so far: %lu", this_cpu()->hypercall_continuations);
     domain_sched_update(d);                     /* its vCPUs never run again */
     if (d->id != 0 && (dom0 = domain_lookup(0)))
         send_global_virq(dom0, VIRQ_DOM_EXC);     /* Dom0 learns of it, as on Xen */

@@ -15,6 +15,7 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/grant_table.h>
+#include <asm/flushtlb.h>
 #include <hv/domain.h>
 #include <hv/grant_table.h>
 #include <hv/gnttab_rules.h>
@@ -57,7 +58,7 @@ static int unpopulate_status(struct domain *d)
     for (unsigned int i = 0; i < gt->nr_status_frames; i++)
         if (!pt_frame_is_free_to_release(&pv_mmu_env, gt->status[i]))
             return -XEN_EBUSY;
-    flush_tlb_global();
+    flush_tlb_mask(d->dirty_cpumask);           /* its status frames leave: every CPU it ran on */
     for (unsigned int i = 0; i < gt->nr_status_frames; i++)
         free_frame(gt->status[i]);
     gt->nr_status_frames = 0;

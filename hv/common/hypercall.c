@@ -1,4 +1,8 @@
-/* The hypercall table and the single place that dispatches, refuses and traces. */
+/*
+ * The hypercall table and the single place that dispatches, refuses and
+ * traces. No state of its own: a continuation being prepared belongs to the
+ * vCPU (v->hcall_*), its statistics to the CPU.
+ */
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <hv/console.h>
@@ -7,25 +11,24 @@
 #include <hv/hypercall.h>
 #include <xl/string.h>
 
-int hypercall_trace;
-uint64_t hypercall_continuations;
-bool in_multicall;                          /* nested calls of a multicall never continue */
-static bool continuation_set;
-static uint64_t continuation_args[5];
-
+/* Nested calls of a multicall never continue: the multicall is the unit. */
 bool hypercall_preempt_check(void)
 {
-    return !in_multicall && this_cpu()->softirq_pending;
+    struct cpu_info *ci = this_cpu();
+
+    return ci->softirq_pending && !ci->curr_vcpu->in_multicall;
 }
 
 long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    continuation_args[0] = a1;
-    continuation_args[1] = a2;
-    continuation_args[2] = a3;
-    continuation_args[3] = a4;
-    continuation_args[4] = a5;
-    continuation_set = true;
+    struct vcpu *v = current;
+
+    v->hcall_args[0] = a1;
+    v->hcall_args[1] = a2;
+    v->hcall_args[2] = a3;
+    v->hcall_args[3] = a4;
+    v->hcall_args[4] = a5;
+    v->hcall_continue = true;
     return HV_CONTINUATION;
 }
 
@@ -113,30 +116,64 @@ long hypercall_call(unsigned long nr, const uint64_t a[5])
     return h->fn(a[0], a[1], a[2], a[3], a[4]);
 }
 
-void hypercall_dispatch(struct cpu_regs *regs)
+/* A handler asked to continue: rewind the guest to its SYSCALL with the remaining work. */
+static bool continued(struct cpu_regs *regs, struct cpu_info *ci, struct vcpu *v, unsigned long nr,
+                      long ret)
 {
-    unsigned long nr = regs->rax;
+    if (ret != HV_CONTINUATION || !v->hcall_continue)
+        return false;
+    v->hcall_continue = false;
+    ci->hypercall_continuations++;
+    regs->rip -= 2;
+    regs->rax = nr;
+    regs->rdi = v->hcall_args[0];
+    regs->rsi = v->hcall_args[1];
+    regs->rdx = v->hcall_args[2];
+    regs->r10 = v->hcall_args[3];
+    regs->r8 = v->hcall_args[4];
+    return true;
+}
+
+/* hypercall_dispatch with a trace line (the arguments as called: a handler may rewrite the frame). */
+static void __attribute__((noinline)) dispatch_traced(struct cpu_regs *regs, struct cpu_info *ci,
+                                                       struct vcpu *v, unsigned long nr)
+{
     uint64_t args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
     long ret = hypercall_call(nr, args);
 
-    if (ret == HV_CONTINUATION && continuation_set) {
-        /* Re-issue the same hypercall with the remaining work: back to the SYSCALL. */
-        continuation_set = false;
-        hypercall_continuations++;
-        regs->rip -= 2;
-        regs->rax = nr;
-        regs->rdi = continuation_args[0];
-        regs->rsi = continuation_args[1];
-        regs->rdx = continuation_args[2];
-        regs->r10 = continuation_args[3];
-        regs->r8 = continuation_args[4];
+    if (continued(regs, ci, v, nr, ret))
         return;
-    }
-
-    if (hypercall_trace && nr != __HYPERVISOR_console_io &&
+    if (nr != __HYPERVISOR_console_io &&
         (hypercall_trace != HYPERCALL_TRACE_ERRORS || (ret < 0 && nr != __HYPERVISOR_iret)))
-        log_debug("d%uv%u %s(%#lx, %#lx, %#lx, %#lx) = %ld", current->domain->id, current->id,
+        log_debug("d%uv%u %s(%#lx, %#lx, %#lx, %#lx) = %ld", v->domain->id, v->id,
                   nr < NR_HYPERCALLS && hypercall_table[nr].name ? hypercall_table[nr].name : "unknown",
                   args[0], args[1], args[2], args[3], ret);
     regs->rax = (uint64_t)ret;
+}
+
+/*
+ * The guest frame is the one at the top of the stack: its CPU record is
+ * right above it. hypercall_call's checks, with the arguments taken
+ * straight from the frame.
+ */
+void hypercall_dispatch(struct cpu_regs *regs)
+{
+    struct cpu_info *ci = cpu_info_above(regs);
+    struct vcpu *v = ci->curr_vcpu;
+    unsigned long nr = regs->rax;
+    const struct hypercall_def *h;
+    long ret;
+
+    if (__builtin_expect(hypercall_trace, 0)) {
+        dispatch_traced(regs, ci, v, nr);
+        return;
+    }
+    if (nr >= NR_HYPERCALLS || !(h = &hypercall_table[nr])->fn)
+        ret = -XEN_ENOSYS;
+    else if (h->access == HC_PRIV && !domain_is_privileged(v->domain))
+        ret = -XEN_EPERM;
+    else
+        ret = h->fn(regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8);
+    if (!continued(regs, ci, v, nr, ret))
+        regs->rax = (uint64_t)ret;
 }

@@ -25,11 +25,14 @@ long do_multicall(uint64_t list, uint64_t nr, uint64_t a3, uint64_t a4, uint64_t
         return -XEN_EFAULT;
     long rc = 0;
 
-    in_multicall = true;
+    struct cpu_info *ci = this_cpu();            /* a multicall never moves to another CPU */
+    struct vcpu *v = ci->curr_vcpu;
+
+    v->in_multicall = true;
     for (uint64_t i = 0; i < nr; i++) {
         struct multicall_entry e;
         uint64_t at = list + i * sizeof(e);
-        if ((i & 7) == 0 && i && this_cpu()->softirq_pending) {
+        if ((i & 7) == 0 && i && ci->softirq_pending) {
             rc = hypercall_continue(at, nr - i, 0, 0, 0);   /* every 8 entries, if work waits */
             break;
         }
@@ -51,10 +54,10 @@ long do_multicall(uint64_t list, uint64_t nr, uint64_t a3, uint64_t a4, uint64_t
             rc = -XEN_EFAULT;
             break;
         }
-        if (current->domain->is_shutdown)
+        if (v->domain->is_shutdown)
             break;
     }
-    in_multicall = false;
+    v->in_multicall = false;
     return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
+#include <asm/flushtlb.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -27,8 +28,8 @@ void domain_release_frame(mfn_t mfn)
     if (d)
         d->tot_pages--;
     m2p_set(mfn, ~0UL);
-    /* A stale translation of the frame must not outlive its ownership (single CPU: local flush). */
-    flush_tlb_global();
+    /* A stale translation of the frame must not outlive its ownership: the CPUs the owner ran on. */
+    flush_tlb_mask(d ? d->dirty_cpumask : cpu_online_mask);
     free_frame(mfn);
 }
 

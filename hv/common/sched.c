@@ -17,8 +17,6 @@
 #include <hv/sched.h>
 #include <hv/time.h>
 
-struct cpu_info cpu_info0 = { .runq = RUNQ_INIT(cpu_info0.runq),
-                               .timer_lock = SPIN_LOCK_UNLOCKED(LOCK_TIMER, "timer_lock") };
 
 void raise_softirq(unsigned int nr)
 {
@@ -48,7 +46,7 @@ bool vcpu_runnable(const struct vcpu *v)
 /* The run queue of the CPU v runs on (every vCPU runs on CPU 0 for now). */
 static struct runq *runq_of(const struct vcpu *v)
 {
-    return &cpu_info0.runq;
+    return &cpu_info_of(0)->runq;
 }
 
 /* Account the time since the last change to v's old runstate, and enter `state`. */
@@ -260,26 +258,28 @@ static bool any_domain_alive(void)
  */
 int prepare_exit_to_guest(struct cpu_regs *regs)
 {
+    struct cpu_info *ci = cpu_info_above(regs);     /* regs: the guest frame, below the record */
+
     for (;;) {
-        if (this_cpu()->softirq_pending) {
+        if (ci->softirq_pending) {
             local_irq_enable();
             do_softirqs();
             local_irq_disable();
-            if (this_cpu()->need_resched)
+            if (ci->need_resched)
                 schedule();                     /* a slice ended, a yield, a more urgent wake */
         }
-        if (!vcpu_runnable(current)) {
+        if (!vcpu_runnable(ci->curr_vcpu)) {
             schedule();
-            if (!vcpu_runnable(current)) {
+            if (!vcpu_runnable(ci->curr_vcpu)) {
                 if (!any_domain_alive())
                     machine_exit(EXIT_DOM0_POWEROFF);
                 __asm__ volatile("sti; hlt; cli" ::: "memory");
                 continue;
             }
         }
-        if (!arch_vcpu_deliver_events(current, regs))
+        if (!arch_vcpu_deliver_events(ci->curr_vcpu, regs))
             continue;
-        if (!this_cpu()->softirq_pending)
+        if (!ci->softirq_pending)
             return arch_exit_fast_ok(regs);
     }
 }

@@ -21,7 +21,7 @@
 static struct timer_heap *heap_of(unsigned int cpu)
 {
     ASSERT(cpu == 0);                           /* one CPU for now */
-    return &cpu_info0.timers;
+    return &cpu_info_of(cpu)->timers;
 }
 
 /* Program this CPU's LAPIC for the earliest timer (or nothing). Interrupts off. */
@@ -128,7 +128,7 @@ void kill_timer(struct timer *t)
 /* See timer.h. */
 void timer_softirq(void)
 {
-    struct timer_heap *h = heap_of(this_cpu()->id);
+    struct timer_heap *h = &this_cpu()->timers;   /* heap_of(this CPU) */
     unsigned long flags = local_irq_save();
     uint64_t now = now_ns();
     struct timer *t;

@@ -32,7 +32,7 @@ void spin_lock_init(spinlock_t *l, enum lock_level level, const char *name)
  */
 void spin_lock_wait(spinlock_t *l, uint16_t ticket)
 {
-    if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) == spin_self())
+    if (spin_same_cpu(__atomic_load_n(&l->owner, __ATOMIC_RELAXED), spin_self()))
         spin_fail(l, "taken again by the CPU holding it");
     while (__atomic_load_n(&l->t.head, __ATOMIC_ACQUIRE) != ticket)
         spin_relax();
@@ -40,7 +40,7 @@ void spin_lock_wait(spinlock_t *l, uint16_t ticket)
 
 void spin_check_nested(const spinlock_t *inner, const spinlock_t *outer)
 {
-    if (outer->owner != spin_self())
+    if (!spin_same_cpu(outer->owner, spin_self()))
         spin_fail(outer, "outer lock not held by this CPU");
     if (inner->level <= outer->level)
         spin_fail(inner, "taken inside a lock that does not rank before it");

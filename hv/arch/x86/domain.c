@@ -6,6 +6,7 @@
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
+#include <asm/flushtlb.h>
 #include <hv/console.h>
 #include <asm/cpu.h>
 #include <asm/ctrlreg.h>
@@ -65,7 +66,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 {
     struct cpu_regs *frame = guest_regs();
 
-    if (prev)
+    if (prev && prev->domain->arch.ptwr_batch.l1)
         ptwr_batch_rehook(prev->domain);
     if (prev && prev->running) {
         prev->regs = *frame;
@@ -79,6 +80,10 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     next->running = true;
     vcpu_load_cr3(next);
     flush_tlb_global();                         /* no global entry of another domain survives */
+    /* The flush took prev's entries off this CPU: its domain's dirty mask loses the CPU, next's gains it. */
+    if (prev && prev->domain != next->domain)
+        __atomic_and_fetch(&prev->domain->dirty_cpumask, ~cpu_bit(this_cpu()->id), __ATOMIC_RELAXED);
+    __atomic_or_fetch(&next->domain->dirty_cpumask, cpu_bit(this_cpu()->id), __ATOMIC_RELAXED);
     debugreg_load(next);
     ctrlreg_load(next);                         /* its CR4.TSD and CR4.FSGSBASE */
     gdt_load_vcpu(next);

@@ -156,24 +156,23 @@ static bool guest_page_fault_locked(struct vcpu *v, struct cpu_regs *regs, uint6
 {
     struct domain *d = v->domain;
     const struct paging_mode *pm = d->arch.paging;
-    bool done = false;
+    bool done;
     uint32_t pfec;
 
-    /* Nothing to do for most faults: no batch, no shadow, and not a kernel's write to a present page. */
-    if (!d->arch.ptwr_batch.l1 && !pm->page_fault &&
-        (!v->arch.kernel_mode ||
-         (regs->error_code & (X86_PFEC_PRESENT | X86_PFEC_WRITE)) != (X86_PFEC_PRESENT | X86_PFEC_WRITE)))
-        return false;
-    spin_lock(&d->page_lock);
     if (d->arch.ptwr_batch.l1) {
+        spin_lock(&d->page_lock);
         ptwr_batch_rehook_locked(d);            /* first use of the range, or any fault: */
-        done = true;                            /* re-hooked, retry (a real fault recurs) */
-    } else if (pm->page_fault && pm->page_fault(v, cr2, regs->error_code, &pfec)) {
-        done = true;                            /* the mode resolved it (a shadow miss): retry */
-    } else {
-        if (pm->page_fault)
-            regs->error_code = pfec;
-        done = ptwr_try_emulate(v, regs, cr2);
+        spin_unlock(&d->page_lock);
+        return true;                            /* re-hooked, retry (a real fault recurs) */
+    }
+    /* No shadow: only an emulated page-table write, which locks once it is one. */
+    if (!pm->page_fault)
+        return ptwr_try_emulate(v, regs, cr2);
+    spin_lock(&d->page_lock);
+    done = pm->page_fault(v, cr2, regs->error_code, &pfec);    /* a shadow miss: retry */
+    if (!done) {
+        regs->error_code = pfec;
+        done = ptwr_try_emulate_locked(v, regs, cr2);
     }
     spin_unlock(&d->page_lock);
     return done;
@@ -181,7 +180,7 @@ static bool guest_page_fault_locked(struct vcpu *v, struct cpu_regs *regs, uint6
 
 static void guest_fault(struct cpu_regs *regs)
 {
-    struct vcpu *v = current;
+    struct vcpu *v = cpu_info_above(regs)->curr_vcpu;      /* regs: the guest frame */
     unsigned int vec = regs->entry_vector;
 
     switch (vec) {
@@ -273,15 +272,16 @@ void handle_trap(struct cpu_regs *regs)
  */
 void handle_syscall(struct cpu_regs *regs)
 {
-    struct vcpu *v = current;
+    struct vcpu *v = cpu_info_above(regs)->curr_vcpu;      /* regs: the guest frame */
 
     if (v->arch.kernel_mode) {
-        ptwr_batch_rehook(v->domain);           /* hypercalls see only validated tables */
+        if (v->domain->arch.ptwr_batch.l1)
+            ptwr_batch_rehook(v->domain);       /* hypercalls see only validated tables */
         /* The iret hypercall ends every bounce (each system call, event and fault of a
          * PV kernel): straight to its handler, past the table's generic path (which it
          * needs none of: any caller, no continuation), unless every call is traced. */
         if (regs->rax == __HYPERVISOR_iret && !hypercall_trace) {
-            regs->rax = (uint64_t)do_iret(0, 0, 0, 0, 0);
+            regs->rax = (uint64_t)pv_iret(v, regs);
             return;
         }
         hypercall_dispatch(regs);

@@ -40,6 +40,11 @@ struct vcpu {
 
     struct arch_vcpu arch;           /* x86 PV state (asm/domain.h) */
 
+    /* the hypercall in progress (common/hypercall.c): per vCPU, so any CPU may resume it */
+    bool in_multicall;               /* running a multicall's entries: they never continue alone */
+    bool hcall_continue;             /* hypercall_continue was called: re-issue with hcall_args */
+    uint64_t hcall_args[5];
+
     /* events and time */
     struct vcpu_info *vcpu_info;     /* in shared_info or a registered guest page */
     mfn_t vcpu_info_mfn;             /* that registered page (writable-typed), or 0 */
@@ -85,6 +90,7 @@ struct domain {
     struct grant_table grants;       /* common/grant_table.c */
     spinlock_t event_lock;           /* its event channels: evtchn[], evtchn_ops, FIFO state (docs/locking.md) */
     spinlock_t page_lock;            /* its page types, page tables and page list (docs/locking.md) */
+    cpumask_t dirty_cpumask;         /* CPUs that may hold its TLB entries (set when it runs there) */
     struct arch_domain arch;         /* x86 PV state (asm/domain.h) */
 };
 

@@ -30,8 +30,6 @@ struct hypercall_def {
 
 /* Run hypercall `nr` for the current vCPU with these arguments. */
 long hypercall_call(unsigned long nr, const uint64_t args[5]);
-/* True while a multicall runs its entries: they never continue on their own. */
-extern bool in_multicall;
 /* Decode a hypercall from the guest frame and write the result into rax. */
 void hypercall_dispatch(struct cpu_regs *regs);
 /*
@@ -45,7 +43,6 @@ void hypercall_dispatch(struct cpu_regs *regs);
 #define HV_CONTINUATION  (-0x7fff)
 bool hypercall_preempt_check(void);
 long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
-extern uint64_t hypercall_continuations;
 
 /* Per-hypercall trace lines: "hypercall_trace" on the command line traces every
    hypercall, "hypercall_trace=errors" only those that return an error (iret aside:

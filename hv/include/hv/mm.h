@@ -61,6 +61,8 @@ mfn_t alloc_frames(unsigned long n, uint16_t owner);
 /* 2^order contiguous zeroed frames, the first a multiple of 2^order, all below `limit`. */
 mfn_t alloc_frames_aligned(unsigned int order, mfn_t limit, uint16_t owner);
 void free_frame(mfn_t mfn);
+/* Free n frames under one hold of the heap lock. */
+void free_frame_list(const mfn_t *list, unsigned long n);
 unsigned long frames_free(void);
 
 static inline struct page_info *mfn_to_page(mfn_t mfn) { return &frame_table[mfn]; }

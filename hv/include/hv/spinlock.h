@@ -48,7 +48,7 @@ typedef struct spinlock {
         } t;
     };
     uint8_t level;                  /* enum lock_level */
-    const void *owner;              /* spin_self() of the holder; NULL when free */
+    const void *owner;              /* spin_self() of the holder (spin_same_cpu); NULL when free */
     const char *name;               /* for the failure message */
 } spinlock_t;
 
@@ -56,20 +56,36 @@ typedef struct spinlock {
 #define DEFINE_SPINLOCK(var, lvl) spinlock_t var = SPIN_LOCK_UNLOCKED(lvl, #var)
 
 /*
- * Who is "this CPU": a token unique to each CPU that is running (the
- * hypervisor's per-CPU record; a thread in the host tests).
+ * Who is "this CPU": a token that tells CPUs apart (spin_same_cpu). In the
+ * hypervisor it is the stack pointer itself, one instruction to store: every
+ * CPU runs on its own aligned stack block (hv/percpu.h), so two tokens are of
+ * the same CPU when they fall in the same block. In the host tests each
+ * thread is a CPU with a token of its own.
  */
 #if __STDC_HOSTED__
 const void *spin_self(void);
+static inline bool spin_same_cpu(const void *a, const void *b)
+{
+    return a == b;
+}
 #else
-/* One CPU runs yet: its record (hv/percpu.h, not included: it holds locks itself). */
-struct cpu_info;
-extern struct cpu_info cpu_info0;
+#include <asm/layout.h>
 static inline const void *spin_self(void)
 {
-    return &cpu_info0;
+    const void *sp;
+
+    __asm__("movq %%rsp, %0" : "=r"(sp));
+    return sp;
+}
+
+static inline bool spin_same_cpu(const void *a, const void *b)
+{
+    return ((uintptr_t)a ^ (uintptr_t)b) < HV_STACK_SIZE;     /* NULL (free) never matches */
 }
 #endif
+
+/* l->owner = spin_self(), in one store where the token is the stack pointer. */
+static inline void spin_set_owner(struct spinlock *l);
 
 /* A broken locking rule (our bug, never a guest's): panic, naming the lock. */
 void spin_fail(const spinlock_t *l, const char *why) __attribute__((noreturn));
@@ -80,14 +96,33 @@ void spin_check_nested(const spinlock_t *inner, const spinlock_t *outer);
 
 void spin_lock_init(spinlock_t *l, enum lock_level level, const char *name);
 
+static inline void spin_set_owner(spinlock_t *l)
+{
+#if __STDC_HOSTED__
+    l->owner = spin_self();
+#else
+    __asm__ volatile("movq %%rsp, %0" : "=m"(l->owner));
+#endif
+}
+
 static inline void spin_lock(spinlock_t *l)
 {
-    uint16_t ticket = __atomic_fetch_add(&l->t.tail, 1, __ATOMIC_ACQUIRE);
+    uint16_t ticket;
+    bool wait;
 
-    /* Our turn already? The head moves only when the holder releases. */
-    if (__builtin_expect(ticket != __atomic_load_n(&l->t.head, __ATOMIC_ACQUIRE), 0))
+    /* Draw a ticket; our turn already? The head moves only when the holder releases. */
+#if __STDC_HOSTED__
+    ticket = __atomic_fetch_add(&l->t.tail, 1, __ATOMIC_ACQUIRE);
+    wait = ticket != __atomic_load_n(&l->t.head, __ATOMIC_ACQUIRE);
+#else
+    ticket = 1;                     /* x86 loads are acquire loads: the head is compared in memory */
+    __asm__ volatile("lock xaddw %w[t], %[tail]\n\tcmpw %w[t], %[head]"
+                     : [t] "+r"(ticket), [tail] "+m"(l->t.tail), "=@ccne"(wait)
+                     : [head] "m"(l->t.head) : "memory");
+#endif
+    if (__builtin_expect(wait, 0))
         spin_lock_wait(l, ticket);
-    l->owner = spin_self();
+    spin_set_owner(l);
 }
 
 /* Take the lock only if it is free: true if taken. */
@@ -99,7 +134,7 @@ static inline bool spin_trylock(spinlock_t *l)
         !__atomic_compare_exchange_n(&l->word, &old, old + (1u << 16), false,
                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
         return false;
-    l->owner = spin_self();
+    spin_set_owner(l);
     return true;
 }
 
@@ -119,7 +154,7 @@ static inline bool spin_is_locked(const spinlock_t *l)
 /* Does this CPU hold it? For contract checks at the top of a _locked function. */
 static inline bool spin_is_mine(const spinlock_t *l)
 {
-    return l->owner == spin_self();
+    return spin_same_cpu(l->owner, spin_self());
 }
 
 /* Take `inner` while holding `outer`: the order is checked (spin_fail if broken). */

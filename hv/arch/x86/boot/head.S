@@ -146,7 +146,7 @@ boot_stack_top_phys:
 
         .text
 high_entry:
-        movabs  $cpu0_stack + HV_STACK_SIZE, %rsp
+        movabs  $cpu_stacks + HV_STACK_SIZE - HV_CPU_INFO_SIZE, %rsp     /* CPU 0's stack, below its record */
         xor     %ebp, %ebp
         call    start_hv
         ud2

@@ -53,6 +53,7 @@ char hv_command_line[BOOT_CMDLINE_MAX];
 #define DEFAULT_DOM0_MEM (64UL << 20)
 
 uint8_t smap_enabled;
+int hypercall_trace;                    /* the hypercall_trace option (hv/hypercall.h) */
 
 /*
  * Every option this hypervisor reads (each is looked up where it is used).
@@ -222,7 +223,7 @@ void start_hv(uint32_t magic, uint32_t info)
     mm_init(&boot_info);
     pv_mmu_init();
     m2p_init();
-    cpu_tables_init();
+    cpu_tables_init(0);
     paging_drop_identity_map();
     enable_cpu_features();
     time_init();

@@ -5,6 +5,7 @@
  * that frame and IRETQs. Guests run in ring 3 with our GDT selectors 0xe02b/0xe033.
  *
  * Hardware contract: on an exception from ring 3 the CPU loads RSP from TSS.RSP0
+ * (this CPU's struct cpu_info, at the top of its stack block: hv/percpu.h)
  * and pushes SS, RSP, RFLAGS, CS, RIP [, error code]. SYSCALL switches nothing
  * but CS/SS and puts the return RIP in RCX and RFLAGS in R11 (RFLAGS then
  * masked by MSR_FMASK, which clears IF, so no interrupt can land before we
@@ -111,21 +112,46 @@ sysret_to_guest:
 /* After a faulting IRETQ, the #GP bounced to the guest (traps.c): start the exit again. */
         .globl iret_fault_recover
 iret_fault_recover:
-        movq    syscall_stack_top(%rip), %rsp
-        subq    $REGS_SIZE, %rsp
+        /* The guest frame sits below this CPU's record, at the top of the stack block we are on. */
+        orq     $(HV_STACK_SIZE - 1), %rsp
+        subq    $(HV_CPU_INFO_SIZE + REGS_SIZE - 1), %rsp
         jmp     exit_to_guest_or_hv
 
-/* SYSCALL from a guest (kernel or user mode). Interrupts are off (FMASK). */
-        .balign 16
+/*
+ * SYSCALL from a guest (kernel or user mode). Interrupts are off (FMASK).
+ *
+ * Each CPU's MSR_LSTAR names its own entry (syscall_entry, syscall_entries): a
+ * few instructions that know the CPU's stack block by address, so neither
+ * a GS base nor a scratch variable is needed. They store the guest RSP
+ * straight into the RSP slot of the guest frame at the top of that stack
+ * (the saved RSP lives there, per CPU) and point RSP at it. CPU 0's entry
+ * falls into the common part; the others jump to it.
+ */
+#define FRAME_RSP_SLOT(cpu) \
+        (cpu_stacks + ((cpu) + 1) * HV_STACK_SIZE - HV_CPU_INFO_SIZE - REGS_SIZE + REGS_RSP)
+
+        .balign 32
+        .globl syscall_entries
+syscall_entries:                                /* CPUs 1 .. NR_CPUS-1, SYSCALL_ENTRY_SIZE bytes each */
+        .set stub_cpu, 1
+        .rept NR_CPUS - 1
+        .balign SYSCALL_ENTRY_SIZE
+        movq    %rsp, FRAME_RSP_SLOT(stub_cpu)(%rip)
+        leaq    FRAME_RSP_SLOT(stub_cpu)(%rip), %rsp
+        jmp     syscall_common
+        .set stub_cpu, stub_cpu + 1
+        .endr
+
+        .balign SYSCALL_ENTRY_SIZE
         .globl syscall_entry
-syscall_entry:
-        movq    %rsp, syscall_saved_rsp(%rip)
-        movq    syscall_stack_top(%rip), %rsp
-        pushq   $GUEST_DS               /* ss */
-        pushq   syscall_saved_rsp(%rip) /* rsp */
-        pushq   %r11                    /* rflags */
-        pushq   $GUEST_CS64             /* cs */
-        pushq   %rcx                    /* rip */
+syscall_entry:                                  /* CPU 0 */
+        movq    %rsp, FRAME_RSP_SLOT(0)(%rip)
+        leaq    FRAME_RSP_SLOT(0)(%rip), %rsp
+syscall_common:
+        movq    $GUEST_DS, 8(%rsp)              /* ss, above the saved rsp */
+        pushq   %r11                            /* rflags */
+        pushq   $GUEST_CS64                     /* cs */
+        pushq   %rcx                            /* rip */
         pushq   $0
         movl    $VEC_SYSCALL, 4(%rsp)
         cld
@@ -140,9 +166,3 @@ syscall_entry:
 enter_guest_frame:
         movq    %rdi, %rsp
         jmp     exit_to_guest_or_hv
-
-        .data
-        .balign 8
-        .globl syscall_stack_top
-syscall_stack_top:   .quad 0
-syscall_saved_rsp:   .quad 0

@@ -175,15 +175,28 @@ mfn_t alloc_frame(uint16_t owner)
     return alloc_frames(1, owner);
 }
 
-void free_frame(mfn_t mfn)
+static void free_locked(mfn_t mfn)
 {
-    spin_lock(&heap_lock);
     BUG_ON(!mfn_valid(mfn) || !frame_used(mfn));
     mark_free(mfn);
     nr_free++;
     frame_table[mfn] = (struct page_info){ .owner = OWNER_FREE };
     if (mfn >= free_top)
         free_top = mfn + 1;
+}
+
+void free_frame(mfn_t mfn)
+{
+    spin_lock(&heap_lock);
+    free_locked(mfn);
+    spin_unlock(&heap_lock);
+}
+
+void free_frame_list(const mfn_t *list, unsigned long n)
+{
+    spin_lock(&heap_lock);
+    for (unsigned long i = 0; i < n; i++)
+        free_locked(list[i]);
     spin_unlock(&heap_lock);
 }
 

@@ -6,6 +6,7 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <asm/bootinfo.h>
+#include <asm/flushtlb.h>
 #include <hv/console.h>
 #include <asm/descriptors.h>
 #include <hv/domain.h>
@@ -21,10 +22,10 @@ static uint64_t *env_table(void *ctx, uint64_t mfn)
     return mfn_to_virt(mfn);
 }
 
-/* A frame changes type: no stale translation (global user ones included) may survive. */
+/* A frame changes type: no stale translation (global user ones included) may survive, on any CPU. */
 static void env_flush(void *ctx)
 {
-    flush_tlb_global();
+    flush_tlb_mask(cpu_online_mask);
 }
 
 static void env_init_l4(void *ctx, uint64_t *l4)

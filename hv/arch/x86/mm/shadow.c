@@ -18,10 +18,13 @@
 
 #define UPPER_FLAGS (PT_PRESENT | PT_RW | PT_USER | PT_ACCESSED | PT_DIRTY)
 
+/*
+ * Forget every shadow table. The frames stay in the pool for the tables
+ * built after the flush (as Xen's shadow pool keeps its pages): a flush and
+ * the refill after it take no heap lock. shadow_disable gives them back.
+ */
 static void free_pool(struct shadow_state *s)
 {
-    for (unsigned int i = 0; i < s->nr_pool; i++)
-        free_frame(s->pool[i]);
     s->nr_pool = 0;
     s->nr_l1map = 0;
     memset(s->roots, 0, sizeof(s->roots));
@@ -34,9 +37,16 @@ static mfn_t shadow_alloc(struct shadow_state *s)
 
     if (s->nr_pool >= SHADOW_POOL_MAX)
         return INVALID_MFN;
+    if (s->nr_pool < s->nr_held) {
+        m = s->pool[s->nr_pool++];              /* kept from before a flush: clear it again */
+        memset(mfn_to_virt(m), 0, PAGE_SIZE);
+        return m;
+    }
     m = alloc_frame(OWNER_HV);
-    if (m != INVALID_MFN)
+    if (m != INVALID_MFN) {
         s->pool[s->nr_pool++] = m;
+        s->nr_held = s->nr_pool;
+    }
     return m;
 }
 
@@ -75,6 +85,8 @@ void shadow_disable(struct domain *d)
     if (current && current->domain == d)
         vcpu_load_cr3(current);                 /* back on the guest's own tables first */
     free_pool(s);
+    free_frame_list(s->pool, s->nr_held);       /* one hold of the heap lock for them all */
+    s->nr_held = 0;
     xfree_bytes(s->pool, SHADOW_POOL_MAX * sizeof(uint64_t));
     xfree_bytes(s->l1map, SHADOW_POOL_MAX * sizeof(*s->l1map));
     s->pool = NULL;
@@ -204,13 +216,14 @@ bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec
     /* Install the translation: guest permissions, minus what A/D and log-dirty need to see. */
     pte_t g = *gl1e | PT_ACCESSED;
     mfn_t mfn = pte_mfn(g);
-    uint64_t pfn = m2p_get(mfn);
     bool allow_write = rw && (write || (g & PT_DIRTY));
     if (write) {
         g |= PT_DIRTY;
-        shadow_mark_dirty(d, mfn);
+        if (s->log_dirty)
+            shadow_mark_dirty(d, mfn);
     }
-    if (s->log_dirty && !pfn_dirty(s, pfn))
+    /* Log-dirty: a page not yet marked dirty stays read-only, so its first write is seen. */
+    if (s->log_dirty && !pfn_dirty(s, m2p_get(mfn)))
         allow_write = false;
     *gl1e = g;
 

@@ -26,25 +26,41 @@
 #define SEG_DPL   (3ULL << 45)
 #define SEG_TYPE  (0xfULL << 40)
 
-static pte_t *gdt_l1;            /* the L1 mapping HV_GDT_VIRT (and the LDT after it) */
+/*
+ * Each CPU has its own GDT area of HV_GDT_AREA_PAGES pages from HV_GDT_VIRT +
+ * cpu * HV_GDT_AREA_PAGES pages: the running vCPU's GDT frames, the CPU's
+ * reserved page, then the LDT. One L1 maps them all (this_cpu()->gdt_ptes
+ * points at the CPU's share of it).
+ */
+static pte_t *gdt_l1;
 #define LDT_FIRST_PAGE 16
 #define LDT_PAGES      16
-#define LDT_VIRT       (HV_GDT_VIRT + LDT_FIRST_PAGE * PAGE_SIZE)
+#define LDT_VIRT(ci)   ((ci)->gdt_virt + LDT_FIRST_PAGE * PAGE_SIZE)
+_Static_assert(LDT_FIRST_PAGE + LDT_PAGES == HV_GDT_AREA_PAGES, "GDT area layout");
+_Static_assert(NR_CPUS * HV_GDT_AREA_PAGES <= 512, "every CPU's GDT area under one L1");
 static mfn_t zero_mfn;
 
-void gdt_area_init(void)
+void gdt_area_init(unsigned int cpu)
 {
-    zero_mfn = alloc_frame(OWNER_HV);
-    if (zero_mfn == INVALID_MFN ||
-        map_frames(idle_l4(), HV_GDT_VIRT, zero_mfn, 1, PT_PRESENT | PT_NX,
-                   PT_PRESENT | PT_RW))
-        panic("cannot map the GDT area");
-    pte_t *l3 = mfn_to_virt(pte_mfn(idle_l4()[l4_index(HV_GDT_VIRT)]));
-    pte_t *l2 = mfn_to_virt(pte_mfn(l3[l3_index(HV_GDT_VIRT)]));
-    gdt_l1 = mfn_to_virt(pte_mfn(l2[l2_index(HV_GDT_VIRT)]));
-    for (unsigned int i = 0; i < LDT_FIRST_PAGE + LDT_PAGES; i++)
-        gdt_l1[i] = make_pte(zero_mfn, PT_PRESENT | PT_NX);
-    gdt_l1[HV_GDT_GUEST_PAGES] = make_pte(virt_to_mfn(cpu0_gdt), PT_PRESENT | PT_RW | PT_NX);
+    struct cpu_info *ci = cpu_info_of(cpu);
+    pte_t *ptes;
+
+    if (!gdt_l1) {
+        zero_mfn = alloc_frame(OWNER_HV);
+        if (zero_mfn == INVALID_MFN ||
+            map_frames(idle_l4(), HV_GDT_VIRT, zero_mfn, 1, PT_PRESENT | PT_NX,
+                       PT_PRESENT | PT_RW))
+            panic("cannot map the GDT area");
+        pte_t *l3 = mfn_to_virt(pte_mfn(idle_l4()[l4_index(HV_GDT_VIRT)]));
+        pte_t *l2 = mfn_to_virt(pte_mfn(l3[l3_index(HV_GDT_VIRT)]));
+        gdt_l1 = mfn_to_virt(pte_mfn(l2[l2_index(HV_GDT_VIRT)]));
+    }
+    ptes = gdt_l1 + cpu * HV_GDT_AREA_PAGES;
+    ci->gdt_ptes = ptes;
+    ci->gdt_virt = HV_GDT_VIRT + (uint64_t)cpu * HV_GDT_AREA_PAGES * PAGE_SIZE;
+    for (unsigned int i = 0; i < HV_GDT_AREA_PAGES; i++)
+        ptes[i] = make_pte(zero_mfn, PT_PRESENT | PT_NX);
+    ptes[HV_GDT_GUEST_PAGES] = make_pte(virt_to_mfn(ci->gdt), PT_PRESENT | PT_RW | PT_NX);
 }
 
 /*
@@ -56,20 +72,27 @@ void gdt_area_init(void)
  */
 static void ldt_load(const struct vcpu *v)
 {
-    for (unsigned int i = 0; i < LDT_PAGES; i++) {
+    struct cpu_info *ci = this_cpu();
+    pte_t *ptes = ci->gdt_ptes + LDT_FIRST_PAGE;    /* locals: invlpg's memory clobber reloads no field */
+    uint64_t va = LDT_VIRT(ci);
+    unsigned int n = v->arch.ldt_nr_frames, top = n > ci->ldt_pages ? n : ci->ldt_pages;
+
+    /* Pages from `top` on show the zero page already (see gdt_load_vcpu). */
+    ci->ldt_pages = (uint8_t)n;
+    for (unsigned int i = 0; i < top; i++, va += PAGE_SIZE) {
         mfn_t m = i < v->arch.ldt_nr_frames && v->arch.ldt_frames[i] ? v->arch.ldt_frames[i] : zero_mfn;
-        gdt_l1[LDT_FIRST_PAGE + i] = make_pte(m, PT_PRESENT | (m == zero_mfn ? 0 : PT_RW) | PT_NX);
-        invlpg(LDT_VIRT + i * PAGE_SIZE);
+        ptes[i] = make_pte(m, PT_PRESENT | (m == zero_mfn ? 0 : PT_RW) | PT_NX);
+        invlpg(va);
     }
     if (!v->arch.ldt_ents) {
         __asm__ volatile("lldt %w0" :: "r"(0));
         return;
     }
-    uint64_t base = LDT_VIRT, limit = v->arch.ldt_ents * 8 - 1;
-    cpu0_gdt[(HV_LDT >> 3) - HV_GDT_FIRST_RESERVED] =
+    uint64_t base = LDT_VIRT(ci), limit = v->arch.ldt_ents * 8 - 1;
+    ci->gdt[(HV_LDT >> 3) - HV_GDT_FIRST_RESERVED] =
         (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x82UL << 40) |
         ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
-    cpu0_gdt[(HV_LDT >> 3) - HV_GDT_FIRST_RESERVED + 1] = base >> 32;
+    ci->gdt[(HV_LDT >> 3) - HV_GDT_FIRST_RESERVED + 1] = base >> 32;
     __asm__ volatile("lldt %w0" :: "r"(HV_LDT));
 }
 
@@ -113,11 +136,22 @@ long ldt_set(struct vcpu *v, uint64_t base, unsigned int ents)
 
 void gdt_load_vcpu(const struct vcpu *v)
 {
-    for (unsigned int i = 0; i < HV_GDT_GUEST_PAGES; i++) {
+    struct cpu_info *ci = this_cpu();
+    pte_t *ptes = ci->gdt_ptes;                 /* locals: invlpg's memory clobber reloads no field */
+    uint64_t va = ci->gdt_virt;
+    unsigned int n = v->arch.gdt_nr_frames, top = n > ci->gdt_pages ? n : ci->gdt_pages;
+
+    /*
+     * Only the pages the last vCPU or this one maps: the rest show the zero
+     * page since gdt_area_init, so a switch between vCPUs without GDT frames
+     * (the usual PV kernel) rewrites and flushes nothing.
+     */
+    ci->gdt_pages = (uint8_t)n;
+    for (unsigned int i = 0; i < top; i++, va += PAGE_SIZE) {
         mfn_t m = i < v->arch.gdt_nr_frames ? v->arch.gdt_frames[i] : zero_mfn;
         /* Writable for the CPU, which sets accessed bits; the guest only ever sees it read-only. */
-        gdt_l1[i] = make_pte(m, PT_PRESENT | (m == zero_mfn ? 0 : PT_RW) | PT_NX);
-        invlpg(HV_GDT_VIRT + i * PAGE_SIZE);
+        ptes[i] = make_pte(m, PT_PRESENT | (m == zero_mfn ? 0 : PT_RW) | PT_NX);
+        invlpg(va);
     }
     ldt_load(v);
 }

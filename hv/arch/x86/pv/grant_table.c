@@ -13,6 +13,7 @@
 #include <xen/grant_table.h>
 #include <hv/domain.h>
 #include <hv/grant_table.h>
+#include <asm/flushtlb.h>
 #include <asm/io.h>
 #include <asm/paging.h>
 #include <asm/pv.h>
@@ -36,9 +37,9 @@ static void host_flush(struct domain *d, mfn_t l1, unsigned int idx, uint64_t ad
 {
     d->arch.paging->entry_changed(d, l1, idx);
     if (pte_addr)
-        flush_tlb_global();
+        flush_tlb_mask(d->dirty_cpumask);
     else
-        invlpg(addr);
+        flush_tlb_one_mask(d->dirty_cpumask, addr);
 }
 
 int create_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t frame, uint32_t flags)

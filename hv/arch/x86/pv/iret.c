@@ -12,11 +12,16 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <asm/traps.h>
 
 long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    struct vcpu *v = current;
-    struct cpu_regs *regs = guest_regs();
+    return pv_iret(current, guest_regs());
+}
+
+/* See asm/pv.h: the work of do_iret on v's frame regs (the SYSCALL entry calls it directly). */
+long pv_iret(struct vcpu *v, struct cpu_regs *regs)
+{
     struct iret_context ic;
 
     if (copy_from_guest(&ic, regs->rsp, sizeof(ic))) {

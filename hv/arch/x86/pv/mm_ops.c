@@ -18,6 +18,7 @@
 #include <asm/pv_mmu.h>
 #include <asm/shadow.h>
 #include <asm/descriptors.h>
+#include <asm/flushtlb.h>
 
 /*
  * A guest TLB flush is a hardware TLB flush; in shadow mode too, because the
@@ -27,12 +28,12 @@
  */
 static void guest_tlb_flush(struct domain *d)
 {
-    flush_tlb_global();
+    flush_tlb_mask(d->dirty_cpumask);
 }
 
 static void guest_invlpg(struct domain *d, uint64_t va)
 {
-    invlpg(va);
+    flush_tlb_one_mask(d->dirty_cpumask, va);
 }
 
 /* The L1 table and index mapping `va` in the vCPU's kernel root; false if none. */

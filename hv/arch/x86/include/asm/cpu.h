@@ -14,14 +14,12 @@ struct tss64 {
     uint16_t iomap_base;
 } __attribute__((packed));
 
-extern uint8_t cpu0_stack[HV_STACK_SIZE];
-extern struct tss64 cpu0_tss;
-extern uint64_t cpu0_gdt[512];
-
-/* Load our GDT, TSS and IDT on this CPU and program the SYSCALL MSRs. */
-void cpu_tables_init(void);
-/* Address of the guest frame at the top of this CPU's stack. */
-struct cpu_regs *guest_regs(void);
+/*
+ * Set up CPU cpu's record, GDT, TSS and GDT area, load them with the IDT on
+ * the calling CPU (which runs on that CPU's stack) and point its SYSCALL
+ * MSRs at its own entry.
+ */
+void cpu_tables_init(unsigned int cpu);
 
 /* Highest CPUID feature facts we use. */
 struct cpu_features {

@@ -7,7 +7,8 @@
 struct vcpu;
 
 /* Map the GDT area (guest pages empty, our reserved page last). Boot only. */
-void gdt_area_init(void);
+/* Map CPU cpu's GDT area (its reserved page at 0xe000, no guest frames yet). */
+void gdt_area_init(unsigned int cpu);
 /* Show this vCPU's GDT frames to the CPU (context switch). */
 void gdt_load_vcpu(const struct vcpu *v);
 /* Drop the vCPU's GDT frames (their descriptor-page references). */

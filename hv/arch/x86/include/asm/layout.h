@@ -21,12 +21,26 @@
 #define HV_SLOT_DIRECTMAP   262
 #define HV_SLOT_GDT         260
 
-/* The GDT seen by the CPU: 14 pages of the guest's own GDT (set_gdt), then our page. */
+/*
+ * The GDT seen by a CPU: 14 pages of the guest's own GDT (set_gdt), then our
+ * page, then (from page 16) the LDT. Each CPU has such an area of
+ * HV_GDT_AREA_PAGES pages, CPU n's at HV_GDT_VIRT + n * HV_GDT_AREA_PAGES pages.
+ */
 #define HV_GDT_VIRT         0xffff820000000000
 #define HV_GDT_GUEST_PAGES  14
 #define HV_GDT_BYTES        ((HV_GDT_GUEST_PAGES + 1) * 4096)
+#define HV_GDT_AREA_PAGES   32
 
-#define HV_STACK_SIZE       0x8000               /* 32 KiB per CPU */
+/*
+ * Each CPU's stack block (hv/percpu.h): HV_STACK_SIZE bytes aligned to their
+ * size, the three IST stacks in its first pages, struct cpu_info (of
+ * HV_CPU_INFO_SIZE bytes) at its top with the guest frame right below.
+ */
+#define HV_STACK_SIZE       0x10000              /* 64 KiB per CPU: 48 KiB of it the hypervisor stack */
+#define HV_IST_STACK_SIZE   0x1000
+#define HV_CPU_INFO_SIZE    256                  /* at least sizeof(struct cpu_info), a multiple of 16 */
+#define NR_CPUS             8                    /* stack blocks, GDTs, TSSs and masks are sized for this many */
+#define SYSCALL_ENTRY_SIZE  32                   /* each CPU's SYSCALL entry (entry.S) */
 
 /* Segment selectors: Xen's reserved GDT page starts at selector 0xe000. */
 #define HV_GDT_FIRST_RESERVED   0x1c00           /* entry index of selector 0xe000 */

@@ -26,7 +26,8 @@ struct vcpu;
 struct shadow_state {
     bool enabled;
     bool log_dirty;
-    unsigned int nr_pool;
+    unsigned int nr_pool;                /* pool[0..nr_pool) hold shadow tables now */
+    unsigned int nr_held;                /* pool[nr_pool..nr_held): frames kept for reuse after a flush */
     uint64_t *pool;                      /* SHADOW_POOL_MAX frame numbers */
     struct { uint64_t guest, shadow; } roots[SHADOW_ROOTS];
     struct { uint64_t guest, shadow, va; } *l1map;  /* shadow L1 -> the guest L1 it copies, its VA */

@@ -24,6 +24,11 @@ void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
  */
 void pv_inject_page_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t va, uint32_t error);
 /* Redirect the frame to `cb` with a Xen bounce frame (used for events, syscalls). */
+/*
+ * HYPERVISOR_iret's work for vCPU v, whose guest frame regs is on this CPU's
+ * stack: returns the guest's rax from the iret frame (0 if the domain crashed).
+ */
+long pv_iret(struct vcpu *v, struct cpu_regs *regs);
 bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool mask_events,
                bool has_error, uint32_t error);
 
