@@ -273,7 +273,7 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
             if (!vcpu_runnable(ci->curr_vcpu)) {
                 if (!any_domain_alive())
                     machine_exit(EXIT_DOM0_POWEROFF);
-                __asm__ volatile("sti; hlt; cli" ::: "memory");
+                cpu_idle_wait();
                 continue;
             }
         }

@@ -49,6 +49,12 @@ static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" :: "r"(v
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void local_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void local_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+/*
+ * Called with interrupts off: wait for the next interrupt, let it be taken,
+ * and return with interrupts off again (STI's one-instruction shadow covers
+ * HLT, so no interrupt slips in between and is missed; Xen: safe_halt).
+ */
+static inline void cpu_idle_wait(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
 /* Interrupts off, returning whether they were on (RFLAGS) for local_irq_restore. */
 static inline unsigned long local_irq_save(void)
 {
