@@ -1,5 +1,6 @@
 /* Hypervisor log and guest console output, both on the serial line. */
 #include <hv/console.h>
+#include <asm/io.h>
 #include <xl/format.h>
 #include <xl/string.h>
 #include <hv/machine.h>
@@ -16,11 +17,9 @@ static bool console_forced;
 
 static unsigned long console_enter(void)
 {
-    unsigned long flags;
-
     if (console_forced) {
-        __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) :: "memory");
-        return flags & ~0x200UL;    /* stays off */
+        (void)local_irq_save();     /* interrupts stay off: console_leave restores nothing */
+        return 0;
     }
     return spin_lock_irqsave(&console_lock);
 }
