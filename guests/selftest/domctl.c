@@ -3,17 +3,20 @@
  * Dom0: getdomaininfo of ourselves, createdomain's checks and the domain it
  * creates (id, state, vCPUs, memory limit, memory populated on its behalf,
  * handle, address size, hypercall page), pause counts, and vCPU contexts
- * refused and accepted. The created domain is never started (nothing is
- * loaded in it) and stays paused until the machine powers off.
+ * refused and accepted, createdomain's event-channel limit. The created
+ * domains are never started (nothing is loaded in them) and stay paused
+ * until the machine powers off.
  */
 #include <xen/xen.h>
 #include <xen/domctl.h>
 #include <xen/memory.h>
+#include <xen/event_channel.h>
 #include <os/mm.h>
 #include "test.h"
 
 #define NEW_DOM      1          /* the id createdomain picks first, on both hypervisors */
 #define SPARE_DOM    9          /* a free id named explicitly by refused creations */
+#define PORTS_DOM    10         /* created with room for two event channels */
 #define NEW_PAGES    16
 
 static struct xen_domctl dc;
@@ -362,6 +365,30 @@ static void contexts(void)
             dc.u.getdomaininfo.flags);
 }
 
+/* A domain created with max_evtchn_port 2: Dom0 allocates its ports, the third is refused. */
+static void port_limit(void)
+{
+    struct evtchn_alloc_unbound a = { .dom = PORTS_DOM, .remote_dom = 0 };
+    long rc;
+
+    dc = (struct xen_domctl){ 0 };
+    dc.u.createdomain.max_vcpus = 1;
+    dc.u.createdomain.max_evtchn_port = 2;
+    dc.u.createdomain.max_grant_frames = -1;
+    dc.u.createdomain.max_maptrack_frames = -1;
+    dc.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    if (!t_rc("DOMCTL0090", "createdomain of domain 10 with max_evtchn_port 2 gives 0",
+              domctl(XEN_DOMCTL_createdomain, PORTS_DOM), 0))
+        return;
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+    t_check("DOMCTL0091", "alloc_unbound in it gives port 1", rc == 0 && a.port == 1,
+            "(rc=%ld port=%u)", rc, a.port);
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+    t_check("DOMCTL0092", "then port 2", rc == 0 && a.port == 2, "(rc=%ld port=%u)", rc, a.port);
+    t_rc("DOMCTL0093", "a third port (above max_evtchn_port) gives -ENOSPC",
+         HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a), -XEN_ENOSPC);
+}
+
 void suite_domctl(void)
 {
     info_of_dom0();
@@ -369,4 +396,5 @@ void suite_domctl(void)
     create_one();
     if (info(NEW_DOM) == 0 && dc.domain == NEW_DOM)
         contexts();
+    port_limit();
 }

@@ -83,6 +83,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     d->shared_info = mfn_to_virt(si);
     mfn_to_page(si)->flags |= PGF_SHARED_INFO;
     d->max_vcpus = 1;
+    d->max_evtchn_port = 0x7fffffff;            /* Xen's limit for a domain built without one */
     d->evtchn[0].state = ECS_RESERVED;          /* port 0 is never used */
     d->evtchn_ops = &evtchn_port_ops_2l;
     rc = arch_domain_create(d);

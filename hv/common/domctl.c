@@ -187,7 +187,7 @@ static long createdomain(struct xen_domctl *op, uint64_t arg)
     if (rc)
         return rc;
     d->max_vcpus = c->max_vcpus;
-    d->max_evtchn_port = c->max_evtchn_port;
+    d->max_evtchn_port = c->max_evtchn_port > 0x7fffffffu ? 0x7fffffffu : c->max_evtchn_port;
     d->grants.max_frames = (unsigned int)(c->max_grant_frames < 0 ? GNTTAB_MAX_FRAMES
                                                                    : c->max_grant_frames);
     d->grants.max_version = XEN_DOMCTL_GRANT_version(c->grant_opts);

@@ -146,8 +146,13 @@ static void env_unbind(void *ctx, uint16_t dom, unsigned int port, const struct 
             d->vcpu[i]->virq_to_port[c->virq] = 0;
 }
 
+static unsigned int env_max_port(void *ctx, uint16_t dom)
+{
+    return domain_lookup_any(dom)->max_evtchn_port;
+}
+
 static const struct evtchn_env evtchn_env = {
-    .ports = env_ports, .busy = env_busy, .bound = env_bound, .raise = env_raise,
+    .ports = env_ports, .max_port = env_max_port, .busy = env_busy, .bound = env_bound, .raise = env_raise,
     .clear = env_clear, .unbind = env_unbind,
 };
 

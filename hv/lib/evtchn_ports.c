@@ -7,11 +7,14 @@
 int evtchn_port_alloc(const struct evtchn_env *env, uint16_t dom)
 {
     struct evtchn *t = env->ports(env->ctx, dom, true);
+    unsigned int max;
 
     if (!t)
         return -XEN_ESRCH;
-    /* The lowest free port; one the mechanism still holds after its close is skipped, as on Xen. */
-    for (unsigned int p = 1; p < NR_EVTCHN; p++)
+    max = env->max_port ? env->max_port(env->ctx, dom) : NR_EVTCHN - 1;
+    /* The lowest free port up to the domain's limit; one the mechanism still holds after its
+       close is skipped, as on Xen. */
+    for (unsigned int p = 1; p <= max && p < NR_EVTCHN; p++)
         if (t[p].state == ECS_FREE && !(env->busy && env->busy(env->ctx, dom, p)))
             return (int)p;
     return -XEN_ENOSPC;

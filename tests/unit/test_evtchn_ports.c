@@ -24,6 +24,7 @@ struct rig {
     unsigned int raised[NDOM][NR_EVTCHN], cleared[NDOM][NR_EVTCHN], bound[NDOM][NR_EVTCHN];
     unsigned int unbinds;
     struct evtchn last_unbind;
+    unsigned int max_port[NDOM];
 };
 
 static struct rig r;
@@ -35,6 +36,7 @@ static struct evtchn *ports(void *ctx, uint16_t dom, bool any)
     return r.ports[dom];
 }
 
+static unsigned int max_port(void *ctx, uint16_t dom) { return r.max_port[dom]; }
 static bool busy(void *ctx, uint16_t dom, unsigned int port) { return r.busy[dom][port]; }
 static void bound(void *ctx, uint16_t dom, unsigned int port) { r.bound[dom][port]++; }
 static void raise_(void *ctx, uint16_t dom, unsigned int port) { r.raised[dom][port]++; }
@@ -47,7 +49,7 @@ static void unbind(void *ctx, uint16_t dom, unsigned int port, const struct evtc
 }
 
 static const struct evtchn_env env = {
-    .ports = ports, .busy = busy, .bound = bound, .raise = raise_, .clear = clear,
+    .ports = ports, .max_port = max_port, .busy = busy, .bound = bound, .raise = raise_, .clear = clear,
     .unbind = unbind,
 };
 
@@ -57,6 +59,7 @@ static int setup(void **state)
     for (unsigned int d = 0; d < NDOM; d++) {
         r.present[d] = true;
         r.ports[d][0].state = ECS_RESERVED;
+        r.max_port[d] = 0x7fffffff;
     }
     return 0;
 }
@@ -96,6 +99,20 @@ static void test_alloc_full(void **state)
     int p0 = alloc_unbound(0, 1);
     assert_int_equal(evtchn_port_link(&env, 1, 0, (unsigned int)p0), -XEN_ENOSPC);
     assert_int_equal(r.ports[0][p0].state, ECS_UNBOUND);   /* untouched by the failure */
+}
+
+/* createdomain's max_evtchn_port: ports above it are never handed out (Xen's get_free_port). */
+static void test_alloc_limit(void **state)
+{
+    r.max_port[1] = 2;
+    assert_int_equal(alloc_unbound(1, 0), 1);
+    assert_int_equal(alloc_unbound(1, 0), 2);
+    assert_int_equal(alloc_unbound(1, 0), -XEN_ENOSPC);
+    assert_int_equal(r.ports[1][3].state, ECS_FREE);
+    assert_int_equal(evtchn_port_close(&env, 1, 2), 0);
+    assert_int_equal(alloc_unbound(1, 0), 2);               /* freed below the limit: again */
+    r.max_port[1] = 0;
+    assert_int_equal(evtchn_port_alloc(&env, 1), -XEN_ENOSPC);
 }
 
 /* alloc_unbound -> bind_interdomain -> send both ways -> close one side, then the other. */
@@ -268,6 +285,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_alloc_lowest_free, setup),
         cmocka_unit_test_setup(test_alloc_full, setup),
+        cmocka_unit_test_setup(test_alloc_limit, setup),
         cmocka_unit_test_setup(test_interdomain_life, setup),
         cmocka_unit_test_setup(test_link_refusals, setup),
         cmocka_unit_test_setup(test_close_with_dying_or_gone_peer, setup),

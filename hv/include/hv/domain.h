@@ -75,7 +75,7 @@ struct domain {
     bool vcpus_created;              /* XEN_DOMCTL_max_vcpus done, or built at boot: the
                                         control interface sees d->vcpu[] (Xen creates them there) */
     uint8_t handle[16];              /* the toolstack's UUID (createdomain, setdomainhandle) */
-    uint32_t max_evtchn_port;        /* createdomain's limit (checked, not yet enforced) */
+    uint32_t max_evtchn_port;        /* the highest port it may allocate (createdomain's) */
     unsigned int shutdown_reason;
     unsigned int shutdown_code;      /* SCHEDOP_shutdown_code, or SHUTDOWN_CODE_NONE */
     struct shared_info *shared_info;

@@ -43,6 +43,9 @@ struct evtchn_env {
        peers of links being undone are looked up with `any`, a domain to
        link with without. */
     struct evtchn *(*ports)(void *ctx, uint16_t dom, bool any);
+    /* Optional: the highest port dom (one `ports` found) may allocate (createdomain's
+       max_evtchn_port); NULL: every port of the table. */
+    unsigned int (*max_port)(void *ctx, uint16_t dom);
     /* Optional: a closed port the mechanism still uses (FIFO: linked in a queue). */
     bool (*busy)(void *ctx, uint16_t dom, unsigned int port);
     /* Optional: a port was just bound (the mechanism sets up its state). */
