@@ -11,6 +11,7 @@
 #include <xen/vcpu.h>
 #include <hv/console.h>
 #include <hv/domain.h>
+#include <asm/exit.h>
 #include <asm/io.h>
 #include <xl/string.h>
 #include <hv/machine.h>
@@ -244,12 +245,6 @@ static bool any_domain_alive(void)
     return false;
 }
 
-/*
- * Called with interrupts off just before restoring a guest frame: run deferred
- * work, choose who runs, let the architecture deliver a pending event upcall.
- * Loops (halting the CPU) while nothing is runnable. Returns whether the
- * architecture's fast exit (x86: SYSRET) fits the frame.
- */
 /*
  * Called with interrupts off just before restoring a guest frame: run deferred
  * work, choose who runs, let the architecture deliver a pending event upcall.

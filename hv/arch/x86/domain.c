@@ -93,22 +93,6 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         pv_failsafe(next, frame);
 }
 
-bool arch_vcpu_deliver_events(struct vcpu *v, struct cpu_regs *regs)
-{
-    if (vcpu_upcall_due(v) && v->arch.event_cb.eip)
-        return pv_bounce(v, regs, v->arch.event_cb.eip, true, false, 0);
-    return true;
-}
-
-/* The fast exit is SYSRET: can it rebuild this frame exactly (see sysret_to_guest in entry.S)? */
-bool arch_exit_fast_ok(const struct cpu_regs *r)
-{
-    return r->entry_vector == VEC_SYSCALL && r->cs == GUEST_CS64 && r->ss == GUEST_DS &&
-           r->rcx == r->rip && r->r11 == r->rflags && r->rip < 0x0000800000000000ULL &&
-           !(r->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF | X86_EFLAGS_VM | X86_EFLAGS_NT)) &&
-           (r->rflags & X86_EFLAGS_IF);
-}
-
 void arch_enter_first_vcpu(void)
 {
     extern void enter_guest_frame(struct cpu_regs *) __attribute__((noreturn));

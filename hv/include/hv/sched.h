@@ -37,16 +37,11 @@ int prepare_exit_to_guest(struct cpu_regs *regs);
  *  - context_switch(prev, next): make `next` the running vCPU (`current`):
  *    save prev's state if it was running (prev may be NULL), load next's
  *    frame, FPU, page tables and segments;
- *  - arch_vcpu_deliver_events(v, regs): just before the running vCPU v
- *    enters its guest through regs, deliver an event upcall that is due;
- *    false if v could not take it (it crashed) and the scheduler must choose
- *    again;
- *  - arch_exit_fast_ok(regs): may that frame leave by the fast exit;
+ *  - arch_vcpu_deliver_events(v, regs) and arch_exit_fast_ok(regs): the
+ *    exit path's part, inline in <asm/exit.h>;
  *  - arch_enter_first_vcpu(): leave the boot stack for the running vCPU.
  */
 void context_switch(struct vcpu *prev, struct vcpu *next);
-bool arch_vcpu_deliver_events(struct vcpu *v, struct cpu_regs *regs);
-bool arch_exit_fast_ok(const struct cpu_regs *regs);
 void arch_enter_first_vcpu(void) __attribute__((noreturn));
 
 /* A vCPU runs at most this long while another one is runnable (round robin). */
