@@ -16,6 +16,14 @@ bool life_get(struct domain_life *l)
     return true;
 }
 
+bool life_get_any(struct domain_life *l)
+{
+    if (l->refcnt == 0 || l->refcnt >= DOMAIN_REF_MAX)
+        return false;
+    l->refcnt++;
+    return true;
+}
+
 bool life_put(struct domain_life *l)
 {
     if (l->refcnt == 0)
@@ -28,6 +36,14 @@ bool life_kill(struct domain_life *l)
     if (l->state != DOMAIN_ALIVE)
         return false;
     l->state = DOMAIN_DYING;
+    return true;
+}
+
+bool life_dead(struct domain_life *l)
+{
+    if (l->state != DOMAIN_DYING)
+        return false;
+    l->state = DOMAIN_DEAD;
     return true;
 }
 

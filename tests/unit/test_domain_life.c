@@ -87,6 +87,43 @@ static void test_pause_counts(void **state)
     assert_int_equal(l.pause_count, DOMAIN_PAUSE_MAX);
 }
 
+/* alive -> dying -> dead, once each and in that order; destroy still finds it until freed. */
+static void test_destroy_states(void **state)
+{
+    struct domain_life l;
+
+    life_init(&l);
+    assert_false(life_dead(&l));                /* never dead without dying first */
+    assert_true(life_alive(&l));
+    assert_true(life_kill(&l));
+    assert_false(life_get(&l));                 /* lookups miss it from now on */
+    assert_true(life_get_any(&l));              /* the destroy domctl's reference */
+    assert_false(life_is_dead(&l));
+    assert_true(life_dead(&l));
+    assert_true(life_is_dead(&l));
+    assert_false(life_alive(&l));
+    assert_false(life_dead(&l));                /* dead once */
+    assert_false(life_kill(&l));                /* and never alive again */
+    assert_true(life_get_any(&l));              /* a second destroy finds it while it exists */
+    assert_false(life_get(&l));
+    assert_false(life_put(&l));
+    assert_false(life_put(&l));                 /* the domctls let go */
+    assert_true(life_put(&l));                  /* the table's reference: free now */
+    assert_false(life_get_any(&l));             /* freed: not even destroy finds it */
+}
+
+static void test_get_any_saturates(void **state)
+{
+    struct domain_life l;
+
+    life_init(&l);
+    assert_true(life_kill(&l));
+    l.refcnt = DOMAIN_REF_MAX - 1;
+    assert_true(life_get_any(&l));
+    assert_false(life_get_any(&l));
+    assert_int_equal(l.refcnt, DOMAIN_REF_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +133,8 @@ int main(void)
         cmocka_unit_test(test_get_after_free_fails),
         cmocka_unit_test(test_refcount_saturates),
         cmocka_unit_test(test_pause_counts),
+        cmocka_unit_test(test_destroy_states),
+        cmocka_unit_test(test_get_any_saturates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <xen/errno.h>
 
+#include <asm/pt_relinquish.h>
 #include "test_pt_machine.h"
 
 static struct machine mach;
@@ -238,6 +239,48 @@ static void check_invariants(unsigned long i, const char *what)
     }
 }
 
+static unsigned int tables_looked_at;
+static uint64_t *counting_table(void *ctx, uint64_t mfn)
+{
+    tables_looked_at++;
+    return ((struct machine *)ctx)->mem[mfn];
+}
+
+/*
+ * Destroy domain `d` on a copy of the machine as it is now (asm/pt_relinquish.h:
+ * passes 1-4, then the roots): no step releases more than its own table (no
+ * cascade), every frame of d ends free to release and the other domain's
+ * references are still exact.
+ */
+static void check_destroy(unsigned long i, uint16_t d)
+{
+    static struct machine copy;
+
+    copy = *m;
+    copy.env.ctx = &copy;
+    copy.env.frames = copy.frames;
+    copy.env.table = counting_table;
+    for (unsigned int level = 1; level <= PT_RELINQUISH_PASSES; level++)
+        for (uint64_t f = 0; f < M_FRAMES; f++) {
+            tables_looked_at = 0;
+            pt_relinquish_frame(&copy.env, d, f, level);
+            if (tables_looked_at > 1)
+                fail_msg("after op %lu, destroying d%u: pass %u on mfn %lu released %u tables",
+                         i, d, level, (unsigned long)f, tables_looked_at);
+        }
+    for (unsigned int r = 0; r < M_ROOTS; r++) {
+        assert_int_equal(pt_switch_root(&copy.env, d, copy.roots[d][r], PT_ROOT_NONE), 0);
+        copy.roots[d][r] = PT_ROOT_NONE;
+    }
+    for (uint64_t f = 0; f < M_FRAMES; f++)
+        if (copy.frames[f].owner == d && !pt_frame_is_free_to_release(&copy.env, f))
+            fail_msg("after op %lu, destroying d%u left mfn %lu held (count %lu, type_info %#x)",
+                     i, d, (unsigned long)f, (unsigned long)copy.frames[f].count_info,
+                     copy.frames[f].type_info);
+    if (machine_recount(&copy))
+        fail_msg("after op %lu, destroying d%u: recount: %s", i, d, copy.msg);
+}
+
 static void test_random_sequence(void **state)
 {
     const char *seed = getenv("PT_SEED"), *ops = getenv("PT_OPS");
@@ -254,6 +297,8 @@ static void test_random_sequence(void **state)
 
         step(&st, what, sizeof(what));
         check_invariants(i, what);
+        if (i % 250 == 0)
+            check_destroy(i, (i / 250) & 1 ? M_DOM_B : M_DOM_A);
         for (uint64_t f = 0; f < M_FRAMES; f++)
             nlive += live(f);
         if (nlive > st.max_live)
