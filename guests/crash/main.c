@@ -57,6 +57,10 @@ void os_main(void)
         crash_reboot();
     if (!strcmp(mode, "echo"))
         crash_echo();
+    if (!strcmp(mode, "destroy")) {
+        char buf[16];
+        crash_destroy(crash_cmdline_get("role", buf, sizeof(buf)) && !strcmp(buf, "dom0"));
+    }
     if (!strcmp(mode, "fpu-spin")) {
         char buf[32];
         uint64_t seed = crash_cmdline_get("seed", buf, sizeof(buf)) ? crash_parse_u64(buf, 1) : 1;

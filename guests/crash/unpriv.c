@@ -55,6 +55,13 @@ void crash_unpriv(void)
     dc.cmd = XEN_DOMCTL_createdomain;
     dc.domain = 77;
     show("domctl createdomain", H(__HYPERVISOR_domctl, &dc, 0, 0));
+    dc.cmd = XEN_DOMCTL_destroydomain;
+    dc.domain = 0;
+    show("domctl destroydomain of domain 0", H(__HYPERVISOR_domctl, &dc, 0, 0));
+    dc.domain = 1;
+    show("domctl destroydomain of itself", H(__HYPERVISOR_domctl, &dc, 0, 0));
+    dc.domain = 77;
+    show("domctl destroydomain missing domain", H(__HYPERVISOR_domctl, &dc, 0, 0));
     dc.cmd = XEN_DOMCTL_shadow_op;
     show("paging_domctl_cont missing domain", H(__HYPERVISOR_arch_1, &dc, 0, 0));
     dc.domain = 0;

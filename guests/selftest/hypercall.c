@@ -229,6 +229,33 @@ static void legacy_forms(void)
          H(__HYPERVISOR_nmi_op, XENNMI_unregister_callback, 0, 0, 0, 0), 0);
 }
 
+/* XEN_DOMCTL_destroydomain where Dom0 alone can check it: itself and domains that do not exist. */
+static void destroy_domain(void)
+{
+    static struct xen_domctl dc;
+
+    dc = (struct xen_domctl){ .cmd = XEN_DOMCTL_destroydomain,
+                              .interface_version = XEN_DOMCTL_INTERFACE_VERSION, .domain = 0 };
+    t_rc("HCALL0062", "destroydomain of domain 0 (ourselves) gives -EINVAL",
+         H(__HYPERVISOR_domctl, &dc, 0, 0, 0, 0), -XEN_EINVAL);
+    dc.domain = DOMID_SELF;
+    t_rc("HCALL0063", "destroydomain of DOMID_SELF gives -ESRCH",
+         H(__HYPERVISOR_domctl, &dc, 0, 0, 0, 0), -XEN_ESRCH);
+    dc.domain = 77;
+    t_rc("HCALL0064", "destroydomain of a missing domain gives -ESRCH",
+         H(__HYPERVISOR_domctl, &dc, 0, 0, 0, 0), -XEN_ESRCH);
+    dc.domain = DOMID_XEN;
+    t_rc("HCALL0065", "destroydomain of DOMID_XEN gives -ESRCH",
+         H(__HYPERVISOR_domctl, &dc, 0, 0, 0, 0), -XEN_ESRCH);
+    dc.domain = DOMID_IDLE;
+    t_rc("HCALL0066", "destroydomain of DOMID_IDLE gives -ESRCH",
+         H(__HYPERVISOR_domctl, &dc, 0, 0, 0, 0), -XEN_ESRCH);
+    dc.domain = 0;
+    dc.interface_version = 0x14;
+    t_rc("HCALL0067", "destroydomain with an older interface version gives -EACCES",
+         H(__HYPERVISOR_domctl, &dc, 0, 0, 0, 0), -XEN_EACCES);
+}
+
 void suite_hypercall(void)
 {
     t_rc("HCALL0001", "unused hypercall 11 gives -ENOSYS",
@@ -240,6 +267,7 @@ void suite_hypercall(void)
     t_rc("HCALL0004", "retired tmem_op (38) gives -ENOSYS",
          os_hypercall_dyn(38, 0, 0, 0, 0, 0), -XEN_ENOSYS);
     control_envelopes();
+    destroy_domain();
     hvm_interfaces();
     absent_facilities();
     legacy_forms();

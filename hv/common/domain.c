@@ -27,13 +27,30 @@ struct domain *domain_get(domid_t id)
     return d && life_get(&d->life) ? d : NULL;
 }
 
+struct domain *domain_get_any(domid_t id)
+{
+    struct domain *d = domain_lookup_any(id);
+
+    return d && life_get_any(&d->life) ? d : NULL;
+}
+
+/* Domains whose last reference went, freed by domain_free_pending (domain_destroy.c). */
+struct domain *domains_to_free;
+
 void domain_put(struct domain *d)
 {
+    if (!life_put(&d->life))
+        return;
     /*
-     * The last reference goes only after destruction has taken the domain out
-     * of the table, and destruction does not exist yet: nothing to free here.
+     * The last reference: only a dead domain gets here (the table holds one
+     * until then). No lookup finds it from now on; the memory goes between
+     * hypercalls, since the caller (and its callers) may still hold it.
      */
-    BUG_ON(life_put(&d->life));
+    BUG_ON(!life_is_dead(&d->life));
+    domain_table[d->id] = NULL;
+    d->destroy.next_free = domains_to_free;
+    domains_to_free = d;
+    raise_softirq(SOFTIRQ_DOMAIN_FREE);
 }
 
 int domain_pause(struct domain *d)

@@ -30,6 +30,9 @@ static struct domain *domctl_target(const struct xen_domctl *op)
 {
     if (op->domain == DOMID_SELF && op->cmd >= 0x8000)
         return domain_get(current->domain->id);
+    /* As Xen's lookup, destroy finds a domain until it is freed: dying and dead ones too. */
+    if (op->cmd == XEN_DOMCTL_destroydomain)
+        return domain_get_any(op->domain);
     return domain_get(op->domain);
 }
 
@@ -206,6 +209,18 @@ static long max_vcpus(struct domain *d, uint32_t max)
     return 0;
 }
 
+/* XEN_DOMCTL_destroydomain: nothing is copied back; a long one continues as Xen's does. */
+static long destroy(struct domain *d, uint64_t arg)
+{
+    long rc = domain_kill(d);
+
+    if (rc == -XEN_ERESTART) {
+        d->destroy.continuations++;
+        return hypercall_continue(arg, 0, 0, 0, 0);
+    }
+    return rc;
+}
+
 /*
  * The control interface's pause (Xen's controller_pause_count, at most 255:
  * -EOVERFLOW); unpausing more often than paused: -EINVAL. A domain does
@@ -347,6 +362,8 @@ long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
         rc = -XEN_EPERM;
     else if (!d)
         rc = createdomain(&op, arg);
+    else if (op.cmd == XEN_DOMCTL_destroydomain)
+        rc = destroy(d, arg);
     else
         rc = domctl_on(d, &op, arg);
     if (d)

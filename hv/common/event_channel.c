@@ -435,16 +435,10 @@ static long set_priority_arg(struct evtchn_set_priority *sp)
 
 static long expand_arg(struct evtchn_expand_array *ea) { return evtchn_fifo_expand_array(ea); }
 
-/* Close every port of the domain; a FIFO domain goes back to 2-level, as on Xen. */
-static long reset_arg(struct evtchn_reset *r)
+void evtchn_close_all(struct domain *d)
 {
-    struct domain *d = lookup_domain(r->dom);
     unsigned long flags;
 
-    if (!d)
-        return -XEN_ESRCH;
-    if (d != current->domain && !domain_is_privileged(current->domain))
-        return -XEN_EPERM;
     /* Port by port, each with its peer's lock (evtchn_ports_close_all's loop). */
     for (unsigned int p = 1; p < NR_EVTCHN; p++)
         if (evtchn_port_bound(&d->evtchn[p]))
@@ -452,6 +446,18 @@ static long reset_arg(struct evtchn_reset *r)
     flags = spin_lock_irqsave(&d->event_lock);
     evtchn_fifo_destroy(d);
     spin_unlock_irqrestore(&d->event_lock, flags);
+}
+
+/* Close every port of the domain; a FIFO domain goes back to 2-level, as on Xen. */
+static long reset_arg(struct evtchn_reset *r)
+{
+    struct domain *d = lookup_domain(r->dom);
+
+    if (!d)
+        return -XEN_ESRCH;
+    if (d != current->domain && !domain_is_privileged(current->domain))
+        return -XEN_EPERM;
+    evtchn_close_all(d);
     return 0;
 }
 

@@ -481,6 +481,45 @@ long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, 
     }
 }
 
+int grant_table_release_mappings(struct domain *d)
+{
+    struct grant_table *gt = &d->grants;
+    struct vcpu *v = d->vcpu[0];
+
+    for (uint64_t h = d->destroy.cursor; gt->maptrack && h < GNTTAB_MAPTRACK; h++) {
+        struct maptrack_entry *mt = &gt->maptrack[h];
+        uint32_t parts = mt->flags & (GNTMAP_host_map | GNTMAP_device_map);
+        bool ro = mt->flags & GNTMAP_readonly;
+        struct domain *granter;
+
+        if (!mt->flags)
+            continue;
+        if (domain_destroy_should_stop(d, 1)) {
+            d->destroy.cursor = h;
+            return -XEN_ERESTART;
+        }
+        granter = domain_lookup_any(mt->granter);
+        lock_both(d, granter ? granter : d);
+        /* The PTE goes too, while d's tables are still whole: no translation outlives the frame. */
+        if ((parts & GNTMAP_host_map) && v)
+            (void)replace_grant_host_mapping(v, mt->host_addr, mt->host_addr, mt->frame, 0,
+                                             mt->flags);
+        if (granter) {
+            release(granter, mt->ref, gnttab_pin_incr(parts | (ro ? GNTMAP_readonly : 0)), ro);
+            if (!ro)
+                shadow_mark_dirty(granter, mt->frame);
+        }
+        if (parts & GNTMAP_host_map)
+            frame_put(mt->frame, ro);
+        if (parts & GNTMAP_device_map)
+            frame_put(mt->frame, ro);
+        mt->flags = 0;
+        unlock_both(d, granter ? granter : d);
+    }
+    d->destroy.cursor = 0;
+    return 0;
+}
+
 void grant_table_audit_refs(struct domain *d, bool hold)
 {
     struct domain *m;

@@ -16,6 +16,7 @@
 #include <xen/errno.h>
 #include <xen/grant_table.h>
 #include <asm/flushtlb.h>
+#include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/grant_table.h>
 #include <hv/gnttab_rules.h>
@@ -104,6 +105,31 @@ int grant_table_init(struct domain *d)
         return -XEN_ENOMEM;
     }
     return 0;
+}
+
+/* A shared frame of a dead domain goes back, unless something still references it (our bug). */
+static void free_shared(struct domain *d, mfn_t f)
+{
+    if (!pt_frame_is_free_to_release(&pv_mmu_env, f)) {
+        log_err("d%u: grant frame %#lx still referenced at destruction: kept", d->id, f);
+        return;
+    }
+    free_frame(f);
+}
+
+void grant_table_destroy(struct domain *d)
+{
+    struct grant_table *gt = &d->grants;
+
+    for (unsigned int i = 0; i < gt->nr_frames; i++) {
+        free_shared(d, gt->frames[i]);
+        xfree_bytes(gt->active[i], GNTTAB_ENTRIES_PER_FRAME * sizeof(struct active_grant));
+    }
+    for (unsigned int i = 0; i < gt->nr_status_frames; i++)
+        free_shared(d, gt->status[i]);
+    xfree_bytes(gt->maptrack, GNTTAB_MAPTRACK * sizeof(struct maptrack_entry));
+    gt->nr_frames = gt->nr_status_frames = 0;
+    gt->maptrack = NULL;
 }
 
 struct domain *gnttab_domain(domid_t id)

@@ -31,6 +31,8 @@ void domain_release_frame(mfn_t mfn)
     /* A stale translation of the frame must not outlive its ownership: the CPUs the owner ran on. */
     flush_tlb_mask(d ? d->dirty_cpumask : cpu_online_mask);
     free_frame(mfn);
+    if (d && domain_is_dying(d))
+        domain_frame_gone(d, mfn);              /* a destroyed domain may be waiting for it */
 }
 
 static struct domain *target(domid_t id)

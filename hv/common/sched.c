@@ -33,6 +33,8 @@ void do_softirqs(void)
             timer_softirq();
         if (pending & (1UL << SOFTIRQ_KEYS))
             console_run_keys();
+        if (pending & (1UL << SOFTIRQ_DOMAIN_FREE))
+            domain_free_pending();
     }
 }
 

@@ -22,6 +22,11 @@
 
 /* Xen 4.17's sub-operations (the ones served, and the ones the checks name). */
 #define XEN_DOMCTL_createdomain           1
+/*
+ * Destroy the domain (no argument): its resources go back, preemptibly
+ * (the hypercall continues itself); 0 also for a domain already destroyed
+ * that still exists. -EINVAL for the caller itself; -ESRCH for no domain.
+ */
 #define XEN_DOMCTL_destroydomain          2
 #define XEN_DOMCTL_pausedomain            3
 #define XEN_DOMCTL_unpausedomain          4
@@ -210,11 +215,16 @@ struct xenolith_domctl_log_dirty {
     uint64_t dirty;             /* OUT */
 };
 
-/* Check every frame's type and counts against the domain's tables. OUT: mismatches. */
+/*
+ * Check every frame's type and counts against the domain's tables. OUT:
+ * mismatches, and the frames the hypervisor's allocator has free afterwards
+ * (so a toolstack can check that destroying a domain gave every frame back).
+ */
 #define XENOLITH_DOMCTL_mmu_audit         0x8003
 struct xenolith_domctl_mmu_audit {
     uint32_t mismatches;        /* OUT */
     uint32_t pad;
+    uint64_t free_frames;       /* OUT */
 };
 
 

@@ -60,6 +60,9 @@ UNPRIV_ANSWERS = {
     "domctl missing domain": -3,                # -ESRCH before -EPERM
     "domctl domain 0": -1,
     "domctl createdomain": -1,
+    "domctl destroydomain of domain 0": -1,     # privilege before domain_kill's checks
+    "domctl destroydomain of itself": -1,       # -EPERM, not domain_kill's -EINVAL
+    "domctl destroydomain missing domain": -3,
     "paging_domctl_cont missing domain": -3,
     "paging_domctl_cont domain 0": -1,
     "mca old version": -1,                      # mca checks privilege first

@@ -128,6 +128,7 @@ long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback)
         if (n < 0)
             return n;
         op->u.mmu_audit.mismatches = (uint32_t)n;
+        op->u.mmu_audit.free_frames = frames_free();
         return 0;
     }
     default:

@@ -66,6 +66,20 @@ struct vcpu {
     } runstate;
 };
 
+/*
+ * How far the destruction of a domain has come (common/domain_destroy.c):
+ * domain_kill resumes from here after each hypercall continuation.
+ */
+struct domain_destroy {
+    uint8_t stage;                   /* common stage (domain_destroy.c) */
+    uint8_t arch_stage;              /* stage of arch_domain_relinquish */
+    uint64_t cursor;                 /* the stage's next frame, handle or port */
+    unsigned int work;               /* work done since the last preemption check */
+    unsigned int continuations;      /* times it stopped to let other work run */
+    unsigned long frames_held;       /* frames others still referenced when it ended */
+    struct domain *next_free;        /* on the list of domains to free (softirq) */
+};
+
 struct domain {
     domid_t id;
     bool privileged;                 /* read it through domain_is_privileged() */
@@ -92,6 +106,7 @@ struct domain {
     spinlock_t page_lock;            /* its page types, page tables and page list (docs/locking.md) */
     cpumask_t dirty_cpumask;         /* CPUs that may hold its TLB entries (set when it runs there) */
     struct arch_domain arch;         /* x86 PV state (asm/domain.h) */
+    struct domain_destroy destroy;   /* domain_kill's progress */
 };
 
 /*
@@ -109,6 +124,8 @@ struct domain {
  */
 struct domain *domain_get(domid_t id);
 void domain_put(struct domain *d);
+/* domain_get for the destroy domctl: dying and dead domains too (not yet freed). */
+struct domain *domain_get_any(domid_t id);
 
 /* The table itself: read only by the helpers here and in common/domain.c. */
 extern struct domain *domain_table[MAX_DOMAINS];
@@ -172,6 +189,32 @@ static inline bool domain_is_paused(const struct domain *d)
  * created: a builder (pv_build, or a toolstack through domctl) does the rest.
  */
 int domain_create(domid_t id, bool privileged, struct domain **out);
+/*
+ * XEN_DOMCTL_destroydomain (common/domain_destroy.c): take everything the
+ * domain holds back (grant mappings, event channels, registered pages, page
+ * tables, RAM), preemptibly. 0 when done (also for a domain already dead),
+ * -EINVAL for the caller's own domain, -ERESTART when it stopped to let
+ * other work run (the caller continues the hypercall). Frames that other
+ * domains still reference are freed with their last reference; the domain
+ * object goes with the last of those and the last domain_put.
+ */
+long domain_kill(struct domain *d);
+/*
+ * For long destruction loops (the arch part too): account `cost` units of
+ * work; true when the loop must stop now and continue later.
+ */
+bool domain_destroy_should_stop(struct domain *d, unsigned int cost);
+/* A dying domain's frame was just freed (its last reference went). */
+void domain_frame_gone(struct domain *d, mfn_t mfn);
+/* The domains whose last reference went are freed here (softirq, between hypercalls). */
+void domain_free_pending(void);
+/*
+ * The x86 part of destruction (arch/x86/pv/domain_relinquish.c): shadow
+ * paging, GDT/LDT and PIRQ EOI page references, the page-table passes and
+ * the vCPUs' roots. 0 when done, -ERESTART to be continued.
+ */
+int arch_domain_relinquish(struct domain *d);
+
 /* The guest asked to stop (SCHEDOP_shutdown): record, stop its vCPUs, tell the machine. */
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* A fatal guest error: print why and the registers, then shut it down as crashed. */

@@ -66,6 +66,13 @@ long evtchn_fifo_expand_array(const struct evtchn_expand_array *ea);
 void evtchn_fifo_destroy(struct domain *d);
 void evtchn_fifo_audit_refs(struct domain *d, bool hold);
 
+/*
+ * Close every port of d (EVTCHNOP_reset, and destruction): an interdomain
+ * peer's end becomes unbound, naming d, as Xen's evtchn_close leaves it; a
+ * FIFO domain gives its control blocks and event array pages back.
+ */
+void evtchn_close_all(struct domain *d);
+
 /* Debug key 'e': one line per bound port of d, with the mechanism's state. */
 void evtchn_dump(struct domain *d);
 

@@ -116,6 +116,19 @@ int create_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t frame, uint32
  */
 int replace_grant_host_mapping(struct vcpu *v, uint64_t addr, uint64_t mapped_at, mfn_t frame,
                                uint64_t new_addr, uint32_t flags);
+/*
+ * Destruction of d (Xen's gnttab_release_mappings): undo every mapping d
+ * holds of other domains' grants (their PTEs in d's tables, the references
+ * on the frames, the granters' pins), from d->destroy.cursor on. 0 when
+ * done, -ERESTART when it stopped for other work (the cursor says where).
+ */
+int grant_table_release_mappings(struct domain *d);
+/*
+ * The last of a dead domain: its table frames, status frames, active
+ * entries and map-track go back to the allocator. Nothing may map them any
+ * more (a frame still referenced is reported and left, never freed in use).
+ */
+void grant_table_destroy(struct domain *d);
 
 /* grant_table_setup.c: the table-wide operations (count 1 each). */
 long gnttab_setup_table(uint64_t arg);

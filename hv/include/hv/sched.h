@@ -51,6 +51,7 @@ void arch_enter_first_vcpu(void) __attribute__((noreturn));
 #define SOFTIRQ_TIMER    0
 #define SOFTIRQ_SCHEDULE 1
 #define SOFTIRQ_KEYS     2
+#define SOFTIRQ_DOMAIN_FREE 3     /* domains whose last reference went (domain_free_pending) */
 void raise_softirq(unsigned int nr);
 void do_softirqs(void);
 

@@ -63,6 +63,7 @@ int hypercall_trace;                    /* the hypercall_trace option (hv/hyperc
 static const char *const known_options[] = {
     "console", "com1", "loglvl", "guest_loglvl", "noreboot", "hypercall_trace",
     "dom0_mem", "dom0_max_vcpus", "dom0_paging", "dom0_ptwr", "domu", "domu_mem",
+    "destroy_budget",
 };
 
 static void log_unknown_options(void)
@@ -173,6 +174,8 @@ static void boot_domu(const struct boot_module *m)
 
     cmdline_get_size(hv_command_line, "domu_mem", &mem);
     img.nr_pages = (mem < (4UL << 20) ? (4UL << 20) : mem) >> PAGE_SHIFT;
+    /* Destroying it must give back exactly this much (tests/system/test_destroy.py). */
+    log_info("domain 1: %lu frames free before it is created", frames_free());
     rc = domain_create(1, false, &d);
     if (rc)
         panic("cannot create domain 1: error %d", rc);

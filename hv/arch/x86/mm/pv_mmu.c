@@ -153,6 +153,8 @@ static void env_explain(void *ctx, uint64_t mfn, const char *why)
 }
 
 struct pt_env pv_mmu_env;                      /* filled once by pv_mmu_init */
+/* The audit's recount, one word per frame; taken at boot so audits allocate nothing. */
+static uint64_t *audit_scratch;
 
 void pv_mmu_init(void)
 {
@@ -172,6 +174,7 @@ void pv_mmu_init(void)
         .last_ref = env_last_ref,
         .explain = env_explain,
     };
+    audit_scratch = xzalloc_bytes(max_mfn * sizeof(uint64_t));
 }
 
 int pv_set_root(struct vcpu *v, bool user, uint64_t mfn)
@@ -210,16 +213,19 @@ static void audit_report(void *ctx, uint64_t mfn, const char *what)
 
 int pv_mmu_audit(struct domain *d)
 {
-    static uint64_t *scratch;
+    uint64_t *scratch = audit_scratch;
     bool mine;
     struct vcpu *v = d->vcpu[0];
     uint64_t roots[2] = { v->arch.guest_table ? v->arch.guest_table : PT_ROOT_NONE,
                           v->arch.guest_table_user ? v->arch.guest_table_user : PT_ROOT_NONE };
 
     if (!scratch)
-        scratch = xzalloc_bytes(max_mfn * sizeof(uint64_t));
-    if (!scratch)
         return -XEN_ENOMEM;
+    if (domain_is_dying(d)) {
+        /* Its tables are being taken apart: nothing to recount against (and no reference to lend). */
+        log_info("audit: domain %u: dying, not audited", d->id);
+        return 0;
+    }
     mine = spin_is_mine(&d->page_lock);         /* a crash inside a locked section audits too */
     if (!mine)
         spin_lock(&d->page_lock);

@@ -96,7 +96,7 @@ static void ldt_load(const struct vcpu *v)
     __asm__ volatile("lldt %w0" :: "r"(HV_LDT));
 }
 
-static void ldt_release(struct vcpu *v)
+void ldt_release(struct vcpu *v)
 {
     for (unsigned int i = 0; i < v->arch.ldt_nr_frames; i++)
         if (v->arch.ldt_frames[i]) {

@@ -19,6 +19,8 @@ void gdt_release(struct vcpu *v);
  * domain's or holding a refused descriptor).
  */
 long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries);
+/* Drop the vCPU's LDT frames (their descriptor-page references); nothing is loaded. */
+void ldt_release(struct vcpu *v);
 /* MMUEXT_SET_LDT: validate, take the pages as descriptor pages, load. 0 or -EINVAL. */
 long ldt_set(struct vcpu *v, uint64_t base, unsigned int ents);
 /* Xen's descriptor rule for 64-bit PV; may fix up the DPL. False = refuse. */

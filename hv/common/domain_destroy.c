@@ -1,0 +1,255 @@
+/*
+ * Destroying a domain (XEN_DOMCTL_destroydomain; Xen's domain_kill,
+ * domain_relinquish_resources and complete_domain_destroy).
+ *
+ * A co-routine over hypercall continuations: each stage records where it
+ * is in d->destroy, and a long loop stops when other work is pending
+ * (domain_destroy_should_stop), so the control domain's hypercall returns
+ * -ERESTART and comes back to carry on. The stages, in order:
+ *
+ *   start     alive -> dying: no lookup finds it, it never runs again
+ *   grants    mappings it holds of other domains' grants (their pins go)
+ *   evtchn    every port closed (interdomain peers see theirs unbound)
+ *   vcpus     registered vcpu_info pages
+ *   arch      x86: shadow state, GDT/LDT, PIRQ EOI page, page tables, roots
+ *   memory    every frame it owns: freed now, or at its last reference
+ *   done      dying -> dead; VIRQ_DOM_EXC to Dom0
+ *
+ * A frame another domain still references (a grant mapping) stays until
+ * that reference goes: the domain then holds "frames_held", and the
+ * domain table keeps its reference until the last of them is freed, so
+ * the granter's grant table is still there when the mapping is undone. The
+ * object itself is freed with the last reference (domain_put), between
+ * hypercalls (domain_free_pending).
+ */
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <hv/cmdline.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/evtchn.h>
+#include <hv/hypercall.h>
+#include <asm/io.h>
+#include <asm/paging.h>
+#include <asm/pt_types.h>
+#include <asm/pv_mmu.h>
+#include <hv/sched.h>
+#include <hv/time.h>
+
+enum destroy_stage {
+    DS_START, DS_GRANTS, DS_EVTCHN, DS_VCPUS, DS_ARCH, DS_MEMORY, DS_DONE,
+};
+
+/* Units of work (a frame looked at, a mapping undone) between two preemption checks. */
+#define DESTROY_CHECK_EVERY 64
+
+extern const char hv_command_line[];
+extern struct domain *domains_to_free;           /* domain.c */
+
+/*
+ * `destroy_budget=N` (Xenolith only, for tests): also stop after every N
+ * units of work, pending work or not, so the continuation path always runs.
+ */
+static uint64_t destroy_budget(void)
+{
+    static bool read;
+    static uint64_t budget;
+
+    if (!read) {
+        read = true;
+        if (!cmdline_get_uint(hv_command_line, "destroy_budget", &budget))
+            budget = 0;
+    }
+    return budget;
+}
+
+bool domain_destroy_should_stop(struct domain *d, unsigned int cost)
+{
+    uint64_t budget = destroy_budget();
+
+    d->destroy.work += cost;
+    if (budget ? d->destroy.work < budget : d->destroy.work < DESTROY_CHECK_EVERY)
+        return false;
+    d->destroy.work = 0;
+    /* Inside a multicall nothing continues: the whole destruction runs there. */
+    return (budget && !current->in_multicall) || hypercall_preempt_check();
+}
+
+/* No timer of a dying domain fires again (Xen's vcpu_destroy kills them at the end). */
+static void stop_vcpus(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+        if (!v)
+            continue;
+        vcpu_timers_kill(v);
+        v->periodic_period = 0;
+        v->polling = false;
+    }
+}
+
+/* A vcpu_info moved into a guest page goes back to shared_info (Xen's unmap_vcpu_info). */
+static void release_vcpu_info(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+        if (!v || !v->vcpu_info_mfn)
+            continue;
+        v->vcpu_info = &d->shared_info->vcpu_info[v->id];
+        spin_lock(&d->page_lock);
+        pv_put_writable_frame(v->vcpu_info_mfn);
+        spin_unlock(&d->page_lock);
+        v->vcpu_info_mfn = 0;
+    }
+}
+
+/* Was this frame counted in frames_held by the memory stage (a frame it saw held)? */
+static bool frame_was_counted(const struct domain *d, mfn_t mfn)
+{
+    return d->destroy.stage == DS_DONE ||
+           (d->destroy.stage == DS_MEMORY && mfn < d->destroy.cursor);
+}
+
+/*
+ * Every frame the domain owns but shares with the hypervisor (shared_info,
+ * grant table frames) stays with the object; every other one is marked as
+ * given back and freed now if nothing references it, else at its last
+ * reference (the frame-type machine's last_ref hook, domain_release_frame).
+ */
+static int release_memory(struct domain *d)
+{
+    struct domain_destroy *k = &d->destroy;
+
+    for (mfn_t m = k->cursor; m < max_mfn; m++) {
+        struct page_info *pg = mfn_to_page(m);
+
+        if (domain_destroy_should_stop(d, 1)) {
+            k->cursor = m;
+            return -XEN_ERESTART;
+        }
+        if (pg->owner != d->id || (pg->flags & PGF_SHARED_INFO))
+            continue;
+        spin_lock(&d->page_lock);
+        pg->flags |= PGF_RELEASING;
+        if (!pt_frame_is_free_to_release(&pv_mmu_env, m)) {
+            k->frames_held++;
+        } else {
+            /* Not running and not loaded anywhere: one flush at the end covers every frame. */
+            d->tot_pages--;
+            m2p_set(m, ~0UL);
+            free_frame(m);
+        }
+        spin_unlock(&d->page_lock);
+    }
+    k->cursor = max_mfn;
+    flush_tlb_global();
+    return 0;
+}
+
+/* Everything is given back: dead. The domain table lets go once no frame is held either. */
+static void finish(struct domain *d)
+{
+    struct domain *dom0 = domain_lookup(0);
+
+    BUG_ON(!life_dead(&d->life));
+    log_info("domain %u destroyed (%u continuations): %lu frames still referenced, %lu frames free",
+             d->id, d->destroy.continuations, d->destroy.frames_held, frames_free());
+    if (dom0)
+        send_global_virq(dom0, VIRQ_DOM_EXC);   /* as Xen, at the end of domain_kill */
+    if (!d->destroy.frames_held)
+        domain_put(d);                          /* the table's reference */
+}
+
+long domain_kill(struct domain *d)
+{
+    struct domain_destroy *k = &d->destroy;
+    long rc;
+
+    if (d == current->domain)
+        return -XEN_EINVAL;
+    switch (k->stage) {
+    case DS_START:
+        BUG_ON(!life_kill(&d->life));
+        (void)domain_pause(d);                  /* a reason of its own, as Xen's */
+        domain_sched_update(d);                 /* dying: off the run queue whatever the count */
+        stop_vcpus(d);
+        log_info("domain %u: destruction started (%lu frames free)", d->id, frames_free());
+        k->stage = DS_GRANTS;
+        k->cursor = 0;
+        /* fall through */
+    case DS_GRANTS:
+        rc = grant_table_release_mappings(d);
+        if (rc)
+            return rc;
+        k->stage = DS_EVTCHN;
+        /* fall through */
+    case DS_EVTCHN:
+        evtchn_close_all(d);
+        k->stage = DS_VCPUS;
+        /* fall through */
+    case DS_VCPUS:
+        release_vcpu_info(d);
+        k->stage = DS_ARCH;
+        k->cursor = 0;
+        /* fall through */
+    case DS_ARCH:
+        rc = arch_domain_relinquish(d);
+        if (rc)
+            return rc;
+        k->stage = DS_MEMORY;
+        k->cursor = 0;
+        /* fall through */
+    case DS_MEMORY:
+        rc = release_memory(d);
+        if (rc)
+            return rc;
+        k->stage = DS_DONE;
+        finish(d);
+        break;
+    default:                                    /* DS_DONE: Xen answers 0 for a dead domain */
+        break;
+    }
+    return 0;
+}
+
+void domain_frame_gone(struct domain *d, mfn_t mfn)
+{
+    if (!frame_was_counted(d, mfn))
+        return;
+    BUG_ON(!d->destroy.frames_held);
+    if (--d->destroy.frames_held == 0 && d->destroy.stage == DS_DONE)
+        domain_put(d);                          /* the table's reference */
+}
+
+/* The last of a dead domain: what it held as the hypervisor's, and the object. */
+static void domain_free(struct domain *d)
+{
+    domid_t id = d->id;
+    mfn_t si = d->shared_info_mfn;
+
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        struct vcpu *v = d->vcpu[i];
+        if (!v)
+            continue;
+        arch_vcpu_destroy(v);
+        xfree_bytes(v, sizeof(*v));
+    }
+    arch_domain_destroy(d);
+    xfree_bytes(d->evtchn, NR_EVTCHN * sizeof(struct evtchn));
+    grant_table_destroy(d);
+    if (pt_frame_is_free_to_release(&pv_mmu_env, si))
+        free_frame(si);
+    else
+        log_err("d%u: shared_info %#lx still referenced at destruction: kept", id, si);
+    xfree_bytes(d, sizeof(*d));
+    log_info("domain %u freed: %lu frames free", id, frames_free());
+}
+
+void domain_free_pending(void)
+{
+    while (domains_to_free) {
+        struct domain *d = domains_to_free;
+        domains_to_free = d->destroy.next_free;
+        domain_free(d);
+    }
+}
