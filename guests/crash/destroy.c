@@ -143,6 +143,8 @@ static void __attribute__((noreturn)) dom0(void)
     show("our end of the channel: status", rc ? rc : (long)es.status);
     show("our end of the channel: names domain", es.u.unbound.dom);
     show("new map of the dead domain's grant", map(os_alloc_page(), &h2));
+    struct mmu_update req = { .ptr = MMU_NORMAL_PT_UPDATE, .val = 0 };
+    show("foreign mmu_update naming the dead domain", HYPERVISOR_mmu_update(&req, 1, NULL, DOMU));
     show("mapped page still holds the pattern", win[7] == PATTERN + 7);
     show("destroy again while its frame is mapped", destroy(DOMU));
     struct gnttab_unmap_grant_ref un = { .host_addr = (uint64_t)win, .handle = handle };
