@@ -43,14 +43,23 @@ void domain_put(struct domain *d)
         return;
     /*
      * The last reference: only a dead domain gets here (the table holds one
-     * until then). No lookup finds it from now on; the memory goes between
-     * hypercalls, since the caller (and its callers) may still hold it.
+     * until then), perhaps with page or grant locks held (a frame's last
+     * reference). No reference can be taken from now on (a count of zero is
+     * never revived); the slot and the memory go between hypercalls
+     * (domain_unlist, domain_free_pending), since callers may still hold it.
      */
     BUG_ON(!life_is_dead(&d->life));
-    domain_table[d->id] = NULL;
     d->destroy.next_free = domains_to_free;
     domains_to_free = d;
     raise_softirq(SOFTIRQ_DOMAIN_FREE);
+}
+
+void domain_unlist(struct domain *d)
+{
+    spin_lock(&domlist_lock);
+    BUG_ON(domain_table[d->id] != d);
+    domain_table[d->id] = NULL;
+    spin_unlock(&domlist_lock);
 }
 
 int domain_pause(struct domain *d)

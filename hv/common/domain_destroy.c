@@ -227,6 +227,7 @@ static void domain_free(struct domain *d)
     domid_t id = d->id;
     mfn_t si = d->shared_info_mfn;
 
+    domain_unlist(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpu[i];
         if (!v)

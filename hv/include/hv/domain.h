@@ -208,6 +208,8 @@ bool domain_destroy_should_stop(struct domain *d, unsigned int cost);
 void domain_frame_gone(struct domain *d, mfn_t mfn);
 /* The domains whose last reference went are freed here (softirq, between hypercalls). */
 void domain_free_pending(void);
+/* Take a freed domain's slot out of the table (domain.c, under the table's lock). */
+void domain_unlist(struct domain *d);
 /*
  * The x86 part of destruction (arch/x86/pv/domain_relinquish.c): shadow
  * paging, GDT/LDT and PIRQ EOI page references, the page-table passes and
