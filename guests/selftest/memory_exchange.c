@@ -345,8 +345,9 @@ static void frames(void)
  * Address limits as Linux's swiotlb meets them: 64 frames for one 256 KiB
  * extent below 2^18 bytes first, widened on each -ENOMEM. Nothing below
  * 1 MiB is the heap's (Xen leaves the first MiB out), so up to 2^20 the
- * answer is -ENOMEM; below 2^22 the extent comes from 2-4 MiB, the highest
- * memory that fits (both hypervisors keep low memory for last).
+ * answer is -ENOMEM; below 2^22 the extent lies between 1 and 4 MiB.  Which
+ * frames exactly depends on the heap's state (Xen has given 0x1c0 as well
+ * as 2-4 MiB), so only the limit and the alignment are checked.
  */
 #define NR_SWIOTLB 64
 
@@ -372,16 +373,16 @@ static void address_bits(void)
     }
 
     if (take(NR_SWIOTLB)) {
-        t_case("MEMX0032", "an order-6 extent below 2^22: 0, 64-aligned, from 2-4 MiB", T_SKIP,
+        t_case("MEMX0032", "an order-6 extent below 2^22: 0, 64-aligned, within 1-4 MiB", T_SKIP,
                "(no free pages)");
         return;
     }
     out[0] = pfn_of(pages[0]);
     x = req(NR_SWIOTLB, 0, 1, 6, XENMEMF_address_bits(22));
     rc = exchange(&x);
-    t_check("MEMX0032", "an order-6 extent below 2^22: 0, 64-aligned, from 2-4 MiB",
+    t_check("MEMX0032", "an order-6 extent below 2^22: 0, 64-aligned, within 1-4 MiB",
             rc == 0 && x.nr_exchanged == NR_SWIOTLB && out[0] % NR_SWIOTLB == 0 &&
-            out[0] >= 0x200 && out[0] < 0x400, "(rc=%ld nr_exchanged=%lu mfn=%#lx)", rc,
+            out[0] >= 0x100 && out[0] + NR_SWIOTLB <= 0x400, "(rc=%ld nr_exchanged=%lu mfn=%#lx)", rc,
             (unsigned long)x.nr_exchanged, (unsigned long)out[0]);
     if (rc || x.nr_exchanged != NR_SWIOTLB) {
         restore(0, NR_SWIOTLB);
