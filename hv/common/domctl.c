@@ -274,10 +274,15 @@ static long setvcpucontext(struct domain *d, const struct xen_domctl_vcpucontext
     ctx = xzalloc_bytes(sizeof(*ctx));
     if (!ctx)
         return -XEN_ENOMEM;
-    if (copy_from_guest(ctx, vc->ctxt, sizeof(*ctx)))
+    if (copy_from_guest(ctx, vc->ctxt, sizeof(*ctx))) {
         rc = -XEN_EFAULT;
-    else
+    } else {
+        /* As Xen: the domain is kept off every CPU while its vCPU changes. */
+        bool paused = domain_pause(d) == 0;
         rc = arch_set_info_guest(v, ctx);
+        if (paused)
+            domain_unpause(d);
+    }
     xfree_bytes(ctx, sizeof(*ctx));
     return rc;
 }
@@ -287,6 +292,7 @@ static long getvcpucontext(struct domain *d, struct xen_domctl *op, uint64_t arg
 {
     struct vcpu_guest_context *ctx;
     struct vcpu *v = context_vcpu(d, op->u.vcpucontext.vcpu);
+    bool paused;
     long rc = 0;
 
     if (!v || v == current)
@@ -296,7 +302,11 @@ static long getvcpucontext(struct domain *d, struct xen_domctl *op, uint64_t arg
     ctx = xzalloc_bytes(sizeof(*ctx));
     if (!ctx)
         return -XEN_ENOMEM;
+    /* A consistent snapshot: the domain off every CPU (Xen pauses just that vCPU). */
+    paused = d != current->domain && domain_pause(d) == 0;
     arch_get_info_guest(v, ctx);
+    if (paused)
+        domain_unpause(d);
     if (copy_to_guest(op->u.vcpucontext.ctxt, ctx, sizeof(*ctx)))
         rc = -XEN_EFAULT;
     xfree_bytes(ctx, sizeof(*ctx));
