@@ -102,6 +102,8 @@ void xdom_gnttab_dom0(void);
 void xdom_mmu_dom0(void);
 void xdom_domctl_dom0(void);
 void xdom_domctl_after_exit(void);
+/* XDST: destroy the DomU after its shutdown (destroy.c); dom_exc is the VIRQ_DOM_EXC flag. */
+void xdom_destroy_dom0(volatile int *dom_exc);
 /* DomU halves: one step each. */
 void xdom_evtchn_domu(enum xdom_step s);
 void xdom_gnttab_domu(enum xdom_step s);

@@ -3,8 +3,10 @@ channel (alloc_unbound for the DomU, bind_interdomain, 100 events each way,
 close on either side seen as unbound by the other, refused binds) and grant
 table v1 (the DomU grants, Dom0 maps, writes, copies both ways, unmaps, the
 DomU ends access; refused maps) and mmu_update's foreign domain id (Dom0's
-tables map the DomU's frames naming the DomU; refusals), on Xenolith and on
-Xen 4.17 with the same CASE lines.
+tables map the DomU's frames naming the DomU; refusals), and at the end the
+DomU destroyed (XDST: VIRQ_DOM_EXC, a second destroy -ESRCH, no grant map or
+channel status of it any more), on Xenolith and on Xen 4.17 with the same
+CASE lines.
 
 On both hypervisors Dom0 gets the same image as its initrd and builds domain 1
 itself through Xen 4.17's domctls (createdomain, max_vcpus, max_mem,
@@ -41,7 +43,7 @@ def test_cross_domain_cases_pass(boot, hv):
                     + "\n" + describe(result, tail=10), pytrace=False)
     # Every case ran: the event-channel and grant halves and the set-up around them.
     ids = {c.ident for c in cases}
-    for want in ("XDOM0004", "XEVT0030", "XGNT0021", "XMMU0016"):
+    for want in ("XDOM0004", "XEVT0030", "XGNT0021", "XMMU0016", "XDST0005"):
         assert want in ids, f"xdom on {hv} stopped before {want}\n" + describe(result)
     assert serial_log.test_result(result.output) == "SUCCESS", describe(result)
     assert result.code == 0, f"xdom on {hv} did not power off cleanly\n" + describe(result)
