@@ -4,15 +4,25 @@
  *
  * Dom0 offers three unbound ports to domain 1 ("ready", "event", "done"),
  * unpauses it and blocks. The DomU binds them, opens its events and stays
- * CPU-bound: it sends "ready", spins 25 ms of system time (longer than a
- * slice, so Dom0 has handled "ready" and blocked again however the two
- * started), then sends "event" N times, spinning between the sends, then
- * "done", and spins on; it never blocks. Each send
- * wakes Dom0; a scheduler that lets the woken Dom0 run at once (Xen's credit
- * BOOST) has Dom0 handle every one of the N events before the DomU sends the
- * next, so Dom0 counts N; one that leaves Dom0 waiting for the DomU's slice
- * to end sees the sends coalesce and counts far fewer. The count is the
- * check: no clock is compared with anything.
+ * CPU-bound, never blocking. Every send is an exchange: Dom0's handler
+ * answers on the same port at once, and the DomU spins (events open) until
+ * the answer came before it sends again, so no send can coalesce with
+ * another and nothing depends on how fast the host is. It sends "ready",
+ * then "event" N times (a spin before each), then "done"; Dom0 prints how
+ * many events it handled before it answers "done".
+ *
+ * The check is where each answer to "event" arrives. A scheduler that lets
+ * the woken Dom0 run at once (Xen's credit BOOST) switches to it on the way
+ * out of the DomU's send: Dom0 handles the event, answers and blocks, and
+ * the DomU finds the answer delivered before its send returned. One that
+ * leaves Dom0 waiting for the DomU's slice to end has the DomU spin for the
+ * rest of its slice first: no answer is there when the send returns. The
+ * DomU counts the immediate answers:
+ *     spin: sent N events and done; K of N answered before the send returned
+ * K is N with BOOST and 0 without it. A stalled host can make one exchange
+ * late (guest time jumps past Dom0's slice while Dom0 runs, and Dom0 waits
+ * runnable rather than blocked for the next send), so the test asks for
+ * more than half. The DomU then sends "ready" again: its report is out.
  *
  * Then, with the DomU still spinning, Dom0 measures its wake-up latency M
  * times: a singleshot timer 1 ms ahead, block, and the system time at which
@@ -33,23 +43,39 @@
 #define MAX_SAMPLES 1001
 #define SPIN_BETWEEN_SENDS 20000
 
-static volatile unsigned long handled;
+static volatile unsigned long handled, answers[3];
 static volatile int ready, done;
 static uint64_t samples[MAX_SAMPLES];
 
+static void send(unsigned int port)
+{
+    struct evtchn_send s = { .port = port };
+
+    HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+}
+
+/* Dom0's handlers answer "ready" and "event" at once ("done" after its report). */
 static void on_event(unsigned int port, struct os_regs *regs, void *data)
 {
     handled++;
+    send(port);
 }
 
 static void on_ready(unsigned int port, struct os_regs *regs, void *data)
 {
-    ready = 1;
+    ready++;
+    send(port);
 }
 
 static void on_done(unsigned int port, struct os_regs *regs, void *data)
 {
     done = 1;
+}
+
+/* The DomU's handler: data is the index of the answered port. */
+static void on_answer(unsigned int port, struct os_regs *regs, void *data)
+{
+    answers[(unsigned long)data]++;
 }
 
 static unsigned int offer_port(os_evtchn_handler_t fn)
@@ -117,6 +143,9 @@ static void wake_dom0(unsigned long n, unsigned long m)
         os_block();
     os_printf("wake: unpause %ld, ready %d; dom0 handled %lu of %lu events from the spinning "
               "domain 1\n", rc, ready, (unsigned long)handled, n);
+    send(dn);
+    while (ready < 2 && !rc)                    /* the DomU's report is out */
+        os_block();
     measure_latency(m);
     os_poweroff();
 }
@@ -127,17 +156,26 @@ static void spin(unsigned long iterations)
         ;
 }
 
-static void send(unsigned int port)
+/*
+ * Send on local[k] and spin, events open, until Dom0's answer came; returns
+ * whether it had come before the send returned.
+ */
+static int exchange(const unsigned int *local, unsigned long k)
 {
-    struct evtchn_send s = { .port = port };
+    unsigned long before = answers[k];
+    int at_once;
 
-    HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+    send(local[k]);
+    at_once = answers[k] != before;
+    while (answers[k] == before)
+        spin(1000);
+    return at_once;
 }
 
 static void wake_domu(unsigned long n)
 {
     unsigned int local[3], found = 0;
-    uint64_t until;
+    unsigned long at_once = 0;
 
     /* Dom0 offered three of its ports: find them (in the order offered: lowest first). */
     for (unsigned int p = 1; p < 64 && found < 3; p++) {
@@ -149,18 +187,21 @@ static void wake_domu(unsigned long n)
         os_printf("spin: found %u of Dom0's 3 ports\n", found);
         os_poweroff();
     }
+    for (unsigned long k = 0; k < 3; k++) {
+        os_evtchn_bind(local[k], on_answer, (void *)k);
+        os_evtchn_unmask(local[k]);
+    }
     os_irq_enable();                            /* CPU-bound with events open */
     os_printf("spin: bound, sending %lu events while spinning\n", n);
-    send(local[0]);
-    until = os_now_ns() + 25000000;             /* pacing only: nothing is measured by it */
-    while (os_now_ns() < until)
-        spin(1000);
+    exchange(local, 0);
     for (unsigned long i = 0; i < n; i++) {
         spin(SPIN_BETWEEN_SENDS);
-        send(local[1]);
+        at_once += exchange(local, 1);
     }
-    send(local[2]);
-    os_printf("spin: sent %lu events and done; spinning on\n", n);
+    exchange(local, 2);
+    os_printf("spin: sent %lu events and done; %lu of %lu answered before the send returned\n",
+              n, at_once, n);
+    send(local[0]);
     for (;;)
         spin(1000000);
 }
