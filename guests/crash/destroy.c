@@ -147,10 +147,16 @@ static void __attribute__((noreturn)) dom0(void)
     show("foreign mmu_update naming the dead domain", HYPERVISOR_mmu_update(&req, 1, NULL, DOMU));
     show("mapped page still holds the pattern", win[7] == PATTERN + 7);
     show("destroy again while its frame is mapped", destroy(DOMU));
+    rc = domctl(XEN_DOMCTL_getdomaininfo, DOMU, &dc);
+    show("getdomaininfo of the dead domain: dying and shut down",
+         rc ? rc : dc.u.getdomaininfo.domain == DOMU &&
+                   (dc.u.getdomaininfo.flags & (XEN_DOMINF_dying | XEN_DOMINF_shutdown)) ==
+                   (XEN_DOMINF_dying | XEN_DOMINF_shutdown));
     struct gnttab_unmap_grant_ref un = { .host_addr = (uint64_t)win, .handle = handle };
     rc = gop(GNTTABOP_unmap_grant_ref, &un);
     show("unmap of the grant", rc ? rc : un.status);
     show("destroy after the last frame went", destroy(DOMU));
+    show("getdomaininfo once it is freed", domctl(XEN_DOMCTL_getdomaininfo, DOMU, &dc));
     rc = domctl(XENOLITH_DOMCTL_mmu_audit, DOMID_SELF, &dc);
     show("dom0 audit mismatches", rc ? rc : (long)dc.u.mmu_audit.mismatches);
     show("frames free", (long)dc.u.mmu_audit.free_frames);

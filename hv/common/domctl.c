@@ -30,8 +30,11 @@ static struct domain *domctl_target(const struct xen_domctl *op)
 {
     if (op->domain == DOMID_SELF && op->cmd >= 0x8000)
         return domain_get(current->domain->id);
-    /* As Xen's lookup, destroy finds a domain until it is freed: dying and dead ones too. */
-    if (op->cmd == XEN_DOMCTL_destroydomain)
+    /*
+     * As Xen's lookup, destroy and getdomaininfo find a domain until it is freed: dying
+     * and dead ones too (a toolstack lists a dead domain some frame still holds).
+     */
+    if (op->cmd == XEN_DOMCTL_destroydomain || op->cmd == XEN_DOMCTL_getdomaininfo)
         return domain_get_any(op->domain);
     return domain_get(op->domain);
 }
@@ -62,7 +65,7 @@ static void fill_domaininfo(const struct domain *d, struct xen_domctl_getdomaini
         info->nr_online_vcpus++;
     }
     info->flags = (info->nr_online_vcpus ? flags : 0) |
-                  (domain_is_dying(d) ? XEN_DOMINF_dying : 0) |
+                  (life_is_dead(&d->life) ? XEN_DOMINF_dying : 0) |   /* Xen: dead only */
                   (d->is_shutdown ? XEN_DOMINF_shutdown : 0) |
                   (d->controller_pause_count ? XEN_DOMINF_paused : 0) |
                   code << XEN_DOMINF_shutdownshift;
@@ -86,7 +89,7 @@ static long getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
         if (op->domain >= DOMID_FIRST_RESERVED)
             return -XEN_EINVAL;
         for (unsigned int id = op->domain; !d && id < MAX_DOMAINS; id++)
-            d = domain_get((domid_t)id);
+            d = domain_get_any((domid_t)id);
         if (!d)
             return -XEN_ESRCH;
     }

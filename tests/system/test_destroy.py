@@ -35,6 +35,8 @@ EXPECTED = {
     "foreign mmu_update naming the dead domain": -3,     # -ESRCH: no lookup finds it
     "mapped page still holds the pattern": 1,
     "destroy again while its frame is mapped": 0,   # dead but not freed: Xen's 0
+    "getdomaininfo of the dead domain: dying and shut down": 1,    # found until freed
+    "getdomaininfo once it is freed": -3,       # -ESRCH: no domain at or above 1
     "unmap of the grant": 0,
     "destroy after the last frame went": -3,    # freed: -ESRCH
     "dom0 audit mismatches": 0,
