@@ -83,15 +83,21 @@ static void info_of_dom0(void)
          domctl(XEN_DOMCTL_max_vcpus, 0), -XEN_EINVAL);
 }
 
-/* createdomain of the spare id with one field of a good configuration changed. */
-static long create_with(void (*change)(struct xen_domctl_createdomain *))
+/* A good createdomain configuration in dc: one vCPU, ports up to max_port, grant v1. */
+static void good_config(uint32_t max_port)
 {
     dc = (struct xen_domctl){ 0 };
     dc.u.createdomain.max_vcpus = 1;
-    dc.u.createdomain.max_evtchn_port = 1023;
+    dc.u.createdomain.max_evtchn_port = max_port;
     dc.u.createdomain.max_grant_frames = -1;
     dc.u.createdomain.max_maptrack_frames = -1;
     dc.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+}
+
+/* createdomain of the spare id with one field of a good configuration changed. */
+static long create_with(void (*change)(struct xen_domctl_createdomain *))
+{
+    good_config(1023);
     if (change)
         change(&dc.u.createdomain);
     return domctl(XEN_DOMCTL_createdomain, SPARE_DOM);
@@ -159,12 +165,7 @@ static void create_one(void)
     struct xen_memory_reservation r = { .nr_extents = NEW_PAGES + 4, .domid = NEW_DOM };
     long rc;
 
-    dc = (struct xen_domctl){ 0 };
-    dc.u.createdomain.max_vcpus = 1;
-    dc.u.createdomain.max_evtchn_port = 1023;
-    dc.u.createdomain.max_grant_frames = -1;
-    dc.u.createdomain.max_maptrack_frames = -1;
-    dc.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    good_config(1023);
     dc.u.createdomain.handle[0] = 0x5a;
     rc = domctl(XEN_DOMCTL_createdomain, 0);
     if (!t_check("DOMCTL0040", "createdomain naming no id creates domain 1",
@@ -371,12 +372,7 @@ static void port_limit(void)
     struct evtchn_alloc_unbound a = { .dom = PORTS_DOM, .remote_dom = 0 };
     long rc;
 
-    dc = (struct xen_domctl){ 0 };
-    dc.u.createdomain.max_vcpus = 1;
-    dc.u.createdomain.max_evtchn_port = 2;
-    dc.u.createdomain.max_grant_frames = -1;
-    dc.u.createdomain.max_maptrack_frames = -1;
-    dc.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    good_config(2);
     if (!t_rc("DOMCTL0090", "createdomain of domain 10 with max_evtchn_port 2 gives 0",
               domctl(XEN_DOMCTL_createdomain, PORTS_DOM), 0))
         return;

@@ -38,12 +38,29 @@ static void test_upper_half_and_wrap(void **state)
     assert_false(guest_range_ok(HYPERVISOR_VIRT_END, SIZE_MAX));
 }
 
+/* One address at a time: is_canonical, and Xen's __addr_ok (which implies canonical). */
+static void test_single_addresses(void **state)
+{
+    assert_true(is_canonical(0));
+    assert_true(is_canonical(0x00007fffffffffffULL));
+    assert_false(is_canonical(0x0000800000000000ULL));
+    assert_false(is_canonical(0xffff7fffffffffffULL));
+    assert_true(is_canonical(0xffff800000000000ULL));
+    assert_true(guest_addr_ok(0x00007fffffffffffULL));
+    assert_false(guest_addr_ok(0x0000800000000000ULL));                /* non-canonical */
+    assert_false(guest_addr_ok(HYPERVISOR_VIRT_START));                 /* our slots */
+    assert_false(guest_addr_ok(HYPERVISOR_VIRT_END - 1));
+    assert_true(guest_addr_ok(HYPERVISOR_VIRT_END));
+    assert_true(guest_addr_ok(0xffffffffffffffffULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lower_half),
         cmocka_unit_test(test_hypervisor_slots),
         cmocka_unit_test(test_upper_half_and_wrap),
+        cmocka_unit_test(test_single_addresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

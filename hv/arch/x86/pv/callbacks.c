@@ -6,6 +6,7 @@
 #include <xen/xen.h>
 #include <xen/callback.h>
 #include <xen/errno.h>
+#include <asm/guest_range.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -14,15 +15,10 @@
 #include <xl/string.h>
 #include <asm/pv.h>
 
-static bool is_canonical(uint64_t va)
-{
-    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
-
 /* A guest entry point must be canonical and outside the hypervisor's slots. */
 static bool guest_entry_ok(uint64_t va)
 {
-    return is_canonical(va) && (va < HYPERVISOR_VIRT_START || va >= HYPERVISOR_VIRT_END);
+    return guest_addr_ok(va);                   /* implies canonical */
 }
 
 long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)

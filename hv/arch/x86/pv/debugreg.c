@@ -15,6 +15,7 @@
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
+#include <asm/guest_range.h>
 #include <asm/ctrlreg.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -53,12 +54,6 @@ void debugreg_note_trap(struct vcpu *v)
     __asm__ volatile("mov %0, %%db6" :: "r"(DR6_RESERVED_ONE));
 }
 
-/* Xen's breakpoint_addr_ok: below the canonical hole, or above the hypervisor's slots. */
-static bool breakpoint_addr_ok(uint64_t va)
-{
-    return va < (1UL << 47) || va >= HYPERVISOR_VIRT_END;
-}
-
 long debugreg_set(struct vcpu *v, unsigned int reg, uint64_t value)
 {
     uint32_t io_enable = 0;
@@ -69,7 +64,7 @@ long debugreg_set(struct vcpu *v, unsigned int reg, uint64_t value)
         reg += 2;
     switch (reg) {
     case 0: case 1: case 2: case 3:
-        if (!breakpoint_addr_ok(value))
+        if (!guest_addr_ok(value))          /* Xen: breakpoint_addr_ok */
             return -XEN_EPERM;
         break;
     case 6:

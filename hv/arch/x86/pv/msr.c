@@ -301,11 +301,6 @@ bool pv_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
     return rc == MSR_OK;
 }
 
-static bool is_canonical(uint64_t va)
-{
-    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
-
 /* WRMSR of the hypercall-page MSR: Xen's hypercall page into the named frame. */
 static int write_hypercall_page(struct vcpu *v, uint64_t val)
 {

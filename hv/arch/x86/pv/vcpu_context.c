@@ -11,6 +11,7 @@
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
+#include <asm/guest_range.h>
 #include <asm/ctrlreg.h>
 #include <asm/descriptors.h>
 #include <asm/fpu.h>
@@ -32,17 +33,6 @@
 #define FCW_DEFAULT    0x037f
 #define MXCSR_DEFAULT  0x1f80
 
-static bool canonical(uint64_t va)
-{
-    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
-
-/* Xen's __addr_ok: below the canonical hole, or above the hypervisor's slots. */
-static bool addr_ok(uint64_t va)
-{
-    return va < (1UL << 47) || va >= HYPERVISOR_VIRT_END;
-}
-
 /* A selector with an RPL below the guest kernel's gets the kernel's (3). */
 static uint16_t kernel_rpl(uint16_t sel)
 {
@@ -54,16 +44,16 @@ static long check_context(const struct vcpu *v, struct vcpu_guest_context *c)
 {
     const struct cpu_user_regs *r = &c->user_regs;
 
-    if (!canonical(r->rip) || !canonical(r->rsp) || !canonical(c->kernel_sp) ||
-        (c->ldt_ents && !canonical(c->ldt_base)) || !canonical(c->fs_base) ||
-        !canonical(c->gs_base_kernel) || !canonical(c->gs_base_user) ||
-        !canonical(c->event_callback_eip) || !canonical(c->syscall_callback_eip) ||
-        !canonical(c->failsafe_callback_eip))
+    if (!is_canonical(r->rip) || !is_canonical(r->rsp) || !is_canonical(c->kernel_sp) ||
+        (c->ldt_ents && !is_canonical(c->ldt_base)) || !is_canonical(c->fs_base) ||
+        !is_canonical(c->gs_base_kernel) || !is_canonical(c->gs_base_user) ||
+        !is_canonical(c->event_callback_eip) || !is_canonical(c->syscall_callback_eip) ||
+        !is_canonical(c->failsafe_callback_eip))
         return -XEN_EINVAL;
     for (unsigned int i = 0; i < 256; i++)
-        if (!canonical(c->trap_ctxt[i].address))
+        if (!is_canonical(c->trap_ctxt[i].address))
             return -XEN_EINVAL;
-    if (!addr_ok(c->ldt_base) || (c->ldt_base & (PAGE_SIZE - 1)) || c->ldt_ents > 8192)
+    if (!guest_addr_ok(c->ldt_base) || (c->ldt_base & (PAGE_SIZE - 1)) || c->ldt_ents > 8192)
         return -XEN_EINVAL;
     if (v->id == 0 && (c->vm_assist & ~VM_ASSIST_VALID))
         return -XEN_EINVAL;

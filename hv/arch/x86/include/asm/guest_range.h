@@ -25,4 +25,16 @@ static inline bool guest_range_ok(uint64_t gva, size_t n)
     return gva >= HYPERVISOR_VIRT_END;                  /* guest upper half, above our slots */
 }
 
+/* Is va canonical (bits 63..47 all equal)? */
+static inline bool is_canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+/* Xen's __addr_ok: a guest address below the canonical hole or above the hypervisor's slots. */
+static inline bool guest_addr_ok(uint64_t va)
+{
+    return va < 0x0000800000000000ULL || va >= HYPERVISOR_VIRT_END;
+}
+
 #endif
