@@ -97,3 +97,7 @@ fuzz: $(FUZZ_ELF)
 $(addprefix hv/lib/,string.c format.c evtchn_2l.c evtchn_fifo.c elf_xen.c boot_layout.c \
   pt_refs.c pt_entry.c pt_table.c pt_update.c pt_pin.c pt_audit.c ptwr_decode.c \
   privop_decode.c cpu_policy.c cpu_featureset.c bzimage.c):
+
+# The toolstack's pure parts (toolstack/, headers <xc/...>, <xl/...> under -Itoolstack).
+$(LIB_UNIT_DIR)/test_xc_dom_pt: HOST_CFLAGS += -Itoolstack
+$(eval $(call lib_unit_test,test_xc_dom_pt,toolstack/xc/dom_pt.c lib/boot_layout.c lib/format.c))

@@ -15,8 +15,19 @@ OS_OBJS    := $(patsubst %,$(OS_BUILD)/%.o,$(basename $(OS_SRCS))) \
 
 OS_GUESTS  := hello hellop2m selftest bench crash logdirty xdom
 
-# lib/ modules a guest links beyond the library's own (xdom builds a DomU on Xen).
-xdom_XLLIB := $(OS_BUILD)/xllib/elf_xen.o $(OS_BUILD)/xllib/boot_layout.o
+# The toolstack's libxc (toolstack/xc, headers <xc/...>): hypercall wrappers and the PV
+# domain builder, with the lib/ modules it needs. xdom builds its DomU with it.
+OS_CFLAGS  += -Itoolstack
+XC_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard toolstack/xc/*.c)) \
+              $(OS_BUILD)/xllib/elf_xen.o $(OS_BUILD)/xllib/boot_layout.o
+
+$(BUILD)/toolstack/%.o: toolstack/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OS_CFLAGS) -c $< -o $@
+-include $(patsubst %.c,$(BUILD)/%.d,$(wildcard toolstack/xc/*.c))
+
+# Modules a guest links beyond the library's own.
+xdom_XLLIB := $(XC_OBJS)
 
 $(OS_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

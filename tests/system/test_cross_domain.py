@@ -11,7 +11,7 @@ CASE lines.
 On both hypervisors Dom0 gets the same image as its initrd and builds domain 1
 itself through Xen 4.17's domctls (createdomain, max_vcpus, max_mem,
 populate_physmap for the new domain, foreign mappings of its frames,
-hypercall_init, setvcpucontext, unpausedomain: guests/xdom/build.c). On
+hypercall_init, setvcpucontext, unpausedomain: toolstack/xc/dom_build.c). On
 Xenolith the same cases also run against its boot DomU ("domu" on the
 hypervisor command line, the last module), which Xen 4.17 lacks on x86."""
 import difflib
