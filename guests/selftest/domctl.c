@@ -385,6 +385,34 @@ static void port_limit(void)
          HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a), -XEN_ENOSPC);
 }
 
+/*
+ * Ids up to Xen's limit: the highest id is created, found by getdomaininfo
+ * from an id far below it (the next one up) and destroyed, as on Xen.
+ */
+static void high_id(void)
+{
+    const domid_t top = DOMID_FIRST_RESERVED - 1;
+    long rc;
+
+    good_config(1023);
+    if (!t_rc("DOMCTL0094", "createdomain of the highest id (0x7fef) gives 0",
+              domctl(XEN_DOMCTL_createdomain, top), 0))
+        return;
+    rc = info(top);
+    t_check("DOMCTL0095", "getdomaininfo of 0x7fef describes it", rc == 0 &&
+            dc.domain == top && dc.u.getdomaininfo.domain == top, "(rc=%ld domain=%u)", rc,
+            dc.domain);
+    rc = info(PORTS_DOM + 1);
+    t_check("DOMCTL0096", "getdomaininfo of domain 11 (none) gives the next one up, 0x7fef",
+            rc == 0 && dc.domain == top, "(rc=%ld domain=%#x)", rc, dc.domain);
+    good_config(1023);
+    t_rc("DOMCTL0097", "createdomain of 0x7fef again gives -EEXIST",
+         domctl(XEN_DOMCTL_createdomain, top), -XEN_EEXIST);
+    dc = (struct xen_domctl){ 0 };
+    t_rc("DOMCTL0098", "destroydomain of 0x7fef gives 0", domctl(XEN_DOMCTL_destroydomain, top), 0);
+    t_rc("DOMCTL0099", "getdomaininfo of 0x7fef after it gives -ESRCH", info(top), -XEN_ESRCH);
+}
+
 void suite_domctl(void)
 {
     info_of_dom0();
@@ -393,4 +421,5 @@ void suite_domctl(void)
     if (info(NEW_DOM) == 0 && dc.domain == NEW_DOM)
         contexts();
     port_limit();
+    high_id();
 }

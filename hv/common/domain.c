@@ -13,18 +13,66 @@
 #include <asm/traps.h>
 
 /*
- * The table of domains; outside this file only domain.h's lookups read it.
- * Slots change under domlist_lock; readers take none (a slot is written
- * once with a finished domain, as Xen's RCU-protected domain list).
+ * The table of domains (two levels, domain.h); outside this file only
+ * domain.h's lookups read it. Leaves and slots change under domlist_lock;
+ * readers take none (a slot is written once with a finished domain, as
+ * Xen's RCU-protected domain list). leaf_used counts each leaf's domains.
  */
-struct domain *domain_table[MAX_DOMAINS];
+struct domain **domain_table[DOMAIN_LEAVES];
+static uint16_t leaf_used[DOMAIN_LEAVES];
 static DEFINE_SPINLOCK(domlist_lock, LOCK_DOMLIST);
 
 struct domain *domain_get(domid_t id)
 {
-    struct domain *d = id < MAX_DOMAINS ? domain_table[id] : NULL;
+    struct domain *d = domain_lookup_any(id);
 
     return d && life_get(&d->life) ? d : NULL;
+}
+
+struct domain *domain_get_next_any(domid_t id)
+{
+    for (unsigned int i = id; i < DOMID_FIRST_RESERVED; i++) {
+        struct domain *d;
+
+        if (!__atomic_load_n(&domain_table[i >> DOMAIN_LEAF_SHIFT], __ATOMIC_ACQUIRE)) {
+            i |= DOMAIN_LEAF_SLOTS - 1;         /* nobody in this leaf */
+            continue;
+        }
+        d = domain_get_any((domid_t)i);
+        if (d)
+            return d;
+    }
+    return NULL;
+}
+
+/*
+ * Put d in its slot, with the leaf `spare` if the slot's leaf is missing
+ * (*spare is set to NULL when it was used). -EEXIST if the slot is taken,
+ * -ENOMEM if the leaf is missing and there is no spare.
+ */
+static int domain_list(struct domain *d, struct domain ***spare)
+{
+    unsigned int l = d->id >> DOMAIN_LEAF_SHIFT, slot = d->id & (DOMAIN_LEAF_SLOTS - 1);
+    struct domain **leaf;
+    int rc = 0;
+
+    spin_lock(&domlist_lock);
+    leaf = domain_table[l];
+    if (!leaf && !*spare) {
+        rc = -XEN_ENOMEM;
+    } else if (leaf && leaf[slot]) {
+        rc = -XEN_EEXIST;                       /* another CPU created it meanwhile */
+    } else {
+        if (!leaf) {
+            leaf = *spare;
+            *spare = NULL;
+            __atomic_store_n(&domain_table[l], leaf, __ATOMIC_RELEASE);
+        }
+        leaf_used[l]++;
+        __atomic_store_n(&leaf[slot], d, __ATOMIC_RELEASE);    /* readers see it whole */
+    }
+    spin_unlock(&domlist_lock);
+    return rc;
 }
 
 struct domain *domain_get_any(domid_t id)
@@ -56,10 +104,23 @@ void domain_put(struct domain *d)
 
 void domain_unlist(struct domain *d)
 {
+    unsigned int l = d->id >> DOMAIN_LEAF_SHIFT;
+    struct domain **leaf;
+
     spin_lock(&domlist_lock);
-    BUG_ON(domain_table[d->id] != d);
-    domain_table[d->id] = NULL;
+    leaf = domain_table[l];
+    BUG_ON(!leaf || leaf[d->id & (DOMAIN_LEAF_SLOTS - 1)] != d);
+    __atomic_store_n(&leaf[d->id & (DOMAIN_LEAF_SLOTS - 1)], NULL, __ATOMIC_RELEASE);
+    if (--leaf_used[l] == 0)
+        __atomic_store_n(&domain_table[l], NULL, __ATOMIC_RELEASE);
+    else
+        leaf = NULL;
     spin_unlock(&domlist_lock);
+    /*
+     * An empty leaf goes back: no lookup holds it past the hypercall it ran
+     * in (one CPU; with more, this waits for a grace period first).
+     */
+    xfree_bytes(leaf, PAGE_SIZE);
 }
 
 int domain_pause(struct domain *d)
@@ -81,15 +142,19 @@ int domain_unpause(struct domain *d)
 
 int domain_create(domid_t id, bool privileged, struct domain **out)
 {
-    struct domain *d;
+    struct domain *d, **spare = NULL;
     struct vcpu *v;
     mfn_t si;
     int rc;
 
-    if (id >= MAX_DOMAINS)
+    if (id >= DOMID_FIRST_RESERVED)
         return -XEN_EINVAL;
-    if (domain_table[id])
+    if (domain_lookup_any(id))
         return -XEN_EEXIST;
+    _Static_assert(DOMAIN_LEAF_SLOTS * sizeof(struct domain *) == PAGE_SIZE, "leaf page");
+    if (!__atomic_load_n(&domain_table[id >> DOMAIN_LEAF_SHIFT], __ATOMIC_ACQUIRE) &&
+        !(spare = xzalloc_bytes(PAGE_SIZE)))
+        return -XEN_ENOMEM;
     d = xzalloc(struct domain);
     v = xzalloc(struct vcpu);
     si = alloc_frame(id);
@@ -132,18 +197,15 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     BUG_ON(domain_pause(d));
     time_update_vcpu(v);
     time_update_wallclock(d);
-    spin_lock(&domlist_lock);
-    if (domain_table[id]) {                     /* another CPU created it meanwhile */
-        spin_unlock(&domlist_lock);
-        rc = -XEN_EEXIST;
+    rc = domain_list(d, &spare);
+    if (rc)
         goto fail;
-    }
-    __atomic_store_n(&domain_table[id], d, __ATOMIC_RELEASE);   /* readers see it whole */
-    spin_unlock(&domlist_lock);
+    xfree_bytes(spare, PAGE_SIZE);              /* another CPU gave the leaf meanwhile */
     *out = d;
     return 0;
 
 fail:
+    xfree_bytes(spare, PAGE_SIZE);
     if (si != INVALID_MFN) {
         mfn_to_page(si)->flags &= ~PGF_SHARED_INFO;
         free_frame(si);

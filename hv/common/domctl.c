@@ -88,8 +88,7 @@ static long getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
     if (!d) {
         if (op->domain >= DOMID_FIRST_RESERVED)
             return -XEN_EINVAL;
-        for (unsigned int id = op->domain; !d && id < MAX_DOMAINS; id++)
-            d = domain_get_any((domid_t)id);
+        d = domain_get_next_any(op->domain);
         if (!d)
             return -XEN_ESRCH;
     }
@@ -158,8 +157,8 @@ static long createdomain_config_ok(const struct xen_domctl_createdomain *c)
 /*
  * XEN_DOMCTL_createdomain: the id asked for (taken: -EEXIST), or for 0 or a
  * reserved id the next free one after the last chosen, wrapping to 1 (Xen's
- * rover, which moves even when the creation then fails). Xenolith's ids end
- * at MAX_DOMAINS: an id asked beyond -EINVAL, none free -ENOMEM.
+ * rover, which moves even when the creation then fails); none free: -ENOMEM.
+ * Ids run up to DOMID_FIRST_RESERVED - 1, as on Xen.
  */
 static long createdomain(struct xen_domctl *op, uint64_t arg)
 {
@@ -172,14 +171,12 @@ static long createdomain(struct xen_domctl *op, uint64_t arg)
     if (id > 0 && id < DOMID_FIRST_RESERVED) {
         if (domain_lookup_any(id))
             return -XEN_EEXIST;
-        if (id >= MAX_DOMAINS)
-            return -XEN_EINVAL;
     } else {
         bool found = false;
 
         id = rover;
-        for (unsigned int n = 1; n < MAX_DOMAINS && !found; n++) {
-            id = id + 1u >= MAX_DOMAINS ? 1 : (domid_t)(id + 1u);
+        for (unsigned int n = 1; n < DOMID_FIRST_RESERVED && !found; n++) {
+            id = id + 1u >= DOMID_FIRST_RESERVED ? 1 : (domid_t)(id + 1u);
             found = !domain_lookup_any(id);
         }
         if (!found)

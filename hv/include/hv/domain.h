@@ -22,7 +22,15 @@
 #include <hv/timer.h>
 
 #define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
-#define MAX_DOMAINS     16
+/*
+ * Domain ids run from 0 to DOMID_FIRST_RESERVED - 1 (0x7fef), Xen's limit.
+ * The table is two-level: DOMAIN_LEAVES pointers to leaf pages of
+ * DOMAIN_LEAF_SLOTS domain pointers, a leaf allocated from the frame
+ * allocator with its first domain and given back with its last.
+ */
+#define DOMAIN_LEAF_SHIFT 9
+#define DOMAIN_LEAF_SLOTS (1u << DOMAIN_LEAF_SHIFT)      /* one page of pointers */
+#define DOMAIN_LEAVES   ((DOMID_FIRST_RESERVED + DOMAIN_LEAF_SLOTS - 1) / DOMAIN_LEAF_SLOTS)
 #define NR_VIRQS        24
 #define SHUTDOWN_CODE_NONE (~0u)
 
@@ -120,15 +128,27 @@ struct domain {
  *    at the last domain_put, never in the middle of another hypercall
  *    (one CPU; with SMP this becomes an RCU read section).
  *  - for_each_domain(d): every domain in the table, in id order, dying
- *    ones included (they still hold frames and channels).
+ *    ones included (they still hold frames and channels); empty leaves
+ *    are skipped whole.
  */
 struct domain *domain_get(domid_t id);
 void domain_put(struct domain *d);
 /* domain_get for the destroy domctl: dying and dead domains too (not yet freed). */
 struct domain *domain_get_any(domid_t id);
 
-/* The table itself: read only by the helpers here and in common/domain.c. */
-extern struct domain *domain_table[MAX_DOMAINS];
+/*
+ * The first domain with an id at or above `id` (dying and dead ones too, as
+ * Xen's getdomaininfo walks its list), with a reference; NULL if none.
+ */
+struct domain *domain_get_next_any(domid_t id);
+
+/*
+ * The table itself: read only by the helpers here and in common/domain.c.
+ * A leaf and a slot are published whole (release stores) and read without a
+ * lock; a leaf goes back to the allocator when its last domain is freed,
+ * between hypercalls (with more CPUs, after a grace period).
+ */
+extern struct domain **domain_table[DOMAIN_LEAVES];
 
 /*
  * The domain an existing link names (a frame's owner, a channel's peer, a
@@ -137,11 +157,18 @@ extern struct domain *domain_table[MAX_DOMAINS];
  */
 static inline struct domain *domain_lookup_any(domid_t id)
 {
-    return id < MAX_DOMAINS ? domain_table[id] : NULL;
+    struct domain **leaf;
+
+    if (id >= DOMID_FIRST_RESERVED)
+        return NULL;
+    leaf = __atomic_load_n(&domain_table[id >> DOMAIN_LEAF_SHIFT], __ATOMIC_ACQUIRE);
+    return leaf ? __atomic_load_n(&leaf[id & (DOMAIN_LEAF_SLOTS - 1)], __ATOMIC_ACQUIRE) : NULL;
 }
 #define for_each_domain(d)                                                  \
-    for (unsigned int d##_slot_ = 0; d##_slot_ < MAX_DOMAINS; d##_slot_++)  \
-        if (!((d) = domain_table[d##_slot_])) {} else
+    for (unsigned int d##_id_ = 0; d##_id_ < DOMID_FIRST_RESERVED; d##_id_++) \
+        if (!domain_table[d##_id_ >> DOMAIN_LEAF_SHIFT]) {                  \
+            d##_id_ |= DOMAIN_LEAF_SLOTS - 1;   /* the whole leaf is empty */ \
+        } else if (!((d) = domain_lookup_any((domid_t)d##_id_))) {} else
 /* Every vCPU of domain d, in id order (Xen's for_each_vcpu). */
 #define for_each_vcpu(d, v)                                                 \
     for (unsigned int v##_id_ = 0; v##_id_ < (d)->max_vcpus; v##_id_++)     \
@@ -182,8 +209,10 @@ static inline bool domain_is_paused(const struct domain *d)
 
 /*
  * Create a domain with one vCPU, a shared_info page, empty event channels and
- * a grant table: 0 and *out, or -EINVAL (id out of range), -EEXIST (taken),
- * -ENOMEM; on failure nothing is left allocated. As in Xen, it starts with
+ * a grant table: 0 and *out, or -EINVAL (id DOMID_FIRST_RESERVED or above),
+ * -EEXIST (taken), -ENOMEM; on failure nothing is left allocated (the
+ * object, its vCPU, event channels, grant table and a new table leaf all
+ * come from the frame allocator and go back to it when the domain is freed). As in Xen, it starts with
  * no memory, paused by the control interface (one controller pause), its
  * vCPU down and not initialised and, for the control interface, not yet
  * created: a builder (pv_build, or a toolstack through domctl) does the rest.
