@@ -8,7 +8,7 @@
 
 #define CONSOLE_CHUNK 256
 
-long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4, uint64_t a5)
+long do_console_io(uint64_t cmd, uint64_t count, XEN_GUEST_HANDLE_PARAM(char) buf)
 {
     char chunk[CONSOLE_CHUNK];
 
@@ -17,14 +17,14 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4, uint
         if ((int64_t)(int32_t)count < 0)
             return -XEN_EINVAL;
         count = (uint32_t)count;
-        if (!guest_range_ok(buf, count))
+        if (!guest_handle_okay(buf, count))
             return -XEN_EFAULT;
         while (count) {
             size_t n = count < CONSOLE_CHUNK ? count : CONSOLE_CHUNK;
             if (copy_from_guest(chunk, buf, n))
                 return -XEN_EFAULT;
             console_guest_write(current->domain->id, chunk, n);
-            buf += n;
+            guest_handle_add_offset(buf, n);
             count -= n;
         }
         return 0;
@@ -37,7 +37,7 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4, uint
             return -XEN_EINVAL;
         if (count > CONSOLE_CHUNK)
             count = CONSOLE_CHUNK;
-        if (!guest_range_ok(buf, count))
+        if (!guest_handle_okay(buf, count))
             return -XEN_EFAULT;
         got = console_read(chunk, (unsigned int)count);
         if (copy_to_guest(buf, chunk, got))

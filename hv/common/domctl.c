@@ -97,7 +97,7 @@ static long getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
     } else {
         fill_domaininfo(d, &op->u.getdomaininfo);
         op->domain = op->u.getdomaininfo.domain;
-        if (copy_to_guest(arg, op, sizeof(*op)))
+        if (raw_copy_to_guest(arg, op, sizeof(*op)))
             rc = -XEN_EFAULT;
     }
     domain_put(d);
@@ -197,7 +197,7 @@ static long createdomain(struct xen_domctl *op, uint64_t arg)
     memcpy(d->handle, c->handle, sizeof(d->handle));
     log_info("domctl: domain %u created by domain %u", id, current->domain->id);
     op->domain = id;
-    return copy_to_guest(arg, op, sizeof(*op)) ? -XEN_EFAULT : 0;
+    return raw_copy_to_guest(arg, op, sizeof(*op)) ? -XEN_EFAULT : 0;
 }
 
 /* XEN_DOMCTL_max_vcpus: only the count createdomain set; brings its vCPUs into being (down). */
@@ -274,7 +274,7 @@ static long setvcpucontext(struct domain *d, const struct xen_domctl_vcpucontext
     ctx = xzalloc_bytes(sizeof(*ctx));
     if (!ctx)
         return -XEN_ENOMEM;
-    if (copy_from_guest(ctx, vc->ctxt, sizeof(*ctx))) {
+    if (raw_copy_from_guest(ctx, vc->ctxt, sizeof(*ctx))) {
         rc = -XEN_EFAULT;
     } else {
         /* As Xen: the domain is kept off every CPU while its vCPU changes. */
@@ -307,11 +307,11 @@ static long getvcpucontext(struct domain *d, struct xen_domctl *op, uint64_t arg
     arch_get_info_guest(v, ctx);
     if (paused)
         domain_unpause(d);
-    if (copy_to_guest(op->u.vcpucontext.ctxt, ctx, sizeof(*ctx)))
+    if (raw_copy_to_guest(op->u.vcpucontext.ctxt, ctx, sizeof(*ctx)))
         rc = -XEN_EFAULT;
     xfree_bytes(ctx, sizeof(*ctx));
     /* Xen writes the envelope back whatever the copy gave. */
-    if (copy_to_guest(arg, op, sizeof(*op)))
+    if (raw_copy_to_guest(arg, op, sizeof(*op)))
         rc = -XEN_EFAULT;
     return rc;
 }
@@ -346,7 +346,7 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
         rc = arch_do_domctl(d, op, &copyback);   /* the x86-only operations, or -ENOSYS */
         break;
     }
-    if (copyback && copy_to_guest(arg, op, sizeof(*op)))
+    if (copyback && raw_copy_to_guest(arg, op, sizeof(*op)))
         return -XEN_EFAULT;
     return rc;
 }

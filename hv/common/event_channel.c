@@ -403,14 +403,14 @@ void evtchn_dump(struct domain *d)
         type a_;                                                    \
         long rc_;                                                   \
         unsigned long f_ = 0;                                       \
-        if (copy_from_guest(&a_, arg, sizeof(a_)))                  \
+        if (raw_copy_from_guest(&a_, arg, sizeof(a_)))                  \
             return -XEN_EFAULT;                                     \
         if (own)                                                    \
             f_ = spin_lock_irqsave(&current->domain->event_lock);   \
         rc_ = call(&a_);                                            \
         if (own)                                                    \
             spin_unlock_irqrestore(&current->domain->event_lock, f_); \
-        if (rc_ == 0 && (out) && copy_to_guest(arg, &a_, sizeof(a_))) \
+        if (rc_ == 0 && (out) && raw_copy_to_guest(arg, &a_, sizeof(a_))) \
             return -XEN_EFAULT;                                     \
         return rc_;                                                 \
     } while (0)

@@ -437,10 +437,10 @@ static void swap_one(struct gnttab_swap_grant_ref *op)
         uint64_t at = arg + i * sizeof(op);                                 \
         if (i && !(i & 63) && hypercall_preempt_check())                    \
             return hypercall_continue(cmd, at, count - i, 0, 0);            \
-        if (copy_from_guest(&op, at, sizeof(op)))                           \
+        if (raw_copy_from_guest(&op, at, sizeof(op)))                           \
             return -XEN_EFAULT;                                             \
         fn(&op);                                                            \
-        if (copy_to_guest(at, &op, sizeof(op)))                             \
+        if (raw_copy_to_guest(at, &op, sizeof(op)))                             \
             return -XEN_EFAULT;                                             \
     }                                                                       \
     return 0

@@ -163,7 +163,7 @@ static int16_t put_frame_list(uint64_t list, const uint64_t *frames, unsigned in
     int16_t status = GNTST_okay;
 
     for (unsigned int i = 0; i < n; i++) {
-        if (copy_to_guest(list + i * sizeof(uint64_t), &frames[i], sizeof(uint64_t))) {
+        if (raw_copy_to_guest(list + i * sizeof(uint64_t), &frames[i], sizeof(uint64_t))) {
             status = GNTST_bad_virt_addr;
             if (stop)
                 break;
@@ -177,7 +177,7 @@ long gnttab_setup_table(uint64_t arg)
     struct gnttab_setup_table op;
     struct domain *d;
 
-    if (copy_from_guest(&op, arg, sizeof(op)))
+    if (raw_copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
     /* Like Xen: the list is range-checked first; a fault writing it later is a status. */
     if (!guest_range_ok(op.frame_list.addr, (uint64_t)op.nr_frames * sizeof(xen_pfn_t)))
@@ -195,7 +195,7 @@ long gnttab_setup_table(uint64_t arg)
         spin_unlock(&d->grants.lock);
         op.status = rc ? GNTST_general_error : put_frame_list(op.frame_list.addr, frames, op.nr_frames, true);
     }
-    return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    return raw_copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
 long gnttab_query_size(uint64_t arg)
@@ -203,14 +203,14 @@ long gnttab_query_size(uint64_t arg)
     struct gnttab_query_size op;
     struct domain *d;
 
-    if (copy_from_guest(&op, arg, sizeof(op)))
+    if (raw_copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
     if ((d = table_target(op.dom, &op.status))) {
         op.nr_frames = d->grants.nr_frames;
         op.max_nr_frames = d->grants.max_frames;
         op.status = GNTST_okay;
     }
-    return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    return raw_copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
 /* A v2 entry's 64-bit frame (full_page / sub_page). */
@@ -289,7 +289,7 @@ long gnttab_set_version(uint64_t arg)
     struct domain *d = current->domain;
     long rc = 0;
 
-    if (copy_from_guest(&op, arg, sizeof(op)))
+    if (raw_copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
     spin_lock(&d->grants.lock);
     if (op.version != 1 && op.version != 2)
@@ -300,7 +300,7 @@ long gnttab_set_version(uint64_t arg)
         rc = switch_version(d, op.version);
     op.version = d->grants.version;             /* like Xen: say which version is in force */
     spin_unlock(&d->grants.lock);
-    return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : rc;
+    return raw_copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : rc;
 }
 
 long gnttab_get_version(uint64_t arg)
@@ -308,12 +308,12 @@ long gnttab_get_version(uint64_t arg)
     struct gnttab_get_version op;
     struct domain *d;
 
-    if (copy_from_guest(&op, arg, sizeof(op)))
+    if (raw_copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
     if (!(d = gnttab_domain(op.dom)))
         return -XEN_ESRCH;
     op.version = d->grants.version;
-    return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    return raw_copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
 long gnttab_get_status_frames(uint64_t arg)
@@ -321,7 +321,7 @@ long gnttab_get_status_frames(uint64_t arg)
     struct gnttab_get_status_frames op;
     struct domain *d;
 
-    if (copy_from_guest(&op, arg, sizeof(op)))
+    if (raw_copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
     if (!guest_range_ok(op.frame_list.addr, (uint64_t)op.nr_frames * sizeof(uint64_t)))
         return -XEN_EFAULT;
@@ -339,6 +339,6 @@ long gnttab_get_status_frames(uint64_t arg)
                          : GNTST_general_error;
     }
     /* Like Xen, only the status goes back. */
-    return copy_to_guest(arg + offsetof(struct gnttab_get_status_frames, status), &op.status,
+    return raw_copy_to_guest(arg + offsetof(struct gnttab_get_status_frames, status), &op.status,
                          sizeof(op.status)) ? -XEN_EFAULT : 0;
 }

@@ -25,7 +25,7 @@ static long hvm_param(uint64_t arg)
 {
     struct xen_hvm_param p;
 
-    if (copy_from_guest(&p, arg, sizeof(p)))
+    if (raw_copy_from_guest(&p, arg, sizeof(p)))
         return -XEN_EFAULT;
     if (p.index >= HVM_NR_PARAMS)
         return -XEN_EINVAL;
@@ -39,7 +39,7 @@ static long hvm_pagetable_dying(uint64_t arg)
     struct xen_hvm_pagetable_dying p;
     struct domain *d;
 
-    if (copy_from_guest(&p, arg, sizeof(p)))
+    if (raw_copy_from_guest(&p, arg, sizeof(p)))
         return -XEN_EFAULT;
     d = domain_any_id(p.domid);
     if (!d)
@@ -52,7 +52,7 @@ static long hvm_get_mem_type(uint64_t arg)
     struct xen_hvm_get_mem_type m;
     struct domain *d;
 
-    if (copy_from_guest(&m, arg, sizeof(m)))
+    if (raw_copy_from_guest(&m, arg, sizeof(m)))
         return -XEN_EFAULT;
     d = domain_any_id(m.domid);
     if (!d)
@@ -66,7 +66,7 @@ static long hvm_xentrace(uint64_t arg)
 {
     struct xen_hvm_xentrace t;
 
-    if (copy_from_guest(&t, arg, sizeof(t)))
+    if (raw_copy_from_guest(&t, arg, sizeof(t)))
         return -XEN_EFAULT;
     if (t.extra_bytes > sizeof(t.extra) || (t.event >> 12))
         return -XEN_EINVAL;
@@ -86,7 +86,7 @@ long do_hvm_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5
         return hvm_pagetable_dying(arg);
     case HVMOP_get_time: {
         struct xen_hvm_get_time t = { .now = now_ns() };
-        return copy_to_guest(arg, &t, sizeof(t)) ? -XEN_EFAULT : 0;
+        return raw_copy_to_guest(arg, &t, sizeof(t)) ? -XEN_EFAULT : 0;
     }
     case HVMOP_xentrace:
         return hvm_xentrace(arg);
@@ -113,7 +113,7 @@ long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs, uint64_t a4, uint
         return -XEN_ENODATA;
     if (nr_bufs > XEN_DM_OP_MAX_BUFS)
         return -XEN_E2BIG;
-    if (copy_from_guest(b, bufs, nr_bufs * sizeof(b[0])))
+    if (raw_copy_from_guest(b, bufs, nr_bufs * sizeof(b[0])))
         return -XEN_EFAULT;
     d = domain_lookup(id);
     if (!d)

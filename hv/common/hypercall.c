@@ -34,7 +34,9 @@ long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint
 
 
 
-#define HC(nr, fn_, access_) [__HYPERVISOR_##nr] = { #nr, fn_, access_ }
+/* A row; the handler's own prototype is cast to the table's (see hv/hypercall.h). */
+#define HC_FN(fn_) ((hypercall_fn)(void (*)(void))(fn_))
+#define HC(nr, fn_, access_) [__HYPERVISOR_##nr] = { #nr, HC_FN(fn_), access_ }
 
 /*
  * Xen 4.17's x86-64 PV table, row for row (xen/include/hypercall-defs.c with
@@ -85,8 +87,8 @@ static const struct hypercall_def hypercall_table[NR_HYPERCALLS] = {
     HC(xenpmu_op,            do_xenpmu_op,          HC_ANY),
     HC(dm_op,                do_dm_op,              HC_ANY),
     HC(hypfs_op,             do_hypfs_op,           HC_PRIV),
-    [__HYPERVISOR_arch_0] = { "mca", do_mca, HC_PRIV },
-    [__HYPERVISOR_arch_1] = { "paging_domctl_cont", do_paging_domctl_cont, HC_OWN_CHECK },
+    [__HYPERVISOR_arch_0] = { "mca", HC_FN(do_mca), HC_PRIV },
+    [__HYPERVISOR_arch_1] = { "paging_domctl_cont", HC_FN(do_paging_domctl_cont), HC_OWN_CHECK },
 };
 
 long hc_absent(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -98,7 +100,7 @@ long hypercall_envelope(uint64_t arg, void *buf, uint64_t size, uint32_t version
 {
     uint32_t got;
 
-    if (copy_from_guest(buf, arg, size))
+    if (raw_copy_from_guest(buf, arg, size))
         return -XEN_EFAULT;
     memcpy(&got, (const char *)buf + 4, sizeof(got));
     return got == version ? 0 : -XEN_EACCES;

@@ -102,7 +102,7 @@ static long chunk_prepare(struct exchange *e, uint64_t i)
 
     for (unsigned long j = 0; j < in_ext && !rc; j++) {
         xen_pfn_t gmfn;
-        if (copy_from_guest(&gmfn, x->in.extent_start.addr + ((i << e->in_chunk_order) + j) * 8, 8)) {
+        if (raw_copy_from_guest(&gmfn, x->in.extent_start.addr + ((i << e->in_chunk_order) + j) * 8, 8)) {
             rc = -XEN_EFAULT;
             break;
         }
@@ -156,13 +156,13 @@ static long chunk_commit(struct exchange *e, uint64_t i)
     for (unsigned long j = 0; j < out_ext; j++) {
         uint64_t at = x->out.extent_start.addr + ((i << e->out_chunk_order) + j) * 8;
         xen_pfn_t gpfn, mfn = e->out[j];
-        if (copy_from_guest(&gpfn, at, 8)) {
+        if (raw_copy_from_guest(&gpfn, at, 8)) {
             rc = -XEN_EFAULT;
             continue;
         }
         for (unsigned long k = 0; k < per_out; k++)
             m2p_set(mfn + k, gpfn + k);
-        if (copy_to_guest(at, &mfn, 8))
+        if (raw_copy_to_guest(at, &mfn, 8))
             rc = -XEN_EFAULT;
     }
     /* The domain gave nr_in frames and got as many: its page count stays. */
@@ -172,7 +172,7 @@ static long chunk_commit(struct exchange *e, uint64_t i)
 /* Write nr_exchanged back (Xen does, on every exit but the first checks). */
 static long report(struct exchange *e, long rc)
 {
-    if (copy_to_guest(e->arg + offsetof(struct xen_memory_exchange, nr_exchanged),
+    if (raw_copy_to_guest(e->arg + offsetof(struct xen_memory_exchange, nr_exchanged),
                       &e->x.nr_exchanged, sizeof(e->x.nr_exchanged)))
         return -XEN_EFAULT;
     return rc;
@@ -232,7 +232,7 @@ long memory_exchange(uint64_t arg)
     uint64_t i, first, end;
     long rc;
 
-    if (copy_from_guest(&e.x, arg, sizeof(e.x)))
+    if (raw_copy_from_guest(&e.x, arg, sizeof(e.x)))
         return -XEN_EFAULT;
     e.arg = arg;
     if ((rc = exchange_checks(&e)) == 1)

@@ -17,7 +17,7 @@ static struct domain *domain_arg(uint64_t arg, long *err)
     struct domain *d;
     domid_t id;
     *err = 0;
-    if (copy_from_guest(&id, arg, sizeof(id))) {
+    if (raw_copy_from_guest(&id, arg, sizeof(id))) {
         *err = -XEN_EFAULT;
         return NULL;
     }
@@ -46,7 +46,7 @@ static long add_to_physmap(uint64_t start, uint64_t arg)
 
     if (start > UINT16_MAX)
         return -XEN_EDOM;                       /* the continuation index is a frame count */
-    if (copy_from_guest(&x, arg, sizeof(x)))
+    if (raw_copy_from_guest(&x, arg, sizeof(x)))
         return -XEN_EFAULT;
     if (x.space == XENMAPSPACE_gmfn_foreign)
         return -XEN_ENOSYS;                     /* foreign frames: add_to_physmap_batch only */
@@ -71,7 +71,7 @@ static long machine_memory_map(uint64_t arg)
 
     if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
-    if (copy_from_guest(&m, arg, sizeof(m)))
+    if (raw_copy_from_guest(&m, arg, sizeof(m)))
         return -XEN_EFAULT;
     for (unsigned int i = 0; i < nfw; i++)
         boot_map_entry(i, &fw[i].addr, &fw[i].size, &fw[i].type);
@@ -88,12 +88,12 @@ static long machine_memory_map(uint64_t arg)
             unsigned int need = out[i].firmware_left ? out[i].firmware_left : 1;
             if (m.nr_entries <= i + need)
                 return -XEN_EINVAL;
-            if (copy_to_guest(m.buffer.addr + i * sizeof(e), &e, sizeof(e)))
+            if (raw_copy_to_guest(m.buffer.addr + i * sizeof(e), &e, sizeof(e)))
                 return -XEN_EFAULT;
         }
     }
     m.nr_entries = n;
-    return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+    return raw_copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
 }
 
 long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -137,23 +137,23 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
             .v_end = MACH2PHYS_VIRT_END,
             .max_mfn = MACH2PHYS_NR_ENTRIES - 1,
         };
-        return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+        return raw_copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
     }
     case XENMEM_machphys_mfn_list: {
         /* The M2P in 2 MiB extents: the first frame of each (ours are contiguous). */
         struct xen_machphys_mfn_list l;
         unsigned int n = (unsigned int)((m2p_pages + 511) / 512);
-        if (copy_from_guest(&l, arg, sizeof(l)))
+        if (raw_copy_from_guest(&l, arg, sizeof(l)))
             return -XEN_EFAULT;
         if (n > l.max_extents)
             n = l.max_extents;
         for (unsigned int i = 0; i < n; i++) {
             xen_pfn_t mfn = m2p_first_mfn + (uint64_t)i * 512;
-            if (copy_to_guest(l.extent_start.addr + i * sizeof(mfn), &mfn, sizeof(mfn)))
+            if (raw_copy_to_guest(l.extent_start.addr + i * sizeof(mfn), &mfn, sizeof(mfn)))
                 return -XEN_EFAULT;
         }
         l.nr_extents = n;
-        return copy_to_guest(arg, &l, sizeof(l)) ? -XEN_EFAULT : 0;
+        return raw_copy_to_guest(arg, &l, sizeof(l)) ? -XEN_EFAULT : 0;
     }
     case XENMEM_memory_map: {
         /*
@@ -166,14 +166,14 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
         struct xen_e820_entry e = { 0, current->domain->tot_pages << PAGE_SHIFT, XEN_E820_RAM };
         if (current->domain->id == 0)
             return -XEN_ENOSYS;
-        if (copy_from_guest(&m, arg, sizeof(m)))
+        if (raw_copy_from_guest(&m, arg, sizeof(m)))
             return -XEN_EFAULT;
         if (m.nr_entries < 1)
             return -XEN_EINVAL;
-        if (copy_to_guest(m.buffer.addr, &e, sizeof(e)))
+        if (raw_copy_to_guest(m.buffer.addr, &e, sizeof(e)))
             return -XEN_EFAULT;
         m.nr_entries = 1;
-        return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+        return raw_copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
     }
     case XENMEM_machine_memory_map:
         return machine_memory_map(arg);

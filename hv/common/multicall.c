@@ -18,10 +18,10 @@
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 
-long do_multicall(uint64_t list, uint64_t nr, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) list, uint64_t nr)
 {
     nr = (uint32_t)nr;
-    if (!guest_range_ok(list, nr * sizeof(struct multicall_entry)))
+    if (!guest_handle_okay(list, nr))
         return -XEN_EFAULT;
     long rc = 0;
 
@@ -30,13 +30,12 @@ long do_multicall(uint64_t list, uint64_t nr, uint64_t a3, uint64_t a4, uint64_t
 
     v->in_multicall = true;
     for (uint64_t i = 0; i < nr; i++) {
-        struct multicall_entry e;
-        uint64_t at = list + i * sizeof(e);
+        multicall_entry_t e;
         if ((i & 7) == 0 && i && ci->softirq_pending) {
-            rc = hypercall_continue(at, nr - i, 0, 0, 0);   /* every 8 entries, if work waits */
+            rc = hypercall_continue(list.addr, nr - i, 0, 0, 0);   /* every 8 entries, if work waits */
             break;
         }
-        if (copy_from_guest(&e, at, sizeof(e))) {
+        if (copy_from_guest(&e, list, 1)) {
             rc = -XEN_EFAULT;
             break;
         }
@@ -46,16 +45,17 @@ long do_multicall(uint64_t list, uint64_t nr, uint64_t a3, uint64_t a4, uint64_t
             e.result = (uint64_t)hypercall_call(e.op, e.args);
         if (e.op == __HYPERVISOR_iret) {
             /* The guest no longer waits for the batch: best effort, like Xen. */
-            (void)copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, sizeof(e.result));
+            (void)__copy_field_to_guest(list, &e, result);
             rc = (long)(int32_t)e.result;
             break;
         }
-        if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, sizeof(e.result))) {
+        if (__copy_field_to_guest(list, &e, result)) {
             rc = -XEN_EFAULT;
             break;
         }
         if (v->domain->is_shutdown)
             break;
+        guest_handle_add_offset(list, 1);
     }
     v->in_multicall = false;
     return rc;

@@ -55,7 +55,7 @@ static long give_back(struct domain *d, const struct xen_memory_reservation *r, 
             return hypercall_continue(cmd | (i << 6), arg, 0, 0, 0);
         xen_pfn_t mfn;
         struct page_info *pg;
-        if (copy_from_guest(&mfn, r->extent_start.addr + i * sizeof(mfn), sizeof(mfn)))
+        if (raw_copy_from_guest(&mfn, r->extent_start.addr + i * sizeof(mfn), sizeof(mfn)))
             return i ? (long)i : -XEN_EFAULT;
         if (!mfn_valid(mfn))
             return (long)i;
@@ -84,7 +84,7 @@ static long take_new(struct domain *d, const struct xen_memory_reservation *r, u
             return hypercall_continue(cmd | (i << 6), arg, 0, 0, 0);
         uint64_t at = r->extent_start.addr + i * sizeof(xen_pfn_t);
         xen_pfn_t gpfn = 0, mfn;
-        if (populate && copy_from_guest(&gpfn, at, sizeof(gpfn)))
+        if (populate && raw_copy_from_guest(&gpfn, at, sizeof(gpfn)))
             return i ? (long)i : -XEN_EFAULT;
         spin_lock(&d->page_lock);
         mfn = d->tot_pages >= d->max_pages ? INVALID_MFN : alloc_frame(d->id);
@@ -93,7 +93,7 @@ static long take_new(struct domain *d, const struct xen_memory_reservation *r, u
         spin_unlock(&d->page_lock);
         if (mfn == INVALID_MFN)
             return (long)i;
-        if (copy_to_guest(at, &mfn, sizeof(mfn))) {
+        if (raw_copy_to_guest(at, &mfn, sizeof(mfn))) {
             spin_lock(&d->page_lock);
             d->tot_pages--;
             free_frame(mfn);
@@ -110,7 +110,7 @@ long memory_reservation_op(unsigned int cmd, uint64_t start, uint64_t arg)
     struct xen_memory_reservation r;
     struct domain *d;
 
-    if (copy_from_guest(&r, arg, sizeof(r)))
+    if (raw_copy_from_guest(&r, arg, sizeof(r)))
         return -XEN_EFAULT;
     if (r.extent_order != 0)
         return 0;                               /* only single pages: none done */

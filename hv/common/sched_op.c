@@ -26,7 +26,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
     struct sched_poll sp;
     struct domain *d = v->domain;
 
-    if (copy_from_guest(&sp, arg, sizeof(sp)))
+    if (raw_copy_from_guest(&sp, arg, sizeof(sp)))
         return -XEN_EFAULT;
     if (sp.nr_ports > 128)
         return -XEN_EINVAL;
@@ -35,7 +35,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
     v->nr_poll_ports = 0;
     for (unsigned int i = 0; i < sp.nr_ports; i++) {
         evtchn_port_t port;
-        if (copy_from_guest(&port, sp.ports.addr + i * sizeof(port), sizeof(port)))
+        if (raw_copy_from_guest(&port, sp.ports.addr + i * sizeof(port), sizeof(port)))
             return -XEN_EFAULT;
         if (port >= NR_EVTCHN)
             return -XEN_EINVAL;
@@ -68,7 +68,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
         return sched_poll(v, arg);
     case SCHEDOP_shutdown: {
         struct sched_shutdown s;
-        if (copy_from_guest(&s, arg, sizeof(s)))
+        if (raw_copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;
         if (s.reason > SHUTDOWN_MAX)
             return -XEN_EINVAL;
@@ -77,7 +77,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
     }
     case SCHEDOP_shutdown_code: {
         struct sched_shutdown s;
-        if (copy_from_guest(&s, arg, sizeof(s)))
+        if (raw_copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;
         if (s.reason > SHUTDOWN_MAX)
             return -XEN_EINVAL;
@@ -88,7 +88,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
         struct sched_remote_shutdown s;
         if (!domain_is_privileged(v->domain))
             return -XEN_EPERM;
-        if (copy_from_guest(&s, arg, sizeof(s)))
+        if (raw_copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;
         if (s.reason > SHUTDOWN_MAX)
             return -XEN_EINVAL;

@@ -24,11 +24,11 @@ long do_xenoprof_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64
         return -XEN_EINVAL;
     switch (op) {
     case XENOPROF_init:
-        if (copy_from_guest(buf, arg, sizeof(struct xenoprof_init)))
+        if (raw_copy_from_guest(buf, arg, sizeof(struct xenoprof_init)))
             return -XEN_EFAULT;
         return -XEN_ENODEV;                     /* no counter model we drive */
     case XENOPROF_get_buffer:
-        if (copy_from_guest(buf, arg, XENOPROF_GET_BUFFER_SIZE))
+        if (raw_copy_from_guest(buf, arg, XENOPROF_GET_BUFFER_SIZE))
             return -XEN_EFAULT;
         return -XEN_ENODEV;
     case XENOPROF_enable_virq:
@@ -53,39 +53,39 @@ long do_kexec_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
     switch (cmd) {
     case KEXEC_CMD_kexec: {
         struct xen_kexec_exec e;
-        if (copy_from_guest(&e, arg, sizeof(e)))
+        if (raw_copy_from_guest(&e, arg, sizeof(e)))
             return -XEN_EFAULT;
         return kexec_type_ok(e.type) ?: -XEN_ENOENT;
     }
     case KEXEC_CMD_kexec_status:
     case KEXEC_CMD_kexec_unload: {
         struct xen_kexec_status s;
-        if (copy_from_guest(&s, arg, sizeof(s)))
+        if (raw_copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;
         return kexec_type_ok(s.type);           /* status: 0 = not loaded */
     }
     case KEXEC_CMD_kexec_unload_v1: {
-        if (copy_from_guest(v1, arg, sizeof(v1)))
+        if (raw_copy_from_guest(v1, arg, sizeof(v1)))
             return -XEN_EFAULT;
         return kexec_type_ok((int32_t)(v1[0] | v1[1] << 8 | v1[2] << 16 | (uint32_t)v1[3] << 24));
     }
     case KEXEC_CMD_kexec_get_range: {
         struct xen_kexec_range r;
-        if (copy_from_guest(&r, arg, sizeof(r)))
+        if (raw_copy_from_guest(&r, arg, sizeof(r)))
             return -XEN_EFAULT;
         if (r.range != KEXEC_RANGE_MA_CRASH)
             return -XEN_EOPNOTSUPP;
         r.start = r.size = 0;                   /* no crash area is reserved */
-        return copy_to_guest(arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
+        return raw_copy_to_guest(arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
     }
     case KEXEC_CMD_kexec_load: {
         struct xen_kexec_load l;
-        if (copy_from_guest(&l, arg, sizeof(l)))
+        if (raw_copy_from_guest(&l, arg, sizeof(l)))
             return -XEN_EFAULT;
         return -XEN_EOPNOTSUPP;
     }
     case KEXEC_CMD_kexec_load_v1:
-        if (copy_from_guest(v1, arg, sizeof(v1)))
+        if (raw_copy_from_guest(v1, arg, sizeof(v1)))
             return -XEN_EFAULT;
         return -XEN_EOPNOTSUPP;
     default:
@@ -113,7 +113,7 @@ long do_hypfs_op(uint64_t cmd, uint64_t path, uint64_t len, uint64_t buf, uint64
         return -XEN_EFAULT;
     for (uint64_t at = 0; at < len; at += sizeof(chunk)) {
         uint64_t n = len - at < sizeof(chunk) ? len - at : sizeof(chunk);
-        if (copy_from_guest(chunk, path + at, n))
+        if (raw_copy_from_guest(chunk, path + at, n))
             return -XEN_EFAULT;
         if (at == 0)
             first = chunk[0];

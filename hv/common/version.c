@@ -17,7 +17,7 @@
 
 extern const char hv_command_line[];
 
-static long put_string(uint64_t arg, const char *s, size_t size)
+static inline __attribute__((always_inline)) long put_string(XEN_GUEST_HANDLE_PARAM(void) arg, const char *s, size_t size)
 {
     char buf[1024];
 
@@ -39,7 +39,7 @@ static uint32_t feature_submap0(const struct domain *d)
     return map;
 }
 
-long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_xen_version(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     switch (cmd) {
     case XENVER_version:
@@ -53,7 +53,7 @@ long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64
         memcpy(ci.compile_by, "xenolith", 8);
         memcpy(ci.compile_domain, "localdomain", 11);
         memcpy(ci.compile_date, __DATE__, strnlen(__DATE__, sizeof(ci.compile_date) - 1));
-        return copy_to_guest(arg, &ci, sizeof(ci)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &ci, 1) ? -XEN_EFAULT : 0;
     }
     case XENVER_capabilities:
         return put_string(arg, "xen-3.0-x86_64", sizeof(xen_capabilities_info_t));
@@ -61,19 +61,19 @@ long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64
         return put_string(arg, "xenolith", sizeof(xen_changeset_info_t));
     case XENVER_platform_parameters: {
         struct xen_platform_parameters pp = { .virt_start = HYPERVISOR_VIRT_START };
-        return copy_to_guest(arg, &pp, sizeof(pp)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &pp, 1) ? -XEN_EFAULT : 0;
     }
     case XENVER_get_features: {
         struct xen_feature_info fi;
-        if (copy_from_guest(&fi, arg, sizeof(fi)))
+        if (copy_from_guest(&fi, arg, 1))
             return -XEN_EFAULT;
         if (fi.submap_idx != 0)
             return -XEN_EINVAL;
         fi.submap = feature_submap0(current->domain);
-        return copy_to_guest(arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &fi, 1) ? -XEN_EFAULT : 0;
     }
     case XENVER_pagesize:
-        return arg ? -XEN_EINVAL : (long)PAGE_SIZE;
+        return guest_handle_is_null(arg) ? (long)PAGE_SIZE : -XEN_EINVAL;
     case XENVER_guest_handle: {
         uint8_t handle[16] = { 0 };
         return copy_to_guest(arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;

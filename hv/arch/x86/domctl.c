@@ -54,7 +54,7 @@ static long log_dirty(struct domain *d, struct xenolith_domctl_log_dirty *l)
             return -XEN_ENOMEM;
         /* Read (and clean) first: our own copy-out below then counts in the new round. */
         l->dirty = shadow_log_dirty_read(d, bits, l->nr_pages, l->op == XENOLITH_LOG_DIRTY_CLEAN);
-        long rc = copy_to_guest(l->bitmap, bits, bytes) ? -XEN_EFAULT : 0;
+        long rc = raw_copy_to_guest(l->bitmap, bits, bytes) ? -XEN_EFAULT : 0;
         xfree_bytes(bits, bytes);
         return rc;
     default:
@@ -147,7 +147,7 @@ long do_paging_domctl_cont(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, 
 {
     struct xen_domctl op;
 
-    if (copy_from_guest(&op, arg, sizeof(op)))
+    if (raw_copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION || op.cmd != XEN_DOMCTL_shadow_op)
         return -XEN_EOPNOTSUPP;

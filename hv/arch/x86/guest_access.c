@@ -1,16 +1,20 @@
-/* Copies for guest virtual addresses (see hv/guest_access.h); the range rule is hv/lib/guest_range.c. */
+/*
+ * The byte primitive under every guest copy (see hv/guest_access.h); the
+ * range rule is asm/guest_range.h. Typed handles reach it through the
+ * inline element copies of guest_access.h.
+ */
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <hv/guest_access.h>
 
-int copy_from_guest(void *dst, uint64_t gva, size_t n)
+int raw_copy_from_guest(void *dst, uint64_t gva, size_t n)
 {
     if (!guest_range_ok(gva, n))
         return -XEN_EFAULT;
     return raw_copy(dst, (const void *)gva, n) ? -XEN_EFAULT : 0;
 }
 
-int copy_to_guest(uint64_t gva, const void *src, size_t n)
+int raw_copy_to_guest(uint64_t gva, const void *src, size_t n)
 {
     if (!guest_range_ok(gva, n))
         return -XEN_EFAULT;

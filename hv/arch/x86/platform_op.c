@@ -35,7 +35,7 @@ static long core_parking(uint64_t arg, struct xen_platform_op *op)
         return 0;
     case XEN_CORE_PARKING_GET:
         op->u.core_parking.idle_nums = 0;
-        return copy_to_guest(arg + offsetof(struct xen_platform_op, u.core_parking),
+        return raw_copy_to_guest(arg + offsetof(struct xen_platform_op, u.core_parking),
                              &op->u.core_parking, sizeof(op->u.core_parking)) ? -XEN_EFAULT : 0;
     default:
         return -XEN_EINVAL;
@@ -45,7 +45,7 @@ static long core_parking(uint64_t arg, struct xen_platform_op *op)
 /* Copy the cmd's part of the union back (Xen copies only the field it filled). */
 static long put_u(uint64_t arg, const struct xen_platform_op *op, size_t size)
 {
-    return copy_to_guest(arg + offsetof(struct xen_platform_op, u), &op->u, size) ? -XEN_EFAULT : 0;
+    return raw_copy_to_guest(arg + offsetof(struct xen_platform_op, u), &op->u, size) ? -XEN_EFAULT : 0;
 }
 
 /*
@@ -70,7 +70,7 @@ static long firmware_info(uint64_t arg, struct xen_platform_op *op)
         if (fw->index != 0)
             return -XEN_ESRCH;
         fw->u.kbd_shift_flags = *(const uint8_t *)maddr_to_virt(0x417);
-        return copy_to_guest(arg + offsetof(struct xen_platform_op, u.firmware_info.u),
+        return raw_copy_to_guest(arg + offsetof(struct xen_platform_op, u.firmware_info.u),
                              &fw->u.kbd_shift_flags, 1) ? -XEN_EFAULT : 0;
     case XEN_FW_EFI_INFO:
         return -XEN_ENOSYS;
@@ -248,11 +248,11 @@ static long mc_physcpuinfo(uint64_t arg, struct xen_mc *op)
         if ((int32_t)pi->ncpus <= 0)
             return -XEN_EINVAL;
         mc_cpu_info(&c);
-        if (copy_to_guest(pi->info, &c, sizeof(c)))
+        if (raw_copy_to_guest(pi->info, &c, sizeof(c)))
             rc = -XEN_EFAULT;
     }
     pi->ncpus = 1;
-    if (copy_to_guest(arg, op, sizeof(*op)))
+    if (raw_copy_to_guest(arg, op, sizeof(*op)))
         return -XEN_EFAULT;
     return rc;
 }
@@ -278,7 +278,7 @@ long do_mca(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
             return -XEN_EINVAL;
         f->flags = XEN_MC_OK | XEN_MC_NODATA;
         f->fetch_id = 0;
-        return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+        return raw_copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
     }
     case XEN_MC_notifydomain:
         return -XEN_EINVAL;                     /* unsupported in Xen too */

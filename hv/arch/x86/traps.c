@@ -52,7 +52,7 @@ void dump_regs(const char *title, const struct cpu_regs *r)
         uint64_t words[8];
         for (int row = 0; row < 2; row++) {
             uint64_t at = r->rsp + row * 32;
-            if (copy_from_guest(words, at, 32)) {
+            if (raw_copy_from_guest(words, at, 32)) {
                 log_err("guest stack at %#lx: unreadable", at);
                 break;
             }

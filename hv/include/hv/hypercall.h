@@ -3,14 +3,26 @@
  * handler, who may call it). Unknown numbers answer -ENOSYS and calls a
  * domain may not make answer -EPERM, both from hypercall_dispatch alone.
  * Handlers take up to five guest arguments (rdi, rsi, rdx, r10, r8).
+ *
+ * A handler is declared with the parameters Xen gives it: integers and
+ * typed guest handles (XEN_GUEST_HANDLE_PARAM, hv/guest_access.h), in
+ * Xen's order, as many as it uses. Each is one 8-byte INTEGER-class value
+ * that the SysV x86-64 ABI passes in the same register as a uint64_t, so
+ * the table stores every handler as a hypercall_fn and the dispatcher
+ * passes all five registers; a handler ignores those it does not declare.
+ * Nothing but such 8-byte parameters may appear in a handler's prototype.
  */
 #ifndef HV_HYPERCALL_H
 #define HV_HYPERCALL_H
 #include <stdint.h>
 #include <stdbool.h>
 #include <asm/regs.h>
+#include <hv/guest_access.h>
 
 typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+
+_Static_assert(sizeof(XEN_GUEST_HANDLE_PARAM(void)) == sizeof(uint64_t),
+               "a guest handle travels in one argument register");
 
 /* Who may call a hypercall (the table's last column). */
 enum hypercall_access {
@@ -50,11 +62,11 @@ long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint
 #define HYPERCALL_TRACE_ERRORS 2
 extern int hypercall_trace;
 
-long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t, uint64_t);
-long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_console_io(uint64_t cmd, uint64_t count, XEN_GUEST_HANDLE_PARAM(char) buf);
+long do_xen_version(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 long do_vm_assist(uint64_t cmd, uint64_t type, uint64_t, uint64_t, uint64_t);
-long do_multicall(uint64_t list, uint64_t nr, uint64_t, uint64_t, uint64_t);
+long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) list, uint64_t nr);
 long do_set_trap_table(uint64_t list, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall, uint64_t, uint64_t);
 long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);

@@ -47,7 +47,7 @@ static bool bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t target, bool 
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     rsp -= n * 8;
-    if (copy_to_guest(rsp, frame, n * 8)) {
+    if (raw_copy_to_guest(rsp, frame, n * 8)) {
         log_err("d%uv%u: cannot write a bounce frame at %#lx", v->domain->id, v->id, rsp);
         domain_crash(v->domain, "guest kernel stack not writable for a bounce frame", regs);
         return false;

@@ -31,7 +31,7 @@ long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4, uin
         return 0;
     }
     for (unsigned int i = 0; i < 256; i++, list += sizeof(ti)) {
-        if (copy_from_guest(&ti, list, sizeof(ti)))
+        if (raw_copy_from_guest(&ti, list, sizeof(ti)))
             return -XEN_EFAULT;
         if (ti.address == 0)
             return 0;                           /* terminator */
@@ -78,13 +78,13 @@ long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64
     switch (cmd) {
     case CALLBACKOP_register: {
         struct callback_register r;
-        if (copy_from_guest(&r, arg, sizeof(r)))
+        if (raw_copy_from_guest(&r, arg, sizeof(r)))
             return -XEN_EFAULT;
         return pv_register_callback(current, &r);
     }
     case CALLBACKOP_unregister: {
         struct callback_unregister u;
-        if (copy_from_guest(&u, arg, sizeof(u)))
+        if (raw_copy_from_guest(&u, arg, sizeof(u)))
             return -XEN_EFAULT;
         if (u.type != CALLBACKTYPE_nmi)
             return -XEN_EINVAL;

@@ -181,7 +181,7 @@ long do_set_gdt(uint64_t list, uint64_t entries, uint64_t a3, uint64_t a4, uint6
 
     if (entries > HV_GDT_FIRST_RESERVED)
         return -XEN_EINVAL;
-    if (copy_from_guest(frames, list, nr * sizeof(frames[0])))
+    if (raw_copy_from_guest(frames, list, nr * sizeof(frames[0])))
         return -XEN_EFAULT;
     return pv_set_gdt(current, frames, (unsigned int)entries);
 }

@@ -35,7 +35,7 @@ bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs)
     uint8_t insn[7];
     uint32_t r[4];
 
-    if (copy_from_guest(insn, regs->rip, sizeof(insn)))
+    if (raw_copy_from_guest(insn, regs->rip, sizeof(insn)))
         return false;
     if (insn[0] != 0x0f || insn[1] != 0x0b || insn[2] != 'x' || insn[3] != 'e' || insn[4] != 'n')
         return false;
@@ -236,10 +236,10 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
     enum privop_result rc;
 
     /* Fetch: 15 bytes at once, or what can be read before an unmapped page. */
-    if (!copy_from_guest(insn, regs->rip, sizeof(insn)))
+    if (!raw_copy_from_guest(insn, regs->rip, sizeof(insn)))
         avail = sizeof(insn);
     else
-        while (avail < sizeof(insn) && !copy_from_guest(&insn[avail], regs->rip + avail, 1))
+        while (avail < sizeof(insn) && !raw_copy_from_guest(&insn[avail], regs->rip + avail, 1))
             avail++;
     if ((regs->cs & ~3ULL) == (FLAT_USER_CS32 & ~3ULL))
         rc = PRIVOP_REFUSED;                    /* 32-bit code: not decoded */

@@ -69,8 +69,8 @@ static bool bitmap_allows(struct vcpu *v, unsigned int port, unsigned int size)
         v->arch.kernel_mode = true;
         vcpu_load_cr3(v);
     }
-    if (copy_from_guest(&bytes[0], v->arch.iobitmap + port / 8, 1) == 0)
-        (void)copy_from_guest(&bytes[1], v->arch.iobitmap + port / 8 + 1, 1);
+    if (raw_copy_from_guest(&bytes[0], v->arch.iobitmap + port / 8, 1) == 0)
+        (void)raw_copy_from_guest(&bytes[1], v->arch.iobitmap + port / 8 + 1, 1);
     if (user) {
         v->arch.kernel_mode = false;
         vcpu_load_cr3(v);
@@ -146,7 +146,7 @@ static enum emul_result string_fault(struct vcpu *v, struct cpu_regs *regs, uint
 
     /* The first byte that cannot be accessed is the fault address. */
     for (unsigned int i = 0; i < size; i++, at++) {
-        if (write ? copy_to_guest(at, (const uint8_t *)data + i, 1) : copy_from_guest(&byte, at, 1))
+        if (write ? raw_copy_to_guest(at, (const uint8_t *)data + i, 1) : raw_copy_from_guest(&byte, at, 1))
             break;
     }
     pv_inject_page_fault(v, regs, at, write ? 2 : 0);
@@ -185,10 +185,10 @@ static enum emul_result string_io(struct vcpu *v, struct cpu_regs *regs,
             return EMUL_GP;
         if (ins) {
             data = port_read(v->domain, port, p->io_size);
-            if (copy_to_guest(addr, &data, p->io_size))
+            if (raw_copy_to_guest(addr, &data, p->io_size))
                 return string_fault(v, regs, addr, p->io_size, true, &data);
         } else {
-            if (copy_from_guest(&data, addr, p->io_size))
+            if (raw_copy_from_guest(&data, addr, p->io_size))
                 return string_fault(v, regs, addr, p->io_size, false, NULL);
             port_write(v->domain, port, p->io_size, data);
         }

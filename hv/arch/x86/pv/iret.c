@@ -24,7 +24,7 @@ long pv_iret(struct vcpu *v, struct cpu_regs *regs)
 {
     struct iret_context ic;
 
-    if (copy_from_guest(&ic, regs->rsp, sizeof(ic))) {
+    if (raw_copy_from_guest(&ic, regs->rsp, sizeof(ic))) {
         domain_crash(v->domain, "iret: unreadable iret frame", regs);
         return 0;
     }

@@ -36,7 +36,7 @@ long do_event_channel_op_compat(uint64_t op, uint64_t a2, uint64_t a3, uint64_t 
 {
     struct evtchn_op e;
 
-    if (copy_from_guest(&e, op, sizeof(e)))
+    if (raw_copy_from_guest(&e, op, sizeof(e)))
         return -XEN_EFAULT;
     switch (e.cmd) {
     case EVTCHNOP_bind_interdomain:
@@ -59,7 +59,7 @@ long do_physdev_op_compat(uint64_t op, uint64_t a2, uint64_t a3, uint64_t a4, ui
 {
     struct physdev_op p;
 
-    if (copy_from_guest(&p, op, sizeof(p)))
+    if (raw_copy_from_guest(&p, op, sizeof(p)))
         return -XEN_EFAULT;
     return do_physdev_op(p.cmd, op + offsetof(struct physdev_op, u), 0, 0, 0);
 }
@@ -72,7 +72,7 @@ long do_nmi_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5
         struct xennmi_callback cb;
         struct callback_register r = { .type = CALLBACKTYPE_nmi };
 
-        if (copy_from_guest(&cb, arg, sizeof(cb)))
+        if (raw_copy_from_guest(&cb, arg, sizeof(cb)))
             return -XEN_EFAULT;
         r.address = cb.handler_address;
         return pv_register_callback(current, &r);

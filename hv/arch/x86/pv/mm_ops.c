@@ -165,7 +165,7 @@ static long update_va_mapping_for(struct vcpu *v, uint16_t pg_owner, uint64_t va
     if ((flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK) && !(flags & UVMF_ALL)) {
         /* UVMF_MULTI: the rest of flags points at a vCPU bitmap (all ours are one vCPU). */
         uint64_t mask;
-        if (copy_from_guest(&mask, flags & ~7ULL, sizeof(mask)))
+        if (raw_copy_from_guest(&mask, flags & ~7ULL, sizeof(mask)))
             return -XEN_EFAULT;
     }
     spin_lock(&v->domain->page_lock);
@@ -254,7 +254,7 @@ static unsigned int resume_done(uint64_t *count, uint64_t pdone)
     if (*count & MMU_UPDATE_PREEMPTED) {
         *count &= ~(uint64_t)MMU_UPDATE_PREEMPTED;
         if (pdone)
-            copy_from_guest(&done, pdone, sizeof(done));
+            raw_copy_from_guest(&done, pdone, sizeof(done));
     }
     return done;
 }
@@ -307,12 +307,12 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
             spin_unlock(&b.pt_owner->page_lock);
             done += base;
             if (pdone)
-                copy_to_guest(pdone, &done, sizeof(done));
+                raw_copy_to_guest(pdone, &done, sizeof(done));
             done -= base;
             return hypercall_continue(reqs + done * sizeof(req), (count - done) | MMU_UPDATE_PREEMPTED,
                                       pdone, domid, 0);
         }
-        if (copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
+        if (raw_copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
             rc = -XEN_EFAULT;
             break;
         }
@@ -328,7 +328,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
     spin_unlock(&b.pt_owner->page_lock);
     done += base;
     if (pdone)
-        copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
+        raw_copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
     return rc;
 }
 
@@ -440,12 +440,12 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid, 
             spin_unlock(&d->page_lock);
             done += base;
             if (pdone)
-                copy_to_guest(pdone, &done, sizeof(done));
+                raw_copy_to_guest(pdone, &done, sizeof(done));
             done -= base;
             return hypercall_continue(ops + done * sizeof(op), (count - done) | MMU_UPDATE_PREEMPTED,
                                       pdone, domid, 0);
         }
-        if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
+        if (raw_copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
             rc = -XEN_EFAULT;
             break;
         }
@@ -456,6 +456,6 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid, 
     spin_unlock(&d->page_lock);
     done += base;
     if (pdone)
-        copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
+        raw_copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
     return rc;
 }

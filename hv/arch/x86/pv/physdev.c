@@ -24,12 +24,12 @@ static long irq_status_query(uint64_t arg)
 {
     struct physdev_irq_status_query q;
 
-    if (copy_from_guest(&q, arg, sizeof(q)))
+    if (raw_copy_from_guest(&q, arg, sizeof(q)))
         return -XEN_EFAULT;
     if ((int32_t)q.irq < 0 || q.irq >= NR_PIRQS)
         return -XEN_EINVAL;
     q.flags = XENIRQSTAT_needs_eoi;
-    return copy_to_guest(arg, &q, sizeof(q)) ? -XEN_EFAULT : 0;
+    return raw_copy_to_guest(arg, &q, sizeof(q)) ? -XEN_EFAULT : 0;
 }
 
 /*
@@ -42,7 +42,7 @@ static long pirq_eoi_gmfn(uint64_t arg)
     struct physdev_pirq_eoi_gmfn g;
     struct domain *d = current->domain;
 
-    if (copy_from_guest(&g, arg, sizeof(g)))
+    if (raw_copy_from_guest(&g, arg, sizeof(g)))
         return -XEN_EFAULT;
     spin_lock(&d->page_lock);
     if (pv_get_writable_frame(d, g.gmfn)) {
@@ -67,14 +67,14 @@ static long apic_read(uint64_t arg)
     struct physdev_apic a;
     long rc;
 
-    if (copy_from_guest(&a, arg, sizeof(a)))
+    if (raw_copy_from_guest(&a, arg, sizeof(a)))
         return -XEN_EFAULT;
     if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
     rc = a.apic_physbase == IOAPIC_PHYSBASE ? 0 : -XEN_EINVAL;
     if (!rc)
         a.value = ioapic_read(a.reg);
-    return copy_to_guest(arg, &a, sizeof(a)) ? -XEN_EFAULT : rc;
+    return raw_copy_to_guest(arg, &a, sizeof(a)) ? -XEN_EFAULT : rc;
 }
 
 /*
@@ -111,7 +111,7 @@ static long map_pirq(uint64_t arg)
     struct domain *d;
     long rc;
 
-    if (copy_from_guest(&m, arg, sizeof(m)))
+    if (raw_copy_from_guest(&m, arg, sizeof(m)))
         return -XEN_EFAULT;
     rc = target_domain(m.domid, &d);
     if (!rc) {
@@ -129,7 +129,7 @@ static long map_pirq(uint64_t arg)
             break;
         }
     }
-    return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : rc;
+    return raw_copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : rc;
 }
 
 static long unmap_pirq(uint64_t arg)
@@ -138,7 +138,7 @@ static long unmap_pirq(uint64_t arg)
     struct domain *d;
     long rc;
 
-    if (copy_from_guest(&u, arg, sizeof(u)))
+    if (raw_copy_from_guest(&u, arg, sizeof(u)))
         return -XEN_EFAULT;
     rc = target_domain(u.domid, &d);
     return rc ? rc : pirq_unmap(d, u.pirq);
@@ -151,7 +151,7 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
     switch (cmd) {
     case PHYSDEVOP_set_iopl: {
         struct physdev_set_iopl s;
-        if (copy_from_guest(&s, arg, sizeof(s)))
+        if (raw_copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;
         if (s.iopl > 3)
             return -XEN_EINVAL;
@@ -160,7 +160,7 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
     }
     case PHYSDEVOP_set_iobitmap: {
         struct physdev_set_iobitmap s;
-        if (copy_from_guest(&s, arg, sizeof(s)))
+        if (raw_copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;
         return physdev_set_iobitmap(current, s.bitmap.addr, s.nr_ports);
     }
@@ -173,7 +173,7 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
         return apic_read(arg);
     case PHYSDEVOP_setup_gsi: {
         struct physdev_setup_gsi g;
-        if (copy_from_guest(&g, arg, sizeof(g)))
+        if (raw_copy_from_guest(&g, arg, sizeof(g)))
             return -XEN_EFAULT;
         return pirq_setup_gsi(current->domain, g.gsi, g.triggering, g.polarity);
     }
@@ -183,33 +183,33 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
         return unmap_pirq(arg);
     case PHYSDEVOP_eoi: {
         struct physdev_eoi e;
-        if (copy_from_guest(&e, arg, sizeof(e)))
+        if (raw_copy_from_guest(&e, arg, sizeof(e)))
             return -XEN_EFAULT;
         return pirq_eoi(current->domain, e.irq);
     }
     case PHYSDEVOP_alloc_irq_vector: {
         /* Xen keeps vectors to itself: the "vector" is the IRQ, for the privileged. */
         struct physdev_irq i;
-        if (copy_from_guest(&i, arg, sizeof(i)))
+        if (raw_copy_from_guest(&i, arg, sizeof(i)))
             return -XEN_EFAULT;
         if (!domain_is_privileged(d))
             return -XEN_EPERM;
         i.vector = i.irq;
-        return copy_to_guest(arg, &i, sizeof(i)) ? -XEN_EFAULT : 0;
+        return raw_copy_to_guest(arg, &i, sizeof(i)) ? -XEN_EFAULT : 0;
     }
     case PHYSDEVOP_manage_pci_add: {
         struct physdev_manage_pci m;
-        if (copy_from_guest(&m, arg, sizeof(m)))
+        if (raw_copy_from_guest(&m, arg, sizeof(m)))
             return -XEN_EFAULT;
         return pci_add(d);
     }
     case PHYSDEVOP_pci_device_add: {
         struct physdev_pci_device_add add;
         uint32_t pxm;
-        if (copy_from_guest(&add, arg, sizeof(add)))
+        if (raw_copy_from_guest(&add, arg, sizeof(add)))
             return -XEN_EFAULT;
         if ((add.flags & XEN_PCI_DEV_PXM) &&
-            copy_from_guest(&pxm, arg + offsetof(struct physdev_pci_device_add, optarr),
+            raw_copy_from_guest(&pxm, arg + offsetof(struct physdev_pci_device_add, optarr),
                             sizeof(pxm)))
             return -XEN_EFAULT;
         return pci_add(d);

@@ -115,10 +115,10 @@ static bool emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, bool ta
         goto out;
     }
     /* Fetch the instruction: 15 bytes at once, or what can be read before an unmapped page. */
-    if (!copy_from_guest(insn, regs->rip, sizeof(insn)))
+    if (!raw_copy_from_guest(insn, regs->rip, sizeof(insn)))
         avail = sizeof(insn);
     else
-        while (avail < sizeof(insn) && !copy_from_guest(&insn[avail], regs->rip + avail, 1))
+        while (avail < sizeof(insn) && !raw_copy_from_guest(&insn[avail], regs->rip + avail, 1))
             avail++;
     regs_to_ptwr(regs, &pregs);
     if (ptwr_decode(insn, avail, &pregs, &w))
