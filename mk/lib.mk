@@ -17,6 +17,7 @@ HV_LIB_SRCS += hv/lib/evtchn_ports.c hv/lib/gnttab_pin.c
 HV_LIB_SRCS += hv/arch/x86/lib/e820_dom0.c
 HV_LIB_SRCS += hv/lib/timer_heap.c
 HV_LIB_SRCS += hv/lib/runq.c
+HV_LIB_SRCS += hv/arch/x86/lib/acpi_madt.c
 
 # The other kernel decompressors (bzImage payloads).
 HV_LIB_SRCS += hv/lib/unlz4.c hv/lib/unzstd.c
@@ -40,6 +41,7 @@ $(eval $(call lib_unit_test,test_evtchn_ports,hv/lib/evtchn_ports.c))
 $(eval $(call lib_unit_test,test_gnttab_pin,hv/lib/gnttab_pin.c hv/lib/gnttab_rules.c))
 $(eval $(call lib_unit_test,test_timer_heap,hv/lib/timer_heap.c))
 $(eval $(call lib_unit_test,test_runq,hv/lib/runq.c))
+$(eval $(call lib_unit_test,test_acpi_madt,hv/arch/x86/lib/acpi_madt.c))
 
 # string.c is tested on the host under other names, so libc stays intact.
 LIB_STRING_RENAME := -Dmemcpy=xl_memcpy -Dmemmove=xl_memmove -Dmemset=xl_memset \

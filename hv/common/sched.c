@@ -281,6 +281,25 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
     }
 }
 
+/*
+ * A CPU with no vCPU yet (a secondary CPU once it is up): run its softirqs
+ * and halt until there is something to do. Never returns.
+ */
+void sched_idle_loop(void)
+{
+    struct cpu_info *c = this_cpu();
+
+    local_irq_disable();
+    for (;;) {
+        if (c->softirq_pending) {
+            local_irq_enable();
+            do_softirqs();
+            local_irq_disable();
+        }
+        cpu_idle_wait();
+    }
+}
+
 void sched_start(void)
 {
     struct domain *d;

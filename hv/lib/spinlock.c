@@ -15,6 +15,7 @@ static inline void spin_relax(void)
     sched_yield();
 #else
     __asm__ volatile("pause" ::: "memory");
+    spin_wait_work();
 #endif
 }
 

@@ -49,6 +49,12 @@ void fpu_init(void)
     log_info("fpu: XSAVE, xcr0 %#lx, %u bytes of state per vCPU", xcr0, area_size);
 }
 
+void fpu_init_secondary(void)
+{
+    if (xcr0)
+        load_xcr0(xcr0);
+}
+
 bool fpu_uses_xsave(void)
 {
     return xcr0 != 0;

@@ -245,6 +245,8 @@ void handle_trap(struct cpu_regs *regs)
             timer_interrupt();
         else if (vec == VEC_SERIAL)
             serial_interrupt();
+        else if (vec == VEC_INVALIDATE || vec == VEC_EVENT_CHECK)
+            smp_ipi_interrupt(vec);
         else if (vec >= VEC_GSI_BASE && vec < VEC_GSI_BASE + NR_GSIS)
             pirq_interrupt(vec - VEC_GSI_BASE);
         if (vec != VEC_SPURIOUS)

@@ -33,6 +33,7 @@ _Static_assert(NR_CPUS <= 64, "cpumask_t holds a bit per CPU");
 
 struct cpu_info {
     unsigned int id;
+    uint32_t apic_id;                    /* its local APIC's id: where IPIs go (smpboot.c) */
     struct vcpu *curr_vcpu;              /* whose frame is on this CPU's stack */
     volatile unsigned long softirq_pending;
     struct runq runq;                    /* the vCPUs waiting for it (common/sched.c) */

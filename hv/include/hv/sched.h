@@ -24,6 +24,8 @@ void vcpu_sched_update(struct vcpu *v);
 void domain_sched_update(struct domain *d);
 /* First entry into the guest world; never returns. */
 void sched_start(void) __attribute__((noreturn));
+/* A CPU that has just come up: its idle loop on its own run queue; never returns. */
+void sched_idle_loop(void) __attribute__((noreturn));
 
 /*
  * Called by entry.S before every return to a guest: softirqs, pending events,

@@ -35,6 +35,7 @@ enum lock_level {
     LOCK_PIRQ,          /* physical IRQ routing (pirq.c) */
     LOCK_TIMER,         /* timer state (vcpu_timer.c; per CPU with SMP) */
     LOCK_HEAP,          /* the frame allocator */
+    LOCK_FLUSH,         /* one TLB shoot-down at a time (hv/arch/x86/smp.c) */
     LOCK_CONSOLE_IN,    /* the console input ring and the queued debug keys */
     LOCK_CONSOLE,       /* hypervisor log and guest output on the serial line: innermost */
 };
@@ -91,6 +92,14 @@ static inline void spin_set_owner(struct spinlock *l);
 void spin_fail(const spinlock_t *l, const char *why) __attribute__((noreturn));
 /* The contended path of spin_lock: the recursion check, then wait for `ticket`. */
 void spin_lock_wait(spinlock_t *l, uint16_t ticket);
+#if !__STDC_HOSTED__
+/*
+ * Work a waiting CPU does between two looks at the lock (hv/arch/x86/smp.c):
+ * a TLB flush another CPU asked of it, which the holder may be waiting for
+ * with this CPU's interrupts off.
+ */
+void spin_wait_work(void);
+#endif
 /* Check the order for taking `inner` while holding `outer` (spin_lock_nested). */
 void spin_check_nested(const spinlock_t *inner, const spinlock_t *outer);
 

@@ -144,6 +144,13 @@ boot_l2:
         .fill 1024, 4, 0                /* small stack for the 32-bit part */
 boot_stack_top_phys:
 
+        /* Where the identity map's L3 is (the secondary CPUs' trampoline uses it: smpboot.c). */
+        .section .rodata
+        .balign 8
+        .globl boot_identity_l3
+boot_identity_l3:
+        .quad boot_l3_low
+
         .text
 high_entry:
         movabs  $cpu_stacks + HV_STACK_SIZE - HV_CPU_INFO_SIZE, %rsp     /* CPU 0's stack, below its record */

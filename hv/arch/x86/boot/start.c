@@ -20,6 +20,7 @@
 #include <asm/pv_mmu.h>
 #include <asm/shadow.h>
 #include <hv/sched.h>
+#include <hv/smp.h>
 #include <hv/time.h>
 
 static struct boot_info boot_info;
@@ -123,10 +124,12 @@ static void dom0_vcpus(void)
 }
 
 /*
- * SMEP: the hypervisor never executes guest (user) pages. SMAP: it never
- * touches them either, except inside raw_copy, the one door for guest memory.
+ * CR0 and CR4 as every CPU of ours runs: SMEP, the hypervisor never executes
+ * guest (user) pages; SMAP, it never touches them either, except inside
+ * raw_copy, the one door for guest memory; OSXSAVE. The boot CPU decides
+ * (enable_cpu_features), the others copy it (smpboot.c).
  */
-static void enable_cpu_features(void)
+void cpu_control_regs_init(void)
 {
     uint64_t cr4 = read_cr4();
 
@@ -138,8 +141,16 @@ static void enable_cpu_features(void)
 
     if (cpu_features.has_smep)
         cr4 |= 1UL << 20;
-    if (cpu_features.has_smap) {
+    if (cpu_features.has_smap)
         cr4 |= 1UL << 21;
+    if (cpu_features.has_xsave)
+        cr4 |= 1UL << 18;                           /* OSXSAVE: guests may use XSAVE/AVX */
+    write_cr4(cr4);
+}
+
+static void enable_cpu_features(void)
+{
+    if (cpu_features.has_smap) {
         smap_enabled = 1;
     } else {
         /* No SMAP: STAC/CLAC would be #UD. Patch them to 3-byte NOPs (0f 1f 00). */
@@ -149,10 +160,7 @@ static void enable_cpu_features(void)
         memcpy(maddr_to_virt(virt_to_maddr(raw_copy_stac)), nop3, 3);
         memcpy(maddr_to_virt(virt_to_maddr(raw_copy_clac)), nop3, 3);
     }
-    if (cpu_features.has_xsave)
-        cr4 |= 1UL << 18;                           /* OSXSAVE: guests may use XSAVE/AVX */
-    write_cr4(cr4);
-
+    cpu_control_regs_init();
     fpu_init();
 }
 
@@ -274,6 +282,7 @@ void start_hv(uint32_t magic, uint32_t info)
     /* Xen's boot unpauses Dom0 as the controller would. */
     d0->controller_pause_count = 0;
     BUG_ON(domain_unpause(d0));
+    smp_boot_cpus();
     log_info("starting Domain 0%s", d0->arch.ptwr_batched ? " (batched writable page tables)" : "");
     sched_start();
 }

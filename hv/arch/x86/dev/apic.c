@@ -12,6 +12,9 @@
 #include <asm/traps.h>
 
 #define APIC_ID        0x02
+#define APIC_ICR       0x30             /* x2APIC: one 64-bit MSR; xAPIC: low half, high at 0x31 */
+#define APIC_ICR_HIGH  0x31
+#define APIC_ICR_BUSY  (1u << 12)       /* xAPIC delivery status: the last IPI not yet sent */
 #define APIC_EOI       0x0b
 #define APIC_SVR       0x0f
 #define APIC_LVT_TIMER 0x32
@@ -42,20 +45,26 @@ void apic_eoi(void)
     apic_write(APIC_EOI, 0);
 }
 
-void apic_init(void)
+/* This CPU's local APIC on, in the mode the boot CPU chose, and its timer. */
+static void apic_enable(void)
 {
     uint64_t base = rdmsr(MSR_APIC_BASE);
 
-    /* Mask the legacy PIC: all our interrupts come through the local APIC. */
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
-    x2apic = cpu_features.has_x2apic;
     base |= 1UL << 11;
     if (x2apic)
         base |= 1UL << 10;
     wrmsr(MSR_APIC_BASE, base);
     apic_write(APIC_SVR, 0x100 | VEC_SPURIOUS);
     apic_write(APIC_TDCR, 0xb);                 /* divide by 1 */
+}
+
+void apic_init(void)
+{
+    /* Mask the legacy PIC: all our interrupts come through the local APIC. */
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+    x2apic = cpu_features.has_x2apic;
+    apic_enable();
     if (cpu_features.has_tsc_deadline) {
         apic_write(APIC_LVT_TIMER, (2u << 17) | VEC_TIMER);
     } else {
@@ -71,6 +80,38 @@ void apic_init(void)
     }
     log_info("apic: %s, timer %s", x2apic ? "x2APIC" : "xAPIC",
              cpu_features.has_tsc_deadline ? "TSC-deadline" : "one-shot");
+}
+
+/* A secondary CPU: the same mode and timer; the boot CPU's calibration holds for every CPU. */
+void apic_init_secondary(void)
+{
+    apic_enable();
+    apic_write(APIC_LVT_TIMER, cpu_features.has_tsc_deadline ? (2u << 17) | VEC_TIMER : VEC_TIMER);
+}
+
+uint32_t apic_self_id(void)
+{
+    return x2apic ? apic_read(APIC_ID) : apic_read(APIC_ID) >> 24;
+}
+
+void apic_send_ipi(uint32_t apic_id, uint32_t icr)
+{
+    unsigned long flags = local_irq_save();
+
+    if (x2apic) {
+        wrmsr(0x800 + APIC_ICR, (uint64_t)apic_id << 32 | icr);
+    } else {
+        while (apic_read(APIC_ICR) & APIC_ICR_BUSY)
+            cpu_relax();
+        apic_write(APIC_ICR_HIGH, apic_id << 24);
+        apic_write(APIC_ICR, icr);
+    }
+    local_irq_restore(flags);
+}
+
+bool apic_is_x2apic(void)
+{
+    return x2apic;
 }
 
 void apic_timer_set_deadline(uint64_t tsc)

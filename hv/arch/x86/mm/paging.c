@@ -92,6 +92,11 @@ void paging_init(void)
     protect_image_and_directmap();
 }
 
+void paging_load_idle(void)
+{
+    write_cr3(idle_cr3);
+}
+
 pte_t *idle_l4(void)
 {
     return (pte_t *)maddr_to_virt(idle_cr3);

@@ -29,6 +29,8 @@ struct cpu_features {
 extern struct cpu_features cpu_features;
 extern uint8_t smap_enabled;
 void cpu_features_init(void);
+/* CR0 and CR4 as the hypervisor runs with them, on the calling CPU (every CPU). */
+void cpu_control_regs_init(void);
 
 /* C entry of the boot CPU, called by head.S with the loader's magic and info. */
 void start_hv(uint32_t magic, uint32_t info);

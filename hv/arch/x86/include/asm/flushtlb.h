@@ -8,22 +8,22 @@
  *
  * The calling CPU flushes itself in any case (it may hold the translation
  * through a hypercall's own access, and that is what one CPU did before);
- * the other CPUs of the mask are flush_tlb_others' business, which is where
- * SMP bring-up sends the flush IPIs. While only the boot CPU is up that call
- * is skipped after one test of nr_cpus_online.
+ * the other CPUs of the mask get a shoot-down IPI from flush_tlb_others and
+ * have flushed when it returns. While only the boot CPU is up that call is
+ * skipped after one test of nr_cpus_online.
  */
 #ifndef ASM_FLUSHTLB_H
 #define ASM_FLUSHTLB_H
 #include <stdint.h>
 #include <asm/io.h>
-#include <hv/percpu.h>
+#include <hv/smp.h>
 
 #define FLUSH_ALL_VA (~0ULL)                /* flush_tlb_others: the whole TLB, not one page */
 
-extern unsigned int nr_cpus_online;        /* 1 until SMP brings up the others */
-extern cpumask_t cpu_online_mask;
-
-/* Flush `va` (or the whole TLB, FLUSH_ALL_VA) on the CPUs of mask other than this one. */
+/*
+ * Flush `va` (or the whole TLB, FLUSH_ALL_VA) on the CPUs of mask other than
+ * this one, and wait until each has (hv/arch/x86/smp.c: a VEC_INVALIDATE IPI).
+ */
 void flush_tlb_others(cpumask_t mask, uint64_t va);
 
 /* This CPU's whole TLB (global entries too), and that of every other CPU in mask. */

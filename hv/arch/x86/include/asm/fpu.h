@@ -8,6 +8,7 @@
 struct vcpu;
 
 void fpu_init(void);                    /* enable XSAVE features (boot CPU) */
+void fpu_init_secondary(void);          /* the same XCR0 on another CPU (after CR4.OSXSAVE) */
 int fpu_vcpu_init(struct vcpu *v);      /* 0, or -1 without memory */
 void fpu_save(struct vcpu *v);
 /* Is state kept in XSAVE form (header after the 512-byte legacy image)? */

@@ -16,6 +16,8 @@ static inline pte_t make_pte(mfn_t mfn, uint64_t flags) { return (mfn << PAGE_SH
 
 /* The hypervisor's L4 (the boot one): template for every guest's slots 256-271. */
 pte_t *idle_l4(void);
+/* Run on the hypervisor's own page tables (a CPU that just started, or one with no vCPU). */
+void paging_load_idle(void);
 void paging_init(void);
 /* Remove head.S's identity map (after cpu_tables_init). */
 void paging_drop_identity_map(void);

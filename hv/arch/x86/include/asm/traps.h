@@ -51,5 +51,6 @@ void handle_syscall(struct cpu_regs *regs);
 /* Interrupt handlers. */
 void timer_interrupt(void);
 void serial_interrupt(void);
+void smp_ipi_interrupt(unsigned int vector);     /* VEC_INVALIDATE, VEC_EVENT_CHECK (smp.c) */
 
 #endif

@@ -55,6 +55,8 @@
 /* Vectors of our own interrupts. */
 #define VEC_SERIAL   0x24   /* ISA IRQ 4 (COM1) through the I/O APIC */
 #define VEC_TIMER    0xf0
+#define VEC_INVALIDATE   0xf1   /* IPI: flush the TLB as flush_tlb_others asks (smp.c) */
+#define VEC_EVENT_CHECK  0xf2   /* IPI: look at softirqs and the run queue on the way out */
 #define VEC_SPURIOUS 0xff
 
 #endif
