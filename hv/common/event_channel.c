@@ -220,8 +220,8 @@ static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
     unsigned long flags;
     int port;
 
-    if (!d)
-        return -XEN_ESRCH;
+    if (!d)    /* Xen finds a dying domain, then refuses it a port: -EINVAL */
+        return domain_lookup_any(a->dom) ? -XEN_EINVAL : -XEN_ESRCH;
     if (d != current->domain && !domain_is_privileged(current->domain))
         return -XEN_EPERM;
     flags = spin_lock_irqsave(&d->event_lock);

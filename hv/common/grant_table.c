@@ -128,9 +128,14 @@ static void map_one(struct gnttab_map_grant_ref *op)
         op->status = GNTST_bad_gntref;
         return;
     }
-    /* Like Xen, a mapping names the granter by its real id (DOMID_SELF is not one). */
+    /*
+     * Like Xen, a mapping names the granter by its real id (DOMID_SELF is
+     * not one). A dying granter's frames count as given back, held or not:
+     * Xen's answer for one already freed (it still maps one another domain
+     * holds; we map nothing of a dying domain anew).
+     */
     if (!(granter = domain_lookup(op->dom))) {
-        op->status = GNTST_bad_domain;
+        op->status = domain_lookup_any(op->dom) ? GNTST_bad_page : GNTST_bad_domain;
         return;
     }
     lock_both(d, granter);

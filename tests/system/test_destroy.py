@@ -17,7 +17,7 @@ import pytest
 from sysrun import ROOT, guest_path
 import xenolith_launcher as launcher
 
-GNTST_BAD_DOMAIN = -2
+GNTST_BAD_PAGE = -9
 
 EXPECTED = {
     "destroy of itself": -22,                   # -EINVAL (domain_kill)
@@ -31,8 +31,8 @@ EXPECTED = {
     "VIRQ_DOM_EXC after the destroy": 1,
     "our end of the channel: status": 1,        # EVTCHNSTAT_unbound
     "our end of the channel: names domain": 1,
-    "new map of the dead domain's grant": GNTST_BAD_DOMAIN,
-    "foreign mmu_update naming the dead domain": -3,     # -ESRCH: no lookup finds it
+    "new map of the dead domain's grant": GNTST_BAD_PAGE,     # as Xen for a frame given back
+    "foreign mmu_update naming the dead domain": -16,    # -EBUSY: as Xen for a frame given back
     "mapped page still holds the pattern": 1,
     "destroy again while its frame is mapped": 0,   # dead but not freed: Xen's 0
     "getdomaininfo of the dead domain: dying and shut down": 1,    # found until freed

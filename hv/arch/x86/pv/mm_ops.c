@@ -89,6 +89,9 @@ static struct domain *batch_domain(uint16_t domid, long *err)
  * maps (Xen's get_pg_owner): DOMID_SELF is the caller; DOMID_IO and DOMID_XEN
  * the I/O and hypervisor owners (PT_PG_OWNER_*, `dom` NULL); any other id a
  * live domain other than the caller. Naming one's own id is -ESRCH, as in Xen.
+ * A dying domain's frames count as given back: -EBUSY, Xen's answer for a
+ * frame it no longer owns (Xen still maps one another domain holds; we map
+ * nothing of a dying domain anew, and refuse before looking at the entry).
  */
 struct pg_owner {
     uint16_t id;                    /* for the frame-type machine */
@@ -108,7 +111,7 @@ static int pg_owner_of(uint16_t domid, struct pg_owner *pg)
     }
     pg->dom = domid == DOMID_SELF ? self : domain_lookup(domid);
     if (!pg->dom)
-        return -XEN_ESRCH;
+        return domain_lookup_any(domid) ? -XEN_EBUSY : -XEN_ESRCH;
     pg->id = pg->dom->id;
     return 0;
 }
