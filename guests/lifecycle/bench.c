@@ -1,0 +1,5 @@
+#include "lifecycle.h"
+
+void lc_bench(void)
+{
+}
