@@ -4,7 +4,10 @@ Xen 4.17 under the same QEMU, and write both sets of figures and their ratio
 to bench/results/<timestamp>.json; then the Linux benchmark (bench/linux_bench.py:
 Debian's Linux 6.1 running bench/linux/lbench.c natively, as Dom0 of Xen 4.17
 and as Dom0 of Xenolith) into the same file's "linux" section, with its plot
-next to it (<timestamp>-linux.svg). --only guest|linux runs one part.
+next to it (<timestamp>-linux.svg); and the domain figures (build/guests/lifecycle.elf
+as Dom0 building DomUs with the toolstack's builder: creation time, the interdomain
+event round trip, density) into its "lifecycle" section. --only guest|linux|lifecycle
+runs one part.
 
 Two modes per hypervisor:
   wall    TCG as is; the guest's figures vary with the host, so the guest is
@@ -38,6 +41,9 @@ import linux_bench  # noqa: E402
 
 BENCH_ELF = os.path.join(ROOT, "build", "guests", "bench.elf")
 CRASH_ELF = os.path.join(ROOT, "build", "guests", "crash.elf")
+LIFECYCLE_ELF = os.path.join(ROOT, "build", "guests", "lifecycle.elf")
+# Density: 4 MiB DomUs until the builder fails, on a 4 GiB machine.
+DENSITY_MACHINE_MIB = 4096
 RESULTS = os.path.join(ROOT, "bench", "results")
 HYPERVISORS = ("xenolith", "xen")
 # What is measured: Xen 4.17, and Xenolith in each of its PV MMU modes
@@ -84,6 +90,53 @@ def wake_run(icount, timeout):
             if isinstance(v.get("median"), (int, float))}
 
 
+def lifecycle_run(hv, icount, timeout, cmdline, machine_mem=None):
+    """Boot lifecycle.elf as Dom0 with itself as its initrd (the DomUs' image);
+    return ({metric: median}, console output) or raise RuntimeError."""
+    result = launcher.run(LIFECYCLE_ELF, hv=hv, icount=icount, timeout=timeout, cmdline=cmdline,
+                          initrd=LIFECYCLE_ELF, machine_mem_mib=machine_mem)
+    if result.code != 0:
+        tail = "\n".join(result.lines()[-20:])
+        raise RuntimeError(f"{hv}: lifecycle {cmdline} ended with exit {result.code} "
+                           f"({result.reason})\n{tail}")
+    figures = {m: v["median"] for m, v in serial_log.bench_lines(result.output).items()
+               if isinstance(v.get("median"), (int, float))}
+    if not figures:
+        raise RuntimeError(f"{hv}: lifecycle {cmdline} printed no BENCH line")
+    return figures, result.output
+
+
+def measure_lifecycle(modes, timeout):
+    """Domain creation and the interdomain round trip in each view (median of each
+    boot's median), density once per hypervisor (wall clock; the count and the
+    builder's reason for stopping)."""
+    out = {"modes": {}, "density": {}}
+    for mode, icount, runs in modes:
+        figures = {}
+        for hv in HYPERVISORS:
+            samples = {}
+            for i in range(runs):
+                print(f"bench: lifecycle {hv} {mode} run {i + 1}/{runs}", flush=True)
+                got, _ = lifecycle_run(hv, icount, timeout, "mode=bench runs=5")
+                for metric, value in got.items():
+                    samples.setdefault(metric, []).append(value)
+            figures[hv] = {m: {"median": statistics.median(v), "runs": v}
+                           for m, v in samples.items()}
+        out["modes"][mode] = {"runs": runs, "figures": figures,
+                              "ratio_xenolith_over_xen": ratios(figures["xenolith"],
+                                                                figures["xen"])}
+    for hv in HYPERVISORS:
+        print(f"bench: lifecycle {hv} density", flush=True)
+        got, output = lifecycle_run(hv, False, timeout, "mode=bench-density",
+                                    DENSITY_MACHINE_MIB)
+        stop = [l for l in output.splitlines()
+                if l.startswith("lifecycle: build:") or l.startswith("lifecycle: density")]
+        out["density"][hv] = {"density_4MiB_guests": got.get("density_4MiB_guests"),
+                              "machine_mib": DENSITY_MACHINE_MIB, "dom0_mib": 32,
+                              "stopped_because": stop}
+    return out
+
+
 def measure(variant, guest, icount, runs, timeout, cmdline):
     """Run `runs` times; return {metric: {"median": m, "runs": [...]}}."""
     samples = {}
@@ -119,8 +172,8 @@ def main():
                     help="only this variant (repeatable; default all)")
     ap.add_argument("--no-icount", action="store_true", help="skip the icount mode")
     ap.add_argument("--out", help="result file (default bench/results/<UTC time>.json)")
-    ap.add_argument("--only", choices=("guest", "linux"),
-                    help="run only the PV guest benchmark or only the Linux one")
+    ap.add_argument("--only", choices=("guest", "linux", "lifecycle"),
+                    help="run only the PV guest benchmark, the Linux one or the domain one")
     ap.add_argument("--linux-runs", type=int, default=3,
                     help="wall-clock boots per Linux target (default %(default)s)")
     ap.add_argument("--linux-target", action="append", choices=linux_bench.TARGETS,
@@ -135,8 +188,9 @@ def main():
                     help="console logs of the Linux boots (default %(default)s)")
     args = ap.parse_args()
 
-    run_guest = args.only != "linux"
-    run_linux = args.only != "guest"
+    run_guest = args.only in (None, "guest")
+    run_linux = args.only in (None, "linux")
+    run_lifecycle = args.only in (None, "lifecycle")
     if run_guest and not os.path.isfile(args.guest):
         print(f"bench: {args.guest} not found: the bench guest is not built yet "
               "(guests/bench/, then make)", file=sys.stderr)
@@ -170,6 +224,12 @@ def main():
     except (RuntimeError, launcher.LaunchError) as e:
         print(f"bench: {e}", file=sys.stderr)
         return 1
+    if run_lifecycle:
+        try:
+            report["lifecycle"] = measure_lifecycle(modes, args.timeout)
+        except (RuntimeError, launcher.LaunchError) as e:
+            print(f"bench: lifecycle: {e}", file=sys.stderr)
+            return 1
     if run_linux:
         fetched = subprocess.run([linux_bench.FETCH], cwd=ROOT, stdin=subprocess.DEVNULL)
         try:
@@ -196,7 +256,9 @@ def main():
     with open(out, "w") as f:
         json.dump(report, f, indent=2, sort_keys=True)
         f.write("\n")
-    for mode, entry in report["modes"].items():
+    sections = list(report["modes"].items()) + \
+        [(f"{m} (domains)", e) for m, e in report.get("lifecycle", {}).get("modes", {}).items()]
+    for mode, entry in sections:
         for name, table in entry.items():
             if not name.startswith("ratio_"):
                 continue
@@ -210,6 +272,9 @@ def main():
         for mode in report["linux"]["modes"]:
             print(f"bench: linux {mode}\n" + linux_bench.table(report["linux"], mode))
         print(f"bench: linux plot in {os.path.relpath(svg, ROOT)}")
+    for hv, d in report.get("lifecycle", {}).get("density", {}).items():
+        print(f"bench: density {hv}: {d['density_4MiB_guests']} DomUs of 4 MiB "
+              f"({'; '.join(d['stopped_because'])})")
     print(f"bench: results in {os.path.relpath(out, ROOT)}")
     return status
 

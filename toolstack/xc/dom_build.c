@@ -22,7 +22,7 @@
 
 #define X86_DR6_DEFAULT 0xffff0ff0ul
 #define X86_DR7_DEFAULT 0x00000400ul
-#define XC_DOM_MAX_PAGES 16384          /* 64 MiB: the P2M below is static */
+#define XC_DOM_MAX_PAGES 65536          /* 256 MiB: the P2M below is static */
 
 /* One build at a time: its state. */
 static struct {
