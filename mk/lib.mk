@@ -103,3 +103,7 @@ $(addprefix hv/lib/,string.c format.c evtchn_2l.c evtchn_fifo.c elf_xen.c boot_l
 # The toolstack's pure parts (toolstack/, headers <xc/...>, <xl/...> under -Itoolstack).
 $(LIB_UNIT_DIR)/test_xc_dom_pt: HOST_CFLAGS += -Itoolstack
 $(eval $(call lib_unit_test,test_xc_dom_pt,toolstack/xc/dom_pt.c lib/boot_layout.c lib/format.c))
+$(LIB_UNIT_DIR)/test_xl_cfg: HOST_CFLAGS += -Itoolstack
+$(eval $(call lib_unit_test,test_xl_cfg,toolstack/xl/cfg.c lib/format.c))
+$(LIB_UNIT_DIR)/test_xl_cpio: HOST_CFLAGS += -Itoolstack
+$(eval $(call lib_unit_test,test_xl_cpio,toolstack/xl/cpio.c))
