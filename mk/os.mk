@@ -13,7 +13,7 @@ OS_SRCS    := $(wildcard os/arch/x86/*.S) $(wildcard os/core/*.c)
 OS_OBJS    := $(patsubst %,$(OS_BUILD)/%.o,$(basename $(OS_SRCS))) \
               $(patsubst lib/%.c,$(OS_BUILD)/xllib/%.o,$(OS_XLLIB))
 
-OS_GUESTS  := hello hellop2m selftest bench crash logdirty xdom lifecycle
+OS_GUESTS  := hello hellop2m selftest bench crash logdirty xdom lifecycle idle
 
 # The toolstack's libxc (toolstack/xc, headers <xc/...>): hypercall wrappers and the PV
 # domain builder, with the lib/ modules it needs. xdom builds its DomU with it.
