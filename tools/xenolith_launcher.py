@@ -8,6 +8,7 @@ hang without reading the log.  Python 3 standard library only.
 Exit codes (also in README.md and `xenolith run --help`):
 """
 import argparse
+import atexit
 import os
 import re
 import select
@@ -15,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -219,10 +221,11 @@ def _stop(proc):
             proc.wait()
 
 
-def run(guest, hv="xenolith", timeout=300.0, stream=None, log=None, **options):
+def run(guest, hv="xenolith", timeout=300.0, stream=None, log=None, stdin=False, **options):
     """Boot `guest` as Dom0 and wait for the outcome; return a Result.
 
-    `options` are build_command's.  `stream` (a text file, e.g. sys.stdout)
+    `options` are build_command's; `stdin` True hands our standard input to
+    the serial line (for Dom0's shell), else the machine gets none.  `stream` (a text file, e.g. sys.stdout)
     receives the console live; `log` is a path that receives it too.
     `timeout` <= 0 or None means no limit.  Raises LaunchError when the run
     cannot start (missing image or guest, QEMU missing or too old).  With the
@@ -258,7 +261,8 @@ def run(guest, hv="xenolith", timeout=300.0, stream=None, log=None, **options):
             logf.write(text)
             logf.flush()
 
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, stdin=None if stdin else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
         fd = proc.stdout.fileno()
@@ -303,6 +307,75 @@ def run(guest, hv="xenolith", timeout=300.0, stream=None, log=None, **options):
                   command=cmd)
 
 
+# The Domain 0 toolstack (docs/toolstack.md) and what its initrd carries.
+TOOLSTACK_REL = "build/toolstack/xl.elf"
+_CFG_IMAGE = re.compile(r"""^\s*(kernel|ramdisk)\s*=\s*(["'])(.*?)\2""", re.M)
+
+
+def _cpio_name(path):
+    """The name a config's path gets in the initrd: as written, without leading ./ and /."""
+    while path.startswith("./"):
+        path = path[2:]
+    return path.lstrip("/")
+
+
+def _find_image(path, cfg):
+    """A config's kernel or ramdisk on the host: absolute, or relative to the current
+    directory, the config's directory or the source tree, in that order."""
+    if os.path.isabs(path):
+        return path if os.path.isfile(path) else None
+    for base in (os.getcwd(), os.path.dirname(os.path.abspath(cfg)), ROOT):
+        candidate = os.path.join(base, path)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def toolstack_initrd(out, cfgs=(), commands=None, packed=()):
+    """Write Dom0's initrd for the toolstack to `out`: a newc cpio with each config
+    (by its file name), the kernel and ramdisk each names (under the path it
+    writes), and xl.script: `create` for each config, then `commands`, then
+    `exit`; with commands None the script only creates and the shell follows.
+    `packed`: more configs to carry (with their images) without creating them.
+    A config that cannot be read on the host is still packed as it is, so Dom0
+    reports what is wrong with it; an image it names that is missing is an error."""
+    entries, names = [], set()
+
+    def add(name, host):
+        if name not in names:
+            names.add(name)
+            entries.append(f"file:/{name}:{host}:0644")
+    script = []
+    for cfg in list(cfgs) + list(packed):
+        if not os.path.isfile(cfg):
+            raise LaunchError(f"config {cfg} not found", EXIT_USAGE)
+        name = os.path.basename(cfg)
+        add(name, cfg)
+        if cfg in cfgs:
+            script.append(f"create {name}")
+        with open(cfg, errors="replace") as f:
+            text = f.read()
+        for _key, _q, path in _CFG_IMAGE.findall(text):
+            host = _find_image(path, cfg)
+            if host is None:
+                raise LaunchError(f"{cfg}: {path} not found", EXIT_USAGE)
+            add(_cpio_name(path), host)
+    if commands is not None:
+        script += list(commands) + ["exit"]
+    script_path = out + ".script"
+    with open(script_path, "w") as f:
+        f.write("".join(line + "\n" for line in script))
+    entries.append(f"file:/xl.script:{script_path}:0644")
+    for e in entries:
+        if any(c in e for c in " \t"):
+            raise LaunchError(f"initrd entry {e!r}: spaces in paths are not supported",
+                              EXIT_USAGE)
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkcpio.py"), out] + entries,
+                   check=True)
+    os.unlink(script_path)
+    return out
+
+
 def _mem(text):
     value = int(text.upper().rstrip("M"))
     if value <= 0:
@@ -338,6 +411,16 @@ def parser():
                    help="boot the Linux test image of tools/fetch-linux.sh: --guest "
                         f"{LINUX_KERNEL_REL} --initrd {LINUX_INITRD_REL} --cmdline "
                         f"'{LINUX_CMDLINE}' --mem {LINUX_MEM_MIB} unless given otherwise")
+    r.add_argument("--toolstack", action="store_true",
+                   help=f"Dom0 is the toolstack ({TOOLSTACK_REL}, docs/toolstack.md): it "
+                        "creates the --domu guests, runs the --xl commands and powers off, or "
+                        "without --xl gives you its shell (our standard input)")
+    r.add_argument("--domu", action="append", default=[], metavar="CFG",
+                   help="with --toolstack: an xl.cfg; it, and the kernel and ramdisk it names, "
+                        "go into Dom0's initrd and the guest is created at boot (repeatable)")
+    r.add_argument("--xl", action="append", default=None, metavar="CMD",
+                   help="with --toolstack: a shell command to run after the creates "
+                        "(repeatable); Dom0 powers off after the last")
     r.add_argument("--initrd", metavar="F", help="module handed to Dom0 after the kernel")
     r.add_argument("--cmdline", default=None, metavar="S", help="Dom0 command line")
     r.add_argument("--mem", type=_mem, default=None, metavar="M",
@@ -382,6 +465,24 @@ def main(argv=None):
             print("xenolith: the Linux test image is missing; run tools/fetch-linux.sh",
                   file=sys.stderr)
             return EXIT_USAGE
+    if (args.domu or args.xl is not None) and not args.toolstack:
+        print("xenolith: --domu and --xl need --toolstack", file=sys.stderr)
+        return EXIT_USAGE
+    if args.toolstack:
+        args.guest = args.guest or os.path.join(ROOT, TOOLSTACK_REL)
+        if args.initrd:
+            print("xenolith: --toolstack makes Dom0's initrd itself; no --initrd",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        initrd_file = tempfile.NamedTemporaryFile(prefix="xenolith-toolstack-",
+                                                  suffix=".cpio", delete=False)
+        initrd_file.close()
+        atexit.register(os.unlink, initrd_file.name)
+        try:
+            args.initrd = toolstack_initrd(initrd_file.name, args.domu, args.xl)
+        except LaunchError as e:
+            print(f"xenolith: {e}", file=sys.stderr)
+            return e.code
     args.cmdline = args.cmdline or ""
     args.mem = args.mem or 32
     if args.cpus < 1:
@@ -404,7 +505,7 @@ def main(argv=None):
         # QEMU runs in its own session, so Ctrl-C reaches only us and run()
         # stops QEMU on the way out.
         result = run(args.guest, hv=args.hv, timeout=timeout, stream=sys.stdout,
-                     log=args.log, **options)
+                     log=args.log, stdin=args.toolstack and args.xl is None, **options)
     except LaunchError as e:
         print(f"xenolith: {e}", file=sys.stderr)
         return e.code
