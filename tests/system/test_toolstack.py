@@ -1,0 +1,159 @@
+"""The Domain 0 toolstack (toolstack/, docs/toolstack.md) on Xenolith and on
+Xen 4.17: Dom0 is build/toolstack/xl.elf, its initrd (tools/xenolith_launcher's
+toolstack_initrd) holds the configs of tests/system/toolstack, the guest image
+they name and a script of shell commands. The guests are created from their
+configs through Xen 4.17's domctls, listed, paused, shut down and destroyed;
+their console output comes through Dom0's console back end.
+
+The same script must give the same output on both hypervisors, `list` tables
+included (names, ids, memory, vCPUs, state letters; only the CPU times are
+masked), and a bad config, an unknown domain and a missing id get xl's lines."""
+import difflib
+import os
+import re
+
+import pytest
+
+from sysrun import ROOT, describe, launcher
+
+TIMEOUT_S = 180
+CONFIGS = [os.path.join(ROOT, "tests", "system", "toolstack", c) for c in ("alpha.cfg", "beta.cfg")]
+SCRIPT = [
+    "list",
+    "destroy alpha",
+    "list",
+    "create bad.cfg",
+    "destroy alpha",
+    "destroy 42",
+    "pause beta",
+    "list beta",
+    "unpause beta",
+    "create gamma.cfg",
+    "shutdown beta",
+    "list",
+    "create nonexistent.cfg",
+    "info",
+]
+HEADER = "Name                                        ID   Mem VCPUs      State   Time(s)"
+GUEST_PREFIXES = ("(HV)", "(XEN)", "(d")
+
+
+def run_toolstack(boot, hv):
+    initrd = os.path.join(ROOT, "build", "system-tests", "toolstack-initrd.cpio")
+    os.makedirs(os.path.dirname(initrd), exist_ok=True)
+    extra = [os.path.join(ROOT, "tests", "system", "toolstack", c)
+             for c in ("bad.cfg", "gamma.cfg")]
+    launcher.toolstack_initrd(initrd, CONFIGS, SCRIPT, packed=extra)
+    return boot(hv, os.path.join(ROOT, launcher.TOOLSTACK_REL), initrd=initrd,
+                timeout=TIMEOUT_S, tag="toolstack")
+
+
+def dom0_lines(output):
+    """Dom0's own console lines (not the hypervisors' nor Xenolith's (dN) echo)."""
+    return [l for l in output.splitlines() if l and not l.startswith(GUEST_PREFIXES)]
+
+
+def masked(lines):
+    """The lines with list's CPU time column masked."""
+    return [re.sub(r"(\s[-rbpscd]{6})\s+\d+\.\d$", r"\1  T", l) for l in lines]
+
+
+def by_command(lines):
+    """{command: [its output lines]} for each `xl> command` of the script, in order."""
+    out, current = [], None
+    for line in lines:
+        if line.startswith("xl> "):
+            current = (line[4:], [])
+            out.append(current)
+        elif current:
+            current[1].append(line)
+    return out
+
+
+@pytest.fixture(scope="module")
+def outputs(boot, hv_image_ready):
+    hv_image_ready("xen")
+    return {hv: run_toolstack(boot, hv) for hv in ("xenolith", "xen")}
+
+
+@pytest.mark.parametrize("hv", ["xenolith", "xen"])
+def test_toolstack_script(outputs, hv):
+    result = outputs[hv]
+    cmds = dict(by_command(masked(dom0_lines(result.output))))       # the last of each
+    assert result.code == 0, describe(result)
+    assert "xl: powering Domain 0 off" in result.output, describe(result)
+    # Both guests came up and said so on their console rings.
+    assert '[alpha] idle: up, 2048 pages, cmdline "alpha"' in result.output, describe(result)
+    assert '[beta] idle: up, 3072 pages, cmdline "beta b=1"' in result.output
+    assert "xl: beta.cfg:6: warning: colour: unknown key, ignored" in result.output
+    first = by_command(masked(dom0_lines(result.output)))
+    listing = [o for c, o in first if c == "list"]
+    assert listing[0] == [HEADER,
+                          "Domain-0                                     0    32     1     r-----  T",
+                          "alpha                                        1     8     1     -b----  T",
+                          "beta                                         2    12     1     -b----  T"
+                          ], describe(result)
+    assert listing[1] == [HEADER,
+                          "Domain-0                                     0    32     1     r-----  T",
+                          "beta                                         2    12     1     -b----  T"
+                          ], describe(result)
+    assert cmds["create bad.cfg"] == [
+        "Parsing config from bad.cfg",
+        'xl: bad.cfg:3: memory: expected a number, got "lots"'], describe(result)
+    assert cmds["destroy alpha"] == ["alpha is an invalid domain identifier (rc=-6)"]
+    assert cmds["destroy 42"] == ["libxl: error: Domain 42:Non-existant domain",
+                                  "destroy failed (rc=-21)"]
+    assert cmds["list beta"][1].endswith("-bp---  T"), cmds["list beta"]
+    # gamma powers off at once: on_poweroff destroy; beta is shut down by the toolstack.
+    assert "xl: domain 3 (gamma) has shut down, reason poweroff: destroy" in result.output
+    assert "xl: domain 2 (beta) has shut down, reason poweroff: destroy" in result.output
+    assert listing[2] == [HEADER,
+                          "Domain-0                                     0    32     1     r-----  T"
+                          ], describe(result)
+    if hv == "xenolith":
+        # Every domain's frames are accounted for after the creates and destroys.
+        assert "(HV) audit: domain 0: 0 mismatches" in result.output, describe(result)
+    assert cmds["create nonexistent.cfg"] == [
+        "Parsing config from nonexistent.cfg",
+        "xl: nonexistent.cfg: no such file in Domain 0's initrd"]
+
+
+def test_toolstack_same_output_on_both(outputs):
+    """Line for line, Dom0's output (times masked) is the same on Xen 4.17 and Xenolith."""
+    xen = masked(dom0_lines(outputs["xen"].output))
+    ours = masked(dom0_lines(outputs["xenolith"].output))
+    assert xen, "the toolstack printed nothing on Xen 4.17"
+    if ours != xen:
+        diff = "\n".join(difflib.unified_diff(xen, ours, "xen-4.17", "xenolith", lineterm=""))
+        pytest.fail(f"the toolstack's output differs between Xen 4.17 and Xenolith\n{diff}",
+                    pytrace=False)
+
+
+def test_toolstack_shell_reads_the_console(hv_image_ready):
+    """Without commands in the script, the shell reads lines typed on the serial
+    console (CONSOLEIO_read on VIRQ_CONSOLE) after its prompt."""
+    import subprocess
+    from test_console_input import read_until, stop, type_keys
+
+    initrd = os.path.join(ROOT, "build", "system-tests", "toolstack-shell-initrd.cpio")
+    launcher.toolstack_initrd(initrd, CONFIGS[:1])
+    cmd = launcher.build_command(os.path.join(ROOT, launcher.TOOLSTACK_REL), hv="xenolith",
+                                 initrd=initrd)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    seen = [""]
+    try:
+        out = read_until(proc, "type help for the commands\nxl> ", seen)
+        assert "[alpha] idle: waiting" in out, out
+        type_keys(proc, b"lisx\x7ft\r")                 # a backspace on the way
+        out = read_until(proc, "-b----", seen)
+        assert re.search(r"\nalpha +1 +8 +1 +-b---- +\d+\.\d\n", out), out
+        type_keys(proc, b"destroy nosuch\r")
+        out = read_until(proc, "(rc=-6)", seen)
+        assert "nosuch is an invalid domain identifier (rc=-6)" in out, out
+        type_keys(proc, b"exit\r")
+        out = read_until(proc, "powering Domain 0 off", seen)
+        assert proc.wait(timeout=30) >= 0
+        assert launcher.classify_exit("xenolith", proc.returncode)[0] == launcher.EXIT_POWEROFF
+    finally:
+        stop(proc)
