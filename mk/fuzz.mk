@@ -41,3 +41,7 @@ $(eval $(call fuzz_target,gunzip,fuzz_gunzip,hv/lib/inflate.c hv/lib/crc.c,65536
 $(eval $(call fuzz_target,unxz,fuzz_unxz,hv/lib/unxz.c hv/lib/lzma2.c hv/lib/crc.c hv/arch/x86/lib/bzimage.c hv/lib/inflate.c hv/lib/unlz4.c hv/lib/unzstd.c,65536,))
 $(eval $(call fuzz_target,unlz4,fuzz_unlz4,hv/lib/unlz4.c,65536,))
 $(eval $(call fuzz_target,unzstd,fuzz_unzstd,hv/lib/unzstd.c,65536,))
+
+# The toolstack's config parser and initrd reader (headers under toolstack/).
+$(FUZZ_OUT)/fuzz_xl_cfg: FUZZ_CFLAGS += -Itoolstack
+$(eval $(call fuzz_target,xl-cfg,fuzz_xl_cfg,toolstack/xl/cfg.c toolstack/xl/cpio.c lib/format.c,4096,))

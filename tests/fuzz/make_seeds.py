@@ -186,7 +186,18 @@ def unzstd_seeds():
     return seeds
 
 
+def xl_cfg_seeds():
+    return {
+        "good": b'name = "a"\nkernel = "k.elf"\nmemory = 16\nextra = "x=1"\n',
+        "list": b"name='b'; kernel='k'\ndisk = [ 'a', 'b',\n ]\n# c\n",
+        "bad": b'name = "a"\nmemory = "lots"\n',
+        "cpio": b"070701" + b"00000000" * 6 + b"00000005" + b"00000000" * 4 + b"00000006"
+                + b"00000000" + b"a.cfg\0" + b"hello\0\0\0",
+    }
+
+
 SEEDS = {
+    "xl-cfg": xl_cfg_seeds,
     "gunzip": gunzip_seeds,
     "unzstd": unzstd_seeds,
     "unlz4": unlz4_seeds,

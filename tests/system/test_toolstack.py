@@ -27,14 +27,18 @@ SCRIPT = [
     "destroy 42",
     "pause beta",
     "list beta",
+    "list 42",
     "unpause beta",
     "create gamma.cfg",
     "shutdown beta",
     "list",
+    "create delta.cfg",
+    "list delta",
+    "destroy delta",
     "create nonexistent.cfg",
     "info",
 ]
-HEADER = "Name                                        ID   Mem VCPUs      State   Time(s)"
+HEADER = "Name                                        ID   Mem VCPUs\tState\tTime(s)"
 GUEST_PREFIXES = ("(HV)", "(XEN)", "(d")
 
 
@@ -42,7 +46,7 @@ def run_toolstack(boot, hv):
     initrd = os.path.join(ROOT, "build", "system-tests", "toolstack-initrd.cpio")
     os.makedirs(os.path.dirname(initrd), exist_ok=True)
     extra = [os.path.join(ROOT, "tests", "system", "toolstack", c)
-             for c in ("bad.cfg", "gamma.cfg")]
+             for c in ("bad.cfg", "gamma.cfg", "delta.cfg")]
     launcher.toolstack_initrd(initrd, CONFIGS, SCRIPT, packed=extra)
     return boot(hv, os.path.join(ROOT, launcher.TOOLSTACK_REL), initrd=initrd,
                 timeout=TIMEOUT_S, tag="toolstack")
@@ -104,6 +108,7 @@ def test_toolstack_script(outputs, hv):
     assert cmds["destroy 42"] == ["libxl: error: Domain 42:Non-existant domain",
                                   "destroy failed (rc=-21)"]
     assert cmds["list beta"][1].endswith("-bp---  T"), cmds["list beta"]
+    assert cmds["list 42"] == ["Error: Domain '42' does not exist."]
     # gamma powers off at once: on_poweroff destroy; beta is shut down by the toolstack.
     assert "xl: domain 3 (gamma) has shut down, reason poweroff: destroy" in result.output
     assert "xl: domain 2 (beta) has shut down, reason poweroff: destroy" in result.output
@@ -113,6 +118,10 @@ def test_toolstack_script(outputs, hv):
     if hv == "xenolith":
         # Every domain's frames are accounted for after the creates and destroys.
         assert "(HV) audit: domain 0: 0 mismatches" in result.output, describe(result)
+    # delta crashes and is kept: shut down with reason crash (xl's "sc" letters).
+    assert "xl: domain 4 (delta) has shut down, reason crash: preserve" in result.output
+    assert re.fullmatch(r"delta +4 +4 +1 +-[-b]-sc-  T", cmds["list delta"][1]), cmds["list delta"]
+    assert cmds["destroy delta"] == []
     assert cmds["create nonexistent.cfg"] == [
         "Parsing config from nonexistent.cfg",
         "xl: nonexistent.cfg: no such file in Domain 0's initrd"]
@@ -132,8 +141,10 @@ def test_toolstack_same_output_on_both(outputs):
 def test_toolstack_shell_reads_the_console(hv_image_ready):
     """Without commands in the script, the shell reads lines typed on the serial
     console (CONSOLEIO_read on VIRQ_CONSOLE) after its prompt."""
+    import select
     import subprocess
-    from test_console_input import read_until, stop, type_keys
+    import time
+    from test_console_input import stop, type_keys
 
     initrd = os.path.join(ROOT, "build", "system-tests", "toolstack-shell-initrd.cpio")
     launcher.toolstack_initrd(initrd, CONFIGS[:1])
@@ -142,18 +153,35 @@ def test_toolstack_shell_reads_the_console(hv_image_ready):
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     seen = [""]
+
+    def prompts():
+        """The shell's prompts so far (the script's come before its banner)."""
+        _, banner, after = seen[0].partition("type help for the commands\n")
+        return after.count("xl> ") if banner else 0
+
+    def read_until_prompt(n, timeout=60.0):
+        """Read the console until the shell has shown its prompt n times (or gave up)."""
+        end = time.time() + timeout
+        while prompts() < n and time.time() < end and proc.poll() is None:
+            ready, _, _ = select.select([proc.stdout], [], [], 0.5)
+            if ready:
+                chunk = os.read(proc.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                seen[0] += chunk.decode(errors="replace").replace("\r", "")
+        return seen[0]
+
     try:
-        out = read_until(proc, "type help for the commands\nxl> ", seen)
-        assert "[alpha] idle: waiting" in out, out
+        out = read_until_prompt(1)
+        assert "type help for the commands\nxl> " in out and "[alpha] idle: waiting" in out, out
         type_keys(proc, b"lisx\x7ft\r")                 # a backspace on the way
-        out = read_until(proc, "-b----", seen)
+        out = read_until_prompt(2)
         assert re.search(r"\nalpha +1 +8 +1 +-b---- +\d+\.\d\n", out), out
         type_keys(proc, b"destroy nosuch\r")
-        out = read_until(proc, "(rc=-6)", seen)
-        assert "nosuch is an invalid domain identifier (rc=-6)" in out, out
+        out = read_until_prompt(3)
+        assert "nosuch is an invalid domain identifier (rc=-6)\nxl> " in out, out
         type_keys(proc, b"exit\r")
-        out = read_until(proc, "powering Domain 0 off", seen)
-        assert proc.wait(timeout=30) >= 0
+        proc.wait(timeout=60)
         assert launcher.classify_exit("xenolith", proc.returncode)[0] == launcher.EXIT_POWEROFF
     finally:
         stop(proc)

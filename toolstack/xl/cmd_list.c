@@ -1,15 +1,24 @@
 /*
- * list [dom...]: xl's table of domains. Columns and state letters are xl's:
+ * list [dom]: xl's table of domains. Columns and state letters are xl's:
  *   Name  ID  Mem (MiB)  VCPUs (online)  State  Time(s)
- * State: r running (on a CPU), b blocked, p paused, s shut down,
- * c crashed, d dying; '-' where not.
+ * State: r running (on a CPU), b blocked, p paused, s shut down, then the
+ * shutdown reason (r reboot, s suspend, c crash, w watchdog, S soft reset;
+ * '-' for poweroff or none), d dying; '-' where not.
  */
 #include <xen/sched.h>
 #include "xl.h"
 
 static void header(void)
 {
-    os_printf("%-40s %5s %5s %5s %10s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
+    os_printf("%-40s %5s %5s %5s\tState\tTime(s)\n", "Name", "ID", "Mem", "VCPUs");
+}
+
+/* xl's letter for a shutdown reason (SHUTDOWN_*: poweroff 0 ... soft_reset 5). */
+static char reason_letter(unsigned int reason)
+{
+    static const char letters[] = "-rscwS";
+
+    return reason < sizeof(letters) - 1 ? letters[reason] : '?';
 }
 
 static void row(const struct xen_domctl_getdomaininfo *i)
@@ -24,7 +33,7 @@ static void row(const struct xen_domctl_getdomaininfo *i)
               i->domain, (unsigned long)(i->tot_pages * 4 / 1024), i->nr_online_vcpus,
               f & XEN_DOMINF_running ? 'r' : '-', f & XEN_DOMINF_blocked ? 'b' : '-',
               f & XEN_DOMINF_paused ? 'p' : '-', shut ? 's' : '-',
-              shut && reason == SHUTDOWN_crash ? 'c' : '-', f & XEN_DOMINF_dying ? 'd' : '-',
+              reason_letter(shut ? reason : 0), f & XEN_DOMINF_dying ? 'd' : '-',
               (unsigned long)(tenths / 10), (unsigned long)(tenths % 10));
 }
 
@@ -33,20 +42,19 @@ int xl_cmd_list(int argc, char **argv)
     struct xen_domctl_getdomaininfo info;
     uint32_t id = 0;
 
-    if (argc > 1) {
-        /* The ones named, each found or an error, as xl list <dom>. */
-        for (int a = 1; a < argc; a++) {
-            if (xl_domain_arg(argv[a], &id))
-                return 1;
-            if (xc_domain_getinfo(id, &info) || info.domain != id) {
-                os_printf("Error getting domain info\n");
-                return 1;
-            }
+    if (argc > 2) {
+        os_printf("'xl list' takes at most 1 argument: a domain name or id.\n");
+        return 1;
+    }
+    if (argc == 2) {
+        if (xl_domain_arg(argv[1], &id))
+            return 1;
+        if (xc_domain_getinfo(id, &info) || info.domain != id) {
+            os_printf("Error: Domain '%s' does not exist.\n", argv[1]);
+            return 1;
         }
         header();
-        for (int a = 1; a < argc; a++)
-            if (xl_domain_arg(argv[a], &id) == 0 && xc_domain_getinfo(id, &info) == 0)
-                row(&info);
+        row(&info);
         return 0;
     }
     header();
