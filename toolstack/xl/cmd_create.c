@@ -7,7 +7,7 @@
 #include <xl/string.h>
 #include "xl.h"
 
-#define MAX_MEMORY_MIB 64               /* xc_dom_build's P2M is static */
+#define MAX_MEMORY_MIB 256              /* xc_dom_build's P2M is static */
 
 static struct xl_cfg cfg;
 static struct xc_dom_image dom;
