@@ -34,7 +34,8 @@ static void (*const suites[])(void) = {
     suite_vcpu,         /* moves vcpu_info */
     suite_pt,
     suite_evtchn_fifo,  /* switches to FIFO events for good: after every 2-level user */
-    suite_domctl,       /* leaves two paused domains behind */
+    suite_domctl,       /* leaves three paused domains behind */
+    suite_sysctl,       /* lists those domains */
     suite_sched,        /* last: shutdown_code overrides later crashes */
 };
 

@@ -70,5 +70,6 @@ void suite_platform(void);
 void suite_physdev(void);
 void suite_pirq(void);
 void suite_domctl(void);
+void suite_sysctl(void);
 
 #endif /* SELFTEST_TEST_H */

@@ -8,6 +8,7 @@
  */
 #include <xen/domctl.h>
 #include <xen/memory.h>
+#include <xen/sysctl.h>
 #include <xen/sched.h>
 #include "xdom.h"
 
@@ -31,7 +32,17 @@ static long domctl(uint32_t cmd, domid_t dom)
 enum {                      /* the DomU's results in xdom_ctrl->res */
     R_INFO0, R_INFO_SELF, R_INFO_ABSENT, R_CREATE, R_PAUSE0, R_UNPAUSE0, R_MAXMEM_SELF,
     R_SETCTX0, R_OLD_VERSION, R_ABSENT, R_POPULATE0, R_CURRENT0, R_CURRENT_SELF, R_INCREASE0,
+    R_PHYSINFO, R_DOMAINLIST, R_SYSCTL_OLD,
 };
+
+static struct xen_sysctl sc;
+
+static long sysctl_v(uint32_t cmd, uint32_t version)
+{
+    sc.cmd = cmd;
+    sc.interface_version = version;
+    return os_hypercall1(__HYPERVISOR_sysctl, &sc);
+}
 
 void xdom_domctl_domu(void)
 {
@@ -61,6 +72,12 @@ void xdom_domctl_domu(void)
     res[R_CURRENT_SELF] = HYPERVISOR_memory_op(XENMEM_current_reservation, &self) ==
                           (long)os_start_info->nr_pages;
     res[R_INCREASE0] = HYPERVISOR_memory_op(XENMEM_increase_reservation, &r);
+    sc = (struct xen_sysctl){ 0 };
+    res[R_PHYSINFO] = sysctl_v(XEN_SYSCTL_physinfo, XEN_SYSCTL_INTERFACE_VERSION);
+    sc = (struct xen_sysctl){ .u.getdomaininfolist.max_domains = 1 };
+    sc.u.getdomaininfolist.buffer.addr = (uint64_t)&dc;
+    res[R_DOMAINLIST] = sysctl_v(XEN_SYSCTL_getdomaininfolist, XEN_SYSCTL_INTERFACE_VERSION);
+    res[R_SYSCTL_OLD] = sysctl_v(XEN_SYSCTL_physinfo, XEN_SYSCTL_INTERFACE_VERSION - 1);
 }
 
 /* ---- Dom0 ---- */
@@ -94,6 +111,11 @@ static void unprivileged(void)
          res[R_CURRENT_SELF], 1);
     t_rc("XDCTL0014", "DomU: increase_reservation for domain 0 does nothing (0 done)",
          res[R_INCREASE0], 0);
+    t_rc("XDCTL0015", "DomU: sysctl physinfo gives -EPERM", res[R_PHYSINFO], -XEN_EPERM);
+    t_rc("XDCTL0016", "DomU: sysctl getdomaininfolist gives -EPERM", res[R_DOMAINLIST],
+         -XEN_EPERM);
+    t_rc("XDCTL0017", "DomU: sysctl with an older interface version gives -EACCES",
+         res[R_SYSCTL_OLD], -XEN_EACCES);
 }
 
 static long info(domid_t dom)

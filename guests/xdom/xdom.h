@@ -59,7 +59,7 @@ enum xdom_step {
     XS_EXIT,            /* shut down (Dom0 sees VIRQ_DOM_EXC) */
 };
 
-#define XDOM_RES 16
+#define XDOM_RES 32
 
 struct xdom_ctrl {
     volatile uint32_t magic;        /* DomU: set once the page is granted */

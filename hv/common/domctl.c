@@ -39,8 +39,8 @@ static struct domain *domctl_target(const struct xen_domctl *op)
     return domain_get(op->domain);
 }
 
-/* Xen's getdomaininfo() over our domain: what a toolstack lists. */
-static void fill_domaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info)
+/* Xen's getdomaininfo() over our domain: what a toolstack lists (domctl and sysctl's list). */
+void getdomaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
     uint32_t flags = XEN_DOMINF_blocked;
     uint32_t code = d->is_shutdown ? d->shutdown_reason : d->shutdown_code;
@@ -81,7 +81,7 @@ static void fill_domaininfo(const struct domain *d, struct xen_domctl_getdomaini
  * one up (a reserved id: -EINVAL; none: -ESRCH), then the privilege check,
  * which a missing domain never reaches. d is the named one, or NULL.
  */
-static long getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
+static long domctl_getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     long rc = 0;
 
@@ -95,7 +95,7 @@ static long getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
     if (!domain_is_privileged(current->domain)) {
         rc = -XEN_EPERM;
     } else {
-        fill_domaininfo(d, &op->u.getdomaininfo);
+        getdomaininfo(d, &op->u.getdomaininfo);
         op->domain = op->u.getdomaininfo.domain;
         if (raw_copy_to_guest(arg, op, sizeof(*op)))
             rc = -XEN_EFAULT;
@@ -364,7 +364,7 @@ long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     if (op.cmd != XEN_DOMCTL_createdomain) {
         d = domctl_target(&op);
         if (op.cmd == XEN_DOMCTL_getdomaininfo)
-            return getdomaininfo(d, &op, arg);
+            return domctl_getdomaininfo(d, &op, arg);
         if (!d)
             return -XEN_ESRCH;
     }

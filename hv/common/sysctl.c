@@ -1,14 +1,66 @@
 /*
- * HYPERVISOR_sysctl (35): host-wide control for the toolstack. Xenolith
- * answers Xen 4.17's envelope checks in Xen's order and serves no
- * sub-operation yet (issue 10): a privileged caller with the right version
- * hears -ENOSYS for every cmd, which toolstacks read as "not available".
+ * HYPERVISOR_sysctl (35): host-wide control for the toolstack, Xen 4.17's
+ * (include/xen/sysctl.h, docs/control-interface.md). The envelope is
+ * checked in Xen's order (unreadable -EFAULT, other version -EACCES, not
+ * privileged -EPERM); an unknown cmd is -ENOSYS, which toolstacks read as
+ * "not available". As Xen, the structure is written back after every
+ * served cmd that succeeds, and not after a failure.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/sysctl.h>
 #include <hv/domain.h>
+#include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/mm.h>
+#include <hv/time.h>
+#include <xl/string.h>
+
+/* Xen's NUMA node limit on x86 (MAX_NUMNODES, 1 << NODES_SHIFT): max_node_id is one less. */
+#define XEN_X86_MAX_NUMNODES 64
+
+/* XEN_SYSCTL_physinfo: the machine, as Xen describes it (one NUMA node, no claims, no scrubbing). */
+static void physinfo(struct xen_sysctl_physinfo *pi)
+{
+    memset(pi, 0, sizeof(*pi));
+    pi->nr_nodes = 1;
+    pi->max_node_id = XEN_X86_MAX_NUMNODES - 1;
+    pi->cpu_khz = (uint32_t)tsc_khz;
+    pi->total_pages = frames_total();
+    pi->free_pages = frames_free();
+    pi->max_mfn = max_mfn - 1;
+    pi->capabilities = XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_gnttab_v2;
+    arch_do_physinfo(pi);       /* CPUs, feature words, PV and shadow */
+}
+
+/*
+ * XEN_SYSCTL_getdomaininfolist: getdomaininfo's record of each domain from
+ * first_domain up, dying ones too (as Xen's domain list holds them until
+ * they are freed), at most max_domains. A buffer that cannot be written
+ * stops it with -EFAULT.
+ */
+static long getdomaininfolist(struct xen_sysctl_getdomaininfolist *l)
+{
+    struct xen_domctl_getdomaininfo info;
+    struct domain *d;
+    uint32_t n = 0;
+
+    for (unsigned int id = l->first_domain; n < l->max_domains; id = info.domain + 1u) {
+        int bad;
+
+        d = id < DOMID_FIRST_RESERVED ? domain_get_next_any((domid_t)id) : NULL;
+        if (!d)
+            break;
+        getdomaininfo(d, &info);
+        domain_put(d);
+        bad = copy_to_guest_offset(l->buffer, n, &info, 1);
+        if (bad)
+            return -XEN_EFAULT;
+        n++;
+    }
+    l->num_domains = n;
+    return 0;
+}
 
 long do_sysctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -19,5 +71,17 @@ long do_sysctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
         return rc;
     if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
-    return -XEN_ENOSYS;
+    switch (op.cmd) {
+    case XEN_SYSCTL_physinfo:
+        physinfo(&op.u.physinfo);
+        break;
+    case XEN_SYSCTL_getdomaininfolist:
+        rc = getdomaininfolist(&op.u.getdomaininfolist);
+        break;
+    default:
+        return -XEN_ENOSYS;
+    }
+    if (rc == 0 && raw_copy_to_guest(arg, &op, sizeof(op)))
+        rc = -XEN_EFAULT;
+    return rc;
 }

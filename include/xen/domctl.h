@@ -41,6 +41,13 @@
 #define XEN_DOMCTL_set_address_size       35
 #define XEN_DOMCTL_get_address_size       36
 
+/* Schedulers (XEN_SYSCTL_sched_id, XEN_DOMCTL_scheduler_op). */
+#define XEN_SCHEDULER_CREDIT   5
+#define XEN_SCHEDULER_CREDIT2  6
+#define XEN_SCHEDULER_ARINC653 7
+#define XEN_SCHEDULER_RTDS     8
+#define XEN_SCHEDULER_NULL     9
+
 /* x86: which devices a domain has emulated (a PV domain: none, or the PIT). */
 #define XEN_X86_EMU_LAPIC                 (1u << 0)
 #define XEN_X86_EMU_HPET                  (1u << 1)
@@ -140,6 +147,8 @@ struct xen_domctl_getdomaininfo {
     uint8_t pad2[7];
     struct xen_arch_domainconfig arch_config;
 };
+typedef struct xen_domctl_getdomaininfo xen_domctl_getdomaininfo_t;
+XEN_DEFINE_GUEST_HANDLE(xen_domctl_getdomaininfo_t);
 
 /* XEN_DOMCTL_max_mem: max_pages = max_memkb / 4 (may be below tot_pages: no new pages then). */
 struct xen_domctl_max_mem {

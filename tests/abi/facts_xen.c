@@ -19,6 +19,7 @@
 #include <xen/physdev.h>
 #include <xen/grant_table.h>
 #include <xen/domctl.h>
+#include <xen/sysctl.h>
 #include <xen/io/blkif.h>
 #include <xen/io/netif.h>
 #include <xen/io/console.h>

@@ -95,12 +95,15 @@ long do_paging_domctl_cont(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t)
  * code does not serve: the result, -ENOSYS for an unknown one;
  * *copyback says whether the caller writes op back to the guest.
  * arch_get_domain_info adds the x86 fields of getdomaininfo.
+ * getdomaininfo (common/domctl.c) fills the record of d that
+ * XEN_DOMCTL_getdomaininfo and XEN_SYSCTL_getdomaininfolist give.
  */
 struct domain;
 struct xen_domctl;
 struct xen_domctl_getdomaininfo;
 long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback);
 void arch_get_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
+void getdomaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info);
 
 /* Older forms of newer hypercalls (pv/legacy_ops.c). */
 long do_sched_op_compat(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
@@ -108,8 +111,16 @@ long do_event_channel_op_compat(uint64_t op, uint64_t, uint64_t, uint64_t, uint6
 long do_physdev_op_compat(uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_nmi_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 
-/* Interfaces Xenolith answers without serving them (yet): their checks are Xen's. */
+/*
+ * The host-wide control interface (common/sysctl.c); arch_do_physinfo
+ * (arch/x86/sysctl.c) adds the CPU's feature words and the architecture's
+ * capabilities to XEN_SYSCTL_physinfo.
+ */
+struct xen_sysctl_physinfo;
 long do_sysctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+void arch_do_physinfo(struct xen_sysctl_physinfo *pi);
+
+/* Interfaces Xenolith answers without serving them (yet): their checks are Xen's. */
 long do_platform_op(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_mca(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_hvm_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);

@@ -64,6 +64,8 @@ void free_frame(mfn_t mfn);
 /* Free n frames under one hold of the heap lock. */
 void free_frame_list(const mfn_t *list, unsigned long n);
 unsigned long frames_free(void);
+/* The frames of RAM the loader reported (below the direct map's end): Xen's total_pages. */
+unsigned long frames_total(void);
 
 static inline struct page_info *mfn_to_page(mfn_t mfn) { return &frame_table[mfn]; }
 static inline bool mfn_valid(mfn_t mfn) { return mfn < max_mfn; }

@@ -260,7 +260,7 @@ static void recalc_misc(struct cpu_policy *p)
 }
 
 /* Xen's fix-ups of what its CPU detection reports (xen/arch/x86/cpu/{amd,hygon,common}.c). */
-static void host_fs(const struct cpu_policy *raw, uint32_t fs[FS_WORDS])
+void cpu_policy_host_fs(const struct cpu_policy *raw, uint32_t fs[FS_WORDS])
 {
     cpu_policy_to_fs(raw, fs);
     switch (raw->vendor) {
@@ -354,7 +354,7 @@ void cpu_policy_pv(struct cpu_policy *out, const struct cpu_policy *raw, bool hw
     host.basic[0].a = MIN(host.basic[0].a, CPUID_NR_BASIC - 1u);
     host.feat[0].a = MIN(host.feat[0].a, CPUID_NR_FEAT - 1u);
     clamp_extd_max(&host, CPUID_NR_EXTD);
-    host_fs(raw, hfs);
+    cpu_policy_host_fs(raw, hfs);
     cpu_policy_from_fs(&host, hfs);
     recalc_xstate(&host, raw);
     recalc_misc(&host);

@@ -20,6 +20,7 @@
 
 static uint64_t used_map[MAX_FRAMES / 64];
 static unsigned long nr_free;
+static unsigned long nr_ram;    /* frames in the loader's RAM ranges (Xen's total_pages) */
 static mfn_t free_top;          /* every frame from here to max_mfn is in use */
 /* The bitmap, nr_free, free_top and the owner field of frames changing hands. */
 static DEFINE_SPINLOCK(heap_lock, LOCK_HEAP);
@@ -57,6 +58,7 @@ void mm_init(const struct boot_info *bi)
             if (frame_used(m)) {
                 mark_free(m);
                 nr_free++;
+                nr_ram++;
             }
             if (m + 1 > max_mfn)
                 max_mfn = m + 1;
@@ -203,6 +205,11 @@ void free_frame_list(const mfn_t *list, unsigned long n)
 unsigned long frames_free(void)
 {
     return nr_free;
+}
+
+unsigned long frames_total(void)
+{
+    return nr_ram;
 }
 
 void *xzalloc_bytes(unsigned long size)

@@ -88,6 +88,9 @@ void cpu_policy_read(struct cpu_policy *p, cpuid_reader_t read, void *ctx);
 void cpu_policy_to_fs(const struct cpu_policy *p, uint32_t fs[FS_WORDS]);
 void cpu_policy_from_fs(struct cpu_policy *p, const uint32_t fs[FS_WORDS]);
 
+/* The host's featureset as Xen's CPU detection reports it (its vendor fix-ups). */
+void cpu_policy_host_fs(const struct cpu_policy *raw, uint32_t fs[FS_WORDS]);
+
 /* Drop unknown features, then every feature whose prerequisite is missing. */
 void cpu_fs_sanitise(uint32_t fs[FS_WORDS]);
 
