@@ -36,6 +36,7 @@ static void (*const suites[])(void) = {
     suite_evtchn_fifo,  /* switches to FIFO events for good: after every 2-level user */
     suite_domctl,       /* leaves three paused domains behind */
     suite_sysctl,       /* lists those domains */
+    suite_shadow_op,    /* on domctl's domains */
     suite_sched,        /* last: shutdown_code overrides later crashes */
 };
 

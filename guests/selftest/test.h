@@ -71,5 +71,6 @@ void suite_physdev(void);
 void suite_pirq(void);
 void suite_domctl(void);
 void suite_sysctl(void);
+void suite_shadow_op(void);
 
 #endif /* SELFTEST_TEST_H */

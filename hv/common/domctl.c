@@ -31,10 +31,11 @@ static struct domain *domctl_target(const struct xen_domctl *op)
     if (op->domain == DOMID_SELF && op->cmd >= 0x8000)
         return domain_get(current->domain->id);
     /*
-     * As Xen's lookup, destroy and getdomaininfo find a domain until it is freed: dying
-     * and dead ones too (a toolstack lists a dead domain some frame still holds).
+     * As Xen's lookup, destroy, getdomaininfo and shadow_op find a domain until it is
+     * freed: dying and dead ones too (a toolstack lists a dead domain some frame still holds).
      */
-    if (op->cmd == XEN_DOMCTL_destroydomain || op->cmd == XEN_DOMCTL_getdomaininfo)
+    if (op->cmd == XEN_DOMCTL_destroydomain || op->cmd == XEN_DOMCTL_getdomaininfo ||
+        op->cmd == XEN_DOMCTL_shadow_op)        /* shadow_op: 0 for a dying domain */
         return domain_get_any(op->domain);
     return domain_get(op->domain);
 }

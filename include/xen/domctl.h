@@ -31,7 +31,7 @@
 #define XEN_DOMCTL_pausedomain            3
 #define XEN_DOMCTL_unpausedomain          4
 #define XEN_DOMCTL_getdomaininfo          5
-#define XEN_DOMCTL_shadow_op              10   /* the one paging_domctl_cont continues */
+#define XEN_DOMCTL_shadow_op              10   /* also the one paging_domctl_cont continues */
 #define XEN_DOMCTL_max_mem                11
 #define XEN_DOMCTL_setvcpucontext         12
 #define XEN_DOMCTL_getvcpucontext         13
@@ -196,6 +196,57 @@ struct xen_domctl_hypercall_init {
     uint64_t gmfn;
 };
 
+/*
+ * XEN_DOMCTL_shadow_op: shadow paging and log-dirty tracking of another
+ * domain, as Xen's PV save path (libxc) drives them. Never the caller's own
+ * domain, nor one with no vCPU (-EINVAL); a dying one: 0, nothing done.
+ *  OFF: back to direct paging, log-dirty off, its bitmap gone (0 also when
+ *       it was not on); the shadow allocation drops to 0 if it was shadowed.
+ *  ENABLE_LOGDIRTY (or ENABLE with mode LOG_DIRTY): shadow paging with
+ *       log-dirty, every page clean (-EINVAL: already on).
+ *  ENABLE_TEST (or ENABLE with mode 0): shadow paging alone (-EINVAL:
+ *       already shadowed). ENABLE: other mode bits -EINVAL (translate,
+ *       external and refcount only all together, and never for a PV domain
+ *       with memory).
+ *  CLEAN / PEEK: copy the bitmap (bit n = pseudo-physical page n) to
+ *       dirty_bitmap: (pages + 7) / 8 bytes, zeros past the domain's pages;
+ *       CLEAN also clears what it read (in 32768-page chunks) and the stats.
+ *       A null dirty_bitmap copies nothing. mode: only LOGDIRTY_FINAL
+ *       (-EINVAL). OUT: stats (faults fixed and pages newly dirtied since
+ *       the last CLEAN), pages (what was covered: the same as IN). -EFAULT:
+ *       the buffer. Log-dirty need not be on: the bitmap reads empty then.
+ *  GET_ALLOCATION / SET_ALLOCATION: the shadow pool in MB (rounded up);
+ *       SET raises a non-zero request to the domain's minimum (128 pages per
+ *       vCPU plus one per 256 pages of memory); 0 while shadowed: -EINVAL.
+ *  Anything else: -EINVAL.
+ */
+#define XEN_DOMCTL_SHADOW_OP_OFF             0
+#define XEN_DOMCTL_SHADOW_OP_ENABLE_TEST     1
+#define XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY 2
+#define XEN_DOMCTL_SHADOW_OP_CLEAN           11
+#define XEN_DOMCTL_SHADOW_OP_PEEK            12
+#define XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION  30
+#define XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION  31
+#define XEN_DOMCTL_SHADOW_OP_ENABLE          32
+#define XEN_DOMCTL_SHADOW_ENABLE_REFCOUNT    (1u << 1)   /* ENABLE's mode */
+#define XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY   (1u << 2)
+#define XEN_DOMCTL_SHADOW_ENABLE_TRANSLATE   (1u << 3)
+#define XEN_DOMCTL_SHADOW_ENABLE_EXTERNAL    (1u << 4)
+#define XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL     (1u << 0)   /* CLEAN/PEEK's mode */
+struct xen_domctl_shadow_op_stats {
+    uint32_t fault_count;
+    uint32_t dirty_count;
+};
+struct xen_domctl_shadow_op {
+    uint32_t op;                    /* XEN_DOMCTL_SHADOW_OP_* */
+    uint32_t mode;                  /* ENABLE: XEN_DOMCTL_SHADOW_ENABLE_*; CLEAN/PEEK: _LOGDIRTY_* */
+    uint32_t mb;                    /* GET/SET_ALLOCATION */
+    uint32_t pad;
+    uint64_t dirty_bitmap;          /* CLEAN/PEEK: guest address of the bitmap, or 0 */
+    uint64_t pages;                 /* CLEAN/PEEK: bits in it (IN), bits covered (OUT) */
+    struct xen_domctl_shadow_op_stats stats;
+};
+
 /* Set the domain's paging mode. IN: mode. */
 #define XENOLITH_DOMCTL_paging_mode       0x8001
 #define XENOLITH_PAGING_DIRECT            0   /* guest tables validated and used by the CPU */
@@ -203,25 +254,6 @@ struct xen_domctl_hypercall_init {
 struct xenolith_domctl_paging_mode {
     uint32_t mode;              /* IN: XENOLITH_PAGING_* */
     uint32_t pad;
-};
-
-/*
- * Log-dirty tracking (turns shadow paging on). IN: op; for CLEAN and PEEK also
- * bitmap (guest buffer of nr_pages bits, bit n = pseudo-physical page n) and
- * nr_pages. OUT (CLEAN, PEEK): dirty = number of dirty pages reported.
- * CLEAN reads and clears atomically with respect to the guest's writes.
- */
-#define XENOLITH_DOMCTL_log_dirty         0x8002
-#define XENOLITH_LOG_DIRTY_ENABLE         0
-#define XENOLITH_LOG_DIRTY_DISABLE        1
-#define XENOLITH_LOG_DIRTY_CLEAN          2
-#define XENOLITH_LOG_DIRTY_PEEK           3
-struct xenolith_domctl_log_dirty {
-    uint32_t op;                /* IN: XENOLITH_LOG_DIRTY_* */
-    uint32_t pad;
-    uint64_t bitmap;            /* IN: guest virtual address of the bitmap */
-    uint64_t nr_pages;          /* IN: bits in the bitmap */
-    uint64_t dirty;             /* OUT */
 };
 
 /*
@@ -251,8 +283,8 @@ struct xen_domctl {
         struct xen_domctl_setdomainhandle setdomainhandle;
         struct xen_domctl_address_size address_size;
         struct xen_domctl_hypercall_init hypercall_init;
+        struct xen_domctl_shadow_op shadow_op;
         struct xenolith_domctl_paging_mode paging_mode;
-        struct xenolith_domctl_log_dirty log_dirty;
         struct xenolith_domctl_mmu_audit mmu_audit;
         uint8_t pad[128];
     } u;
@@ -267,5 +299,8 @@ _Static_assert(offsetof(struct xen_domctl_getdomaininfo, shared_info_frame) == 4
 _Static_assert(offsetof(struct xen_domctl_getdomaininfo, handle) == 76, "getdomaininfo.handle");
 _Static_assert(offsetof(struct xen_domctl_getdomaininfo, gpaddr_bits) == 96, "getdomaininfo");
 _Static_assert(offsetof(struct xen_domctl_vcpucontext, ctxt) == 8, "vcpucontext.ctxt");
+_Static_assert(sizeof(struct xen_domctl_shadow_op) == 40, "shadow_op size");
+_Static_assert(offsetof(struct xen_domctl_shadow_op, dirty_bitmap) == 16, "shadow_op.dirty_bitmap");
+_Static_assert(offsetof(struct xen_domctl_shadow_op, stats) == 32, "shadow_op.stats");
 
 #endif /* XEN_PUBLIC_DOMCTL_H */

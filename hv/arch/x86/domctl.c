@@ -1,7 +1,7 @@
 /*
  * The x86-only domctls (Xen: arch/x86/domctl.c, arch_do_domctl): Xen's
- * hypercall_init and address sizes, Xenolith's paging mode, log-dirty and
- * MMU audit operations, and HYPERVISOR_arch_1.
+ * hypercall_init, address sizes and shadow_op (mm/paging_domctl.c),
+ * Xenolith's paging mode and MMU audit operations, and HYPERVISOR_arch_1.
  */
 #include <xen/xen.h>
 #include <xen/domctl.h>
@@ -23,40 +23,7 @@ static long paging_mode(struct domain *d, struct xenolith_domctl_paging_mode *p)
         shadow_disable(d);
         return 0;
     case XENOLITH_PAGING_SHADOW:
-        return shadow_enable(d);
-    default:
-        return -XEN_EINVAL;
-    }
-}
-
-static long log_dirty(struct domain *d, struct xenolith_domctl_log_dirty *l)
-{
-    uint64_t *bits;
-    uint64_t bytes;
-
-    switch (l->op) {
-    case XENOLITH_LOG_DIRTY_ENABLE:
-        return shadow_log_dirty_enable(d);
-    case XENOLITH_LOG_DIRTY_DISABLE:
-        shadow_log_dirty_disable(d);
-        return 0;
-    case XENOLITH_LOG_DIRTY_CLEAN:
-    case XENOLITH_LOG_DIRTY_PEEK:
-        if (!d->arch.shadow.log_dirty)
-            return -XEN_EINVAL;
-        if (l->nr_pages == 0 || l->nr_pages > d->arch.shadow.nr_dirty_bits)
-            return -XEN_EINVAL;
-        bytes = (l->nr_pages + 63) / 64 * 8;
-        if (!guest_range_ok(l->bitmap, bytes))
-            return -XEN_EFAULT;
-        bits = xzalloc_bytes(bytes);
-        if (!bits)
-            return -XEN_ENOMEM;
-        /* Read (and clean) first: our own copy-out below then counts in the new round. */
-        l->dirty = shadow_log_dirty_read(d, bits, l->nr_pages, l->op == XENOLITH_LOG_DIRTY_CLEAN);
-        long rc = raw_copy_to_guest(l->bitmap, bits, bytes) ? -XEN_EFAULT : 0;
-        xfree_bytes(bits, bytes);
-        return rc;
+        return shadow_enable(d, SHADOW_POOL_DEFAULT);
     default:
         return -XEN_EINVAL;
     }
@@ -115,14 +82,15 @@ long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback)
         op->u.address_size.size = 64;
         *copyback = true;
         return 0;
+    case XEN_DOMCTL_shadow_op:
+        *copyback = true;                       /* as Xen: whatever the answer */
+        return paging_domctl(d, &op->u.shadow_op);
     }
     /* Xenolith's own operations write their results back. */
     *copyback = op->cmd >= 0x8000;
     switch (op->cmd) {
     case XENOLITH_DOMCTL_paging_mode:
         return paging_mode(d, &op->u.paging_mode);
-    case XENOLITH_DOMCTL_log_dirty:
-        return log_dirty(d, &op->u.log_dirty);
     case XENOLITH_DOMCTL_mmu_audit: {
         int n = pv_mmu_audit(d);
         if (n < 0)
@@ -137,23 +105,34 @@ long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback)
 }
 
 /*
- * HYPERVISOR_arch_1: Xen's continuation of a long XEN_DOMCTL_shadow_op. Only
- * that sub-operation with the current version may come here (-EOPNOTSUPP);
- * then the target (-ESRCH) and the privilege (-EPERM) are checked as Xen
- * does. Xenolith's domctl never starts a shadow_op, so there is nothing to
- * continue: -EOPNOTSUPP.
+ * HYPERVISOR_arch_1: Xen's continuation of a preempted XEN_DOMCTL_shadow_op.
+ * Only that sub-operation with the current version may come here
+ * (-EOPNOTSUPP); then the target (-ESRCH, dying ones found as Xen's lookup
+ * does), the privilege (-EPERM) and paging_domctl's own checks. Nothing
+ * here is ever preempted, so nothing waits: -EBUSY, as Xen answers a
+ * resume with no operation of the caller's pending. The shadow_op field
+ * is written back, as Xen does.
  */
 long do_paging_domctl_cont(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     struct xen_domctl op;
+    struct domain *d;
+    long rc;
 
     if (raw_copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION || op.cmd != XEN_DOMCTL_shadow_op)
         return -XEN_EOPNOTSUPP;
-    if (!domain_lookup(op.domain))
+    d = domain_get_any(op.domain);
+    if (!d)
         return -XEN_ESRCH;
-    if (!domain_is_privileged(current->domain))
+    if (!domain_is_privileged(current->domain)) {
+        domain_put(d);
         return -XEN_EPERM;
-    return -XEN_EOPNOTSUPP;
+    }
+    rc = paging_domctl_resume(d, &op.u.shadow_op);
+    domain_put(d);
+    if (raw_copy_to_guest(arg + offsetof(struct xen_domctl, u), &op.u.shadow_op, sizeof(op.u.shadow_op)))
+        rc = -XEN_EFAULT;
+    return rc;
 }

@@ -274,7 +274,7 @@ void start_hv(uint32_t magic, uint32_t info)
         boot_domu(&boot_info.modules[boot_info.nr_modules - 1]);
     mm_release_boot_modules(&boot_info);
     if (cmdline_get_str(hv_command_line, "dom0_paging", opt, sizeof(opt)) && !strcmp(opt, "shadow")) {
-        if (shadow_enable(d0))
+        if (shadow_enable(d0, SHADOW_POOL_DEFAULT))
             panic("cannot put Domain 0 in shadow paging mode");
     }
     if (cmdline_get_str(hv_command_line, "dom0_ptwr", opt, sizeof(opt)) && !strcmp(opt, "batched"))

@@ -9,6 +9,7 @@
 #include <xen/errno.h>
 #include <hv/console.h>
 #include <hv/domain.h>
+#include <hv/guest_access.h>
 #include <asm/io.h>
 #include <xl/string.h>
 #include <asm/paging.h>
@@ -35,7 +36,7 @@ static mfn_t shadow_alloc(struct shadow_state *s)
 {
     mfn_t m;
 
-    if (s->nr_pool >= SHADOW_POOL_MAX)
+    if (s->nr_pool >= s->slots)
         return INVALID_MFN;
     if (s->nr_pool < s->nr_held) {
         m = s->pool[s->nr_pool++];              /* kept from before a flush: clear it again */
@@ -50,26 +51,52 @@ static mfn_t shadow_alloc(struct shadow_state *s)
     return m;
 }
 
-int shadow_enable(struct domain *d)
+/* Give back every pool frame and the pool's arrays (no shadow may be in use). */
+static void pool_release(struct shadow_state *s)
 {
-    struct shadow_state *s = &d->arch.shadow;
+    free_pool(s);
+    free_frame_list(s->pool, s->nr_held);       /* one hold of the heap lock for them all */
+    s->nr_held = 0;
+    xfree_bytes(s->pool, s->slots * sizeof(*s->pool));
+    xfree_bytes(s->l1map, s->slots * sizeof(*s->l1map));
+    s->pool = NULL;
+    s->l1map = NULL;
+    s->slots = 0;
+}
 
-    if (s->enabled)
-        return 0;
-    s->pool = xzalloc_bytes(SHADOW_POOL_MAX * sizeof(uint64_t));
-    s->l1map = xzalloc_bytes(SHADOW_POOL_MAX * sizeof(*s->l1map));
-    if (!s->pool || !s->l1map) {
-        xfree_bytes(s->pool, SHADOW_POOL_MAX * sizeof(uint64_t));
-        xfree_bytes(s->l1map, SHADOW_POOL_MAX * sizeof(*s->l1map));
-        s->pool = NULL;
-        s->l1map = NULL;
+/* Arrays for a pool of `frames` shadow tables, the old pool released: 0 or -ENOMEM (nothing changed). */
+static int pool_make(struct shadow_state *s, unsigned int frames)
+{
+    uint64_t *pool = xzalloc_bytes((unsigned long)frames * sizeof(*pool));
+    void *l1map = xzalloc_bytes((unsigned long)frames * sizeof(*s->l1map));
+
+    if (!pool || !l1map) {
+        xfree_bytes(pool, (unsigned long)frames * sizeof(*pool));
+        xfree_bytes(l1map, (unsigned long)frames * sizeof(*s->l1map));
         return -XEN_ENOMEM;
     }
+    pool_release(s);
+    s->pool = pool;
+    s->l1map = l1map;
+    s->slots = frames;
+    return 0;
+}
+
+int shadow_enable(struct domain *d, unsigned int min_pool)
+{
+    struct shadow_state *s = &d->arch.shadow;
+    unsigned int frames = s->alloc > min_pool ? s->alloc : min_pool;
+
+    if (s->enabled)
+        return frames > s->alloc ? shadow_set_allocation(d, frames) : 0;
+    if (pool_make(s, frames))
+        return -XEN_ENOMEM;
+    s->alloc = frames;
     s->enabled = true;
     d->arch.paging = &paging_mode_shadow;
     if (current && current->domain == d)
         vcpu_load_cr3(current);
-    log_info("d%u: shadow paging on", d->id);
+    log_info("d%u: shadow paging on (pool of %u frames)", d->id, frames);
     return 0;
 }
 
@@ -84,14 +111,21 @@ void shadow_disable(struct domain *d)
     d->arch.paging = &paging_mode_direct;
     if (current && current->domain == d)
         vcpu_load_cr3(current);                 /* back on the guest's own tables first */
-    free_pool(s);
-    free_frame_list(s->pool, s->nr_held);       /* one hold of the heap lock for them all */
-    s->nr_held = 0;
-    xfree_bytes(s->pool, SHADOW_POOL_MAX * sizeof(uint64_t));
-    xfree_bytes(s->l1map, SHADOW_POOL_MAX * sizeof(*s->l1map));
-    s->pool = NULL;
-    s->l1map = NULL;
+    pool_release(s);
     log_info("d%u: shadow paging off", d->id);
+}
+
+int shadow_set_allocation(struct domain *d, unsigned int frames)
+{
+    struct shadow_state *s = &d->arch.shadow;
+
+    if (s->enabled) {
+        shadow_flush_all(d);                    /* no shadow in use: the pool may go */
+        if (pool_make(s, frames))
+            return -XEN_ENOMEM;
+    }
+    s->alloc = frames;
+    return 0;
 }
 
 uint64_t shadow_root_for(struct domain *d, uint64_t guest_root)
@@ -125,10 +159,13 @@ void shadow_flush_all(struct domain *d)
 
     if (!s->enabled)
         return;
+    bool ours = current && current->domain == d;
+
     s->flushes++;
-    write_cr3(virt_to_maddr(idle_l4()));        /* never free the tables we run on */
+    if (ours)
+        write_cr3(virt_to_maddr(idle_l4()));    /* never free the tables we run on */
     free_pool(s);
-    if (current && current->domain == d)
+    if (ours)
         vcpu_load_cr3(current);
 }
 
@@ -142,8 +179,10 @@ void shadow_mark_dirty(struct domain *d, uint64_t mfn)
     struct shadow_state *s = &d->arch.shadow;
     uint64_t pfn = m2p_get(mfn);
 
-    if (s->log_dirty && pfn < s->nr_dirty_bits)
+    if (s->log_dirty && pfn < s->nr_dirty_bits && !pfn_dirty(s, pfn)) {
         s->dirty[pfn / 64] |= 1UL << (pfn % 64);
+        s->ld_dirty++;
+    }
 }
 
 /*
@@ -226,6 +265,7 @@ bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec
     if (s->log_dirty && !pfn_dirty(s, m2p_get(mfn)))
         allow_write = false;
     *gl1e = g;
+    s->ld_faults++;
 
     pte_t *t = mfn_to_virt(shadow_root_for(d, groot));
     for (int lvl = 0; lvl < 3 && t; lvl++)
@@ -241,20 +281,31 @@ bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec
     return true;
 }
 
-int shadow_log_dirty_enable(struct domain *d)
+/* Bytes of the bitmap: whole words, at least one (a domain may have no memory yet). */
+static uint64_t bitmap_bytes(uint64_t nr_bits)
+{
+    return nr_bits ? (nr_bits + 63) / 64 * 8 : 8;
+}
+
+int shadow_log_dirty_enable(struct domain *d, unsigned int min_pool)
 {
     struct shadow_state *s = &d->arch.shadow;
-    int rc = shadow_enable(d);
+    uint64_t bits = d->tot_pages;
+    uint64_t *dirty;
+    int rc;
 
-    if (rc)
+    if (s->log_dirty)
+        return 0;
+    dirty = xzalloc_bytes(bitmap_bytes(bits));
+    if (!dirty)
+        return -XEN_ENOMEM;
+    rc = shadow_enable(d, min_pool);
+    if (rc) {
+        xfree_bytes(dirty, bitmap_bytes(bits));
         return rc;
-    if (!s->dirty) {
-        s->nr_dirty_bits = d->tot_pages;
-        s->dirty = xzalloc_bytes((s->nr_dirty_bits + 63) / 64 * 8);
-        if (!s->dirty)
-            return -XEN_ENOMEM;
     }
-    memset(s->dirty, 0, (s->nr_dirty_bits + 63) / 64 * 8);
+    s->dirty = dirty;
+    s->nr_dirty_bits = bits;
     s->log_dirty = true;
     shadow_flush_all(d);                        /* revoke every writable translation */
     return 0;
@@ -267,30 +318,49 @@ void shadow_log_dirty_disable(struct domain *d)
     if (!s->dirty)
         return;
     s->log_dirty = false;
-    xfree_bytes(s->dirty, (s->nr_dirty_bits + 63) / 64 * 8);
+    xfree_bytes(s->dirty, bitmap_bytes(s->nr_dirty_bits));
     s->dirty = NULL;
     s->nr_dirty_bits = 0;
     shadow_flush_all(d);
 }
 
-uint64_t shadow_log_dirty_read(struct domain *d, uint64_t *out, uint64_t nr_bits, bool clean)
+int shadow_log_dirty_copy(struct domain *d, uint64_t gva, uint64_t off, uint64_t n)
+{
+    static const uint8_t zeros[256];
+    const struct shadow_state *s = &d->arch.shadow;
+    uint64_t have = s->dirty ? bitmap_bytes(s->nr_dirty_bits) : 0;
+
+    while (n) {
+        uint64_t chunk;
+        const void *src;
+
+        if (off < have) {
+            chunk = have - off < n ? have - off : n;
+            src = (const uint8_t *)s->dirty + off;
+        } else {
+            chunk = n < sizeof(zeros) ? n : sizeof(zeros);
+            src = zeros;
+        }
+        if (raw_copy_to_guest(gva, src, chunk))
+            return -XEN_EFAULT;
+        gva += chunk;
+        off += chunk;
+        n -= chunk;
+    }
+    return 0;
+}
+
+void shadow_log_dirty_clear(struct domain *d, uint64_t nr_pages)
 {
     struct shadow_state *s = &d->arch.shadow;
-    uint64_t count = 0, words = (nr_bits + 63) / 64;
+    uint64_t bits = nr_pages < s->nr_dirty_bits ? nr_pages : s->nr_dirty_bits;
 
-    for (uint64_t w = 0; w < words; w++) {
-        uint64_t bits = w < (s->nr_dirty_bits + 63) / 64 ? s->dirty[w] : 0;
-        if (w == words - 1 && nr_bits % 64)
-            bits &= (1UL << (nr_bits % 64)) - 1;
-        out[w] = bits;
-        for (uint64_t b = bits; b; b &= b - 1)
-            count++;
+    if (s->dirty) {
+        memset(s->dirty, 0, bits / 64 * 8);
+        if (bits % 64)
+            s->dirty[bits / 64] &= ~((1UL << (bits % 64)) - 1);
     }
-    if (clean) {
-        memset(s->dirty, 0, (s->nr_dirty_bits + 63) / 64 * 8);
-        shadow_flush_all(d);
-    }
-    return count;
+    shadow_flush_all(d);
 }
 
 void shadow_guest_entry_changed(struct domain *d, uint64_t table, unsigned int idx)

@@ -20,7 +20,7 @@
 struct domain;
 struct vcpu;
 
-#define SHADOW_POOL_MAX  4096            /* shadow frames per domain before a full flush */
+#define SHADOW_POOL_DEFAULT 4096         /* the pool of Dom0's boot option and of paging_mode */
 #define SHADOW_ROOTS     8               /* cached shadow roots (guest L4 -> shadow L4) */
 
 struct shadow_state {
@@ -28,7 +28,9 @@ struct shadow_state {
     bool log_dirty;
     unsigned int nr_pool;                /* pool[0..nr_pool) hold shadow tables now */
     unsigned int nr_held;                /* pool[nr_pool..nr_held): frames kept for reuse after a flush */
-    uint64_t *pool;                      /* SHADOW_POOL_MAX frame numbers */
+    unsigned int alloc;                  /* the pool's size in frames (Xen's shadow allocation) */
+    unsigned int slots;                  /* entries of pool[] and l1map[] (alloc while enabled) */
+    uint64_t *pool;                      /* frame numbers of the shadow tables */
     struct { uint64_t guest, shadow; } roots[SHADOW_ROOTS];
     struct { uint64_t guest, shadow, va; } *l1map;  /* shadow L1 -> the guest L1 it copies, its VA */
     unsigned int nr_l1map;
@@ -36,11 +38,22 @@ struct shadow_state {
     uint64_t *dirty;                     /* one bit per pseudo-physical page */
     uint64_t nr_dirty_bits;
     uint64_t faults, fills, flushes;     /* statistics */
+    uint64_t ld_faults, ld_dirty;        /* Xen's log-dirty stats: faults fixed, pages newly dirty */
 };
 
-/* Switch a domain between direct and shadow mode. 0 or -ENOMEM. */
-int shadow_enable(struct domain *d);
+/*
+ * Switch a domain to shadow mode with a pool of at least min_pool frames
+ * (the allocation is raised to it): 0, or -ENOMEM. Already shadowed: 0.
+ */
+int shadow_enable(struct domain *d, unsigned int min_pool);
+/* Back to direct mode (log-dirty off too); the pool's frames go back, the allocation stays. */
 void shadow_disable(struct domain *d);
+/*
+ * Set the pool's size in frames. While shadowed every shadow is dropped and
+ * the pool rebuilt (0 is refused by the caller then): 0 or -ENOMEM, the old
+ * size kept. The domain must not be running (paused, or not current).
+ */
+int shadow_set_allocation(struct domain *d, unsigned int frames);
 /* The root the CPU must load for this guest root (shadow mode only). */
 uint64_t shadow_root_for(struct domain *d, uint64_t guest_root);
 /* Drop every shadow (page-table change). Reloads CR3 if `d` runs. */
@@ -58,12 +71,30 @@ void shadow_guest_entry_changed(struct domain *d, uint64_t table, unsigned int i
  */
 bool shadow_fault(struct vcpu *v, uint64_t va, uint32_t hw_error, uint32_t *pfec);
 
-/* Log-dirty: start (all clean), read-and-clean, or read a copy of the bitmap. */
-int shadow_log_dirty_enable(struct domain *d);
+/*
+ * Log-dirty: start with every page clean (shadow paging on, a pool of at
+ * least min_pool frames; 0 or -ENOMEM), or stop (the bitmap goes).
+ */
+int shadow_log_dirty_enable(struct domain *d, unsigned int min_pool);
 void shadow_log_dirty_disable(struct domain *d);
-/* Copy the bitmap (nr_bits bits) to `out`; clean it too when `clean`. Returns dirty count. */
-uint64_t shadow_log_dirty_read(struct domain *d, uint64_t *out, uint64_t nr_bits, bool clean);
+/*
+ * Copy bytes [off, off + n) of the dirty bitmap (bit b of byte k: page
+ * 8k + b) to guest address gva of the current domain; bytes past the
+ * domain's bitmap (or all, log-dirty off) read 0. 0 or -EFAULT.
+ */
+int shadow_log_dirty_copy(struct domain *d, uint64_t gva, uint64_t off, uint64_t n);
+/* Clear the bits of pages [0, nr_pages) and revoke write access again. */
+void shadow_log_dirty_clear(struct domain *d, uint64_t nr_pages);
 /* Record a write the hypervisor made to a guest frame behind the shadows' back. */
 void shadow_mark_dirty(struct domain *d, uint64_t mfn);
+
+/*
+ * XEN_DOMCTL_shadow_op on d (mm/paging_domctl.c; the caller is privileged
+ * and holds a reference on d): Xen's answers, *sc updated for the copy back.
+ */
+struct xen_domctl_shadow_op;
+long paging_domctl(struct domain *d, struct xen_domctl_shadow_op *sc);
+/* Its continuation (HYPERVISOR_arch_1): nothing is ever left to resume here. */
+long paging_domctl_resume(struct domain *d, struct xen_domctl_shadow_op *sc);
 
 #endif

@@ -1,0 +1,224 @@
+/*
+ * XEN_DOMCTL_shadow_op (Xen 4.17: paging_domctl, paging_log_dirty_op and
+ * shadow_domctl): another domain's shadow paging, log-dirty bitmap and
+ * shadow pool, with Xen's checks, their order and its answers, as libxc's
+ * PV save path uses them (include/xen/domctl.h, docs/control-interface.md).
+ * The mechanics are shadow.c's. Xen's log-dirty bitmap is a trie whose
+ * leaves are one page (32768 pages of the domain each); its reads walk
+ * them leaf by leaf, which shows in what CLEAN clears and where a copy can
+ * stop, so the reads here go in the same steps over our flat bitmap.
+ */
+#include <xen/xen.h>
+#include <xen/domctl.h>
+#include <xen/errno.h>
+#include <hv/domain.h>
+#include <hv/mm.h>
+#include <asm/shadow.h>
+
+#define LEAF_PAGES      (PAGE_SIZE * 8)         /* pages one leaf of Xen's bitmap covers */
+#define BITMAP_MAX      (512ULL * 512 * 512 * LEAF_PAGES)   /* what Xen's 4-level trie can cover */
+#define FULL_POOL_MIN   1024                    /* Xen's pool for ENABLE: at least 4 MiB */
+
+/* Xen's smallest shadow pool for d: 128 frames per vCPU, plus one per 256 pages of memory. */
+static unsigned int min_allocation(const struct domain *d)
+{
+    return 128 * d->max_vcpus + d->tot_pages / 256;
+}
+
+/* The pool in MB, rounded up (GET_ALLOCATION). */
+static uint32_t allocation_mb(const struct domain *d)
+{
+    unsigned int frames = d->arch.shadow.alloc;
+
+    return frames / 256 + (frames % 256 != 0);
+}
+
+/* Run fn(d, arg) with d off every CPU (Xen pauses the target around each change). */
+static long paused_call(struct domain *d, long (*fn)(struct domain *, unsigned int), unsigned int arg)
+{
+    bool paused = domain_pause(d) == 0;
+    long rc = fn(d, arg);
+
+    if (paused)
+        domain_unpause(d);
+    return rc;
+}
+
+static long enable_log_dirty(struct domain *d, unsigned int unused)
+{
+    if (d->arch.shadow.log_dirty)
+        return -XEN_EINVAL;
+    return shadow_log_dirty_enable(d, min_allocation(d));
+}
+
+/* ENABLE_TEST: shadow paging alone; already shadowed: -EINVAL. */
+static long enable_test(struct domain *d, unsigned int unused)
+{
+    if (d->arch.shadow.enabled)
+        return -XEN_EINVAL;
+    return shadow_enable(d, min_allocation(d));
+}
+
+/*
+ * ENABLE without log-dirty: mode's bits as Xen shifts them into its paging
+ * mode (the top 10 fall off), only refcount/translate/external, all three
+ * or none. Xen's pool for it is at least 4 MiB, and is set before the
+ * translate check, which a PV domain with memory fails.
+ */
+static long enable_full(struct domain *d, unsigned int mode)
+{
+    const uint32_t all3 = XEN_DOMCTL_SHADOW_ENABLE_REFCOUNT | XEN_DOMCTL_SHADOW_ENABLE_TRANSLATE |
+                          XEN_DOMCTL_SHADOW_ENABLE_EXTERNAL;
+    struct shadow_state *s = &d->arch.shadow;
+    unsigned int min = min_allocation(d), want;
+
+    mode &= (1u << 22) - 1;
+    if ((mode & ~(all3 | XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY)) ||
+        ((mode & all3) && (mode & all3) != all3))
+        return -XEN_EINVAL;
+    if (s->enabled)
+        return -XEN_EINVAL;
+    want = s->alloc < min ? (min > FULL_POOL_MIN ? min : FULL_POOL_MIN) : s->alloc;
+    if (mode & all3) {
+        /* Xen: the pool is set, then translation refused (a PV domain here never translates). */
+        if (shadow_set_allocation(d, want))
+            return -XEN_ENOMEM;
+        return -XEN_EINVAL;
+    }
+    return shadow_enable(d, want);
+}
+
+/* OFF: log-dirty and shadow paging off; a shadowed domain's pool goes back to 0. */
+static long disable(struct domain *d, unsigned int unused)
+{
+    if (d->arch.shadow.enabled) {
+        shadow_disable(d);
+        shadow_set_allocation(d, 0);
+    }
+    return 0;
+}
+
+/*
+ * SET_ALLOCATION: mb as Xen reads it (mb << 8 frames in 32 bits), raised to
+ * the minimum unless 0; 0 while shadowed: -EINVAL. More than the machine has
+ * free: -ENOMEM (Xen fails allocating). OUT: mb, the allocation now.
+ */
+static long set_allocation(struct domain *d, struct xen_domctl_shadow_op *sc)
+{
+    unsigned int frames = sc->mb << (20 - PAGE_SHIFT), min = min_allocation(d);
+    long rc = -XEN_ENOMEM;
+
+    if (frames == 0 && d->arch.shadow.enabled)
+        return -XEN_EINVAL;
+    if (frames && frames < min)
+        frames = min;
+    if (frames <= d->arch.shadow.alloc || frames - d->arch.shadow.alloc <= frames_free()) {
+        bool paused = domain_pause(d) == 0;
+        rc = shadow_set_allocation(d, frames);
+        if (paused)
+            domain_unpause(d);
+    }
+    sc->mb = allocation_mb(d);
+    return rc;
+}
+
+/*
+ * CLEAN / PEEK: the stats, then the bitmap leaf by leaf, (pages + 7) / 8
+ * bytes in all (none for a null buffer); CLEAN clears each leaf copied.
+ * A copy that faults stops there: -EFAULT, the leaves before it copied
+ * (and cleared), the stats kept. Success on CLEAN: the stats restart and
+ * every write is seen afresh.
+ */
+static long log_dirty_op(struct domain *d, struct xen_domctl_shadow_op *sc)
+{
+    struct shadow_state *s = &d->arch.shadow;
+    bool clean = sc->op == XEN_DOMCTL_SHADOW_OP_CLEAN;
+    uint64_t want = sc->pages < BITMAP_MAX ? sc->pages : BITMAP_MAX, done = 0;
+    bool paused = domain_pause(d) == 0;
+    long rc = 0;
+
+    sc->stats.fault_count = s->ld_faults > UINT32_MAX ? UINT32_MAX : (uint32_t)s->ld_faults;
+    sc->stats.dirty_count = s->ld_dirty > UINT32_MAX ? UINT32_MAX : (uint32_t)s->ld_dirty;
+    if (!sc->dirty_bitmap)
+        done = (want + 7) / 8 * 8;              /* nothing to copy: every leaf is passed over */
+    while (done < want) {
+        uint64_t bytes = (want - done + 7) / 8;
+
+        if (bytes > PAGE_SIZE)
+            bytes = PAGE_SIZE;                  /* one leaf at a time */
+        if (shadow_log_dirty_copy(d, sc->dirty_bitmap + done / 8, done / 8, bytes)) {
+            rc = -XEN_EFAULT;
+            break;
+        }
+        done += bytes * 8;
+    }
+    /* A leaf read is cleared whole, also the pages past the ones asked for. */
+    if (clean && (done || !rc))
+        shadow_log_dirty_clear(d, (done + LEAF_PAGES - 1) / LEAF_PAGES * LEAF_PAGES);
+    if (!rc) {
+        if (clean)
+            s->ld_faults = s->ld_dirty = 0;
+        if (done < sc->pages)
+            sc->pages = done;
+    }
+    if (paused)
+        domain_unpause(d);
+    return rc;
+}
+
+/*
+ * The checks of Xen's paging_domctl, in its order, shared with the
+ * continuation hypercall: never the caller's own domain (-EINVAL); a
+ * dying one is left alone (0); one without vCPUs -EINVAL. 1: go on.
+ */
+static long paging_precheck(const struct domain *d)
+{
+    if (d == current->domain)
+        return -XEN_EINVAL;
+    if (domain_is_dying(d))
+        return 0;
+    if (!d->vcpus_created)
+        return -XEN_EINVAL;
+    return 1;
+}
+
+long paging_domctl(struct domain *d, struct xen_domctl_shadow_op *sc)
+{
+    long rc = paging_precheck(d);
+
+    if (rc <= 0)
+        return rc;
+    switch (sc->op) {
+    case XEN_DOMCTL_SHADOW_OP_ENABLE:
+        /* With log-dirty in mode it is ENABLE_LOGDIRTY, whatever else mode says. */
+        if (!(sc->mode & XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY))
+            return paused_call(d, enable_full, sc->mode);
+        return paused_call(d, enable_log_dirty, 0);
+    case XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY:
+        return paused_call(d, enable_log_dirty, 0);
+    case XEN_DOMCTL_SHADOW_OP_ENABLE_TEST:
+        return paused_call(d, enable_test, 0);
+    case XEN_DOMCTL_SHADOW_OP_OFF:
+        return paused_call(d, disable, 0);
+    case XEN_DOMCTL_SHADOW_OP_CLEAN:
+    case XEN_DOMCTL_SHADOW_OP_PEEK:
+        if (sc->mode & ~XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL)
+            return -XEN_EINVAL;
+        return log_dirty_op(d, sc);
+    case XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION:
+        sc->mb = allocation_mb(d);
+        return 0;
+    case XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION:
+        return set_allocation(d, sc);
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+long paging_domctl_resume(struct domain *d, struct xen_domctl_shadow_op *sc)
+{
+    long rc = paging_precheck(d);
+
+    /* Nothing of ours is ever preempted: no operation waits to be resumed (Xen: -EBUSY). */
+    return rc <= 0 ? rc : -XEN_EBUSY;
+}
