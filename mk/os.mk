@@ -29,6 +29,7 @@ $(BUILD)/toolstack/%.o: toolstack/%.c
 # Modules a guest links beyond the library's own.
 xdom_XLLIB := $(XC_OBJS)
 lifecycle_XLLIB := $(XC_OBJS)
+logdirty_XLLIB := $(XC_OBJS)
 
 $(OS_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -88,12 +88,18 @@ static long enable_full(struct domain *d, unsigned int mode)
     return shadow_enable(d, want);
 }
 
-/* OFF: log-dirty and shadow paging off; a shadowed domain's pool goes back to 0. */
+/*
+ * OFF: log-dirty and shadow paging off. A shadowed domain's pool goes, but
+ * Xen's log-dirty bitmap borrowed its pages from the pool and gives them
+ * back to it after the pool was emptied: they stay as its allocation.
+ */
 static long disable(struct domain *d, unsigned int unused)
 {
+    unsigned int bitmap_pages = shadow_log_dirty_pages(d);
+
     if (d->arch.shadow.enabled) {
         shadow_disable(d);
-        shadow_set_allocation(d, 0);
+        shadow_set_allocation(d, bitmap_pages);
     }
     return 0;
 }

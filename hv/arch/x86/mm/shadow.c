@@ -18,6 +18,7 @@
 #include <asm/x86_vectors.h>
 
 #define UPPER_FLAGS (PT_PRESENT | PT_RW | PT_USER | PT_ACCESSED | PT_DIRTY)
+#define LEAF_PAGES  (PAGE_SIZE * 8)     /* pages one leaf of Xen's log-dirty trie covers */
 
 /*
  * Forget every shadow table. The frames stay in the pool for the tables
@@ -180,8 +181,14 @@ void shadow_mark_dirty(struct domain *d, uint64_t mfn)
     uint64_t pfn = m2p_get(mfn);
 
     if (s->log_dirty && pfn < s->nr_dirty_bits && !pfn_dirty(s, pfn)) {
+        uint64_t leaf = pfn / LEAF_PAGES;
+
         s->dirty[pfn / 64] |= 1UL << (pfn % 64);
         s->ld_dirty++;
+        if (!(s->leaves[leaf / 64] & (1UL << (leaf % 64)))) {
+            s->leaves[leaf / 64] |= 1UL << (leaf % 64);
+            s->nr_leaves++;
+        }
     }
 }
 
@@ -291,20 +298,25 @@ int shadow_log_dirty_enable(struct domain *d, unsigned int min_pool)
 {
     struct shadow_state *s = &d->arch.shadow;
     uint64_t bits = d->tot_pages;
-    uint64_t *dirty;
+    uint64_t *dirty, *leaves;
     int rc;
 
     if (s->log_dirty)
         return 0;
-    dirty = xzalloc_bytes(bitmap_bytes(bits));
-    if (!dirty)
+    /* A page of leaf flags covers 2^30 pages; the bitmap covers the domain's pages now. */
+    if (bits > (uint64_t)PAGE_SIZE * 8 * LEAF_PAGES)
         return -XEN_ENOMEM;
-    rc = shadow_enable(d, min_pool);
+    dirty = xzalloc_bytes(bitmap_bytes(bits));
+    leaves = xzalloc_bytes(PAGE_SIZE);
+    rc = dirty && leaves ? shadow_enable(d, min_pool) : -XEN_ENOMEM;
     if (rc) {
         xfree_bytes(dirty, bitmap_bytes(bits));
+        xfree_bytes(leaves, PAGE_SIZE);
         return rc;
     }
     s->dirty = dirty;
+    s->leaves = leaves;
+    s->nr_leaves = 0;
     s->nr_dirty_bits = bits;
     s->log_dirty = true;
     shadow_flush_all(d);                        /* revoke every writable translation */
@@ -319,7 +331,10 @@ void shadow_log_dirty_disable(struct domain *d)
         return;
     s->log_dirty = false;
     xfree_bytes(s->dirty, bitmap_bytes(s->nr_dirty_bits));
+    xfree_bytes(s->leaves, PAGE_SIZE);
     s->dirty = NULL;
+    s->leaves = NULL;
+    s->nr_leaves = 0;
     s->nr_dirty_bits = 0;
     shadow_flush_all(d);
 }
@@ -348,6 +363,11 @@ int shadow_log_dirty_copy(struct domain *d, uint64_t gva, uint64_t off, uint64_t
         n -= chunk;
     }
     return 0;
+}
+
+unsigned int shadow_log_dirty_pages(const struct domain *d)
+{
+    return d->arch.shadow.nr_leaves ? 3 + d->arch.shadow.nr_leaves : 0;
 }
 
 void shadow_log_dirty_clear(struct domain *d, uint64_t nr_pages)

@@ -37,6 +37,8 @@ struct shadow_state {
     unsigned int next_root;
     uint64_t *dirty;                     /* one bit per pseudo-physical page */
     uint64_t nr_dirty_bits;
+    uint64_t *leaves;                    /* one bit per 32768 pages: any marked since enable */
+    unsigned int nr_leaves;              /* bits set in leaves[] */
     uint64_t faults, fills, flushes;     /* statistics */
     uint64_t ld_faults, ld_dirty;        /* Xen's log-dirty stats: faults fixed, pages newly dirty */
 };
@@ -83,6 +85,12 @@ void shadow_log_dirty_disable(struct domain *d);
  * domain's bitmap (or all, log-dirty off) read 0. 0 or -EFAULT.
  */
 int shadow_log_dirty_copy(struct domain *d, uint64_t gva, uint64_t off, uint64_t n);
+/*
+ * The pages Xen's log-dirty bitmap would hold now: its trie grows a node
+ * path and a one-page leaf for each 32768 pages once one of them is marked
+ * (three nodes above the leaves for a domain under 64 GiB), 0 before any.
+ */
+unsigned int shadow_log_dirty_pages(const struct domain *d);
 /* Clear the bits of pages [0, nr_pages) and revoke write access again. */
 void shadow_log_dirty_clear(struct domain *d, uint64_t nr_pages);
 /* Record a write the hypervisor made to a guest frame behind the shadows' back. */
