@@ -13,6 +13,7 @@
 #include <xen/errno.h>
 #include <hv/domain.h>
 #include <hv/mm.h>
+#include <hv/spinlock.h>
 #include <asm/shadow.h>
 
 #define LEAF_PAGES      (PAGE_SIZE * 8)         /* pages one leaf of Xen's bitmap covers */
@@ -33,11 +34,18 @@ static uint32_t allocation_mb(const struct domain *d)
     return frames / 256 + (frames % 256 != 0);
 }
 
-/* Run fn(d, arg) with d off every CPU (Xen pauses the target around each change). */
+/*
+ * Run fn(d, arg) with d off every CPU (Xen pauses the target around each
+ * change) and its page lock held (it guards the shadow state).
+ */
 static long paused_call(struct domain *d, long (*fn)(struct domain *, unsigned int), unsigned int arg)
 {
     bool paused = domain_pause(d) == 0;
-    long rc = fn(d, arg);
+    long rc;
+
+    spin_lock(&d->page_lock);
+    rc = fn(d, arg);
+    spin_unlock(&d->page_lock);
 
     if (paused)
         domain_unpause(d);
@@ -120,7 +128,9 @@ static long set_allocation(struct domain *d, struct xen_domctl_shadow_op *sc)
         frames = min;
     if (frames <= d->arch.shadow.alloc || frames - d->arch.shadow.alloc <= frames_free()) {
         bool paused = domain_pause(d) == 0;
+        spin_lock(&d->page_lock);
         rc = shadow_set_allocation(d, frames);
+        spin_unlock(&d->page_lock);
         if (paused)
             domain_unpause(d);
     }
@@ -133,7 +143,9 @@ static long set_allocation(struct domain *d, struct xen_domctl_shadow_op *sc)
  * bytes in all (none for a null buffer); CLEAN clears each leaf copied.
  * A copy that faults stops there: -EFAULT, the leaves before it copied
  * (and cleared), the stats kept. Success on CLEAN: the stats restart and
- * every write is seen afresh.
+ * every write is seen afresh. The copy runs without the page lock (it may
+ * fault on the caller's pages); the domain is paused, so only a grant
+ * copy into it could set a bit meanwhile, which the next round reports.
  */
 static long log_dirty_op(struct domain *d, struct xen_domctl_shadow_op *sc)
 {
@@ -143,8 +155,10 @@ static long log_dirty_op(struct domain *d, struct xen_domctl_shadow_op *sc)
     bool paused = domain_pause(d) == 0;
     long rc = 0;
 
+    spin_lock(&d->page_lock);
     sc->stats.fault_count = s->ld_faults > UINT32_MAX ? UINT32_MAX : (uint32_t)s->ld_faults;
     sc->stats.dirty_count = s->ld_dirty > UINT32_MAX ? UINT32_MAX : (uint32_t)s->ld_dirty;
+    spin_unlock(&d->page_lock);
     if (!sc->dirty_bitmap)
         done = (want + 7) / 8 * 8;              /* nothing to copy: every leaf is passed over */
     while (done < want) {
@@ -158,15 +172,15 @@ static long log_dirty_op(struct domain *d, struct xen_domctl_shadow_op *sc)
         }
         done += bytes * 8;
     }
+    spin_lock(&d->page_lock);
     /* A leaf read is cleared whole, also the pages past the ones asked for. */
     if (clean && (done || !rc))
         shadow_log_dirty_clear(d, (done + LEAF_PAGES - 1) / LEAF_PAGES * LEAF_PAGES);
-    if (!rc) {
-        if (clean)
-            s->ld_faults = s->ld_dirty = 0;
-        if (done < sc->pages)
-            sc->pages = done;
-    }
+    if (!rc && clean)
+        s->ld_faults = s->ld_dirty = 0;
+    spin_unlock(&d->page_lock);
+    if (!rc && done < sc->pages)
+        sc->pages = done;
     if (paused)
         domain_unpause(d);
     return rc;
