@@ -340,7 +340,6 @@ static void dom0_main(void)
     ctrl->step = S_EXIT;                    /* not waited for: the DomU shuts down */
     os_mb();
     ctrl->seq++;
-    xc_unmap_foreign(window, old_pte);
     do {
         yield();
         rc = xc_domain_getinfo(DOMU, &info);
@@ -348,6 +347,12 @@ static void dom0_main(void)
     if (rc == 0)
         rc = xc_domain_destroy(DOMU);
     t_rc("LOGDIRTY0040", "the DomU shuts down; Dom0 destroys it", rc, 0);
+    /* Our mapping of its control page keeps the dead domain until we drop it. */
+    t_rc("LOGDIRTY0041", "shadow_op on the destroyed DomU while we map a frame of it: 0 (dying)",
+         shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_OFF, 0, 0), 0);
+    xc_unmap_foreign(window, old_pte);
+    t_rc("LOGDIRTY0042", "once we unmap it the DomU is gone: -ESRCH",
+         shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_OFF, 0, 0), -XEN_ESRCH);
 }
 
 void os_main(void)
