@@ -311,6 +311,11 @@ static void dom0_main(void)
         t_case("LOGDIRTY0000", "Dom0 has the image as its initrd, to build the DomU", 0, NULL);
         return;
     }
+    /* Xenolith's audit gives the free frames, to compare with those once the DomU is freed. */
+    dc = (struct xen_domctl){ 0 };
+    if (xc_domctl(XENOLITH_DOMCTL_mmu_audit, DOMID_SELF, &dc) == 0)
+        os_printf("logdirty: %lu frames free before the DomU\n",
+                  (unsigned long)dc.u.mmu_audit.free_frames);
     dom = (struct xc_dom_image){ .kernel = (const void *)si->mod_start, .kernel_len = si->mod_len,
                                  .nr_pages = DOMU_PAGES, .max_vcpus = 1, .domid = DOMU };
     rc = xc_dom_build(&dom);

@@ -14,6 +14,7 @@ on Xenolith. Against a Xen 4.17 built from the same source with
 CONFIG_SHADOW_PAGING=y (.cache/xen/xen-4.17-shadow, made by
 tools/build-xen-shadow.sh when wanted) every line must be the same."""
 import os
+import re
 
 import pytest
 
@@ -52,6 +53,10 @@ def test_log_dirty_bitmap_is_exact(boot):
     # The DomU was shut down and destroyed with log-dirty on: its frames' counts were exact.
     audits = [l for l in serial_log.hv_lines(result.output) if "audit: domain 1:" in l]
     assert audits and audits[-1].rstrip().endswith(" 0 mismatches"), describe(result, tail=30)
+    # Every frame came back: the shadow pool, the bitmap and the DomU's own.
+    before = re.search(r"logdirty: (\d+) frames free before the DomU", result.output)
+    freed = re.search(r"\(HV\) domain 1 freed: (\d+) frames free", result.output)
+    assert before and freed and before.group(1) == freed.group(1), describe(result, tail=30)
 
 
 def test_same_answers_as_xen_without_shadow_paging(boot, hv_image_ready):
