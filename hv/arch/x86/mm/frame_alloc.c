@@ -85,7 +85,7 @@ void mm_init(const struct boot_info *bi)
         frame_table[m].owner = OWNER_HV;
     for (mfn_t m = 0; m < early_nr && m < max_mfn; m++)
         frame_table[early[m]].owner = OWNER_HV;
-    log_info("memory: %lu MiB RAM below 4 GiB, %lu frames free, max_mfn %#lx",
+    log_info("memory: RAM up to %lu MiB (16 GiB at most), %lu frames free, max_mfn %#lx",
              (max_mfn << PAGE_SHIFT) >> 20, nr_free, max_mfn);
 }
 

@@ -11,7 +11,7 @@
 
 #define HV_IMAGE_VIRT       0xffff82d080000000
 #define HV_DIRECTMAP_VIRT   0xffff830000000000
-#define HV_DIRECTMAP_BYTES  0x100000000          /* 4 GiB mapped with 2 MiB pages */
+#define HV_DIRECTMAP_BYTES  0x400000000          /* 16 GiB mapped with 2 MiB pages */
 #define HV_LOAD_PHYS        0x100000             /* QEMU/GRUB put us at 1 MiB */
 
 #define HV_SLOT_FIRST       256
