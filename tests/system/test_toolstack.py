@@ -185,3 +185,24 @@ def test_toolstack_shell_reads_the_console(hv_image_ready):
         assert launcher.classify_exit("xenolith", proc.returncode)[0] == launcher.EXIT_POWEROFF
     finally:
         stop(proc)
+
+
+@pytest.mark.parametrize("hv", ["xenolith", "xen"])
+def test_toolstack_on_two_cpus(boot, hv_image_ready, hv):
+    """The machine with 2 CPUs (issue 10's done-when): the same guests, the same tables;
+    scripted mode waits for guests that run on the other CPU too."""
+    hv_image_ready(hv)
+    initrd = os.path.join(ROOT, "build", "system-tests", f"toolstack-2cpu-{hv}.cpio")
+    launcher.toolstack_initrd(initrd, CONFIGS, ["list", "destroy alpha", "list"])
+    result = boot(hv, os.path.join(ROOT, launcher.TOOLSTACK_REL), initrd=initrd,
+                  timeout=TIMEOUT_S, tag="toolstack-2cpu", cpus=2)
+    assert result.code == 0, describe(result)
+    listing = [o for c, o in by_command(masked(dom0_lines(result.output))) if c == "list"]
+    assert listing == [
+        [HEADER,
+         "Domain-0                                     0    32     1     r-----  T",
+         "alpha                                        1     8     1     -b----  T",
+         "beta                                         2    12     1     -b----  T"],
+        [HEADER,
+         "Domain-0                                     0    32     1     r-----  T",
+         "beta                                         2    12     1     -b----  T"]], describe(result)

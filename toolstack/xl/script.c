@@ -2,17 +2,20 @@
  * Scripted mode (for tests): xl.script in the initrd holds commands, one a
  * line ('#' starts a comment). Each is printed after the prompt, as if
  * typed, and run once the guests have settled: every DomU blocked, paused
- * or shut down (Dom0 gives them the CPU until then, for a bounded number of
- * turns) and their console output printed. So the same script gives the
+ * or shut down (Dom0 gives them the CPU until then: it yields, and after a
+ * few turns sleeps 1 ms a turn, so a guest on another CPU gets scheduled
+ * there; at most SETTLE_TURNS turns) and their console output printed. So the same script gives the
  * same lines on every run and on both hypervisors. The shell follows, unless
  * the script ends with exit.
  */
 #include <os/hypercall.h>
+#include <os/time.h>
 #include <xen/sched.h>
 #include <xl/string.h>
 #include "xl.h"
 
 #define SETTLE_TURNS 2000
+#define YIELD_TURNS  100            /* then sleep a little each turn */
 
 /* Whether every domain but us waits for something (or is stopped). */
 static int all_idle(void)
@@ -35,7 +38,10 @@ static void settle(void)
         xl_poll();
         if (all_idle())
             break;
-        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+        if (turn < YIELD_TURNS)
+            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+        else
+            os_sleep_until(os_now_ns() + 1000000);
     }
     xl_poll();
 }
