@@ -403,14 +403,14 @@ void evtchn_dump(struct domain *d)
         type a_;                                                    \
         long rc_;                                                   \
         unsigned long f_ = 0;                                       \
-        if (raw_copy_from_guest(&a_, arg, sizeof(a_)))                  \
+        if (copy_from_guest(&a_, arg, 1))                           \
             return -XEN_EFAULT;                                     \
         if (own)                                                    \
             f_ = spin_lock_irqsave(&current->domain->event_lock);   \
         rc_ = call(&a_);                                            \
         if (own)                                                    \
             spin_unlock_irqrestore(&current->domain->event_lock, f_); \
-        if (rc_ == 0 && (out) && raw_copy_to_guest(arg, &a_, sizeof(a_))) \
+        if (rc_ == 0 && (out) && copy_to_guest(arg, &a_, 1))        \
             return -XEN_EFAULT;                                     \
         return rc_;                                                 \
     } while (0)
@@ -461,7 +461,7 @@ static long reset_arg(struct evtchn_reset *r)
     return 0;
 }
 
-long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_event_channel_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     switch (cmd) {
     case EVTCHNOP_alloc_unbound:    WITH_ARG(struct evtchn_alloc_unbound, evtchn_alloc_unbound, 1, 0);

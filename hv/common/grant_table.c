@@ -437,50 +437,55 @@ static void swap_one(struct gnttab_swap_grant_ref *op)
  * continues as a fresh hypercall from the next operation).
  */
 #define EACH_OP(type, fn)                                                   \
-    for (uint64_t i = 0; i < count; i++) {                                  \
+    for (XEN_GUEST_HANDLE(type) ops = guest_handle_cast(arg, type); count; \
+         count--, guest_handle_add_offset(ops, 1), i++) {                   \
         type op;                                                            \
-        uint64_t at = arg + i * sizeof(op);                                 \
         if (i && !(i & 63) && hypercall_preempt_check())                    \
-            return hypercall_continue(cmd, at, count - i, 0, 0);            \
-        if (raw_copy_from_guest(&op, at, sizeof(op)))                           \
+            return hypercall_continue(cmd, ops.addr, count, 0, 0);          \
+        if (copy_from_guest(&op, ops, 1))                                   \
             return -XEN_EFAULT;                                             \
         fn(&op);                                                            \
-        if (raw_copy_to_guest(at, &op, sizeof(op)))                             \
+        if (copy_to_guest(ops, &op, 1))                                     \
             return -XEN_EFAULT;                                             \
     }                                                                       \
     return 0
 
 #define GNTTABOP_CMD_MASK 0xfffu                /* above: Xen keeps continuation state */
 
-long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, uint64_t a5)
+long do_grant_table_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg, uint64_t count)
 {
+    uint64_t i = 0;                             /* operations done by this call (EACH_OP) */
+
     if ((int32_t)count < 0 || (cmd & ~(uint64_t)GNTTABOP_CMD_MASK))
         return -XEN_EINVAL;
     count = (uint32_t)count;
     switch (cmd) {
     case GNTTABOP_map_grant_ref:
-        EACH_OP(struct gnttab_map_grant_ref, map_one);
+        EACH_OP(gnttab_map_grant_ref_t, map_one);
     case GNTTABOP_unmap_grant_ref:
-        EACH_OP(struct gnttab_unmap_grant_ref, unmap_one);
+        EACH_OP(gnttab_unmap_grant_ref_t, unmap_one);
     case GNTTABOP_copy:
-        EACH_OP(struct gnttab_copy, copy_one);
+        EACH_OP(gnttab_copy_t, copy_one);
     case GNTTABOP_unmap_and_replace:
-        EACH_OP(struct gnttab_unmap_and_replace, unmap_and_replace_one);
+        EACH_OP(gnttab_unmap_and_replace_t, unmap_and_replace_one);
     case GNTTABOP_swap_grant_ref:
         /* Like Xen: the whole array is range-checked first. */
-        if (!guest_range_ok(arg, count * sizeof(struct gnttab_swap_grant_ref)))
+        if (!guest_handle_okay(guest_handle_cast(arg, gnttab_swap_grant_ref_t), count))
             return -XEN_EFAULT;
-        EACH_OP(struct gnttab_swap_grant_ref, swap_one);
+        EACH_OP(gnttab_swap_grant_ref_t, swap_one);
     case GNTTABOP_setup_table:
-        return count == 1 ? gnttab_setup_table(arg) : -XEN_EINVAL;
+        return count == 1 ? gnttab_setup_table(guest_handle_cast(arg, gnttab_setup_table_t))
+                          : -XEN_EINVAL;
     case GNTTABOP_query_size:
-        return count == 1 ? gnttab_query_size(arg) : -XEN_EINVAL;
+        return count == 1 ? gnttab_query_size(guest_handle_cast(arg, gnttab_query_size_t))
+                          : -XEN_EINVAL;
     case GNTTABOP_set_version:
-        return gnttab_set_version(arg);
+        return gnttab_set_version(guest_handle_cast(arg, gnttab_set_version_t));
     case GNTTABOP_get_version:
-        return gnttab_get_version(arg);
+        return gnttab_get_version(guest_handle_cast(arg, gnttab_get_version_t));
     case GNTTABOP_get_status_frames:
-        return count == 1 ? gnttab_get_status_frames(arg) : -XEN_EINVAL;
+        return count == 1 ? gnttab_get_status_frames(guest_handle_cast(arg, gnttab_get_status_frames_t))
+                          : -XEN_EINVAL;
     default:
         return -XEN_ENOSYS;
     }

@@ -158,12 +158,13 @@ static struct domain *table_target(domid_t dom, int16_t *status)
  * GNTST_bad_virt_addr if a write faulted (setup_table stops there, Xen's
  * get_status_frames goes on: `stop`).
  */
-static int16_t put_frame_list(uint64_t list, const uint64_t *frames, unsigned int n, bool stop)
+static int16_t put_frame_list(XEN_GUEST_HANDLE(uint64_t) list, const uint64_t *frames, unsigned int n,
+                              bool stop)
 {
     int16_t status = GNTST_okay;
 
     for (unsigned int i = 0; i < n; i++) {
-        if (raw_copy_to_guest(list + i * sizeof(uint64_t), &frames[i], sizeof(uint64_t))) {
+        if (copy_to_guest_offset(list, i, &frames[i], 1)) {
             status = GNTST_bad_virt_addr;
             if (stop)
                 break;
@@ -172,15 +173,15 @@ static int16_t put_frame_list(uint64_t list, const uint64_t *frames, unsigned in
     return status;
 }
 
-long gnttab_setup_table(uint64_t arg)
+long gnttab_setup_table(XEN_GUEST_HANDLE_PARAM(gnttab_setup_table_t) arg)
 {
     struct gnttab_setup_table op;
     struct domain *d;
 
-    if (raw_copy_from_guest(&op, arg, sizeof(op)))
+    if (copy_from_guest(&op, arg, 1))
         return -XEN_EFAULT;
     /* Like Xen: the list is range-checked first; a fault writing it later is a status. */
-    if (!guest_range_ok(op.frame_list.addr, (uint64_t)op.nr_frames * sizeof(xen_pfn_t)))
+    if (!guest_handle_okay(op.frame_list, op.nr_frames))
         return -XEN_EFAULT;
     d = table_target(op.dom, &op.status);
     if (d && op.nr_frames > d->grants.max_frames)
@@ -193,24 +194,26 @@ long gnttab_setup_table(uint64_t arg)
         rc = grow(d, op.nr_frames);
         memcpy(frames, d->grants.frames, op.nr_frames * sizeof(frames[0]));
         spin_unlock(&d->grants.lock);
-        op.status = rc ? GNTST_general_error : put_frame_list(op.frame_list.addr, frames, op.nr_frames, true);
+        op.status = rc ? GNTST_general_error
+                       : put_frame_list(guest_handle_cast(op.frame_list, uint64_t), frames,
+                                        op.nr_frames, true);
     }
-    return raw_copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(arg, &op, 1) ? -XEN_EFAULT : 0;
 }
 
-long gnttab_query_size(uint64_t arg)
+long gnttab_query_size(XEN_GUEST_HANDLE_PARAM(gnttab_query_size_t) arg)
 {
     struct gnttab_query_size op;
     struct domain *d;
 
-    if (raw_copy_from_guest(&op, arg, sizeof(op)))
+    if (copy_from_guest(&op, arg, 1))
         return -XEN_EFAULT;
     if ((d = table_target(op.dom, &op.status))) {
         op.nr_frames = d->grants.nr_frames;
         op.max_nr_frames = d->grants.max_frames;
         op.status = GNTST_okay;
     }
-    return raw_copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(arg, &op, 1) ? -XEN_EFAULT : 0;
 }
 
 /* A v2 entry's 64-bit frame (full_page / sub_page). */
@@ -283,13 +286,13 @@ static long switch_version(struct domain *d, unsigned int version)
     return 0;
 }
 
-long gnttab_set_version(uint64_t arg)
+long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(gnttab_set_version_t) arg)
 {
     struct gnttab_set_version op;
     struct domain *d = current->domain;
     long rc = 0;
 
-    if (raw_copy_from_guest(&op, arg, sizeof(op)))
+    if (copy_from_guest(&op, arg, 1))
         return -XEN_EFAULT;
     spin_lock(&d->grants.lock);
     if (op.version != 1 && op.version != 2)
@@ -300,30 +303,30 @@ long gnttab_set_version(uint64_t arg)
         rc = switch_version(d, op.version);
     op.version = d->grants.version;             /* like Xen: say which version is in force */
     spin_unlock(&d->grants.lock);
-    return raw_copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : rc;
+    return copy_to_guest(arg, &op, 1) ? -XEN_EFAULT : rc;
 }
 
-long gnttab_get_version(uint64_t arg)
+long gnttab_get_version(XEN_GUEST_HANDLE_PARAM(gnttab_get_version_t) arg)
 {
     struct gnttab_get_version op;
     struct domain *d;
 
-    if (raw_copy_from_guest(&op, arg, sizeof(op)))
+    if (copy_from_guest(&op, arg, 1))
         return -XEN_EFAULT;
     if (!(d = gnttab_domain(op.dom)))
         return -XEN_ESRCH;
     op.version = d->grants.version;
-    return raw_copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(arg, &op, 1) ? -XEN_EFAULT : 0;
 }
 
-long gnttab_get_status_frames(uint64_t arg)
+long gnttab_get_status_frames(XEN_GUEST_HANDLE_PARAM(gnttab_get_status_frames_t) arg)
 {
     struct gnttab_get_status_frames op;
     struct domain *d;
 
-    if (raw_copy_from_guest(&op, arg, sizeof(op)))
+    if (copy_from_guest(&op, arg, 1))
         return -XEN_EFAULT;
-    if (!guest_range_ok(op.frame_list.addr, (uint64_t)op.nr_frames * sizeof(uint64_t)))
+    if (!guest_handle_okay(op.frame_list, op.nr_frames))
         return -XEN_EFAULT;
     d = table_target(op.dom, &op.status);
     if (d) {
@@ -335,10 +338,9 @@ long gnttab_get_status_frames(uint64_t arg)
         if (fits)
             memcpy(frames, d->grants.status, op.nr_frames * sizeof(frames[0]));
         spin_unlock(&d->grants.lock);
-        op.status = fits ? put_frame_list(op.frame_list.addr, frames, op.nr_frames, false)
+        op.status = fits ? put_frame_list(op.frame_list, frames, op.nr_frames, false)
                          : GNTST_general_error;
     }
     /* Like Xen, only the status goes back. */
-    return raw_copy_to_guest(arg + offsetof(struct gnttab_get_status_frames, status), &op.status,
-                         sizeof(op.status)) ? -XEN_EFAULT : 0;
+    return copy_field_to_guest(arg, &op, status) ? -XEN_EFAULT : 0;
 }

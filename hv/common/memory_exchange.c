@@ -49,14 +49,10 @@ static unsigned int max_order(const struct domain *d)
     return domain_is_privileged(d) ? CTLDOM_MAX_ORDER : DOMU_MAX_ORDER;
 }
 
-/* Is element range [first, last] of a guest array of 8-byte entries in guest space? */
-static bool subrange_ok(uint64_t base, uint64_t first, uint64_t last)
+/* Is element range [first, last] of a guest frame list in guest space? (empty: yes) */
+static bool subrange_ok(XEN_GUEST_HANDLE(xen_pfn_t) list, uint64_t first, uint64_t last)
 {
-    if (last < first)
-        return true;
-    if (first > (UINT64_MAX >> 3) || last - first >= (UINT64_MAX >> 3))
-        return false;
-    return guest_range_ok(base + first * 8, (last - first + 1) * 8);
+    return last < first || guest_handle_subrange_okay(list, first, last);
 }
 
 /* May an input frame of d be exchanged? (Xen's steal_page: owned, special-free, unreferenced.) */
@@ -74,7 +70,7 @@ static bool frame_exchangeable(const struct domain *d, mfn_t mfn)
 
 struct exchange {
     struct xen_memory_exchange x;
-    uint64_t arg;
+    XEN_GUEST_HANDLE(xen_memory_exchange_t) arg;
     struct domain *d;
     unsigned int in_chunk_order, out_chunk_order;
     mfn_t limit;                        /* output frames lie below */
@@ -102,7 +98,7 @@ static long chunk_prepare(struct exchange *e, uint64_t i)
 
     for (unsigned long j = 0; j < in_ext && !rc; j++) {
         xen_pfn_t gmfn;
-        if (raw_copy_from_guest(&gmfn, x->in.extent_start.addr + ((i << e->in_chunk_order) + j) * 8, 8)) {
+        if (copy_from_guest_offset(&gmfn, x->in.extent_start, (i << e->in_chunk_order) + j, 1)) {
             rc = -XEN_EFAULT;
             break;
         }
@@ -154,15 +150,15 @@ static long chunk_commit(struct exchange *e, uint64_t i)
         free_frame(e->in[k]);
     }
     for (unsigned long j = 0; j < out_ext; j++) {
-        uint64_t at = x->out.extent_start.addr + ((i << e->out_chunk_order) + j) * 8;
+        uint64_t at = (i << e->out_chunk_order) + j;
         xen_pfn_t gpfn, mfn = e->out[j];
-        if (raw_copy_from_guest(&gpfn, at, 8)) {
+        if (copy_from_guest_offset(&gpfn, x->out.extent_start, at, 1)) {
             rc = -XEN_EFAULT;
             continue;
         }
         for (unsigned long k = 0; k < per_out; k++)
             m2p_set(mfn + k, gpfn + k);
-        if (raw_copy_to_guest(at, &mfn, 8))
+        if (copy_to_guest_offset(x->out.extent_start, at, &mfn, 1))
             rc = -XEN_EFAULT;
     }
     /* The domain gave nr_in frames and got as many: its page count stays. */
@@ -172,8 +168,7 @@ static long chunk_commit(struct exchange *e, uint64_t i)
 /* Write nr_exchanged back (Xen does, on every exit but the first checks). */
 static long report(struct exchange *e, long rc)
 {
-    if (raw_copy_to_guest(e->arg + offsetof(struct xen_memory_exchange, nr_exchanged),
-                      &e->x.nr_exchanged, sizeof(e->x.nr_exchanged)))
+    if (copy_field_to_guest(e->arg, &e->x, nr_exchanged))
         return -XEN_EFAULT;
     return rc;
 }
@@ -196,17 +191,17 @@ static long exchange_checks(struct exchange *e)
     if (x->in.extent_order <= x->out.extent_order) {
         e->in_chunk_order = x->out.extent_order - x->in.extent_order;
         e->out_chunk_order = 0;
-        if (!subrange_ok(x->out.extent_start.addr, x->nr_exchanged >> e->in_chunk_order,
+        if (!subrange_ok(x->out.extent_start, x->nr_exchanged >> e->in_chunk_order,
                          x->out.nr_extents - 1))
             return -XEN_EFAULT;
     } else {
         e->in_chunk_order = 0;
         e->out_chunk_order = x->in.extent_order - x->out.extent_order;
-        if (!subrange_ok(x->out.extent_start.addr, x->nr_exchanged << e->out_chunk_order,
+        if (!subrange_ok(x->out.extent_start, x->nr_exchanged << e->out_chunk_order,
                          x->out.nr_extents - 1))
             return -XEN_EFAULT;
     }
-    if (!subrange_ok(x->in.extent_start.addr, x->nr_exchanged, x->in.nr_extents - 1))
+    if (!subrange_ok(x->in.extent_start, x->nr_exchanged, x->in.nr_extents - 1))
         return -XEN_EFAULT;
     /* Xen checks the in list first; both give -EFAULT, so the order does not show. */
     if (node != NUMA_NO_NODE &&
@@ -225,16 +220,16 @@ static long exchange_checks(struct exchange *e)
     return 0;
 }
 
-long memory_exchange(uint64_t arg)
+long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     static struct exchange e;           /* one CPU: one exchange at a time */
     unsigned long chunk_frames;
     uint64_t i, first, end;
     long rc;
 
-    if (raw_copy_from_guest(&e.x, arg, sizeof(e.x)))
+    if (copy_from_guest(&e.x, arg, 1))
         return -XEN_EFAULT;
-    e.arg = arg;
+    e.arg = guest_handle_cast(arg, xen_memory_exchange_t);
     if ((rc = exchange_checks(&e)) == 1)
         return 0;
     if (rc)
@@ -254,7 +249,7 @@ long memory_exchange(uint64_t arg)
             rc = report(&e, 0);
             if (e.in != chunk_static)
                 xfree_bytes(e.in, chunk_frames * sizeof(mfn_t));
-            return rc ? rc : hypercall_continue(XENMEM_exchange, arg, 0, 0, 0);
+            return rc ? rc : hypercall_continue(XENMEM_exchange, arg.addr, 0, 0, 0);
         }
         if ((rc = chunk_prepare(&e, i)) || (rc = chunk_commit(&e, i)))
             break;

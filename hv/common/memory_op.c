@@ -12,12 +12,12 @@
 
 #define MEMOP_CMD_MASK 0x3f      /* the rest of cmd is a continuation's start extent */
 
-static struct domain *domain_arg(uint64_t arg, long *err)
+static struct domain *domain_arg(XEN_GUEST_HANDLE_PARAM(void) arg, long *err)
 {
     struct domain *d;
     domid_t id;
     *err = 0;
-    if (raw_copy_from_guest(&id, arg, sizeof(id))) {
+    if (copy_from_guest(&id, arg, 1)) {
         *err = -XEN_EFAULT;
         return NULL;
     }
@@ -40,13 +40,13 @@ static struct domain *domain_arg(uint64_t arg, long *err)
  * gets Xen's -EACCES once the argument and the domain check out (grant and
  * status frames reach a PV guest through setup_table/get_status_frames).
  */
-static long add_to_physmap(uint64_t start, uint64_t arg)
+static long add_to_physmap(uint64_t start, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_add_to_physmap x;
 
     if (start > UINT16_MAX)
         return -XEN_EDOM;                       /* the continuation index is a frame count */
-    if (raw_copy_from_guest(&x, arg, sizeof(x)))
+    if (copy_from_guest(&x, arg, 1))
         return -XEN_EFAULT;
     if (x.space == XENMAPSPACE_gmfn_foreign)
         return -XEN_ENOSYS;                     /* foreign frames: add_to_physmap_batch only */
@@ -62,7 +62,7 @@ static long add_to_physmap(uint64_t start, uint64_t arg)
  * entry and one more (-EINVAL, found entry by entry as Xen copies them; the
  * firmware's count plus one before anything), no buffer asks the count only.
  */
-static long machine_memory_map(uint64_t arg)
+static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     static struct e820_dom0_entry fw[BOOT_MAX_RANGES];
     static struct e820_dom0_entry out[BOOT_MAX_RANGES + PV_DOM0_RESERVED_IO];
@@ -71,32 +71,33 @@ static long machine_memory_map(uint64_t arg)
 
     if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
-    if (raw_copy_from_guest(&m, arg, sizeof(m)))
+    if (copy_from_guest(&m, arg, 1))
         return -XEN_EFAULT;
     for (unsigned int i = 0; i < nfw; i++)
         boot_map_entry(i, &fw[i].addr, &fw[i].size, &fw[i].type);
     e820_dom0_sort(fw, nfw);
     n = e820_dom0_build(fw, nfw, pv_dom0_reserved_io, PV_DOM0_RESERVED_IO, out,
                         BOOT_MAX_RANGES + PV_DOM0_RESERVED_IO);
-    if (m.buffer.addr) {
+    if (!guest_handle_is_null(m.buffer)) {
+        XEN_GUEST_HANDLE(xen_e820_entry_t) buf = guest_handle_cast(m.buffer, xen_e820_entry_t);
         if (m.nr_entries < nfw + 1)
             return -XEN_EINVAL;
-        if (!guest_range_ok(m.buffer.addr, (uint64_t)m.nr_entries * sizeof(struct xen_e820_entry)))
+        if (!guest_handle_okay(buf, m.nr_entries))
             return -XEN_EFAULT;
         for (unsigned int i = 0; i < n; i++) {
             struct xen_e820_entry e = { out[i].addr, out[i].size, out[i].type };
             unsigned int need = out[i].firmware_left ? out[i].firmware_left : 1;
             if (m.nr_entries <= i + need)
                 return -XEN_EINVAL;
-            if (raw_copy_to_guest(m.buffer.addr + i * sizeof(e), &e, sizeof(e)))
+            if (copy_to_guest_offset(buf, i, &e, 1))
                 return -XEN_EFAULT;
         }
     }
     m.nr_entries = n;
-    return raw_copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(arg, &m, 1) ? -XEN_EFAULT : 0;
 }
 
-long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_memory_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *d;
     long err;
@@ -137,23 +138,23 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
             .v_end = MACH2PHYS_VIRT_END,
             .max_mfn = MACH2PHYS_NR_ENTRIES - 1,
         };
-        return raw_copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &m, 1) ? -XEN_EFAULT : 0;
     }
     case XENMEM_machphys_mfn_list: {
         /* The M2P in 2 MiB extents: the first frame of each (ours are contiguous). */
         struct xen_machphys_mfn_list l;
         unsigned int n = (unsigned int)((m2p_pages + 511) / 512);
-        if (raw_copy_from_guest(&l, arg, sizeof(l)))
+        if (copy_from_guest(&l, arg, 1))
             return -XEN_EFAULT;
         if (n > l.max_extents)
             n = l.max_extents;
         for (unsigned int i = 0; i < n; i++) {
             xen_pfn_t mfn = m2p_first_mfn + (uint64_t)i * 512;
-            if (raw_copy_to_guest(l.extent_start.addr + i * sizeof(mfn), &mfn, sizeof(mfn)))
+            if (copy_to_guest_offset(l.extent_start, i, &mfn, 1))
                 return -XEN_EFAULT;
         }
         l.nr_extents = n;
-        return raw_copy_to_guest(arg, &l, sizeof(l)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &l, 1) ? -XEN_EFAULT : 0;
     }
     case XENMEM_memory_map: {
         /*
@@ -166,14 +167,14 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
         struct xen_e820_entry e = { 0, current->domain->tot_pages << PAGE_SHIFT, XEN_E820_RAM };
         if (current->domain->id == 0)
             return -XEN_ENOSYS;
-        if (raw_copy_from_guest(&m, arg, sizeof(m)))
+        if (copy_from_guest(&m, arg, 1))
             return -XEN_EFAULT;
         if (m.nr_entries < 1)
             return -XEN_EINVAL;
-        if (raw_copy_to_guest(m.buffer.addr, &e, sizeof(e)))
+        if (copy_to_guest(m.buffer, &e, 1))
             return -XEN_EFAULT;
         m.nr_entries = 1;
-        return raw_copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &m, 1) ? -XEN_EFAULT : 0;
     }
     case XENMEM_machine_memory_map:
         return machine_memory_map(arg);

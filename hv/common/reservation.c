@@ -48,14 +48,14 @@ static struct domain *target(domid_t id)
 #define PREEMPT_AT(i, start) ((i) > (start) && !((i) & 63) && hypercall_preempt_check())
 
 static long give_back(struct domain *d, const struct xen_memory_reservation *r, uint64_t start,
-                      unsigned int cmd, uint64_t arg)
+                      unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     for (uint64_t i = start; i < r->nr_extents; i++) {
         if (PREEMPT_AT(i, start))
-            return hypercall_continue(cmd | (i << 6), arg, 0, 0, 0);
+            return hypercall_continue(cmd | (i << 6), arg.addr, 0, 0, 0);
         xen_pfn_t mfn;
         struct page_info *pg;
-        if (raw_copy_from_guest(&mfn, r->extent_start.addr + i * sizeof(mfn), sizeof(mfn)))
+        if (copy_from_guest_offset(&mfn, r->extent_start, i, 1))
             return i ? (long)i : -XEN_EFAULT;
         if (!mfn_valid(mfn))
             return (long)i;
@@ -75,16 +75,15 @@ static long give_back(struct domain *d, const struct xen_memory_reservation *r, 
 }
 
 static long take_new(struct domain *d, const struct xen_memory_reservation *r, uint64_t start,
-                     unsigned int cmd, uint64_t arg)
+                     unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     bool populate = cmd == XENMEM_populate_physmap;
 
     for (uint64_t i = start; i < r->nr_extents; i++) {
         if (PREEMPT_AT(i, start))
-            return hypercall_continue(cmd | (i << 6), arg, 0, 0, 0);
-        uint64_t at = r->extent_start.addr + i * sizeof(xen_pfn_t);
+            return hypercall_continue(cmd | (i << 6), arg.addr, 0, 0, 0);
         xen_pfn_t gpfn = 0, mfn;
-        if (populate && raw_copy_from_guest(&gpfn, at, sizeof(gpfn)))
+        if (populate && copy_from_guest_offset(&gpfn, r->extent_start, i, 1))
             return i ? (long)i : -XEN_EFAULT;
         spin_lock(&d->page_lock);
         mfn = d->tot_pages >= d->max_pages ? INVALID_MFN : alloc_frame(d->id);
@@ -93,7 +92,7 @@ static long take_new(struct domain *d, const struct xen_memory_reservation *r, u
         spin_unlock(&d->page_lock);
         if (mfn == INVALID_MFN)
             return (long)i;
-        if (raw_copy_to_guest(at, &mfn, sizeof(mfn))) {
+        if (copy_to_guest_offset(r->extent_start, i, &mfn, 1)) {
             spin_lock(&d->page_lock);
             d->tot_pages--;
             free_frame(mfn);
@@ -105,12 +104,12 @@ static long take_new(struct domain *d, const struct xen_memory_reservation *r, u
     return (long)r->nr_extents;
 }
 
-long memory_reservation_op(unsigned int cmd, uint64_t start, uint64_t arg)
+long memory_reservation_op(unsigned int cmd, uint64_t start, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_memory_reservation r;
     struct domain *d;
 
-    if (raw_copy_from_guest(&r, arg, sizeof(r)))
+    if (copy_from_guest(&r, arg, 1))
         return -XEN_EFAULT;
     if (r.extent_order != 0)
         return 0;                               /* only single pages: none done */
@@ -120,7 +119,7 @@ long memory_reservation_op(unsigned int cmd, uint64_t start, uint64_t arg)
     /* The start extent of a continuation lives in bits 6-31 of cmd: 2^26 extents at most. */
     if (r.nr_extents > (1UL << 26))
         return -XEN_EINVAL;
-    if (!guest_range_ok(r.extent_start.addr, r.nr_extents * sizeof(xen_pfn_t)))
+    if (!guest_handle_okay(r.extent_start, r.nr_extents))
         return -XEN_EFAULT;
     if (start > r.nr_extents)
         return -XEN_EINVAL;

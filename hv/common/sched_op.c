@@ -21,21 +21,21 @@ static long sched_block(struct vcpu *v)
     return 0;
 }
 
-static long sched_poll(struct vcpu *v, uint64_t arg)
+static long sched_poll(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct sched_poll sp;
     struct domain *d = v->domain;
 
-    if (raw_copy_from_guest(&sp, arg, sizeof(sp)))
+    if (copy_from_guest(&sp, arg, 1))
         return -XEN_EFAULT;
     if (sp.nr_ports > 128)
         return -XEN_EINVAL;
-    if (!guest_range_ok(sp.ports.addr, (uint64_t)sp.nr_ports * sizeof(evtchn_port_t)))
+    if (!guest_handle_okay(sp.ports, sp.nr_ports))
         return -XEN_EFAULT;
     v->nr_poll_ports = 0;
     for (unsigned int i = 0; i < sp.nr_ports; i++) {
         evtchn_port_t port;
-        if (raw_copy_from_guest(&port, sp.ports.addr + i * sizeof(port), sizeof(port)))
+        if (copy_from_guest_offset(&port, sp.ports, i, 1))
             return -XEN_EFAULT;
         if (port >= NR_EVTCHN)
             return -XEN_EINVAL;
@@ -52,7 +52,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
-long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_sched_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct vcpu *v = current;
 
@@ -68,7 +68,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
         return sched_poll(v, arg);
     case SCHEDOP_shutdown: {
         struct sched_shutdown s;
-        if (raw_copy_from_guest(&s, arg, sizeof(s)))
+        if (copy_from_guest(&s, arg, 1))
             return -XEN_EFAULT;
         if (s.reason > SHUTDOWN_MAX)
             return -XEN_EINVAL;
@@ -77,7 +77,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
     }
     case SCHEDOP_shutdown_code: {
         struct sched_shutdown s;
-        if (raw_copy_from_guest(&s, arg, sizeof(s)))
+        if (copy_from_guest(&s, arg, 1))
             return -XEN_EFAULT;
         if (s.reason > SHUTDOWN_MAX)
             return -XEN_EINVAL;
@@ -88,7 +88,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
         struct sched_remote_shutdown s;
         if (!domain_is_privileged(v->domain))
             return -XEN_EPERM;
-        if (raw_copy_from_guest(&s, arg, sizeof(s)))
+        if (copy_from_guest(&s, arg, 1))
             return -XEN_EFAULT;
         if (s.reason > SHUTDOWN_MAX)
             return -XEN_EINVAL;

@@ -25,13 +25,13 @@ static void fill_runstate(struct vcpu *v, struct vcpu_runstate_info *r)
     r->time[r->state] += now - v->runstate.state_entry_time;
 }
 
-static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+static long register_vcpu_info(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct vcpu_register_vcpu_info info;
     struct domain *d = v->domain;
     struct vcpu_info *new;
 
-    if (raw_copy_from_guest(&info, arg, sizeof(info)))
+    if (copy_from_guest(&info, arg, 1))
         return -XEN_EFAULT;
     if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info))
         return -XEN_ENXIO;
@@ -74,7 +74,7 @@ static long vcpu_down(struct domain *d, unsigned int vcpuid)
     return 0;
 }
 
-long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64_t a5)
+long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *d = current->domain;
     struct vcpu *v;
@@ -98,23 +98,23 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
     case VCPUOP_get_runstate_info: {
         struct vcpu_runstate_info r;
         fill_runstate(v, &r);
-        return raw_copy_to_guest(arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &r, 1) ? -XEN_EFAULT : 0;
     }
     case VCPUOP_register_runstate_memory_area: {
         struct vcpu_register_runstate_memory_area area;
         struct vcpu_runstate_info r;
-        if (raw_copy_from_guest(&area, arg, sizeof(area)))
+        if (copy_from_guest(&area, arg, 1))
             return -XEN_EFAULT;
-        v->runstate_guest_va = area.addr.p;
-        if (v == current && v->runstate_guest_va) {
+        v->runstate_guest = area.addr.h;
+        if (v == current && !guest_handle_is_null(v->runstate_guest)) {
             fill_runstate(v, &r);
-            raw_copy_to_guest(v->runstate_guest_va, &r, sizeof(r));
+            (void)copy_to_guest(v->runstate_guest, &r, 1);   /* like Xen: a fault is not an error here */
         }
         return 0;
     }
     case VCPUOP_set_periodic_timer: {
         struct vcpu_set_periodic_timer t;
-        if (raw_copy_from_guest(&t, arg, sizeof(t)))
+        if (copy_from_guest(&t, arg, 1))
             return -XEN_EFAULT;
         if (t.period_ns < MILLISECS(1) || t.period_ns > STIME_DELTA_MAX)
             return -XEN_EINVAL;
@@ -128,7 +128,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
         struct vcpu_set_singleshot_timer t;
         if (v != current)
             return -XEN_EINVAL;
-        if (raw_copy_from_guest(&t, arg, sizeof(t)))
+        if (copy_from_guest(&t, arg, 1))
             return -XEN_EFAULT;
         /* Xen 4.17 ignores VCPU_SSHOTTMR_future: a past deadline fires at once. */
         vcpu_set_singleshot(v, t.timeout_abs_ns ? t.timeout_abs_ns : 1);

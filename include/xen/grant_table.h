@@ -286,6 +286,7 @@ struct gnttab_unmap_and_replace {
     int16_t  status;            /* OUT */
 };
 typedef struct gnttab_unmap_and_replace gnttab_unmap_and_replace_t;
+XEN_DEFINE_GUEST_HANDLE(gnttab_unmap_and_replace_t);
 _Static_assert(sizeof(struct gnttab_unmap_and_replace) == 24, "gnttab_unmap_and_replace size");
 
 /*
@@ -301,6 +302,7 @@ struct gnttab_set_version {
     uint32_t version;           /* IN/OUT */
 };
 typedef struct gnttab_set_version gnttab_set_version_t;
+XEN_DEFINE_GUEST_HANDLE(gnttab_set_version_t);
 
 /*
  * get_status_frames: the first nr_frames status frames of dom's v2 table
@@ -316,6 +318,7 @@ struct gnttab_get_status_frames {
     XEN_GUEST_HANDLE(uint64_t) frame_list;  /* OUT */
 };
 typedef struct gnttab_get_status_frames gnttab_get_status_frames_t;
+XEN_DEFINE_GUEST_HANDLE(gnttab_get_status_frames_t);
 _Static_assert(sizeof(struct gnttab_get_status_frames) == 16, "gnttab_get_status_frames size");
 
 /* get_version: the table version of dom. */
@@ -325,6 +328,7 @@ struct gnttab_get_version {
     uint32_t version;           /* OUT */
 };
 typedef struct gnttab_get_version gnttab_get_version_t;
+XEN_DEFINE_GUEST_HANDLE(gnttab_get_version_t);
 _Static_assert(sizeof(struct gnttab_get_version) == 8, "gnttab_get_version size");
 
 /* swap_grant_ref: exchange two entries of the caller's table. */
@@ -334,6 +338,7 @@ struct gnttab_swap_grant_ref {
     int16_t status;             /* OUT */
 };
 typedef struct gnttab_swap_grant_ref gnttab_swap_grant_ref_t;
+XEN_DEFINE_GUEST_HANDLE(gnttab_swap_grant_ref_t);
 _Static_assert(sizeof(struct gnttab_swap_grant_ref) == 12, "gnttab_swap_grant_ref size");
 
 /* cache_flush: clean/invalidate a granted range (ARM). */

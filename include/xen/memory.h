@@ -63,6 +63,7 @@ struct xen_memory_exchange {
     xen_ulong_t nr_exchanged;           /* OUT */
 };
 typedef struct xen_memory_exchange xen_memory_exchange_t;
+XEN_DEFINE_GUEST_HANDLE(xen_memory_exchange_t);
 _Static_assert(sizeof(struct xen_memory_exchange) == 72, "xen_memory_exchange size");
 
 /* arg NULL; returns the highest machine frame number. */
@@ -183,6 +184,8 @@ struct xen_e820_entry {
     uint64_t size;
     uint32_t type;          /* XEN_E820_* */
 } __attribute__((packed));
+typedef struct xen_e820_entry xen_e820_entry_t;
+XEN_DEFINE_GUEST_HANDLE(xen_e820_entry_t);
 _Static_assert(sizeof(struct xen_e820_entry) == 20, "xen_e820_entry size");
 
 #define XEN_E820_RAM        1

@@ -172,6 +172,7 @@ struct physdev_op {
     } u;
 };
 typedef struct physdev_op physdev_op_t;
+XEN_DEFINE_GUEST_HANDLE(physdev_op_t);
 _Static_assert(offsetof(struct physdev_op, u) == 8, "physdev_op.u");
 _Static_assert(sizeof(struct physdev_op) == 24, "physdev_op size");
 

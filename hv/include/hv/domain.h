@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <xen/xen.h>
+#include <xen/vcpu.h>
 #include <hv/mm.h>
 #include <asm/regs.h>
 #include <hv/percpu.h>
@@ -66,7 +67,7 @@ struct vcpu {
     struct timer periodic_timer;     /* VCPUOP_set_periodic_timer, every periodic_period ns */
     uint64_t periodic_period;        /* 0 = off */
     struct timer poll_timer;         /* SCHEDOP_poll timeout */
-    uint64_t runstate_guest_va;      /* VCPUOP_register_runstate_memory_area */
+    XEN_GUEST_HANDLE(vcpu_runstate_info_t) runstate_guest; /* VCPUOP_register_runstate_memory_area */
     struct vcpu_runstate_info_local {
         int state;                   /* RUNSTATE_*, kept by common/sched.c */
         uint64_t state_entry_time;

@@ -13,6 +13,8 @@
 #include <hv/spinlock.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <xen/grant_table.h>
+#include <hv/guest_access.h>
 #include <hv/mm.h>
 
 #define GNTTAB_MAX_FRAMES       64          /* per domain (Xen's default) */
@@ -131,11 +133,11 @@ int grant_table_release_mappings(struct domain *d);
 void grant_table_destroy(struct domain *d);
 
 /* grant_table_setup.c: the table-wide operations (count 1 each). */
-long gnttab_setup_table(uint64_t arg);
-long gnttab_query_size(uint64_t arg);
-long gnttab_set_version(uint64_t arg);
-long gnttab_get_version(uint64_t arg);
-long gnttab_get_status_frames(uint64_t arg);
+long gnttab_setup_table(XEN_GUEST_HANDLE_PARAM(gnttab_setup_table_t) arg);
+long gnttab_query_size(XEN_GUEST_HANDLE_PARAM(gnttab_query_size_t) arg);
+long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(gnttab_set_version_t) arg);
+long gnttab_get_version(XEN_GUEST_HANDLE_PARAM(gnttab_get_version_t) arg);
+long gnttab_get_status_frames(XEN_GUEST_HANDLE_PARAM(gnttab_get_status_frames_t) arg);
 /* The domain a table operation names, DOMID_SELF included; NULL if none. */
 struct domain *gnttab_domain(uint16_t id);
 

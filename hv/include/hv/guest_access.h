@@ -57,6 +57,13 @@ uint64_t search_fixup(uint64_t addr);
 /* The same guest address seen as an array of another element type. */
 #define guest_handle_cast(hnd, name)    guest_handle_from_va(name, (hnd).addr)
 
+/*
+ * A handle (element type `name`) to member `fld` of the structure `hnd`
+ * points at; for a structure already read whole (its range is good).
+ */
+#define guest_handle_for_field(hnd, name, fld) \
+    guest_handle_from_va(name, (hnd).addr + offsetof(typeof(*(hnd).p), fld))
+
 #define guest_handle_is_null(hnd)       ((hnd).addr == 0)
 /* Size of one element of the handle's array (1 for a void handle). */
 #define guest_handle_elem_size(hnd)     sizeof(*(hnd).p)

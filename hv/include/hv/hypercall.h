@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <asm/regs.h>
 #include <hv/guest_access.h>
+#include <xen/event_channel.h>
+#include <xen/physdev.h>
 
 typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 
@@ -64,7 +66,7 @@ extern int hypercall_trace;
 
 long do_console_io(uint64_t cmd, uint64_t count, XEN_GUEST_HANDLE_PARAM(char) buf);
 long do_xen_version(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
-long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_sched_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_vm_assist(uint64_t cmd, uint64_t type, uint64_t, uint64_t, uint64_t);
 long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) list, uint64_t nr);
 long do_set_trap_table(uint64_t list, uint64_t, uint64_t, uint64_t, uint64_t);
@@ -74,10 +76,10 @@ long do_stack_switch(uint64_t ss, uint64_t sp, uint64_t, uint64_t, uint64_t);
 long do_set_segment_base(uint64_t which, uint64_t base, uint64_t, uint64_t, uint64_t);
 long do_fpu_taskswitch(uint64_t set, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_iret(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
-long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t, uint64_t);
+long do_event_channel_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_set_timer_op(uint64_t timeout, uint64_t, uint64_t, uint64_t, uint64_t);
-long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_memory_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t, uint64_t);
 long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done, uint64_t domid, uint64_t);
 long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags, uint64_t domid, uint64_t);
@@ -86,9 +88,9 @@ long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t, uint64_t, uint64_t)
 long do_get_debugreg(uint64_t reg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_set_gdt(uint64_t list, uint64_t entries, uint64_t, uint64_t, uint64_t);
 long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t, uint64_t, uint64_t);
-long do_grant_table_op(uint64_t cmd, uint64_t arg, uint64_t count, uint64_t, uint64_t);
+long do_grant_table_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg, uint64_t count);
 long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
-long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_physdev_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_paging_domctl_cont(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 /*
  * The architecture's domctls (hv/arch/x86/domctl.c), for a command common
@@ -107,9 +109,9 @@ void getdomaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info
 
 /* Older forms of newer hypercalls (pv/legacy_ops.c). */
 long do_sched_op_compat(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
-long do_event_channel_op_compat(uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t);
-long do_physdev_op_compat(uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t);
-long do_nmi_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_event_channel_op_compat(XEN_GUEST_HANDLE_PARAM(evtchn_op_t) op);
+long do_physdev_op_compat(XEN_GUEST_HANDLE_PARAM(physdev_op_t) op);
+long do_nmi_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 
 /*
  * The host-wide control interface (common/sysctl.c); arch_do_physinfo

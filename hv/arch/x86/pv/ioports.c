@@ -69,8 +69,8 @@ static bool bitmap_allows(struct vcpu *v, unsigned int port, unsigned int size)
         v->arch.kernel_mode = true;
         vcpu_load_cr3(v);
     }
-    if (raw_copy_from_guest(&bytes[0], v->arch.iobitmap + port / 8, 1) == 0)
-        (void)raw_copy_from_guest(&bytes[1], v->arch.iobitmap + port / 8 + 1, 1);
+    if (copy_from_guest_offset(&bytes[0], v->arch.iobitmap, port / 8, 1) == 0)
+        (void)copy_from_guest_offset(&bytes[1], v->arch.iobitmap, port / 8 + 1, 1);
     if (user) {
         v->arch.kernel_mode = false;
         vcpu_load_cr3(v);
@@ -228,11 +228,11 @@ enum emul_result pv_emulate_io(struct vcpu *v, struct cpu_regs *regs,
     return EMUL_DONE;
 }
 
-long physdev_set_iobitmap(struct vcpu *v, uint64_t bitmap, uint32_t nr_ports)
+long physdev_set_iobitmap(struct vcpu *v, XEN_GUEST_HANDLE(uint8_t) bitmap, uint32_t nr_ports)
 {
     if (nr_ports > 65536)
         return -XEN_EINVAL;
-    if (nr_ports && !guest_range_ok(bitmap, (nr_ports + 7) / 8))
+    if (nr_ports && !guest_handle_okay(bitmap, (nr_ports + 7) / 8))
         return -XEN_EFAULT;
     v->arch.iobitmap = bitmap;
     v->arch.iobitmap_ports = nr_ports;

@@ -22,7 +22,7 @@ long do_sched_op_compat(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, ui
     switch ((int32_t)cmd) {
     case SCHEDOP_yield:
     case SCHEDOP_block:
-        return do_sched_op(cmd, 0, 0, 0, 0);
+        return do_sched_op(cmd, guest_handle_from_va(void, 0));
     case SCHEDOP_shutdown:
         domain_shutdown(current->domain, (uint8_t)arg);
         return 0;
@@ -32,11 +32,11 @@ long do_sched_op_compat(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, ui
 }
 
 /* The command and its argument in one block; only the ten original commands. */
-long do_event_channel_op_compat(uint64_t op, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_event_channel_op_compat(XEN_GUEST_HANDLE_PARAM(evtchn_op_t) op)
 {
     struct evtchn_op e;
 
-    if (raw_copy_from_guest(&e, op, sizeof(e)))
+    if (copy_from_guest(&e, op, 1))
         return -XEN_EFAULT;
     switch (e.cmd) {
     case EVTCHNOP_bind_interdomain:
@@ -49,30 +49,30 @@ long do_event_channel_op_compat(uint64_t op, uint64_t a2, uint64_t a3, uint64_t 
     case EVTCHNOP_bind_ipi:
     case EVTCHNOP_bind_vcpu:
     case EVTCHNOP_unmask:
-        return do_event_channel_op(e.cmd, op + offsetof(struct evtchn_op, u), 0, 0, 0);
+        return do_event_channel_op(e.cmd, guest_handle_for_field(op, void, u));
     default:
         return -XEN_ENOSYS;
     }
 }
 
-long do_physdev_op_compat(uint64_t op, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_physdev_op_compat(XEN_GUEST_HANDLE_PARAM(physdev_op_t) op)
 {
     struct physdev_op p;
 
-    if (raw_copy_from_guest(&p, op, sizeof(p)))
+    if (copy_from_guest(&p, op, 1))
         return -XEN_EFAULT;
-    return do_physdev_op(p.cmd, op + offsetof(struct physdev_op, u), 0, 0, 0);
+    return do_physdev_op(p.cmd, guest_handle_for_field(op, void, u));
 }
 
 /* nmi_op: the NMI callback, as callback_op(CALLBACKTYPE_nmi) registers it. */
-long do_nmi_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_nmi_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     switch ((uint32_t)cmd) {
     case XENNMI_register_callback: {
         struct xennmi_callback cb;
         struct callback_register r = { .type = CALLBACKTYPE_nmi };
 
-        if (raw_copy_from_guest(&cb, arg, sizeof(cb)))
+        if (copy_from_guest(&cb, arg, 1))
             return -XEN_EFAULT;
         r.address = cb.handler_address;
         return pv_register_callback(current, &r);

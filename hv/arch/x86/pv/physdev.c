@@ -20,16 +20,16 @@
  * asks that of every source, edge ones too, unless the domain reads the
  * pirq_eoi page); none is shared here.
  */
-static long irq_status_query(uint64_t arg)
+static long irq_status_query(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct physdev_irq_status_query q;
 
-    if (raw_copy_from_guest(&q, arg, sizeof(q)))
+    if (copy_from_guest(&q, arg, 1))
         return -XEN_EFAULT;
     if ((int32_t)q.irq < 0 || q.irq >= NR_PIRQS)
         return -XEN_EINVAL;
     q.flags = XENIRQSTAT_needs_eoi;
-    return raw_copy_to_guest(arg, &q, sizeof(q)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(arg, &q, 1) ? -XEN_EFAULT : 0;
 }
 
 /*
@@ -37,12 +37,12 @@ static long irq_status_query(uint64_t arg)
  * held writable-typed from then on (one page per domain: a second call is
  * -EBUSY), as Xen does.
  */
-static long pirq_eoi_gmfn(uint64_t arg)
+static long pirq_eoi_gmfn(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct physdev_pirq_eoi_gmfn g;
     struct domain *d = current->domain;
 
-    if (raw_copy_from_guest(&g, arg, sizeof(g)))
+    if (copy_from_guest(&g, arg, 1))
         return -XEN_EFAULT;
     spin_lock(&d->page_lock);
     if (pv_get_writable_frame(d, g.gmfn)) {
@@ -62,19 +62,19 @@ static long pirq_eoi_gmfn(uint64_t arg)
 #define IOAPIC_PHYSBASE 0xfec00000UL
 
 /* An I/O APIC register, read for the hardware domain (Xen's ioapic_guest_read). */
-static long apic_read(uint64_t arg)
+static long apic_read(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct physdev_apic a;
     long rc;
 
-    if (raw_copy_from_guest(&a, arg, sizeof(a)))
+    if (copy_from_guest(&a, arg, 1))
         return -XEN_EFAULT;
     if (!domain_is_privileged(current->domain))
         return -XEN_EPERM;
     rc = a.apic_physbase == IOAPIC_PHYSBASE ? 0 : -XEN_EINVAL;
     if (!rc)
         a.value = ioapic_read(a.reg);
-    return raw_copy_to_guest(arg, &a, sizeof(a)) ? -XEN_EFAULT : rc;
+    return copy_to_guest(arg, &a, 1) ? -XEN_EFAULT : rc;
 }
 
 /*
@@ -105,13 +105,13 @@ static long target_domain(domid_t id, struct domain **out)
  * hardware domain; the answer carries the PIRQ back whatever the result, as
  * on Xen. MSIs (and any domain but the hardware domain) are not served.
  */
-static long map_pirq(uint64_t arg)
+static long map_pirq(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct physdev_map_pirq m;
     struct domain *d;
     long rc;
 
-    if (raw_copy_from_guest(&m, arg, sizeof(m)))
+    if (copy_from_guest(&m, arg, 1))
         return -XEN_EFAULT;
     rc = target_domain(m.domid, &d);
     if (!rc) {
@@ -129,29 +129,29 @@ static long map_pirq(uint64_t arg)
             break;
         }
     }
-    return raw_copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : rc;
+    return copy_to_guest(arg, &m, 1) ? -XEN_EFAULT : rc;
 }
 
-static long unmap_pirq(uint64_t arg)
+static long unmap_pirq(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct physdev_unmap_pirq u;
     struct domain *d;
     long rc;
 
-    if (raw_copy_from_guest(&u, arg, sizeof(u)))
+    if (copy_from_guest(&u, arg, 1))
         return -XEN_EFAULT;
     rc = target_domain(u.domid, &d);
     return rc ? rc : pirq_unmap(d, u.pirq);
 }
 
-long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_physdev_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     const struct domain *d = current->domain;
 
     switch (cmd) {
     case PHYSDEVOP_set_iopl: {
         struct physdev_set_iopl s;
-        if (raw_copy_from_guest(&s, arg, sizeof(s)))
+        if (copy_from_guest(&s, arg, 1))
             return -XEN_EFAULT;
         if (s.iopl > 3)
             return -XEN_EINVAL;
@@ -160,9 +160,9 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
     }
     case PHYSDEVOP_set_iobitmap: {
         struct physdev_set_iobitmap s;
-        if (raw_copy_from_guest(&s, arg, sizeof(s)))
+        if (copy_from_guest(&s, arg, 1))
             return -XEN_EFAULT;
-        return physdev_set_iobitmap(current, s.bitmap.addr, s.nr_ports);
+        return physdev_set_iobitmap(current, s.bitmap, s.nr_ports);
     }
     case PHYSDEVOP_irq_status_query:
         return irq_status_query(arg);
@@ -173,7 +173,7 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
         return apic_read(arg);
     case PHYSDEVOP_setup_gsi: {
         struct physdev_setup_gsi g;
-        if (raw_copy_from_guest(&g, arg, sizeof(g)))
+        if (copy_from_guest(&g, arg, 1))
             return -XEN_EFAULT;
         return pirq_setup_gsi(current->domain, g.gsi, g.triggering, g.polarity);
     }
@@ -183,34 +183,34 @@ long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_
         return unmap_pirq(arg);
     case PHYSDEVOP_eoi: {
         struct physdev_eoi e;
-        if (raw_copy_from_guest(&e, arg, sizeof(e)))
+        if (copy_from_guest(&e, arg, 1))
             return -XEN_EFAULT;
         return pirq_eoi(current->domain, e.irq);
     }
     case PHYSDEVOP_alloc_irq_vector: {
         /* Xen keeps vectors to itself: the "vector" is the IRQ, for the privileged. */
         struct physdev_irq i;
-        if (raw_copy_from_guest(&i, arg, sizeof(i)))
+        if (copy_from_guest(&i, arg, 1))
             return -XEN_EFAULT;
         if (!domain_is_privileged(d))
             return -XEN_EPERM;
         i.vector = i.irq;
-        return raw_copy_to_guest(arg, &i, sizeof(i)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &i, 1) ? -XEN_EFAULT : 0;
     }
     case PHYSDEVOP_manage_pci_add: {
         struct physdev_manage_pci m;
-        if (raw_copy_from_guest(&m, arg, sizeof(m)))
+        if (copy_from_guest(&m, arg, 1))
             return -XEN_EFAULT;
         return pci_add(d);
     }
     case PHYSDEVOP_pci_device_add: {
         struct physdev_pci_device_add add;
         uint32_t pxm;
-        if (raw_copy_from_guest(&add, arg, sizeof(add)))
+        if (copy_from_guest(&add, arg, 1))
             return -XEN_EFAULT;
         if ((add.flags & XEN_PCI_DEV_PXM) &&
-            raw_copy_from_guest(&pxm, arg + offsetof(struct physdev_pci_device_add, optarr),
-                            sizeof(pxm)))
+            copy_from_guest_offset(&pxm, arg, offsetof(struct physdev_pci_device_add, optarr) / sizeof(pxm),
+                                   1))
             return -XEN_EFAULT;
         return pci_add(d);
     }

@@ -40,7 +40,7 @@ struct arch_vcpu {
     uint64_t xcr0;                   /* its XCR0 (XSETBV), loaded with its FPU state */
     bool fpu_initialised;            /* FPU state given (a context) or loaded by running: Xen's */
     unsigned int iopl;               /* virtual IOPL (PHYSDEVOP_set_iopl) */
-    uint64_t iobitmap;               /* PHYSDEVOP_set_iobitmap: guest VA, and ports covered */
+    XEN_GUEST_HANDLE(uint8_t) iobitmap; /* PHYSDEVOP_set_iobitmap: the guest's bitmap, and ports covered */
     uint32_t iobitmap_ports;
     uint64_t debugreg[8];            /* set_debugreg; 4 and 5 unused */
     uint32_t dr7_emul;               /* DR7 enables of I/O breakpoints (kept out of the hardware) */

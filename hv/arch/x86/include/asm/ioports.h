@@ -3,6 +3,7 @@
 #define HV_IOPORTS_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <xen/xen.h>
 
 struct vcpu;
 struct cpu_regs;
@@ -36,6 +37,6 @@ struct domain;
 bool pv_io_direct(const struct domain *d, uint16_t port, unsigned int size);
 
 /* PHYSDEVOP_set_iobitmap: the bitmap stays in guest memory, read at each access. */
-long physdev_set_iobitmap(struct vcpu *v, uint64_t bitmap, uint32_t nr_ports);
+long physdev_set_iobitmap(struct vcpu *v, XEN_GUEST_HANDLE(uint8_t) bitmap, uint32_t nr_ports);
 
 #endif
