@@ -21,11 +21,11 @@ static struct domain *domain_any_id(domid_t id)
 }
 
 /* set_param / get_param: the index is checked before the domain. */
-static long hvm_param(uint64_t arg)
+static long hvm_param(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_hvm_param p;
 
-    if (raw_copy_from_guest(&p, arg, sizeof(p)))
+    if (copy_from_guest(&p, arg, 1))
         return -XEN_EFAULT;
     if (p.index >= HVM_NR_PARAMS)
         return -XEN_EINVAL;
@@ -34,12 +34,12 @@ static long hvm_param(uint64_t arg)
     return -XEN_EINVAL;                         /* not an HVM domain */
 }
 
-static long hvm_pagetable_dying(uint64_t arg)
+static long hvm_pagetable_dying(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_hvm_pagetable_dying p;
     struct domain *d;
 
-    if (raw_copy_from_guest(&p, arg, sizeof(p)))
+    if (copy_from_guest(&p, arg, 1))
         return -XEN_EFAULT;
     d = domain_any_id(p.domid);
     if (!d)
@@ -47,12 +47,12 @@ static long hvm_pagetable_dying(uint64_t arg)
     return d != current->domain ? -XEN_EOPNOTSUPP : -XEN_EINVAL;
 }
 
-static long hvm_get_mem_type(uint64_t arg)
+static long hvm_get_mem_type(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_hvm_get_mem_type m;
     struct domain *d;
 
-    if (raw_copy_from_guest(&m, arg, sizeof(m)))
+    if (copy_from_guest(&m, arg, 1))
         return -XEN_EFAULT;
     d = domain_any_id(m.domid);
     if (!d)
@@ -62,18 +62,18 @@ static long hvm_get_mem_type(uint64_t arg)
     return -XEN_EINVAL;
 }
 
-static long hvm_xentrace(uint64_t arg)
+static long hvm_xentrace(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_hvm_xentrace t;
 
-    if (raw_copy_from_guest(&t, arg, sizeof(t)))
+    if (copy_from_guest(&t, arg, 1))
         return -XEN_EFAULT;
     if (t.extra_bytes > sizeof(t.extra) || (t.event >> 12))
         return -XEN_EINVAL;
     return 0;                                   /* no trace buffers: dropped */
 }
 
-long do_hvm_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_hvm_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     switch (cmd) {
     case HVMOP_set_param:
@@ -86,14 +86,14 @@ long do_hvm_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5
         return hvm_pagetable_dying(arg);
     case HVMOP_get_time: {
         struct xen_hvm_get_time t = { .now = now_ns() };
-        return raw_copy_to_guest(arg, &t, sizeof(t)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &t, 1) ? -XEN_EFAULT : 0;
     }
     case HVMOP_xentrace:
         return hvm_xentrace(arg);
     case HVMOP_get_mem_type:
         return hvm_get_mem_type(arg);
     case HVMOP_guest_request_vm_event:
-        return arg ? -XEN_EINVAL : 0;           /* no monitor listens */
+        return guest_handle_is_null(arg) ? 0 : -XEN_EINVAL;  /* no monitor listens */
     case HVMOP_altp2m:
         return -XEN_EOPNOTSUPP;
     default:
@@ -102,7 +102,7 @@ long do_hvm_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5
 }
 
 /* dm_op targets another domain's device model state; only HVM domains have one. */
-long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs, uint64_t a4, uint64_t a5)
+long do_dm_op(uint64_t domid, uint64_t nr_bufs, XEN_GUEST_HANDLE_PARAM(xen_dm_op_buf_t) bufs)
 {
     struct xen_dm_op_buf b[XEN_DM_OP_MAX_BUFS];
     domid_t id = (domid_t)domid;
@@ -113,7 +113,7 @@ long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs, uint64_t a4, uint
         return -XEN_ENODATA;
     if (nr_bufs > XEN_DM_OP_MAX_BUFS)
         return -XEN_E2BIG;
-    if (raw_copy_from_guest(b, bufs, nr_bufs * sizeof(b[0])))
+    if (copy_from_guest(b, bufs, nr_bufs))
         return -XEN_EFAULT;
     d = domain_lookup(id);
     if (!d)

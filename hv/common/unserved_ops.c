@@ -15,7 +15,7 @@
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 
-long do_xenoprof_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_xenoprof_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     int32_t op = (int32_t)cmd;
     uint8_t buf[sizeof(struct xenoprof_init)];
@@ -24,11 +24,11 @@ long do_xenoprof_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64
         return -XEN_EINVAL;
     switch (op) {
     case XENOPROF_init:
-        if (raw_copy_from_guest(buf, arg, sizeof(struct xenoprof_init)))
+        if (copy_from_guest(buf, arg, sizeof(struct xenoprof_init)))
             return -XEN_EFAULT;
         return -XEN_ENODEV;                     /* no counter model we drive */
     case XENOPROF_get_buffer:
-        if (raw_copy_from_guest(buf, arg, XENOPROF_GET_BUFFER_SIZE))
+        if (copy_from_guest(buf, arg, XENOPROF_GET_BUFFER_SIZE))
             return -XEN_EFAULT;
         return -XEN_ENODEV;
     case XENOPROF_enable_virq:
@@ -46,46 +46,46 @@ static long kexec_type_ok(int type)
 }
 
 /* The caller is privileged (hypercall table). No image is ever loaded. */
-long do_kexec_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_kexec_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     uint8_t v1[XEN_KEXEC_LOAD_V1_SIZE];
 
     switch (cmd) {
     case KEXEC_CMD_kexec: {
         struct xen_kexec_exec e;
-        if (raw_copy_from_guest(&e, arg, sizeof(e)))
+        if (copy_from_guest(&e, arg, 1))
             return -XEN_EFAULT;
         return kexec_type_ok(e.type) ?: -XEN_ENOENT;
     }
     case KEXEC_CMD_kexec_status:
     case KEXEC_CMD_kexec_unload: {
         struct xen_kexec_status s;
-        if (raw_copy_from_guest(&s, arg, sizeof(s)))
+        if (copy_from_guest(&s, arg, 1))
             return -XEN_EFAULT;
         return kexec_type_ok(s.type);           /* status: 0 = not loaded */
     }
     case KEXEC_CMD_kexec_unload_v1: {
-        if (raw_copy_from_guest(v1, arg, sizeof(v1)))
+        if (copy_from_guest(v1, arg, 1))
             return -XEN_EFAULT;
         return kexec_type_ok((int32_t)(v1[0] | v1[1] << 8 | v1[2] << 16 | (uint32_t)v1[3] << 24));
     }
     case KEXEC_CMD_kexec_get_range: {
         struct xen_kexec_range r;
-        if (raw_copy_from_guest(&r, arg, sizeof(r)))
+        if (copy_from_guest(&r, arg, 1))
             return -XEN_EFAULT;
         if (r.range != KEXEC_RANGE_MA_CRASH)
             return -XEN_EOPNOTSUPP;
         r.start = r.size = 0;                   /* no crash area is reserved */
-        return raw_copy_to_guest(arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &r, 1) ? -XEN_EFAULT : 0;
     }
     case KEXEC_CMD_kexec_load: {
         struct xen_kexec_load l;
-        if (raw_copy_from_guest(&l, arg, sizeof(l)))
+        if (copy_from_guest(&l, arg, 1))
             return -XEN_EFAULT;
         return -XEN_EOPNOTSUPP;
     }
     case KEXEC_CMD_kexec_load_v1:
-        if (raw_copy_from_guest(v1, arg, sizeof(v1)))
+        if (copy_from_guest(v1, arg, 1))
             return -XEN_EFAULT;
         return -XEN_EOPNOTSUPP;
     default:
@@ -94,26 +94,28 @@ long do_kexec_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
 }
 
 /* Xen without the "vpmu" boot option (its default) answers every cmd so. */
-long do_xenpmu_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_xenpmu_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     return -XEN_EOPNOTSUPP;
 }
 
 /* The caller is privileged (hypercall table). The tree has no entries yet. */
-long do_hypfs_op(uint64_t cmd, uint64_t path, uint64_t len, uint64_t buf, uint64_t buf_len)
+long do_hypfs_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(char) path, uint64_t len,
+                 XEN_GUEST_HANDLE_PARAM(void) buf, uint64_t buf_len)
 {
     char chunk[64], first = 0;
     uint64_t nul = len;                         /* position of the first NUL */
 
     if ((uint32_t)cmd == XEN_HYPFS_OP_get_version)
-        return path || len || buf || buf_len ? -XEN_EINVAL : XEN_HYPFS_VERSION;
+        return !guest_handle_is_null(path) || len || !guest_handle_is_null(buf) || buf_len
+               ? -XEN_EINVAL : XEN_HYPFS_VERSION;
     if (len > XEN_HYPFS_MAX_PATHLEN)
         return -XEN_EINVAL;
-    if (!guest_range_ok(path, len))
+    if (!guest_handle_okay(path, len))
         return -XEN_EFAULT;
     for (uint64_t at = 0; at < len; at += sizeof(chunk)) {
         uint64_t n = len - at < sizeof(chunk) ? len - at : sizeof(chunk);
-        if (raw_copy_from_guest(chunk, path + at, n))
+        if (copy_from_guest_offset(chunk, path, at, n))
             return -XEN_EFAULT;
         if (at == 0)
             first = chunk[0];

@@ -85,6 +85,8 @@ struct xen_dm_op_buf {
     uint64_t h;                 /* IN: guest address */
     uint64_t size;              /* IN: bytes */
 };
+typedef struct xen_dm_op_buf xen_dm_op_buf_t;
+XEN_DEFINE_GUEST_HANDLE(xen_dm_op_buf_t);
 _Static_assert(sizeof(struct xen_dm_op_buf) == 16, "xen_dm_op_buf size");
 #define XEN_DM_OP_MAX_BUFS      2
 

@@ -20,6 +20,7 @@
 #include <hv/guest_access.h>
 #include <xen/event_channel.h>
 #include <xen/physdev.h>
+#include <xen/hvm_op.h>
 
 typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 
@@ -69,9 +70,9 @@ long do_xen_version(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_sched_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_vm_assist(uint64_t cmd, uint64_t type, uint64_t, uint64_t, uint64_t);
 long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) list, uint64_t nr);
-long do_set_trap_table(uint64_t list, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(trap_info_t) list);
 long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall, uint64_t, uint64_t);
-long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_callback_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg);
 long do_stack_switch(uint64_t ss, uint64_t sp, uint64_t, uint64_t, uint64_t);
 long do_set_segment_base(uint64_t which, uint64_t base, uint64_t, uint64_t, uint64_t);
 long do_fpu_taskswitch(uint64_t set, uint64_t, uint64_t, uint64_t, uint64_t);
@@ -81,12 +82,14 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 long do_set_timer_op(uint64_t timeout, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_memory_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t, uint64_t);
-long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done, uint64_t domid, uint64_t);
+long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) reqs, uint64_t count,
+                   XEN_GUEST_HANDLE_PARAM(uint) pdone, uint64_t domid);
 long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags, uint64_t domid, uint64_t);
-long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t done, uint64_t domid, uint64_t);
+long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) ops, uint64_t count,
+                  XEN_GUEST_HANDLE_PARAM(uint) pdone, uint64_t domid);
 long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t, uint64_t, uint64_t);
 long do_get_debugreg(uint64_t reg, uint64_t, uint64_t, uint64_t, uint64_t);
-long do_set_gdt(uint64_t list, uint64_t entries, uint64_t, uint64_t, uint64_t);
+long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) list, uint64_t entries);
 long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t, uint64_t, uint64_t);
 long do_grant_table_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg, uint64_t count);
 long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
@@ -125,12 +128,13 @@ void arch_do_physinfo(struct xen_sysctl_physinfo *pi);
 /* Interfaces Xenolith answers without serving them (yet): their checks are Xen's. */
 long do_platform_op(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_mca(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
-long do_hvm_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
-long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs, uint64_t, uint64_t);
-long do_xenoprof_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
-long do_kexec_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
-long do_xenpmu_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
-long do_hypfs_op(uint64_t cmd, uint64_t path, uint64_t len, uint64_t buf, uint64_t buf_len);
+long do_hvm_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_dm_op(uint64_t domid, uint64_t nr_bufs, XEN_GUEST_HANDLE_PARAM(xen_dm_op_buf_t) bufs);
+long do_xenoprof_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_kexec_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_xenpmu_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_hypfs_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(char) path, uint64_t len,
+                 XEN_GUEST_HANDLE_PARAM(void) buf, uint64_t buf_len);
 long hc_absent(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 /*

@@ -21,17 +21,17 @@ static bool guest_entry_ok(uint64_t va)
     return guest_addr_ok(va);                   /* implies canonical */
 }
 
-long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(trap_info_t) list)
 {
     struct vcpu *v = current;
     struct trap_info ti;
 
-    if (!list) {
+    if (guest_handle_is_null(list)) {
         memset(v->arch.traps, 0, sizeof(v->arch.traps));  /* NULL: clear the whole table */
         return 0;
     }
-    for (unsigned int i = 0; i < 256; i++, list += sizeof(ti)) {
-        if (raw_copy_from_guest(&ti, list, sizeof(ti)))
+    for (unsigned int i = 0; i < 256; i++, guest_handle_add_offset(list, 1)) {
+        if (copy_from_guest(&ti, list, 1))
             return -XEN_EFAULT;
         if (ti.address == 0)
             return 0;                           /* terminator */
@@ -73,18 +73,18 @@ long pv_register_callback(struct vcpu *v, const struct callback_register *r)
     }
 }
 
-long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_callback_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg)
 {
     switch (cmd) {
     case CALLBACKOP_register: {
         struct callback_register r;
-        if (raw_copy_from_guest(&r, arg, sizeof(r)))
+        if (copy_from_guest(&r, arg, 1))
             return -XEN_EFAULT;
         return pv_register_callback(current, &r);
     }
     case CALLBACKOP_unregister: {
         struct callback_unregister u;
-        if (raw_copy_from_guest(&u, arg, sizeof(u)))
+        if (copy_from_guest(&u, arg, 1))
             return -XEN_EFAULT;
         if (u.type != CALLBACKTYPE_nmi)
             return -XEN_EINVAL;

@@ -174,14 +174,14 @@ bool check_descriptor(uint64_t *desc)
     return false;                               /* TSS, LDT, gates */
 }
 
-long do_set_gdt(uint64_t list, uint64_t entries, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) list, uint64_t entries)
 {
     uint64_t frames[HV_GDT_GUEST_PAGES];
     unsigned int nr = (unsigned int)((entries + 511) / 512);
 
     if (entries > HV_GDT_FIRST_RESERVED)
         return -XEN_EINVAL;
-    if (raw_copy_from_guest(frames, list, nr * sizeof(frames[0])))
+    if (copy_from_guest(frames, list, nr))
         return -XEN_EFAULT;
     return pv_set_gdt(current, frames, (unsigned int)entries);
 }

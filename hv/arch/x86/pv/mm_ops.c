@@ -167,8 +167,9 @@ static long update_va_mapping_for(struct vcpu *v, uint16_t pg_owner, uint64_t va
         return -XEN_EINVAL;
     if ((flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK) && !(flags & UVMF_ALL)) {
         /* UVMF_MULTI: the rest of flags points at a vCPU bitmap (all ours are one vCPU). */
+        XEN_GUEST_HANDLE(const_void) vcpumask = guest_handle_from_va(const_void, flags & ~7ULL);
         uint64_t mask;
-        if (raw_copy_from_guest(&mask, flags & ~7ULL, sizeof(mask)))
+        if (copy_from_guest(&mask, vcpumask, 1))
             return -XEN_EFAULT;
     }
     spin_lock(&v->domain->page_lock);
@@ -250,14 +251,14 @@ static long mmu_update_one(struct mmu_batch *b, const struct mmu_update *req)
 #define MMU_UPDATE_PREEMPTED 0x80000000u     /* Xen's mark on a continued batch's count */
 
 /* A continued batch: the count carries the mark, and what was done so far is in *pdone. */
-static unsigned int resume_done(uint64_t *count, uint64_t pdone)
+static unsigned int resume_done(uint64_t *count, XEN_GUEST_HANDLE_PARAM(uint) pdone)
 {
     unsigned int done = 0;
 
     if (*count & MMU_UPDATE_PREEMPTED) {
         *count &= ~(uint64_t)MMU_UPDATE_PREEMPTED;
-        if (pdone)
-            raw_copy_from_guest(&done, pdone, sizeof(done));
+        if (!guest_handle_is_null(pdone))
+            (void)copy_from_guest(&done, pdone, 1);
     }
     return done;
 }
@@ -285,7 +286,8 @@ static long mmu_batch_owners(uint32_t foreigndom, struct mmu_batch *b)
     return pg_owner_of((uint16_t)foreigndom, &b->pg);
 }
 
-long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid, uint64_t a5)
+long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) reqs, uint64_t count,
+                   XEN_GUEST_HANDLE_PARAM(uint) pdone, uint64_t domid)
 {
     unsigned int done = 0, base;
     struct mmu_batch b;
@@ -294,7 +296,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
     count = (uint32_t)count;
     base = resume_done(&count, pdone);
     /* Xen's guest_handle_okay: where the list starts, even for no request (the rest faults later). */
-    if (!guest_range_ok(reqs, 1))
+    if (!guest_addr_ok(reqs.addr))
         return -XEN_EFAULT;
     if ((rc = mmu_batch_owners((uint32_t)domid, &b)))
         return rc;
@@ -309,19 +311,20 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
         if (done && hypercall_preempt_check()) {
             spin_unlock(&b.pt_owner->page_lock);
             done += base;
-            if (pdone)
-                raw_copy_to_guest(pdone, &done, sizeof(done));
+            if (!guest_handle_is_null(pdone))
+                (void)copy_to_guest(pdone, &done, 1);
             done -= base;
-            return hypercall_continue(reqs + done * sizeof(req), (count - done) | MMU_UPDATE_PREEMPTED,
-                                      pdone, domid, 0);
+            return hypercall_continue(reqs.addr, (count - done) | MMU_UPDATE_PREEMPTED,
+                                      pdone.addr, domid, 0);
         }
-        if (raw_copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
+        if (copy_from_guest(&req, reqs, 1)) {
             rc = -XEN_EFAULT;
             break;
         }
         rc = mmu_update_one(&b, &req);
         if (rc)
             break;
+        guest_handle_add_offset(reqs, 1);
     }
     /*
      * No TLB flush here, as on Xen: the guest flushes when it needs to. Frames
@@ -330,8 +333,8 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid
      */
     spin_unlock(&b.pt_owner->page_lock);
     done += base;
-    if (pdone)
-        raw_copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
+    if (!guest_handle_is_null(pdone))
+        (void)copy_to_guest(pdone, &done, 1);   /* like Xen: an unwritable count is ignored */
     return rc;
 }
 
@@ -425,7 +428,8 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
     }
 }
 
-long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid, uint64_t a5)
+long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) ops, uint64_t count,
+                  XEN_GUEST_HANDLE_PARAM(uint) pdone, uint64_t domid)
 {
     struct vcpu *v = current;
     unsigned int done = 0, base;
@@ -442,23 +446,24 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid, 
         if (done && hypercall_preempt_check()) {
             spin_unlock(&d->page_lock);
             done += base;
-            if (pdone)
-                raw_copy_to_guest(pdone, &done, sizeof(done));
+            if (!guest_handle_is_null(pdone))
+                (void)copy_to_guest(pdone, &done, 1);
             done -= base;
-            return hypercall_continue(ops + done * sizeof(op), (count - done) | MMU_UPDATE_PREEMPTED,
-                                      pdone, domid, 0);
+            return hypercall_continue(ops.addr, (count - done) | MMU_UPDATE_PREEMPTED,
+                                      pdone.addr, domid, 0);
         }
-        if (raw_copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
+        if (copy_from_guest(&op, ops, 1)) {
             rc = -XEN_EFAULT;
             break;
         }
         rc = mmuext_one(v, d, &op);
         if (rc)
             break;
+        guest_handle_add_offset(ops, 1);
     }
     spin_unlock(&d->page_lock);
     done += base;
-    if (pdone)
-        raw_copy_to_guest(pdone, &done, sizeof(done));  /* like Xen: an unwritable count is ignored */
+    if (!guest_handle_is_null(pdone))
+        (void)copy_to_guest(pdone, &done, 1);   /* like Xen: an unwritable count is ignored */
     return rc;
 }
