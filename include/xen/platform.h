@@ -146,6 +146,7 @@ struct xen_platform_op {
     } u;
 };
 typedef struct xen_platform_op xen_platform_op_t;
+XEN_DEFINE_GUEST_HANDLE(xen_platform_op_t);
 _Static_assert(offsetof(struct xen_platform_op, u) == 8, "xen_platform_op.u");
 _Static_assert(sizeof(struct xen_platform_op) == 136, "xen_platform_op size");
 

@@ -27,7 +27,7 @@
  * caller comes back through a full reload of its segment state (and its
  * failsafe callback if a selector no longer loads): do the same.
  */
-static long core_parking(uint64_t arg, struct xen_platform_op *op)
+static long core_parking(XEN_GUEST_HANDLE_PARAM(xen_platform_op_t) arg, struct xen_platform_op *op)
 {
     switch (op->u.core_parking.type) {
     case XEN_CORE_PARKING_SET:
@@ -35,17 +35,10 @@ static long core_parking(uint64_t arg, struct xen_platform_op *op)
         return 0;
     case XEN_CORE_PARKING_GET:
         op->u.core_parking.idle_nums = 0;
-        return raw_copy_to_guest(arg + offsetof(struct xen_platform_op, u.core_parking),
-                             &op->u.core_parking, sizeof(op->u.core_parking)) ? -XEN_EFAULT : 0;
+        return copy_field_to_guest(arg, op, u.core_parking) ? -XEN_EFAULT : 0;
     default:
         return -XEN_EINVAL;
     }
-}
-
-/* Copy the cmd's part of the union back (Xen copies only the field it filled). */
-static long put_u(uint64_t arg, const struct xen_platform_op *op, size_t size)
-{
-    return raw_copy_to_guest(arg + offsetof(struct xen_platform_op, u), &op->u, size) ? -XEN_EFAULT : 0;
 }
 
 /*
@@ -56,7 +49,7 @@ static long put_u(uint64_t arg, const struct xen_platform_op *op, size_t size)
  * index is past the list (-ESRCH); the shift flags come from the BIOS data
  * area; EFI information on a BIOS boot is -ENOSYS.
  */
-static long firmware_info(uint64_t arg, struct xen_platform_op *op)
+static long firmware_info(XEN_GUEST_HANDLE_PARAM(xen_platform_op_t) arg, struct xen_platform_op *op)
 {
     struct xenpf_firmware_info *fw = &op->u.firmware_info;
 
@@ -70,8 +63,7 @@ static long firmware_info(uint64_t arg, struct xen_platform_op *op)
         if (fw->index != 0)
             return -XEN_ESRCH;
         fw->u.kbd_shift_flags = *(const uint8_t *)maddr_to_virt(0x417);
-        return raw_copy_to_guest(arg + offsetof(struct xen_platform_op, u.firmware_info.u),
-                             &fw->u.kbd_shift_flags, 1) ? -XEN_EFAULT : 0;
+        return copy_field_to_guest(arg, op, u.firmware_info.u.kbd_shift_flags) ? -XEN_EFAULT : 0;
     case XEN_FW_EFI_INFO:
         return -XEN_ENOSYS;
     default:
@@ -151,10 +143,10 @@ static void pcpu_version(struct xenpf_pcpu_version *pv)
     pv->stepping = r[0] & 0xf;
 }
 
-long do_platform_op(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_platform_op(XEN_GUEST_HANDLE_PARAM(xen_platform_op_t) arg)
 {
     struct xen_platform_op op;
-    long rc = hypercall_envelope(arg, &op, sizeof(op), XENPF_INTERFACE_VERSION);
+    long rc = hypercall_envelope(arg.addr, &op, sizeof(op), XENPF_INTERFACE_VERSION);
 
     if (rc)
         return rc;
@@ -188,10 +180,10 @@ long do_platform_op(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
         }
     case XENPF_get_cpuinfo:
         pcpu_info(&op.u.pcpu_info);
-        return put_u(arg, &op, sizeof(op.u.pcpu_info));
+        return copy_field_to_guest(arg, &op, u.pcpu_info) ? -XEN_EFAULT : 0;  /* that field only, as Xen */
     case XENPF_get_cpu_version:
         pcpu_version(&op.u.pcpu_version);
-        return put_u(arg, &op, sizeof(op.u.pcpu_version));
+        return copy_field_to_guest(arg, &op, u.pcpu_version) ? -XEN_EFAULT : 0;
     case XENPF_core_parking:
         return core_parking(arg, &op);
     default:
@@ -238,30 +230,31 @@ static void mc_cpu_info(struct xen_mc_logical_cpu *c)
         }
 }
 
-static long mc_physcpuinfo(uint64_t arg, struct xen_mc *op)
+static long mc_physcpuinfo(XEN_GUEST_HANDLE_PARAM(xen_mc_t) arg, struct xen_mc *op)
 {
     struct xen_mc_physcpuinfo *pi = &op->u.mc_physcpuinfo;
+    XEN_GUEST_HANDLE(xen_mc_logical_cpu_t) info = guest_handle_from_va(xen_mc_logical_cpu_t, pi->info);
     struct xen_mc_logical_cpu c;
     long rc = 0;
 
-    if (pi->info) {
+    if (!guest_handle_is_null(info)) {
         if ((int32_t)pi->ncpus <= 0)
             return -XEN_EINVAL;
         mc_cpu_info(&c);
-        if (raw_copy_to_guest(pi->info, &c, sizeof(c)))
+        if (copy_to_guest(info, &c, 1))
             rc = -XEN_EFAULT;
     }
     pi->ncpus = 1;
-    if (raw_copy_to_guest(arg, op, sizeof(*op)))
+    if (copy_to_guest(arg, op, 1))
         return -XEN_EFAULT;
     return rc;
 }
 
 /* Privilege first (the hypercall table), then the envelope: Xen's order for mca. */
-long do_mca(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_mca(XEN_GUEST_HANDLE_PARAM(xen_mc_t) arg)
 {
     struct xen_mc op;
-    long rc = hypercall_envelope(arg, &op, sizeof(op), XEN_MCA_INTERFACE_VERSION);
+    long rc = hypercall_envelope(arg.addr, &op, sizeof(op), XEN_MCA_INTERFACE_VERSION);
 
     if (rc)
         return rc;
@@ -278,7 +271,7 @@ long do_mca(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
             return -XEN_EINVAL;
         f->flags = XEN_MC_OK | XEN_MC_NODATA;
         f->fetch_id = 0;
-        return raw_copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+        return copy_to_guest(arg, &op, 1) ? -XEN_EFAULT : 0;
     }
     case XEN_MC_notifydomain:
         return -XEN_EINVAL;                     /* unsupported in Xen too */

@@ -21,6 +21,8 @@
 #include <xen/event_channel.h>
 #include <xen/physdev.h>
 #include <xen/hvm_op.h>
+#include <xen/platform.h>
+#include <xen/arch-x86/xen-mca.h>
 
 typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 
@@ -126,8 +128,8 @@ long do_sysctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 void arch_do_physinfo(struct xen_sysctl_physinfo *pi);
 
 /* Interfaces Xenolith answers without serving them (yet): their checks are Xen's. */
-long do_platform_op(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
-long do_mca(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_platform_op(XEN_GUEST_HANDLE_PARAM(xen_platform_op_t) arg);
+long do_mca(XEN_GUEST_HANDLE_PARAM(xen_mc_t) arg);
 long do_hvm_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_dm_op(uint64_t domid, uint64_t nr_bufs, XEN_GUEST_HANDLE_PARAM(xen_dm_op_buf_t) bufs);
 long do_xenoprof_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);

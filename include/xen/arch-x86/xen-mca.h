@@ -13,6 +13,7 @@
 #define XEN_PUBLIC_ARCH_X86_MCA_H
 #include <stdint.h>
 #include <stddef.h>
+#include "xen.h"              /* guest handles */
 
 #define XEN_MCA_INTERFACE_VERSION 0x01ecc003u
 
@@ -80,6 +81,8 @@ struct xen_mc_logical_cpu {
     int32_t mc_nmsrvals;
     struct xen_mcinfo_msr mc_msrvalues[MC_NMSRVALS];
 };
+typedef struct xen_mc_logical_cpu xen_mc_logical_cpu_t;
+XEN_DEFINE_GUEST_HANDLE(xen_mc_logical_cpu_t);
 _Static_assert(sizeof(struct xen_mc_logical_cpu) == 304, "xen_mc_logical_cpu size");
 struct xen_mc_physcpuinfo {
     uint32_t ncpus;                 /* IN/OUT */
@@ -96,6 +99,8 @@ struct xen_mc {
         uint8_t pad[144];
     } u;
 };
+typedef struct xen_mc xen_mc_t;
+XEN_DEFINE_GUEST_HANDLE(xen_mc_t);
 _Static_assert(offsetof(struct xen_mc, u) == 8, "xen_mc.u");
 _Static_assert(sizeof(struct xen_mc) == 152, "xen_mc size");
 
