@@ -127,7 +127,7 @@ def default_hv_cmdline(hv, mem_mib, cpus):
     """The hypervisor command line used when --hv-cmdline is not given."""
     if hv == "xen":
         return (f"console=com1 com1=115200,8n1 dom0_mem={mem_mib}M,max:{mem_mib}M "
-                f"loglvl=all guest_loglvl=all noreboot dom0_max_vcpus={cpus}")
+                f"loglvl=all guest_loglvl=all noreboot dom0_max_vcpus={cpus} sched=credit")
     line = f"console=com1 loglvl=all dom0_mem={mem_mib}M noreboot"
     if cpus != 1:
         line += f" dom0_max_vcpus={cpus}"
