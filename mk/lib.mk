@@ -16,7 +16,7 @@ HV_LIB_SRCS += lib/string.c lib/format.c hv/lib/cmdline.c \
 HV_LIB_SRCS += hv/lib/evtchn_ports.c hv/lib/gnttab_pin.c
 HV_LIB_SRCS += hv/arch/x86/lib/e820_dom0.c
 HV_LIB_SRCS += hv/lib/timer_heap.c
-HV_LIB_SRCS += hv/lib/runq.c
+HV_LIB_SRCS += hv/lib/runq.c hv/lib/credit.c
 HV_LIB_SRCS += hv/arch/x86/lib/acpi_madt.c
 
 # The other kernel decompressors (bzImage payloads).
@@ -42,6 +42,7 @@ $(eval $(call lib_unit_test,test_gnttab_pin,hv/lib/gnttab_pin.c hv/lib/gnttab_ru
 $(eval $(call lib_unit_test,test_timer_heap,hv/lib/timer_heap.c))
 $(eval $(call lib_unit_test,test_runq,hv/lib/runq.c))
 $(eval $(call lib_unit_test,test_acpi_madt,hv/arch/x86/lib/acpi_madt.c))
+$(eval $(call lib_unit_test,test_credit,hv/lib/credit.c hv/lib/runq.c))
 
 # string.c is tested on the host under other names, so libc stays intact.
 LIB_STRING_RENAME := -Dmemcpy=xl_memcpy -Dmemmove=xl_memmove -Dmemset=xl_memset \

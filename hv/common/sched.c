@@ -171,10 +171,10 @@ void vcpu_wake(struct vcpu *v)
 void vcpu_sched_update(struct vcpu *v)
 {
     if (on_cpu(v)) {
-        resume_on_cpu(v, SCHED_PRI_NORMAL);     /* or the exit path switches away if it stopped */
+        resume_on_cpu(v, SCHED_PRI_UNDER);     /* or the exit path switches away if it stopped */
         return;
     }
-    sched_requeue(v, SCHED_PRI_NORMAL);
+    sched_requeue(v, SCHED_PRI_UNDER);
 }
 
 void domain_sched_update(struct domain *d)
@@ -188,7 +188,7 @@ void domain_sched_update(struct domain *d)
 void sched_init_vcpu(struct vcpu *v)
 {
     v->runq.next = v->runq.prev = NULL;
-    v->runq.pri = SCHED_PRI_NORMAL;
+    v->runq.pri = SCHED_PRI_UNDER;
     v->runstate.state = RUNSTATE_offline;
     v->runstate.state_entry_time = now_ns();
 }
@@ -208,7 +208,7 @@ static void schedule(void)
 
     c->need_resched = false;
     if (prev && vcpu_runnable(prev)) {
-        prev->runq.pri = SCHED_PRI_NORMAL;
+        prev->runq.pri = SCHED_PRI_UNDER;
         runq_insert(&c->runq, &prev->runq);
     }
     while ((n = runq_first(&c->runq))) {
@@ -310,7 +310,7 @@ void sched_start(void)
         panic("no memory for the slice timer");
     for_each_domain(d)
         for_each_vcpu(d, v)
-            sched_requeue(v, SCHED_PRI_NORMAL);
+            sched_requeue(v, SCHED_PRI_UNDER);
     local_irq_disable();
     schedule();
     if (!current)

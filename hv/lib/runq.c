@@ -32,6 +32,19 @@ void runq_remove(struct runq *q, struct runq_node *n)
     q->nr--;
 }
 
+/* See runq.h. Re-inserting from the head keeps arrival order within a priority. */
+void runq_sort(struct runq *q)
+{
+    struct runq_node *n = q->head.next, *next;
+    unsigned int nr = q->nr;
+
+    runq_init(q);
+    for (unsigned int i = 0; i < nr; i++, n = next) {
+        next = n->next;
+        runq_insert(q, n);
+    }
+}
+
 /* See runq.h. */
 bool runq_check(const struct runq *q)
 {

@@ -50,10 +50,10 @@ static void test_round_robin_within_a_priority(void **state)
 {
     reset();
     for (unsigned int i = 0; i < 4; i++)
-        queue(i, SCHED_PRI_NORMAL);
+        queue(i, SCHED_PRI_UNDER);
     /* The one that ran goes to the back: 0 1 2 3, then 0 again after 3. */
     assert_int_equal(take(), 0);
-    queue(0, SCHED_PRI_NORMAL);
+    queue(0, SCHED_PRI_UNDER);
     assert_int_equal(take(), 1);
     assert_int_equal(take(), 2);
     assert_int_equal(take(), 3);
@@ -64,11 +64,11 @@ static void test_round_robin_within_a_priority(void **state)
 static void test_boost_goes_ahead_of_normal_behind_boost(void **state)
 {
     reset();
-    queue(0, SCHED_PRI_NORMAL);
-    queue(1, SCHED_PRI_NORMAL);
+    queue(0, SCHED_PRI_UNDER);
+    queue(1, SCHED_PRI_UNDER);
     queue(2, SCHED_PRI_BOOST);                  /* ahead of 0 and 1 */
     queue(3, SCHED_PRI_BOOST);                  /* behind 2: first come first served */
-    queue(4, SCHED_PRI_NORMAL);                 /* behind 1 */
+    queue(4, SCHED_PRI_UNDER);                 /* behind 1 */
     assert_int_equal(take(), 2);
     assert_int_equal(take(), 3);
     assert_int_equal(take(), 0);
@@ -80,7 +80,7 @@ static void test_remove_from_anywhere(void **state)
 {
     reset();
     for (unsigned int i = 0; i < 5; i++)
-        queue(i, i == 3 ? SCHED_PRI_BOOST : SCHED_PRI_NORMAL);
+        queue(i, i == 3 ? SCHED_PRI_BOOST : SCHED_PRI_UNDER);
     runq_remove(&q, &node[2]);                  /* middle */
     assert_true(runq_check(&q));
     runq_remove(&q, &node[4]);                  /* last */
@@ -96,7 +96,7 @@ static void test_check_catches_damage(void **state)
 {
     reset();
     queue(0, SCHED_PRI_BOOST);
-    queue(1, SCHED_PRI_NORMAL);
+    queue(1, SCHED_PRI_UNDER);
     node[0].pri = 2;                            /* out of order */
     assert_false(runq_check(&q));
     node[0].pri = SCHED_PRI_BOOST;
@@ -106,6 +106,31 @@ static void test_check_catches_damage(void **state)
     q.nr = 2;
     node[1].prev = &node[1];                    /* broken link */
     assert_false(runq_check(&q));
+}
+
+/* After accounting: the queue back in priority order, queue order kept within each. */
+static void test_sort_after_priorities_change(void **state)
+{
+    reset();
+    queue(0, SCHED_PRI_UNDER);
+    queue(1, SCHED_PRI_OVER);
+    queue(2, SCHED_PRI_UNDER);
+    queue(3, SCHED_PRI_OVER);
+    queue(4, SCHED_PRI_BOOST);                  /* queue: 4 0 2 1 3 */
+    node[0].pri = SCHED_PRI_OVER;
+    node[3].pri = SCHED_PRI_UNDER;
+    node[4].pri = SCHED_PRI_UNDER;
+    assert_false(runq_check(&q));
+    runq_sort(&q);
+    assert_true(runq_check(&q));
+    assert_int_equal(q.nr, 5);
+    assert_int_equal(take(), 4);
+    assert_int_equal(take(), 2);
+    assert_int_equal(take(), 3);
+    assert_int_equal(take(), 0);
+    assert_int_equal(take(), 1);
+    runq_sort(&q);                              /* empty */
+    assert_true(runq_check(&q));
 }
 
 /* Random queueing, removal and picking against a model: order by (priority, arrival). */
@@ -146,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_boost_goes_ahead_of_normal_behind_boost),
         cmocka_unit_test(test_remove_from_anywhere),
         cmocka_unit_test(test_check_catches_damage),
+        cmocka_unit_test(test_sort_after_priorities_change),
         cmocka_unit_test(test_random_against_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

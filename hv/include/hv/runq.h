@@ -5,10 +5,9 @@
  * (hv/lib/runq.c), host-tested by tests/unit/test_runq.c; common/sched.c
  * embeds one node in every vCPU.
  *
- * The priorities are those of Xen's credit scheduler that exist so far:
- * BOOST for a vCPU woken from blocking by an event or a timer (it runs before
- * any NORMAL one and preempts a NORMAL one that is running), NORMAL for the
- * rest. Credit accounting (issue 10) adds OVER below NORMAL.
+ * The priorities are those of Xen's credit scheduler (hv/credit.h): BOOST
+ * for a vCPU woken from blocking by an event or a timer while it had credit,
+ * UNDER for one with credit left, OVER for one in debt.
  */
 #ifndef HV_RUNQ_H
 #define HV_RUNQ_H
@@ -16,7 +15,8 @@
 #include <stdint.h>
 
 #define SCHED_PRI_BOOST  0
-#define SCHED_PRI_NORMAL 1
+#define SCHED_PRI_UNDER  1
+#define SCHED_PRI_OVER   2
 
 struct runq_node {
     struct runq_node *prev, *next;   /* NULL while not queued */
@@ -36,6 +36,11 @@ void runq_init(struct runq *q);
 void runq_insert(struct runq *q, struct runq_node *n);
 /* Take n (queued in q) out. */
 void runq_remove(struct runq *q, struct runq_node *n);
+/*
+ * Priorities of queued nodes changed: put the queue back in order, keeping
+ * the order of arrival within a priority (Xen's runq_sort after accounting).
+ */
+void runq_sort(struct runq *q);
 /* Links consistent, priorities in order, the count right? (tests, audits) */
 bool runq_check(const struct runq *q);
 
