@@ -1,10 +1,100 @@
 /*
- * SCHED: sched_op (hypercall 29), except shutdown proper.
+ * SCHED: sched_op (hypercall 29), except shutdown proper; and
+ * XEN_DOMCTL_scheduler_op as Xen 4.17's credit scheduler answers it (the
+ * launcher runs Xen with sched=credit).
  */
 #include <os/events.h>
 #include <os/time.h>
+#include <xen/domctl.h>
 #include <xen/sched.h>
 #include "test.h"
+
+#define ABSENT_DOM 14           /* an id no domain has during this suite */
+
+static struct xen_domctl dc;
+
+/* scheduler_op on dom with the envelope's fields; weight and cap IN/OUT. */
+static long sched_op(domid_t dom, uint32_t sched_id, uint32_t cmd, uint16_t *weight, uint16_t *cap)
+{
+    long rc;
+
+    dc = (struct xen_domctl){
+        .cmd = XEN_DOMCTL_scheduler_op,
+        .interface_version = XEN_DOMCTL_INTERFACE_VERSION,
+        .domain = dom,
+        .u.scheduler_op = { .sched_id = sched_id, .cmd = cmd,
+                            .u.credit = { .weight = *weight, .cap = *cap } },
+    };
+    rc = os_hypercall1(__HYPERVISOR_domctl, &dc);
+    *weight = dc.u.scheduler_op.u.credit.weight;
+    *cap = dc.u.scheduler_op.u.credit.cap;
+    return rc;
+}
+
+static long put(uint16_t weight, uint16_t cap)
+{
+    return sched_op(0, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo, &weight, &cap);
+}
+
+/* getinfo of domain 0: rc, weight and cap in *w, *c. */
+static long get(uint16_t *w, uint16_t *c)
+{
+    *w = *c = 0x5555;
+    return sched_op(0, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, w, c);
+}
+
+static void scheduler_op(void)
+{
+    uint16_t w, c;
+    long rc;
+
+    rc = get(&w, &c);
+    t_check("SCHED0008", "scheduler_op getinfo of domain 0: weight 256, no cap",
+            rc == 0 && w == 256 && c == 0, "(rc=%ld weight=%u cap=%u)", rc, w, c);
+    rc = put(512, 0);
+    t_check("SCHED0009", "putinfo weight 512 is taken", rc == 0 && get(&w, &c) == 0 && w == 512 &&
+            c == 0, "(rc=%ld weight=%u cap=%u)", rc, w, c);
+    rc = put(0, 0xffff);
+    t_check("SCHED0010", "putinfo weight 0 and cap 0xffff leave both as they were",
+            rc == 0 && get(&w, &c) == 0 && w == 512 && c == 0, "(rc=%ld weight=%u cap=%u)", rc,
+            w, c);
+    rc = put(65535, 150);
+    t_check("SCHED0011", "putinfo weight 65535 and cap 150 are taken (no bound but the width)",
+            rc == 0 && get(&w, &c) == 0 && w == 65535 && c == 150, "(rc=%ld weight=%u cap=%u)",
+            rc, w, c);
+    rc = put(1, 10000);
+    t_check("SCHED0012", "putinfo weight 1 and cap 10000 (beyond every CPU) are taken",
+            rc == 0 && get(&w, &c) == 0 && w == 1 && c == 10000, "(rc=%ld weight=%u cap=%u)",
+            rc, w, c);
+    rc = put(256, 0);
+    t_check("SCHED0013", "putinfo back to weight 256, cap 0", rc == 0 && get(&w, &c) == 0 &&
+            w == 256 && c == 0, "(rc=%ld weight=%u cap=%u)", rc, w, c);
+
+    w = 0x1234, c = 0x5678;
+    rc = sched_op(0, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_getinfo, &w, &c);
+    t_check("SCHED0014", "scheduler_op naming credit2 gives -EINVAL, the structure as it was",
+            rc == -XEN_EINVAL && w == 0x1234 && c == 0x5678, "(rc=%ld weight=%#x cap=%#x)", rc,
+            w, c);
+    w = 100, c = 0;
+    rc = sched_op(0, 0, XEN_DOMCTL_SCHEDOP_putinfo, &w, &c);
+    t_check("SCHED0015", "scheduler_op with sched_id 0 gives -EINVAL and changes nothing",
+            rc == -XEN_EINVAL && get(&w, &c) == 0 && w == 256, "(rc=%ld weight=%u)", rc, w);
+    w = c = 0;
+    t_rc("SCHED0016", "scheduler_op putvcpuinfo gives -EINVAL (not credit's)",
+         sched_op(0, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putvcpuinfo, &w, &c), -XEN_EINVAL);
+    t_rc("SCHED0017", "scheduler_op getvcpuinfo gives -EINVAL",
+         sched_op(0, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getvcpuinfo, &w, &c), -XEN_EINVAL);
+    t_rc("SCHED0018", "scheduler_op with an unknown cmd gives -EINVAL",
+         sched_op(0, XEN_SCHEDULER_CREDIT, 4, &w, &c), -XEN_EINVAL);
+    t_rc("SCHED0019", "scheduler_op of a domain that does not exist gives -ESRCH",
+         sched_op(ABSENT_DOM, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, &w, &c),
+         -XEN_ESRCH);
+    t_rc("SCHED0020", "scheduler_op of DOMID_SELF gives -ESRCH",
+         sched_op(DOMID_SELF, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, &w, &c),
+         -XEN_ESRCH);
+    t_rc("SCHED0021", "scheduler_op from an unmapped buffer gives -EFAULT",
+         os_hypercall1(__HYPERVISOR_domctl, (void *)T_UNMAPPED_VA), -XEN_EFAULT);
+}
 
 static void poll(void)
 {
@@ -46,6 +136,7 @@ void suite_sched(void)
 
     t_rc("SCHED0001", "yield returns 0", HYPERVISOR_sched_op(SCHEDOP_yield, NULL), 0);
     poll();
+    scheduler_op();
     t_rc("SCHED0005", "shutdown_code records a reason and returns 0",
          HYPERVISOR_sched_op(SCHEDOP_shutdown_code, &sd), 0);
     t_rc("SCHED0006", "shutdown from an unmapped argument gives -EFAULT",

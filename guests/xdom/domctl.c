@@ -32,7 +32,7 @@ static long domctl(uint32_t cmd, domid_t dom)
 enum {                      /* the DomU's results in xdom_ctrl->res */
     R_INFO0, R_INFO_SELF, R_INFO_ABSENT, R_CREATE, R_PAUSE0, R_UNPAUSE0, R_MAXMEM_SELF,
     R_SETCTX0, R_OLD_VERSION, R_ABSENT, R_POPULATE0, R_CURRENT0, R_CURRENT_SELF, R_INCREASE0,
-    R_PHYSINFO, R_DOMAINLIST, R_SYSCTL_OLD,
+    R_PHYSINFO, R_DOMAINLIST, R_SYSCTL_OLD, R_SCHED_SELF, R_SCHED0, R_SCHED_ABSENT,
 };
 
 static struct xen_sysctl sc;
@@ -42,6 +42,14 @@ static long sysctl_v(uint32_t cmd, uint32_t version)
     sc.cmd = cmd;
     sc.interface_version = version;
     return os_hypercall1(__HYPERVISOR_sysctl, &sc);
+}
+
+/* XEN_DOMCTL_scheduler_op (credit) on dom: cmd with weight and cap; they come back in dc. */
+static long sched_op(domid_t dom, uint32_t cmd, uint16_t weight, uint16_t cap)
+{
+    dc = (struct xen_domctl){ .u.scheduler_op = { .sched_id = XEN_SCHEDULER_CREDIT, .cmd = cmd,
+                                                   .u.credit = { weight, cap } } };
+    return domctl(XEN_DOMCTL_scheduler_op, dom);
 }
 
 void xdom_domctl_domu(void)
@@ -78,6 +86,9 @@ void xdom_domctl_domu(void)
     sc.u.getdomaininfolist.buffer.addr = (uint64_t)&dc;
     res[R_DOMAINLIST] = sysctl_v(XEN_SYSCTL_getdomaininfolist, XEN_SYSCTL_INTERFACE_VERSION);
     res[R_SYSCTL_OLD] = sysctl_v(XEN_SYSCTL_physinfo, XEN_SYSCTL_INTERFACE_VERSION - 1);
+    res[R_SCHED_SELF] = sched_op(XDOM_DOMU, XEN_DOMCTL_SCHEDOP_putinfo, 65535, 0);
+    res[R_SCHED0] = sched_op(0, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0);
+    res[R_SCHED_ABSENT] = sched_op(XDOM_ABSENT, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0);
 }
 
 /* ---- Dom0 ---- */
@@ -116,6 +127,31 @@ static void unprivileged(void)
          -XEN_EPERM);
     t_rc("XDCTL0017", "DomU: sysctl with an older interface version gives -EACCES",
          res[R_SYSCTL_OLD], -XEN_EACCES);
+    t_rc("XDCTL0040", "DomU: scheduler_op putinfo of itself gives -EPERM", res[R_SCHED_SELF],
+         -XEN_EPERM);
+    t_rc("XDCTL0041", "DomU: scheduler_op getinfo of domain 0 gives -EPERM", res[R_SCHED0],
+         -XEN_EPERM);
+    t_rc("XDCTL0042", "DomU: scheduler_op of a domain that does not exist gives -ESRCH",
+         res[R_SCHED_ABSENT], -XEN_ESRCH);
+}
+
+/* Dom0 sets the DomU's credit parameters; its refused putinfo changed nothing. */
+static void sched_params(void)
+{
+    const struct xen_domctl_sched_credit *c = &dc.u.scheduler_op.u.credit;
+    long rc = sched_op(XDOM_DOMU, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0);
+
+    t_check("XDCTL0043", "scheduler_op getinfo of the DomU: weight 256 (its own putinfo was "
+            "refused), no cap", rc == 0 && c->weight == 256 && c->cap == 0,
+            "(rc=%ld weight=%u cap=%u)", rc, c->weight, c->cap);
+    rc = sched_op(XDOM_DOMU, XEN_DOMCTL_SCHEDOP_putinfo, 512, 50);
+    if (rc == 0)
+        rc = sched_op(XDOM_DOMU, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0);
+    t_check("XDCTL0044", "Dom0 sets the DomU's weight 512 and cap 50",
+            rc == 0 && c->weight == 512 && c->cap == 50, "(rc=%ld weight=%u cap=%u)", rc,
+            c->weight, c->cap);
+    rc = sched_op(XDOM_DOMU, XEN_DOMCTL_SCHEDOP_putinfo, 256, 0);
+    t_rc("XDCTL0045", "and back to 256, no cap", rc, 0);
 }
 
 static long info(domid_t dom)
@@ -151,6 +187,7 @@ void xdom_domctl_dom0(void)
     t_rc("XDCTL0024", "a second unpausedomain gives -EINVAL",
          domctl(XEN_DOMCTL_unpausedomain, XDOM_DOMU), -XEN_EINVAL);
     unprivileged();
+    sched_params();
 }
 
 void xdom_domctl_after_exit(void)

@@ -182,6 +182,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
         goto fail;
     v->id = 0;
     v->domain = d;
+    sched_init_domain(d);
     sched_init_vcpu(v);
     v->vcpu_info = &d->shared_info->vcpu_info[0];
     v->vcpu_info->evtchn_upcall_mask = 1;       /* events masked until the guest opens them */

@@ -172,6 +172,7 @@ long domain_kill(struct domain *d)
         BUG_ON(!life_kill(&d->life));
         (void)domain_pause(d);                  /* a reason of its own, as Xen's */
         domain_sched_update(d);                 /* dying: off the run queue whatever the count */
+        sched_destroy_domain(d);                /* and out of the credit share-out */
         stop_vcpus(d);
         log_info("domain %u: destruction started (%lu frames free)", d->id, frames_free());
         k->stage = DS_GRANTS;

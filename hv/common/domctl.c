@@ -317,6 +317,27 @@ static long getvcpucontext(struct domain *d, struct xen_domctl *op, uint64_t arg
     return rc;
 }
 
+/*
+ * XEN_DOMCTL_scheduler_op, as Xen's sched_adjust over its credit scheduler:
+ * the scheduler's id (-EINVAL otherwise), then the command (the per-vCPU
+ * forms are not credit's: -EINVAL too); putinfo cannot fail.
+ */
+static long scheduler_op(struct domain *d, struct xen_domctl_scheduler_op *op)
+{
+    if (op->sched_id != XEN_SCHEDULER_CREDIT)
+        return -XEN_EINVAL;
+    switch (op->cmd) {
+    case XEN_DOMCTL_SCHEDOP_getinfo:
+        sched_get_credit(d, &op->u.credit.weight, &op->u.credit.cap);
+        return 0;
+    case XEN_DOMCTL_SCHEDOP_putinfo:
+        sched_set_credit(d, op->u.credit.weight, op->u.credit.cap);
+        return 0;
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
 /* One operation on the target d (referenced by the caller); the caller is privileged. */
 static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
@@ -343,6 +364,10 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
         return setvcpucontext(d, &op->u.vcpucontext);
     case XEN_DOMCTL_getvcpucontext:
         return getvcpucontext(d, op, arg);
+    case XEN_DOMCTL_scheduler_op:
+        rc = scheduler_op(d, &op->u.scheduler_op);
+        copyback = true;                        /* as Xen: whatever the answer */
+        break;
     default:
         rc = arch_do_domctl(d, op, &copyback);   /* the x86-only operations, or -ENOSYS */
         break;

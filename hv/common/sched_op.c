@@ -58,7 +58,8 @@ long do_sched_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     switch (cmd) {
     case SCHEDOP_yield:
-        /* Give the CPU to the next runnable vCPU in turn (itself if it is the only one). */
+        /* Give the CPU to the next runnable vCPU of its priority, or to one of the next one down. */
+        v->yielding = true;
         this_cpu()->need_resched = true;
         raise_softirq(SOFTIRQ_SCHEDULE);
         return 0;

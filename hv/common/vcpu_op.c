@@ -14,15 +14,16 @@
 #define MILLISECS(ms) ((uint64_t)(ms) * 1000000ULL)
 #define STIME_DELTA_MAX (1ULL << 62)
 
-static void fill_runstate(struct vcpu *v, struct vcpu_runstate_info *r)
+/* See sched.h. */
+void runstate_snapshot(const struct vcpu *v, struct vcpu_runstate_info *r, bool until_now)
 {
-    uint64_t now = now_ns();
     memset(r, 0, sizeof(*r));
     r->state = v->runstate.state;
     r->state_entry_time = v->runstate.state_entry_time;
     for (int i = 0; i < 4; i++)
         r->time[i] = v->runstate.time[i];
-    r->time[r->state] += now - v->runstate.state_entry_time;
+    if (until_now)
+        r->time[r->state] += now_ns() - v->runstate.state_entry_time;
 }
 
 static long register_vcpu_info(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
@@ -97,7 +98,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
         return -XEN_EEXIST;
     case VCPUOP_get_runstate_info: {
         struct vcpu_runstate_info r;
-        fill_runstate(v, &r);
+        runstate_snapshot(v, &r, true);
         return copy_to_guest(arg, &r, 1) ? -XEN_EFAULT : 0;
     }
     case VCPUOP_register_runstate_memory_area: {
@@ -107,7 +108,8 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
             return -XEN_EFAULT;
         v->runstate_guest = area.addr.h;
         if (v == current && !guest_handle_is_null(v->runstate_guest)) {
-            fill_runstate(v, &r);
+            /* As Xen: the record as it stands (the running time so far not yet added). */
+            runstate_snapshot(v, &r, false);
             (void)copy_to_guest(v->runstate_guest, &r, 1);   /* like Xen: a fault is not an error here */
         }
         return 0;

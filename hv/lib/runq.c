@@ -8,19 +8,42 @@ void runq_init(struct runq *q)
     q->nr = 0;
 }
 
-/* See runq.h. */
+/* Link n in before `before`. */
+static void link_before(struct runq *q, struct runq_node *before, struct runq_node *n)
+{
+    n->next = before;
+    n->prev = before->prev;
+    before->prev->next = n;
+    before->prev = n;
+    q->nr++;
+}
+
+/* The first node of a lower priority than pri (a larger number), or the head. */
+static struct runq_node *first_below(struct runq *q, uint8_t pri)
+{
+    struct runq_node *at = q->head.next;
+
+    while (at != &q->head && at->pri <= pri)
+        at = at->next;
+    return at;
+}
+
+/* See runq.h. From the head, as Xen's: a yielded node never holds others back. */
 void runq_insert(struct runq *q, struct runq_node *n)
 {
-    struct runq_node *after = q->head.prev;
+    n->yielded = false;
+    link_before(q, first_below(q, n->pri), n);
+}
 
-    /* From the tail: the common case (NORMAL behind NORMAL) stops at once. */
-    while (after != &q->head && after->pri > n->pri)
-        after = after->prev;
-    n->prev = after;
-    n->next = after->next;
-    after->next->prev = n;
-    after->next = n;
-    q->nr++;
+/* See runq.h. */
+void runq_insert_yield(struct runq *q, struct runq_node *n)
+{
+    struct runq_node *at = first_below(q, n->pri);
+
+    n->yielded = at != &q->head;
+    if (n->yielded)
+        at = at->next;
+    link_before(q, at, n);
 }
 
 /* See runq.h. */
@@ -29,6 +52,7 @@ void runq_remove(struct runq *q, struct runq_node *n)
     n->prev->next = n->next;
     n->next->prev = n->prev;
     n->next = n->prev = 0;
+    n->yielded = false;
     q->nr--;
 }
 
@@ -54,7 +78,7 @@ bool runq_check(const struct runq *q)
     do {
         if (!n->next || n->next->prev != n)
             return false;
-        if (n != &q->head && n->next != &q->head && n->pri > n->next->pri)
+        if (n != &q->head && n->next != &q->head && n->pri > n->next->pri && !n->next->yielded)
             return false;
         n = n->next;
         if (n != &q->head && ++count > q->nr)

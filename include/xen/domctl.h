@@ -36,6 +36,7 @@
 #define XEN_DOMCTL_setvcpucontext         12
 #define XEN_DOMCTL_getvcpucontext         13
 #define XEN_DOMCTL_max_vcpus              15
+#define XEN_DOMCTL_scheduler_op           16
 #define XEN_DOMCTL_setdomainhandle        17
 #define XEN_DOMCTL_hypercall_init         22
 #define XEN_DOMCTL_set_address_size       35
@@ -247,6 +248,36 @@ struct xen_domctl_shadow_op {
     struct xen_domctl_shadow_op_stats stats;
 };
 
+/*
+ * XEN_DOMCTL_scheduler_op: a domain's scheduling parameters. sched_id must
+ * be the running scheduler's (XEN_SYSCTL_sched_id; Xenolith: credit),
+ * else -EINVAL; cmd putinfo or getinfo (the per-vCPU forms and any other:
+ * -EINVAL). Credit: getinfo OUT weight and cap; putinfo IN weight (0: keep)
+ * and cap (percent of one CPU, 0: none, 0xffff: keep), no other bound (as
+ * Xen's credit scheduler). The whole structure is written back.
+ */
+#define XEN_DOMCTL_SCHEDOP_putinfo     0
+#define XEN_DOMCTL_SCHEDOP_getinfo     1
+#define XEN_DOMCTL_SCHEDOP_putvcpuinfo 2
+#define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
+struct xen_domctl_sched_credit {
+    uint16_t weight;
+    uint16_t cap;
+};
+struct xen_domctl_scheduler_op {
+    uint32_t sched_id;              /* XEN_SCHEDULER_* */
+    uint32_t cmd;                   /* XEN_DOMCTL_SCHEDOP_* */
+    union {
+        struct xen_domctl_sched_credit credit;
+        struct xen_domctl_sched_credit credit2;
+        struct {
+            uint64_t vcpus;         /* guest handle of xen_domctl_schedparam_vcpu_t */
+            uint32_t nr_vcpus;
+            uint32_t padding;
+        } v;
+    } u;
+};
+
 /* Set the domain's paging mode. IN: mode. */
 #define XENOLITH_DOMCTL_paging_mode       0x8001
 #define XENOLITH_PAGING_DIRECT            0   /* guest tables validated and used by the CPU */
@@ -284,6 +315,7 @@ struct xen_domctl {
         struct xen_domctl_address_size address_size;
         struct xen_domctl_hypercall_init hypercall_init;
         struct xen_domctl_shadow_op shadow_op;
+        struct xen_domctl_scheduler_op scheduler_op;
         struct xenolith_domctl_paging_mode paging_mode;
         struct xenolith_domctl_mmu_audit mmu_audit;
         uint8_t pad[128];
@@ -302,5 +334,7 @@ _Static_assert(offsetof(struct xen_domctl_vcpucontext, ctxt) == 8, "vcpucontext.
 _Static_assert(sizeof(struct xen_domctl_shadow_op) == 40, "shadow_op size");
 _Static_assert(offsetof(struct xen_domctl_shadow_op, dirty_bitmap) == 16, "shadow_op.dirty_bitmap");
 _Static_assert(offsetof(struct xen_domctl_shadow_op, stats) == 32, "shadow_op.stats");
+_Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "scheduler_op size");
+_Static_assert(offsetof(struct xen_domctl_scheduler_op, u.credit.cap) == 10, "scheduler_op.u.credit.cap");
 
 #endif /* XEN_PUBLIC_DOMCTL_H */

@@ -108,6 +108,35 @@ static void test_check_catches_damage(void **state)
     assert_false(runq_check(&q));
 }
 
+/* A yielding node goes behind the first of a lower priority (one OVER runs first), no further. */
+static void test_yield_lets_one_lower_priority_node_first(void **state)
+{
+    reset();
+    queue(0, SCHED_PRI_UNDER);
+    queue(1, SCHED_PRI_OVER);
+    queue(2, SCHED_PRI_OVER);
+    node[3].pri = SCHED_PRI_UNDER;
+    runq_insert_yield(&q, &node[3]);            /* 0 1 3 2 */
+    assert_true(node[3].yielded);
+    assert_true(runq_check(&q));
+    queue(4, SCHED_PRI_UNDER);                  /* a newcomer is not held back: 0 4 1 3 2 */
+    queue(5, SCHED_PRI_OVER);                   /* at the tail */
+    assert_int_equal(take(), 0);
+    assert_int_equal(take(), 4);
+    assert_int_equal(take(), 1);
+    assert_int_equal(take(), 3);
+    assert_false(node[3].yielded);
+    assert_int_equal(take(), 2);
+    assert_int_equal(take(), 5);
+    /* Nothing of a lower priority: a yield is a plain insert. */
+    queue(0, SCHED_PRI_UNDER);
+    node[1].pri = SCHED_PRI_UNDER;
+    runq_insert_yield(&q, &node[1]);
+    assert_false(node[1].yielded);
+    assert_int_equal(take(), 0);
+    assert_int_equal(take(), 1);
+}
+
 /* After accounting: the queue back in priority order, queue order kept within each. */
 static void test_sort_after_priorities_change(void **state)
 {
@@ -171,6 +200,7 @@ int main(void)
         cmocka_unit_test(test_boost_goes_ahead_of_normal_behind_boost),
         cmocka_unit_test(test_remove_from_anywhere),
         cmocka_unit_test(test_check_catches_damage),
+        cmocka_unit_test(test_yield_lets_one_lower_priority_node_first),
         cmocka_unit_test(test_sort_after_priorities_change),
         cmocka_unit_test(test_random_against_model),
     };

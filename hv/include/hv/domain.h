@@ -19,6 +19,7 @@
 #include <hv/domain_life.h>
 #include <hv/evtchn_ports.h>
 #include <asm/domain.h>
+#include <hv/credit.h>
 #include <hv/runq.h>
 #include <hv/timer.h>
 
@@ -44,7 +45,9 @@ struct vcpu {
     struct domain *domain;
     struct cpu_regs regs;            /* the guest frame while not running */
     bool running;                    /* its frame is on the CPU stack now */
-    struct runq_node runq;           /* queued on its CPU while waiting to run; pri while running */
+    struct runq_node runq;           /* queued on its CPU while waiting to run */
+    struct credit_vcpu credit;       /* its credit and priority (hv/credit.h; common/sched.c) */
+    bool yielding;                   /* SCHEDOP_yield: queued behind one lower priority vCPU */
     bool initialised;                /* its context was set (builder, setvcpucontext): Xen's is_initialised */
 
     struct arch_vcpu arch;           /* x86 PV state (asm/domain.h) */
@@ -68,6 +71,7 @@ struct vcpu {
     uint64_t periodic_period;        /* 0 = off */
     struct timer poll_timer;         /* SCHEDOP_poll timeout */
     XEN_GUEST_HANDLE(vcpu_runstate_info_t) runstate_guest; /* VCPUOP_register_runstate_memory_area */
+    bool runstate_area_stale;        /* not written at its last change (in user mode): on entering the kernel */
     struct vcpu_runstate_info_local {
         int state;                   /* RUNSTATE_*, kept by common/sched.c */
         uint64_t state_entry_time;
@@ -113,6 +117,7 @@ struct domain {
     struct grant_table grants;       /* common/grant_table.c */
     spinlock_t event_lock;           /* its event channels: evtchn[], evtchn_ops, FIFO state (docs/locking.md) */
     spinlock_t page_lock;            /* its page types, page tables and page list (docs/locking.md) */
+    struct credit_dom credit;        /* weight, cap (XEN_DOMCTL_scheduler_op; common/sched.c) */
     cpumask_t dirty_cpumask;         /* CPUs that may hold its TLB entries (set when it runs there) */
     struct arch_domain arch;         /* x86 PV state (asm/domain.h) */
     struct domain_destroy destroy;   /* domain_kill's progress */

@@ -21,6 +21,7 @@
 struct runq_node {
     struct runq_node *prev, *next;   /* NULL while not queued */
     uint8_t pri;                     /* SCHED_PRI_* */
+    bool yielded;                    /* queued by runq_insert_yield: may sit behind a lower priority */
 };
 
 struct runq {
@@ -34,6 +35,12 @@ struct runq {
 void runq_init(struct runq *q);
 /* Queue n (not queued) behind every node of its priority or a more urgent one. */
 void runq_insert(struct runq *q, struct runq_node *n);
+/*
+ * Queue n (not queued), which yields the CPU: as runq_insert, then behind
+ * the first node of a lower priority too, if there is one (Xen's credit
+ * yield lets one such vCPU run first).
+ */
+void runq_insert_yield(struct runq *q, struct runq_node *n);
 /* Take n (queued in q) out. */
 void runq_remove(struct runq *q, struct runq_node *n);
 /*
@@ -41,7 +48,7 @@ void runq_remove(struct runq *q, struct runq_node *n);
  * the order of arrival within a priority (Xen's runq_sort after accounting).
  */
 void runq_sort(struct runq *q);
-/* Links consistent, priorities in order, the count right? (tests, audits) */
+/* Links consistent, priorities in order (yielded nodes aside), the count right? (tests, audits) */
 bool runq_check(const struct runq *q);
 
 static inline bool runq_queued(const struct runq_node *n)

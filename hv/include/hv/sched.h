@@ -10,10 +10,32 @@
 #define HV_SCHED_H
 #include <stdbool.h>
 #include <hv/domain.h>
+#include <hv/credit.h>
 
 bool vcpu_runnable(const struct vcpu *v);
+/* A new domain: Xen's credit defaults (weight 256, no cap). Before its vCPUs. */
+void sched_init_domain(struct domain *d);
 /* A new vCPU: on no run queue, offline in its runstate until it first becomes runnable. */
 void sched_init_vcpu(struct vcpu *v);
+/* d is dying: its vCPUs stop earning credit (a parked one is unparked). */
+void sched_destroy_domain(struct domain *d);
+/* XEN_DOMCTL_scheduler_op's credit parameters (putinfo: weight 0, cap 0xffff keep). */
+void sched_get_credit(struct domain *d, uint16_t *weight, uint16_t *cap);
+void sched_set_credit(struct domain *d, uint16_t weight, uint16_t cap);
+
+/*
+ * v's runstate as VCPUOP_get_runstate_info gives it (until_now: the time in
+ * its present state counted up to now) or as the registered area holds it
+ * (not counted: the guest adds it from state_entry_time).
+ */
+struct vcpu_runstate_info;
+void runstate_snapshot(const struct vcpu *v, struct vcpu_runstate_info *r, bool until_now);
+/*
+ * Write v's registered runstate area (if any) now, or at its next entry into
+ * its kernel if it is in user mode (arch). v's address space must be the
+ * CPU's. Called at every change of runstate, as Xen's update_runstate_area.
+ */
+void runstate_area_update(struct vcpu *v);
 /*
  * v's pause count, VCPUOP_down/up, shutdown or dying state changed: put it in
  * its CPU's run queue (NORMAL priority) or take it out, whichever it now needs.
@@ -46,8 +68,8 @@ int prepare_exit_to_guest(struct cpu_regs *regs);
 void context_switch(struct vcpu *prev, struct vcpu *next);
 void arch_enter_first_vcpu(void) __attribute__((noreturn));
 
-/* A vCPU runs at most this long while another one is runnable (round robin). */
-#define SCHED_SLICE_NS 10000000ULL
+/* A vCPU runs at most this long while another one of its priority waits (Xen's credit tslice). */
+#define SCHED_SLICE_NS CREDIT_TSLICE_NS
 
 /* Softirq-style deferred work, run on the exit path with interrupts enabled. */
 #define SOFTIRQ_TIMER    0

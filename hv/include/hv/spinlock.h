@@ -33,6 +33,7 @@ enum lock_level {
     LOCK_EVENT,         /* a domain's event channels (two: spin_lock_pair) */
     LOCK_PAGE,          /* a domain's page types and page list (two: spin_lock_pair) */
     LOCK_PIRQ,          /* physical IRQ routing (pirq.c) */
+    LOCK_SCHED,         /* credit state and run queues (sched.c) */
     LOCK_TIMER,         /* timer state (vcpu_timer.c; per CPU with SMP) */
     LOCK_HEAP,          /* the frame allocator */
     LOCK_FLUSH,         /* one TLB shoot-down at a time (hv/arch/x86/smp.c) */

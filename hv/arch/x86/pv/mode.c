@@ -5,6 +5,7 @@
  */
 #include <hv/domain.h>
 #include <asm/io.h>
+#include <hv/sched.h>
 
 /* Inline in vcpu_toggle_mode too: it runs twice in every guest system call. */
 static inline __attribute__((always_inline)) void load_cr3(struct vcpu *v)
@@ -31,4 +32,6 @@ void vcpu_toggle_mode(struct vcpu *v)
     v->arch.kernel_mode = !v->arch.kernel_mode;
     wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
     load_cr3(v);
+    if (__builtin_expect(v->runstate_area_stale, 0) && v->arch.kernel_mode)
+        runstate_area_update(v);                /* changed while in user mode */
 }
