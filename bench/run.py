@@ -15,7 +15,10 @@ Two modes per hypervisor:
   icount  QEMU -icount shift=0 (one instruction = one virtual ns), which makes
           the figures deterministic and comparable across hosts; one run.
 For Xenolith (direct paging) the same run also boots guests/crash mode=wake
-with a spinning boot DomU for the scheduler's wake-up latency (wake_run).
+with a spinning boot DomU for the scheduler's wake-up latency (wake_run), and
+for Xenolith and Xen 4.17 guests/crash mode=credit test=bench, whose Dom0
+builds two CPU-bound DomUs: the split of weights 256/512 and Dom0's wake-up
+latency beside two and one of them (credit_run).
 The guest prints one line per metric (units in the name, see bench/SPEC.md):
     BENCH <metric> median=<value> [key=value ...]
 ratio = xenolith / xen for each metric (below 1 is better for a time or
@@ -137,6 +140,23 @@ def measure_lifecycle(modes, timeout):
     return out
 
 
+def credit_run(hv, icount, timeout):
+    """The credit scheduler's figures, the same guest on both hypervisors:
+    guests/crash mode=credit test=bench as Dom0 with its own image as initrd,
+    from which it builds two CPU-bound DomUs (weights 256 and 512: their split
+    of the CPU, sched_weight_ratio; then Dom0's timer wake-up latency beside
+    two and one of them). {metric: median}."""
+    result = launcher.run(CRASH_ELF, hv=hv, icount=icount, timeout=timeout, initrd=CRASH_ELF,
+                          cmdline="mode=credit role=dom0 test=bench samples=101 ms=1500")
+    figures = {m: v["median"] for m, v in serial_log.bench_lines(result.output).items()
+               if isinstance(v.get("median"), (int, float))}
+    if result.code != 0 or len(figures) != 3:
+        tail = "\n".join(result.lines()[-20:])
+        raise RuntimeError(f"{hv}: credit run ended with exit {result.code} "
+                           f"({result.reason}), {len(figures)} of 3 figures\n{tail}")
+    return figures
+
+
 def measure(variant, guest, icount, runs, timeout, cmdline):
     """Run `runs` times; return {metric: {"median": m, "runs": [...]}}."""
     samples = {}
@@ -145,6 +165,8 @@ def measure(variant, guest, icount, runs, timeout, cmdline):
         figures = one_run(variant, guest, icount, timeout, cmdline)
         if variant == "xenolith" and guest == BENCH_ELF:
             figures.update(wake_run(icount, timeout))
+        if variant in ("xenolith", "xen") and guest == BENCH_ELF:
+            figures.update(credit_run(variant, icount, timeout))
         for metric, value in figures.items():
             samples.setdefault(metric, []).append(value)
     return {m: {"median": statistics.median(v), "runs": v} for m, v in samples.items()}

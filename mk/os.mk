@@ -30,6 +30,7 @@ $(BUILD)/toolstack/%.o: toolstack/%.c
 xdom_XLLIB := $(XC_OBJS)
 lifecycle_XLLIB := $(XC_OBJS)
 logdirty_XLLIB := $(XC_OBJS)
+crash_XLLIB := $(XC_OBJS)
 
 $(OS_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -28,6 +28,10 @@ void crash_echo(void) __attribute__((noreturn));
 void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0, int yield_wait) __attribute__((noreturn));
 /* Count events a spinning DomU sends a blocked Dom0, then Dom0's wake-up latency (wake.c). */
 void crash_wake(int dom0, unsigned long n, unsigned long m) __attribute__((noreturn));
+/* Xen's credit scheduler from Dom0 with DomUs it builds from its initrd (credit.c: test=...). */
+void crash_credit(void) __attribute__((noreturn));
+/* A DomU of crash_credit: spins for ever, events open or (masked=1) masked. */
+void crash_hog(void) __attribute__((noreturn));
 /* Two-domain run: Dom0 destroys the DomU that granted it a page (role=dom0 or domu). */
 void crash_destroy(int as_dom0) __attribute__((noreturn));
 /* One hypercall from nr= and a1=..a5= in the command line, then poweroff. */

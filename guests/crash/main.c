@@ -76,5 +76,9 @@ void os_main(void)
         unsigned long m = crash_cmdline_get("samples", buf, sizeof(buf)) ? crash_parse_u64(buf, 101) : 101;
         crash_wake(dom0, n, m);
     }
+    if (!strcmp(mode, "credit"))
+        crash_credit();
+    if (!strcmp(mode, "hog"))
+        crash_hog();
     os_printf("crash: unknown mode %s\n", mode);
 }

@@ -37,22 +37,17 @@ static bool port_usable(const struct domain *d, unsigned int port)
     return evtchn_port_bound(&d->evtchn[port]);
 }
 
-/* See evtchn.h: a poller wakes for its ports, a blocked vCPU for a new upcall. */
+/*
+ * See evtchn.h. As Xen: a new upcall wakes a blocked vCPU, polling or not
+ * (vcpu_kick); a poller also wakes for any port of its domain that becomes
+ * pending unless it polls exactly one port, then only for that one (Xen's
+ * poll_evtchn).
+ */
 void evtchn_notify_vcpu(struct vcpu *v, unsigned int port, bool upcall)
 {
     if (!v->blocked)
         return;
-    if (v->polling) {
-        for (unsigned int i = 0; i < v->nr_poll_ports; i++)
-            if (v->poll_port_list[i] == port) {
-                vcpu_wake(v);
-                return;
-            }
-        if (v->nr_poll_ports == 0 && upcall)
-            vcpu_wake(v);
-        return;
-    }
-    if (upcall)
+    if (upcall || (v->polling && (v->nr_poll_ports != 1 || v->poll_port_list[0] == port)))
         vcpu_wake(v);
 }
 
@@ -73,9 +68,19 @@ void evtchn_set_pending(struct domain *d, unsigned int port)
     spin_unlock_irqrestore(&d->event_lock, flags);
 }
 
-bool evtchn_port_is_pending(struct domain *d, unsigned int port)
+/* See evtchn.h: Xen's evtchn_port_poll. */
+int evtchn_port_poll(struct domain *d, unsigned int port)
 {
-    return port_valid(port) && d->evtchn_ops->is_pending(d, port);
+    unsigned long flags;
+    int rc = -XEN_EINVAL;
+
+    if (!port_valid(port))
+        return rc;
+    flags = spin_lock_irqsave(&d->event_lock);
+    if (port_usable(d, port))
+        rc = d->evtchn_ops->is_pending(d, port);
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return rc;
 }
 
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)

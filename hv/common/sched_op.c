@@ -21,6 +21,14 @@ static long sched_block(struct vcpu *v)
     return 0;
 }
 
+/*
+ * SCHEDOP_poll in Xen's order: the count (at most 128) and the list's
+ * range, then an upcall already due (events open, one pending: 0 at once),
+ * then each port (unreadable -EFAULT, not bound -EINVAL, pending: 0 at once);
+ * else block until one of them (any port of the domain that becomes pending
+ * when more or fewer than one were named) or a new upcall comes, or the
+ * timeout passes.
+ */
 static long sched_poll(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct sched_poll sp;
@@ -32,15 +40,18 @@ static long sched_poll(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
         return -XEN_EINVAL;
     if (!guest_handle_okay(sp.ports, sp.nr_ports))
         return -XEN_EFAULT;
+    if (!v->vcpu_info->evtchn_upcall_mask && v->vcpu_info->evtchn_upcall_pending)
+        return 0;
     v->nr_poll_ports = 0;
     for (unsigned int i = 0; i < sp.nr_ports; i++) {
         evtchn_port_t port;
+        int rc;
+
         if (copy_from_guest_offset(&port, sp.ports, i, 1))
             return -XEN_EFAULT;
-        if (port >= NR_EVTCHN)
-            return -XEN_EINVAL;
-        if (evtchn_port_is_pending(d, port))
-            return 0;
+        rc = evtchn_port_poll(d, port);
+        if (rc)
+            return rc < 0 ? rc : 0;
         v->poll_port_list[v->nr_poll_ports++] = (uint16_t)port;
     }
     if (sp.timeout && sp.timeout <= now_ns())

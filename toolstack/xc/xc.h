@@ -34,6 +34,13 @@ long xc_domain_destroy(uint32_t domid);
 long xc_domain_hypercall_init(uint32_t domid, uint64_t gmfn);
 long xc_vcpu_setcontext(uint32_t domid, unsigned int vcpu, struct vcpu_guest_context *ctx);
 
+/*
+ * The credit scheduler's weight and cap of domid (XEN_DOMCTL_scheduler_op;
+ * putinfo: weight 0 and cap 0xffff leave the value as it is).
+ */
+long xc_sched_credit_domain_set(uint32_t domid, uint16_t weight, uint16_t cap);
+long xc_sched_credit_domain_get(uint32_t domid, uint16_t *weight, uint16_t *cap);
+
 /* ---- memory_op for another domain ---- */
 /* populate_physmap of nr single pages: frames[] in = PFNs, out = MFNs; returns pages done. */
 long xc_domain_populate_physmap(uint32_t domid, unsigned long nr, xen_pfn_t *frames);

@@ -45,7 +45,8 @@ extern const struct evtchn_port_ops evtchn_port_ops_2l;
 int evtchn_alloc_unbound_port(struct domain *d, domid_t remote);
 /* Mark a port pending and notify its vCPU (upcall flag, wake-up). */
 void evtchn_set_pending(struct domain *d, unsigned int port);
-bool evtchn_port_is_pending(struct domain *d, unsigned int port);
+/* SCHEDOP_poll's look at a port: 1 pending, 0 not, -EINVAL out of range or not bound. */
+int evtchn_port_poll(struct domain *d, unsigned int port);
 /* Deliver a per-vCPU or global VIRQ if the guest bound it. */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 void send_global_virq(struct domain *d, unsigned int virq);
