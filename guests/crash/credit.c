@@ -110,29 +110,10 @@ static uint64_t split(unsigned int w1, unsigned int w2, uint64_t ms)
     return r;
 }
 
-static void sort(uint64_t *v, unsigned long n)
-{
-    for (unsigned long i = 1; i < n; i++)
-        for (unsigned long j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-}
-
 /* Dom0's wake-up latency from a singleshot timer 1 ms ahead, m samples. */
 static void latency(const char *metric, unsigned long m)
 {
-    for (unsigned long i = 0; i < m; i++) {
-        uint64_t deadline = os_now_ns() + 1000000;
-        unsigned long ticks = os_timer_ticks;
-
-        os_timer_set(deadline);
-        while (os_timer_ticks == ticks)
-            os_block();
-        samples[i] = os_now_ns() - deadline;
-    }
-    sort(samples, m);
+    crash_timer_wake_latency(samples, m);
     os_printf("BENCH %s median=%lu n=%lu min=%lu max=%lu\n", metric,
               (unsigned long)samples[m / 2], m, (unsigned long)samples[0],
               (unsigned long)samples[m - 1]);

@@ -92,13 +92,23 @@ static unsigned int offer_port(os_evtchn_handler_t fn)
     return a.port;
 }
 
-static void sort(uint64_t *v, unsigned long n)
+/* See crash.h. */
+void crash_timer_wake_latency(uint64_t *out, unsigned long m)
 {
-    for (unsigned long i = 1; i < n; i++)
-        for (unsigned long j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
+    for (unsigned long i = 0; i < m; i++) {
+        uint64_t deadline = os_now_ns() + 1000000;
+        unsigned long ticks = os_timer_ticks;
+
+        os_timer_set(deadline);
+        while (os_timer_ticks == ticks)
+            os_block();
+        out[i] = os_now_ns() - deadline;
+    }
+    for (unsigned long i = 1; i < m; i++)          /* sorted: few samples, insertion */
+        for (unsigned long j = i; j > 0 && out[j - 1] > out[j]; j--) {
+            uint64_t t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
         }
 }
 
@@ -109,19 +119,10 @@ static void measure_latency(unsigned long m)
     if (m > MAX_SAMPLES)
         m = MAX_SAMPLES;
     HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &before);
-    for (unsigned long i = 0; i < m; i++) {
-        uint64_t deadline = os_now_ns() + 1000000;
-        unsigned long ticks = os_timer_ticks;
-
-        os_timer_set(deadline);
-        while (os_timer_ticks == ticks)
-            os_block();
-        samples[i] = os_now_ns() - deadline;
-    }
+    crash_timer_wake_latency(samples, m);
     HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &after);
     os_printf("wake: dom0 waited runnable %lu ns over %lu timer events\n",
               (unsigned long)(after.time[RUNSTATE_runnable] - before.time[RUNSTATE_runnable]), m);
-    sort(samples, m);
     os_printf("BENCH wake_latency_ns median=%lu n=%lu min=%lu max=%lu\n",
               (unsigned long)samples[m / 2], m, (unsigned long)samples[0],
               (unsigned long)samples[m - 1]);
