@@ -14,7 +14,7 @@
  * ENABLE_LOGDIRTY (and ENABLE with log-dirty) -EOPNOTSUPP; OFF, ENABLE_TEST,
  * ENABLE and the allocation -EINVAL. ENABLE_LOGDIRTY on the empty domain tells which build
  * answers (SHADOW0071); each case accepts that build's answer, so the lines
- * are the same on both, and on a Xen built with shadow paging too.
+ * are the same on both.
  */
 #include <xen/xen.h>
 #include <xen/domctl.h>
