@@ -57,9 +57,20 @@ def dom0_lines(output):
     return [l for l in output.splitlines() if l and not l.startswith(GUEST_PREFIXES)]
 
 
+INFO_FIELDS = ["host", "release", "version", "machine", "nr_cpus", "max_cpu_id", "nr_nodes",
+               "cores_per_socket", "threads_per_core", "cpu_mhz", "hw_caps", "virt_caps",
+               "total_memory", "free_memory", "sharing_freed_memory", "sharing_used_memory",
+               "outstanding_claims", "free_cpus", "xen_major", "xen_minor", "xen_extra",
+               "xen_version", "xen_caps", "xen_scheduler", "xen_pagesize", "platform_params",
+               "xen_changeset", "xen_commandline", "cc_compiler", "cc_compile_by",
+               "cc_compile_domain", "cc_compile_date", "xend_config_format"]
+
+
 def masked(lines):
-    """The lines with list's CPU time column masked."""
-    return [re.sub(r"(\s[-rbpscd]{6})\s+\d+\.\d$", r"\1  T", l) for l in lines]
+    """The lines with list's CPU time column and info's values (the machines' and
+    hypervisors' own) masked."""
+    lines = [re.sub(r"(\s[-rbpscwSd]{6})\s+\d+\.\d$", r"\1  T", l) for l in lines]
+    return [re.sub(r"^([a-z_]+ +):.*$", r"\1: V", l) for l in lines]
 
 
 def by_command(lines):
@@ -122,6 +133,8 @@ def test_toolstack_script(outputs, hv):
     assert "xl: domain 4 (delta) has shut down, reason crash: preserve" in result.output
     assert re.fullmatch(r"delta +4 +4 +1 +-[-b]-sc-  T", cmds["list delta"][1]), cmds["list delta"]
     assert cmds["destroy delta"] == []
+    assert [l.split(":")[0].rstrip() for l in cmds["info"]] == INFO_FIELDS, cmds["info"]
+    assert all(len(l.split(":")[0]) == 23 for l in cmds["info"]), cmds["info"]
     assert cmds["create nonexistent.cfg"] == [
         "Parsing config from nonexistent.cfg",
         "xl: nonexistent.cfg: no such file in Domain 0's initrd"]

@@ -24,7 +24,7 @@ static const struct command {
     { "unpause", xl_cmd_unpause, "unpause <dom>         unpause a domain" },
     { "vcpu-list", xl_cmd_unavailable, "vcpu-list [dom]       list the vCPUs of domains" },
     { "sched-credit", xl_cmd_unavailable, "sched-credit          credit scheduler parameters" },
-    { "info", xl_cmd_unavailable, "info                  information about the host" },
+    { "info", xl_cmd_info, "info                  information about the host" },
     { "dmesg", xl_cmd_unavailable, "dmesg                 the hypervisor's console ring" },
     { "help", cmd_help, "help                  this list" },
     { "exit", cmd_exit, "exit                  power Domain 0 off (stops the machine)" },
