@@ -140,10 +140,91 @@ int domain_unpause(struct domain *d)
     return 0;
 }
 
+struct vcpu_info dummy_vcpu_info = { .evtchn_upcall_mask = 1 };
+
+void vcpu_info_reset(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+
+    v->vcpu_info = v->id < XEN_LEGACY_MAX_VCPUS ? &d->shared_info->vcpu_info[v->id]
+                                                : &dummy_vcpu_info;
+    v->vcpu_info_mfn = 0;
+}
+
+static void vcpu_free(struct vcpu *v)
+{
+    if (!v)
+        return;
+    vcpu_timers_kill(v);
+    arch_vcpu_destroy(v);
+    xfree_bytes(v, sizeof(*v));
+}
+
+/*
+ * A new vCPU of d: down, not initialised, events masked, its timers and
+ * arch state ready; NULL without memory. Not yet in d->vcpu[].
+ */
+static struct vcpu *vcpu_alloc(struct domain *d, unsigned int id)
+{
+    struct vcpu *v = xzalloc(struct vcpu);
+
+    if (!v)
+        return NULL;
+    v->id = id;
+    v->domain = d;
+    v->down = true;                             /* until a builder or the guest sets its context */
+    v->dirty_cpu = NO_DIRTY_CPU;
+    if (vcpu_timers_init(v)) {
+        xfree_bytes(v, sizeof(*v));
+        return NULL;
+    }
+    sched_init_vcpu(v);
+    vcpu_info_reset(v);
+    v->vcpu_info->evtchn_upcall_mask = 1;       /* events masked until the guest opens them */
+    if (arch_vcpu_create(v)) {
+        vcpu_free(v);
+        return NULL;
+    }
+    time_update_vcpu(v);
+    return v;
+}
+
+int domain_vcpus_create(struct domain *d)
+{
+    int rc = 0;
+
+    spin_lock(&d->domain_lock);
+    for (unsigned int i = 0; i < d->max_vcpus && !rc; i++) {
+        struct vcpu *v;
+
+        if (d->vcpu[i])
+            continue;
+        v = vcpu_alloc(d, i);
+        if (!v)
+            rc = -XEN_ENOMEM;
+        else
+            __atomic_store_n(&d->vcpu[i], v, __ATOMIC_RELEASE);     /* seen whole */
+    }
+    spin_unlock(&d->domain_lock);
+    return rc;
+}
+
+void vcpu_pause(struct vcpu *v)
+{
+    __atomic_add_fetch(&v->pause_count, 1, __ATOMIC_SEQ_CST);
+    vcpu_sched_update(v);
+}
+
+void vcpu_unpause(struct vcpu *v)
+{
+    if (__atomic_sub_fetch(&v->pause_count, 1, __ATOMIC_SEQ_CST) == 0)
+        vcpu_sched_update(v);
+}
+
 int domain_create(domid_t id, bool privileged, struct domain **out)
 {
     struct domain *d, **spare = NULL;
-    struct vcpu *v;
+    struct vcpu *v = NULL;
     mfn_t si;
     int rc;
 
@@ -156,17 +237,17 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
         !(spare = xzalloc_bytes(PAGE_SIZE)))
         return -XEN_ENOMEM;
     d = xzalloc(struct domain);
-    v = xzalloc(struct vcpu);
     si = alloc_frame(id);
     if (d)
         d->evtchn = xzalloc_bytes(NR_EVTCHN * sizeof(struct evtchn));
-    if (!d || !v || si == INVALID_MFN || !d->evtchn || vcpu_timers_init(v)) {
+    if (!d || si == INVALID_MFN || !d->evtchn) {
         rc = -XEN_ENOMEM;
         goto fail;
     }
     d->id = id;
     d->privileged = privileged;
     life_init(&d->life);
+    spin_lock_init(&d->domain_lock, LOCK_DOMAIN, "domain_lock");
     spin_lock_init(&d->event_lock, LOCK_EVENT, "event_lock");
     spin_lock_init(&d->page_lock, LOCK_PAGE, "page_lock");
     d->shutdown_code = SHUTDOWN_CODE_NONE;
@@ -180,23 +261,18 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     rc = arch_domain_create(d);
     if (rc)
         goto fail;
-    v->id = 0;
-    v->domain = d;
     sched_init_domain(d);
-    sched_init_vcpu(v);
-    v->vcpu_info = &d->shared_info->vcpu_info[0];
-    v->vcpu_info->evtchn_upcall_mask = 1;       /* events masked until the guest opens them */
-    rc = arch_vcpu_create(v);
-    if (rc)
+    v = vcpu_alloc(d, 0);
+    if (!v) {
+        rc = -XEN_ENOMEM;
         goto fail;
+    }
     rc = grant_table_init(d);
     if (rc)
         goto fail;
     d->vcpu[0] = v;
-    v->down = true;                             /* until a builder sets its context */
     d->controller_pause_count = 1;              /* until the builder's unpause */
     BUG_ON(domain_pause(d));
-    time_update_vcpu(v);
     time_update_wallclock(d);
     rc = domain_list(d, &spare);
     if (rc)
@@ -211,11 +287,7 @@ fail:
         mfn_to_page(si)->flags &= ~PGF_SHARED_INFO;
         free_frame(si);
     }
-    if (v) {
-        vcpu_timers_kill(v);
-        arch_vcpu_destroy(v);
-    }
-    xfree_bytes(v, sizeof(*v));
+    vcpu_free(v);
     if (d) {
         arch_domain_destroy(d);
         xfree_bytes(d->evtchn, NR_EVTCHN * sizeof(struct evtchn));

@@ -95,11 +95,12 @@ static void release_vcpu_info(struct domain *d)
         struct vcpu *v = d->vcpu[i];
         if (!v || !v->vcpu_info_mfn)
             continue;
-        v->vcpu_info = &d->shared_info->vcpu_info[v->id];
+        mfn_t mfn = v->vcpu_info_mfn;
+
+        vcpu_info_reset(v);
         spin_lock(&d->page_lock);
-        pv_put_writable_frame(v->vcpu_info_mfn);
+        pv_put_writable_frame(mfn);
         spin_unlock(&d->page_lock);
-        v->vcpu_info_mfn = 0;
     }
 }
 

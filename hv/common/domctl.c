@@ -141,7 +141,7 @@ static long createdomain_config_ok(const struct xen_domctl_createdomain *c)
         return -XEN_EINVAL;
     if (c->arch.misc_flags & ~XEN_X86_MSR_RELAXED)
         return -XEN_EINVAL;
-    /* Xenolith runs MAX_VCPUS per domain (differences-from-xen.md). */
+    /* Xenolith's limit on vCPUs per domain is below Xen's (differences-from-xen.md). */
     if (c->max_vcpus > MAX_VCPUS)
         return -XEN_EINVAL;
     if (c->arch.emulation_flags & ~XEN_X86_EMU_ALL)
@@ -201,13 +201,25 @@ static long createdomain(struct xen_domctl *op, uint64_t arg)
     return raw_copy_to_guest(arg, op, sizeof(*op)) ? -XEN_EFAULT : 0;
 }
 
-/* XEN_DOMCTL_max_vcpus: only the count createdomain set; brings its vCPUs into being (down). */
+/*
+ * XEN_DOMCTL_max_vcpus: only the count createdomain set (-EINVAL), never
+ * the caller's own domain; brings its vCPUs into being, down and not
+ * initialised (-ENOMEM: those made so far stay, as on Xen).
+ */
 static long max_vcpus(struct domain *d, uint32_t max)
 {
+    bool paused;
+    long rc;
+
     if (d == current->domain || max != d->max_vcpus)
         return -XEN_EINVAL;
-    d->vcpus_created = true;
-    return 0;
+    paused = domain_pause(d) == 0;
+    rc = domain_vcpus_create(d);
+    if (!rc)
+        d->vcpus_created = true;
+    if (paused)
+        domain_unpause(d);
+    return rc;
 }
 
 /* XEN_DOMCTL_destroydomain: nothing is copied back; a long one continues as Xen's does. */
@@ -280,7 +292,9 @@ static long setvcpucontext(struct domain *d, const struct xen_domctl_vcpucontext
     } else {
         /* As Xen: the domain is kept off every CPU while its vCPU changes. */
         bool paused = domain_pause(d) == 0;
+        spin_lock(&d->domain_lock);             /* as VCPUOP_initialise */
         rc = arch_set_info_guest(v, ctx);
+        spin_unlock(&d->domain_lock);
         if (paused)
             domain_unpause(d);
     }
@@ -303,11 +317,15 @@ static long getvcpucontext(struct domain *d, struct xen_domctl *op, uint64_t arg
     ctx = xzalloc_bytes(sizeof(*ctx));
     if (!ctx)
         return -XEN_ENOMEM;
-    /* A consistent snapshot: the domain off every CPU (Xen pauses just that vCPU). */
+    /* A consistent snapshot: another domain off every CPU, or our own other vCPU paused. */
     paused = d != current->domain && domain_pause(d) == 0;
+    if (!paused)
+        vcpu_pause(v);
     arch_get_info_guest(v, ctx);
     if (paused)
         domain_unpause(d);
+    else
+        vcpu_unpause(v);
     if (raw_copy_to_guest(op->u.vcpucontext.ctxt, ctx, sizeof(*ctx)))
         rc = -XEN_EFAULT;
     xfree_bytes(ctx, sizeof(*ctx));

@@ -365,14 +365,15 @@ static long evtchn_unmask(unsigned int port)
     return 0;
 }
 
+/* EVTCHNOP_bind_vcpu, Xen's order: the vCPU (-ENOENT), then the port (-EINVAL). */
 static long evtchn_bind_vcpu(struct evtchn_bind_vcpu *b)
 {
     struct domain *d = current->domain;
 
-    if (!port_valid(b->port))
-        return -XEN_EINVAL;
     if (b->vcpu >= d->max_vcpus || !d->vcpu[b->vcpu])
         return -XEN_ENOENT;
+    if (!port_valid(b->port))
+        return -XEN_EINVAL;
     return evtchn_port_set_vcpu(&d->evtchn[b->port], b->vcpu);
 }
 

@@ -47,7 +47,8 @@ void do_softirqs(void)
 bool vcpu_runnable(const struct vcpu *v)
 {
     return v && !domain_is_dying(v->domain) && !v->domain->is_shutdown && !domain_is_paused(v->domain) &&
-           !v->blocked && !v->down && !v->credit.parked;
+           !v->blocked && !v->down && !v->credit.parked &&
+           !__atomic_load_n(&v->pause_count, __ATOMIC_RELAXED);
 }
 
 /*

@@ -84,6 +84,10 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     if (prev && prev->domain != next->domain)
         __atomic_and_fetch(&prev->domain->dirty_cpumask, ~cpu_bit(this_cpu()->id), __ATOMIC_RELAXED);
     __atomic_or_fetch(&next->domain->dirty_cpumask, cpu_bit(this_cpu()->id), __ATOMIC_RELAXED);
+    /* The same per vCPU (the MULTI flushes name vCPUs). */
+    if (prev)
+        __atomic_store_n(&prev->dirty_cpu, NO_DIRTY_CPU, __ATOMIC_RELAXED);
+    __atomic_store_n(&next->dirty_cpu, this_cpu()->id, __ATOMIC_RELAXED);
     debugreg_load(next);
     ctrlreg_load(next);                         /* its CR4.TSD and CR4.FSGSBASE */
     gdt_load_vcpu(next);

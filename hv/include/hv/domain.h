@@ -23,7 +23,13 @@
 #include <hv/runq.h>
 #include <hv/timer.h>
 
-#define MAX_VCPUS       1           /* per domain, for now: SMP comes with per-CPU entry stacks */
+/*
+ * vCPUs per domain: Xenolith's limit (Xen's for PV is 8192). It stays below
+ * 256 because a port names its vCPU in a byte (struct evtchn's notify_vcpu).
+ * vCPUs 0..XEN_LEGACY_MAX_VCPUS-1 have their vcpu_info in shared_info; the
+ * others start on dummy_vcpu_info and must register one before they run.
+ */
+#define MAX_VCPUS       128
 /*
  * Domain ids run from 0 to DOMID_FIRST_RESERVED - 1 (0x7fef), Xen's limit.
  * The table is two-level: DOMAIN_LEAVES pointers to leaf pages of
@@ -48,7 +54,8 @@ struct vcpu {
     struct runq_node runq;           /* queued on its CPU while waiting to run */
     struct credit_vcpu credit;       /* its credit and priority (hv/credit.h; common/sched.c) */
     bool yielding;                   /* SCHEDOP_yield: queued behind one lower priority vCPU */
-    bool initialised;                /* its context was set (builder, setvcpucontext): Xen's is_initialised */
+    bool initialised;                /* its context was set (builder, setvcpucontext, VCPUOP_initialise) */
+    unsigned int dirty_cpu;          /* the CPU whose TLB may hold its translations, or NO_DIRTY_CPU */
 
     struct arch_vcpu arch;           /* x86 PV state (asm/domain.h) */
 
@@ -63,6 +70,7 @@ struct vcpu {
     uint16_t virq_to_port[NR_VIRQS];
     bool blocked;                    /* SCHEDOP_block / poll */
     bool down;                       /* VCPUOP_down, until VCPUOP_up */
+    unsigned int pause_count;        /* vcpu_pause: reasons to keep it off the CPU (atomic) */
     bool polling;                    /* SCHEDOP_poll: wake on any of poll_ports */
     unsigned int nr_poll_ports;
     uint16_t poll_port_list[128];    /* SCHEDOP_poll takes at most 128 ports */
@@ -78,6 +86,11 @@ struct vcpu {
         uint64_t time[4];
     } runstate;
 };
+
+#define NO_DIRTY_CPU (~0u)
+
+/* The vcpu_info of a vCPU beyond shared_info's until it registers its own (events masked). */
+extern struct vcpu_info dummy_vcpu_info;
 
 /*
  * How far the destruction of a domain has come (common/domain_destroy.c):
@@ -115,6 +128,7 @@ struct domain {
     const struct evtchn_port_ops *evtchn_ops;   /* 2-level, or FIFO after init_control */
     struct evtchn_fifo_domain *evtchn_fifo;     /* FIFO state (event_fifo.c), or NULL */
     struct grant_table grants;       /* common/grant_table.c */
+    spinlock_t domain_lock;          /* its vCPUs' creation, context, up/down and vcpu_info (Xen's domain_lock) */
     spinlock_t event_lock;           /* its event channels: evtchn[], evtchn_ops, FIFO state (docs/locking.md) */
     spinlock_t page_lock;            /* its page types, page tables and page list (docs/locking.md) */
     struct credit_dom credit;        /* weight, cap (XEN_DOMCTL_scheduler_op; common/sched.c) */
@@ -208,6 +222,15 @@ static inline struct domain *domain_lookup(domid_t id)
  */
 int domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
+/*
+ * One vCPU's pause (Xen's vcpu_pause, for reading another vCPU of the
+ * caller's own domain): it is not scheduled again until vcpu_unpause.
+ * Waiting for it to leave another CPU is the scheduler's part, as for
+ * domain_pause.
+ */
+void vcpu_pause(struct vcpu *v);
+void vcpu_unpause(struct vcpu *v);
+
 static inline bool domain_is_paused(const struct domain *d)
 {
     return life_paused(&d->life);
@@ -251,6 +274,18 @@ void domain_unlist(struct domain *d);
  * the vCPUs' roots. 0 when done, -ERESTART to be continued.
  */
 int arch_domain_relinquish(struct domain *d);
+
+/*
+ * vCPU v->id's vcpu_info back where a new vCPU has it: its slot in
+ * shared_info, or dummy_vcpu_info beyond XEN_LEGACY_MAX_VCPUS.
+ */
+void vcpu_info_reset(struct vcpu *v);
+/*
+ * Bring every vCPU below d->max_vcpus into being that is not yet (Xen's
+ * vcpu_create in XEN_DOMCTL_max_vcpus and at Dom0's build): each down, not
+ * initialised, events masked. 0 or -ENOMEM (those made so far stay).
+ */
+int domain_vcpus_create(struct domain *d);
 
 /* The guest asked to stop (SCHEDOP_shutdown): record, stop its vCPUs, tell the machine. */
 void domain_shutdown(struct domain *d, unsigned int reason);

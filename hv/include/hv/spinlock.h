@@ -29,6 +29,7 @@
 /* The lock order, outermost first (docs/locking.md). A lock may be taken while holding only lower levels. */
 enum lock_level {
     LOCK_DOMLIST = 1,   /* the domain table (domain.c) */
+    LOCK_DOMAIN,        /* a domain's vCPUs: creation, context, up/down, vcpu_info (Xen's domain_lock) */
     LOCK_GRANT,         /* a domain's grant table */
     LOCK_EVENT,         /* a domain's event channels (two: spin_lock_pair) */
     LOCK_PAGE,          /* a domain's page types and page list (two: spin_lock_pair) */

@@ -10,6 +10,7 @@
 #include <hv/console.h>
 #include <asm/cpu.h>
 #include <hv/domain.h>
+#include <asm/flushtlb.h>
 #include <asm/fpu.h>
 #include <hv/hypercall.h>
 #include <asm/io.h>
@@ -107,20 +108,28 @@ static unsigned long dom0_pages(void)
     return pages;
 }
 
-/* Xen's dom0_max_vcpus arithmetic over our one CPU; Xenolith runs one vCPU. */
-static void dom0_vcpus(void)
+/*
+ * Xen's dom0_max_vcpus arithmetic: as many vCPUs as CPUs are up, raised to
+ * the option's minimum and lowered to its maximum (so dom0_max_vcpus=N gives
+ * N, also beyond the CPUs there are), then Xenolith's MAX_VCPUS.
+ */
+static unsigned int dom0_vcpus(void)
 {
-    uint32_t lo, hi, n = 1;
+    uint32_t lo = 1, hi = UINT32_MAX, n = nr_cpus_online;
 
-    if (!cmdline_get_dom0_max_vcpus(hv_command_line, &lo, &hi))
-        return;
+    cmdline_get_dom0_max_vcpus(hv_command_line, &lo, &hi);
     if (lo > n)
         n = lo;
     if (hi < n)
         n = hi;
-    if (n > MAX_VCPUS)
+    if (n == 0)
+        n = 1;
+    if (n > MAX_VCPUS) {
         log_warn("command line: dom0_max_vcpus asks for %u vCPUs; Domain 0 gets %u "
-                 "(no SMP guests yet)", n, MAX_VCPUS);
+                 "(Xenolith's limit)", n, MAX_VCPUS);
+        n = MAX_VCPUS;
+    }
+    return n;
 }
 
 /*
@@ -244,11 +253,15 @@ void start_hv(uint32_t magic, uint32_t info)
     if (boot_info.nr_modules == 0)
         panic("no Dom0 kernel: pass it as the first multiboot module");
     unsigned long dom0_nr_pages = dom0_pages();
-    dom0_vcpus();
+    unsigned int dom0_max_vcpus = dom0_vcpus();
 
     rc = domain_create(0, true, &d0);
     if (rc)
         panic("cannot create domain 0: error %d", rc);
+    d0->max_vcpus = dom0_max_vcpus;
+    if (domain_vcpus_create(d0))
+        panic("no memory for Domain 0's %u vCPUs", dom0_max_vcpus);
+    log_info("Dom0 has maximum %u VCPUs", dom0_max_vcpus);
     const struct boot_module *km = &boot_info.modules[0];
     struct pv_image img = {
         .kernel = maddr_to_virt(km->start),

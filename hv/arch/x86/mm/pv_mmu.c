@@ -211,13 +211,33 @@ static void audit_report(void *ctx, uint64_t mfn, const char *what)
     log_err("audit: mfn %#lx: %s", mfn, what);
 }
 
+/* Set aside (hold=false) or take again the references a vCPU's registered areas hold. */
+static void audit_vcpu_refs(struct domain *d, struct vcpu *v, bool hold)
+{
+    for (unsigned int i = 0; i < v->arch.gdt_nr_frames; i++) {
+        if (hold) {
+            BUG_ON(pt_get_page(&pv_mmu_env, v->arch.gdt_frames[i], d->id));
+            BUG_ON(pt_get_page_type(&pv_mmu_env, v->arch.gdt_frames[i], PGT_seg_desc_page, d->id));
+        } else {
+            pt_put_page_type(&pv_mmu_env, v->arch.gdt_frames[i]);
+            pt_put_page(&pv_mmu_env, v->arch.gdt_frames[i]);
+        }
+    }
+    if (v->vcpu_info_mfn) {
+        if (hold)
+            BUG_ON(pv_get_writable_frame(d, v->vcpu_info_mfn));
+        else
+            pv_put_writable_frame(v->vcpu_info_mfn);
+    }
+}
+
 int pv_mmu_audit(struct domain *d)
 {
     uint64_t *scratch = audit_scratch;
     bool mine;
-    struct vcpu *v = d->vcpu[0];
-    uint64_t roots[2] = { v->arch.guest_table ? v->arch.guest_table : PT_ROOT_NONE,
-                          v->arch.guest_table_user ? v->arch.guest_table_user : PT_ROOT_NONE };
+    struct vcpu *v;
+    uint64_t roots[2 * MAX_VCPUS];
+    unsigned int nr_roots = 0;
 
     if (!scratch)
         return -XEN_ENOMEM;
@@ -230,27 +250,23 @@ int pv_mmu_audit(struct domain *d)
     if (!mine)
         spin_lock(&d->page_lock);
     /*
-     * The audit recounts what page tables and roots hold. References held by
-     * registered areas (GDT frames, a moved vcpu_info, FIFO event pages) are set aside while it
-     * runs and taken again after; nothing else runs meanwhile.
+     * The audit recounts what page tables and every vCPU's roots hold.
+     * References held by registered areas (GDT frames, a moved vcpu_info,
+     * FIFO event pages) are set aside while it runs and taken again after;
+     * nothing else runs meanwhile.
      */
-    for (unsigned int i = 0; i < v->arch.gdt_nr_frames; i++) {
-        pt_put_page_type(&pv_mmu_env, v->arch.gdt_frames[i]);
-        pt_put_page(&pv_mmu_env, v->arch.gdt_frames[i]);
+    for_each_vcpu(d, v) {
+        roots[nr_roots++] = v->arch.guest_table ? v->arch.guest_table : PT_ROOT_NONE;
+        roots[nr_roots++] = v->arch.guest_table_user ? v->arch.guest_table_user : PT_ROOT_NONE;
+        audit_vcpu_refs(d, v, false);
     }
-    if (v->vcpu_info_mfn)
-        pv_put_writable_frame(v->vcpu_info_mfn);
     if (d->arch.pirq_eoi_mfn)
         pv_put_writable_frame(d->arch.pirq_eoi_mfn);
     grant_table_audit_refs(d, false);
     evtchn_fifo_audit_refs(d, false);
-    int n = pt_audit(&pv_mmu_env, d->id, roots, 2, scratch, audit_report, NULL);
-    for (unsigned int i = 0; i < v->arch.gdt_nr_frames; i++) {
-        BUG_ON(pt_get_page(&pv_mmu_env, v->arch.gdt_frames[i], d->id));
-        BUG_ON(pt_get_page_type(&pv_mmu_env, v->arch.gdt_frames[i], PGT_seg_desc_page, d->id));
-    }
-    if (v->vcpu_info_mfn)
-        BUG_ON(pv_get_writable_frame(d, v->vcpu_info_mfn));
+    int n = pt_audit(&pv_mmu_env, d->id, roots, nr_roots, scratch, audit_report, NULL);
+    for_each_vcpu(d, v)
+        audit_vcpu_refs(d, v, true);
     if (d->arch.pirq_eoi_mfn)
         BUG_ON(pv_get_writable_frame(d, d->arch.pirq_eoi_mfn));
     grant_table_audit_refs(d, true);

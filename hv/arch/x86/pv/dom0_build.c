@@ -285,6 +285,9 @@ static int pv_build_elf(struct domain *d, const struct pv_image *img,
     }
 
     fill_start_info(d, &l, img);
+    /* As Xen's builder: every vcpu_info of shared_info starts with events masked. */
+    for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+        d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
     build_page_tables(d, &l);
     if (l.p2m_pfn != BOOT_LAYOUT_UNSET)
         map_init_p2m(d, &l, img->nr_pages);

@@ -21,20 +21,13 @@
 #include <asm/flushtlb.h>
 
 /*
- * A guest TLB flush is a hardware TLB flush; in shadow mode too, because the
- * shadows follow every entry change eagerly (asm/shadow.h). Global entries
- * go as well: the guest's user pages are global (they survive its own
- * kernel/user switches), so a flush must not leave them behind.
+ * A guest TLB flush is a hardware TLB flush on each CPU it names; in shadow
+ * mode too, because the shadows follow every entry change eagerly
+ * (asm/shadow.h). Global entries go as well: the guest's user pages are
+ * global (they survive its own kernel/user switches), so a flush must not
+ * leave them behind. The CPUs come from the vCPUs' dirty CPUs, so that
+ * flush_tlb_others reaches those running elsewhere.
  */
-static void guest_tlb_flush(struct domain *d)
-{
-    flush_tlb_mask(d->dirty_cpumask);
-}
-
-static void guest_invlpg(struct domain *d, uint64_t va)
-{
-    flush_tlb_one_mask(d->dirty_cpumask, va);
-}
 
 /* The L1 table and index mapping `va` in the vCPU's kernel root; false if none. */
 static bool find_l1(struct vcpu *v, uint64_t va, mfn_t *l1, unsigned int *idx)
@@ -48,17 +41,69 @@ static bool find_l1(struct vcpu *v, uint64_t va, mfn_t *l1, unsigned int *idx)
     return true;
 }
 
-static void flush_for(struct domain *d, uint64_t flags, uint64_t va)
+/*
+ * The CPUs whose TLBs may hold translations of the vCPUs named in a guest
+ * bitmap at gva (Xen's vcpumask_to_pcpumask): one 64-bit word per 64 vCPUs,
+ * read up to the domain's vCPU count; a bit past the last vCPU ends the walk.
+ * -EFAULT (and no CPU) if a word cannot be read.
+ */
+static int vcpumask_to_cpumask(struct domain *d, uint64_t gva, cpumask_t *mask)
 {
+    *mask = 0;
+    for (unsigned int base = 0; base < d->max_vcpus; base += 64) {
+        uint64_t bits;
+
+        if (raw_copy_from_guest(&bits, gva + base / 8, sizeof(bits))) {
+            *mask = 0;
+            return -XEN_EFAULT;
+        }
+        for (; bits; bits &= bits - 1) {
+            unsigned int id = base + (unsigned int)__builtin_ctzll(bits);
+            struct vcpu *v;
+            unsigned int cpu;
+
+            if (id >= d->max_vcpus)
+                return 0;
+            v = __atomic_load_n(&d->vcpu[id], __ATOMIC_ACQUIRE);
+            if (!v)
+                continue;
+            cpu = __atomic_load_n(&v->dirty_cpu, __ATOMIC_RELAXED);
+            if (cpu != NO_DIRTY_CPU)
+                *mask |= cpu_bit(cpu);
+        }
+    }
+    return 0;
+}
+
+/*
+ * The flush update_va_mapping asks for after its entry changed, as Xen's:
+ * the rest of flags is UVMF_LOCAL, UVMF_ALL (the domain's dirty CPUs) or a
+ * pointer to a vCPU bitmap, read only now (a bad one: -EFAULT, the entry
+ * stays changed). Without a flush type, at least `va` here (our own later
+ * accesses must not see a stale entry).
+ */
+static long flush_after_update(struct vcpu *v, uint64_t flags, uint64_t va)
+{
+    struct domain *d = v->domain;
+    uint64_t bmap = flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK;
+    cpumask_t mask = cpu_bit(this_cpu()->id);
+    long rc = 0;
+
     switch (flags & UVMF_FLUSHTYPE_MASK) {
-    case UVMF_INVLPG:
-        guest_invlpg(d, va);
-        break;
     case UVMF_TLB_FLUSH:
-        guest_tlb_flush(d);
-        break;
+    case UVMF_INVLPG:
+        if (bmap == UVMF_ALL)
+            mask = d->dirty_cpumask;
+        else if (bmap != UVMF_LOCAL)
+            rc = vcpumask_to_cpumask(d, bmap, &mask);
+        if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
+            flush_tlb_mask(mask);
+        else
+            flush_tlb_one_mask(mask, va);
+        return rc;
     default:
-        break;
+        invlpg(va);
+        return 0;
     }
 }
 
@@ -165,17 +210,10 @@ static long update_va_mapping_for(struct vcpu *v, uint16_t pg_owner, uint64_t va
 
     if (va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END)
         return -XEN_EINVAL;
-    if ((flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK) && !(flags & UVMF_ALL)) {
-        /* UVMF_MULTI: the rest of flags points at a vCPU bitmap (all ours are one vCPU). */
-        XEN_GUEST_HANDLE(const_void) vcpumask = guest_handle_from_va(const_void, flags & ~7ULL);
-        uint64_t mask;
-        if (copy_from_guest(&mask, vcpumask, 1))
-            return -XEN_EFAULT;
-    }
     spin_lock(&v->domain->page_lock);
     rc = update_va_locked(v, pg_owner, va, val, flags);
     spin_unlock(&v->domain->page_lock);
-    return rc;
+    return rc ? rc : flush_after_update(v, flags, va);
 }
 
 static int update_va_locked(struct vcpu *v, uint16_t pg_owner, uint64_t va, uint64_t val,
@@ -193,11 +231,6 @@ static int update_va_locked(struct vcpu *v, uint16_t pg_owner, uint64_t va, uint
     if (rc)
         return rc;
     v->domain->arch.paging->entry_changed(v->domain, l1, idx);
-    /* The guest's flush, or at least `va` (our own later accesses must not see a stale entry). */
-    if (flags & UVMF_FLUSHTYPE_MASK)
-        flush_for(v->domain, flags, va);
-    else
-        guest_invlpg(v->domain, va);
     return 0;
 }
 
@@ -371,6 +404,32 @@ long pv_new_baseptr(struct vcpu *v, uint64_t mfn)
     return 0;
 }
 
+/*
+ * The mmuext flushes, as Xen's: only of the caller's own domain (-EPERM);
+ * LOCAL this CPU, ALL every CPU the domain may have translations on, MULTI
+ * those of the vCPUs named in the bitmap at arg2 (unreadable: -EINVAL); a
+ * page outside guest space is no page to flush.
+ */
+static long guest_flush(struct vcpu *v, struct domain *d, const struct mmuext_op *op)
+{
+    bool page = op->cmd == MMUEXT_INVLPG_LOCAL || op->cmd == MMUEXT_INVLPG_MULTI ||
+                op->cmd == MMUEXT_INVLPG_ALL;
+    cpumask_t mask = cpu_bit(this_cpu()->id);
+
+    if (d != v->domain)
+        return -XEN_EPERM;
+    if (op->cmd == MMUEXT_TLB_FLUSH_ALL || op->cmd == MMUEXT_INVLPG_ALL)
+        mask = d->dirty_cpumask;
+    else if ((op->cmd == MMUEXT_TLB_FLUSH_MULTI || op->cmd == MMUEXT_INVLPG_MULTI) &&
+             vcpumask_to_cpumask(d, op->arg2.vcpumask.addr, &mask))
+        return -XEN_EINVAL;
+    if (!page)
+        flush_tlb_mask(mask);
+    else if (guest_addr_ok(op->arg1.linear_addr))
+        flush_tlb_one_mask(mask, op->arg1.linear_addr);
+    return 0;
+}
+
 static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op *op)
 {
     switch (op->cmd) {
@@ -399,13 +458,10 @@ static long mmuext_one(struct vcpu *v, struct domain *d, const struct mmuext_op 
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:
-        guest_tlb_flush(d);
-        return 0;
     case MMUEXT_INVLPG_LOCAL:
     case MMUEXT_INVLPG_MULTI:
     case MMUEXT_INVLPG_ALL:
-        guest_invlpg(d, op->arg1.linear_addr);
-        return 0;
+        return guest_flush(v, d, op);
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:
         return domain_is_privileged(d) ? 0 : -XEN_EPERM;  /* nothing to write back under our caches */
