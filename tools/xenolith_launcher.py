@@ -126,8 +126,11 @@ def check_qemu(qemu):
 def default_hv_cmdline(hv, mem_mib, cpus):
     """The hypervisor command line used when --hv-cmdline is not given."""
     if hv == "xen":
-        return (f"console=com1 com1=115200,8n1 dom0_mem={mem_mib}M,max:{mem_mib}M "
+        line = (f"console=com1 com1=115200,8n1 dom0_mem={mem_mib}M,max:{mem_mib}M "
                 f"loglvl=all guest_loglvl=all noreboot dom0_max_vcpus={cpus} sched=credit")
+        # Under TCG Xen 4.17's lazy FPU switching between several vCPUs crashed Dom0's
+        # processes; eager switching does not.
+        return line + (" spec-ctrl=eager-fpu" if cpus > 1 else "")
     line = f"console=com1 loglvl=all dom0_mem={mem_mib}M noreboot"
     if cpus != 1:
         line += f" dom0_max_vcpus={cpus}"

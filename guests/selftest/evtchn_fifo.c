@@ -124,13 +124,13 @@ static void refused_while_2level(uint64_t page_mfn)
     t_rc("FIFO0003", "set_priority of a port beyond the table gives -EINVAL",
          set_priority(100000, 3), -XEN_EINVAL);
     t_rc("FIFO0004", "init_control for a vCPU we lack gives -ENOENT",
-         init_control(page_mfn, 0, 1), -XEN_ENOENT);
+         init_control(page_mfn, 0, t_vcpu_absent()), -XEN_ENOENT);
     t_rc("FIFO0005", "init_control with an offset past the last whole block gives -EINVAL",
          init_control(page_mfn, CB_OFFSET + 8, 0), -XEN_EINVAL);
     t_rc("FIFO0006", "init_control with an offset not 8-byte aligned gives -EINVAL",
          init_control(page_mfn, 12, 0), -XEN_EINVAL);
     t_rc("FIFO0007", "init_control checks the vCPU before the offset (-ENOENT)",
-         init_control(page_mfn, 12, 1), -XEN_ENOENT);
+         init_control(page_mfn, 12, t_vcpu_absent()), -XEN_ENOENT);
     t_rc("FIFO0008", "init_control on a hypervisor frame gives -EINVAL",
          init_control(pt_xen_mfn(), 0, 0), -XEN_EINVAL);
     t_rc("FIFO0009", "init_control on an MFN no machine has gives -EINVAL",

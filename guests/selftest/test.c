@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <xl/format.h>
+#include <xen/vcpu.h>
 #include "test.h"
 
 unsigned int t_failures;
@@ -59,4 +60,13 @@ int t_check(const char *id, const char *desc, int cond, const char *detail, ...)
     vcase(id, desc, cond ? T_PASS : T_FAIL, detail, ap);
     va_end(ap);
     return cond;
+}
+
+unsigned int t_vcpu_absent(void)
+{
+    unsigned int id = 1;
+
+    while (id < 8192 && HYPERVISOR_vcpu_op(VCPUOP_is_up, id, NULL) != -XEN_ENOENT)
+        id++;
+    return id;
 }

@@ -39,6 +39,9 @@ extern unsigned int t_failures;
 /* A non-canonical address. */
 #define T_NONCANON_VA 0x0000900000000000ul
 
+/* The lowest vCPU id this domain lacks (1 with one vCPU): VCPUOP_is_up gives -ENOENT. */
+unsigned int t_vcpu_absent(void);
+
 /* The suites, one per ABI area (one file each). */
 void suite_console(void);
 void suite_ioports(void);
@@ -51,6 +54,7 @@ void suite_segments(void);
 void suite_multicall(void);
 void suite_vm_assist(void);
 void suite_vcpu(void);
+void suite_smp(void);
 void suite_timers(void);
 void suite_memory(void);
 void suite_evtchn(void);

@@ -20,7 +20,7 @@ static void runstate(void)
             rc == 0 && ri.state == RUNSTATE_running && ri.time[RUNSTATE_running] > 0,
             "(rc=%ld state=%d)", rc, ri.state);
     t_rc("VCPU0004", "get_runstate_info of a vCPU we lack gives -ENOENT",
-         HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 1, &ri), -XEN_ENOENT);
+         HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, t_vcpu_absent(), &ri), -XEN_ENOENT);
     area.addr.p = (uint64_t)&runstate_area;
     rc = HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &area);
     t_check("VCPU0005", "register_runstate_memory_area fills the area at once",
@@ -88,11 +88,11 @@ void suite_vcpu(void)
 {
     t_rc("VCPU0001", "is_up of vCPU 0 is 1", HYPERVISOR_vcpu_op(VCPUOP_is_up, 0, NULL), 1);
     t_rc("VCPU0002", "is_up of a vCPU we lack gives -ENOENT",
-         HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL), -XEN_ENOENT);
+         HYPERVISOR_vcpu_op(VCPUOP_is_up, t_vcpu_absent(), NULL), -XEN_ENOENT);
     t_rc("VCPU0011", "up of a vCPU that is up is 0 (nothing to wake)",
          HYPERVISOR_vcpu_op(VCPUOP_up, 0, NULL), 0);
     t_rc("VCPU0012", "down of a vCPU we lack gives -ENOENT",
-         HYPERVISOR_vcpu_op(VCPUOP_down, 1, NULL), -XEN_ENOENT);
+         HYPERVISOR_vcpu_op(VCPUOP_down, t_vcpu_absent(), NULL), -XEN_ENOENT);
     runstate();
     move_vcpu_info();
     t_rc("VCPU0010", "unknown vcpu_op gives -ENOSYS",

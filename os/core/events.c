@@ -10,6 +10,7 @@
 #include <os/hypercall.h>
 #include <os/mm.h>
 #include <os/os.h>
+#include <os/smp.h>
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/sched.h>
@@ -21,6 +22,13 @@ struct binding {
 };
 
 static struct binding bindings[OS_NR_PORTS];
+/*
+ * Ports the hypervisor delivers to another vCPU than the one scanning
+ * (os_evtchn_set_vcpu): the scan treats them as masked. Until a port is
+ * routed away, the scan reads the shared mask alone.
+ */
+static uint64_t away[OS_MAX_VCPUS][EVTCHN_2L_NR_WORDS];
+static int routed_away;
 volatile unsigned long os_evtchn_count[OS_NR_PORTS];
 unsigned int os_timer_port;
 
@@ -119,10 +127,23 @@ int os_evtchn_is_pending(unsigned int port)
     return evtchn_2l_is_pending(&e, port);
 }
 
+void os_evtchn_set_vcpu(unsigned int port, unsigned int vcpu)
+{
+    if (port >= EVTCHN_2L_NR_PORTS || vcpu >= OS_MAX_VCPUS)
+        return;
+    for (unsigned int k = 0; k < OS_MAX_VCPUS; k++) {
+        if (k == vcpu)
+            __atomic_and_fetch(&away[k][port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
+        else
+            __atomic_or_fetch(&away[k][port / 64], 1ull << (port % 64), __ATOMIC_SEQ_CST);
+    }
+    __atomic_store_n(&routed_away, 1, __ATOMIC_SEQ_CST);
+}
+
 /* Mask upcalls on this vCPU (the virtual cli). */
 void os_irq_disable(void)
 {
-    os_vcpu_info->evtchn_upcall_mask = 1;
+    os_this_vcpu_info()->evtchn_upcall_mask = 1;
     os_barrier();
 }
 
@@ -132,10 +153,12 @@ void os_irq_disable(void)
  */
 void os_irq_enable(void)
 {
+    struct vcpu_info *v = os_this_vcpu_info();
+
     os_barrier();
-    os_vcpu_info->evtchn_upcall_mask = 0;
+    v->evtchn_upcall_mask = 0;
     os_barrier();
-    if (os_vcpu_info->evtchn_upcall_pending)
+    if (v->evtchn_upcall_pending)
         HYPERVISOR_xen_version(XENVER_version, NULL);
 }
 
@@ -177,11 +200,18 @@ static void fifo_upcall(struct os_regs *regs)
     } while (v->evtchn_upcall_pending);
 }
 
+/*
+ * The 2-level scan of this vCPU: its selector and upcall flag, the shared
+ * bitmaps, and ports routed to another vCPU left to that one.
+ */
 void os_evtchn_upcall(struct os_regs *regs)
 {
-    static unsigned int cursor;
-    struct vcpu_info *v = os_vcpu_info;
+    static unsigned int cursors[OS_MAX_VCPUS];
+    unsigned int me = os_vcpu_id();
+    struct vcpu_info *v = os_this_vcpu_info();
     shared_info_t *s = os_shared_info;
+    uint64_t masked[EVTCHN_2L_NR_WORDS];
+    const uint64_t *mask = s->evtchn_mask;
 
     if (fifo.on) {
         fifo_upcall(regs);
@@ -193,8 +223,13 @@ void os_evtchn_upcall(struct os_regs *regs)
 
         v->evtchn_upcall_pending = 0;
         sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-        while ((port = evtchn_2l_next_pending(s->evtchn_pending, s->evtchn_mask,
-                                              &sel, &cursor)) >= 0) {
+        if (__atomic_load_n(&routed_away, __ATOMIC_SEQ_CST)) {
+            for (unsigned int w = 0; w < EVTCHN_2L_NR_WORDS; w++)
+                masked[w] = s->evtchn_mask[w] | __atomic_load_n(&away[me][w], __ATOMIC_SEQ_CST);
+            mask = masked;
+        }
+        while ((port = evtchn_2l_next_pending(s->evtchn_pending, mask,
+                                              &sel, &cursors[me])) >= 0) {
             deliver((unsigned int)port, regs);
         }
     } while (v->evtchn_upcall_pending);

@@ -69,6 +69,13 @@ long os_traps_init(void)
     return register_callback(CALLBACKTYPE_syscall, os_syscall_callback, 1);
 }
 
+/* Our virtual IDT as a vcpu_guest_context's trap_ctxt (indexed by vector), for another vCPU. */
+void os_traps_fill(struct trap_info *ctxt)
+{
+    for (const struct trap_info *t = trap_table; t->address; t++)
+        ctxt[t->vector] = *t;
+}
+
 /* Set the hook of vector and return the previous one. */
 os_trap_hook_t os_set_trap_hook(unsigned int vector, os_trap_hook_t hook)
 {

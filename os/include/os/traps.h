@@ -36,6 +36,9 @@ os_trap_hook_t os_set_trap_hook(unsigned int vector, os_trap_hook_t hook);
 
 /* Install the trap table and register the callbacks; 0 or a Xen errno. */
 long os_traps_init(void);
+/* Our virtual IDT as a vcpu_guest_context's trap_ctxt (indexed by vector), for another vCPU. */
+struct trap_info;
+void os_traps_fill(struct trap_info *ctxt);
 
 /* C dispatcher called by entry.S for every bounce. */
 void os_trap_dispatch(struct os_regs *regs);
