@@ -111,7 +111,9 @@ static unsigned long dom0_pages(void)
 /*
  * Xen's dom0_max_vcpus arithmetic: as many vCPUs as CPUs are up, raised to
  * the option's minimum and lowered to its maximum (so dom0_max_vcpus=N gives
- * N, also beyond the CPUs there are), then Xenolith's MAX_VCPUS.
+ * N, also beyond the CPUs there are), then Xenolith's MAX_VCPUS. Xen counts
+ * its CPUs before it builds Dom0; here smp_boot_cpus still runs after the
+ * build, so without the option Dom0 gets one vCPU per CPU up then: one.
  */
 static unsigned int dom0_vcpus(void)
 {
