@@ -147,6 +147,19 @@ static mfn_t take_highest(unsigned long n, unsigned long align, mfn_t limit, uin
     return first;
 }
 
+/*
+ * Zero n whole frames with one string store: every frame a domain is given
+ * passes here, and the plain word loop of memset costs three instructions
+ * per 8 bytes (populating a 256 MiB DomU, 100 M instructions).
+ */
+static void clear_frames(mfn_t first, unsigned long n)
+{
+    void *p = mfn_to_virt(first);
+    unsigned long words = n << (PAGE_SHIFT - 3);
+
+    asm volatile ("rep stosq" : "+D" (p), "+c" (words) : "a" (0UL) : "memory");
+}
+
 /* take_highest under the heap lock; the frames are cleared after it is dropped (nobody else can reach them). */
 static mfn_t take_cleared(unsigned long n, unsigned long align, mfn_t limit, uint16_t owner)
 {
@@ -156,7 +169,7 @@ static mfn_t take_cleared(unsigned long n, unsigned long align, mfn_t limit, uin
     first = take_highest(n, align, limit, owner);
     spin_unlock(&heap_lock);
     if (first != INVALID_MFN)
-        memset(mfn_to_virt(first), 0, n << PAGE_SHIFT);
+        clear_frames(first, n);
     return first;
 }
 
