@@ -46,11 +46,15 @@ static void console_line(const char *line)
     ring->out_prod = prod;
 }
 
-/* PONG: every event on the port is answered on it. */
+/*
+ * PONG: every event on the port is answered on it. Counted first: the
+ * answer may wake the pinger at once (it preempts us), and Dom0 reads our
+ * count as soon as the pinger is done.
+ */
 static void pong(unsigned int port, struct os_regs *regs, void *data)
 {
-    send(port);
     mbox->count++;
+    send(port);
 }
 
 /* Block until os_evtchn_count[port] reaches target. */
