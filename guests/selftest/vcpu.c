@@ -3,6 +3,7 @@
  */
 #include <os/events.h>
 #include <os/mm.h>
+#include <os/time.h>
 #include <xen/event_channel.h>
 #include <xen/vcpu.h>
 #include "test.h"
@@ -13,6 +14,7 @@ static void runstate(void)
 {
     struct vcpu_register_runstate_memory_area area;
     struct vcpu_runstate_info ri;
+    uint64_t blocked, entry;
     long rc;
 
     rc = HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &ri);
@@ -27,6 +29,29 @@ static void runstate(void)
             rc == 0 && runstate_area.state == RUNSTATE_running &&
             runstate_area.state_entry_time != 0, "(rc=%ld state=%d)", rc,
             runstate_area.state);
+
+    /*
+     * A block and the wake-up are two switches: the area is rewritten at
+     * each, unasked. (A 2 ms sleep may end before it blocks when the host
+     * stalls guest time: sleep again until the hypervisor counted a block.)
+     */
+    blocked = runstate_area.time[RUNSTATE_blocked];
+    entry = runstate_area.state_entry_time & ~XEN_RUNSTATE_UPDATE;
+    HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &ri);
+    for (unsigned int i = 0; i < 100; i++) {
+        struct vcpu_runstate_info now;
+
+        os_sleep_until(os_now_ns() + 2000000);
+        HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &now);
+        if (now.time[RUNSTATE_blocked] != ri.time[RUNSTATE_blocked])
+            break;
+    }
+    t_check("VCPU0013", "the runstate area follows a block and a wake-up by itself",
+            runstate_area.state == RUNSTATE_running &&
+            runstate_area.time[RUNSTATE_blocked] > blocked &&
+            (runstate_area.state_entry_time & ~XEN_RUNSTATE_UPDATE) > entry,
+            "(state=%d blocked %lu -> %lu)", runstate_area.state, (unsigned long)blocked,
+            (unsigned long)runstate_area.time[RUNSTATE_blocked]);
 }
 
 static long register_info(uint64_t mfn, uint32_t offset)
