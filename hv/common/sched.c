@@ -44,11 +44,17 @@ void do_softirqs(void)
     }
 }
 
-bool vcpu_runnable(const struct vcpu *v)
+/* Inline on the exit path, which asks on every return to a guest. */
+static inline __attribute__((always_inline)) bool runnable(const struct vcpu *v)
 {
     return v && !domain_is_dying(v->domain) && !v->domain->is_shutdown && !domain_is_paused(v->domain) &&
            !v->blocked && !v->down && !v->credit.parked &&
            !__atomic_load_n(&v->pause_count, __ATOMIC_RELAXED);
+}
+
+bool vcpu_runnable(const struct vcpu *v)
+{
+    return runnable(v);
 }
 
 /*
@@ -437,7 +443,7 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
             if (ci->need_resched)
                 schedule();                     /* a slice ended, a yield, a more urgent wake */
         }
-        if (!vcpu_runnable(ci->curr_vcpu)) {
+        if (!runnable(ci->curr_vcpu)) {
             schedule();
             if (!vcpu_runnable(ci->curr_vcpu)) {
                 if (!any_domain_alive())

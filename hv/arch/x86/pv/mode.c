@@ -23,6 +23,13 @@ void vcpu_load_cr3(struct vcpu *v)
     load_cr3(v);
 }
 
+/* Entering the kernel with a runstate area that changed in user mode: its tables first. */
+static void __attribute__((noinline)) enter_kernel_stale_runstate(struct vcpu *v)
+{
+    load_cr3(v);
+    runstate_area_update(v);
+}
+
 void vcpu_toggle_mode(struct vcpu *v)
 {
     if (v->arch.kernel_mode)
@@ -31,7 +38,9 @@ void vcpu_toggle_mode(struct vcpu *v)
         v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
     v->arch.kernel_mode = !v->arch.kernel_mode;
     wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
+    if (__builtin_expect(v->runstate_area_stale, 0) && v->arch.kernel_mode) {
+        enter_kernel_stale_runstate(v);         /* changed while in user mode */
+        return;
+    }
     load_cr3(v);
-    if (__builtin_expect(v->runstate_area_stale, 0) && v->arch.kernel_mode)
-        runstate_area_update(v);                /* changed while in user mode */
 }
