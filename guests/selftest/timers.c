@@ -67,8 +67,8 @@ static long arm_then_cancel(long (*arm)(uint64_t), long (*cancel)(void), unsigne
         uint64_t deadline = os_now_ns() + ahead, now;
         long rc = arm(deadline);
 
-        now = os_now_ns();
         rc = rc ? rc : cancel();
+        now = os_now_ns();              /* after the cancel: a stall before it counts too */
         if (rc)
             return rc;
         if (now + MS >= deadline && ahead < 100000 * MS)
