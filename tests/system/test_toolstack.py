@@ -30,6 +30,10 @@ SCRIPT = [
     "list 42",
     "unpause beta",
     "create gamma.cfg",
+    "sched-credit",
+    "sched-credit -d beta -w 512 -c 50",
+    "sched-credit -d beta",
+    "sched-credit -d beta -w 0",
     "shutdown beta",
     "list",
     "create delta.cfg",
@@ -133,6 +137,15 @@ def test_toolstack_script(outputs, hv):
     assert "xl: domain 4 (delta) has shut down, reason crash: preserve" in result.output
     assert re.fullmatch(r"delta +4 +4 +1 +-[-b]-sc-  T", cmds["list delta"][1]), cmds["list delta"]
     assert cmds["destroy delta"] == []
+    assert cmds["sched-credit"] == [
+        "Name                                ID Weight  Cap",
+        "Domain-0                             0    256    0",
+        "beta                                 2    256    0"], cmds["sched-credit"]
+    assert cmds["sched-credit -d beta -w 512 -c 50"] == []
+    assert cmds["sched-credit -d beta"] == [
+        "Name                                ID Weight  Cap",
+        "beta                                 2    512   50"], cmds["sched-credit -d beta"]
+    assert cmds["sched-credit -d beta -w 0"][0].startswith("Usage: sched-credit")
     assert [l.split(":")[0].rstrip() for l in cmds["info"]] == INFO_FIELDS, cmds["info"]
     assert all(len(l.split(":")[0]) == 23 for l in cmds["info"]), cmds["info"]
     assert cmds["create nonexistent.cfg"] == [

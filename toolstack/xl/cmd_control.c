@@ -83,12 +83,11 @@ int xl_cmd_shutdown(int argc, char **argv)
     return 0;
 }
 
-/* vcpu-list, sched-credit, dmesg: their hypercalls are not served on Xenolith yet. */
+/* vcpu-list, dmesg: their hypercalls are not served on Xenolith yet. */
 int xl_cmd_unavailable(int argc, char **argv)
 {
     static const struct { const char *cmd, *needs; } needs[] = {
         { "vcpu-list", "XEN_DOMCTL_getvcpuinfo" },
-        { "sched-credit", "XEN_DOMCTL_scheduler_op" },
         { "dmesg", "XEN_SYSCTL_readconsole" },
     };
     const char *what = "a hypercall";
