@@ -82,7 +82,7 @@ void getdomaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info
  * one up (a reserved id: -EINVAL; none: -ESRCH), then the privilege check,
  * which a missing domain never reaches. d is the named one, or NULL.
  */
-static long domctl_getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
+static long domctl_getdomaininfo(struct domain *d, struct xen_domctl *op, XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
 {
     long rc = 0;
 
@@ -98,7 +98,7 @@ static long domctl_getdomaininfo(struct domain *d, struct xen_domctl *op, uint64
     } else {
         getdomaininfo(d, &op->u.getdomaininfo);
         op->domain = op->u.getdomaininfo.domain;
-        if (raw_copy_to_guest(arg, op, sizeof(*op)))
+        if (copy_to_guest(arg, op, 1))
             rc = -XEN_EFAULT;
     }
     domain_put(d);
@@ -161,7 +161,7 @@ static long createdomain_config_ok(const struct xen_domctl_createdomain *c)
  * rover, which moves even when the creation then fails); none free: -ENOMEM.
  * Ids run up to DOMID_FIRST_RESERVED - 1, as on Xen.
  */
-static long createdomain(struct xen_domctl *op, uint64_t arg)
+static long createdomain(struct xen_domctl *op, XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
 {
     static domid_t rover;
     struct xen_domctl_createdomain *c = &op->u.createdomain;
@@ -198,7 +198,7 @@ static long createdomain(struct xen_domctl *op, uint64_t arg)
     memcpy(d->handle, c->handle, sizeof(d->handle));
     log_info("domctl: domain %u created by domain %u", id, current->domain->id);
     op->domain = id;
-    return raw_copy_to_guest(arg, op, sizeof(*op)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(arg, op, 1) ? -XEN_EFAULT : 0;
 }
 
 /*
@@ -223,13 +223,13 @@ static long max_vcpus(struct domain *d, uint32_t max)
 }
 
 /* XEN_DOMCTL_destroydomain: nothing is copied back; a long one continues as Xen's does. */
-static long destroy(struct domain *d, uint64_t arg)
+static long destroy(struct domain *d, XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
 {
     long rc = domain_kill(d);
 
     if (rc == -XEN_ERESTART) {
         d->destroy.continuations++;
-        return hypercall_continue(arg, 0, 0, 0, 0);
+        return hypercall_continue(arg.addr, 0, 0, 0, 0);
     }
     return rc;
 }
@@ -276,18 +276,19 @@ static struct vcpu *context_vcpu(struct domain *d, uint32_t id)
 /* XEN_DOMCTL_setvcpucontext: never the caller's own domain (Xen pauses the target first). */
 static long setvcpucontext(struct domain *d, const struct xen_domctl_vcpucontext *vc)
 {
+    XEN_GUEST_HANDLE(vcpu_guest_context_t) h = guest_handle_from_va(vcpu_guest_context_t, vc->ctxt);
     struct vcpu_guest_context *ctx;
     struct vcpu *v = context_vcpu(d, vc->vcpu);
     long rc;
 
     if (d == current->domain || !v)
         return -XEN_EINVAL;
-    if (!vc->ctxt)
+    if (guest_handle_is_null(h))
         return -XEN_EOPNOTSUPP;                 /* a vCPU reset (Xen's vcpu_reset): not served */
     ctx = xzalloc_bytes(sizeof(*ctx));
     if (!ctx)
         return -XEN_ENOMEM;
-    if (raw_copy_from_guest(ctx, vc->ctxt, sizeof(*ctx))) {
+    if (copy_from_guest(ctx, h, 1)) {
         rc = -XEN_EFAULT;
     } else {
         /* As Xen: the domain is kept off every CPU while its vCPU changes. */
@@ -303,7 +304,7 @@ static long setvcpucontext(struct domain *d, const struct xen_domctl_vcpucontext
 }
 
 /* XEN_DOMCTL_getvcpucontext: not the calling vCPU (-EINVAL), not one never set (-ENODATA). */
-static long getvcpucontext(struct domain *d, struct xen_domctl *op, uint64_t arg)
+static long getvcpucontext(struct domain *d, struct xen_domctl *op, XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
 {
     struct vcpu_guest_context *ctx;
     struct vcpu *v = context_vcpu(d, op->u.vcpucontext.vcpu);
@@ -326,11 +327,11 @@ static long getvcpucontext(struct domain *d, struct xen_domctl *op, uint64_t arg
         domain_unpause(d);
     else
         vcpu_unpause(v);
-    if (raw_copy_to_guest(op->u.vcpucontext.ctxt, ctx, sizeof(*ctx)))
+    if (copy_to_guest(guest_handle_from_va(vcpu_guest_context_t, op->u.vcpucontext.ctxt), ctx, 1))
         rc = -XEN_EFAULT;
     xfree_bytes(ctx, sizeof(*ctx));
     /* Xen writes the envelope back whatever the copy gave. */
-    if (raw_copy_to_guest(arg, op, sizeof(*op)))
+    if (copy_to_guest(arg, op, 1))
         rc = -XEN_EFAULT;
     return rc;
 }
@@ -357,7 +358,7 @@ static long scheduler_op(struct domain *d, struct xen_domctl_scheduler_op *op)
 }
 
 /* One operation on the target d (referenced by the caller); the caller is privileged. */
-static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
+static long domctl_on(struct domain *d, struct xen_domctl *op, XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
 {
     bool copyback = false;
     long rc;
@@ -390,19 +391,19 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
         rc = arch_do_domctl(d, op, &copyback);   /* the x86-only operations, or -ENOSYS */
         break;
     }
-    if (copyback && raw_copy_to_guest(arg, op, sizeof(*op)))
+    if (copyback && copy_to_guest(arg, op, 1))
         return -XEN_EFAULT;
     return rc;
 }
 
-long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
 {
     struct xen_domctl op;
     struct domain *d = NULL;
     long rc;
 
     /* Xen's order: envelope, version, target, then privilege (its XSM hook). */
-    rc = hypercall_envelope(arg, &op, sizeof(op), XEN_DOMCTL_INTERFACE_VERSION);
+    rc = hypercall_envelope(arg, &op, XEN_DOMCTL_INTERFACE_VERSION);
     if (rc)
         return rc;
     if (op.cmd != XEN_DOMCTL_createdomain) {

@@ -96,11 +96,12 @@ long hc_absent(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     return -XEN_ENOSYS;
 }
 
-long hypercall_envelope(uint64_t arg, void *buf, uint64_t size, uint32_t version)
+long hypercall_envelope_bytes(XEN_GUEST_HANDLE_PARAM(void) arg, void *buf, size_t size,
+                              uint32_t version)
 {
     uint32_t got;
 
-    if (raw_copy_from_guest(buf, arg, size))
+    if (copy_from_guest((uint8_t *)buf, arg, size))
         return -XEN_EFAULT;
     memcpy(&got, (const char *)buf + 4, sizeof(got));
     return got == version ? 0 : -XEN_EACCES;

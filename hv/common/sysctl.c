@@ -62,10 +62,10 @@ static long getdomaininfolist(struct xen_sysctl_getdomaininfolist *l)
     return 0;
 }
 
-long do_sysctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) arg)
 {
     struct xen_sysctl op;
-    long rc = hypercall_envelope(arg, &op, sizeof(op), XEN_SYSCTL_INTERFACE_VERSION);
+    long rc = hypercall_envelope(arg, &op, XEN_SYSCTL_INTERFACE_VERSION);
 
     if (rc)
         return rc;
@@ -81,7 +81,7 @@ long do_sysctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     default:
         return -XEN_ENOSYS;
     }
-    if (rc == 0 && raw_copy_to_guest(arg, &op, sizeof(op)))
+    if (rc == 0 && copy_to_guest(arg, &op, 1))
         rc = -XEN_EFAULT;
     return rc;
 }

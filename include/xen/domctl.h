@@ -321,6 +321,8 @@ struct xen_domctl {
         uint8_t pad[128];
     } u;
 };
+typedef struct xen_domctl xen_domctl_t;
+XEN_DEFINE_GUEST_HANDLE(xen_domctl_t);
 _Static_assert(offsetof(struct xen_domctl, u) == 16, "xen_domctl.u");
 _Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl size");
 _Static_assert(sizeof(struct xen_domctl_createdomain) == 64, "createdomain size");

@@ -132,6 +132,7 @@ struct xen_sysctl {
     } u;
 };
 typedef struct xen_sysctl xen_sysctl_t;
+XEN_DEFINE_GUEST_HANDLE(xen_sysctl_t);
 _Static_assert(offsetof(struct xen_sysctl, u) == 8, "xen_sysctl.u");
 _Static_assert(sizeof(struct xen_sysctl) == 136, "xen_sysctl size");
 _Static_assert(sizeof(struct xen_sysctl_readconsole) == 24, "readconsole size");

@@ -113,13 +113,13 @@ long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback)
  * resume with no operation of the caller's pending. The shadow_op field
  * is written back, as Xen does.
  */
-long do_paging_domctl_cont(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_paging_domctl_cont(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
 {
     struct xen_domctl op;
     struct domain *d;
     long rc;
 
-    if (raw_copy_from_guest(&op, arg, sizeof(op)))
+    if (copy_from_guest(&op, arg, 1))
         return -XEN_EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION || op.cmd != XEN_DOMCTL_shadow_op)
         return -XEN_EOPNOTSUPP;
@@ -132,7 +132,7 @@ long do_paging_domctl_cont(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, 
     }
     rc = paging_domctl_resume(d, &op.u.shadow_op);
     domain_put(d);
-    if (raw_copy_to_guest(arg + offsetof(struct xen_domctl, u), &op.u.shadow_op, sizeof(op.u.shadow_op)))
+    if (copy_field_to_guest(arg, &op, u.shadow_op))
         rc = -XEN_EFAULT;
     return rc;
 }

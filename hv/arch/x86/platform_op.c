@@ -146,7 +146,7 @@ static void pcpu_version(struct xenpf_pcpu_version *pv)
 long do_platform_op(XEN_GUEST_HANDLE_PARAM(xen_platform_op_t) arg)
 {
     struct xen_platform_op op;
-    long rc = hypercall_envelope(arg.addr, &op, sizeof(op), XENPF_INTERFACE_VERSION);
+    long rc = hypercall_envelope(arg, &op, XENPF_INTERFACE_VERSION);
 
     if (rc)
         return rc;
@@ -254,7 +254,7 @@ static long mc_physcpuinfo(XEN_GUEST_HANDLE_PARAM(xen_mc_t) arg, struct xen_mc *
 long do_mca(XEN_GUEST_HANDLE_PARAM(xen_mc_t) arg)
 {
     struct xen_mc op;
-    long rc = hypercall_envelope(arg.addr, &op, sizeof(op), XEN_MCA_INTERFACE_VERSION);
+    long rc = hypercall_envelope(arg, &op, XEN_MCA_INTERFACE_VERSION);
 
     if (rc)
         return rc;

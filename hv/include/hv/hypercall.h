@@ -23,6 +23,8 @@
 #include <xen/hvm_op.h>
 #include <xen/platform.h>
 #include <xen/arch-x86/xen-mca.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
 
 typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 
@@ -94,9 +96,9 @@ long do_get_debugreg(uint64_t reg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) list, uint64_t entries);
 long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t, uint64_t, uint64_t);
 long do_grant_table_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg, uint64_t count);
-long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg);
 long do_physdev_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
-long do_paging_domctl_cont(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_paging_domctl_cont(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg);
 /*
  * The architecture's domctls (hv/arch/x86/domctl.c), for a command common
  * code does not serve: the result, -ENOSYS for an unknown one;
@@ -124,7 +126,7 @@ long do_nmi_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
  * capabilities to XEN_SYSCTL_physinfo.
  */
 struct xen_sysctl_physinfo;
-long do_sysctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) arg);
 void arch_do_physinfo(struct xen_sysctl_physinfo *pi);
 
 /* Interfaces Xenolith answers without serving them (yet): their checks are Xen's. */
@@ -140,11 +142,17 @@ long do_hypfs_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(char) path, uint64_t len,
 long hc_absent(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 /*
- * The envelope of sysctl/platform_op/mca-style calls: read `size` bytes at
- * arg into buf and check the 32-bit version at offset 4. Returns 0, or
- * -EFAULT (unreadable) / -EACCES (other version), in Xen's order; the caller
- * checks privilege after this, as Xen does.
+ * The envelope of sysctl/platform_op/mca-style calls: read the structure
+ * `hnd` names into *ptr and check its 32-bit version at offset 4. Returns 0,
+ * or -EFAULT (unreadable) / -EACCES (other version), in Xen's order; the
+ * caller checks privilege after this, as Xen does. The handle's element
+ * type must be *ptr's.
  */
-long hypercall_envelope(uint64_t arg, void *buf, uint64_t size, uint32_t version);
+#define hypercall_envelope(hnd, ptr, version) ({                            \
+    const typeof(*(ptr)) *he_chk_ __attribute__((unused)) = (hnd).p;        \
+    hypercall_envelope_bytes(guest_handle_cast(hnd, void), (ptr), sizeof(*(ptr)), (version)); \
+})
+long hypercall_envelope_bytes(XEN_GUEST_HANDLE_PARAM(void) arg, void *buf, size_t size,
+                              uint32_t version);
 
 #endif

@@ -159,14 +159,16 @@ static long log_dirty_op(struct domain *d, struct xen_domctl_shadow_op *sc)
     sc->stats.fault_count = s->ld_faults > UINT32_MAX ? UINT32_MAX : (uint32_t)s->ld_faults;
     sc->stats.dirty_count = s->ld_dirty > UINT32_MAX ? UINT32_MAX : (uint32_t)s->ld_dirty;
     spin_unlock(&d->page_lock);
-    if (!sc->dirty_bitmap)
+    XEN_GUEST_HANDLE(uint8_t) bitmap = guest_handle_from_va(uint8_t, sc->dirty_bitmap);
+
+    if (guest_handle_is_null(bitmap))
         done = (want + 7) / 8 * 8;              /* nothing to copy: every leaf is passed over */
     while (done < want) {
         uint64_t bytes = (want - done + 7) / 8;
 
         if (bytes > PAGE_SIZE)
             bytes = PAGE_SIZE;                  /* one leaf at a time */
-        if (shadow_log_dirty_copy(d, sc->dirty_bitmap + done / 8, done / 8, bytes)) {
+        if (shadow_log_dirty_copy(d, bitmap, done / 8, bytes)) {
             rc = -XEN_EFAULT;
             break;
         }

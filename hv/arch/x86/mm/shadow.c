@@ -339,7 +339,7 @@ void shadow_log_dirty_disable(struct domain *d)
     shadow_flush_all(d);
 }
 
-int shadow_log_dirty_copy(struct domain *d, uint64_t gva, uint64_t off, uint64_t n)
+int shadow_log_dirty_copy(struct domain *d, XEN_GUEST_HANDLE(uint8_t) to, uint64_t off, uint64_t n)
 {
     static const uint8_t zeros[256];
     const struct shadow_state *s = &d->arch.shadow;
@@ -356,9 +356,8 @@ int shadow_log_dirty_copy(struct domain *d, uint64_t gva, uint64_t off, uint64_t
             chunk = n < sizeof(zeros) ? n : sizeof(zeros);
             src = zeros;
         }
-        if (raw_copy_to_guest(gva, src, chunk))
+        if (copy_to_guest_offset(to, off, (const uint8_t *)src, chunk))
             return -XEN_EFAULT;
-        gva += chunk;
         off += chunk;
         n -= chunk;
     }

@@ -16,6 +16,7 @@
 #define HV_SHADOW_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <xen/xen.h>
 
 struct domain;
 struct vcpu;
@@ -81,10 +82,10 @@ int shadow_log_dirty_enable(struct domain *d, unsigned int min_pool);
 void shadow_log_dirty_disable(struct domain *d);
 /*
  * Copy bytes [off, off + n) of the dirty bitmap (bit b of byte k: page
- * 8k + b) to guest address gva of the current domain; bytes past the
- * domain's bitmap (or all, log-dirty off) read 0. 0 or -EFAULT.
+ * 8k + b) to the same bytes of the current domain's bitmap `to`; bytes past
+ * the domain's bitmap (or all, log-dirty off) read 0. 0 or -EFAULT.
  */
-int shadow_log_dirty_copy(struct domain *d, uint64_t gva, uint64_t off, uint64_t n);
+int shadow_log_dirty_copy(struct domain *d, XEN_GUEST_HANDLE(uint8_t) to, uint64_t off, uint64_t n);
 /*
  * The pages Xen's log-dirty bitmap would hold now: its trie grows a node
  * path and a one-page leaf for each 32768 pages once one of them is marked
