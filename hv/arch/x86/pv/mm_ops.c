@@ -43,17 +43,17 @@ static bool find_l1(struct vcpu *v, uint64_t va, mfn_t *l1, unsigned int *idx)
 
 /*
  * The CPUs whose TLBs may hold translations of the vCPUs named in a guest
- * bitmap at gva (Xen's vcpumask_to_pcpumask): one 64-bit word per 64 vCPUs,
+ * bitmap `bmap` (Xen's vcpumask_to_pcpumask): one 64-bit word per 64 vCPUs,
  * read up to the domain's vCPU count; a bit past the last vCPU ends the walk.
  * -EFAULT (and no CPU) if a word cannot be read.
  */
-static int vcpumask_to_cpumask(struct domain *d, uint64_t gva, cpumask_t *mask)
+static int vcpumask_to_cpumask(struct domain *d, XEN_GUEST_HANDLE_PARAM(const_void) bmap, cpumask_t *mask)
 {
     *mask = 0;
     for (unsigned int base = 0; base < d->max_vcpus; base += 64) {
         uint64_t bits;
 
-        if (raw_copy_from_guest(&bits, gva + base / 8, sizeof(bits))) {
+        if (copy_from_guest_offset(&bits, bmap, base / 64, 1)) {
             *mask = 0;
             return -XEN_EFAULT;
         }
@@ -95,7 +95,7 @@ static long flush_after_update(struct vcpu *v, uint64_t flags, uint64_t va)
         if (bmap == UVMF_ALL)
             mask = d->dirty_cpumask;
         else if (bmap != UVMF_LOCAL)
-            rc = vcpumask_to_cpumask(d, bmap, &mask);
+            rc = vcpumask_to_cpumask(d, guest_handle_from_va(const_void, bmap), &mask);
         if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
             flush_tlb_mask(mask);
         else
@@ -421,7 +421,7 @@ static long guest_flush(struct vcpu *v, struct domain *d, const struct mmuext_op
     if (op->cmd == MMUEXT_TLB_FLUSH_ALL || op->cmd == MMUEXT_INVLPG_ALL)
         mask = d->dirty_cpumask;
     else if ((op->cmd == MMUEXT_TLB_FLUSH_MULTI || op->cmd == MMUEXT_INVLPG_MULTI) &&
-             vcpumask_to_cpumask(d, op->arg2.vcpumask.addr, &mask))
+             vcpumask_to_cpumask(d, op->arg2.vcpumask, &mask))
         return -XEN_EINVAL;
     if (!page)
         flush_tlb_mask(mask);
