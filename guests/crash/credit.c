@@ -12,6 +12,9 @@
  *    w1 and w2 while Dom0 sleeps ms milliseconds; the line
  *        credit: weights W1 and W2: domain 1 ran A us, domain 2 ran B us in MS ms; ratio R
  *    (R = B/A to three decimals) is what tests/system/test_credit.py checks.
+ *  test=cap cap=25 ms=1500: domain 1 spins alone with a cap while Dom0
+ *    sleeps ms milliseconds:
+ *        credit: cap C: domain 1 ran A us in MS ms
  *  test=starve n=50: domain 1 spins with its events masked (it never
  *    blocks, never yields, takes no interrupt of its own); Dom0 sleeps n times
  *    on a 2 ms singleshot timer and reports
@@ -136,6 +139,30 @@ static void test_weights(void)
     split(w1, w2, ms);
 }
 
+/* Domain 1 spins with a cap (percent of one CPU) while we sleep: its share of the time. */
+static void test_cap(void)
+{
+    char buf[16];
+    unsigned int cap = 25;
+    uint64_t ms = 1500, a0, a;
+    long rc;
+
+    if (crash_cmdline_get("cap", buf, sizeof(buf)))
+        cap = (unsigned int)crash_parse_u64(buf, 25);
+    if (crash_cmdline_get("ms", buf, sizeof(buf)))
+        ms = crash_parse_u64(buf, 1500);
+    build_hog(1, "mode=hog");
+    rc = xc_sched_credit_domain_set(1, 0, (uint16_t)cap);
+    if (rc)
+        fail("scheduler_op putinfo", rc);
+    os_sleep_until(os_now_ns() + 60000000);
+    a0 = cpu_time(1);
+    os_sleep_until(os_now_ns() + ms * 1000000);
+    a = cpu_time(1) - a0;
+    os_printf("credit: cap %u: domain 1 ran %lu us in %lu ms\n", cap, (unsigned long)(a / 1000),
+              (unsigned long)ms);
+}
+
 static void test_starve(void)
 {
     char buf[16];
@@ -196,6 +223,8 @@ void crash_credit(void)
         test_weights();
     else if (!strcmp(test, "starve"))
         test_starve();
+    else if (!strcmp(test, "cap"))
+        test_cap();
     else if (!strcmp(test, "bench"))
         test_bench();
     else

@@ -13,6 +13,9 @@ the test's.
   debt bound (one slice) swallows it, which blurs any split towards 1:1
   (Xen's as ours); counted in instructions the run repeats exactly (both
   hypervisors: 1.94 over 3 s);
+- caps: a DomU alone with a cap of 25 runs a quarter of the time (20-30%:
+  it is parked once its debt passes its cap's share, until the share-outs
+  paid it back), the CPU idle the rest;
 - starvation: a DomU spinning with its events masked does not starve Dom0,
   which has every one of 50 timer events (counts, no clock)."""
 import re
@@ -51,6 +54,19 @@ def test_equal_weights_are_not_1_to_2(boot):
     assert len(found) == 1, describe(result, tail=20)
     a, b = int(found[0].group(3)), int(found[0].group(4))
     assert a > 0 and 0.67 <= b / a <= 1.5, describe(result, tail=20)
+
+
+CAP = re.compile(r"credit: cap (\d+): domain 1 ran (\d+) us in (\d+) ms")
+
+
+def test_cap_25_holds_a_domain_to_a_quarter_of_the_cpu(boot, hv):
+    result = run_credit(boot, hv, "cap", "cap=25 ms=1500", icount=True)
+    found = [m for m in (CAP.fullmatch(l) for l in result.lines()) if m]
+    assert len(found) == 1, f"no cap line on {hv}\n" + describe(result, tail=20)
+    share = int(found[0].group(2)) / (int(found[0].group(3)) * 1000)
+    assert 0.20 <= share <= 0.30, (f"cap 25 on {hv}: domain 1 ran {share:.3f} of the time\n"
+                                   + describe(result, tail=20))
+    assert result.code == 0, describe(result)
 
 
 def test_masked_spinner_does_not_starve_dom0(boot, hv):
