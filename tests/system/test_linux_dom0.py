@@ -195,3 +195,24 @@ def test_linux_dom0_refusals_on_xenolith(boot, linux_image):
          f"Xen 4.17 refuses {EXCHANGE_REFUSED_BITS}")
     refused = [l for l in hv if re.search(r"emulation refused|pv-mmu: .* refused", l)]
     assert not refused, "refused instructions or page-table entries:\n" + "\n".join(refused[:30])
+
+
+@pytest.mark.parametrize("hv", ["xen", "xenolith"])
+def test_linux_dom0_with_two_vcpus(boot, hv_image_ready, linux_image, hv):
+    """--cpus 2: Dom0 gets two vCPUs (dom0_max_vcpus=2; Xen 4.17 with eager FPU
+    switching, as the launcher boots it). Linux brings its second CPU up with
+    VCPUOP_initialise/up, runs its per-CPU timers and IPIs on it, and reaches
+    its last line; on Xenolith the audit after the shutdown is clean."""
+    hv_image_ready(hv)
+    kernel, initrd = linux_image
+    result = boot(hv, kernel, CMDLINE, tag="linux-2cpus", initrd=initrd, mem_mib=MEM_MIB,
+                  machine_mem_mib=MACHINE_MIB, timeout=LINUX_TIMEOUT_S, cpus=2)
+    lines = serial_log.guest_lines(result.output)
+    expected = [p if p != r"LINUX: cpus 1" else r"LINUX: cpus 2" for p in EXPECTED]
+    for pattern in expected:
+        assert any(re.fullmatch(pattern, l) for l in lines), \
+            f"Linux with two vCPUs on {hv} did not print {pattern!r}\n" + describe(result, tail=60)
+    assert result.code == 0, f"Linux with two vCPUs on {hv} did not power off\n" + describe(result)
+    if hv == "xenolith":
+        audits = [l for l in serial_log.hv_lines(result.output) if "audit: domain 0:" in l]
+        assert audits and audits[-1].rstrip().endswith("0 mismatches"), describe(result, tail=30)
