@@ -7,6 +7,7 @@
 #include <xl/string.h>
 #include <xen/physdev.h>
 #include <xen/event_channel.h>
+#include <xen/vcpu.h>
 #include "test.h"
 
 #define FREE_GSI 10
@@ -142,38 +143,76 @@ static void map_and_bind(void)
 }
 
 /*
- * The hardware domain's PIRQ range: Xen 4.17 on one CPU gives it 208 (its
- * nr_irqs: the CPU's 208 dynamic vectors). GSI 5 serves no device here.
- * An unmapped GSI is no longer the domain's: Xen denies it the IRQ.
+ * The hardware domain's PIRQ range, as Xen 4.17 sizes it (arch_hwdom_irqs):
+ * the GSIs plus 208 dynamic vectors (0x20-0xef) for each of fls(CPUs online)
+ * CPUs, but no more than Dom0's vCPUs, capped at nr_irqs, the larger of 208
+ * per CPU and 8 per GSI. On one CPU: min(24 + 208, 208) = 208; on two, with
+ * two Dom0 vCPUs: min(24 + 416, 416) = 416. GSI 5 serves no device here. An
+ * unmapped GSI is no longer the domain's: Xen denies it the IRQ.
  */
-#define NR_PIRQS_1CPU 208
 #define RANGE_GSI 5
+#define NR_GSIS_HERE 24
+#define DYNAMIC_VECTORS 208
+
+static unsigned int fls_u(unsigned int x)
+{
+    unsigned int n = 0;
+
+    while (x) {
+        n++;
+        x >>= 1;
+    }
+    return n;
+}
+
+/* Our vCPUs: VCPUOP_is_up answers for each, -ENOENT past the last. */
+static unsigned int own_vcpus(void)
+{
+    unsigned int n = 1;
+
+    while (n < 128 && HYPERVISOR_vcpu_op(VCPUOP_is_up, n, NULL) >= 0)
+        n++;
+    return n;
+}
+
+static unsigned int dom0_pirqs(void)
+{
+    unsigned int cpus = selftest_online_cpus(), vcpus = own_vcpus();
+    unsigned int n = fls_u(cpus) < vcpus ? fls_u(cpus) : vcpus;
+    unsigned int nr_irqs = cpus * DYNAMIC_VECTORS > 8 * NR_GSIS_HERE ? cpus * DYNAMIC_VECTORS
+                                                                      : 8 * NR_GSIS_HERE;
+    unsigned int want = NR_GSIS_HERE + n * DYNAMIC_VECTORS;
+
+    return want < nr_irqs ? want : nr_irqs;
+}
 
 static void range(void)
 {
-    struct physdev_irq_status_query q = { .irq = NR_PIRQS_1CPU - 1 };
-    struct physdev_eoi e = { .irq = NR_PIRQS_1CPU };
+    unsigned int nr = dom0_pirqs();
+    struct physdev_irq_status_query q = { .irq = nr - 1 };
+    struct physdev_eoi e = { .irq = nr };
     struct physdev_map_pirq m = { .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_GSI,
-                                  .index = RANGE_GSI, .pirq = NR_PIRQS_1CPU };
+                                  .index = RANGE_GSI, .pirq = (int)nr };
     long rc;
 
-    t_rc("PIRQ0047", "map_pirq of a free GSI to PIRQ 208 (past Xen's 208) gives -EINVAL",
+    t_rc("PIRQ0047", "map_pirq of a free GSI to the PIRQ past Xen's range gives -EINVAL",
          phys(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL);
-    m.pirq = NR_PIRQS_1CPU - 1;
+    m.pirq = (int)nr - 1;
     rc = phys(PHYSDEVOP_map_pirq, &m);
-    t_check("PIRQ0048", "map_pirq of a free GSI to PIRQ 207, the last, is okay",
-            rc == 0 && m.pirq == NR_PIRQS_1CPU - 1, "rc %ld pirq %d", rc, m.pirq);
-    t_rc("PIRQ0049", "unmap_pirq of PIRQ 207 is okay", unmap(NR_PIRQS_1CPU - 1), 0);
-    t_rc("PIRQ0050", "bind_pirq of PIRQ 207 (in range, not mapped) gives -EPERM",
-         bind(NR_PIRQS_1CPU - 1, NULL), -XEN_EPERM);
-    t_rc("PIRQ0051", "bind_pirq of PIRQ 208 gives -EINVAL", bind(NR_PIRQS_1CPU, NULL),
+    t_check("PIRQ0048", "map_pirq of a free GSI to the last PIRQ of the range is okay",
+            rc == 0 && m.pirq == (int)nr - 1, "rc %ld pirq %d", rc, m.pirq);
+    t_rc("PIRQ0049", "unmap_pirq of the last PIRQ is okay", unmap((int)nr - 1), 0);
+    t_rc("PIRQ0050", "bind_pirq of the last PIRQ (in range, not mapped) gives -EPERM",
+         bind(nr - 1, NULL), -XEN_EPERM);
+    t_rc("PIRQ0051", "bind_pirq of the PIRQ past the range gives -EINVAL", bind(nr, NULL),
          -XEN_EINVAL);
-    t_rc("PIRQ0052", "irq_status_query of PIRQ 207 is okay",
+    t_rc("PIRQ0052", "irq_status_query of the last PIRQ is okay",
          phys(PHYSDEVOP_irq_status_query, &q), 0);
-    q.irq = NR_PIRQS_1CPU;
-    t_rc("PIRQ0053", "irq_status_query of PIRQ 208 gives -EINVAL",
+    q.irq = nr;
+    t_rc("PIRQ0053", "irq_status_query of the PIRQ past the range gives -EINVAL",
          phys(PHYSDEVOP_irq_status_query, &q), -XEN_EINVAL);
-    t_rc("PIRQ0054", "eoi of PIRQ 208 gives -EINVAL", phys(PHYSDEVOP_eoi, &e), -XEN_EINVAL);
+    t_rc("PIRQ0054", "eoi of the PIRQ past the range gives -EINVAL", phys(PHYSDEVOP_eoi, &e),
+         -XEN_EINVAL);
     m.pirq = RANGE_GSI;
     t_rc("PIRQ0055", "map_pirq of a GSI after its unmap gives -EPERM (Xen takes the IRQ back)",
          phys(PHYSDEVOP_map_pirq, &m), -XEN_EPERM);

@@ -21,6 +21,29 @@ static long pf(uint32_t cmd)
     return os_hypercall1(__HYPERVISOR_platform_op, (uint64_t)&op);
 }
 
+/*
+ * The physical CPUs online, as get_cpuinfo lists them (CPU 0's max_present,
+ * then each one's flags). The cases that depend on the count (PLAT, PIRQ) are
+ * checked against it, so the same lines pass on one CPU and on several, and
+ * both hypervisors must agree on it under the same QEMU (the cross-check).
+ */
+unsigned int selftest_online_cpus(void)
+{
+    unsigned int max, n = 0;
+
+    memset(&op.u, 0, sizeof(op.u));
+    if (pf(XENPF_get_cpuinfo))
+        return 1;
+    max = op.u.pcpu_info.max_present;
+    for (unsigned int cpu = 0; cpu <= max && cpu < 256; cpu++) {
+        memset(&op.u, 0, sizeof(op.u));
+        op.u.pcpu_info.xen_cpuid = cpu;
+        if (pf(XENPF_get_cpuinfo) == 0 && (op.u.pcpu_info.flags & XEN_PCPU_FLAGS_ONLINE))
+            n++;
+    }
+    return n ? n : 1;
+}
+
 static long fw(uint32_t type, uint32_t index)
 {
     memset(&op.u, 0, sizeof(op.u));
@@ -48,20 +71,21 @@ static void firmware(void)
 
 static void cpus(void)
 {
+    unsigned int ncpus = selftest_online_cpus();
     uint32_t r[4];
     long rc;
 
     memset(&op.u, 0, sizeof(op.u));
     op.u.pcpu_info.xen_cpuid = 0;
     rc = pf(XENPF_get_cpuinfo);
-    t_check("PLAT0007", "get_cpuinfo of CPU 0: online, the highest present is 0",
+    t_check("PLAT0007", "get_cpuinfo of CPU 0: online, the highest present is the last online",
             rc == 0 && op.u.pcpu_info.flags == XEN_PCPU_FLAGS_ONLINE &&
-            op.u.pcpu_info.max_present == 0, "(rc=%ld flags=%u max=%u)", rc,
+            op.u.pcpu_info.max_present == ncpus - 1, "(rc=%ld flags=%u max=%u)", rc,
             op.u.pcpu_info.flags, op.u.pcpu_info.max_present);
     memset(&op.u, 0, sizeof(op.u));
-    op.u.pcpu_info.xen_cpuid = 1;
+    op.u.pcpu_info.xen_cpuid = ncpus;
     rc = pf(XENPF_get_cpuinfo);
-    t_check("PLAT0008", "get_cpuinfo of CPU 1 (absent): flags invalid",
+    t_check("PLAT0008", "get_cpuinfo of the CPU past the last (absent): flags invalid",
             rc == 0 && op.u.pcpu_info.flags == XEN_PCPU_FLAGS_INVALID,
             "(rc=%ld flags=%u)", rc, op.u.pcpu_info.flags);
     memset(&op.u, 0, sizeof(op.u));
@@ -135,13 +159,15 @@ static void mca_cpus(void)
 {
     static struct xen_mc mc;
     static struct xen_mc_logical_cpu info[4];
+    unsigned int ncpus = selftest_online_cpus();
+    int numbered = 1;
     uint32_t r[4];
     long rc;
 
     mc = (struct xen_mc){ .cmd = XEN_MC_physcpuinfo, .interface_version = XEN_MCA_INTERFACE_VERSION };
     rc = os_hypercall1(__HYPERVISOR_arch_0, (uint64_t)&mc);
-    t_check("PLAT0018", "mca physcpuinfo without a buffer: okay, one CPU",
-            rc == 0 && mc.u.mc_physcpuinfo.ncpus == 1, "(rc=%ld ncpus=%u)", rc,
+    t_check("PLAT0018", "mca physcpuinfo without a buffer: okay, the count of CPUs online",
+            rc == 0 && mc.u.mc_physcpuinfo.ncpus == ncpus, "(rc=%ld ncpus=%u)", rc,
             mc.u.mc_physcpuinfo.ncpus);
     mc.u.mc_physcpuinfo.ncpus = 0;
     mc.u.mc_physcpuinfo.info = (uint64_t)info;
@@ -150,8 +176,11 @@ static void mca_cpus(void)
     mc.u.mc_physcpuinfo.ncpus = 4;
     rc = os_hypercall1(__HYPERVISOR_arch_0, (uint64_t)&mc);
     asm volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(0), "c"(0));
-    t_check("PLAT0020", "mca physcpuinfo for 4: one record, CPU 0 with the CPUID vendor and MCG_CAP",
-            rc == 0 && mc.u.mc_physcpuinfo.ncpus == 1 && info[0].mc_cpunr == 0 &&
+    for (unsigned int i = 0; i < ncpus && i < 4; i++)
+        numbered &= info[i].mc_cpunr == i;
+    t_check("PLAT0020", "mca physcpuinfo for 4: a record per CPU online (at most 4) in order, "
+            "CPU 0 with the CPUID vendor and MCG_CAP",
+            rc == 0 && mc.u.mc_physcpuinfo.ncpus == (ncpus < 4 ? ncpus : 4) && numbered &&
             memcmp(info[0].mc_vendorid, &r[1], 4) == 0 && info[0].mc_family != 0 &&
             info[0].mc_nmsrvals >= 1 && info[0].mc_msrvalues[0].reg == 0x179 &&
             info[0].mc_cpuid_level == (int32_t)r[0],

@@ -43,6 +43,9 @@ extern unsigned int t_failures;
 unsigned int t_vcpu_absent(void);
 
 /* The suites, one per ABI area (one file each). */
+/* The physical CPUs online (platform.c), for the cases whose answers depend on their count. */
+unsigned int selftest_online_cpus(void);
+
 void suite_console(void);
 void suite_ioports(void);
 void suite_version(void);

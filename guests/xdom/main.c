@@ -132,6 +132,7 @@ static void dom0_main(void)
     xdom_evtchn_dom0();
     xdom_gnttab_dom0();
     xdom_mmu_dom0();
+    xdom_stress_dom0();
 
     /* The DomU leaves once we no longer map its control page. */
     xdom_ctrl->step = XS_EXIT;
@@ -204,6 +205,8 @@ static void domu_main(void)
             break;
         if (st == XS_DOMCTL)
             xdom_domctl_domu();
+        else if (st == XS_STRESS_SETUP || st == XS_STRESS)
+            xdom_stress_domu(st);
         else if (st < XS_GNT_GRANT)
             xdom_evtchn_domu(st);
         else if (st < XS_MMU_FRAMES)

@@ -34,7 +34,16 @@ static long map_at(void *va, uint64_t val, unsigned int foreigndom)
         .val = val,
     };
 
-    return HYPERVISOR_mmu_update(&req, 1, NULL, foreigndom);
+    struct mmuext_op flush = { .cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = (uint64_t)va };
+    long rc = HYPERVISOR_mmu_update(&req, 1, NULL, foreigndom);
+
+    /*
+     * mmu_update flushes nothing: the old translation of va may still be in
+     * this CPU's TLB (on one CPU a switch to the other domain used to flush it).
+     */
+    if (!rc)
+        HYPERVISOR_mmuext_op(&flush, 1, NULL, DOMID_SELF);
+    return rc;
 }
 
 static long uvm_other(void *va, uint64_t val, domid_t dom)

@@ -37,6 +37,7 @@
 #define XDOM_REF_COPY   10          /* a page granted writable, for copies */
 #define XDOM_REF_RO     11          /* a page granted read-only */
 #define XDOM_REF_NONE   12          /* an entry never granted */
+#define XDOM_REF_STRESS 13          /* the page of the stress rounds (stress.c) */
 #define XDOM_PINGS     100          /* events each way */
 #define XDOM_MAGIC 0x58444f4du      /* "XDOM" */
 
@@ -56,6 +57,8 @@ enum xdom_step {
     XS_MMU_CHECK,       /* read what Dom0 wrote; try to pin a frame Dom0 maps writable */
     XS_MMU_PIN,         /* pin it again after Dom0's unmap, unpin, map it back */
     XS_DOMCTL,          /* unprivileged domctls and memory_ops on behalf of others */
+    XS_STRESS_SETUP,    /* stress.c: bind Dom0's port, grant the page */
+    XS_STRESS,          /* stress.c: the rounds */
     XS_EXIT,            /* shut down (Dom0 sees VIRQ_DOM_EXC) */
 };
 
@@ -72,6 +75,8 @@ struct xdom_ctrl {
     volatile uint64_t mfn[4];       /* DomU: frames behind the granted refs (RW, COPY, RO) */
     volatile int64_t res[XDOM_RES]; /* DomU: results of its hypercalls and checks */
     volatile uint64_t mmu_mfn[2];   /* DomU: frames Dom0 maps naming the DomU (mmu.c) */
+    volatile uint32_t stress_rounds;    /* Dom0: rounds of stress.c */
+    volatile uint64_t stress_bad;       /* DomU: rounds that went wrong on its side */
 };
 
 /* Pattern byte i of page `seed`. */
@@ -109,6 +114,8 @@ void xdom_evtchn_domu(enum xdom_step s);
 void xdom_gnttab_domu(enum xdom_step s);
 void xdom_mmu_domu(enum xdom_step s);
 void xdom_domctl_domu(void);
+void xdom_stress_dom0(void);
+void xdom_stress_domu(enum xdom_step s);
 /* DomU: its grant table frame 0, writable (set up at start). */
 extern volatile struct grant_entry_v1 *xdom_gtab;
 void xdom_grant(grant_ref_t ref, uint16_t flags, domid_t dom, uint64_t mfn);

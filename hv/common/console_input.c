@@ -49,7 +49,7 @@ static void key_domains(bool regs)
             continue;
         for_each_vcpu(d, v) {
             static const char *const states[] = { "running", "runnable", "blocked", "offline" };
-            const struct cpu_regs *r = v->running ? guest_regs() : &v->regs;
+            const struct cpu_regs *r = v->running && v == current ? guest_regs() : &v->regs;
             log_info("d%uv%u: %s mode, %s%s, upcall pending %u mask %u", d->id, v->id,
                      v->arch.kernel_mode ? "kernel" : "user", states[v->runstate.state & 3],
                      v->runq.pri == SCHED_PRI_BOOST ? " (boosted)" : "",

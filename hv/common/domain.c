@@ -97,8 +97,11 @@ void domain_put(struct domain *d)
      * (domain_unlist, domain_free_pending), since callers may still hold it.
      */
     BUG_ON(!life_is_dead(&d->life));
-    d->destroy.next_free = domains_to_free;
-    domains_to_free = d;
+    /* Pushed with a compare-exchange: another CPU may push or take the list at the same time. */
+    d->destroy.next_free = __atomic_load_n(&domains_to_free, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&domains_to_free, &d->destroy.next_free, d, false,
+                                        __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+        ;
     raise_softirq(SOFTIRQ_DOMAIN_FREE);
 }
 
@@ -213,6 +216,7 @@ void vcpu_pause(struct vcpu *v)
 {
     __atomic_add_fetch(&v->pause_count, 1, __ATOMIC_SEQ_CST);
     vcpu_sched_update(v);
+    vcpu_sleep_sync(v);                         /* off its CPU before its state is read */
 }
 
 void vcpu_unpause(struct vcpu *v)

@@ -29,6 +29,7 @@
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <hv/hypercall.h>
+#include <asm/flushtlb.h>
 #include <asm/io.h>
 #include <asm/paging.h>
 #include <asm/pt_types.h>
@@ -143,7 +144,7 @@ static int release_memory(struct domain *d)
         spin_unlock(&d->page_lock);
     }
     k->cursor = max_mfn;
-    flush_tlb_global();
+    flush_tlb_mask(cpu_online_mask);
     return 0;
 }
 
@@ -250,9 +251,12 @@ static void domain_free(struct domain *d)
 
 void domain_free_pending(void)
 {
-    while (domains_to_free) {
-        struct domain *d = domains_to_free;
-        domains_to_free = d->destroy.next_free;
+    /* The whole list at once (domain_put pushes onto it from any CPU). */
+    struct domain *d = __atomic_exchange_n(&domains_to_free, NULL, __ATOMIC_ACQUIRE);
+
+    while (d) {
+        struct domain *next = d->destroy.next_free;
         domain_free(d);
+        d = next;
     }
 }

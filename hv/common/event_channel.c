@@ -45,8 +45,13 @@ static bool port_usable(const struct domain *d, unsigned int port)
  */
 void evtchn_notify_vcpu(struct vcpu *v, unsigned int port, bool upcall)
 {
-    if (!v->blocked)
+    /* The port is pending before `blocked` is read (sched_op.c's sched_block: the other half). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (!v->blocked) {
+        if (upcall)
+            vcpu_kick(v);
         return;
+    }
     if (upcall || (v->polling && (v->nr_poll_ports != 1 || v->poll_port_list[0] == port)))
         vcpu_wake(v);
 }
@@ -309,7 +314,7 @@ static long evtchn_bind_pirq(struct evtchn_bind_pirq *b)
     long rc;
     int port;
 
-    if (b->pirq >= NR_PIRQS)
+    if (b->pirq >= nr_pirqs)
         return -XEN_EINVAL;
     rc = pirq_may_bind(d, b->pirq);
     if (rc)

@@ -29,6 +29,7 @@
 #include <hv/frame_bitmap.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <asm/flushtlb.h>
 #include <asm/io.h>
 #include <asm/paging.h>
 #include <asm/pt_types.h>
@@ -42,7 +43,7 @@
 
 #define CHUNK_STATIC 512                /* frames of a chunk kept without an allocation */
 
-static mfn_t chunk_static[CHUNK_STATIC];        /* one CPU: one exchange at a time */
+static mfn_t chunk_static[NR_CPUS][CHUNK_STATIC];       /* each CPU runs one exchange at a time */
 
 static unsigned int max_order(const struct domain *d)
 {
@@ -143,8 +144,8 @@ static long chunk_commit(struct exchange *e, uint64_t i)
     unsigned long out_ext = 1UL << e->out_chunk_order, per_out = 1UL << x->out.extent_order;
     long rc = 0;
 
-    /* Nothing maps them, but a stale translation must not outlive their ownership. */
-    flush_tlb_global();
+    /* Nothing maps them, but a stale translation must not outlive their ownership, on any CPU. */
+    flush_tlb_mask(cpu_online_mask);
     for (unsigned long k = 0; k < nr_in; k++) {
         m2p_set(e->in[k], ~0UL);
         free_frame(e->in[k]);
@@ -222,41 +223,43 @@ static long exchange_checks(struct exchange *e)
 
 long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
-    static struct exchange e;           /* one CPU: one exchange at a time */
+    static struct exchange per_cpu_e[NR_CPUS];  /* too big for the stack; one per CPU */
+    struct exchange *ep = &per_cpu_e[this_cpu()->id];
+    mfn_t *in_static = chunk_static[this_cpu()->id];
     unsigned long chunk_frames;
     uint64_t i, first, end;
     long rc;
 
-    if (copy_from_guest(&e.x, arg, 1))
+    if (copy_from_guest(&ep->x, arg, 1))
         return -XEN_EFAULT;
-    e.arg = guest_handle_cast(arg, xen_memory_exchange_t);
-    if ((rc = exchange_checks(&e)) == 1)
+    ep->arg = guest_handle_cast(arg, xen_memory_exchange_t);
+    if ((rc = exchange_checks(ep)) == 1)
         return 0;
     if (rc)
-        return report(&e, rc);
-    chunk_frames = 1UL << (e.in_chunk_order + e.x.in.extent_order);
-    e.in = chunk_frames <= CHUNK_STATIC ? chunk_static : xzalloc_bytes(chunk_frames * sizeof(mfn_t));
+        return report(ep, rc);
+    chunk_frames = 1UL << (ep->in_chunk_order + ep->x.in.extent_order);
+    ep->in = chunk_frames <= CHUNK_STATIC ? in_static : xzalloc_bytes(chunk_frames * sizeof(mfn_t));
     /* Output extents of a chunk: at most 2^(in order - out order) <= CHUNK_STATIC unless huge. */
-    if (!e.in || (1UL << e.out_chunk_order) > CHUNK_STATIC) {
+    if (!ep->in || (1UL << ep->out_chunk_order) > CHUNK_STATIC) {
         rc = -XEN_ENOMEM;
         goto out;
     }
-    first = e.x.nr_exchanged >> e.in_chunk_order;
-    end = e.x.in.nr_extents >> e.in_chunk_order;
+    first = ep->x.nr_exchanged >> ep->in_chunk_order;
+    end = ep->x.in.nr_extents >> ep->in_chunk_order;
     for (i = first; i < end; i++) {
         if (i != first && hypercall_preempt_check()) {
-            e.x.nr_exchanged = i << e.in_chunk_order;
-            rc = report(&e, 0);
-            if (e.in != chunk_static)
-                xfree_bytes(e.in, chunk_frames * sizeof(mfn_t));
+            ep->x.nr_exchanged = i << ep->in_chunk_order;
+            rc = report(ep, 0);
+            if (ep->in != in_static)
+                xfree_bytes(ep->in, chunk_frames * sizeof(mfn_t));
             return rc ? rc : hypercall_continue(XENMEM_exchange, arg.addr, 0, 0, 0);
         }
-        if ((rc = chunk_prepare(&e, i)) || (rc = chunk_commit(&e, i)))
+        if ((rc = chunk_prepare(ep, i)) || (rc = chunk_commit(ep, i)))
             break;
     }
-    e.x.nr_exchanged = rc ? i << e.in_chunk_order : e.x.in.nr_extents;
+    ep->x.nr_exchanged = rc ? i << ep->in_chunk_order : ep->x.in.nr_extents;
 out:
-    if (e.in && e.in != chunk_static)
-        xfree_bytes(e.in, chunk_frames * sizeof(mfn_t));
-    return report(&e, rc);
+    if (ep->in && ep->in != in_static)
+        xfree_bytes(ep->in, chunk_frames * sizeof(mfn_t));
+    return report(ep, rc);
 }

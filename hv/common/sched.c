@@ -4,7 +4,8 @@
  * credit arithmetic is hv/lib/credit.c: a 10 ms tick per CPU charges the
  * running vCPU, a share-out every 30 ms hands out credit by weight and cap,
  * a capped vCPU deep in debt is parked. Slices of 30 ms; a vCPU woken by an
- * event or timer while it has credit is BOOST and preempts. Context
+ * event or timer while it has credit is BOOST and preempts. Every CPU runs
+ * this on its own queue; an idle CPU takes work from the busiest. Context
  * switches, runstates (and the guest's runstate area), softirqs and the
  * exit path to guests.
  */
@@ -20,6 +21,7 @@
 #include <xl/string.h>
 #include <hv/machine.h>
 #include <hv/sched.h>
+#include <hv/smp.h>
 #include <hv/time.h>
 #include <hv/credit.h>
 #include <hv/spinlock.h>
@@ -60,7 +62,11 @@ bool vcpu_runnable(const struct vcpu *v)
 /*
  * The credit state shared by every CPU (the share-out is global, as Xen's)
  * and each CPU's tick. credit_lock (LOCK_SCHED, irqsave) guards `credit`,
- * every vCPU's and domain's credit fields, and each CPU's run queue.
+ * every vCPU's and domain's credit fields, every CPU's run queue, the vCPU
+ * each CPU was given (curr_vcpu, as the scheduler decides it), each vCPU's
+ * CPU (v->processor) and runstate. A handful of CPUs share it: the sections
+ * are short, and one lock makes taking a vCPU from another CPU's queue no
+ * different from taking it from one's own.
  */
 static struct credit_sched credit;
 static struct timer account_timer;
@@ -72,10 +78,10 @@ static DEFINE_SPINLOCK(credit_lock, LOCK_SCHED);
 
 #define runq_vcpu(n) ((struct vcpu *)((char *)(n) - __builtin_offsetof(struct vcpu, runq)))
 
-/* The run queue of the CPU v runs on (every vCPU runs on CPU 0 for now). */
+/* The run queue of the CPU v runs on, is held by or waits for. */
 static struct runq *runq_of(const struct vcpu *v)
 {
-    return &cpu_info_of(0)->runq;
+    return &cpu_info_of(v->processor)->runq;
 }
 
 /*
@@ -102,10 +108,19 @@ static int waiting_state(const struct vcpu *v)
     return v->blocked ? RUNSTATE_blocked : RUNSTATE_offline;
 }
 
-/* Is v the vCPU whose state this CPU holds (running, or idling on it)? */
+/* Is v the vCPU its CPU was given (running, or the one an idle CPU holds)? Lock held. */
 static bool on_cpu(const struct vcpu *v)
 {
-    return v == current;
+    return cpu_info_of(v->processor)->curr_vcpu == v;
+}
+
+/* Raise softirq nr on cpu: this one's exit path sees it, another gets an event-check IPI. */
+static void softirq_on(unsigned int cpu, unsigned int nr)
+{
+    if (cpu == this_cpu()->id)
+        raise_softirq(nr);
+    else
+        cpu_raise_softirq(cpu, nr);
 }
 
 /* The slice timer ends the running vCPU's slice: choose again on the way out. */
@@ -116,61 +131,92 @@ static void slice_expired(void *data)
 }
 
 /*
- * Arm the slice timer (at slice_end) while a vCPU waits in this CPU's run
- * queue, stop it while the running one is alone (only its ticks come then).
+ * Arm cpu's slice timer (at slice_end) while a vCPU waits in its run queue,
+ * stop it while the running one is alone (only its ticks come then).
  */
-static void slice_update(void)
+static void slice_update(unsigned int cpu)
 {
-    struct cpu_info *c = this_cpu();
+    struct cpu_info *c = cpu_info_of(cpu);
 
-    if (!c->runq.nr || !vcpu_runnable(current))
+    if (!c->runq.nr || !vcpu_runnable(c->curr_vcpu))
         stop_timer(&c->slice_timer);
     else if (!timer_is_active(&c->slice_timer) || c->slice_timer.expires != c->slice_end)
         set_timer(&c->slice_timer, c->slice_end);
 }
 
-/* A vCPU runs on this CPU from now: its ticks run (at the next multiple of a tick, as Xen's). */
-static void tick_start(uint64_t now)
+/* A vCPU runs on cpu from now: its ticks run (at the next multiple of a tick, as Xen's). */
+static void tick_start(unsigned int cpu, uint64_t now)
 {
-    struct timer *t = &credit_cpu[this_cpu()->id].tick;
+    struct timer *t = &credit_cpu[cpu].tick;
 
     if (!timer_is_active(t))
         set_timer(t, now + CREDIT_TICK_NS - now % CREDIT_TICK_NS);
 }
 
+/* Nothing to run on cpu: no runnable vCPU given to it, none waiting. Lock held. */
+static bool cpu_is_idle(unsigned int cpu)
+{
+    const struct cpu_info *c = cpu_info_of(cpu);
+
+    return !vcpu_runnable(c->curr_vcpu) && !c->runq.nr;
+}
+
+/*
+ * The CPU whose queue a vCPU becoming runnable joins: its own CPU while its
+ * state is still there (being saved) or when that CPU is idle, else an idle
+ * CPU, else its own. Lock held.
+ */
+static unsigned int pick_cpu(const struct vcpu *v)
+{
+    unsigned int cpu;
+
+    if (v->running || cpu_is_idle(v->processor))
+        return v->processor;
+    for_each_online_cpu(cpu)
+        if (cpu_is_idle(cpu))
+            return cpu;
+    return v->processor;
+}
+
 /*
  * v (not on its CPU) may have become runnable or stopped being so: queue it
- * at `pri` or take it out, and account the change of runstate; one already
- * queued stays where it is. One more urgent than the running vCPU (a BOOST
- * before an UNDER, an UNDER before an OVER) preempts it (Xen's credit
- * scheduler's tickle). credit_lock held.
+ * at `pri` on the CPU pick_cpu chooses, or take it out, and account the
+ * change of runstate; one already queued stays where it is. One more urgent
+ * than the vCPU running there (a BOOST before an UNDER, an UNDER before an
+ * OVER) preempts it (Xen's credit scheduler's tickle); an idle CPU is told to
+ * look (an event-check IPI for another CPU). credit_lock held.
  */
 static void sched_requeue_locked(struct vcpu *v, uint8_t pri)
 {
-    struct runq *q = runq_of(v);
     uint64_t now = now_ns();
-    struct vcpu *curr = current;
+    struct cpu_info *c;
+    struct vcpu *curr;
 
     if (!vcpu_runnable(v)) {
         if (runq_queued(&v->runq))
-            runq_remove(q, &v->runq);
+            runq_remove(runq_of(v), &v->runq);
         if (v->runstate.state != RUNSTATE_running)
             runstate_set(v, waiting_state(v), now);
-    } else if (!runq_queued(&v->runq)) {
-        v->runq.pri = pri;
-        runq_insert(q, &v->runq);
-        runstate_set(v, RUNSTATE_runnable, now);
-        if (!vcpu_runnable(curr)) {
-            raise_softirq(SOFTIRQ_SCHEDULE);    /* the CPU idles: pick it on the way out */
-        } else if (pri < curr->credit.pri) {
-            this_cpu()->need_resched = true;    /* more urgent than the running one */
-            raise_softirq(SOFTIRQ_SCHEDULE);
-        } else {
-            /* The running one's slice now has an end: a full one if it ran alone so far. */
-            if (q->nr == 1)
-                this_cpu()->slice_end = now + SCHED_SLICE_NS;
-            slice_update();
-        }
+        return;
+    }
+    if (runq_queued(&v->runq))
+        return;
+    v->processor = pick_cpu(v);
+    c = cpu_info_of(v->processor);
+    curr = c->curr_vcpu;
+    v->runq.pri = pri;
+    runq_insert(&c->runq, &v->runq);
+    runstate_set(v, RUNSTATE_runnable, now);
+    if (!vcpu_runnable(curr)) {
+        softirq_on(v->processor, SOFTIRQ_SCHEDULE);     /* the CPU idles: pick it on the way out */
+    } else if (pri < curr->credit.pri) {
+        c->need_resched = true;                         /* more urgent than the running one */
+        softirq_on(v->processor, SOFTIRQ_SCHEDULE);
+    } else {
+        /* The running one's slice now has an end: a full one if it ran alone so far. */
+        if (c->runq.nr == 1)
+            c->slice_end = now + SCHED_SLICE_NS;
+        slice_update(v->processor);
     }
 }
 
@@ -183,9 +229,9 @@ static void sched_requeue(struct vcpu *v, bool wake)
 }
 
 /*
- * The vCPU this CPU holds changed: if it may run again after the CPU idled
- * on it, it resumes at `pri` with a fresh slice (no switch); the exit path
- * looks again either way.
+ * The vCPU its CPU holds changed: if it may run again after the CPU idled
+ * on it, it resumes at `pri` with a fresh slice (no switch); that CPU's exit
+ * path looks again either way. Lock held.
  */
 static bool resume_on_cpu_locked(struct vcpu *v, bool wake)
 {
@@ -196,48 +242,70 @@ static bool resume_on_cpu_locked(struct vcpu *v, bool wake)
         if (wake)
             credit_wake(&v->credit);
         runstate_set(v, RUNSTATE_running, now);
-        this_cpu()->slice_end = now + SCHED_SLICE_NS;
-        tick_start(now);
+        cpu_info_of(v->processor)->slice_end = now + SCHED_SLICE_NS;
+        tick_start(v->processor, now);
         resumed = true;
     }
-    raise_softirq(SOFTIRQ_SCHEDULE);
+    softirq_on(v->processor, SOFTIRQ_SCHEDULE);
     return resumed;
 }
 
-static void resume_on_cpu(struct vcpu *v, bool wake)
+/*
+ * v's state changed: resume it where it is held, or (de)queue it; `wake`: it
+ * was woken by an event (BOOST if it has credit). Any context.
+ */
+static void sched_update(struct vcpu *v, bool wake)
 {
     unsigned long flags = spin_lock_irqsave(&credit_lock);
-    bool resumed = resume_on_cpu_locked(v, wake);
+    bool resumed = false;
 
+    if (on_cpu(v))
+        resumed = resume_on_cpu_locked(v, wake);    /* or its exit path switches away */
+    else
+        sched_requeue_locked(v, wake ? credit_wake(&v->credit) : v->credit.pri);
     spin_unlock_irqrestore(&credit_lock, flags);
-    if (resumed)
-        runstate_area_update(v);                /* its address space is the CPU's */
+    if (resumed) {
+        if (v == current)
+            runstate_area_update(v);            /* its address space is this CPU's */
+        else
+            v->runstate_area_stale = true;      /* written by its CPU on the way out */
+    }
 }
 
 void vcpu_wake(struct vcpu *v)
 {
-    if (!v->blocked)
+    /* Taken by one waker only; the vCPU set it before looking for events (sched_op.c). */
+    if (!__atomic_exchange_n(&v->blocked, false, __ATOMIC_SEQ_CST))
         return;
-    v->blocked = false;
     if (v->polling) {
         v->polling = false;
         stop_timer(&v->poll_timer);
     }
-    if (on_cpu(v)) {
-        /* The CPU idled on it (or it blocked on this very exit path): it runs on, no switch. */
-        resume_on_cpu(v, true);
-        return;
-    }
-    sched_requeue(v, true);                     /* woken by an event: BOOST if it has credit */
+    sched_update(v, true);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    unsigned int cpu = __atomic_load_n(&v->processor, __ATOMIC_RELAXED);
+
+    /* Running on another CPU: make it pass its exit path, where the upcall is delivered. */
+    if (cpu != this_cpu()->id && __atomic_load_n(&cpu_info_of(cpu)->curr_vcpu, __ATOMIC_RELAXED) == v)
+        smp_send_event_check(cpu);
 }
 
 void vcpu_sched_update(struct vcpu *v)
 {
-    if (on_cpu(v)) {
-        resume_on_cpu(v, false);                /* or the exit path switches away if it stopped */
-        return;
+    sched_update(v, false);
+}
+
+/* See sched.h. */
+void vcpu_sleep_sync(struct vcpu *v)
+{
+    while (__atomic_load_n(&v->running, __ATOMIC_ACQUIRE) && !vcpu_runnable(v) &&
+           __atomic_load_n(&v->processor, __ATOMIC_RELAXED) != this_cpu()->id) {
+        cpu_relax();
+        spin_wait_work();
     }
-    sched_requeue(v, false);
 }
 
 void domain_sched_update(struct domain *d)
@@ -246,6 +314,11 @@ void domain_sched_update(struct domain *d)
 
     for_each_vcpu(d, v)
         vcpu_sched_update(v);
+    /* Another domain stopped: its vCPUs leave their CPUs before the caller goes on. */
+    if (nr_cpus_online > 1 && (!current || d != current->domain)) {
+        for_each_vcpu(d, v)
+            vcpu_sleep_sync(v);
+    }
 }
 
 void sched_init_domain(struct domain *d)
@@ -258,6 +331,7 @@ void sched_init_vcpu(struct vcpu *v)
     v->runq.next = v->runq.prev = NULL;
     credit_vcpu_init(&v->credit, &v->domain->credit);
     v->runq.pri = v->credit.pri;
+    v->processor = 0;
     v->runstate.state = RUNSTATE_offline;
     v->runstate.state_entry_time = now_ns();
 }
@@ -299,7 +373,7 @@ static void credit_parked(struct credit_vcpu *cv, bool park, void *ctx)
     else if (!park && resume_on_cpu_locked(v, false))
         v->runstate_area_stale = true;          /* written once the share-out is over */
     else
-        raise_softirq(SOFTIRQ_SCHEDULE);        /* parked: the exit path switches away */
+        softirq_on(v->processor, SOFTIRQ_SCHEDULE);     /* parked: its exit path switches away */
 }
 
 /* Priorities changed in a share-out since this CPU's queue was last sorted: sort it. Lock held. */
@@ -336,7 +410,7 @@ static void tick_expired(void *data)
 {
     struct cpu_info *c = this_cpu();
     unsigned long flags = spin_lock_irqsave(&credit_lock);
-    struct vcpu *v = current;
+    struct vcpu *v = c->curr_vcpu;
     uint64_t now = now_ns();
     bool running = v && v->runstate.state == RUNSTATE_running;
 
@@ -349,21 +423,88 @@ static void tick_expired(void *data)
 }
 
 /*
+ * Log where vCPUs run, for people and tests: the first time a vCPU runs on
+ * each CPU, and the first time two domains run on two CPUs at once (seen
+ * under the lock: both CPUs were given a runnable vCPU). Lock held.
+ */
+static void note_placement(unsigned int me, struct vcpu *next)
+{
+    static bool parallel_seen;
+    unsigned int cpu;
+
+    if (nr_cpus_online == 1)
+        return;
+    if (!(next->cpus_run & cpu_bit(me))) {
+        next->cpus_run |= cpu_bit(me);
+        log_info("d%uv%u runs on CPU%u", next->domain->id, next->id, me);
+    }
+    if (parallel_seen)
+        return;
+    for_each_online_cpu(cpu) {
+        const struct vcpu *other = cpu_info_of(cpu)->curr_vcpu;
+
+        if (cpu != me && vcpu_runnable(other) && other->domain != next->domain) {
+            parallel_seen = true;
+            log_info("CPU%u runs d%uv%u while CPU%u runs d%uv%u", me, next->domain->id, next->id,
+                     cpu, other->domain->id, other->id);
+            return;
+        }
+    }
+}
+
+/* Another CPU's queued vCPU this CPU may take: its state is saved (not on its CPU). */
+static bool can_steal(const struct runq_node *n, void *ctx)
+{
+    const struct vcpu *v = runq_vcpu(n);
+
+    return vcpu_runnable(v) && !__atomic_load_n(&v->running, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Load balancing, Xen's credit way: a CPU with nothing to run takes the
+ * first vCPU it may from the queue of the busiest other CPU. Lock held.
+ */
+static struct vcpu *steal(unsigned int me)
+{
+    unsigned int cpu, best = me, most = 0;
+    struct runq_node *n;
+
+    for_each_online_cpu(cpu)
+        if (cpu != me && cpu_info_of(cpu)->runq.nr > most) {
+            most = cpu_info_of(cpu)->runq.nr;
+            best = cpu;
+        }
+    if (best == me)
+        return NULL;
+    n = runq_find(&cpu_info_of(best)->runq, can_steal, NULL);
+    if (!n)
+        return NULL;
+    runq_remove(&cpu_info_of(best)->runq, n);
+    runq_vcpu(n)->processor = me;
+    return runq_vcpu(n);
+}
+
+/*
  * Choose who runs on this CPU: the running vCPU, if it may still run, goes
  * back into the run queue at its priority (behind the others of it; a
  * yielding one behind one of a lower priority too), and the first of the
- * queue runs with a fresh slice. With nothing runnable the CPU keeps the
- * last vCPU's state and idles, its tick stopped. Interrupts off.
+ * queue runs with a fresh slice; with nothing queued here, one from a busier
+ * CPU. With nothing runnable the CPU idles, its tick stopped: alone, it keeps
+ * the last vCPU's state (a wake resumes it with no switch); with other CPUs
+ * up it switches to no vCPU at all, so the state is saved for whichever CPU
+ * runs the vCPU next and the CPU holds no domain's page tables. Interrupts off.
  */
 static void schedule(void)
 {
     struct cpu_info *c = this_cpu();
-    struct vcpu *prev = current, *next = NULL;
+    struct vcpu *prev = c->curr_vcpu, *next = NULL;
     struct runq_node *n;
-    uint64_t now = now_ns();
-    bool was_running = prev && prev->runstate.state == RUNSTATE_running;
+    uint64_t now;
+    bool was_running;
 
     spin_lock(&credit_lock);
+    now = now_ns();
+    was_running = prev && prev->runstate.state == RUNSTATE_running;
     c->need_resched = false;
     runq_resort(c);
     if (prev && vcpu_runnable(prev)) {
@@ -386,14 +527,22 @@ static void schedule(void)
         /* Stopped being runnable without being taken out (a safety net): drop it. */
         runstate_set(runq_vcpu(n), waiting_state(runq_vcpu(n)), now);
     }
+    if (!next && nr_cpus_online > 1)
+        next = steal(c->id);
     if (!next) {
+        bool go_idle = prev && nr_cpus_online > 1;
+
         if (was_running)
             runstate_set(prev, waiting_state(prev), now);
         stop_timer(&c->slice_timer);
         stop_timer(&credit_cpu[c->id].tick);
+        if (go_idle)
+            c->curr_vcpu = NULL;        /* idle: prev's state leaves the CPU below */
         spin_unlock(&credit_lock);
         if (was_running)
             runstate_area_update(prev);         /* still the CPU's address space */
+        if (go_idle)
+            context_switch(prev, NULL);
         return;
     }
     if (prev && prev != next && was_running)
@@ -401,7 +550,11 @@ static void schedule(void)
     if (next->runstate.state != RUNSTATE_running)
         runstate_set(next, RUNSTATE_running, now);
     c->slice_end = now + SCHED_SLICE_NS;
-    tick_start(now);
+    c->curr_vcpu = next;
+    tick_start(c->id, now);
+    slice_update(c->id);
+    if (next != prev)
+        note_placement(c->id, next);
     spin_unlock(&credit_lock);
     if (next != prev) {
         if (prev)
@@ -411,7 +564,6 @@ static void schedule(void)
     } else if (!was_running) {
         runstate_area_update(next);
     }
-    slice_update();
 }
 
 /* Are any domains left that could still run? */
@@ -452,6 +604,8 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
                 continue;
             }
         }
+        if (__builtin_expect(ci->curr_vcpu->runstate_area_stale, 0))
+            runstate_area_update(ci->curr_vcpu);    /* changed by another CPU */
         if (!arch_vcpu_deliver_events(ci->curr_vcpu, regs))
             continue;
         if (!ci->softirq_pending)
@@ -459,9 +613,22 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
     }
 }
 
+/* This CPU's part of the scheduler: its slice timer and credit tick. Before it is marked online. */
+void sched_init_cpu(void)
+{
+    struct cpu_info *c = this_cpu();
+
+    if (init_timer(&c->slice_timer, slice_expired, NULL, c->id) ||
+        init_timer(&credit_cpu[c->id].tick, tick_expired, NULL, c->id))
+        panic("no memory for CPU%u's scheduler timers", c->id);
+}
+
 /*
- * A CPU with no vCPU yet (a secondary CPU once it is up): run its softirqs
- * and halt until there is something to do. Never returns.
+ * A CPU with no vCPU yet (a secondary CPU once it is up, the boot CPU at
+ * the end of boot): softirqs, the scheduler (its own queue, else another
+ * CPU's), and a halt while there is nothing to run. The first vCPU it is
+ * given leaves through the exit path, where the CPU idles from then on.
+ * Never returns.
  */
 void sched_idle_loop(void)
 {
@@ -474,6 +641,9 @@ void sched_idle_loop(void)
             do_softirqs();
             local_irq_disable();
         }
+        schedule();
+        if (c->curr_vcpu)
+            arch_enter_first_vcpu();
         cpu_idle_wait();
     }
 }
@@ -483,19 +653,12 @@ void sched_start(void)
     struct domain *d;
     struct vcpu *v;
 
-    current = NULL;
-    credit_init(&credit, 1, credit_parked, NULL);
-    if (init_timer(&this_cpu()->slice_timer, slice_expired, NULL, this_cpu()->id) ||
-        init_timer(&credit_cpu[this_cpu()->id].tick, tick_expired, NULL, this_cpu()->id) ||
-        init_timer(&account_timer, account_expired, NULL, this_cpu()->id))
+    credit_init(&credit, nr_cpus_online, credit_parked, NULL);
+    if (init_timer(&account_timer, account_expired, NULL, this_cpu()->id))
         panic("no memory for the scheduler's timers");
     set_timer(&account_timer, now_ns() + CREDIT_TSLICE_NS);
     for_each_domain(d)
         for_each_vcpu(d, v)
             sched_requeue(v, false);
-    local_irq_disable();
-    schedule();
-    if (!current)
-        panic("no domain to run");
-    arch_enter_first_vcpu();
+    sched_idle_loop();
 }

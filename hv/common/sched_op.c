@@ -15,9 +15,15 @@
 static long sched_block(struct vcpu *v)
 {
     v->vcpu_info->evtchn_upcall_mask = 0;
-    barrier();
-    if (!v->vcpu_info->evtchn_upcall_pending)
-        v->blocked = true;
+    /*
+     * Blocked first, then the look for an upcall: a sender on another CPU
+     * sets the upcall before it looks at `blocked` (event_channel.c), so
+     * one of the two sees the other and no wake is lost.
+     */
+    v->blocked = true;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (v->vcpu_info->evtchn_upcall_pending)
+        __atomic_store_n(&v->blocked, false, __ATOMIC_SEQ_CST);    /* still running: nothing to wake */
     return 0;
 }
 
@@ -58,6 +64,14 @@ static long sched_poll(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
         return 0;
     v->polling = true;
     v->blocked = true;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    /* A port that became pending meanwhile (set on another CPU): no sleep (as sched_block). */
+    for (unsigned int i = 0; i < v->nr_poll_ports; i++)
+        if (evtchn_port_is_pending(d, v->poll_port_list[i])) {
+            v->polling = false;
+            __atomic_store_n(&v->blocked, false, __ATOMIC_SEQ_CST);
+            return 0;
+        }
     if (sp.timeout)
         set_timer(&v->poll_timer, sp.timeout);
     return 0;

@@ -1,9 +1,11 @@
 /*
  * Per-CPU timers (hv/timer.h): each CPU's active timers in a min-heap, one
- * LAPIC deadline for the earliest, callbacks run by the timer softirq.
- * The heap is also touched from interrupt context (an interrupt that wakes
- * a polling vCPU stops its poll timer), so every heap operation runs with
- * interrupts off.
+ * LAPIC deadline for the earliest, callbacks run by that CPU's timer softirq.
+ * Any CPU may set or stop a timer of any CPU (a wake on CPU 1 stops a poll
+ * timer kept on CPU 0), so each heap has its lock, the CPU's timer_lock
+ * (LOCK_TIMER), taken with interrupts off (interrupt handlers stop timers
+ * too). Only the owning CPU programs its LAPIC: a timer of another CPU that
+ * becomes its earliest raises that CPU's timer softirq, which reprograms.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -14,22 +16,38 @@
 #include <hv/mm.h>
 #include <hv/percpu.h>
 #include <hv/sched.h>
+#include <hv/smp.h>
 #include <hv/time.h>
 #include <hv/timer.h>
 #include <asm/traps.h>
 
 static struct timer_heap *heap_of(unsigned int cpu)
 {
-    ASSERT(cpu == 0);                           /* one CPU for now */
     return &cpu_info_of(cpu)->timers;
 }
 
-/* Program this CPU's LAPIC for the earliest timer (or nothing). Interrupts off. */
-static void reprogram(struct timer_heap *h)
+static unsigned long lock_heap(unsigned int cpu)
 {
-    struct timer *first = timer_heap_first(h);
+    return spin_lock_irqsave(&cpu_info_of(cpu)->timer_lock);
+}
 
-    apic_timer_set_deadline(first ? ns_to_tsc(first->expires) : 0);
+static void unlock_heap(unsigned int cpu, unsigned long flags)
+{
+    spin_unlock_irqrestore(&cpu_info_of(cpu)->timer_lock, flags);
+}
+
+/*
+ * cpu's earliest timer changed: program this CPU's LAPIC for it (or
+ * nothing), or have the owning CPU do so. Its heap lock held.
+ */
+static void reprogram(unsigned int cpu)
+{
+    struct timer *first = timer_heap_first(heap_of(cpu));
+
+    if (cpu != this_cpu()->id)
+        cpu_raise_softirq(cpu, SOFTIRQ_TIMER);
+    else
+        apic_timer_set_deadline(first ? ns_to_tsc(first->expires) : 0);
 }
 
 /* Give h room for one more initialised timer: 0 or -ENOMEM. Interrupts off. */
@@ -57,7 +75,7 @@ static int reserve_slot(struct timer_heap *h)
 /* See timer.h. */
 int init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned int cpu)
 {
-    unsigned long flags = local_irq_save();
+    unsigned long flags = lock_heap(cpu);
     int rc = t->status == TIMER_READY ? 0 : reserve_slot(heap_of(cpu));
 
     if (!rc) {
@@ -67,11 +85,11 @@ int init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned int
         t->cpu = (uint16_t)cpu;
         t->status = TIMER_READY;
     }
-    local_irq_restore(flags);
+    unlock_heap(cpu, flags);
     return rc;
 }
 
-/* Take t out of its heap if it is there; reprogram when it was the earliest. Interrupts off. */
+/* Take t out of its heap if it is there; reprogram when it was the earliest. Its heap lock held. */
 static void deactivate(struct timer *t)
 {
     struct timer_heap *h = heap_of(t->cpu);
@@ -81,66 +99,83 @@ static void deactivate(struct timer *t)
         return;
     timer_heap_remove(h, t);
     if (was_first)
-        reprogram(h);
+        reprogram(t->cpu);
 }
 
 /* See timer.h. */
 void set_timer(struct timer *t, uint64_t expires)
 {
-    unsigned long flags = local_irq_save();
-    struct timer_heap *h = heap_of(t->cpu);
+    unsigned int cpu = t->cpu;
+    unsigned long flags = lock_heap(cpu);
+    struct timer_heap *h = heap_of(cpu);
 
     if (t->status == TIMER_READY) {
         deactivate(t);
         t->expires = expires;
         if (!timer_heap_insert(h, t))
             panic("timer heap full: a timer was set without init_timer");
-        if (expires <= now_ns())
-            raise_softirq(SOFTIRQ_TIMER);       /* due already: no LAPIC round trip */
-        else if (timer_heap_first(h) == t)
-            reprogram(h);
+        if (expires <= now_ns()) {
+            /* Due already: no LAPIC round trip. */
+            if (cpu == this_cpu()->id)
+                raise_softirq(SOFTIRQ_TIMER);
+            else
+                cpu_raise_softirq(cpu, SOFTIRQ_TIMER);
+        } else if (timer_heap_first(h) == t) {
+            reprogram(cpu);
+        }
     }
-    local_irq_restore(flags);
+    unlock_heap(cpu, flags);
 }
 
 /* See timer.h. */
 void stop_timer(struct timer *t)
 {
-    unsigned long flags = local_irq_save();
+    unsigned int cpu = t->cpu;
+    unsigned long flags = lock_heap(cpu);
 
     deactivate(t);
-    local_irq_restore(flags);
+    unlock_heap(cpu, flags);
 }
 
 /* See timer.h. */
 void kill_timer(struct timer *t)
 {
-    unsigned long flags = local_irq_save();
+    unsigned int cpu = t->cpu;
+    unsigned long flags = lock_heap(cpu);
 
     if (t->status == TIMER_READY) {
         deactivate(t);
-        heap_of(t->cpu)->reserved--;
+        heap_of(cpu)->reserved--;
         t->status = TIMER_KILLED;
     }
-    local_irq_restore(flags);
+    unlock_heap(cpu, flags);
+    /* Its callback may be running on its CPU right now: the caller may free t once it is done. */
+    if (cpu != this_cpu()->id)
+        while (__atomic_load_n(&cpu_info_of(cpu)->timer_running, __ATOMIC_ACQUIRE) == t) {
+            cpu_relax();
+            spin_wait_work();                   /* a flush that CPU may be waiting for */
+        }
 }
 
 /* See timer.h. */
 void timer_softirq(void)
 {
-    struct timer_heap *h = &this_cpu()->timers;   /* heap_of(this CPU) */
-    unsigned long flags = local_irq_save();
+    struct cpu_info *c = this_cpu();
+    struct timer_heap *h = &c->timers;
+    unsigned long flags = lock_heap(c->id);
     uint64_t now = now_ns();
     struct timer *t;
 
     while ((t = timer_heap_first(h)) && t->expires <= now) {
         timer_heap_remove(h, t);
-        local_irq_restore(flags);
+        __atomic_store_n(&c->timer_running, t, __ATOMIC_RELEASE);
+        unlock_heap(c->id, flags);
         t->fn(t->data);                         /* may set this or any timer again */
-        flags = local_irq_save();
+        __atomic_store_n(&c->timer_running, NULL, __ATOMIC_RELEASE);
+        flags = lock_heap(c->id);
     }
-    reprogram(h);
-    local_irq_restore(flags);
+    reprogram(c->id);
+    unlock_heap(c->id, flags);
 }
 
 void timer_interrupt(void)

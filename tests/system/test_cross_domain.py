@@ -15,6 +15,7 @@ hypercall_init, setvcpucontext, unpausedomain: toolstack/xc/dom_build.c). On
 Xenolith the same cases also run against its boot DomU ("domu" on the
 hypervisor command line, the last module), which Xen 4.17 lacks on x86."""
 import difflib
+import re
 
 import pytest
 
@@ -24,13 +25,19 @@ from sysrun import describe, guest_path, launcher, serial_log
 TIMEOUT_S = 180
 
 
-def run_xdom(boot, hv, boot_domu=False):
+def run_xdom(boot, hv, boot_domu=False, cpus=1):
     """Dom0 builds the DomU from its initrd; boot_domu (Xenolith): the hypervisor does."""
     xdom = guest_path("xdom")
     options = {"initrd": xdom}
+    tags = []
     if boot_domu:
-        options["hv_cmdline"] = launcher.default_hv_cmdline("xenolith", 32, 1) + " domu"
-        options["tag"] = "boot-domu"
+        options["hv_cmdline"] = launcher.default_hv_cmdline("xenolith", 32, cpus) + " domu"
+        tags.append("boot-domu")
+    if cpus != 1:
+        options["cpus"] = cpus
+        tags.append(f"cpus{cpus}")
+    if tags:
+        options["tag"] = "-".join(tags)
     return boot(hv, xdom, timeout=TIMEOUT_S, **options)
 
 
@@ -71,3 +78,23 @@ def test_cross_domain_same_lines(boot, hv_image_ready, boot_domu):
         diff = "\n".join(difflib.unified_diff(xen, ours, "xen-4.17", "xenolith", lineterm=""))
         pytest.fail(f"xdom: CASE lines differ between Xen 4.17 and Xenolith\n{diff}",
                     pytrace=False)
+
+
+@pytest.mark.parametrize("boot_domu", [False, True], ids=["dom0-built", "boot-domu"])
+def test_cross_domain_on_two_cpus(boot, hv_image_ready, boot_domu):
+    """The same cases with Dom0 and the DomU each on a CPU of its own: events,
+    grant maps and unmaps (with their TLB shoot-downs) and foreign mappings
+    between two CPUs; every case passes, the lines are Xen 4.17's, the audits clean."""
+    hv_image_ready("xen")
+    result = run_xdom(boot, "xenolith", boot_domu, cpus=2)
+    cases = serial_log.cases(result.output)
+    problems = [f"CASE {c}" for c in cases if c.status != "PASS"]
+    assert not problems, "\n".join(problems) + "\n" + describe(result, tail=10)
+    lines = serial_log.hv_lines(result.output)
+    assert any(re.fullmatch(r"\(HV\) CPU\d runs d\dv0 while CPU\d runs d\dv0", l) for l in lines), \
+        describe(result, tail=30)
+    for dom in (0, 1):
+        assert f"(HV) audit: domain {dom}: 0 mismatches" in lines, describe(result, tail=30)
+    xen = [str(c) for c in serial_log.cases(run_xdom(boot, "xen").output)]
+    assert [str(c) for c in cases] == xen, describe(result, tail=10)
+    assert result.code == 0, describe(result)

@@ -7,13 +7,15 @@ then waits for VIRQ_DOM_EXC, which tells it the DomU shut down."""
 import re
 import subprocess
 
+import pytest
+
 from sysrun import ROOT, describe, guest_path
 import xenolith_launcher as launcher
 
 
-def run_two(dom0_cmdline, domu_guest, domu_cmdline, timeout=120):
-    cmd = launcher.build_command(guest_path("crash"), hv="xenolith",
-                                 hv_cmdline=launcher.default_hv_cmdline("xenolith", 32, 1) + " domu")
+def run_two(dom0_cmdline, domu_guest, domu_cmdline, timeout=120, cpus=1):
+    cmd = launcher.build_command(guest_path("crash"), hv="xenolith", cpus=cpus,
+                                 hv_cmdline=launcher.default_hv_cmdline("xenolith", 32, cpus) + " domu")
     modules = (f"{guest_path('crash')} {dom0_cmdline}," f"{domu_guest} {domu_cmdline}")
     cmd[cmd.index("-initrd") + 1] = modules
     proc = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
@@ -23,9 +25,15 @@ def run_two(dom0_cmdline, domu_guest, domu_cmdline, timeout=120):
     return code, proc.stdout.decode(errors="replace").replace("\r", "")
 
 
-def test_state_survives_domain_switches():
+# On two CPUs the domains run at once, each on its own CPU (tests/system/test_smp.py shows it);
+# the failsafe and BOOST tests below are about two domains sharing one CPU.
+BOTH = pytest.mark.parametrize("cpus", [1, 2], ids=["1cpu", "2cpus"])
+
+
+@BOTH
+def test_state_survives_domain_switches(cpus):
     rc, out = run_two("mode=fpu-spin seed=1 ms=200 role=dom0", guest_path("crash"),
-                      "mode=fpu-spin seed=2 ms=100 role=domu")
+                      "mode=fpu-spin seed=2 ms=100 role=domu", cpus=cpus)
     lines = out.splitlines()
     dom0 = [l for l in lines if l.startswith("fpu-spin: pattern")]
     domu = [l for l in lines if l.startswith("(d1) fpu-spin: pattern")]
@@ -37,8 +45,10 @@ def test_state_survives_domain_switches():
     assert rc == launcher.EXIT_POWEROFF, f"outcome {rc}, not a Dom0 poweroff\n" + out[-3000:]
 
 
-def test_domu_gets_a_domu_start_info():
-    rc, out = run_two("mode=fpu-spin seed=3 ms=10 role=dom0", guest_path("hello"), "hello domu")
+@BOTH
+def test_domu_gets_a_domu_start_info(cpus):
+    rc, out = run_two("mode=fpu-spin seed=3 ms=10 role=dom0", guest_path("hello"), "hello domu",
+                      cpus=cpus)
     lines = out.splitlines()
     assert "(d1) Hello from Xenolith domain unknown" in lines, out[-3000:]
     assert "(d1) start_info: flags=0" in lines, out[-3000:]          # not privileged
@@ -76,8 +86,10 @@ UNPRIV_ANSWERS = {
 }
 
 
-def test_unprivileged_domain_gets_xens_answers():
-    rc, out = run_two("mode=fpu-spin seed=4 ms=10 role=dom0", guest_path("crash"), "mode=unpriv")
+@BOTH
+def test_unprivileged_domain_gets_xens_answers(cpus):
+    rc, out = run_two("mode=fpu-spin seed=4 ms=10 role=dom0", guest_path("crash"), "mode=unpriv",
+                      cpus=cpus)
     got = {}
     for line in out.splitlines():
         if line.startswith("(d1) unpriv: "):

@@ -3,7 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <hv/domain_life.h>
 
@@ -124,6 +127,73 @@ static void test_get_any_saturates(void **state)
     assert_int_equal(l.refcnt, DOMAIN_REF_MAX);
 }
 
+/*
+ * Threads standing for CPUs: gets, puts, pauses and unpauses racing on one
+ * domain lose no update, and of many holders dropping their references at
+ * once exactly one sees the last (and would free the domain).
+ */
+#define CPUS 4
+#define ROUNDS 1000000
+
+static struct domain_life shared;
+static unsigned int last_puts, started;
+
+/* Every thread starts its loop together, so they overlap however slow thread creation is. */
+static void start_together(void)
+{
+    __atomic_fetch_add(&started, 1, __ATOMIC_ACQ_REL);
+    while (__atomic_load_n(&started, __ATOMIC_ACQUIRE) % CPUS)
+        sched_yield();
+}
+
+static void *get_put_pause(void *arg)
+{
+    start_together();
+    for (unsigned int i = 0; i < ROUNDS; i++) {
+        if (!life_get(&shared) || !life_pause(&shared))
+            abort();
+        if (life_put(&shared) || !life_unpause(&shared))
+            abort();
+    }
+    for (unsigned int i = 0; i < ROUNDS / 10; i++)
+        if (!life_get(&shared))
+            abort();
+    return NULL;
+}
+
+static void *drop_all(void *arg)
+{
+    start_together();
+    for (unsigned int i = 0; i < ROUNDS / 10; i++)
+        if (life_put(&shared))
+            __atomic_fetch_add(&last_puts, 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+static void test_concurrent_cpus(void **state)
+{
+    pthread_t t[CPUS];
+
+    life_init(&shared);
+    started = 0;
+    for (unsigned int i = 0; i < CPUS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, get_put_pause, NULL), 0);
+    for (unsigned int i = 0; i < CPUS; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(shared.refcnt, 1 + CPUS * (ROUNDS / 10));
+    assert_int_equal(shared.pause_count, 0);
+    assert_true(life_kill(&shared));
+    assert_true(life_dead(&shared));
+    assert_false(life_put(&shared));           /* the table's own reference stays */
+    last_puts = 0;
+    for (unsigned int i = 0; i < CPUS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, drop_all, NULL), 0);
+    for (unsigned int i = 0; i < CPUS; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(shared.refcnt, 0);
+    assert_int_equal(last_puts, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -135,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_pause_counts),
         cmocka_unit_test(test_destroy_states),
         cmocka_unit_test(test_get_any_saturates),
+        cmocka_unit_test(test_concurrent_cpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

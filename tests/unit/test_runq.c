@@ -192,6 +192,38 @@ static void test_random_against_model(void **state)
     }
 }
 
+/* runq_find: the first acceptable node in run order; none, NULL; the queue is left alone. */
+static bool odd_only(const struct runq_node *n, void *ctx)
+{
+    unsigned int *looked = ctx;
+
+    (*looked)++;
+    return (unsigned int)(n - node) % 2 == 1;
+}
+
+static void test_find_in_run_order(void **state)
+{
+    unsigned int looked = 0;
+
+    reset();
+    assert_null(runq_find(&q, odd_only, &looked));
+    assert_int_equal(looked, 0);
+    queue(4, SCHED_PRI_NORMAL);
+    queue(3, SCHED_PRI_NORMAL);
+    queue(6, SCHED_PRI_BOOST);
+    queue(5, SCHED_PRI_BOOST);
+    assert_ptr_equal(runq_find(&q, odd_only, &looked), &node[5]);     /* 6 then 5 */
+    assert_int_equal(looked, 2);
+    assert_int_equal(take(), 6);
+    assert_int_equal(take(), 5);
+    looked = 0;
+    assert_ptr_equal(runq_find(&q, odd_only, &looked), &node[3]);
+    assert_int_equal(looked, 2);
+    assert_int_equal(take(), 4);
+    assert_int_equal(take(), 3);
+    assert_null(runq_find(&q, odd_only, &looked));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_yield_lets_one_lower_priority_node_first),
         cmocka_unit_test(test_sort_after_priorities_change),
         cmocka_unit_test(test_random_against_model),
+        cmocka_unit_test(test_find_in_run_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

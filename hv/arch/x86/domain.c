@@ -15,6 +15,7 @@
 #include <asm/fpu.h>
 #include <asm/io.h>
 #include <xl/string.h>
+#include <asm/paging.h>
 #include <asm/paging_mode.h>
 #include <asm/pv_mmu.h>
 #include <asm/pv_policy.h>
@@ -72,9 +73,18 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         prev->regs = *frame;
         segments_save(prev);
         fpu_save(prev);
-        prev->running = false;
+        /* Saved: from here another CPU may load it (common/sched.c steals only such vCPUs). */
+        __atomic_store_n(&prev->running, false, __ATOMIC_RELEASE);
     }
     current = next;
+    if (!next) {
+        /* The CPU idles with no vCPU: off prev's page tables, out of its domain's dirty mask. */
+        paging_load_idle();
+        flush_tlb_global();
+        if (prev)
+            __atomic_and_fetch(&prev->domain->dirty_cpumask, ~cpu_bit(this_cpu()->id), __ATOMIC_RELAXED);
+        return;
+    }
     *frame = next->regs;
     fpu_restore(next);
     next->running = true;

@@ -16,9 +16,9 @@
 #include <asm/fpu.h>
 #include <asm/io.h>
 #include <xl/string.h>
+#include <hv/percpu.h>
 
 static uint64_t xcr0;                           /* the most a vCPU may enable */
-static uint64_t hw_xcr0;                        /* what the CPU holds now */
 
 #define XCR0_FP     (1ULL << 0)
 #define XCR0_SSE    (1ULL << 1)
@@ -26,12 +26,15 @@ static uint64_t hw_xcr0;                        /* what the CPU holds now */
 #define XCR0_MPX    (3ULL << 3)
 #define XCR0_AVX512 (7ULL << 5)
 
+/* XCR0 is each CPU's own: the value this CPU holds is in its record. */
 static void load_xcr0(uint64_t val)
 {
-    if (val == hw_xcr0)
+    struct cpu_info *c = this_cpu();
+
+    if (val == c->xcr0)
         return;
     __asm__ volatile("xsetbv" :: "c"(0), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
-    hw_xcr0 = val;
+    c->xcr0 = val;
 }
 static unsigned int area_size = 512 + 64;     /* legacy area + XSAVE header */
 

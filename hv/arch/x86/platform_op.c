@@ -20,6 +20,7 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/smp.h>
 
 /*
  * Xenolith runs on one CPU, so there is nothing to park. Xen does SET on CPU 0
@@ -108,19 +109,16 @@ static void cpu_signature(uint32_t eax, uint32_t *family, uint32_t *model)
         *model |= ((eax >> 16) & 0xf) << 4;
 }
 
-/* Xenolith runs on the boot CPU alone: CPU 0 is present and online, no other. */
+/* Every CPU Xenolith found is brought up: present and online are the same CPUs, 0 to n - 1. */
 static void pcpu_info(struct xenpf_pcpuinfo *pi)
 {
-    uint32_t r[4];
-
-    pi->max_present = 0;
-    if (pi->xen_cpuid != 0) {
+    pi->max_present = nr_cpus_online - 1;
+    if (!cpu_online(pi->xen_cpuid)) {
         pi->flags = XEN_PCPU_FLAGS_INVALID;
         return;
     }
-    cpuid_count(1, 0, r);
-    pi->apic_id = r[1] >> 24;
-    pi->acpi_id = 0;                    /* the boot processor's ACPI id on a PC */
+    pi->apic_id = cpu_info_of(pi->xen_cpuid)->apic_id;
+    pi->acpi_id = cpu_info_of(pi->xen_cpuid)->acpi_id;
     pi->flags = XEN_PCPU_FLAGS_ONLINE;
 }
 
@@ -128,8 +126,8 @@ static void pcpu_version(struct xenpf_pcpu_version *pv)
 {
     uint32_t r[4];
 
-    pv->max_present = 0;
-    if (pv->xen_cpuid != 0) {
+    pv->max_present = nr_cpus_online - 1;
+    if (!cpu_online(pv->xen_cpuid)) {
         memset(pv->vendor_id, 0, sizeof(pv->vendor_id));
         pv->family = pv->model = pv->stepping = 0;
         return;
@@ -237,14 +235,23 @@ static long mc_physcpuinfo(XEN_GUEST_HANDLE_PARAM(xen_mc_t) arg, struct xen_mc *
     struct xen_mc_logical_cpu c;
     long rc = 0;
 
+    unsigned int n = nr_cpus_online;
+
+    /* As Xen: a record for each CPU online, as many as the buffer holds. */
     if (!guest_handle_is_null(info)) {
         if ((int32_t)pi->ncpus <= 0)
             return -XEN_EINVAL;
-        mc_cpu_info(&c);
-        if (copy_to_guest(info, &c, 1))
-            rc = -XEN_EFAULT;
+        if (pi->ncpus < n)
+            n = pi->ncpus;
+        for (unsigned int cpu = 0; cpu < n && !rc; cpu++) {
+            mc_cpu_info(&c);            /* the CPUs are alike: the calling one's identity */
+            c.mc_cpunr = cpu;
+            c.mc_apicid = cpu_info_of(cpu)->apic_id;
+            if (copy_to_guest_offset(info, cpu, &c, 1))
+                rc = -XEN_EFAULT;
+        }
     }
-    pi->ncpus = 1;
+    pi->ncpus = n;
     if (copy_to_guest(arg, op, 1))
         return -XEN_EFAULT;
     return rc;

@@ -22,7 +22,8 @@
 static DEFINE_SPINLOCK(flush_lock, LOCK_FLUSH);
 static cpumask_t flush_pending;             /* CPUs still to flush the request */
 static uint64_t flush_va;                   /* the request: one page, or FLUSH_ALL_VA */
-uint64_t tlb_shootdowns;                    /* requests sent (debug key d) */
+static uint64_t tlb_shootdowns;             /* requests sent, and IPIs sent for them */
+static uint64_t shootdown_ipis, event_check_ipis;
 
 static void send_ipi(unsigned int cpu, unsigned int vector)
 {
@@ -31,8 +32,18 @@ static void send_ipi(unsigned int cpu, unsigned int vector)
 
 void smp_send_event_check(unsigned int cpu)
 {
-    if (cpu != this_cpu()->id && cpu_online(cpu))
+    if (cpu != this_cpu()->id && cpu_online(cpu)) {
+        __atomic_fetch_add(&event_check_ipis, 1, __ATOMIC_RELAXED);
         send_ipi(cpu, VEC_EVENT_CHECK);
+    }
+}
+
+void smp_report(void)
+{
+    if (nr_cpus_online > 1)
+        log_info("smp: %lu TLB shoot-downs (%lu IPIs), %lu event-check IPIs",
+                 (unsigned long)tlb_shootdowns, (unsigned long)shootdown_ipis,
+                 (unsigned long)__atomic_load_n(&event_check_ipis, __ATOMIC_RELAXED));
 }
 
 void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
@@ -73,8 +84,10 @@ void flush_tlb_others(cpumask_t mask, uint64_t va)
     __atomic_store_n(&flush_pending, mask, __ATOMIC_RELEASE);
     tlb_shootdowns++;
     for (cpu = 0; cpu < NR_CPUS; cpu++)
-        if (mask & cpu_bit(cpu))
+        if (mask & cpu_bit(cpu)) {
+            shootdown_ipis++;
             send_ipi(cpu, VEC_INVALIDATE);
+        }
     while (__atomic_load_n(&flush_pending, __ATOMIC_ACQUIRE))
         cpu_relax();
     spin_unlock(&flush_lock);

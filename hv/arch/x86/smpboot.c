@@ -103,6 +103,7 @@ static void __attribute__((noreturn)) ap_entry(void)
     apic_init_secondary();
     if (apic_self_id() != ci->apic_id)
         log_warn("CPU%u: APIC id %u, the MADT said %u", cpu, apic_self_id(), ci->apic_id);
+    sched_init_cpu();
     __atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
     __atomic_or_fetch(&cpu_online_mask, cpu_bit(cpu), __ATOMIC_SEQ_CST);
     log_info("CPU%u up (APIC id %u)", cpu, ci->apic_id);
@@ -111,15 +112,21 @@ static void __attribute__((noreturn)) ap_entry(void)
 }
 
 /* INIT, STARTUP, STARTUP (Intel SDM 8.4.4.1; the AMD manual's sequence is the same). */
-static bool start_cpu(unsigned int cpu, uint32_t apic_id)
+static bool start_cpu(unsigned int cpu, uint32_t apic_id, uint32_t acpi_id)
 {
     uint8_t *tramp = maddr_to_virt(TRAMPOLINE_PHYS);
     uint64_t t0;
 
     cpu_info_of(cpu)->apic_id = apic_id;
+    cpu_info_of(cpu)->acpi_id = acpi_id;
     *(uint64_t *)(tramp + (trampoline_cr3 - trampoline_start)) = virt_to_maddr(ap_boot_l4);
-    /* Entered by a jump: the stack as a call would leave it (16-byte aligned before the call). */
-    *(uint64_t *)(tramp + (trampoline_rsp - trampoline_start)) = (uint64_t)cpu_info_of(cpu) - 8;
+    /*
+     * Its stack starts below the guest frame (which a context switch fills),
+     * as a call would leave it (8 past a 16-byte boundary): entered by a jump.
+     */
+    _Static_assert((HV_CPU_INFO_SIZE + REGS_SIZE) % 16 == 8, "the frame's start is 8 past a 16-byte boundary");
+    *(uint64_t *)(tramp + (trampoline_rsp - trampoline_start)) =
+        (uint64_t)((struct cpu_regs *)cpu_info_of(cpu) - 1);
     *(uint64_t *)(tramp + (trampoline_entry - trampoline_start)) = (uint64_t)ap_entry;
     __atomic_store_n(&ap_booting, cpu, __ATOMIC_RELEASE);
     __atomic_store_n(&ap_reported, 0, __ATOMIC_RELEASE);
@@ -151,6 +158,9 @@ void smp_boot_cpus(void)
     log_info("CPU0 up (APIC id %u), the boot CPU", self);
     if (!find_cpus(&mi))
         return;
+    for (unsigned int i = 0; i < mi.nr; i++)
+        if (mi.cpu[i].apic_id == self)
+            cpu_info_of(0)->acpi_id = mi.cpu[i].acpi_id;
     memcpy(maddr_to_virt(TRAMPOLINE_PHYS), trampoline_start, trampoline_end - trampoline_start);
     memcpy(ap_boot_l4, idle_l4(), sizeof(ap_boot_l4));
     ap_boot_l4[0] = boot_identity_l3 | PT_PRESENT | PT_RW;
@@ -163,7 +173,7 @@ void smp_boot_cpus(void)
             log_warn("CPU with APIC id %u left out: Xenolith runs at most %u CPUs", c->apic_id, NR_CPUS);
             continue;
         }
-        if (!start_cpu(next, c->apic_id)) {
+        if (!start_cpu(next, c->apic_id, c->acpi_id)) {
             log_err("CPU%u (APIC id %u) did not start", next, c->apic_id);
             continue;
         }

@@ -50,7 +50,9 @@ struct vcpu {
     unsigned int id;
     struct domain *domain;
     struct cpu_regs regs;            /* the guest frame while not running */
-    bool running;                    /* its frame is on the CPU stack now */
+    bool running;                    /* its frame is on the CPU stack now (of CPU `processor`) */
+    unsigned int processor;          /* the CPU it runs on, is held by, or is queued on (sched.c) */
+    uint64_t cpus_run;               /* the CPUs it has run on (a bit each: logged once) */
     struct runq_node runq;           /* queued on its CPU while waiting to run */
     struct credit_vcpu credit;       /* its credit and priority (hv/credit.h; common/sched.c) */
     bool yielding;                   /* SCHEDOP_yield: queued behind one lower priority vCPU */

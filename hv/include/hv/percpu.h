@@ -34,6 +34,7 @@ _Static_assert(NR_CPUS <= 64, "cpumask_t holds a bit per CPU");
 struct cpu_info {
     unsigned int id;
     uint32_t apic_id;                    /* its local APIC's id: where IPIs go (smpboot.c) */
+    uint32_t acpi_id;                    /* its ACPI processor id (the MADT's) */
     struct vcpu *curr_vcpu;              /* whose frame is on this CPU's stack */
     volatile unsigned long softirq_pending;
     struct runq runq;                    /* the vCPUs waiting for it (common/sched.c) */
@@ -42,11 +43,13 @@ struct cpu_info {
     uint64_t slice_end;                  /* system time when the running vCPU's slice ends */
     bool need_resched;                   /* choose again on the way out (slice end, yield, boost) */
     spinlock_t timer_lock;               /* this CPU's timers (LOCK_TIMER, docs/locking.md) */
+    struct timer *timer_running;         /* whose callback its timer softirq runs now (kill_timer) */
     uint64_t *gdt;                       /* our reserved GDT page (selectors 0xe000 on) */
     uint64_t *gdt_ptes;                  /* the PTEs of this CPU's GDT area (pv/descriptors.c) */
     uint64_t gdt_virt;                   /* where that area is mapped: guest pages, ours, the LDT */
     uint8_t gdt_pages, ldt_pages;        /* guest GDT / LDT pages of the area that may map a frame */
     struct tss64 *tss;
+    uint64_t xcr0;                       /* the XCR0 it holds (fpu.c; 0 until first set) */
     uint64_t hypercall_continuations;    /* hypercalls continued after preemption here */
 } __attribute__((aligned(16)));
 

@@ -48,6 +48,13 @@ void runq_remove(struct runq *q, struct runq_node *n);
  * the order of arrival within a priority (Xen's runq_sort after accounting).
  */
 void runq_sort(struct runq *q);
+/*
+ * The first node in run order that `can_take` accepts, or NULL: what an idle
+ * CPU takes from another CPU's queue (common/sched.c: not one whose state is
+ * still on its CPU).
+ */
+struct runq_node *runq_find(const struct runq *q, bool (*can_take)(const struct runq_node *n, void *ctx),
+                            void *ctx);
 /* Links consistent, priorities in order (yielded nodes aside), the count right? (tests, audits) */
 bool runq_check(const struct runq *q);
 

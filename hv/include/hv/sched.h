@@ -43,8 +43,19 @@ void runstate_area_update(struct vcpu *v);
  * same for every vCPU of d. Any context, interrupts on or off.
  */
 void vcpu_sched_update(struct vcpu *v);
+/* The same for every vCPU of d; for another domain, returns once none of them is on a CPU. */
 void domain_sched_update(struct domain *d);
-/* First entry into the guest world; never returns. */
+/*
+ * Wait until v's state is off every other CPU (Xen's vcpu_sleep_sync): for a
+ * v that may no longer run (paused, down, dying), whose CPU was told to switch
+ * away by vcpu_sched_update. Returns at once for this CPU's own vCPU.
+ */
+void vcpu_sleep_sync(struct vcpu *v);
+/* v has a new event upcall pending: if it runs on another CPU, have that CPU deliver it now. */
+void vcpu_kick(struct vcpu *v);
+/* This CPU's scheduler state (its slice timer); each CPU before it runs vCPUs. */
+void sched_init_cpu(void);
+/* First entry into the guest world (the boot CPU's idle loop once its vCPUs are queued); never returns. */
 void sched_start(void) __attribute__((noreturn));
 /* A CPU that has just come up: its idle loop on its own run queue; never returns. */
 void sched_idle_loop(void) __attribute__((noreturn));

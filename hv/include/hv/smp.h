@@ -17,7 +17,7 @@ static inline bool cpu_online(unsigned int cpu)
 }
 
 #define for_each_online_cpu(c) \
-    for ((c) = 0; (c) < NR_CPUS; (c)++) if (cpu_online(c))
+    for ((c) = 0; (c) < NR_CPUS; (c)++) if (!cpu_online(c)) {} else
 
 /* Bring up every other CPU the firmware lists as enabled; each ends in its idle loop. */
 void smp_boot_cpus(void);
@@ -29,5 +29,7 @@ void smp_boot_cpus(void);
 void smp_send_event_check(unsigned int cpu);
 /* Raise softirq nr on `cpu`, with an event-check IPI when it is another CPU. */
 void cpu_raise_softirq(unsigned int cpu, unsigned int nr);
+/* Log the IPIs sent so far (at power-off, with more than one CPU up). */
+void smp_report(void);
 
 #endif

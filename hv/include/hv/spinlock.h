@@ -33,9 +33,10 @@ enum lock_level {
     LOCK_GRANT,         /* a domain's grant table */
     LOCK_EVENT,         /* a domain's event channels (two: spin_lock_pair) */
     LOCK_PAGE,          /* a domain's page types and page list (two: spin_lock_pair) */
+    LOCK_AUDIT,         /* the MMU audit's recount scratch (pv_mmu.c) */
     LOCK_PIRQ,          /* physical IRQ routing (pirq.c) */
-    LOCK_SCHED,         /* credit state and run queues (sched.c) */
-    LOCK_TIMER,         /* timer state (vcpu_timer.c; per CPU with SMP) */
+    LOCK_SCHED,         /* credit state, run queues, each CPU's vCPU, vCPUs' CPUs and runstates (sched.c) */
+    LOCK_TIMER,         /* a CPU's timer heap (timer.c) */
     LOCK_HEAP,          /* the frame allocator */
     LOCK_FLUSH,         /* one TLB shoot-down at a time (hv/arch/x86/smp.c) */
     LOCK_CONSOLE_IN,    /* the console input ring and the queued debug keys */

@@ -15,6 +15,7 @@
  */
 #include <asm/layout.h>
 #include <asm/pt_bits.h>
+#include <asm/regs.h>
 
 #define MB1_MAGIC       0x1badb002
 #define MB1_FLAGS       0x00010003      /* page-align modules, memory info, address fields */
@@ -153,7 +154,8 @@ boot_identity_l3:
 
         .text
 high_entry:
-        movabs  $cpu_stacks + HV_STACK_SIZE - HV_CPU_INFO_SIZE, %rsp     /* CPU 0's stack, below its record */
+        /* CPU 0's stack, below its record and the guest frame (which a context switch fills). */
+        movabs  $cpu_stacks + HV_STACK_SIZE - HV_CPU_INFO_SIZE - REGS_SIZE - 8, %rsp   /* 16-aligned */
         xor     %ebp, %ebp
         call    start_hv
         ud2

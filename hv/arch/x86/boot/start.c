@@ -17,6 +17,7 @@
 #include <xl/string.h>
 #include <hv/machine.h>
 #include <asm/paging.h>
+#include <asm/pirq.h>
 #include <asm/pv.h>
 #include <asm/pv_mmu.h>
 #include <asm/shadow.h>
@@ -294,10 +295,12 @@ void start_hv(uint32_t magic, uint32_t info)
     }
     if (cmdline_get_str(hv_command_line, "dom0_ptwr", opt, sizeof(opt)) && !strcmp(opt, "batched"))
         d0->arch.ptwr_batched = true;
+    sched_init_cpu();
+    smp_boot_cpus();
+    pirq_set_limit(nr_cpus_online, d0->max_vcpus);
     /* Xen's boot unpauses Dom0 as the controller would. */
     d0->controller_pause_count = 0;
     BUG_ON(domain_unpause(d0));
-    smp_boot_cpus();
     log_info("starting Domain 0%s", d0->arch.ptwr_batched ? " (batched writable page tables)" : "");
     sched_start();
 }

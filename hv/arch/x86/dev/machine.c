@@ -4,6 +4,7 @@
  * power off through ACPI (QEMU's fixed PM1a ports), reset through the keyboard
  * controller, or halt ("noreboot").
  */
+#include <hv/smp.h>
 #include <stdbool.h>
 #include <hv/console.h>
 #include <asm/io.h>
@@ -19,8 +20,10 @@ void local_irq_disable_all(void)
 void machine_exit(enum machine_exit_code code)
 {
     local_irq_disable();
-    if (code == EXIT_DOM0_POWEROFF)
+    if (code == EXIT_DOM0_POWEROFF) {
+        smp_report();
         log_info("powering off the machine");
+    }
     else if (code == EXIT_DOM0_REBOOT && !machine_noreboot)
         log_info("rebooting the machine");
     else

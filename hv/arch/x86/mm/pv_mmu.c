@@ -153,8 +153,9 @@ static void env_explain(void *ctx, uint64_t mfn, const char *why)
 }
 
 struct pt_env pv_mmu_env;                      /* filled once by pv_mmu_init */
-/* The audit's recount, one word per frame; taken at boot so audits allocate nothing. */
+/* The audit's recount, one word per frame; taken at boot so audits allocate nothing. One audit at a time. */
 static uint64_t *audit_scratch;
+static DEFINE_SPINLOCK(audit_lock, LOCK_AUDIT);
 
 void pv_mmu_init(void)
 {
@@ -264,7 +265,9 @@ int pv_mmu_audit(struct domain *d)
         pv_put_writable_frame(d->arch.pirq_eoi_mfn);
     grant_table_audit_refs(d, false);
     evtchn_fifo_audit_refs(d, false);
+    spin_lock_nested(&audit_lock, &d->page_lock);
     int n = pt_audit(&pv_mmu_env, d->id, roots, nr_roots, scratch, audit_report, NULL);
+    spin_unlock(&audit_lock);
     for_each_vcpu(d, v)
         audit_vcpu_refs(d, v, true);
     if (d->arch.pirq_eoi_mfn)

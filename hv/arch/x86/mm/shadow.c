@@ -10,6 +10,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
+#include <asm/flushtlb.h>
 #include <asm/io.h>
 #include <xl/string.h>
 #include <asm/paging.h>
@@ -222,7 +223,8 @@ void shadow_guest_l1e_changed(struct domain *d, uint64_t guest_l1, unsigned int 
     for (unsigned int i = 0; i < s->nr_l1map; i++)
         if (s->l1map[i].guest == guest_l1) {
             ((pte_t *)mfn_to_virt(s->l1map[i].shadow))[idx] = 0;
-            invlpg(s->l1map[i].va + ((uint64_t)idx << PAGE_SHIFT));
+            /* Every CPU the domain ran on may cache the entry (Dom0's log-dirty work changes it too). */
+            flush_tlb_one_mask(d->dirty_cpumask, s->l1map[i].va + ((uint64_t)idx << PAGE_SHIFT));
         }
 }
 

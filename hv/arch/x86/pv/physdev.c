@@ -26,7 +26,7 @@ static long irq_status_query(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if (copy_from_guest(&q, arg, 1))
         return -XEN_EFAULT;
-    if ((int32_t)q.irq < 0 || q.irq >= NR_PIRQS)
+    if ((int32_t)q.irq < 0 || q.irq >= nr_pirqs)
         return -XEN_EINVAL;
     q.flags = XENIRQSTAT_needs_eoi;
     return copy_to_guest(arg, &q, 1) ? -XEN_EFAULT : 0;

@@ -16,6 +16,7 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/physdev.h>
+#include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <asm/ioapic.h>
@@ -35,8 +36,28 @@ struct gsi_pin {
 };
 
 static struct gsi_pin gsis[NR_GSIS];
-static uint8_t pirq_gsi[NR_PIRQS];    /* GSI + 1 a PIRQ maps, or 0 */
-static uint16_t pirq_port[NR_PIRQS];  /* its bound event channel, or 0 */
+static uint8_t pirq_gsi[NR_PIRQS_MAX];    /* GSI + 1 a PIRQ maps, or 0 */
+static uint16_t pirq_port[NR_PIRQS_MAX];  /* its bound event channel, or 0 */
+unsigned int nr_pirqs = PIRQ_DYNAMIC_VECTORS;     /* one CPU's, until pirq_set_limit */
+
+static unsigned int fls_u(unsigned int x)
+{
+    return x ? 32 - (unsigned int)__builtin_clz(x) : 0;
+}
+
+void pirq_set_limit(unsigned int cpus, unsigned int dom0_vcpus)
+{
+    unsigned int n = fls_u(cpus) < dom0_vcpus ? fls_u(cpus) : dom0_vcpus;
+    unsigned int nr_irqs = cpus * PIRQ_DYNAMIC_VECTORS > 8 * NR_GSIS ? cpus * PIRQ_DYNAMIC_VECTORS
+                                                                    : 8 * NR_GSIS;
+
+    nr_pirqs = NR_GSIS + n * PIRQ_DYNAMIC_VECTORS;
+    if (nr_pirqs > nr_irqs)
+        nr_pirqs = nr_irqs;
+    if (nr_pirqs > NR_PIRQS_MAX)
+        nr_pirqs = NR_PIRQS_MAX;
+    log_info("d0 has maximum %u PIRQs", nr_pirqs);
+}
 
 /* gsis, pirq_gsi, pirq_port and the pins' masks. Inside a domain's event lock (bind, close). */
 static DEFINE_SPINLOCK(pirq_lock, LOCK_PIRQ);
@@ -106,7 +127,7 @@ static int free_pirq(void)
     for (int i = 16; i < NR_GSIS; i++)
         if (!pirq_gsi[i] && !pirq_port[i])
             return i;
-    for (int i = NR_PIRQS - 1; i >= NR_GSIS; i--)
+    for (int i = nr_pirqs - 1; i >= NR_GSIS; i--)
         if (!pirq_gsi[i] && !pirq_port[i])
             return i;
     return -XEN_ENOSPC;
@@ -138,7 +159,7 @@ long pirq_map_gsi(struct domain *d, int gsi, int *pirq_io)
         rc = pirq;
     else if (!rc && (gsi == GSI_TIMER || gsis[gsi].revoked))
         rc = -XEN_EPERM;
-    else if (!rc && pirq >= NR_PIRQS)
+    else if (!rc && pirq >= (int)nr_pirqs)
         rc = -XEN_EINVAL;
     else if (!rc) {
         if (!pirq_gsi[pirq] && current_pirq < 0) {
@@ -156,7 +177,7 @@ long pirq_unmap(struct domain *d, int pirq)
     unsigned long flags;
     unsigned int gsi;
 
-    if (pirq < 0 || pirq >= NR_PIRQS)
+    if (pirq < 0 || pirq >= (int)nr_pirqs)
         return -XEN_EINVAL;
     if (!hardware_domain(d))
         return -XEN_EPERM;
@@ -184,7 +205,7 @@ long pirq_eoi(struct domain *d, uint32_t pirq)
     unsigned long flags;
     long rc = 0;
 
-    if (pirq >= NR_PIRQS)
+    if (pirq >= nr_pirqs)
         return -XEN_EINVAL;
     flags = irq_off();
     if (!hardware_domain(d) || !pirq_gsi[pirq])
@@ -237,7 +258,7 @@ void pirq_unbind(struct domain *d, uint32_t pirq, unsigned int port)
 {
     unsigned long flags;
 
-    if (pirq >= NR_PIRQS)
+    if (pirq >= nr_pirqs)
         return;
     flags = irq_off();
     if (pirq_port[pirq] == port && pirq_gsi[pirq]) {

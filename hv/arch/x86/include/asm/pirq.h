@@ -13,12 +13,19 @@
 struct domain;
 
 /*
- * PIRQs the hardware domain may name. Xen 4.17 gives it its nr_irqs: on one
- * CPU the larger of the CPU's dynamic vectors (0x20-0xef: 208) and 8 per GSI
- * (192), so 208 ("d0 has maximum 208 PIRQs"; GSIs 0-23, 184 for MSIs).
+ * PIRQs the hardware domain may name (nr_pirqs), as Xen 4.17 sizes them
+ * (arch_hwdom_irqs): the GSIs plus the 208 dynamic vectors (0x20-0xef) of
+ * fls(CPUs) CPUs, no more than Dom0's vCPUs, capped at nr_irqs (the larger of
+ * 208 per CPU and 8 per GSI). One CPU: min(24 + 208, 208) = 208 ("d0 has
+ * maximum 208 PIRQs"); two CPUs and two Dom0 vCPUs: 416; the most, 8 CPUs:
+ * 24 + 4 * 208.
  */
-#define NR_PIRQS 208
 #define NR_GSIS  24                     /* the I/O APIC's pins */
+#define PIRQ_DYNAMIC_VECTORS 208
+#define NR_PIRQS_MAX (NR_GSIS + 4 * PIRQ_DYNAMIC_VECTORS)
+extern unsigned int nr_pirqs;
+/* Size the range from the CPUs up and Dom0's vCPUs (at boot, once the CPUs are up). */
+void pirq_set_limit(unsigned int cpus, unsigned int dom0_vcpus);
 #define VEC_GSI_BASE 0x20               /* GSI n arrives on vector 0x20 + n */
 
 long pirq_setup_gsi(struct domain *d, int gsi, bool level, bool active_low);
