@@ -13,6 +13,7 @@
 #include <xl/string.h>
 #include <asm/pv_mmu.h>
 #include <hv/sched.h>
+#include <hv/smp.h>
 #include <asm/traps.h>
 #include <hv/spinlock.h>
 
@@ -50,9 +51,9 @@ static void key_domains(bool regs)
         for_each_vcpu(d, v) {
             static const char *const states[] = { "running", "runnable", "blocked", "offline" };
             const struct cpu_regs *r = v->running && v == current ? guest_regs() : &v->regs;
-            log_info("d%uv%u: %s mode, %s%s, upcall pending %u mask %u", d->id, v->id,
+            log_info("d%uv%u: %s mode, %s%s on CPU%u, upcall pending %u mask %u", d->id, v->id,
                      v->arch.kernel_mode ? "kernel" : "user", states[v->runstate.state & 3],
-                     v->runq.pri == SCHED_PRI_BOOST ? " (boosted)" : "",
+                     v->runq.pri == SCHED_PRI_BOOST ? " (boosted)" : "", v->processor,
                      v->vcpu_info->evtchn_upcall_pending, v->vcpu_info->evtchn_upcall_mask);
             log_info("d%uv%u: rip %016lx rsp %016lx rflags %016lx", d->id, v->id, r->rip, r->rsp,
                      r->rflags);
@@ -69,9 +70,21 @@ static void run_key(char k)
         for_each_domain(d)
             pv_mmu_audit(d);
         break;
-    case 'd':
+    case 'd': {
+        unsigned int cpu;
+
+        /* A snapshot without the scheduler lock: good enough for people. */
+        for_each_online_cpu(cpu) {
+            const struct vcpu *c = cpu_info_of(cpu)->curr_vcpu;
+            if (c)
+                log_info("CPU%u: d%uv%u, %u waiting", cpu, c->domain->id, c->id,
+                         cpu_info_of(cpu)->runq.nr);
+            else
+                log_info("CPU%u: idle, %u waiting", cpu, cpu_info_of(cpu)->runq.nr);
+        }
         key_domains(true);
         break;
+    }
     case 'q':
         key_domains(false);
         break;
