@@ -65,13 +65,18 @@ static long sched_poll(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
     v->polling = true;
     v->blocked = true;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    /* A port that became pending meanwhile (set on another CPU): no sleep (as sched_block). */
-    for (unsigned int i = 0; i < v->nr_poll_ports; i++)
-        if (evtchn_port_is_pending(d, v->poll_port_list[i])) {
-            v->polling = false;
-            __atomic_store_n(&v->blocked, false, __ATOMIC_SEQ_CST);
-            return 0;
-        }
+    /*
+     * A port or an upcall that became pending meanwhile (set on another CPU,
+     * which then saw no blocked vCPU): no sleep (as sched_block).
+     */
+    bool due = !v->vcpu_info->evtchn_upcall_mask && v->vcpu_info->evtchn_upcall_pending;
+    for (unsigned int i = 0; i < v->nr_poll_ports && !due; i++)
+        due = evtchn_port_poll(d, v->poll_port_list[i]) == 1;
+    if (due) {
+        v->polling = false;
+        __atomic_store_n(&v->blocked, false, __ATOMIC_SEQ_CST);
+        return 0;
+    }
     if (sp.timeout)
         set_timer(&v->poll_timer, sp.timeout);
     return 0;

@@ -208,8 +208,8 @@ static void test_find_in_run_order(void **state)
     reset();
     assert_null(runq_find(&q, odd_only, &looked));
     assert_int_equal(looked, 0);
-    queue(4, SCHED_PRI_NORMAL);
-    queue(3, SCHED_PRI_NORMAL);
+    queue(4, SCHED_PRI_UNDER);
+    queue(3, SCHED_PRI_UNDER);
     queue(6, SCHED_PRI_BOOST);
     queue(5, SCHED_PRI_BOOST);
     assert_ptr_equal(runq_find(&q, odd_only, &looked), &node[5]);     /* 6 then 5 */
