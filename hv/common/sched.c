@@ -220,14 +220,6 @@ static void sched_requeue_locked(struct vcpu *v, uint8_t pri)
     }
 }
 
-static void sched_requeue(struct vcpu *v, bool wake)
-{
-    unsigned long flags = spin_lock_irqsave(&credit_lock);
-
-    sched_requeue_locked(v, wake ? credit_wake(&v->credit) : v->credit.pri);
-    spin_unlock_irqrestore(&credit_lock, flags);
-}
-
 /*
  * The vCPU its CPU holds changed: if it may run again after the CPU idled
  * on it, it resumes at `pri` with a fresh slice (no switch); that CPU's exit
@@ -657,8 +649,9 @@ void sched_start(void)
     if (init_timer(&account_timer, account_expired, NULL, this_cpu()->id))
         panic("no memory for the scheduler's timers");
     set_timer(&account_timer, now_ns() + CREDIT_TSLICE_NS);
+    /* Through the on-CPU check: another CPU may already run one (taken from our queue). */
     for_each_domain(d)
         for_each_vcpu(d, v)
-            sched_requeue(v, false);
+            vcpu_sched_update(v);
     sched_idle_loop();
 }
