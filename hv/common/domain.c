@@ -322,6 +322,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     domain_sched_update(d);                     /* its vCPUs never run again */
     if (d->id != 0 && (dom0 = domain_lookup(0)))
         send_global_virq(dom0, VIRQ_DOM_EXC);     /* Dom0 learns of it, as on Xen */
+    __atomic_store_n(&d->shutdown_done, true, __ATOMIC_RELEASE);
     if (d->id == 0) {
         /* Like Xen: the machine's fate follows Dom0's. */
         switch (reason) {

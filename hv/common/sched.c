@@ -558,13 +558,17 @@ static void schedule(void)
     }
 }
 
-/* Are any domains left that could still run? */
+/*
+ * Are any domains left that could still run? One whose shutdown another CPU
+ * is still carrying out (its audit, Dom0's own machine exit with its code)
+ * counts as alive until that is over.
+ */
 static bool any_domain_alive(void)
 {
     struct domain *d;
 
     for_each_domain(d)
-        if (!domain_is_dying(d) && !d->is_shutdown)
+        if (!domain_is_dying(d) && !__atomic_load_n(&d->shutdown_done, __ATOMIC_ACQUIRE))
             return true;
     return false;
 }

@@ -112,6 +112,7 @@ struct domain {
     domid_t id;
     bool privileged;                 /* read it through domain_is_privileged() */
     bool is_shutdown;
+    bool shutdown_done;              /* domain_shutdown's work (audit, VIRQ, ...) is over (sched.c's idle exit) */
     struct domain_life life;         /* references, dying state, pause count (hv/domain_life.h) */
     unsigned int controller_pause_count;    /* pauses the control interface holds (Xen's, at most 255) */
     bool vcpus_created;              /* XEN_DOMCTL_max_vcpus done, or built at boot: the
