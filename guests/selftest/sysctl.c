@@ -4,14 +4,19 @@
  * by nature, memory and the TSC frequency, are checked for plausibility and
  * against other views of the same fact, never printed) and
  * getdomaininfolist over the domains the DOMCTL suite left (0, 1, 9, 10),
- * with refused buffers. Runs after suite_domctl.
+ * with refused buffers; the console ring (readconsole: partial, incremental
+ * and clearing reads), sched_id and each CPU's idle time. Runs after
+ * suite_domctl.
  */
 #include <xen/xen.h>
 #include <xen/domctl.h>
 #include <xen/memory.h>
+#include <xen/sched.h>
 #include <xen/sysctl.h>
 #include <xl/string.h>
+#include <os/events.h>
 #include <os/mm.h>
+#include <os/time.h>
 #include <os/traps.h>
 #include "test.h"
 
@@ -182,6 +187,143 @@ static void domaininfolist(void *ro_page)
                                   sizeof(records[0])))->domain == 0, "(rc=%ld)", n);
 }
 
+/* readconsole into buf (count bytes; incremental from index); its count, or the error. */
+static long readcon(char *buf, uint32_t count, int incremental, uint32_t index, int clear)
+{
+    long rc;
+
+    sc = (struct xen_sysctl){ 0 };
+    sc.u.readconsole.buffer.p = buf;
+    sc.u.readconsole.count = count;
+    sc.u.readconsole.incremental = (uint8_t)incremental;
+    sc.u.readconsole.index = index;
+    sc.u.readconsole.clear = (uint8_t)clear;
+    rc = sysctl(XEN_SYSCTL_readconsole);
+    return rc ? rc : (long)sc.u.readconsole.count;
+}
+
+static char con_all[16384 + 64], con_part[16384 + 64];
+
+/*
+ * The console ring: what it holds differs (each hypervisor's own log), so
+ * the cases compare reads with each other. Nothing logs between them (the
+ * DOMCTL suite's domains never ran).
+ */
+static void readconsole(void *ro_page)
+{
+    uint32_t start, end;
+    long n, m, k;
+    int has_newline = 0;
+
+    n = readcon(con_all, sizeof(con_all), 0, 0, 0);
+    end = sc.u.readconsole.index;
+    start = end - (uint32_t)n;
+    for (long i = 0; i < n; i++)
+        has_newline |= con_all[i] == '\n';
+    t_check("SYSCTL0040", "readconsole gives the log: 1 to 16384 bytes of lines, index after them",
+            n > 0 && n <= 16384 && has_newline, "(n=%ld)", n);
+    m = readcon(con_part, 10, 0, 0, 0);
+    t_check("SYSCTL0041", "a read of 10 bytes gives the oldest 10, index 10 further",
+            m == 10 && n > 10 && sc.u.readconsole.index == start + 10 &&
+            memcmp(con_part, con_all, 10) == 0, "(m=%ld)", m);
+    k = readcon(con_part + 10, sizeof(con_part) - 10, 1, start + 10, 0);
+    t_check("SYSCTL0042", "an incremental read from there gives the rest, up to the same index",
+            k == n - 10 && sc.u.readconsole.index == end && memcmp(con_part, con_all, n) == 0,
+            "(k=%ld n=%ld)", k, n);
+    k = readcon(con_part, sizeof(con_part), 1, end, 0);
+    t_check("SYSCTL0043", "an incremental read from the end gives nothing, index the end",
+            k == 0 && sc.u.readconsole.index == end, "(k=%ld)", k);
+    k = readcon(con_part, sizeof(con_part), 1, end + 100, 0);
+    t_check("SYSCTL0044", "an index past the end is ignored: the whole ring",
+            k == n && sc.u.readconsole.index == end, "(k=%ld)", k);
+    k = readcon(con_part, sizeof(con_part), 1, start, 0);
+    t_check("SYSCTL0045", "an index at the oldest byte is ignored too: the whole ring",
+            k == n && memcmp(con_part, con_all, n) == 0, "(k=%ld)", k);
+    k = readcon(con_part, 0, 0, 0, 0);
+    t_check("SYSCTL0046", "a count of 0 reads nothing, index the oldest byte",
+            k == 0 && sc.u.readconsole.index == start, "(k=%ld)", k);
+    k = readcon((char *)T_UNMAPPED_VA, 100, 0, 0, 0);
+    t_check("SYSCTL0047", "an unmapped buffer gives -EFAULT and count is not written back",
+            k == -XEN_EFAULT && sc.u.readconsole.count == 100, "(rc=%ld)", k);
+    page_ro(ro_page, 0);
+    t_rc("SYSCTL0048", "a read-only buffer gives -EFAULT", readcon(ro_page, 100, 0, 0, 1),
+         -XEN_EFAULT);
+    page_ro(ro_page, 1);
+    t_rc("SYSCTL0049", "a clearing read that faulted cleared nothing",
+         readcon(con_part, sizeof(con_part), 0, 0, 0), n);
+    k = readcon(con_part, 10, 0, 0, 1);
+    m = readcon(con_part, sizeof(con_part), 0, 0, 0);
+    t_check("SYSCTL0050", "a clearing read of 10 bytes: the next read starts after them",
+            k == 10 && m == n - 10 && sc.u.readconsole.index == end &&
+            memcmp(con_part, con_all + 10, n - 10) == 0, "(k=%ld m=%ld)", k, m);
+    k = readcon(con_part, sizeof(con_part), 0, 0, 1);
+    m = readcon(con_part, sizeof(con_part), 0, 0, 0);
+    t_check("SYSCTL0051", "after a clearing read of all, a read gives nothing, index the end",
+            k == n - 10 && m == 0 && sc.u.readconsole.index == end, "(k=%ld m=%ld)", k, m);
+    k = readcon(con_part, sizeof(con_part), 1, start + 20, 0);
+    t_check("SYSCTL0052", "an incremental read from before the clear is ignored: nothing",
+            k == 0 && sc.u.readconsole.index == end, "(k=%ld)", k);
+}
+
+static void sched_id_cpuinfo(void)
+{
+    static struct xen_sysctl_cpuinfo info[4];
+    uint64_t idle;
+    long rc;
+
+    sc = (struct xen_sysctl){ 0 };
+    rc = sysctl(XEN_SYSCTL_sched_id);
+    t_check("SYSCTL0060", "sched_id is credit's (5; Xen 4.17 runs with sched=credit here)",
+            rc == 0 && sc.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT,
+            "(rc=%ld id=%u)", rc, sc.u.sched_id.sched_id);
+
+    memset(info, 0xa5, sizeof(info));
+    sc = (struct xen_sysctl){ .u.getcpuinfo = { .max_cpus = 4, .info.p = info } };
+    rc = sysctl(XEN_SYSCTL_getcpuinfo);
+    t_check("SYSCTL0061", "getcpuinfo for 4 CPUs gives one record per CPU there is (1 to 4)",
+            rc == 0 && sc.u.getcpuinfo.nr_cpus >= 1 && sc.u.getcpuinfo.nr_cpus <= 4 &&
+            (sc.u.getcpuinfo.nr_cpus == 4 || info[sc.u.getcpuinfo.nr_cpus].idletime ==
+                                             0xa5a5a5a5a5a5a5a5ull),
+            "(rc=%ld nr=%u)", rc, sc.u.getcpuinfo.nr_cpus);
+    idle = info[0].idletime;
+    /* Wait 20 ms in SCHEDOP_poll on the quiet timer port, events masked (as SCHED0002). */
+    {
+        evtchn_port_t port = os_timer_port;
+        struct sched_poll p = { .nr_ports = 1 };
+        uint64_t until = os_now_ns() + 20000000ull;
+
+        xen_set_guest_handle(p.ports, &port);
+        os_irq_disable();
+        while (os_now_ns() < until) {
+            p.timeout = until;
+            HYPERVISOR_sched_op(SCHEDOP_poll, &p);
+        }
+        os_irq_enable();
+    }
+    sc = (struct xen_sysctl){ .u.getcpuinfo = { .max_cpus = 1, .info.p = info } };
+    rc = sysctl(XEN_SYSCTL_getcpuinfo);
+    t_check("SYSCTL0062", "CPU 0's idle time grew while we waited 20 ms in SCHEDOP_poll",
+            rc == 0 && sc.u.getcpuinfo.nr_cpus == 1 && info[0].idletime > idle,
+            "(rc=%ld before=%lu after=%lu)", rc, (unsigned long)idle,
+            (unsigned long)info[0].idletime);
+    sc = (struct xen_sysctl){ .u.getcpuinfo = { .max_cpus = 0, .info.addr = T_UNMAPPED_VA } };
+    rc = sysctl(XEN_SYSCTL_getcpuinfo);
+    t_check("SYSCTL0063", "getcpuinfo for 0 CPUs with an unmapped buffer: none, no fault",
+            rc == 0 && sc.u.getcpuinfo.nr_cpus == 0, "(rc=%ld nr=%u)", rc,
+            sc.u.getcpuinfo.nr_cpus);
+    sc = (struct xen_sysctl){ .u.getcpuinfo = { .max_cpus = 0xffffffffu, .info.p = info } };
+    rc = sysctl(XEN_SYSCTL_getcpuinfo);
+    t_check("SYSCTL0064", "getcpuinfo for 2^32-1 CPUs gives the CPUs there are",
+            rc == 0 && sc.u.getcpuinfo.nr_cpus >= 1 && sc.u.getcpuinfo.nr_cpus <= 4,
+            "(rc=%ld nr=%u)", rc, sc.u.getcpuinfo.nr_cpus);
+    sc = (struct xen_sysctl){ .u.getcpuinfo = { .max_cpus = 1, .info.addr = T_UNMAPPED_VA,
+                                                .nr_cpus = 77 } };
+    rc = sysctl(XEN_SYSCTL_getcpuinfo);
+    t_check("SYSCTL0065", "an unmapped buffer gives -EFAULT and nr_cpus is not written back",
+            rc == -XEN_EFAULT && sc.u.getcpuinfo.nr_cpus == 77, "(rc=%ld nr=%u)", rc,
+            sc.u.getcpuinfo.nr_cpus);
+}
+
 /* Two pages: the first made read-only in turn, the second read-only across SYSCTL0032. */
 static uint8_t pages[2 * 4096] __attribute__((aligned(4096)));
 
@@ -191,4 +333,6 @@ void suite_sysctl(void)
     page_ro(pages + 4096, 0);
     domaininfolist(pages);
     page_ro(pages + 4096, 1);
+    readconsole(pages);
+    sched_id_cpuinfo();
 }

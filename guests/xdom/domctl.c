@@ -33,6 +33,7 @@ enum {                      /* the DomU's results in xdom_ctrl->res */
     R_INFO0, R_INFO_SELF, R_INFO_ABSENT, R_CREATE, R_PAUSE0, R_UNPAUSE0, R_MAXMEM_SELF,
     R_SETCTX0, R_OLD_VERSION, R_ABSENT, R_POPULATE0, R_CURRENT0, R_CURRENT_SELF, R_INCREASE0,
     R_PHYSINFO, R_DOMAINLIST, R_SYSCTL_OLD, R_SCHED_SELF, R_SCHED0, R_SCHED_ABSENT,
+    R_READCONSOLE, R_SCHED_ID, R_GETCPUINFO,
 };
 
 static struct xen_sysctl sc;
@@ -89,6 +90,12 @@ void xdom_domctl_domu(void)
     res[R_SCHED_SELF] = sched_op(XDOM_DOMU, XEN_DOMCTL_SCHEDOP_putinfo, 65535, 0);
     res[R_SCHED0] = sched_op(0, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0);
     res[R_SCHED_ABSENT] = sched_op(XDOM_ABSENT, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0);
+    sc = (struct xen_sysctl){ .u.readconsole = { .buffer.addr = (uint64_t)&dc, .count = 16 } };
+    res[R_READCONSOLE] = sysctl_v(XEN_SYSCTL_readconsole, XEN_SYSCTL_INTERFACE_VERSION);
+    sc = (struct xen_sysctl){ 0 };
+    res[R_SCHED_ID] = sysctl_v(XEN_SYSCTL_sched_id, XEN_SYSCTL_INTERFACE_VERSION);
+    sc = (struct xen_sysctl){ .u.getcpuinfo = { .max_cpus = 1, .info.addr = (uint64_t)&dc } };
+    res[R_GETCPUINFO] = sysctl_v(XEN_SYSCTL_getcpuinfo, XEN_SYSCTL_INTERFACE_VERSION);
 }
 
 /* ---- Dom0 ---- */
@@ -133,6 +140,9 @@ static void unprivileged(void)
          -XEN_EPERM);
     t_rc("XDCTL0042", "DomU: scheduler_op of a domain that does not exist gives -ESRCH",
          res[R_SCHED_ABSENT], -XEN_ESRCH);
+    t_rc("XDCTL0050", "DomU: sysctl readconsole gives -EPERM", res[R_READCONSOLE], -XEN_EPERM);
+    t_rc("XDCTL0051", "DomU: sysctl sched_id gives -EPERM", res[R_SCHED_ID], -XEN_EPERM);
+    t_rc("XDCTL0052", "DomU: sysctl getcpuinfo gives -EPERM", res[R_GETCPUINFO], -XEN_EPERM);
 }
 
 /* Dom0 sets the DomU's credit parameters; its refused putinfo changed nothing. */

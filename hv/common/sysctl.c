@@ -9,10 +9,12 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/sysctl.h>
+#include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/mm.h>
+#include <hv/percpu.h>
 #include <hv/time.h>
 #include <xl/string.h>
 
@@ -62,6 +64,24 @@ static long getdomaininfolist(struct xen_sysctl_getdomaininfolist *l)
     return 0;
 }
 
+/*
+ * XEN_SYSCTL_getcpuinfo: each CPU's idle time, for CPUs 0 up to the smaller
+ * of max_cpus and the CPUs there are (Xen: nr_cpu_ids, the possible ones).
+ */
+static long getcpuinfo(struct xen_sysctl_getcpuinfo *ci)
+{
+    uint32_t nr = ci->max_cpus < arch_nr_cpu_ids() ? ci->max_cpus : arch_nr_cpu_ids();
+
+    for (uint32_t i = 0; i < nr; i++) {
+        struct xen_sysctl_cpuinfo info = { .idletime = cpu_info_of(i)->idle_ns };
+
+        if (copy_to_guest_offset(ci->info, i, &info, 1))
+            return -XEN_EFAULT;
+    }
+    ci->nr_cpus = nr;
+    return 0;
+}
+
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) arg)
 {
     struct xen_sysctl op;
@@ -77,6 +97,15 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) arg)
         break;
     case XEN_SYSCTL_getdomaininfolist:
         rc = getdomaininfolist(&op.u.getdomaininfolist);
+        break;
+    case XEN_SYSCTL_readconsole:
+        rc = console_ring_read(&op.u.readconsole);
+        break;
+    case XEN_SYSCTL_sched_id:
+        op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT;     /* credit-style (common/sched.c) */
+        break;
+    case XEN_SYSCTL_getcpuinfo:
+        rc = getcpuinfo(&op.u.getcpuinfo);
         break;
     default:
         return -XEN_ENOSYS;

@@ -39,7 +39,7 @@ struct xen_sysctl_readconsole {
     uint8_t incremental;
     uint8_t pad0, pad1;
     uint32_t index;                 /* IN (incremental) / OUT */
-    uint64_t buffer;                /* IN: guest address of char[count] */
+    XEN_GUEST_HANDLE_64(char) buffer;   /* IN: char[count] */
     uint32_t count;                 /* IN: buffer size; OUT: bytes written */
 };
 
@@ -113,9 +113,11 @@ struct xen_sysctl_getdomaininfolist {
 struct xen_sysctl_cpuinfo {
     uint64_t idletime;
 };
+typedef struct xen_sysctl_cpuinfo xen_sysctl_cpuinfo_t;
+XEN_DEFINE_GUEST_HANDLE(xen_sysctl_cpuinfo_t);
 struct xen_sysctl_getcpuinfo {
     uint32_t max_cpus;              /* IN */
-    uint64_t info;                  /* IN: guest address of struct xen_sysctl_cpuinfo[max_cpus] */
+    XEN_GUEST_HANDLE_64(xen_sysctl_cpuinfo_t) info;    /* IN: max_cpus records */
     uint32_t nr_cpus;               /* OUT */
 };
 

@@ -1,13 +1,20 @@
 /*
  * The x86 part of XEN_SYSCTL_physinfo (Xen: arch/x86/sysctl.c,
- * arch_do_physinfo, and the CPU fields common code fills from x86 masks).
+ * arch_do_physinfo, and the CPU fields common code fills from x86 masks)
+ * and the count of CPUs XEN_SYSCTL_getcpuinfo reports on.
  */
 #include <xen/xen.h>
 #include <xen/sysctl.h>
 #include <asm/cpu_policy.h>
-#include <asm/flushtlb.h>
+#include <hv/smp.h>
 #include <asm/pv_policy.h>
 #include <hv/hypercall.h>
+
+/* The CPUs there may be: those brought up (no hot-plug). */
+unsigned int arch_nr_cpu_ids(void)
+{
+    return nr_cpus_online;
+}
 
 void arch_do_physinfo(struct xen_sysctl_physinfo *pi)
 {
@@ -21,7 +28,7 @@ void arch_do_physinfo(struct xen_sysctl_physinfo *pi)
     pi->threads_per_core = 1;
     pi->cores_per_socket = nr_cpus_online;
     pi->nr_cpus = nr_cpus_online;
-    pi->max_cpu_id = nr_cpus_online - 1;
+    pi->max_cpu_id = arch_nr_cpu_ids() - 1;
     /*
      * Xen's boot CPU features: the known ones, read before Xen sets
      * CR4.OSXSAVE (so that dynamic bit reads 0).

@@ -24,6 +24,16 @@ void console_guest_write(unsigned int domid, const char *s, size_t n);
 #define log_info(...)  printk(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) printk(LOG_DEBUG, __VA_ARGS__)
 
+/*
+ * XEN_SYSCTL_readconsole: copy what the console ring holds (the hypervisor's
+ * log, other domains' lines) to op->buffer, at most op->count bytes, from
+ * its oldest byte or (incremental) from op->index if the ring still holds
+ * it; clear: later reads start after what was read. Sets count and index
+ * (the position after the last byte read). -XEN_EFAULT: the buffer.
+ */
+struct xen_sysctl_readconsole;
+long console_ring_read(struct xen_sysctl_readconsole *op);
+
 /* Serial input: a byte from the UART; Dom0's reads; deferred debug keys. */
 void console_input_byte(char c);
 unsigned int console_read(char *buf, unsigned int n);

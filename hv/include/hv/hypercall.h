@@ -122,12 +122,14 @@ long do_nmi_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 
 /*
  * The host-wide control interface (common/sysctl.c); arch_do_physinfo
- * (arch/x86/sysctl.c) adds the CPU's feature words and the architecture's
- * capabilities to XEN_SYSCTL_physinfo.
+ * (arch/x86/sysctl.c) adds the CPUs, their feature words and the
+ * architecture's capabilities to XEN_SYSCTL_physinfo; arch_nr_cpu_ids is
+ * one more than the highest possible CPU id (Xen's nr_cpu_ids).
  */
 struct xen_sysctl_physinfo;
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) arg);
 void arch_do_physinfo(struct xen_sysctl_physinfo *pi);
+unsigned int arch_nr_cpu_ids(void);
 
 /* Interfaces Xenolith answers without serving them (yet): their checks are Xen's. */
 long do_platform_op(XEN_GUEST_HANDLE_PARAM(xen_platform_op_t) arg);

@@ -51,6 +51,7 @@ struct cpu_info {
     struct tss64 *tss;
     uint64_t xcr0;                       /* the XCR0 it holds (fpu.c; 0 until first set) */
     uint64_t hypercall_continuations;    /* hypercalls continued after preemption here */
+    uint64_t idle_ns;                    /* time spent halted, waiting for work (arch/x86/idle.c) */
 } __attribute__((aligned(16)));
 
 /* The record occupies the top HV_CPU_INFO_SIZE bytes of the block (a size entry.S needs). */

@@ -53,8 +53,10 @@ static inline void local_irq_enable(void) { __asm__ volatile("sti" ::: "memory")
  * Called with interrupts off: wait for the next interrupt, let it be taken,
  * and return with interrupts off again (STI's one-instruction shadow covers
  * HLT, so no interrupt slips in between and is missed; Xen: safe_halt).
+ * The time it waits counts as the CPU's idle time (arch/x86/idle.c).
  */
-static inline void cpu_idle_wait(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+void cpu_idle_wait(void);
+static inline void safe_halt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
 /* Interrupts off, returning whether they were on (RFLAGS) for local_irq_restore. */
 static inline unsigned long local_irq_save(void)
 {
