@@ -11,6 +11,8 @@
 #include <xen/domctl.h>
 #include <xen/memory.h>
 #include <xen/event_channel.h>
+#include <xen/sysctl.h>
+#include <xl/string.h>
 #include <os/mm.h>
 #include "test.h"
 
@@ -414,6 +416,148 @@ static void high_id(void)
     t_rc("DOMCTL0099", "getdomaininfo of 0x7fef after it gives -ESRCH", info(top), -XEN_ESRCH);
 }
 
+static long vcpuinfo(domid_t dom, uint32_t vcpu)
+{
+    memset(&dc, 0x77, sizeof(dc));
+    dc.u.getvcpuinfo.vcpu = vcpu;
+    return domctl(XEN_DOMCTL_getvcpuinfo, dom);
+}
+
+static void vcpu_info_cases(void)
+{
+    const struct xen_domctl_getvcpuinfo *vi = &dc.u.getvcpuinfo;
+    long rc = vcpuinfo(0, 0);
+
+    t_check("DOMCTL0100", "getvcpuinfo of our vCPU 0: online, running, not blocked, CPU 0, some time",
+            rc == 0 && vi->vcpu == 0 && vi->online == 1 && vi->running == 1 && vi->blocked == 0 &&
+            vi->cpu == 0 && vi->cpu_time > 0 && vi->cpu_time != 0x7777777777777777ull,
+            "(rc=%ld online=%u running=%u blocked=%u cpu=%u)", rc, vi->online, vi->running,
+            vi->blocked, vi->cpu);
+    rc = vcpuinfo(NEW_DOM, 0);
+    t_check("DOMCTL0101", "of domain 1's vCPU (context set, never run): online, idle, no CPU time",
+            rc == 0 && vi->online == 1 && vi->running == 0 && vi->blocked == 0 && vi->cpu == 0 &&
+            vi->cpu_time == 0, "(rc=%ld online=%u running=%u blocked=%u cpu=%u time=%lu)", rc,
+            vi->online, vi->running, vi->blocked, vi->cpu, (unsigned long)vi->cpu_time);
+    t_rc("DOMCTL0102", "of a domain before max_vcpus gives -ESRCH", vcpuinfo(SPARE_DOM, 0),
+         -XEN_ESRCH);
+    rc = vcpuinfo(NEW_DOM, 1);
+    t_check("DOMCTL0103", "of vCPU 1 of 1 gives -EINVAL and writes nothing back",
+            rc == -XEN_EINVAL && vi->online == 0x77 && vi->cpu == 0x77777777u, "(rc=%ld)", rc);
+    t_rc("DOMCTL0104", "of vCPU 2^32-1 gives -EINVAL", vcpuinfo(0, 0xffffffffu), -XEN_EINVAL);
+    t_rc("DOMCTL0105", "of a domain that does not exist gives -ESRCH", vcpuinfo(SPARE_DOM + 2, 0),
+         -XEN_ESRCH);
+}
+
+static uint8_t map_hard[16], map_soft[16];
+
+/* set/getvcpuaffinity of dom's vCPU: flags, bitmaps (NULL: none) with their nr_bits. */
+static long affinity(uint32_t cmd, domid_t dom, uint32_t vcpu, uint32_t flags, const void *hard,
+                     uint32_t hard_bits, const void *soft, uint32_t soft_bits)
+{
+    dc = (struct xen_domctl){ 0 };
+    dc.u.vcpuaffinity.vcpu = vcpu;
+    dc.u.vcpuaffinity.flags = flags;
+    dc.u.vcpuaffinity.cpumap_hard.bitmap.addr = (uint64_t)hard;
+    dc.u.vcpuaffinity.cpumap_hard.nr_bits = hard_bits;
+    dc.u.vcpuaffinity.cpumap_soft.bitmap.addr = (uint64_t)soft;
+    dc.u.vcpuaffinity.cpumap_soft.nr_bits = soft_bits;
+    return domctl(cmd, dom);
+}
+
+/* Are map's bytes first, then zeros up to `bytes`, then 0xaa (untouched)? */
+static int map_is(const uint8_t *map, uint8_t first, unsigned int bytes)
+{
+    int ok = map[0] == first;
+
+    for (unsigned int k = 1; k < sizeof(map_hard); k++)
+        ok &= map[k] == (k < bytes ? 0 : 0xaa);
+    return ok;
+}
+
+static void fill(uint8_t first)
+{
+    memset(map_hard, 0xaa, sizeof(map_hard));
+    memset(map_soft, 0xaa, sizeof(map_soft));
+    map_hard[0] = map_soft[0] = first;
+}
+
+static void affinity_cases(void)
+{
+    const uint32_t get = XEN_DOMCTL_getvcpuaffinity, set = XEN_DOMCTL_setvcpuaffinity;
+    const uint32_t hard = XEN_VCPUAFFINITY_HARD, soft = XEN_VCPUAFFINITY_SOFT;
+    struct xen_sysctl sc = { .cmd = XEN_SYSCTL_physinfo,
+                             .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
+    unsigned int cpus;
+    uint8_t all;
+    long rc;
+
+    /* The CPUs there are (Xen's nr_cpu_ids): every map below is about them. */
+    if (os_hypercall1(__HYPERVISOR_sysctl, &sc) != 0 || sc.u.physinfo.max_cpu_id >= 8) {
+        t_case("DOMCTL0110", "vCPU affinity with at most 8 CPUs", T_SKIP, NULL);
+        return;
+    }
+    cpus = sc.u.physinfo.max_cpu_id + 1;
+    all = (uint8_t)((1u << cpus) - 1);
+
+    fill(0xaa);
+    rc = affinity(get, NEW_DOM, 0, hard | soft, map_hard, 64, map_soft, 64);
+    t_check("DOMCTL0110", "getvcpuaffinity of a new vCPU: every CPU hard and soft, zeros to 64 bits",
+            rc == 0 && map_is(map_hard, all, 8) && map_is(map_soft, all, 8),
+            "(rc=%ld hard=%#x soft=%#x)", rc, map_hard[0], map_soft[0]);
+    fill(0xff);
+    rc = affinity(set, NEW_DOM, 0, hard, map_hard, 8, NULL, 0);
+    t_check("DOMCTL0111", "setvcpuaffinity hard to CPUs 0-7: 0, the effective map (online CPUs) back",
+            rc == 0 && map_is(map_hard, all, 1), "(rc=%ld hard=%#x)", rc, map_hard[0]);
+    fill(0);
+    t_rc("DOMCTL0112", "a hard map with no CPU gives -EINVAL",
+         affinity(set, NEW_DOM, 0, hard, map_hard, 8, NULL, 0), -XEN_EINVAL);
+    t_rc("DOMCTL0113", "a hard map of 0 bits gives -EINVAL",
+         affinity(set, NEW_DOM, 0, hard, map_hard, 0, NULL, 0), -XEN_EINVAL);
+    fill(0xff);
+    t_rc("DOMCTL0114", "a hard map of 2^32-1 bits (Xen's byte count wraps to 0) gives -EINVAL",
+         affinity(set, NEW_DOM, 0, hard, map_hard, 0xffffffffu, NULL, 0), -XEN_EINVAL);
+    fill((uint8_t)~all);
+    t_rc("DOMCTL0115", "a hard map naming only CPUs that are not there gives -EINVAL",
+         cpus < 8 ? affinity(set, NEW_DOM, 0, hard, map_hard, 8, NULL, 0) : -XEN_EINVAL,
+         -XEN_EINVAL);
+    fill(0xff);
+    t_rc("DOMCTL0116", "a hard map whose CPUs lie past its nr_bits (1 bit of 0xfe) gives -EINVAL",
+         (map_hard[0] = 0xfe, affinity(set, NEW_DOM, 0, hard, map_hard, 1, NULL, 0)), -XEN_EINVAL);
+    t_rc("DOMCTL0117", "flags 0 gives -EINVAL",
+         affinity(set, NEW_DOM, 0, 0, map_hard, 8, map_soft, 8), -XEN_EINVAL);
+    t_rc("DOMCTL0118", "hard named with a null bitmap gives -EINVAL",
+         affinity(get, NEW_DOM, 0, hard | soft, NULL, 8, map_soft, 8), -XEN_EINVAL);
+    fill(0);
+    rc = affinity(set, NEW_DOM, 0, soft, NULL, 0, map_soft, 16);
+    t_check("DOMCTL0119", "an empty soft map is taken; its effective map (empty) back, zeros to 16 bits",
+            rc == 0 && map_is(map_soft, 0, 2), "(rc=%ld soft=%#x)", rc, map_soft[0]);
+    fill(0xaa);
+    rc = affinity(get, NEW_DOM, 0, soft | hard, map_hard, 3, map_soft, 8);
+    t_check("DOMCTL0120", "get: soft empty, hard all CPUs (3 bits: one byte, whole)",
+            rc == 0 && map_is(map_soft, 0, 1) && map_is(map_hard, all, 1),
+            "(rc=%ld hard=%#x soft=%#x)", rc, map_hard[0], map_soft[0]);
+    fill(0xaa);
+    t_check("DOMCTL0121", "get with 2^32-1 bits writes nothing (Xen's byte count wraps to 0)",
+            affinity(get, NEW_DOM, 0, hard, map_hard, 0xffffffffu, NULL, 0) == 0 &&
+            map_is(map_hard, 0xaa, 0), NULL);
+    t_rc("DOMCTL0122", "set soft from an unmapped bitmap gives -EFAULT",
+         affinity(set, NEW_DOM, 0, soft, NULL, 0, (void *)T_UNMAPPED_VA, 8), -XEN_EFAULT);
+    t_rc("DOMCTL0123", "get hard into an unmapped bitmap gives -EFAULT",
+         affinity(get, NEW_DOM, 0, hard, (void *)T_UNMAPPED_VA, 8, NULL, 0), -XEN_EFAULT);
+    fill(0xff);
+    t_rc("DOMCTL0124", "set hard and soft, soft unmapped: -EFAULT",
+         affinity(set, NEW_DOM, 0, hard | soft, map_hard, 8, (void *)T_UNMAPPED_VA, 8),
+         -XEN_EFAULT);
+    t_rc("DOMCTL0125", "vCPU 1 of 1 gives -EINVAL",
+         affinity(get, NEW_DOM, 1, hard, map_hard, 8, NULL, 0), -XEN_EINVAL);
+    t_rc("DOMCTL0126", "a domain before max_vcpus gives -ESRCH (before the flags are checked)",
+         affinity(get, SPARE_DOM, 0, 0, NULL, 0, NULL, 0), -XEN_ESRCH);
+    fill(0xff);
+    rc = affinity(set, NEW_DOM, 0, soft, NULL, 0, map_soft, 8);
+    t_check("DOMCTL0127", "soft back to every CPU: its effective map is all CPUs",
+            rc == 0 && map_is(map_soft, all, 1), "(rc=%ld soft=%#x)", rc, map_soft[0]);
+}
+
 void suite_domctl(void)
 {
     info_of_dom0();
@@ -423,4 +567,6 @@ void suite_domctl(void)
         contexts();
     port_limit();
     high_id();
+    vcpu_info_cases();
+    affinity_cases();
 }

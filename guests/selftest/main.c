@@ -40,6 +40,7 @@ static const struct suite {
     { "pt", suite_pt },
     { "evtchn_fifo", suite_evtchn_fifo },   /* switches to FIFO events for good: after every 2-level user */
     { "domctl", suite_domctl },             /* leaves three paused domains behind */
+    { "domctl_iocaps", suite_domctl_iocaps },   /* on domain 1, and some taken from Dom0 for good */
     { "sysctl", suite_sysctl },             /* lists those domains */
     { "shadow_op", suite_shadow_op },       /* on domctl's domains */
     { "sched", suite_sched },               /* last: shutdown_code overrides later crashes */

@@ -77,6 +77,7 @@ void suite_platform(void);
 void suite_physdev(void);
 void suite_pirq(void);
 void suite_domctl(void);
+void suite_domctl_iocaps(void);
 void suite_sysctl(void);
 void suite_shadow_op(void);
 

@@ -9,6 +9,8 @@
 #include <xen/domctl.h>
 #include <xen/memory.h>
 #include <xen/sysctl.h>
+#include <xen/physdev.h>
+#include <os/traps.h>
 #include <xen/sched.h>
 #include "xdom.h"
 
@@ -34,7 +36,25 @@ enum {                      /* the DomU's results in xdom_ctrl->res */
     R_SETCTX0, R_OLD_VERSION, R_ABSENT, R_POPULATE0, R_CURRENT0, R_CURRENT_SELF, R_INCREASE0,
     R_PHYSINFO, R_DOMAINLIST, R_SYSCTL_OLD, R_SCHED_SELF, R_SCHED0, R_SCHED_ABSENT,
     R_READCONSOLE, R_SCHED_ID, R_GETCPUINFO,
+    R_VCPUINFO0, R_AFFINITY_SELF, R_IOPORT_EMPTY, R_IOPORT, R_IOMEM_WRAP, R_IOMEM, R_IRQ_RANGE,
+    R_IRQ, R_PORT_NONE, R_PORT_GRANTED, R_PORT_GONE, R_COUNT
 };
+_Static_assert(R_COUNT <= XDOM_RES, "the DomU's results fit the control page's res[]");
+
+#define PORT 0x92           /* system control port A: reads the A20 state (not all ones) */
+
+/* inb with the virtual IOPL raised (any PV domain may raise it); all ones without the port. */
+static long read_port(uint16_t port)
+{
+    struct physdev_set_iopl s = { .iopl = 1 };
+    uint64_t v = 0;
+
+    HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &s);
+    asm volatile ("1: inb %w1, %%al\n2:\n" OS_EXTABLE(1b, 2b) : "+a" (v) : "Nd" (port) : "memory");
+    s.iopl = 0;
+    HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &s);
+    return (long)v;
+}
 
 static struct xen_sysctl sc;
 
@@ -96,6 +116,30 @@ void xdom_domctl_domu(void)
     res[R_SCHED_ID] = sysctl_v(XEN_SYSCTL_sched_id, XEN_SYSCTL_INTERFACE_VERSION);
     sc = (struct xen_sysctl){ .u.getcpuinfo = { .max_cpus = 1, .info.addr = (uint64_t)&dc } };
     res[R_GETCPUINFO] = sysctl_v(XEN_SYSCTL_getcpuinfo, XEN_SYSCTL_INTERFACE_VERSION);
+    dc = (struct xen_domctl){ 0 };
+    res[R_VCPUINFO0] = domctl(XEN_DOMCTL_getvcpuinfo, 0);
+    dc = (struct xen_domctl){ .u.vcpuaffinity = { .flags = XEN_VCPUAFFINITY_HARD } };
+    dc.u.vcpuaffinity.cpumap_hard.bitmap.addr = (uint64_t)&sc;
+    dc.u.vcpuaffinity.cpumap_hard.nr_bits = 8;
+    res[R_AFFINITY_SELF] = domctl(XEN_DOMCTL_setvcpuaffinity, XDOM_DOMU);
+    dc = (struct xen_domctl){ .u.ioport_permission = { PORT, 0, 1 } };
+    res[R_IOPORT_EMPTY] = domctl(XEN_DOMCTL_ioport_permission, XDOM_DOMU);
+    dc = (struct xen_domctl){ .u.ioport_permission = { PORT, 1, 1 } };
+    res[R_IOPORT] = domctl(XEN_DOMCTL_ioport_permission, XDOM_DOMU);
+    dc = (struct xen_domctl){ .u.iomem_permission = { 0x1000, 0, 1 } };
+    res[R_IOMEM_WRAP] = domctl(XEN_DOMCTL_iomem_permission, XDOM_DOMU);
+    dc = (struct xen_domctl){ .u.iomem_permission = { 0xa0, 1, 1 } };
+    res[R_IOMEM] = domctl(XEN_DOMCTL_iomem_permission, XDOM_DOMU);
+    dc = (struct xen_domctl){ .u.irq_permission = { .pirq = 56, .allow_access = 1 } };
+    res[R_IRQ_RANGE] = domctl(XEN_DOMCTL_irq_permission, XDOM_DOMU);
+    dc = (struct xen_domctl){ .u.irq_permission = { .pirq = 55, .allow_access = 1 } };
+    res[R_IRQ] = domctl(XEN_DOMCTL_irq_permission, XDOM_DOMU);
+    res[R_PORT_NONE] = read_port(PORT);
+}
+
+void xdom_ioport_domu(enum xdom_step s)
+{
+    xdom_ctrl->res[s == XS_IOPORT ? R_PORT_GRANTED : R_PORT_GONE] = read_port(PORT);
 }
 
 /* ---- Dom0 ---- */
@@ -143,6 +187,44 @@ static void unprivileged(void)
     t_rc("XDCTL0050", "DomU: sysctl readconsole gives -EPERM", res[R_READCONSOLE], -XEN_EPERM);
     t_rc("XDCTL0051", "DomU: sysctl sched_id gives -EPERM", res[R_SCHED_ID], -XEN_EPERM);
     t_rc("XDCTL0052", "DomU: sysctl getcpuinfo gives -EPERM", res[R_GETCPUINFO], -XEN_EPERM);
+    t_rc("XDCTL0053", "DomU: getvcpuinfo of domain 0 gives -EPERM", res[R_VCPUINFO0], -XEN_EPERM);
+    t_rc("XDCTL0054", "DomU: setvcpuaffinity of itself gives -EPERM", res[R_AFFINITY_SELF],
+         -XEN_EPERM);
+    t_rc("XDCTL0055", "DomU: ioport_permission of 0 ports gives -EINVAL (before privilege)",
+         res[R_IOPORT_EMPTY], -XEN_EINVAL);
+    t_rc("XDCTL0056", "DomU: ioport_permission of a port gives -EPERM", res[R_IOPORT],
+         -XEN_EPERM);
+    t_rc("XDCTL0057", "DomU: iomem_permission of a wrapping range gives -EINVAL (before privilege)",
+         res[R_IOMEM_WRAP], -XEN_EINVAL);
+    t_rc("XDCTL0058", "DomU: iomem_permission of a frame gives -EPERM", res[R_IOMEM], -XEN_EPERM);
+    t_rc("XDCTL0059", "DomU: irq_permission of PIRQ 56 (past a DomU's 56) gives -EINVAL",
+         res[R_IRQ_RANGE], -XEN_EINVAL);
+    t_rc("XDCTL0060", "DomU: irq_permission of PIRQ 55 (not mapped) gives -EPERM", res[R_IRQ],
+         -XEN_EPERM);
+    t_rc("XDCTL0061", "DomU: port 0x92 with IOPL but not granted reads all ones",
+         res[R_PORT_NONE], 0xff);
+}
+
+static long ioports(uint8_t allow)
+{
+    dc = (struct xen_domctl){ .u.ioport_permission = { PORT, 1, allow } };
+    return domctl(XEN_DOMCTL_ioport_permission, XDOM_DOMU);
+}
+
+/* Dom0 grants the DomU port 0x92: it reads the real port; taken back: all ones again. */
+static void ioport_grant(void)
+{
+    volatile int64_t *res = xdom_ctrl->res;
+    long real = read_port(PORT);
+
+    t_rc("XDCTL0062", "ioport_permission: the DomU gets port 0x92", ioports(1), 0);
+    xdom_run_step(XS_IOPORT);
+    t_check("XDCTL0063", "DomU: then it reads the port as Dom0 does (not all ones)",
+            res[R_PORT_GRANTED] == real && real < 0xff, "(domu=%#lx dom0=%#lx)",
+            (unsigned long)res[R_PORT_GRANTED], (unsigned long)real);
+    t_rc("XDCTL0064", "ioport_permission: the DomU loses it", ioports(0), 0);
+    xdom_run_step(XS_IOPORT_GONE);
+    t_rc("XDCTL0065", "DomU: then it reads all ones again", res[R_PORT_GONE], 0xff);
 }
 
 /* Dom0 sets the DomU's credit parameters; its refused putinfo changed nothing. */
@@ -198,6 +280,7 @@ void xdom_domctl_dom0(void)
          domctl(XEN_DOMCTL_unpausedomain, XDOM_DOMU), -XEN_EINVAL);
     unprivileged();
     sched_params();
+    ioport_grant();
 }
 
 void xdom_domctl_after_exit(void)

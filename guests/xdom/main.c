@@ -207,6 +207,8 @@ static void domu_main(void)
             xdom_domctl_domu();
         else if (st == XS_STRESS_SETUP || st == XS_STRESS)
             xdom_stress_domu(st);
+        else if (st == XS_IOPORT || st == XS_IOPORT_GONE)
+            xdom_ioport_domu(st);
         else if (st < XS_GNT_GRANT)
             xdom_evtchn_domu(st);
         else if (st < XS_MMU_FRAMES)

@@ -59,10 +59,12 @@ enum xdom_step {
     XS_DOMCTL,          /* unprivileged domctls and memory_ops on behalf of others */
     XS_STRESS_SETUP,    /* stress.c: bind Dom0's port, grant the page */
     XS_STRESS,          /* stress.c: the rounds */
+    XS_IOPORT,          /* read the port Dom0 granted (I/O capabilities) */
+    XS_IOPORT_GONE,     /* read it again after Dom0 took it back */
     XS_EXIT,            /* shut down (Dom0 sees VIRQ_DOM_EXC) */
 };
 
-#define XDOM_RES 32
+#define XDOM_RES 48
 
 struct xdom_ctrl {
     volatile uint32_t magic;        /* DomU: set once the page is granted */
@@ -116,6 +118,7 @@ void xdom_mmu_domu(enum xdom_step s);
 void xdom_domctl_domu(void);
 void xdom_stress_dom0(void);
 void xdom_stress_domu(enum xdom_step s);
+void xdom_ioport_domu(enum xdom_step s);
 /* DomU: its grant table frame 0, writable (set up at start). */
 extern volatile struct grant_entry_v1 *xdom_gtab;
 void xdom_grant(grant_ref_t ref, uint16_t flags, domid_t dom, uint64_t mfn);

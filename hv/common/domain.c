@@ -254,6 +254,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     spin_lock_init(&d->domain_lock, LOCK_DOMAIN, "domain_lock");
     spin_lock_init(&d->event_lock, LOCK_EVENT, "event_lock");
     spin_lock_init(&d->page_lock, LOCK_PAGE, "page_lock");
+    spin_lock_init(&d->caps_lock, LOCK_CAPS, "caps_lock");
     d->shutdown_code = SHUTDOWN_CODE_NONE;
     d->shared_info_mfn = si;
     d->shared_info = mfn_to_virt(si);

@@ -13,6 +13,7 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/iocap.h>
 #include <xl/string.h>
 #include <hv/sched.h>
 #include <hv/time.h>
@@ -357,6 +358,29 @@ static long scheduler_op(struct domain *d, struct xen_domctl_scheduler_op *op)
     }
 }
 
+/*
+ * XEN_DOMCTL_getvcpuinfo: a vCPU past max_vcpus -EINVAL, one not created
+ * yet -ESRCH; cpu is the CPU it runs on, is held by or is queued on.
+ */
+static long getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
+{
+    const struct vcpu *v;
+
+    if (vi->vcpu >= d->max_vcpus)
+        return -XEN_EINVAL;
+    v = d->vcpus_created ? d->vcpu[vi->vcpu] : NULL;
+    if (!v)
+        return -XEN_ESRCH;
+    vi->online = !v->down;
+    vi->blocked = v->blocked;
+    vi->running = v->running;
+    vi->cpu_time = v->runstate.time[RUNSTATE_running] +
+                   (v->runstate.state == RUNSTATE_running ? now_ns() - v->runstate.state_entry_time
+                                                          : 0);
+    vi->cpu = v->processor;
+    return 0;
+}
+
 /* One operation on the target d (referenced by the caller); the caller is privileged. */
 static long domctl_on(struct domain *d, struct xen_domctl *op, XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
 {
@@ -387,6 +411,13 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, XEN_GUEST_HANDLE_
         rc = scheduler_op(d, &op->u.scheduler_op);
         copyback = true;                        /* as Xen: whatever the answer */
         break;
+    case XEN_DOMCTL_getvcpuinfo:
+        rc = getvcpuinfo(d, &op->u.getvcpuinfo);
+        copyback = rc == 0;
+        break;
+    case XEN_DOMCTL_setvcpuaffinity:
+    case XEN_DOMCTL_getvcpuaffinity:
+        return vcpu_affinity_domctl(d, op->cmd, &op->u.vcpuaffinity);
     default:
         rc = arch_do_domctl(d, op, &copyback);   /* the x86-only operations, or -ENOSYS */
         break;
@@ -412,6 +443,11 @@ long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
             return domctl_getdomaininfo(d, &op, arg);
         if (!d)
             return -XEN_ESRCH;
+    }
+    /* As Xen, the permission cmds check their range before the caller's privilege. */
+    if (d && iocap_domctl(d, &op, &rc)) {
+        domain_put(d);
+        return rc;
     }
     if (!domain_is_privileged(current->domain))
         rc = -XEN_EPERM;

@@ -31,14 +31,20 @@
 #define XEN_DOMCTL_pausedomain            3
 #define XEN_DOMCTL_unpausedomain          4
 #define XEN_DOMCTL_getdomaininfo          5
+#define XEN_DOMCTL_setvcpuaffinity        9
 #define XEN_DOMCTL_shadow_op              10   /* also the one paging_domctl_cont continues */
 #define XEN_DOMCTL_max_mem                11
 #define XEN_DOMCTL_setvcpucontext         12
 #define XEN_DOMCTL_getvcpucontext         13
+#define XEN_DOMCTL_getvcpuinfo            14
 #define XEN_DOMCTL_max_vcpus              15
 #define XEN_DOMCTL_scheduler_op           16
 #define XEN_DOMCTL_setdomainhandle        17
+#define XEN_DOMCTL_irq_permission         19
+#define XEN_DOMCTL_iomem_permission       20
+#define XEN_DOMCTL_ioport_permission      21
 #define XEN_DOMCTL_hypercall_init         22
+#define XEN_DOMCTL_getvcpuaffinity        25
 #define XEN_DOMCTL_set_address_size       35
 #define XEN_DOMCTL_get_address_size       36
 
@@ -278,6 +284,89 @@ struct xen_domctl_scheduler_op {
     } u;
 };
 
+/*
+ * XEN_DOMCTL_getvcpuinfo: vCPU vcpu's state. -EINVAL: vcpu not below the
+ * domain's max_vcpus; -ESRCH: that vCPU does not exist yet (before
+ * XEN_DOMCTL_max_vcpus). OUT: online (not down), blocked (waiting for an
+ * event), running (on a CPU now), cpu_time (ns it ran), cpu (where it runs
+ * or last ran).
+ */
+struct xen_domctl_getvcpuinfo {
+    uint32_t vcpu;                  /* IN */
+    uint8_t online;                 /* OUT */
+    uint8_t blocked;
+    uint8_t running;
+    uint64_t cpu_time;
+    uint32_t cpu;
+};
+
+/*
+ * A bitmap in guest memory (Xen's xenctl_bitmap): bit n of byte n / 8 is
+ * item n; nr_bits says how many bits the buffer holds.
+ */
+struct xenctl_bitmap {
+    XEN_GUEST_HANDLE_64(uint8_t) bitmap;    /* (nr_bits + 7) / 8 bytes */
+    uint32_t nr_bits;
+};
+
+/*
+ * XEN_DOMCTL_setvcpuaffinity / getvcpuaffinity: the physical CPUs vCPU vcpu
+ * may run on (hard) and prefers (soft), as CPU bitmaps. flags: HARD and/or
+ * SOFT (neither, or one named with a null bitmap: -EINVAL); FORCE (undo a
+ * SCHEDOP_pin_override) is accepted. -EINVAL: vcpu not below max_vcpus, or
+ * (set) a hard map with no online CPU in it; -ESRCH: no such vCPU yet;
+ * -EFAULT: a bitmap. set writes the effective maps back into the bitmaps
+ * (hard: with the online CPUs; soft: with those and the hard map); get
+ * writes the maps as set. Bits past the CPUs there are read as 0 and
+ * written as 0 up to nr_bits; the structure itself is not written back.
+ */
+#define XEN_VCPUAFFINITY_HARD             (1u << 0)
+#define XEN_VCPUAFFINITY_SOFT             (1u << 1)
+#define XEN_VCPUAFFINITY_FORCE            (1u << 2)
+struct xen_domctl_vcpuaffinity {
+    uint32_t vcpu;                  /* IN */
+    uint32_t flags;                 /* IN: XEN_VCPUAFFINITY_* */
+    struct xenctl_bitmap cpumap_hard;
+    struct xenctl_bitmap cpumap_soft;
+};
+
+/*
+ * XEN_DOMCTL_irq_permission: let the domain use (allow_access) or no longer
+ * use the IRQ behind the caller's own PIRQ pirq. -EINVAL: pirq not below
+ * the caller's PIRQ count; -EPERM: the caller has no such PIRQ mapped, is
+ * not privileged, or has no access to that IRQ itself.
+ */
+struct xen_domctl_irq_permission {
+    uint32_t pirq;
+    uint8_t allow_access;
+    uint8_t pad[3];
+};
+
+/*
+ * XEN_DOMCTL_iomem_permission: let the domain map (allow_access) or no
+ * longer map machine frames first_mfn .. first_mfn + nr_mfns - 1 of I/O
+ * memory. -EINVAL: the range wraps (nr_mfns 0 wraps, but at frame 0);
+ * -EPERM: not privileged, or the caller may not map all of it itself.
+ */
+struct xen_domctl_iomem_permission {
+    uint64_t first_mfn;
+    uint64_t nr_mfns;
+    uint8_t allow_access;
+};
+
+/*
+ * XEN_DOMCTL_ioport_permission: let the domain reach (allow_access) or no
+ * longer reach I/O ports first_port .. first_port + nr_ports - 1 (with its
+ * IOPL or I/O bitmap; other ports read all ones and ignore writes).
+ * -EINVAL: an empty range or one past port 0xffff; -EPERM: not privileged,
+ * or the caller may not reach all of it itself.
+ */
+struct xen_domctl_ioport_permission {
+    uint32_t first_port;
+    uint32_t nr_ports;
+    uint8_t allow_access;
+};
+
 /* Set the domain's paging mode. IN: mode. */
 #define XENOLITH_DOMCTL_paging_mode       0x8001
 #define XENOLITH_PAGING_DIRECT            0   /* guest tables validated and used by the CPU */
@@ -316,6 +405,11 @@ struct xen_domctl {
         struct xen_domctl_hypercall_init hypercall_init;
         struct xen_domctl_shadow_op shadow_op;
         struct xen_domctl_scheduler_op scheduler_op;
+        struct xen_domctl_getvcpuinfo getvcpuinfo;
+        struct xen_domctl_vcpuaffinity vcpuaffinity;
+        struct xen_domctl_irq_permission irq_permission;
+        struct xen_domctl_iomem_permission iomem_permission;
+        struct xen_domctl_ioport_permission ioport_permission;
         struct xenolith_domctl_paging_mode paging_mode;
         struct xenolith_domctl_mmu_audit mmu_audit;
         uint8_t pad[128];
@@ -338,5 +432,11 @@ _Static_assert(offsetof(struct xen_domctl_shadow_op, dirty_bitmap) == 16, "shado
 _Static_assert(offsetof(struct xen_domctl_shadow_op, stats) == 32, "shadow_op.stats");
 _Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "scheduler_op size");
 _Static_assert(offsetof(struct xen_domctl_scheduler_op, u.credit.cap) == 10, "scheduler_op.u.credit.cap");
+_Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo size");
+_Static_assert(offsetof(struct xen_domctl_getvcpuinfo, cpu_time) == 8, "getvcpuinfo.cpu_time");
+_Static_assert(sizeof(struct xenctl_bitmap) == 16, "xenctl_bitmap size");
+_Static_assert(sizeof(struct xen_domctl_vcpuaffinity) == 40, "vcpuaffinity size");
+_Static_assert(sizeof(struct xen_domctl_iomem_permission) == 24, "iomem_permission size");
+_Static_assert(sizeof(struct xen_domctl_ioport_permission) == 12, "ioport_permission size");
 
 #endif /* XEN_PUBLIC_DOMCTL_H */

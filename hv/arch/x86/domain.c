@@ -22,11 +22,13 @@
 #include <asm/ptwr.h>
 #include <hv/sched.h>
 #include <asm/traps.h>
+#include <hv/iocap.h>
 
 int arch_domain_create(struct domain *d)
 {
     d->arch.paging = &paging_mode_direct;
-    return 0;
+    /* The privileged domain is the hardware domain: it starts with Xen's I/O capabilities. */
+    return domain_is_privileged(d) ? arch_iocaps_dom0(d) : 0;
 }
 
 void arch_domain_destroy(struct domain *d)

@@ -18,6 +18,7 @@
 #include <hv/grant_table.h>
 #include <hv/domain_life.h>
 #include <hv/evtchn_ports.h>
+#include <hv/rangeset.h>
 #include <asm/domain.h>
 #include <hv/credit.h>
 #include <hv/runq.h>
@@ -58,6 +59,11 @@ struct vcpu {
     bool yielding;                   /* SCHEDOP_yield: queued behind one lower priority vCPU */
     bool initialised;                /* its context was set (builder, setvcpucontext, VCPUOP_initialise) */
     unsigned int dirty_cpu;          /* the CPU whose TLB may hold its translations, or NO_DIRTY_CPU */
+    /*
+     * The CPUs outside its hard and soft affinity (XEN_DOMCTL_setvcpuaffinity),
+     * kept inverted so that a new vCPU (zeroed) has Xen's default, every CPU.
+     */
+    cpumask_t cpu_hard_excluded, cpu_soft_excluded;
 
     struct arch_vcpu arch;           /* x86 PV state (asm/domain.h) */
 
@@ -136,6 +142,10 @@ struct domain {
     spinlock_t page_lock;            /* its page types, page tables and page list (docs/locking.md) */
     struct credit_dom credit;        /* weight, cap (XEN_DOMCTL_scheduler_op; common/sched.c) */
     cpumask_t dirty_cpumask;         /* CPUs that may hold its TLB entries (set when it runs there) */
+    /* Its I/O capabilities (hv/iocap.h; the I/O ports are d->arch's), under caps_lock. */
+    struct rangeset iomem_caps;      /* machine frames of I/O memory it may map */
+    struct rangeset irq_caps;        /* IRQs it may map and bind as PIRQs */
+    spinlock_t caps_lock;
     struct arch_domain arch;         /* x86 PV state (asm/domain.h) */
     struct domain_destroy destroy;   /* domain_kill's progress */
 };

@@ -113,6 +113,9 @@ struct xen_domctl_getdomaininfo;
 long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback);
 void arch_get_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
 void getdomaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info);
+/* XEN_DOMCTL_set/getvcpuaffinity on d (common/vcpu_affinity.c): 0 or -errno, as Xen's. */
+struct xen_domctl_vcpuaffinity;
+long vcpu_affinity_domctl(struct domain *d, uint32_t cmd, const struct xen_domctl_vcpuaffinity *a);
 
 /* Older forms of newer hypercalls (pv/legacy_ops.c). */
 long do_sched_op_compat(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);

@@ -36,6 +36,7 @@ enum lock_level {
     LOCK_AUDIT,         /* the MMU audit's recount scratch (pv_mmu.c) */
     LOCK_PIRQ,          /* physical IRQ routing (pirq.c) */
     LOCK_SCHED,         /* credit state, run queues, each CPU's vCPU, vCPUs' CPUs and runstates (sched.c) */
+    LOCK_CAPS,          /* a domain's I/O capabilities (hv/iocap.h): a leaf, taken only to read or change them */
     LOCK_TIMER,         /* a CPU's timer heap (timer.c) */
     LOCK_HEAP,          /* the frame allocator */
     LOCK_FLUSH,         /* one TLB shoot-down at a time (hv/arch/x86/smp.c) */

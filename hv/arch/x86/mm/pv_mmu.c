@@ -10,6 +10,7 @@
 #include <hv/console.h>
 #include <asm/descriptors.h>
 #include <hv/domain.h>
+#include <hv/iocap.h>
 #include <hv/evtchn.h>
 #include <asm/io.h>
 #include <xl/string.h>
@@ -75,44 +76,27 @@ static bool frame_is_boot_ram(uint64_t mfn)
     return false;
 }
 
-/* The machine's physical address width (CPUID 0x80000008), as Xen bounds I/O access. */
-static unsigned int machine_paddr_bits(void)
-{
-    static unsigned int bits;
-    uint32_t r[4];
-
-    if (!bits) {
-        cpuid_count(0x80000000, 0, r);
-        bits = 36;
-        if (r[0] >= 0x80000008) {
-            cpuid_count(0x80000008, 0, r);
-            bits = r[0] & 0xff;
-        }
-    }
-    return bits;
-}
-
 #define IOAPIC_MFN      0xfec00UL
 #define HPET_MFN        0xfed00UL
 #define MSI_FIRST_MFN   0xfee00UL          /* the MSI window, with the local APIC */
-#define MSI_LAST_MFN    0xfeeffUL
+#define MSI_LAST_MFN    0xfeeffUL          /* (the hardware domain may not map it: iocaps.c) */
 
 /*
  * Which I/O frames (outside the frame table or OWNER_NONE) a domain may map:
- * as Xen 4.17 gives its hardware domain (dom0_setup_permissions), every
- * frame of the machine's address space but the MSI window with the local
- * APIC; the I/O APIC and HPET (env_iomem_ro) only read-only. Like Xen, the
- * first MiB is I/O (firmware, BIOS data) even where it is RAM; RAM above it
- * that nobody owns (boot modules, for instance) is not I/O and stays refused.
+ * those of its I/O memory capabilities (hv/iocap.h: the hardware domain's,
+ * as Xen 4.17 gives them, every frame of the machine's address space but
+ * the MSI window with the local APIC; another domain's, what
+ * XEN_DOMCTL_iomem_permission granted it); the I/O APIC and HPET
+ * (env_iomem_ro) only read-only. Like Xen, the first MiB is I/O (firmware,
+ * BIOS data) even where it is RAM; RAM above it that nobody owns (boot
+ * modules, for instance) is not I/O and stays refused.
  */
 static bool env_iomem(void *ctx, uint16_t domid, uint64_t mfn)
 {
-    if (!domid_is_privileged(domid))
+    struct domain *d = domain_lookup_any(domid);
+
+    if (!d || !iomem_access_permitted(d, mfn, mfn))
         return false;
-    if (mfn >= MSI_FIRST_MFN && mfn <= MSI_LAST_MFN)
-        return false;
-    if (mfn >= 1UL << (machine_paddr_bits() - PAGE_SHIFT))
-        return false;                       /* beyond the machine's physical addresses */
     return mfn < 0x100 || !frame_is_boot_ram(mfn);
 }
 
@@ -132,10 +116,12 @@ static bool env_iomem_ro(void *ctx, uint64_t mfn)
     return mfn == IOAPIC_MFN || mfn == HPET_MFN;
 }
 
-/* PWT/PCD/PAT in L1 entries: Xen allows them to domains with I/O permissions. */
+/* PWT/PCD/PAT in L1 entries: Xen allows them to domains with I/O memory or ports (l1_disallow_mask). */
 static bool env_cache_attrs(void *ctx, uint16_t domid)
 {
-    return domid_is_privileged(domid);
+    struct domain *d = domain_lookup_any(domid);
+
+    return d && cache_flush_permitted(d);
 }
 
 /* A frame its domain gave back (decrease_reservation) leaves it with its last reference. */

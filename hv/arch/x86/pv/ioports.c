@@ -7,11 +7,13 @@
  * else the port's bits clear in the guest's I/O bitmap
  * (PHYSDEVOP_set_iobitmap), read through the kernel's page tables; without
  * either the guest gets #GP(0). With permission, a port of the domain's I/O
- * space is accessed for real; a port the hypervisor keeps for itself
+ * capabilities (Xen's admin_io_okay: the hardware domain's from boot, any
+ * domain's from XEN_DOMCTL_ioport_permission, iocaps.c) is accessed for
+ * real, any other reads as all ones and ignores writes; a port the hypervisor keeps for itself
  * (console UART, interrupt controllers, timers, QEMU's exit and power ports)
  * reads as all ones and swallows writes, byte by byte; the CMOS pair
  * 0x70/0x71 works as on Xen (a latched index per domain, the real register
- * for Dom0).
+ * for a domain with both ports in its capabilities).
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -44,9 +46,9 @@ static bool hv_owns(uint16_t port, unsigned int size)
     return false;
 }
 
-bool pv_io_direct(const struct domain *d, uint16_t port, unsigned int size)
+bool pv_io_direct(struct domain *d, uint16_t port, unsigned int size)
 {
-    return domain_is_privileged(d) && !hv_owns(port, size);
+    return !hv_owns(port, size) && ioports_access_permitted(d, port, port + size - 1);
 }
 
 bool pv_iopl_ok(const struct vcpu *v)
@@ -86,14 +88,15 @@ static bool io_permitted(struct vcpu *v, unsigned int port, unsigned int size)
 
 /*
  * One byte the domain may not reach directly. The CMOS/RTC pair is Xen's:
- * every PV domain has its own latched index at 0x70; the privileged domain
- * reads and writes the real register it names at 0x71 (NMI mask kept).
+ * every PV domain has its own latched index at 0x70; a domain with both
+ * ports in its capabilities reads and writes the real register it names at
+ * 0x71 (NMI mask kept).
  */
 static uint8_t byte_read(struct domain *d, uint16_t port)
 {
     if (port == 0x70)
         return d->arch.cmos_idx;
-    if (port == 0x71 && domain_is_privileged(d)) {
+    if (port == 0x71 && ioports_access_permitted(d, 0x70, 0x71)) {
         outb(0x70, d->arch.cmos_idx & 0x7f);
         return inb(0x71);
     }
@@ -104,7 +107,7 @@ static void byte_write(struct domain *d, uint16_t port, uint8_t val)
 {
     if (port == 0x70) {
         d->arch.cmos_idx = val;
-    } else if (port == 0x71 && domain_is_privileged(d)) {
+    } else if (port == 0x71 && ioports_access_permitted(d, 0x70, 0x71)) {
         outb(0x70, d->arch.cmos_idx & 0x7f);
         outb(0x71, val);
     } else if (pv_io_direct(d, port, 1)) {

@@ -8,8 +8,11 @@
  *    (and its bit set in the pirq_eoi page) until the domain's PHYSDEVOP_eoi;
  *  - closing the port masks the pin, unmap_pirq forgets the GSI and takes
  *    the domain's right to it away (a later map_pirq of it is -EPERM).
- * GSI 0 (the timer) is not the domain's at all; GSI 4 (our UART) maps, as on
- * Xen, but its pin stays ours: bind is -EBUSY, setup_gsi -EEXIST.
+ * The right to a GSI (Xen's IRQ of the same number) is the domain's IRQ
+ * capability (hv/iocap.h): from boot every GSI but 0 (the timer), changed
+ * by XEN_DOMCTL_irq_permission and unmap_pirq; map_pirq and bind_pirq ask
+ * it. GSI 4 (our UART) maps, as on Xen, but its pin stays ours: bind is
+ * -EBUSY, setup_gsi -EEXIST.
  * The tables are touched under pirq_lock with interrupts off (the interrupt
  * handler reads them); the event is set after the lock is dropped.
  */
@@ -19,6 +22,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
+#include <hv/iocap.h>
 #include <asm/ioapic.h>
 #include <hv/mm.h>
 #include <asm/pirq.h>
@@ -32,7 +36,6 @@ struct gsi_pin {
     bool level;
     bool in_service;                 /* level: masked until the domain's EOI */
     uint16_t pirq;                   /* mapped PIRQ + 1, or 0 */
-    bool revoked;                    /* unmapped once: no longer the domain's IRQ */
 };
 
 static struct gsi_pin gsis[NR_GSIS];
@@ -136,7 +139,7 @@ static int free_pirq(void)
 /*
  * In Xen's order: the GSI's range, the PIRQ to use (the GSI's current one
  * when asked for -1; -EEXIST when the GSI has another), the right to the
- * IRQ (-EPERM for GSI 0 and for a GSI unmapped before), the PIRQ's range. A PIRQ already tied to another
+ * IRQ (-EPERM without it: GSI 0, a GSI unmapped before), the PIRQ's range. A PIRQ already tied to another
  * GSI is left alone and the answer is 0, as Xen answers.
  */
 long pirq_map_gsi(struct domain *d, int gsi, int *pirq_io)
@@ -157,7 +160,7 @@ long pirq_map_gsi(struct domain *d, int gsi, int *pirq_io)
         rc = -XEN_EEXIST;
     if (!rc && pirq < 0)
         rc = pirq;
-    else if (!rc && (gsi == GSI_TIMER || gsis[gsi].revoked))
+    else if (!rc && !irq_access_permitted(d, (unsigned int)gsi))
         rc = -XEN_EPERM;
     else if (!rc && pirq >= (int)nr_pirqs)
         rc = -XEN_EINVAL;
@@ -194,7 +197,7 @@ long pirq_unmap(struct domain *d, int pirq)
     gsis[gsi].pirq = 0;
     gsis[gsi].in_service = false;
     /* Xen's unmap_domain_pirq denies the domain the IRQ: mapping it again is -EPERM. */
-    gsis[gsi].revoked = true;
+    (void)irq_deny_access(d, gsi);
     pirq_gsi[pirq] = 0;
     irq_restore(flags);
     return 0;
@@ -223,11 +226,25 @@ long pirq_eoi(struct domain *d, uint32_t pirq)
     return rc;
 }
 
-long pirq_may_bind(const struct domain *d, uint32_t pirq)
+long pirq_may_bind(struct domain *d, uint32_t pirq)
 {
     if (!hardware_domain(d) || !pirq_gsi[pirq] || gsis[pirq_gsi[pirq] - 1].pirq != pirq + 1)
         return -XEN_EPERM;
+    /* Xen's pirq_access_permitted: the domain must still hold the IRQ. */
+    if (!irq_access_permitted(d, pirq_gsi[pirq] - 1u))
+        return -XEN_EPERM;
     return pirq_port[pirq] ? -XEN_EEXIST : 0;
+}
+
+unsigned int pirq_count(const struct domain *d)
+{
+    return hardware_domain(d) ? nr_pirqs : NR_GSIS + XEN_EXTRA_DOMU_PIRQS;
+}
+
+unsigned int pirq_to_irq(const struct domain *d, uint32_t pirq)
+{
+    /* GSI 0 is never mapped, so an IRQ of 0 always means none. */
+    return hardware_domain(d) && pirq < nr_pirqs && pirq_gsi[pirq] ? pirq_gsi[pirq] - 1u : 0u;
 }
 
 bool pirq_busy(uint32_t pirq)

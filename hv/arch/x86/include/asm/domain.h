@@ -17,6 +17,7 @@
 #include <asm/shadow.h>
 #include <asm/pv_policy.h>
 #include <asm/paging_mode.h>
+#include <hv/rangeset.h>
 
 struct callback {
     uint64_t eip;
@@ -75,6 +76,7 @@ struct arch_domain {
     bool ptwr_batched;               /* writable page tables: batched (unhook) mode */
     struct ptwr_batch ptwr_batch;
     uint64_t ptwr_unhooks, ptwr_rehooks;
+    struct rangeset ioport_caps;     /* the I/O ports it may reach (iocaps.c; d->caps_lock) */
 };
 
 struct vcpu;

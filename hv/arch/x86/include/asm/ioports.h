@@ -32,9 +32,16 @@ bool pv_iopl_ok(const struct vcpu *v);
 enum emul_result pv_emulate_io(struct vcpu *v, struct cpu_regs *regs,
                                const struct privop_insn *p, unsigned int *io_bp);
 
-/* Does the domain reach the real port (rather than all ones / a dropped write)? */
+/*
+ * Does the domain reach the real port (rather than all ones / a dropped
+ * write)? Its I/O capabilities hold the ports, and the hypervisor does not
+ * keep them for itself.
+ */
 struct domain;
-bool pv_io_direct(const struct domain *d, uint16_t port, unsigned int size);
+bool pv_io_direct(struct domain *d, uint16_t port, unsigned int size);
+
+/* The domain's I/O port capabilities (iocaps.c): may it reach every port of [first, last]? */
+bool ioports_access_permitted(struct domain *d, unsigned int first, unsigned int last);
 
 /* PHYSDEVOP_set_iobitmap: the bitmap stays in guest memory, read at each access. */
 long physdev_set_iobitmap(struct vcpu *v, XEN_GUEST_HANDLE(uint8_t) bitmap, uint32_t nr_ports);

@@ -20,6 +20,7 @@ struct domain;
  * maximum 208 PIRQs"); two CPUs and two Dom0 vCPUs: 416; the most, 8 CPUs:
  * 24 + 4 * 208.
  */
+#define XEN_EXTRA_DOMU_PIRQS 32         /* another domain's: the GSIs and Xen's extra_domU_irqs */
 #define NR_GSIS  24                     /* the I/O APIC's pins */
 #define PIRQ_DYNAMIC_VECTORS 208
 #define NR_PIRQS_MAX (NR_GSIS + 4 * PIRQ_DYNAMIC_VECTORS)
@@ -33,7 +34,11 @@ long pirq_map_gsi(struct domain *d, int gsi, int *pirq);
 long pirq_unmap(struct domain *d, int pirq);
 long pirq_eoi(struct domain *d, uint32_t pirq);
 /* EVTCHNOP_bind_pirq's checks of a PIRQ in range: -EPERM not mapped, -EEXIST bound. */
-long pirq_may_bind(const struct domain *d, uint32_t pirq);
+long pirq_may_bind(struct domain *d, uint32_t pirq);
+/* How many PIRQs the domain may name (Xen's d->nr_pirqs). */
+unsigned int pirq_count(const struct domain *d);
+/* The IRQ (the GSI's number) behind the domain's PIRQ, or 0 if it maps none (Xen's domain_pirq_to_irq). */
+unsigned int pirq_to_irq(const struct domain *d, uint32_t pirq);
 /* Whether the (mapped) PIRQ's pin is the hypervisor's: bind is then -EBUSY. */
 bool pirq_busy(uint32_t pirq);
 /* Bind port to the (checked) PIRQ and unmask its pin. */
