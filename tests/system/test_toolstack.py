@@ -20,6 +20,10 @@ TIMEOUT_S = 180
 CONFIGS = [os.path.join(ROOT, "tests", "system", "toolstack", c) for c in ("alpha.cfg", "beta.cfg")]
 SCRIPT = [
     "list",
+    "vcpu-list",
+    "dmesg",
+    "dmesg -c",
+    "dmesg",
     "destroy alpha",
     "list",
     "create bad.cfg",
@@ -27,7 +31,9 @@ SCRIPT = [
     "destroy 42",
     "pause beta",
     "list beta",
+    "vcpu-list beta",
     "list 42",
+    "vcpu-list 42",
     "unpause beta",
     "create gamma.cfg",
     "sched-credit",
@@ -43,6 +49,11 @@ SCRIPT = [
     "info",
 ]
 HEADER = "Name                                        ID   Mem VCPUs\tState\tTime(s)"
+VCPU_HEADER = ("Name                                ID  VCPU   CPU State   Time(s) "
+               "Affinity (Hard / Soft)")
+# The first line of each hypervisor's boot log, which its console ring holds.
+BANNER = {"xen": r"\(XEN\) Xen version 4\.17\.\d+ ",
+          "xenolith": r"\(HV\) Xenolith hypervisor \(Xen 4\.17 PV ABI\)"}
 GUEST_PREFIXES = ("(HV)", "(XEN)", "(d")
 
 
@@ -71,9 +82,11 @@ INFO_FIELDS = ["host", "release", "version", "machine", "nr_cpus", "max_cpu_id",
 
 
 def masked(lines):
-    """The lines with list's CPU time column and info's values (the machines' and
-    hypervisors' own) masked."""
+    """The lines with list's and vcpu-list's CPU time columns and info's values (the
+    machines' and hypervisors' own) masked."""
     lines = [re.sub(r"(\s[-rbpscwSd]{6})\s+\d+\.\d$", r"\1  T", l) for l in lines]
+    lines = [re.sub(r"^(.{32} +\d+ +\d+ +[-\d]+ +[-rbp]{3}) +\d+\.\d(  \S+ / \S+)$", r"\1  T\2", l)
+             for l in lines]
     return [re.sub(r"^([a-z_]+ +):.*$", r"\1: V", l) for l in lines]
 
 
@@ -124,6 +137,26 @@ def test_toolstack_script(outputs, hv):
                                   "destroy failed (rc=-21)"]
     assert cmds["list beta"][1].endswith("-bp---  T"), cmds["list beta"]
     assert cmds["list 42"] == ["Error: Domain '42' does not exist."]
+    vcpus = [o for c, o in first if c == "vcpu-list"]
+    assert vcpus == [[VCPU_HEADER,
+                      "Domain-0                             0     0     0   r--  T  all / all",
+                      "alpha                                1     0     0   -b-  T  all / all",
+                      "beta                                 2     0     0   -b-  T  all / all",
+                      "beta                                 2     1     -   --p  T  all / all"]
+                     ], describe(result)      # beta's second vCPU was never brought up
+    assert cmds["vcpu-list beta"] == [
+        VCPU_HEADER, "beta                                 2     0     0   -b-  T  all / all",
+        "beta                                 2     1     -   --p  T  all / all"], cmds["vcpu-list beta"]
+    assert cmds["vcpu-list 42"] == ["Error: Domain '42' does not exist."]
+    # dmesg: the ring's lines (the hypervisor's prefix on each) from the boot banner
+    # on; the same again with -c, which empties the ring: the banner is gone after.
+    rings = [o for c, o in by_command(result.output.splitlines()) if c.startswith("dmesg")]
+    assert len(rings) == 3, describe(result)
+    for ring in rings[:2]:
+        assert ring and any(re.match(BANNER[hv], l) for l in ring), ring
+        assert all(l.startswith(GUEST_PREFIXES) for l in ring if l), ring
+    assert not any(re.match(BANNER[hv], l) for l in rings[2]), rings[2]
+    assert len(rings[2]) < len(rings[1]), rings[2]
     # gamma powers off at once: on_poweroff destroy; beta is shut down by the toolstack.
     assert "xl: domain 3 (gamma) has shut down, reason poweroff: destroy" in result.output
     assert "xl: domain 2 (beta) has shut down, reason poweroff: destroy" in result.output

@@ -41,6 +41,27 @@ long xc_vcpu_setcontext(uint32_t domid, unsigned int vcpu, struct vcpu_guest_con
 long xc_sched_credit_domain_set(uint32_t domid, uint16_t weight, uint16_t cap);
 long xc_sched_credit_domain_get(uint32_t domid, uint16_t *weight, uint16_t *cap);
 
+/* vCPU vcpu of domid: online, blocked, running, CPU time (ns) and CPU. */
+long xc_vcpu_getinfo(uint32_t domid, unsigned int vcpu, struct xen_domctl_getvcpuinfo *info);
+/*
+ * vCPU vcpu's hard and soft CPU affinity as bitmaps of nr_bits CPUs (bit n of
+ * byte n / 8 is CPU n); a NULL map is left out (its flag not set). set: the
+ * maps come back as the effective ones.
+ */
+long xc_vcpu_getaffinity(uint32_t domid, unsigned int vcpu, uint8_t *hard, uint8_t *soft,
+                         unsigned int nr_bits);
+long xc_vcpu_setaffinity(uint32_t domid, unsigned int vcpu, uint8_t *hard, uint8_t *soft,
+                         unsigned int nr_bits);
+
+/*
+ * XEN_SYSCTL_readconsole: up to *count bytes of the hypervisor's console ring
+ * into buf (not NUL-terminated); *count out = bytes read. incremental: from
+ * *index on (0: the oldest held), *index out = where the next read starts;
+ * clear: empty the ring after reading.
+ */
+long xc_readconsolering(char *buf, uint32_t *count, int clear, int incremental,
+                        uint32_t *index);
+
 /* ---- memory_op for another domain ---- */
 /* populate_physmap of nr single pages: frames[] in = PFNs, out = MFNs; returns pages done. */
 long xc_domain_populate_physmap(uint32_t domid, unsigned long nr, xen_pfn_t *frames);

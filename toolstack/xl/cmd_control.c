@@ -82,20 +82,3 @@ int xl_cmd_shutdown(int argc, char **argv)
     }
     return 0;
 }
-
-/* vcpu-list, dmesg: their hypercalls are not served on Xenolith yet. */
-int xl_cmd_unavailable(int argc, char **argv)
-{
-    static const struct { const char *cmd, *needs; } needs[] = {
-        { "vcpu-list", "XEN_DOMCTL_getvcpuinfo" },
-        { "dmesg", "XEN_SYSCTL_readconsole" },
-    };
-    const char *what = "a hypercall";
-
-    for (unsigned int i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
-        if (!strcmp(argv[0], needs[i].cmd))
-            what = needs[i].needs;
-    os_printf("xl: %s: not available yet (needs %s, which Xenolith does not serve yet)\n",
-              argv[0], what);
-    return 1;
-}

@@ -22,11 +22,11 @@ static const struct command {
     { "shutdown", xl_cmd_shutdown, "shutdown <dom>        shut a domain down (poweroff)" },
     { "pause", xl_cmd_pause, "pause <dom>           pause a domain" },
     { "unpause", xl_cmd_unpause, "unpause <dom>         unpause a domain" },
-    { "vcpu-list", xl_cmd_unavailable, "vcpu-list [dom]       list the vCPUs of domains" },
+    { "vcpu-list", xl_cmd_vcpu_list, "vcpu-list [dom]       list the vCPUs of domains" },
     { "sched-credit", xl_cmd_sched_credit,
       "sched-credit [-d <dom> [-w <weight>] [-c <cap>]]  credit scheduler parameters" },
     { "info", xl_cmd_info, "info                  information about the host" },
-    { "dmesg", xl_cmd_unavailable, "dmesg                 the hypervisor's console ring" },
+    { "dmesg", xl_cmd_dmesg, "dmesg [-c]            the hypervisor's console ring (-c: clear it)" },
     { "help", cmd_help, "help                  this list" },
     { "exit", cmd_exit, "exit                  power Domain 0 off (stops the machine)" },
 };
