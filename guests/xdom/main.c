@@ -133,6 +133,7 @@ static void dom0_main(void)
     xdom_gnttab_dom0();
     xdom_mmu_dom0();
     xdom_stress_dom0();
+    xdom_affinity_dom0();
 
     /* The DomU leaves once we no longer map its control page. */
     xdom_ctrl->step = XS_EXIT;

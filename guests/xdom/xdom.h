@@ -117,6 +117,8 @@ void xdom_gnttab_domu(enum xdom_step s);
 void xdom_mmu_domu(enum xdom_step s);
 void xdom_domctl_domu(void);
 void xdom_stress_dom0(void);
+/* affinity.c: Dom0's "affinity=N" run (hard affinity honoured while the DomU runs). */
+void xdom_affinity_dom0(void);
 void xdom_stress_domu(enum xdom_step s);
 void xdom_ioport_domu(enum xdom_step s);
 /* DomU: its grant table frame 0, writable (set up at start). */

@@ -161,21 +161,35 @@ static bool cpu_is_idle(unsigned int cpu)
     return !vcpu_runnable(c->curr_vcpu) && !c->runq.nr;
 }
 
+/* May v run on cpu: is cpu in its effective hard affinity (hard and online)? Lock held. */
+static bool may_run_on(const struct vcpu *v, unsigned int cpu)
+{
+    return (~v->cpu_hard_excluded & cpu_online_mask & cpu_bit(cpu)) != 0;
+}
+
 /*
  * The CPU whose queue a vCPU becoming runnable joins: its own CPU while its
- * state is still there (being saved) or when that CPU is idle, else an idle
- * CPU, else its own. Lock held.
+ * state is still there (being saved: that CPU's next schedule sends it on if
+ * it may not run there), or when that CPU is idle and allowed; else an idle
+ * CPU of its hard affinity, else its own if allowed, else the first allowed
+ * one. The affinity domctl keeps at least one online CPU allowed. Lock held.
  */
 static unsigned int pick_cpu(const struct vcpu *v)
 {
-    unsigned int cpu;
+    unsigned int cpu, first = v->processor;
+    bool own_ok = may_run_on(v, v->processor);
 
-    if (v->running || cpu_is_idle(v->processor))
+    if (v->running || (own_ok && cpu_is_idle(v->processor)))
         return v->processor;
-    for_each_online_cpu(cpu)
+    for_each_online_cpu(cpu) {
+        if (!may_run_on(v, cpu))
+            continue;
         if (cpu_is_idle(cpu))
             return cpu;
-    return v->processor;
+        if (first == v->processor)
+            first = cpu;
+    }
+    return own_ok ? v->processor : first;
 }
 
 /*
@@ -444,36 +458,78 @@ static void note_placement(unsigned int me, struct vcpu *next)
     }
 }
 
-/* Another CPU's queued vCPU this CPU may take: its state is saved (not on its CPU). */
+/*
+ * Another CPU's queued vCPU this CPU (*ctx) may take: its state is saved
+ * (not on its CPU) and this CPU is in its hard affinity.
+ */
 static bool can_steal(const struct runq_node *n, void *ctx)
 {
     const struct vcpu *v = runq_vcpu(n);
 
-    return vcpu_runnable(v) && !__atomic_load_n(&v->running, __ATOMIC_ACQUIRE);
+    return vcpu_runnable(v) && !__atomic_load_n(&v->running, __ATOMIC_ACQUIRE) &&
+           may_run_on(v, *(const unsigned int *)ctx);
 }
 
 /*
  * Load balancing, Xen's credit way: a CPU with nothing to run takes the
- * first vCPU it may from the queue of the busiest other CPU. Lock held.
+ * first vCPU it may (by hard affinity) from the queue of the busiest other
+ * CPU that has one. Lock held.
  */
 static struct vcpu *steal(unsigned int me)
 {
     unsigned int cpu, best = me, most = 0;
-    struct runq_node *n;
+    struct runq_node *n, *found = NULL;
 
-    for_each_online_cpu(cpu)
-        if (cpu != me && cpu_info_of(cpu)->runq.nr > most) {
+    for_each_online_cpu(cpu) {
+        if (cpu == me || cpu_info_of(cpu)->runq.nr <= most)
+            continue;
+        n = runq_find(&cpu_info_of(cpu)->runq, can_steal, &me);
+        if (n) {
             most = cpu_info_of(cpu)->runq.nr;
             best = cpu;
+            found = n;
         }
-    if (best == me)
+    }
+    if (!found)
         return NULL;
-    n = runq_find(&cpu_info_of(best)->runq, can_steal, NULL);
-    if (!n)
-        return NULL;
-    runq_remove(&cpu_info_of(best)->runq, n);
-    runq_vcpu(n)->processor = me;
-    return runq_vcpu(n);
+    runq_remove(&cpu_info_of(best)->runq, found);
+    runq_vcpu(found)->processor = me;
+    return runq_vcpu(found);
+}
+
+/*
+ * v's hard affinity changed to all but `excluded`. Where its CPU is no
+ * longer allowed it moves at its next scheduling point: queued there, it
+ * goes to the queue of an allowed CPU (or, its state still there, waits for
+ * that CPU's schedule to send it on); running there, that CPU chooses again.
+ */
+void sched_set_hard_affinity(struct vcpu *v, cpumask_t excluded)
+{
+    unsigned long flags = spin_lock_irqsave(&credit_lock);
+
+    v->cpu_hard_excluded = excluded;
+    if (!may_run_on(v, v->processor)) {
+        if (runq_queued(&v->runq) && !v->running) {
+            runq_remove(runq_of(v), &v->runq);
+            sched_requeue_locked(v, v->runq.pri);
+        } else if (on_cpu(v) || runq_queued(&v->runq)) {
+            cpu_info_of(v->processor)->need_resched = true;
+            softirq_on(v->processor, SOFTIRQ_SCHEDULE);
+        }
+    }
+    spin_unlock_irqrestore(&credit_lock, flags);
+}
+
+/*
+ * prev left a CPU outside its hard affinity and its state is saved now: to
+ * the queue of a CPU it may run on, unless a wake queued it meanwhile.
+ */
+static void requeue_saved(struct vcpu *v)
+{
+    spin_lock(&credit_lock);
+    if (!on_cpu(v) && !runq_queued(&v->runq))
+        sched_requeue_locked(v, v->credit.pri);
+    spin_unlock(&credit_lock);
 }
 
 /*
@@ -489,7 +545,7 @@ static struct vcpu *steal(unsigned int me)
 static void schedule(void)
 {
     struct cpu_info *c = this_cpu();
-    struct vcpu *prev = c->curr_vcpu, *next = NULL;
+    struct vcpu *prev = c->curr_vcpu, *next = NULL, *leaving = NULL;
     struct runq_node *n;
     uint64_t now;
     bool was_running;
@@ -499,7 +555,9 @@ static void schedule(void)
     was_running = prev && prev->runstate.state == RUNSTATE_running;
     c->need_resched = false;
     runq_resort(c);
-    if (prev && vcpu_runnable(prev)) {
+    if (prev && vcpu_runnable(prev) && !may_run_on(prev, c->id)) {
+        leaving = prev;                 /* queued elsewhere once its state is saved, below */
+    } else if (prev && vcpu_runnable(prev)) {
         if (was_running)
             credit_burn(&prev->credit, now);
         prev->runq.pri = prev->credit.pri;
@@ -512,6 +570,10 @@ static void schedule(void)
         prev->yielding = false;
     while ((n = runq_first(&c->runq))) {
         runq_remove(&c->runq, n);
+        if (vcpu_runnable(runq_vcpu(n)) && !may_run_on(runq_vcpu(n), c->id)) {
+            sched_requeue_locked(runq_vcpu(n), n->pri);     /* saved: to a CPU it may run on */
+            continue;
+        }
         if (vcpu_runnable(runq_vcpu(n))) {
             next = runq_vcpu(n);
             break;
@@ -535,6 +597,8 @@ static void schedule(void)
             runstate_area_update(prev);         /* still the CPU's address space */
         if (go_idle)
             context_switch(prev, NULL);
+        if (leaving)
+            requeue_saved(leaving);
         return;
     }
     if (prev && prev != next && was_running)
@@ -556,6 +620,8 @@ static void schedule(void)
     } else if (!was_running) {
         runstate_area_update(next);
     }
+    if (leaving)
+        requeue_saved(leaving);
 }
 
 /*

@@ -2,8 +2,9 @@
  * XEN_DOMCTL_setvcpuaffinity / getvcpuaffinity (Xen: vcpu_affinity_domctl
  * and the xenctl_bitmap helpers of common/bitmap.c): a vCPU's hard and soft
  * CPU maps, read from and written to guest bitmaps with Xen's rules for
- * their sizes. The maps are kept in the vCPU; the scheduler does not place
- * vCPUs by them yet (docs/differences-from-xen.md).
+ * their sizes. The maps are kept in the vCPU; the scheduler runs a vCPU only
+ * on the online CPUs of its hard map (common/sched.c) and does not use the
+ * soft one (docs/differences-from-xen.md).
  */
 #include <xen/xen.h>
 #include <xen/domctl.h>
@@ -12,6 +13,7 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/sched.h>
 #include <xl/string.h>
 
 #define MAP_BYTES (NR_CPUS / 8 + 1)     /* a CPU map as bytes, with room to spare */
@@ -100,14 +102,14 @@ static long set_affinity(struct vcpu *v, const struct xen_domctl_vcpuaffinity *a
             rc = -XEN_EINVAL;
         if (rc)
             return rc;
-        v->cpu_hard_excluded = ~mask;
+        sched_set_hard_affinity(v, ~mask);
         rc = map_to_guest(&a->cpumap_hard, mask & cpu_online_mask);
     }
     if (a->flags & XEN_VCPUAFFINITY_SOFT) {
         rc = map_from_guest(&mask, &a->cpumap_soft);
         if (rc) {
             if (a->flags & XEN_VCPUAFFINITY_HARD)
-                v->cpu_hard_excluded = ~old_hard;
+                sched_set_hard_affinity(v, ~old_hard);
             return rc;
         }
         v->cpu_soft_excluded = ~mask;

@@ -79,3 +79,24 @@ def test_ipi_and_flush_stress():
     shootdowns, ipis, checks = (int(g) for g in smp[0].groups())
     assert shootdowns >= 400 and ipis >= 400 and checks >= 200, out
     assert result.code == launcher.EXIT_POWEROFF, out
+
+
+def test_hard_affinity_is_honoured():
+    """guests/xdom with affinity=300 on two CPUs: Dom0 pins the DomU's vCPU
+    (XEN_DOMCTL_setvcpuaffinity, hard) to CPU0 with itself there too (CPU1
+    idles beside them and must not take the DomU), then to CPU1 while it runs
+    on CPU0 (it moves at its next scheduling point), then itself there too;
+    XEN_DOMCTL_getvcpuinfo's `cpu`, read 300 times per phase while the DomU
+    runs, never names the other CPU, and the cases still pass."""
+    xdom = guest_path("xdom")
+    result = launcher.run(xdom, hv="xenolith", timeout=300, cpus=2, initrd=xdom, cmdline="affinity=300")
+    lines = result.lines()
+    out = "\n".join(lines[-40:])
+    for name, cpu in (("DomU and Dom0 on CPU0", 0), ("DomU to CPU1 while it runs", 1),
+                      ("DomU and Dom0 on CPU1", 1), ("back to every CPU for Dom0", 1)):
+        assert (f"xdom affinity: {name}: pins 0 0, moved, 0 of 300 samples off CPU{cpu}"
+                in lines), out
+    assert "Test result: SUCCESS" in lines, out
+    for dom in (0, 1):
+        assert f"(HV) audit: domain {dom}: 0 mismatches" in lines, out
+    assert result.code == launcher.EXIT_POWEROFF, out
