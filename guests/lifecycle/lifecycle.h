@@ -56,11 +56,8 @@ struct lc_mbox {
     volatile uint64_t ns;           /* DomU: time of the round trips (system time) */
 };
 
-/* CASE lines (Dom0 only: a DomU cannot print on a release Xen). */
-extern unsigned int t_failures;
-int t_rc(const char *id, const char *desc, long got, long want);
-int t_check(const char *id, const char *desc, int cond, const char *detail, ...)
-    __attribute__((format(printf, 4, 5)));
+/* CASE lines (os/cases.h): Dom0 only, a DomU cannot print on a release Xen. */
+#include <os/cases.h>
 
 /* Dom0's command line: the number after key= (or dflt), the word after key= (or NULL). */
 unsigned long lc_arg(const char *key, unsigned long dflt);

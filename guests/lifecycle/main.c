@@ -6,42 +6,9 @@
  *   mode=dying                  a dead domain cannot be mapped anew (LDIE)
  *   mode=bench-*                figures for bench/run.py (bench.c)
  */
-#include <stdarg.h>
-#include <xl/format.h>
 #include <xl/string.h>
 #include <os/sched.h>
 #include "lifecycle.h"
-
-unsigned int t_failures;
-
-static void vcase(const char *id, const char *desc, int pass, const char *detail, va_list ap)
-{
-    char extra[256] = "";
-
-    /* Details only on failure: PASS lines read the same on both hypervisors. */
-    if (detail && !pass) {
-        extra[0] = ' ';
-        xl_vsnprintf(extra + 1, sizeof(extra) - 1, detail, ap);
-    }
-    if (!pass)
-        t_failures++;
-    os_printf("CASE %s %s: %s%s\n", id, desc, pass ? "PASS" : "FAIL", extra);
-}
-
-int t_check(const char *id, const char *desc, int cond, const char *detail, ...)
-{
-    va_list ap;
-
-    va_start(ap, detail);
-    vcase(id, desc, cond, detail, ap);
-    va_end(ap);
-    return cond;
-}
-
-int t_rc(const char *id, const char *desc, long got, long want)
-{
-    return t_check(id, desc, got == want, "(rc=%ld want=%ld)", got, want);
-}
 
 /* The value of "key=value", a whole word of our command line, or NULL. */
 static const char *arg_value(const char *key, size_t *len)

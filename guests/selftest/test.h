@@ -14,25 +14,10 @@
 
 #include <stdint.h>
 #include <os/console.h>
+#include <os/cases.h>
 #include <os/hypercall.h>
 #include <os/os.h>
 #include <xen/errno.h>
-
-enum t_result { T_PASS, T_FAIL, T_SKIP };
-
-/* Print one CASE line; detail (printf format, may be NULL) follows. */
-void t_case(const char *id, const char *desc, enum t_result res,
-            const char *detail, ...) __attribute__((format(printf, 4, 5)));
-
-/* PASS iff got == want; the details name both on failure. */
-int t_rc(const char *id, const char *desc, long got, long want);
-
-/* PASS iff cond; detail (if any) printed only on failure. */
-int t_check(const char *id, const char *desc, int cond, const char *detail, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Number of FAIL lines so far. */
-extern unsigned int t_failures;
 
 /* An address that is canonical, in guest space and never mapped. */
 #define T_UNMAPPED_VA 0x00007f0000000000ul

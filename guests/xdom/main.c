@@ -1,8 +1,6 @@
 /*
- * xdom: the two halves (see xdom.h), CASE lines and the step protocol.
+ * xdom: the two halves (see xdom.h) and the step protocol.
  */
-#include <stdarg.h>
-#include <xl/format.h>
 #include <os/events.h>
 #include <os/mm.h>
 #include <os/sched.h>
@@ -10,37 +8,7 @@
 #include <xen/sched.h>
 #include "xdom.h"
 
-unsigned int t_failures;
 volatile struct xdom_ctrl *xdom_ctrl;
-
-static void vcase(const char *id, const char *desc, int pass, const char *detail, va_list ap)
-{
-    char extra[256] = "";
-
-    /* Details only on failure: PASS lines read the same on both hypervisors. */
-    if (detail && !pass) {
-        extra[0] = ' ';
-        xl_vsnprintf(extra + 1, sizeof(extra) - 1, detail, ap);
-    }
-    if (!pass)
-        t_failures++;
-    os_printf("CASE %s %s: %s%s\n", id, desc, pass ? "PASS" : "FAIL", extra);
-}
-
-int t_check(const char *id, const char *desc, int cond, const char *detail, ...)
-{
-    va_list ap;
-
-    va_start(ap, detail);
-    vcase(id, desc, cond, detail, ap);
-    va_end(ap);
-    return cond;
-}
-
-int t_rc(const char *id, const char *desc, long got, long want)
-{
-    return t_check(id, desc, got == want, "(rc=%ld want=%ld)", got, want);
-}
 
 void xdom_yield(void)
 {

@@ -87,11 +87,8 @@ static inline uint8_t xdom_pattern(unsigned int seed, unsigned int i)
     return (uint8_t)(i * 7u + seed * 31u + (i >> 8));
 }
 
-/* CASE lines (Dom0 only). */
-extern unsigned int t_failures;
-int t_rc(const char *id, const char *desc, long got, long want);
-int t_check(const char *id, const char *desc, int cond, const char *detail, ...)
-    __attribute__((format(printf, 4, 5)));
+/* CASE lines (os/cases.h): Dom0 only. */
+#include <os/cases.h>
 
 /* The control page as each side sees it. */
 extern volatile struct xdom_ctrl *xdom_ctrl;
