@@ -124,17 +124,15 @@ def check_qemu(qemu):
 
 
 def default_hv_cmdline(hv, mem_mib, cpus):
-    """The hypervisor command line used when --hv-cmdline is not given."""
+    """The hypervisor command line used when --hv-cmdline is not given. Neither
+    names dom0_max_vcpus: both hypervisors give Dom0 one vCPU per CPU."""
     if hv == "xen":
         line = (f"console=com1 com1=115200,8n1 dom0_mem={mem_mib}M,max:{mem_mib}M "
-                f"loglvl=all guest_loglvl=all noreboot dom0_max_vcpus={cpus} sched=credit")
+                f"loglvl=all guest_loglvl=all noreboot sched=credit")
         # Under TCG Xen 4.17's lazy FPU switching between several vCPUs crashed Dom0's
         # processes; eager switching does not.
         return line + (" spec-ctrl=eager-fpu" if cpus > 1 else "")
-    line = f"console=com1 loglvl=all dom0_mem={mem_mib}M noreboot"
-    if cpus != 1:
-        line += f" dom0_max_vcpus={cpus}"
-    return line
+    return f"console=com1 loglvl=all dom0_mem={mem_mib}M noreboot"
 
 
 def module_arg(guest, cmdline="", initrd=None, domu=None, domu_cmdline=""):

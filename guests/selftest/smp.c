@@ -1,6 +1,6 @@
 /*
- * SMP: a second vCPU of Dom0 (run with two vCPUs: --cpus 2 gives Dom0
- * dom0_max_vcpus=2 on both hypervisors; with one vCPU the suite prints
+ * SMP: a second vCPU of Dom0 (run with two vCPUs: --cpus 2 gives Dom0 a
+ * vCPU per CPU on both hypervisors; with one vCPU the suite prints
  * nothing). vCPU 1 is started with VCPUOP_initialise/up through os/smp.h,
  * runs small jobs, exchanges IPIs with vCPU 0, gets events moved to it and
  * its own timer, is taken down and up again; bad contexts and vCPU ids get

@@ -61,11 +61,16 @@ static long add_to_physmap(uint64_t start, XEN_GUEST_HANDLE_PARAM(void) arg)
  * answers (asm/e820_dom0.h). Xen's checks: a buffer must have room for every
  * entry and one more (-EINVAL, found entry by entry as Xen copies them; the
  * firmware's count plus one before anything), no buffer asks the count only.
+ * The map is built on the stack for each call (3 KiB), as several vCPUs of
+ * Dom0 may ask at once; `out` holds the longest map there can be, so
+ * none is ever cut short (the loop below reads n entries).
  */
+#define MACHINE_MAP_MAX E820_DOM0_MAX_ENTRIES(BOOT_MAX_RANGES, PV_DOM0_RESERVED_IO)
+
 static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
-    static struct e820_dom0_entry fw[BOOT_MAX_RANGES];
-    static struct e820_dom0_entry out[BOOT_MAX_RANGES + PV_DOM0_RESERVED_IO];
+    struct e820_dom0_entry fw[BOOT_MAX_RANGES];
+    struct e820_dom0_entry out[MACHINE_MAP_MAX];
     struct xen_memory_map m;
     unsigned int nfw = boot_map_entries(), n;
 
@@ -77,7 +82,7 @@ static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
         boot_map_entry(i, &fw[i].addr, &fw[i].size, &fw[i].type);
     e820_dom0_sort(fw, nfw);
     n = e820_dom0_build(fw, nfw, pv_dom0_reserved_io, PV_DOM0_RESERVED_IO, out,
-                        BOOT_MAX_RANGES + PV_DOM0_RESERVED_IO);
+                        MACHINE_MAP_MAX);
     if (!guest_handle_is_null(m.buffer)) {
         XEN_GUEST_HANDLE(xen_e820_entry_t) buf = guest_handle_cast(m.buffer, xen_e820_entry_t);
         if (m.nr_entries < nfw + 1)

@@ -99,7 +99,7 @@ def test_command_line(fake):
     assert result.code == 0
     assert argv[argv.index("-initrd") + 1].endswith("guest.elf a,,b c")
     assert argv[argv.index("-append") + 1] == \
-        "console=com1 loglvl=all dom0_mem=64M noreboot dom0_max_vcpus=2"
+        "console=com1 loglvl=all dom0_mem=64M noreboot"
     assert argv[argv.index("-smp") + 1] == "2"
     assert argv[argv.index("-icount") + 1] == "shift=0"
     assert argv[argv.index("-cpu") + 1] == "max,-x2apic"  # QEMU's icount + x2APIC abort
@@ -112,7 +112,7 @@ def test_xen_command_line_and_initrd():
                                   accel="kvm", gdb=True, qemu="q")
     assert argv[argv.index("-append") + 1] == (
         "console=com1 com1=115200,8n1 dom0_mem=48M,max:48M loglvl=all guest_loglvl=all "
-        "noreboot dom0_max_vcpus=1 sched=credit")
+        "noreboot sched=credit")
     assert argv[argv.index("-initrd") + 1] == "g.elf,r.img"
     assert argv[argv.index("-cpu") + 1] == "host" and "-s" in argv and "-S" in argv
 

@@ -199,7 +199,7 @@ def test_linux_dom0_refusals_on_xenolith(boot, linux_image):
 
 @pytest.mark.parametrize("hv", ["xen", "xenolith"])
 def test_linux_dom0_with_two_vcpus(boot, hv_image_ready, linux_image, hv):
-    """--cpus 2: Dom0 gets two vCPUs (dom0_max_vcpus=2; Xen 4.17 with eager FPU
+    """--cpus 2: Dom0 gets two vCPUs (one per CPU; Xen 4.17 with eager FPU
     switching, as the launcher boots it). Linux brings its second CPU up with
     VCPUOP_initialise/up, runs its per-CPU timers and IPIs on it, and reaches
     its last line; on Xenolith the audit after the shutdown is clean."""

@@ -1,4 +1,4 @@
-"""Dom0 with two vCPUs (--cpus 2: dom0_max_vcpus=2 on both hypervisors): the
+"""Dom0 with two vCPUs (--cpus 2: one per CPU on both hypervisors): the
 selftest's SMP suite starts vCPU 1 with VCPUOP_initialise/up, exchanges IPIs
 with it, moves events and timers to it, takes it down and up, flushes both
 vCPUs' TLBs, and checks the refusals. The suites that touch vCPUs run beside

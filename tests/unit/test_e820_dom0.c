@@ -1,7 +1,8 @@
 /*
  * Dom0's machine memory map (hv/arch/x86/lib/e820_dom0.c): QEMU's PC map with 1536 MiB
  * gives the entries Xen 4.17 gave Linux (its "Xen: [mem ...]" lines, Linux
- * adding the ISA hole itself); gaps, sub-page ends, sorting, the cut at max.
+ * adding the ISA hole itself); gaps, sub-page ends, sorting, the cut at max,
+ * the longest map.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -89,6 +90,26 @@ static void test_cut_at_max(void **state)
     expect(&out[1], 0xfec00000, 0x1000, RES, 0);
 }
 
+/*
+ * Firmware entries chopping the MSI window: each gap gets a piece of it, and
+ * the map stays within E820_DOM0_MAX_ENTRIES (the buffer machine_memory_map
+ * builds it in).
+ */
+static void test_longest_map(void **state)
+{
+    enum { NFW = 32 };
+    struct e820_dom0_entry fw[NFW], out[E820_DOM0_MAX_ENTRIES(NFW, 2)];
+    unsigned int n;
+
+    for (unsigned int i = 0; i < NFW; i++)
+        fw[i] = (struct e820_dom0_entry){ 0xfee00000 + (2 * i + 1) * 0x1000ULL, 0x1000, RES, 0 };
+    n = e820_dom0_build(fw, NFW, special, 2, out, E820_DOM0_MAX_ENTRIES(NFW, 2));
+    assert_int_equal(n, NFW + 2 + (NFW - 1) + 1);       /* I/O APIC, a piece in every gap */
+    assert_true(n <= E820_DOM0_MAX_ENTRIES(NFW, 2));
+    expect(&out[1], 0xfee00000, 0x1000, RES, 0);
+    expect(&out[n - 1], 0xfee00000 + 2 * NFW * 0x1000ULL, 0x100000 - 2 * NFW * 0x1000ULL, RES, 0);
+}
+
 static void test_sort(void **state)
 {
     struct e820_dom0_entry fw[] = {
@@ -109,6 +130,7 @@ int main(void)
         cmocka_unit_test(test_sub_page_ends),
         cmocka_unit_test(test_after_last_and_none),
         cmocka_unit_test(test_cut_at_max),
+        cmocka_unit_test(test_longest_map),
         cmocka_unit_test(test_sort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

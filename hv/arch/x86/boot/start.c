@@ -1,7 +1,7 @@
 /*
  * start_hv: from the boot loader to the first guest instruction.
  * Order matters: console first (so everything after can report), memory,
- * CPU tables, time, then Dom0 from the first boot module.
+ * CPU tables, time, the other CPUs, then Dom0 from the first boot module.
  */
 #include <xen/xen.h>
 #include <asm/apic.h>
@@ -110,11 +110,10 @@ static unsigned long dom0_pages(void)
 }
 
 /*
- * Xen's dom0_max_vcpus arithmetic: as many vCPUs as CPUs are up, raised to
- * the option's minimum and lowered to its maximum (so dom0_max_vcpus=N gives
- * N, also beyond the CPUs there are), then Xenolith's MAX_VCPUS. Xen counts
- * its CPUs before it builds Dom0; here smp_boot_cpus still runs after the
- * build, so without the option Dom0 gets one vCPU per CPU up then: one.
+ * Xen's dom0_max_vcpus arithmetic: as many vCPUs as CPUs are up (every one
+ * is by now, as on Xen), raised to the option's minimum and lowered to its
+ * maximum (so dom0_max_vcpus=N gives N, also beyond the CPUs there are),
+ * then Xenolith's MAX_VCPUS.
  */
 static unsigned int dom0_vcpus(void)
 {
@@ -252,6 +251,9 @@ void start_hv(uint32_t magic, uint32_t info)
     time_init();
     apic_init();
     serial_enable_input();
+    /* Every CPU up before Dom0 is built, as Xen does: Dom0 gets a vCPU per CPU. */
+    sched_init_cpu();
+    smp_boot_cpus();
 
     if (boot_info.nr_modules == 0)
         panic("no Dom0 kernel: pass it as the first multiboot module");
@@ -295,8 +297,6 @@ void start_hv(uint32_t magic, uint32_t info)
     }
     if (cmdline_get_str(hv_command_line, "dom0_ptwr", opt, sizeof(opt)) && !strcmp(opt, "batched"))
         d0->arch.ptwr_batched = true;
-    sched_init_cpu();
-    smp_boot_cpus();
     pirq_set_limit(nr_cpus_online, d0->max_vcpus);
     /* Xen's boot unpauses Dom0 as the controller would. */
     d0->controller_pause_count = 0;

@@ -23,6 +23,13 @@ struct e820_dom0_entry {
 struct e820_dom0_range { uint64_t start, end; };        /* [start, end) bytes */
 
 /*
+ * The most entries a map of nfw firmware entries and nsp special ranges can
+ * have: a special range may be cut by firmware entries into every gap, and
+ * there is one gap before each entry and one after the last.
+ */
+#define E820_DOM0_MAX_ENTRIES(nfw, nsp) ((nfw) + ((nfw) + 1) * (nsp))
+
+/*
  * Sort the n firmware entries (addr, size, type; firmware_left ignored) by
  * address, in place.
  */
