@@ -39,6 +39,7 @@ static const struct suite {
     { "smp", suite_smp },                   /* a second vCPU only; before FIFO (2-level there) */
     { "pt", suite_pt },
     { "evtchn_fifo", suite_evtchn_fifo },   /* switches to FIFO events for good: after every 2-level user */
+    { "smp_fifo", suite_smp_fifo },         /* several vCPUs: a FIFO control block for each */
     { "domctl", suite_domctl },             /* leaves three paused domains behind */
     { "domctl_iocaps", suite_domctl_iocaps },   /* on domain 1, and some taken from Dom0 for good */
     { "sysctl", suite_sysctl },             /* lists those domains */

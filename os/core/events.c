@@ -23,22 +23,32 @@ struct binding {
 
 static struct binding bindings[OS_NR_PORTS];
 /*
- * Ports the hypervisor delivers to another vCPU than the one scanning
- * (os_evtchn_set_vcpu): the scan treats them as masked. Until a port is
- * routed away, the scan reads the shared mask alone.
+ * Ports the hypervisor delivers to another vCPU than vCPU 0
+ * (os_evtchn_set_vcpu): `routed` has their bits, owner their vCPU. A 2-level
+ * scan treats the ports of other vCPUs as masked; until a port is routed,
+ * the scan reads the shared mask alone.
  */
-static uint64_t away[OS_MAX_VCPUS][EVTCHN_2L_NR_WORDS];
-static int routed_away;
+static uint64_t routed[EVTCHN_2L_NR_WORDS];
+static uint8_t owner[EVTCHN_2L_NR_PORTS];
+static int routed_any;
 volatile unsigned long os_evtchn_count[OS_NR_PORTS];
 unsigned int os_timer_port;
 
-/* FIFO state: on once init_control succeeded; the guest's own queue heads. */
-static struct fifo_state {
-    int on;
+/*
+ * FIFO state: on once vCPU 0's init_control succeeded; the shared event
+ * array, and per vCPU its control block (NULL: none yet) and the guest's
+ * own queue heads and READY copy, which only that vCPU's upcall touches.
+ */
+struct fifo_queues {
     struct evtchn_fifo_control_block *cb;
-    struct evtchn_fifo_array array;
     uint32_t heads[EVTCHN_FIFO_MAX_QUEUES];
     uint32_t ready;
+};
+
+static struct fifo_state {
+    int on;
+    struct evtchn_fifo_array array;
+    struct fifo_queues vcpu[OS_MAX_VCPUS];
 } fifo;
 
 /* The FIFO word of port, or NULL (2-level, or no array page for it). */
@@ -129,15 +139,32 @@ int os_evtchn_is_pending(unsigned int port)
 
 void os_evtchn_set_vcpu(unsigned int port, unsigned int vcpu)
 {
+    uint64_t bit = 1ull << (port % 64);
+
     if (port >= EVTCHN_2L_NR_PORTS || vcpu >= OS_MAX_VCPUS)
         return;
-    for (unsigned int k = 0; k < OS_MAX_VCPUS; k++) {
-        if (k == vcpu)
-            __atomic_and_fetch(&away[k][port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
-        else
-            __atomic_or_fetch(&away[k][port / 64], 1ull << (port % 64), __ATOMIC_SEQ_CST);
+    __atomic_store_n(&owner[port], (uint8_t)vcpu, __ATOMIC_SEQ_CST);
+    if (vcpu)
+        __atomic_or_fetch(&routed[port / 64], bit, __ATOMIC_SEQ_CST);
+    else
+        __atomic_and_fetch(&routed[port / 64], ~bit, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&routed_any, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The ports of word w that vCPU me must leave alone (another vCPU's). */
+static uint64_t others_ports(unsigned int me, unsigned int w)
+{
+    uint64_t r = __atomic_load_n(&routed[w], __ATOMIC_SEQ_CST), mine = 0;
+
+    if (me == 0)
+        return r;
+    for (uint64_t left = r; left; left &= left - 1) {
+        unsigned int b = (unsigned int)__builtin_ctzll(left);
+
+        if (__atomic_load_n(&owner[w * 64 + b], __ATOMIC_SEQ_CST) == me)
+            mine |= 1ull << b;
     }
-    __atomic_store_n(&routed_away, 1, __ATOMIC_SEQ_CST);
+    return ~mine;
 }
 
 /* Mask upcalls on this vCPU (the virtual cli). */
@@ -185,17 +212,21 @@ static void deliver(unsigned int port, struct os_regs *regs)
 }
 
 /*
- * FIFO upcall: clear upcall_pending, then take events from the most urgent
- * ready queue first until every queue is empty (evtchn_fifo_next).
+ * FIFO upcall of this vCPU: clear upcall_pending, then take events from the
+ * most urgent ready queue of its control block first until every queue is
+ * empty (evtchn_fifo_next). Without a control block nothing is queued here.
  */
 static void fifo_upcall(struct os_regs *regs)
 {
-    struct vcpu_info *v = os_vcpu_info;
+    struct vcpu_info *v = os_this_vcpu_info();
+    struct fifo_queues *q = &fifo.vcpu[os_vcpu_id()];
     int port;
 
     do {
         v->evtchn_upcall_pending = 0;
-        while ((port = evtchn_fifo_next(&fifo.array, fifo.cb, fifo.heads, &fifo.ready)) >= 0)
+        if (!q->cb)
+            return;
+        while ((port = evtchn_fifo_next(&fifo.array, q->cb, q->heads, &q->ready)) >= 0)
             deliver((unsigned int)port, regs);
     } while (v->evtchn_upcall_pending);
 }
@@ -223,9 +254,9 @@ void os_evtchn_upcall(struct os_regs *regs)
 
         v->evtchn_upcall_pending = 0;
         sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&routed_away, __ATOMIC_SEQ_CST)) {
+        if (__atomic_load_n(&routed_any, __ATOMIC_SEQ_CST)) {
             for (unsigned int w = 0; w < EVTCHN_2L_NR_WORDS; w++)
-                masked[w] = s->evtchn_mask[w] | __atomic_load_n(&away[me][w], __ATOMIC_SEQ_CST);
+                masked[w] = s->evtchn_mask[w] | others_ports(me, w);
             mask = masked;
         }
         while ((port = evtchn_2l_next_pending(s->evtchn_pending, mask,
@@ -251,6 +282,27 @@ long os_evtchn_fifo_expand(void *page)
     return rc;
 }
 
+/* Clear a control block and hand it over for vCPU `vcpu` (EVTCHNOP_init_control). */
+static long init_control(unsigned int vcpu, void *cb_page, unsigned int offset, uint8_t *link_bits)
+{
+    struct evtchn_init_control ic = {
+        .control_gfn = os_virt_to_mfn(cb_page), .offset = offset, .vcpu = vcpu,
+    };
+    struct evtchn_fifo_control_block *cb =
+        (struct evtchn_fifo_control_block *)((uint8_t *)cb_page + offset);
+    long rc;
+
+    if (offset > OS_PAGE_SIZE - sizeof(*cb))
+        return -XEN_EINVAL;                     /* Xen's answer too: it would leave the page */
+    *cb = (struct evtchn_fifo_control_block){ 0 };
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_init_control, &ic);
+    if (link_bits)
+        *link_bits = ic.link_bits;
+    if (rc == 0 && vcpu < OS_MAX_VCPUS)
+        fifo.vcpu[vcpu].cb = cb;
+    return rc;
+}
+
 /*
  * Switch to FIFO: vCPU 0's control block at offset in cb_page, then
  * array_page as the first event-array page (ports 0-1023), its words
@@ -261,9 +313,6 @@ long os_evtchn_fifo_expand(void *page)
 long os_evtchn_fifo_init(void *cb_page, unsigned int offset, void *array_page,
                          uint8_t *link_bits)
 {
-    struct evtchn_init_control ic = {
-        .control_gfn = os_virt_to_mfn(cb_page), .offset = offset, .vcpu = 0,
-    };
     struct evtchn_2l e = bitmaps();
     uint32_t *words = array_page;
     uint8_t was_masked = os_vcpu_info->evtchn_upcall_mask;
@@ -271,20 +320,28 @@ long os_evtchn_fifo_init(void *cb_page, unsigned int offset, void *array_page,
 
     for (unsigned int p = 0; p < EVTCHN_FIFO_WORDS_PER_PAGE; p++)
         words[p] = evtchn_2l_is_masked(&e, p) ? 1u << EVTCHN_FIFO_MASKED : 0;
-    *(struct evtchn_fifo_control_block *)((uint8_t *)cb_page + offset) =
-        (struct evtchn_fifo_control_block){ 0 };
     os_irq_disable();
-    rc = HYPERVISOR_event_channel_op(EVTCHNOP_init_control, &ic);
-    if (link_bits)
-        *link_bits = ic.link_bits;
+    rc = init_control(0, cb_page, offset, link_bits);
     if (rc == 0) {
-        fifo.cb = (struct evtchn_fifo_control_block *)((uint8_t *)cb_page + offset);
         fifo.on = 1;
         rc = os_evtchn_fifo_expand(array_page);
     }
     if (!was_masked)
         os_irq_enable();
     return rc;
+}
+
+/*
+ * The control block of vCPU `vcpu` (not 0: os_evtchn_fifo_init) at offset
+ * in cb_page, a page of ours that may hold other vCPUs' blocks too; events
+ * bound to that vCPU are queued there from then on, and its upcall consumes
+ * them.  0 or Xen's error (-EOPNOTSUPP before os_evtchn_fifo_init).
+ */
+long os_evtchn_fifo_init_vcpu(unsigned int vcpu, void *cb_page, unsigned int offset)
+{
+    if (!fifo.on)
+        return -XEN_EOPNOTSUPP;
+    return init_control(vcpu, cb_page, offset, NULL);
 }
 
 /*
@@ -306,6 +363,8 @@ long os_evtchn_reset(void)
             os_shared_info->evtchn_pending[i] = 0;
         os_vcpu_info->evtchn_pending_sel = 0;
         fifo = (struct fifo_state){ 0 };
+        for (unsigned int w = 0; w < EVTCHN_2L_NR_WORDS; w++)
+            routed[w] = 0;
         for (unsigned int p = 0; p < OS_NR_PORTS; p++)
             bindings[p] = (struct binding){ 0 };
         rc = os_events_init();

@@ -5,6 +5,7 @@
 #include <os/console.h>
 #include <os/events.h>
 #include <os/hypercall.h>
+#include <os/mm.h>
 #include <os/os.h>
 #include <os/smp.h>
 #include <os/traps.h>
@@ -21,17 +22,21 @@ struct os_vcpu {
 };
 
 static struct os_vcpu vcpus[OS_MAX_VCPUS];
-/* The stacks of vCPUs 1 and up (vCPU 0 runs on the boot stack). */
-static uint8_t stacks[OS_MAX_VCPUS - 1][OS_VCPU_STACK_SIZE] __attribute__((aligned(4096)));
 
 extern char os_vcpu_entry[];
 void os_vcpu_main(unsigned int id) __attribute__((noreturn));
 
+unsigned int os_vcpu_limit(void)
+{
+    return os_vcpu_stacks_nr < OS_MAX_VCPUS ? os_vcpu_stacks_nr + 1 : OS_MAX_VCPUS;
+}
+
 unsigned int os_vcpu_id(void)
 {
-    uintptr_t off = (uintptr_t)__builtin_frame_address(0) - (uintptr_t)stacks;
+    uintptr_t off = (uintptr_t)__builtin_frame_address(0) - (uintptr_t)os_vcpu_stacks;
 
-    return off < sizeof(stacks) ? (unsigned int)(off / OS_VCPU_STACK_SIZE) + 1 : 0;
+    return off < (uintptr_t)(os_vcpu_limit() - 1) * OS_VCPU_STACK_SIZE
+           ? (unsigned int)(off / OS_VCPU_STACK_SIZE) + 1 : 0;
 }
 
 struct vcpu_info *os_this_vcpu_info(void)
@@ -41,12 +46,29 @@ struct vcpu_info *os_this_vcpu_info(void)
     return id ? vcpus[id].info : os_vcpu_info;
 }
 
+struct vcpu_info *os_vcpu_info_of(unsigned int id)
+{
+    if (id == 0)
+        return os_vcpu_info;
+    return id < OS_MAX_VCPUS ? vcpus[id].info : NULL;
+}
+
 void os_vcpu_set_info(unsigned int id, struct vcpu_info *info)
 {
     if (id == 0)
         os_vcpu_info = info;
     else if (id < OS_MAX_VCPUS)
         vcpus[id].info = info;
+}
+
+long os_vcpu_register_info(unsigned int id, void *page, unsigned int offset)
+{
+    struct vcpu_register_vcpu_info r = { .mfn = os_virt_to_mfn(page), .offset = offset };
+    long rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, id, &r);
+
+    if (rc == 0)
+        os_vcpu_set_info(id, (struct vcpu_info *)((uint8_t *)page + offset));
+    return rc;
 }
 
 /* The kernel root we run on now (a PV kernel's CR3 read is emulated). */
@@ -60,7 +82,7 @@ static uint64_t current_cr3(void)
 
 void os_vcpu_context(unsigned int id, struct vcpu_guest_context *ctx)
 {
-    uint64_t top = (uint64_t)&stacks[id - 1][OS_VCPU_STACK_SIZE];
+    uint64_t top = (uint64_t)&os_vcpu_stacks[id - 1][OS_VCPU_STACK_SIZE];
 
     for (unsigned int i = 0; i < sizeof(*ctx); i++)
         ((uint8_t *)ctx)[i] = 0;
@@ -108,7 +130,7 @@ long os_vcpu_start(unsigned int id, os_vcpu_fn_t fn, void *arg)
     static struct vcpu_guest_context ctx;
     long rc;
 
-    if (id == 0 || id >= OS_MAX_VCPUS)
+    if (id == 0 || id >= os_vcpu_limit())
         return -XEN_EINVAL;
     if (!vcpus[id].info && id < XEN_LEGACY_MAX_VCPUS)
         vcpus[id].info = &os_shared_info->vcpu_info[id];
@@ -122,7 +144,7 @@ long os_vcpu_start(unsigned int id, os_vcpu_fn_t fn, void *arg)
 
 long os_vcpu_run(unsigned int id, os_vcpu_fn_t fn, void *arg)
 {
-    if (id == 0 || id >= OS_MAX_VCPUS)
+    if (id == 0 || id >= os_vcpu_limit())
         return -XEN_EINVAL;
     set_job(id, fn, arg);
     return HYPERVISOR_vcpu_op(VCPUOP_up, id, NULL);

@@ -11,7 +11,7 @@ import pytest
 
 from sysrun import describe, guest_path, serial_log
 
-SUITES = "suites=evtchn,vcpu,smp,evtchn_fifo,domctl"
+SUITES = "suites=evtchn,vcpu,smp,evtchn_fifo,smp_fifo,domctl"
 
 
 def run_two_vcpus(boot, hv):

@@ -4,7 +4,7 @@
  *
  * The upcall handler finds each pending, unmasked port (2-level: the
  * selector and the pending/mask words of shared_info; FIFO: the queues of
- * vCPU 0's control block, most urgent priority first) and calls the handler
+ * the control block of the vCPU it runs on, most urgent priority first) and calls the handler
  * bound to it after clearing its pending bit.  Handlers run with events
  * masked.
  */
@@ -61,6 +61,12 @@ long os_evtchn_fifo_init(void *cb_page, unsigned int offset, void *array_page,
  * VIRQ_TIMER bound again.  0 or Xen's error.
  */
 long os_evtchn_reset(void);
+/*
+ * FIFO on another vCPU: its control block at offset in cb_page (ours; may
+ * hold other vCPUs' blocks).  0 or Xen's error; -EOPNOTSUPP before
+ * os_evtchn_fifo_init.
+ */
+long os_evtchn_fifo_init_vcpu(unsigned int vcpu, void *cb_page, unsigned int offset);
 /* One more event-array page: EVTCHNOP_expand_array's answer. */
 long os_evtchn_fifo_expand(void *page);
 /* Nonzero once FIFO is on. */
