@@ -13,8 +13,6 @@
 #include <xl/string.h>
 #include "xdom.h"
 
-#define MOVE_TRIES 100000ul         /* yields to wait for a move: far more than needed */
-
 static struct xen_domctl dc;
 
 static long domctl(uint32_t cmd, domid_t dom)
@@ -25,8 +23,8 @@ static long domctl(uint32_t cmd, domid_t dom)
     return os_hypercall1(__HYPERVISOR_domctl, &dc);
 }
 
-/* Pin vCPU 0 of dom to the CPUs of `map` (hard affinity; the soft one stays). */
-static long pin(domid_t dom, uint8_t map)
+/* See xdom.h. */
+long xdom_pin(domid_t dom, uint8_t map)
 {
     static uint8_t bits;
 
@@ -39,8 +37,8 @@ static long pin(domid_t dom, uint8_t map)
     return domctl(XEN_DOMCTL_setvcpuaffinity, dom);
 }
 
-/* The CPU vCPU 0 of dom is on, or -1 if the domctl fails. */
-static long where(domid_t dom)
+/* See xdom.h. */
+long xdom_where(domid_t dom)
 {
     memset(&dc.u, 0, sizeof(dc.u));
     dc.u.getvcpuinfo.vcpu = 0;
@@ -64,12 +62,12 @@ static unsigned long affinity_samples(void)
     return n;
 }
 
-/* Wait until vCPU 0 of dom is on cpu (yielding): the number of yields, or MOVE_TRIES. */
-static unsigned long wait_on(domid_t dom, long cpu)
+/* See xdom.h. */
+unsigned long xdom_wait_on(domid_t dom, long cpu)
 {
     unsigned long i;
 
-    for (i = 0; i < MOVE_TRIES && where(dom) != cpu; i++)
+    for (i = 0; i < XDOM_MOVE_TRIES && xdom_where(dom) != cpu; i++)
         xdom_yield();
     return i;
 }
@@ -78,12 +76,12 @@ static unsigned long wait_on(domid_t dom, long cpu)
 static void phase(const char *name, uint8_t dom0_map, long dom0_cpu, long domu_cpu, unsigned long n)
 {
     unsigned long off = 0;
-    long rc0 = pin(XDOM_DOMU, (uint8_t)(1u << domu_cpu)), rc1 = pin(0, dom0_map);
-    bool moved = wait_on(XDOM_DOMU, domu_cpu) < MOVE_TRIES &&
-                 (dom0_cpu < 0 || wait_on(0, dom0_cpu) < MOVE_TRIES);
+    long rc0 = xdom_pin(XDOM_DOMU, (uint8_t)(1u << domu_cpu)), rc1 = xdom_pin(0, dom0_map);
+    bool moved = xdom_wait_on(XDOM_DOMU, domu_cpu) < XDOM_MOVE_TRIES &&
+                 (dom0_cpu < 0 || xdom_wait_on(0, dom0_cpu) < XDOM_MOVE_TRIES);
 
     for (unsigned long i = 0; i < n; i++) {
-        off += where(XDOM_DOMU) != domu_cpu;
+        off += xdom_where(XDOM_DOMU) != domu_cpu;
         xdom_yield();
     }
     os_printf("xdom affinity: %s: pins %ld %ld, %s, %lu of %lu samples off CPU%ld\n", name, rc0, rc1,

@@ -102,6 +102,7 @@ static void dom0_main(void)
     xdom_mmu_dom0();
     xdom_stress_dom0();
     xdom_affinity_dom0();
+    xdom_vtimer_dom0();
 
     /* The DomU leaves once we no longer map its control page. */
     xdom_ctrl->step = XS_EXIT;
@@ -172,7 +173,9 @@ static void domu_main(void)
         st = (enum xdom_step)xdom_ctrl->step;
         if (st == XS_EXIT)
             break;
-        if (st == XS_DOMCTL)
+        if (st >= XS_VT_ARM)
+            xdom_vtimer_domu(st);
+        else if (st == XS_DOMCTL)
             xdom_domctl_domu();
         else if (st == XS_STRESS_SETUP || st == XS_STRESS)
             xdom_stress_domu(st);

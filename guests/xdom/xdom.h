@@ -62,6 +62,9 @@ enum xdom_step {
     XS_IOPORT,          /* read the port Dom0 granted (I/O capabilities) */
     XS_IOPORT_GONE,     /* read it again after Dom0 took it back */
     XS_EXIT,            /* shut down (Dom0 sees VIRQ_DOM_EXC) */
+    XS_VT_ARM,          /* vtimer.c: arm a singleshot timer far ahead */
+    XS_VT_NOTHING,      /* vtimer.c: nothing (run once where it is) */
+    XS_VT_TICKS,        /* vtimer.c: sleep on singleshot timers, count periodic ticks */
 };
 
 #define XDOM_RES 48
@@ -116,6 +119,16 @@ void xdom_domctl_domu(void);
 void xdom_stress_dom0(void);
 /* affinity.c: Dom0's "affinity=N" run (hard affinity honoured while the DomU runs). */
 void xdom_affinity_dom0(void);
+/* Pin vCPU 0 of dom to the CPUs of `map` (hard affinity; the soft one stays): the domctl's answer. */
+long xdom_pin(domid_t dom, uint8_t map);
+/* The CPU vCPU 0 of dom is on, or -1 if the domctl fails. */
+long xdom_where(domid_t dom);
+/* Wait until vCPU 0 of dom is on cpu (yielding): the number of yields, or XDOM_MOVE_TRIES. */
+#define XDOM_MOVE_TRIES 100000ul    /* far more than a move needs */
+unsigned long xdom_wait_on(domid_t dom, long cpu);
+/* vtimer.c: Dom0's "vtimer" run (a vCPU's timers follow it to another CPU); the DomU's steps. */
+void xdom_vtimer_dom0(void);
+void xdom_vtimer_domu(enum xdom_step s);
 void xdom_stress_domu(enum xdom_step s);
 void xdom_ioport_domu(enum xdom_step s);
 /* DomU: its grant table frame 0, writable (set up at start). */

@@ -30,9 +30,21 @@ static DEFINE_SPINLOCK(input_lock, LOCK_CONSOLE_IN);
 
 static void key_help(void)
 {
-    log_info("debug keys: 'h' this help, 'a' MMU audit of every domain, 'd' registers and state of every vCPU, "
+    log_info("debug keys: 'h' this help, 'a' MMU audit of every domain, 'd' registers, state and timers of every vCPU, "
              "'q' domain summary, 'e' event channels, 'C' crash the hypervisor on purpose (to test the crash dump); "
              "Ctrl-A x3 gives input back to Dom0");
+}
+
+/* Where a vCPU's timers are: they follow it from CPU to CPU (common/vcpu_timer.c). */
+static void key_vcpu_timers(struct vcpu *v)
+{
+    char one[48], periodic[48], poll[48];
+
+    timer_describe(&v->singleshot_timer, one, sizeof(one));
+    timer_describe(&v->periodic_timer, periodic, sizeof(periodic));
+    timer_describe(&v->poll_timer, poll, sizeof(poll));
+    log_info("d%uv%u: singleshot %s; periodic (%lu ms) %s; poll %s", v->domain->id, v->id, one,
+             (unsigned long)(v->periodic_period / 1000000), periodic, poll);
 }
 
 static void key_domains(bool regs)
@@ -57,6 +69,7 @@ static void key_domains(bool regs)
                      v->vcpu_info->evtchn_upcall_pending, v->vcpu_info->evtchn_upcall_mask);
             log_info("d%uv%u: rip %016lx rsp %016lx rflags %016lx", d->id, v->id, r->rip, r->rsp,
                      r->rflags);
+            key_vcpu_timers(v);
         }
     }
 }
@@ -101,6 +114,12 @@ static void run_key(char k)
         key_help();
         break;
     }
+}
+
+/* See console.h. */
+void console_debug_key(char k)
+{
+    run_key(k);
 }
 
 /*

@@ -86,15 +86,19 @@ static struct runq *runq_of(const struct vcpu *v)
 
 /*
  * Account the time since the last change to v's old runstate, and enter
- * `state`; charge v's credit for the time it ran. The guest's runstate area
+ * `state`; charge v's credit for the time it ran; its timers follow it
+ * (vcpu_timers_running). The guest's runstate area
  * is written by the caller once the CPU holds the right address space.
  */
 static void runstate_set(struct vcpu *v, int state, uint64_t now)
 {
-    if (v->runstate.state == RUNSTATE_running && state != RUNSTATE_running)
+    if (v->runstate.state == RUNSTATE_running && state != RUNSTATE_running) {
         credit_burn(&v->credit, now);
-    else if (v->runstate.state != RUNSTATE_running && state == RUNSTATE_running)
+        vcpu_timers_not_running(v);
+    } else if (v->runstate.state != RUNSTATE_running && state == RUNSTATE_running) {
         credit_run(&v->credit, now);
+        vcpu_timers_running(v, v->processor);   /* its timers follow it to this CPU */
+    }
     v->runstate.time[v->runstate.state] += now - v->runstate.state_entry_time;
     v->runstate.state = state;
     v->runstate.state_entry_time = now;

@@ -82,6 +82,22 @@ static long getcpuinfo(struct xen_sysctl_getcpuinfo *ci)
     return 0;
 }
 
+/*
+ * XEN_SYSCTL_debug_keys: each key run at once, in order, as typed ones are
+ * (Xen's handle_keypress); -EFAULT at the first that cannot be read.
+ */
+static long debug_keys(const struct xen_sysctl_debug_keys *k)
+{
+    for (uint32_t i = 0; i < k->nr_keys; i++) {
+        char c;
+
+        if (copy_from_guest_offset(&c, k->keys, i, 1))
+            return -XEN_EFAULT;
+        console_debug_key(c);
+    }
+    return 0;
+}
+
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) arg)
 {
     struct xen_sysctl op;
@@ -107,6 +123,8 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) arg)
     case XEN_SYSCTL_getcpuinfo:
         rc = getcpuinfo(&op.u.getcpuinfo);
         break;
+    case XEN_SYSCTL_debug_keys:
+        return debug_keys(&op.u.debug_keys);       /* as Xen: nothing copied back */
     default:
         return -XEN_ENOSYS;
     }

@@ -6,11 +6,15 @@
  * (LOCK_TIMER), taken with interrupts off (interrupt handlers stop timers
  * too). Only the owning CPU programs its LAPIC: a timer of another CPU that
  * becomes its earliest raises that CPU's timer softirq, which reprograms.
+ * A timer may move to another CPU's heap (migrate_timer: a vCPU's timers
+ * follow it), so every operation locks the heap the timer is on and checks,
+ * once it holds that lock, that the timer did not move meanwhile.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <asm/apic.h>
 #include <hv/console.h>
+#include <xl/format.h>
 #include <xl/string.h>
 #include <asm/io.h>
 #include <hv/mm.h>
@@ -34,6 +38,22 @@ static unsigned long lock_heap(unsigned int cpu)
 static void unlock_heap(unsigned int cpu, unsigned long flags)
 {
     spin_unlock_irqrestore(&cpu_info_of(cpu)->timer_lock, flags);
+}
+
+/*
+ * Lock the heap t is on: its CPU, which cannot change while that lock is
+ * held (migrate_timer holds both heaps' locks). Interrupts off.
+ */
+static unsigned int lock_timer(struct timer *t, unsigned long *flags)
+{
+    for (;;) {
+        unsigned int cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+
+        *flags = lock_heap(cpu);
+        if (t->cpu == cpu)
+            return cpu;
+        unlock_heap(cpu, *flags);
+    }
 }
 
 /*
@@ -102,27 +122,35 @@ static void deactivate(struct timer *t)
         reprogram(t->cpu);
 }
 
+/* Put t (ready, not active) into its CPU's heap at t->expires. Its heap lock held. */
+static void activate(struct timer *t)
+{
+    unsigned int cpu = t->cpu;
+    struct timer_heap *h = heap_of(cpu);
+
+    if (!timer_heap_insert(h, t))
+        panic("timer heap full: a timer was set without init_timer");
+    if (t->expires <= now_ns()) {
+        /* Due already: no LAPIC round trip. */
+        if (cpu == this_cpu()->id)
+            raise_softirq(SOFTIRQ_TIMER);
+        else
+            cpu_raise_softirq(cpu, SOFTIRQ_TIMER);
+    } else if (timer_heap_first(h) == t) {
+        reprogram(cpu);
+    }
+}
+
 /* See timer.h. */
 void set_timer(struct timer *t, uint64_t expires)
 {
-    unsigned int cpu = t->cpu;
-    unsigned long flags = lock_heap(cpu);
-    struct timer_heap *h = heap_of(cpu);
+    unsigned long flags;
+    unsigned int cpu = lock_timer(t, &flags);
 
     if (t->status == TIMER_READY) {
         deactivate(t);
         t->expires = expires;
-        if (!timer_heap_insert(h, t))
-            panic("timer heap full: a timer was set without init_timer");
-        if (expires <= now_ns()) {
-            /* Due already: no LAPIC round trip. */
-            if (cpu == this_cpu()->id)
-                raise_softirq(SOFTIRQ_TIMER);
-            else
-                cpu_raise_softirq(cpu, SOFTIRQ_TIMER);
-        } else if (timer_heap_first(h) == t) {
-            reprogram(cpu);
-        }
+        activate(t);
     }
     unlock_heap(cpu, flags);
 }
@@ -130,8 +158,8 @@ void set_timer(struct timer *t, uint64_t expires)
 /* See timer.h. */
 void stop_timer(struct timer *t)
 {
-    unsigned int cpu = t->cpu;
-    unsigned long flags = lock_heap(cpu);
+    unsigned long flags;
+    unsigned int cpu = lock_timer(t, &flags);
 
     deactivate(t);
     unlock_heap(cpu, flags);
@@ -140,8 +168,8 @@ void stop_timer(struct timer *t)
 /* See timer.h. */
 void kill_timer(struct timer *t)
 {
-    unsigned int cpu = t->cpu;
-    unsigned long flags = lock_heap(cpu);
+    unsigned long flags;
+    unsigned int cpu = lock_timer(t, &flags);
 
     if (t->status == TIMER_READY) {
         deactivate(t);
@@ -149,12 +177,67 @@ void kill_timer(struct timer *t)
         t->status = TIMER_KILLED;
     }
     unlock_heap(cpu, flags);
-    /* Its callback may be running on its CPU right now: the caller may free t once it is done. */
-    if (cpu != this_cpu()->id)
-        while (__atomic_load_n(&cpu_info_of(cpu)->timer_running, __ATOMIC_ACQUIRE) == t) {
+    /*
+     * Its callback may be running right now, on its CPU or on one it left
+     * (migrate_timer): the caller may free t once none runs it.
+     */
+    for_each_online_cpu(cpu)
+        while (cpu != this_cpu()->id &&
+               __atomic_load_n(&cpu_info_of(cpu)->timer_running, __ATOMIC_ACQUIRE) == t) {
             cpu_relax();
             spin_wait_work();                   /* a flush that CPU may be waiting for */
         }
+}
+
+/* See timer.h. */
+void migrate_timer(struct timer *t, unsigned int to)
+{
+    spinlock_t *to_lock = &cpu_info_of(to)->timer_lock;
+    unsigned long flags;
+    unsigned int from;
+    bool active;
+
+    for (;;) {
+        from = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+        if (from == to)
+            return;
+        spin_lock_pair_irqsave(&cpu_info_of(from)->timer_lock, to_lock, &flags);
+        if (t->cpu == from)
+            break;
+        spin_unlock_pair_irqrestore(&cpu_info_of(from)->timer_lock, to_lock, flags);
+    }
+    /* A slot on the new heap first: without one the timer stays (and works) where it is. */
+    if (t->status == TIMER_READY && !reserve_slot(heap_of(to))) {
+        active = timer_is_active(t);
+        deactivate(t);
+        heap_of(from)->reserved--;
+        __atomic_store_n(&t->cpu, (uint16_t)to, __ATOMIC_RELEASE);
+        if (active)
+            activate(t);
+    }
+    spin_unlock_pair_irqrestore(&cpu_info_of(from)->timer_lock, to_lock, flags);
+}
+
+/* See timer.h. */
+void timer_describe(struct timer *t, char *buf, size_t len)
+{
+    unsigned long flags;
+    unsigned int cpu = lock_timer(t, &flags);
+    const struct timer_heap *h = heap_of(cpu);
+    uint64_t now = now_ns();
+
+    if (t->status != TIMER_READY)
+        xl_snprintf(buf, len, "unused");
+    else if (!timer_is_active(t))
+        xl_snprintf(buf, len, "off (CPU%u)", cpu);
+    else if (t->heap_pos > h->nr || h->slot[t->heap_pos - 1] != t)
+        xl_snprintf(buf, len, "LOST: not in CPU%u's heap", cpu);
+    else if (t->expires <= now)
+        xl_snprintf(buf, len, "in CPU%u's heap, due", cpu);
+    else
+        xl_snprintf(buf, len, "in CPU%u's heap, due in %lu ms", cpu,
+                 (unsigned long)((t->expires - now) / 1000000));
+    unlock_heap(cpu, flags);
 }
 
 /* See timer.h. */

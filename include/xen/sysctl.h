@@ -23,6 +23,7 @@
 #define XEN_SYSCTL_physinfo           3
 #define XEN_SYSCTL_sched_id           4
 #define XEN_SYSCTL_getdomaininfolist  6
+#define XEN_SYSCTL_debug_keys         7
 #define XEN_SYSCTL_getcpuinfo         8
 
 /*
@@ -121,6 +122,17 @@ struct xen_sysctl_getcpuinfo {
     uint32_t nr_cpus;               /* OUT */
 };
 
+/*
+ * XEN_SYSCTL_debug_keys: run the hypervisor's debug keys keys[0..nr_keys)
+ * in order, as if typed on its console (Xenolith: docs/differences-from-xen.md
+ * lists its keys). -EFAULT at the first key that cannot be read (the ones
+ * before it ran). Nothing is written back.
+ */
+struct xen_sysctl_debug_keys {
+    XEN_GUEST_HANDLE_64(char) keys; /* IN: char[nr_keys] */
+    uint32_t nr_keys;
+};
+
 struct xen_sysctl {
     uint32_t cmd;                   /* XEN_SYSCTL_* */
     uint32_t interface_version;     /* XEN_SYSCTL_INTERFACE_VERSION */
@@ -130,6 +142,7 @@ struct xen_sysctl {
         struct xen_sysctl_sched_id sched_id;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_getcpuinfo getcpuinfo;
+        struct xen_sysctl_debug_keys debug_keys;
         uint8_t pad[128];
     } u;
 };
@@ -138,6 +151,7 @@ XEN_DEFINE_GUEST_HANDLE(xen_sysctl_t);
 _Static_assert(offsetof(struct xen_sysctl, u) == 8, "xen_sysctl.u");
 _Static_assert(sizeof(struct xen_sysctl) == 136, "xen_sysctl size");
 _Static_assert(sizeof(struct xen_sysctl_readconsole) == 24, "readconsole size");
+_Static_assert(sizeof(struct xen_sysctl_debug_keys) == 16, "debug_keys size");
 _Static_assert(offsetof(struct xen_sysctl_readconsole, buffer) == 8, "readconsole.buffer");
 _Static_assert(sizeof(struct xen_sysctl_physinfo) == 112, "physinfo size");
 _Static_assert(offsetof(struct xen_sysctl_physinfo, total_pages) == 40, "physinfo.total_pages");

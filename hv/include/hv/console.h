@@ -38,6 +38,8 @@ long console_ring_read(struct xen_sysctl_readconsole *op);
 void console_input_byte(char c);
 unsigned int console_read(char *buf, unsigned int n);
 void console_run_keys(void);
+/* Run debug key k now (XEN_SYSCTL_debug_keys); interrupts on, no lock held. */
+void console_debug_key(char k);
 void serial_enable_input(void);
 
 /* Our own bug: print, dump, stop the machine (exit code "hypervisor panic"). */

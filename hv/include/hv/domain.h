@@ -84,7 +84,8 @@ struct vcpu {
     uint16_t poll_port_list[128];    /* SCHEDOP_poll takes at most 128 ports */
     struct timer singleshot_timer;   /* VCPUOP_set_singleshot_timer, set_timer_op */
     struct timer periodic_timer;     /* VCPUOP_set_periodic_timer, every periodic_period ns */
-    uint64_t periodic_period;        /* 0 = off */
+    uint64_t periodic_period;        /* 0 = off; runs only while the vCPU runs */
+    uint64_t periodic_last;          /* system time of its last tick */
     struct timer poll_timer;         /* SCHEDOP_poll timeout */
     XEN_GUEST_HANDLE(vcpu_runstate_info_t) runstate_guest; /* VCPUOP_register_runstate_memory_area */
     bool runstate_area_stale;        /* not written at its last change (in user mode): on entering the kernel */

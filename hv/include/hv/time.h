@@ -30,11 +30,17 @@ void time_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time);
  * undoes it. vcpu_set_singleshot arms (deadline in system-time ns) or stops
  * (0) the singleshot timer; a deadline already past fires at once, from the
  * timer softirq, as Xen does, rather than after a LAPIC round trip.
- * vcpu_set_periodic: VIRQ_TIMER every `period` ns from now on, or none (0).
+ * vcpu_set_periodic: VIRQ_TIMER every `period` ns while the vCPU runs (a
+ * first one at once if a period went by since the last), or none (0).
+ * vcpu_timers_running: v starts running on cpu: its timers move there, its
+ * periodic timer runs again. vcpu_timers_not_running: it stopped running:
+ * its periodic timer stops. Both under the scheduler's lock (timer after sched).
  */
 int vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_kill(struct vcpu *v);
 void vcpu_set_singleshot(struct vcpu *v, uint64_t deadline);
 void vcpu_set_periodic(struct vcpu *v, uint64_t period);
+void vcpu_timers_running(struct vcpu *v, unsigned int cpu);
+void vcpu_timers_not_running(struct vcpu *v);
 
 #endif

@@ -13,6 +13,7 @@
 #ifndef HV_TIMER_H
 #define HV_TIMER_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct timer {
@@ -63,13 +64,24 @@ static inline bool timer_is_active(const struct timer *t)
  * softirq run, which is raised at once. Does nothing for a killed timer.
  * stop_timer: disarm; nothing if it is not active.
  * kill_timer: disarm for good and give its heap slot back; set_timer is then
- * ignored until init_timer again. The callback is never running here (one
- * CPU; with several, callbacks of other CPUs will be waited for).
+ * ignored until init_timer again. When it returns the callback is not
+ * running on any other CPU (it waits for one that is).
+ * migrate_timer: move t to cpu's heap, armed as it was (Xen's migrate_timer);
+ * its callback runs there from then on. When the new heap cannot grow (no
+ * memory) the timer stays, and still works, where it is.
  */
 int init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned int cpu);
 void set_timer(struct timer *t, uint64_t expires);
 void stop_timer(struct timer *t);
 void kill_timer(struct timer *t);
+void migrate_timer(struct timer *t, unsigned int cpu);
+
+/*
+ * For the debug keys: where t is, checked under its heap's lock ("in CPU1's
+ * heap, due in 5 ms", "off (CPU0)", "unused", "LOST: ..." if it says it is
+ * active but its heap does not hold it).
+ */
+void timer_describe(struct timer *t, char *buf, size_t len);
 
 /* The timer softirq: run every due timer of this CPU, then program the LAPIC. */
 void timer_softirq(void);
