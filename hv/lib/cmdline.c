@@ -347,6 +347,20 @@ uint64_t dom0_mem_pages(const struct dom0_mem *m, uint64_t avail, uint64_t *want
     return nr < avail ? nr : avail;
 }
 
+/* See cmdline.h. */
+uint32_t dom0_vcpus_count(uint32_t cpus, uint32_t min, uint32_t max, uint32_t limit,
+                          uint32_t *wanted)
+{
+    uint32_t n = cpus;
+
+    if (min > n)
+        n = min;
+    if (max < n)
+        n = max;
+    *wanted = n;
+    return n < limit ? n : limit;
+}
+
 /* Xen's simple_strtoul on a counted string: the value and the characters used. */
 static uint64_t leading_uint(const char *s, size_t len, size_t *used)
 {

@@ -217,7 +217,8 @@ static char *copy_string(const uint8_t *data, size_t len)
 /*
  * dom0_mem, dom0_max_vcpus and the key walker: the contract of cmdline.h.
  * Whatever the line, the pages never exceed the memory available, a parsed
- * amount is within [min, max] when those are satisfiable, and the walker
+ * amount is within [min, max] when those are satisfiable, Dom0's vCPUs are
+ * at most the limit and the CPUs raised to the minimum unless the maximum cut, and the walker
  * stops, giving one key per word of the model.
  */
 static void check_dom0_options(const char *line, const char *key)
@@ -238,6 +239,14 @@ static void check_dom0_options(const char *line, const char *key)
         CHECK(lo >= 1, "dom0_max_vcpus minimum below 1");
     else
         CHECK(lo == 1 && hi == UINT32_MAX, "dom0_max_vcpus defaults");
+    for (uint32_t cpus = 1; cpus <= 8; cpus *= 2) {
+        uint32_t want, vcpus = dom0_vcpus_count(cpus, lo, hi, 128, &want);
+        uint32_t raised = lo > cpus ? lo : cpus;        /* before the maximum cuts */
+        CHECK(vcpus <= 128 && vcpus == (want < 128 ? want : 128) && (vcpus || !hi),
+              "dom0 vCPU count above the limit, or 0 without a maximum of 0");
+        CHECK(want == raised || (want < raised && want == hi),
+              "dom0 vCPUs neither the CPUs raised to the minimum nor the maximum");
+    }
 
     const char *p = line;
     char k[16];

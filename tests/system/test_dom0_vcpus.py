@@ -1,6 +1,7 @@
 """Dom0's vCPUs as Xen 4.17 counts them (issue 10): every CPU is up before Dom0
 is built, so without dom0_max_vcpus Dom0 gets one vCPU per CPU; the option's
-"N" form sets the count and "N-" raises it, also beyond the CPUs there are.
+"N" form sets the count and "N-" raises it, also beyond the CPUs there are; "-0" leaves none, and both
+hypervisors stop.
 The launcher passes the option to neither hypervisor. The toolstack as Dom0
 lists its own vCPUs (xl vcpu-list: vCPU 0 running, the others never brought
 up), and the table reads the same on Xenolith and on Xen 4.17, but for the
@@ -10,7 +11,7 @@ import re
 
 import pytest
 
-from sysrun import ROOT, describe, launcher
+from sysrun import ROOT, describe, guest_path, launcher
 from test_toolstack import VCPU_HEADER, by_command, dom0_lines
 
 CPUS = 2
@@ -57,3 +58,12 @@ def test_dom0_vcpus(boot, hv, option, vcpus):
     assert listing == [dom0_vcpu_rows(vcpus)], describe(result, tail=20)
     banner = "(XEN) Dom0 has maximum" if hv == "xen" else "(HV) Dom0 has maximum"
     assert f"{banner} {vcpus} VCPUs" in result.output, describe(result)
+
+
+def test_no_dom0_vcpu_stops_the_boot(boot, hv):
+    """dom0_max_vcpus=-0: Xen 4.17 cannot create Dom0 with no vCPU and panics; so do we."""
+    result = boot(hv, guest_path("hello"), hv_cmdline=launcher.default_hv_cmdline(hv, 32, 1) +
+                  " dom0_max_vcpus=-0", tag="no-vcpu")
+    why = {"xen": "(XEN) Error creating d0: -22",
+           "xenolith": "dom0_max_vcpus leaves Domain 0 no vCPU"}[hv]
+    assert result.code == launcher.EXIT_HV_PANIC and why in result.output, describe(result)

@@ -252,6 +252,23 @@ static void test_dom0_max_vcpus(void **state)
     assert_false(cmdline_get_dom0_max_vcpus("dom0_max_vcpus=x dom0_max_vcpus=2-x", &lo, &hi));
 }
 
+/* Xen's dom0_max_vcpus() arithmetic over the parsed bounds. */
+static void test_dom0_vcpus_count(void **state)
+{
+    uint32_t wanted;
+
+    assert_int_equal(dom0_vcpus_count(2, 1, UINT32_MAX, 128, &wanted), 2);  /* one per CPU */
+    assert_int_equal(dom0_vcpus_count(4, 1, 1, 128, &wanted), 1);           /* "1" */
+    assert_int_equal(dom0_vcpus_count(2, 3, UINT32_MAX, 128, &wanted), 3);  /* "3-": beyond the CPUs */
+    assert_int_equal(dom0_vcpus_count(8, 3, UINT32_MAX, 128, &wanted), 8);
+    assert_int_equal(dom0_vcpus_count(4, 1, 2, 128, &wanted), 2);           /* "-2" */
+    assert_int_equal(dom0_vcpus_count(4, 2, 8, 128, &wanted), 4);           /* "2-8" */
+    assert_int_equal(dom0_vcpus_count(1, 4, 2, 128, &wanted), 2);           /* "4-2": max last */
+    assert_int_equal(dom0_vcpus_count(4, 1, 0, 128, &wanted), 0);           /* "-0": Xen panics */
+    assert_int_equal(dom0_vcpus_count(2, 200, 200, 128, &wanted), 128);     /* our limit cuts */
+    assert_int_equal(wanted, 200);
+}
+
 static void test_next_key(void **state)
 {
     const char *p = "  loglvl=all noreboot dom0_mem=1G,max:1G\tfoo=";
@@ -276,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_dom0_mem),
         cmocka_unit_test(test_dom0_max_vcpus),
+        cmocka_unit_test(test_dom0_vcpus_count),
         cmocka_unit_test(test_next_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,6 +94,15 @@ uint64_t dom0_mem_pages(const struct dom0_mem *m, uint64_t avail, uint64_t *want
 bool cmdline_get_dom0_max_vcpus(const char *cmdline, uint32_t *min, uint32_t *max);
 
 /*
+ * Dom0's vCPUs as Xen 4.17 counts them: the CPUs up, raised to `min`,
+ * lowered to `max` (in that order, so "4-2" gives 2), then at most `limit`.
+ * *wanted gets the count before `limit` (so a caller can tell it cut).
+ * "-0" gives 0, for which Xen fails to create Dom0 and panics.
+ */
+uint32_t dom0_vcpus_count(uint32_t cpus, uint32_t min, uint32_t max, uint32_t limit,
+                          uint32_t *wanted);
+
+/*
  * Walk the option words: copies the next word's key (up to '=') to
  * key[0..n) and advances *pos. Returns false at the end of the line.
  */

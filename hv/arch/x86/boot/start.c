@@ -110,27 +110,20 @@ static unsigned long dom0_pages(void)
 }
 
 /*
- * Xen's dom0_max_vcpus arithmetic: as many vCPUs as CPUs are up (every one
- * is by now, as on Xen), raised to the option's minimum and lowered to its
- * maximum (so dom0_max_vcpus=N gives N, also beyond the CPUs there are),
- * then Xenolith's MAX_VCPUS.
+ * Xen's dom0_max_vcpus arithmetic (dom0_vcpus_count) over the CPUs up: every
+ * one is by now, as on Xen, so without the option Dom0 gets a vCPU per CPU.
  */
 static unsigned int dom0_vcpus(void)
 {
-    uint32_t lo = 1, hi = UINT32_MAX, n = nr_cpus_online;
+    uint32_t lo, hi, wanted, n;
 
     cmdline_get_dom0_max_vcpus(hv_command_line, &lo, &hi);
-    if (lo > n)
-        n = lo;
-    if (hi < n)
-        n = hi;
-    if (n == 0)
-        n = 1;
-    if (n > MAX_VCPUS) {
+    n = dom0_vcpus_count(nr_cpus_online, lo, hi, MAX_VCPUS, &wanted);
+    if (n == 0)         /* as Xen, which cannot create a domain without one */
+        panic("dom0_max_vcpus leaves Domain 0 no vCPU");
+    if (wanted > n)
         log_warn("command line: dom0_max_vcpus asks for %u vCPUs; Domain 0 gets %u "
-                 "(Xenolith's limit)", n, MAX_VCPUS);
-        n = MAX_VCPUS;
-    }
+                 "(Xenolith's limit)", wanted, n);
     return n;
 }
 
