@@ -12,6 +12,8 @@ PT_TEST_MACHINE := tests/unit/test_pt_machine.c
 $(eval $(call lib_unit_test,test_pt_types,$(PT_SRCS) $(PT_TEST_MACHINE)))
 $(eval $(call lib_unit_test,test_pt_random,$(PT_SRCS) $(PT_TEST_MACHINE)))
 $(eval $(call lib_unit_test,test_pt_relinquish,$(PT_SRCS) $(PT_TEST_MACHINE)))
+# Threads standing for CPUs: releases racing references, writable claims racing each other.
+$(eval $(call lib_unit_test,test_pt_smp,$(PT_SRCS)))
 
 # Freestanding compile check with the hypervisor's flags (lib.mk checks all
 # of HV_LIB_SRCS; this names the objects for pt-check).

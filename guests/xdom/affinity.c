@@ -47,21 +47,6 @@ long xdom_where(domid_t dom)
     return dc.u.getvcpuinfo.cpu;
 }
 
-/* The N of "affinity=N" on Dom0's command line, 0 without it. */
-static unsigned long affinity_samples(void)
-{
-    const char *p = (const char *)os_start_info->cmd_line;
-    unsigned long n = 0;
-
-    while (*p && strncmp(p, "affinity=", 9))
-        p++;
-    if (!*p)
-        return 0;
-    for (p += 9; *p >= '0' && *p <= '9'; p++)
-        n = n * 10 + (unsigned long)(*p - '0');
-    return n;
-}
-
 /* See xdom.h. */
 unsigned long xdom_wait_on(domid_t dom, long cpu)
 {
@@ -90,7 +75,7 @@ static void phase(const char *name, uint8_t dom0_map, long dom0_cpu, long domu_c
 
 void xdom_affinity_dom0(void)
 {
-    unsigned long n = affinity_samples();
+    unsigned long n = xdom_option("affinity");
 
     if (!n)
         return;

@@ -6,6 +6,7 @@
 #include <os/sched.h>
 #include <xen/domctl.h>
 #include <xen/sched.h>
+#include <xl/string.h>
 #include "xdom.h"
 
 volatile struct xdom_ctrl *xdom_ctrl;
@@ -24,6 +25,22 @@ long xdom_evtchn_status(domid_t dom, evtchn_port_t port, struct evtchn_status *s
 {
     *st = (struct evtchn_status){ .dom = dom, .port = port };
     return HYPERVISOR_event_channel_op(EVTCHNOP_status, st);
+}
+
+unsigned long xdom_option(const char *name)
+{
+    const char *p = (const char *)os_start_info->cmd_line;
+    size_t len = strlen(name);
+    unsigned long n = 0;
+
+    for (; *p; p++)
+        if (!strncmp(p, name, len) && p[len] == '=')
+            break;
+    if (!*p)
+        return 0;
+    for (p += len + 1; *p >= '0' && *p <= '9'; p++)
+        n = n * 10 + (unsigned long)(*p - '0');
+    return n;
 }
 
 void xdom_run_step(enum xdom_step s)
@@ -101,6 +118,7 @@ static void dom0_main(void)
     xdom_gnttab_dom0();
     xdom_mmu_dom0();
     xdom_stress_dom0();
+    xdom_mmurace_dom0();
     xdom_affinity_dom0();
     xdom_vtimer_dom0();
 
@@ -179,6 +197,8 @@ static void domu_main(void)
             xdom_domctl_domu();
         else if (st == XS_STRESS_SETUP || st == XS_STRESS)
             xdom_stress_domu(st);
+        else if (st == XS_MMURACE_SETUP || st == XS_MMURACE)
+            xdom_mmurace_domu(st);
         else if (st == XS_IOPORT || st == XS_IOPORT_GONE)
             xdom_ioport_domu(st);
         else if (st < XS_GNT_GRANT)

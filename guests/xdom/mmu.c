@@ -25,8 +25,7 @@
 enum { R_NAME_DOM0 = 8, R_NAME_XEN, R_NAME_ABSENT, R_UVM_DOM0, R_SEES_WRITE, R_PIN_BUSY,
        R_PIN_FREE, R_RESTORE };
 
-/* One mmu_update of va's L1 entry to val, naming foreigndom. */
-static long map_at(void *va, uint64_t val, unsigned int foreigndom)
+long xdom_map_at(void *va, uint64_t val, unsigned int foreigndom)
 {
     const uint64_t *l1e = os_l1e_of((uint64_t)va);
     struct mmu_update req = {
@@ -79,9 +78,9 @@ void xdom_mmu_domu(enum xdom_step s)
         c->mmu_mfn[0] = os_virt_to_mfn(frame_d);
         c->mmu_mfn[1] = os_virt_to_mfn(frame_z);
         /* Not privileged: naming another owner is refused before any entry is looked at. */
-        c->res[R_NAME_DOM0] = map_at(scratch, (c->mmu_mfn[0] << OS_PAGE_SHIFT) | RW, 0);
-        c->res[R_NAME_XEN] = map_at(scratch, (c->mmu_mfn[0] << OS_PAGE_SHIFT) | RO, DOMID_XEN);
-        c->res[R_NAME_ABSENT] = map_at(scratch, (c->mmu_mfn[0] << OS_PAGE_SHIFT) | RO,
+        c->res[R_NAME_DOM0] = xdom_map_at(scratch, (c->mmu_mfn[0] << OS_PAGE_SHIFT) | RW, 0);
+        c->res[R_NAME_XEN] = xdom_map_at(scratch, (c->mmu_mfn[0] << OS_PAGE_SHIFT) | RO, DOMID_XEN);
+        c->res[R_NAME_ABSENT] = xdom_map_at(scratch, (c->mmu_mfn[0] << OS_PAGE_SHIFT) | RO,
                                        XDOM_ABSENT);
         c->res[R_UVM_DOM0] = uvm_other(scratch, (c->mmu_mfn[0] << OS_PAGE_SHIFT) | RO, 0);
         break;
@@ -133,19 +132,19 @@ void xdom_mmu_dom0(void)
     t_rc("XMMU0004", "the DomU's update_va_mapping_otherdomain naming Dom0 gets -EPERM",
          c->res[R_UVM_DOM0], -XEN_EPERM);
 
-    rc = map_at(win, (d << OS_PAGE_SHIFT) | RO, XDOM_DOMU);
+    rc = xdom_map_at(win, (d << OS_PAGE_SHIFT) | RO, XDOM_DOMU);
     for (unsigned int i = 0; !rc && i < OS_PAGE_SIZE; i++)
         same &= win[i] == xdom_pattern(SEED_D, i);
     t_check("XMMU0005", "Dom0 maps a DomU frame read-only naming the DomU, reads its pattern",
             rc == 0 && same, "(rc=%ld same=%d)", rc, same);
-    rc = map_at(win, (d << OS_PAGE_SHIFT) | RW, XDOM_DOMU);
+    rc = xdom_map_at(win, (d << OS_PAGE_SHIFT) | RW, XDOM_DOMU);
     for (unsigned int i = 0; !rc && i < OS_PAGE_SIZE; i++)
         win[i] = xdom_pattern(SEED_W, i);
     t_rc("XMMU0006", "Dom0 maps it writable naming the DomU and writes", rc, 0);
     t_rc("XMMU0007", "naming DOMID_SELF for the DomU's frame gives -EBUSY",
-         map_at(win2, (d << OS_PAGE_SHIFT) | RO, DOMID_SELF), -XEN_EBUSY);
+         xdom_map_at(win2, (d << OS_PAGE_SHIFT) | RO, DOMID_SELF), -XEN_EBUSY);
     t_rc("XMMU0008", "naming the DomU for a frame of Dom0's gives -EBUSY",
-         map_at(win2, (mine << OS_PAGE_SHIFT) | RO, XDOM_DOMU), -XEN_EBUSY);
+         xdom_map_at(win2, (mine << OS_PAGE_SHIFT) | RO, XDOM_DOMU), -XEN_EBUSY);
     req = (struct mmu_update){ .ptr = (os_virt_to_mfn((void *)os_start_info->pt_base)
                                        << OS_PAGE_SHIFT) + 255 * 8, .val = 0 };
     t_rc("XMMU0009", "an L4 update naming the DomU as the frames' owner gives -EINVAL",

@@ -86,25 +86,10 @@ void xdom_stress_domu(enum xdom_step s)
 
 /* ---- Dom0 ---- */
 
-/* The N of "stress=N" on Dom0's command line, 0 without it. */
-static unsigned long stress_rounds(void)
-{
-    const char *p = (const char *)os_start_info->cmd_line;
-    unsigned long n = 0;
-
-    while (*p && strncmp(p, "stress=", 7))
-        p++;
-    if (!*p)
-        return 0;
-    for (p += 7; *p >= '0' && *p <= '9'; p++)
-        n = n * 10 + (unsigned long)(*p - '0');
-    return n;
-}
-
 void xdom_stress_dom0(void)
 {
     volatile struct xdom_ctrl *c = xdom_ctrl;
-    unsigned long n = stress_rounds(), base;
+    unsigned long n = xdom_option("stress"), base;
     struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = XDOM_DOMU };
     struct gnttab_map_grant_ref m;
     struct gnttab_unmap_grant_ref u;

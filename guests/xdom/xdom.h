@@ -39,6 +39,7 @@
 #define XDOM_REF_NONE   12          /* an entry never granted */
 #define XDOM_REF_STRESS 13          /* the page of the stress rounds (stress.c) */
 #define XDOM_PINGS     100          /* events each way */
+#define XDOM_RACE        4          /* frames of the MMU race (mmurace.c) */
 #define XDOM_MAGIC 0x58444f4du      /* "XDOM" */
 
 /* The DomU's steps, in the order Dom0 asks for them. */
@@ -59,6 +60,8 @@ enum xdom_step {
     XS_DOMCTL,          /* unprivileged domctls and memory_ops on behalf of others */
     XS_STRESS_SETUP,    /* stress.c: bind Dom0's port, grant the page */
     XS_STRESS,          /* stress.c: the rounds */
+    XS_MMURACE_SETUP,   /* mmurace.c: the frames Dom0 maps while the DomU changes them */
+    XS_MMURACE,         /* mmurace.c: retype and balloon them until race_stop */
     XS_IOPORT,          /* read the port Dom0 granted (I/O capabilities) */
     XS_IOPORT_GONE,     /* read it again after Dom0 took it back */
     XS_EXIT,            /* shut down (Dom0 sees VIRQ_DOM_EXC) */
@@ -82,6 +85,11 @@ struct xdom_ctrl {
     volatile uint64_t mmu_mfn[2];   /* DomU: frames Dom0 maps naming the DomU (mmu.c) */
     volatile uint32_t stress_rounds;    /* Dom0: rounds of stress.c */
     volatile uint64_t stress_bad;       /* DomU: rounds that went wrong on its side */
+    volatile uint64_t race_mfn[XDOM_RACE];  /* DomU: the frames of the MMU race, as they are now */
+    volatile uint32_t race_stop;        /* Dom0: the MMU race is over */
+    volatile uint64_t race_rounds, race_pins, race_balloons, race_bad;  /* DomU: its side */
+    volatile uint32_t race_bad_what;    /* DomU: the step of its first bad result (mmurace.c) */
+    volatile int64_t race_bad_rc;       /* DomU: and what it gave */
 };
 
 /* Pattern byte i of page `seed`. */
@@ -97,6 +105,8 @@ static inline uint8_t xdom_pattern(unsigned int seed, unsigned int i)
 extern volatile struct xdom_ctrl *xdom_ctrl;
 /* Dom0: ask the DomU for step s and wait until it is done. */
 void xdom_run_step(enum xdom_step s);
+/* The N of "name=N" on Dom0's command line (stress, mmurace, affinity), 0 without it. */
+unsigned long xdom_option(const char *name);
 /* Give the CPU to the other domain once. */
 void xdom_yield(void);
 
@@ -117,6 +127,11 @@ void xdom_gnttab_domu(enum xdom_step s);
 void xdom_mmu_domu(enum xdom_step s);
 void xdom_domctl_domu(void);
 void xdom_stress_dom0(void);
+/* mmurace.c: Dom0's "mmurace=N" run (foreign mappings while the DomU retypes and balloons). */
+void xdom_mmurace_dom0(void);
+void xdom_mmurace_domu(enum xdom_step s);
+/* mmu.c: one mmu_update of va's L1 entry to val naming foreigndom, va flushed here. */
+long xdom_map_at(void *va, uint64_t val, unsigned int foreigndom);
 /* affinity.c: Dom0's "affinity=N" run (hard affinity honoured while the DomU runs). */
 void xdom_affinity_dom0(void);
 /* Pin vCPU 0 of dom to the CPUs of `map` (hard affinity; the soft one stays): the domctl's answer. */

@@ -105,23 +105,22 @@ static void release_vcpu_info(struct domain *d)
     }
 }
 
-/* Was this frame counted in frames_held by the memory stage (a frame it saw held)? */
-static bool frame_was_counted(const struct domain *d, mfn_t mfn)
-{
-    return d->destroy.stage == DS_DONE ||
-           (d->destroy.stage == DS_MEMORY && mfn < d->destroy.cursor);
-}
-
 /*
  * Every frame the domain owns but shares with the hypervisor (shared_info,
- * grant table frames) stays with the object; every other one is marked as
- * given back and freed now if nothing references it, else at its last
- * reference (the frame-type machine's last_ref hook, domain_release_frame).
+ * grant table frames) stays with the object; every other one is released
+ * (pt_release_frame) and freed now if nothing references it, else at its
+ * last reference, wherever that is dropped (the frame-type machine's
+ * last_ref hook, domain_release_frame). Those are awaited: frames_held
+ * counts them, with one more for the destruction itself until it is done
+ * (finish), so that exactly one of the last frame and the end of the
+ * destruction lets the domain go, from any CPU.
  */
 static int release_memory(struct domain *d)
 {
     struct domain_destroy *k = &d->destroy;
 
+    if (k->cursor == 0)
+        __atomic_store_n(&k->frames_held, 1, __ATOMIC_RELEASE);    /* the destruction's own */
     for (mfn_t m = k->cursor; m < max_mfn; m++) {
         struct page_info *pg = mfn_to_page(m);
 
@@ -132,14 +131,20 @@ static int release_memory(struct domain *d)
         if (pg->owner != d->id || (pg->flags & PGF_SHARED_INFO))
             continue;
         spin_lock(&d->page_lock);
-        pg->flags |= PGF_RELEASING;
-        if (!pt_frame_is_free_to_release(&pv_mmu_env, m)) {
-            k->frames_held++;
-        } else {
+        /* Counted before it can go (a last reference dropped on another CPU at once). */
+        __atomic_fetch_add(&k->frames_held, 1, __ATOMIC_ACQ_REL);
+        switch (pt_release_frame(&pv_mmu_env, m, true)) {
+        case PT_RELEASE_LATER:
+            break;
+        case PT_RELEASE_NOW:
             /* Not running and not loaded anywhere: one flush at the end covers every frame. */
-            d->tot_pages--;
+            __atomic_fetch_sub(&d->tot_pages, 1, __ATOMIC_RELAXED);
             m2p_set(m, ~0UL);
             free_frame(m);
+            /* fall through */
+        case PT_RELEASE_BUSY:                   /* another CPU frees it (an exchange, a last put) */
+            __atomic_fetch_sub(&k->frames_held, 1, __ATOMIC_ACQ_REL);
+            break;
         }
         spin_unlock(&d->page_lock);
     }
@@ -155,11 +160,11 @@ static void finish(struct domain *d)
 
     BUG_ON(!life_dead(&d->life));
     log_info("domain %u destroyed (%u continuations): %lu frames still referenced, %lu frames free",
-             d->id, d->destroy.continuations, d->destroy.frames_held, frames_free());
+             d->id, d->destroy.continuations,
+             __atomic_load_n(&d->destroy.frames_held, __ATOMIC_ACQUIRE) - 1, frames_free());
     if (dom0)
         send_global_virq(dom0, VIRQ_DOM_EXC);   /* as Xen, at the end of domain_kill */
-    if (!d->destroy.frames_held)
-        domain_put(d);                          /* the table's reference */
+    domain_frame_gone(d);                       /* the destruction's own share */
 }
 
 long domain_kill(struct domain *d)
@@ -215,12 +220,12 @@ long domain_kill(struct domain *d)
     return 0;
 }
 
-void domain_frame_gone(struct domain *d, mfn_t mfn)
+void domain_frame_gone(struct domain *d)
 {
-    if (!frame_was_counted(d, mfn))
-        return;
-    BUG_ON(!d->destroy.frames_held);
-    if (--d->destroy.frames_held == 0 && d->destroy.stage == DS_DONE)
+    unsigned long before = __atomic_fetch_sub(&d->destroy.frames_held, 1, __ATOMIC_ACQ_REL);
+
+    BUG_ON(!before);
+    if (before == 1)
         domain_put(d);                          /* the table's reference */
 }
 

@@ -176,9 +176,10 @@ static void map_locked(struct gnttab_map_grant_ref *op, struct domain *granter)
     if (host && create_grant_host_mapping(v, op->host_addr, frame, op->flags) != GNTST_okay)
         goto put_host;
     gt->maptrack[h] = (struct maptrack_entry){
-        .flags = op->flags & GNTMAP_KEPT, .granter = granter->id, .ref = op->ref,
-        .host_addr = op->host_addr, .frame = frame,
+        .granter = granter->id, .ref = op->ref, .host_addr = op->host_addr, .frame = frame,
     };
+    /* Flags last: a walk holding another granter's page lock sees the whole entry or none. */
+    __atomic_store_n(&gt->maptrack[h].flags, op->flags & GNTMAP_KEPT, __ATOMIC_RELEASE);
     op->handle = h;
     op->dev_bus_addr = frame << PAGE_SHIFT;     /* PV: the machine address, as Xen */
     op->status = GNTST_okay;
@@ -530,19 +531,27 @@ int grant_table_release_mappings(struct domain *d)
     return 0;
 }
 
+/*
+ * The walk holds d's page lock only, not the mappers' grant locks (they rank
+ * above it): an entry naming d as granter changes only under d's page lock
+ * (map, unmap and a mapper's destruction take both page locks), and an
+ * entry being filled for another granter is published by its flags last.
+ */
 void grant_table_audit_refs(struct domain *d, bool hold)
 {
     struct domain *m;
 
+    BUG_ON(!spin_is_mine(&d->page_lock));
     for_each_domain(m) {
         if (!m->grants.maptrack)
             continue;
         for (unsigned int h = 0; h < GNTTAB_MAPTRACK; h++) {
             struct maptrack_entry *mt = &m->grants.maptrack[h];
-            bool ro = mt->flags & GNTMAP_readonly;
+            uint32_t flags = __atomic_load_n(&mt->flags, __ATOMIC_ACQUIRE);
+            bool ro = flags & GNTMAP_readonly;
             /* One set of references for each part still mapped (host, device). */
-            unsigned int parts = !!(mt->flags & GNTMAP_host_map) + !!(mt->flags & GNTMAP_device_map);
-            if (!mt->flags || mt->granter != d->id)
+            unsigned int parts = !!(flags & GNTMAP_host_map) + !!(flags & GNTMAP_device_map);
+            if (!flags || mt->granter != d->id)
                 continue;
             for (unsigned int p = 0; p < parts; p++) {
                 if (hold)

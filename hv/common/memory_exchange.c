@@ -16,8 +16,9 @@
  *  - an output extent's frames get the out list's GPFNs in the M2P and
  *    their MFN is written back into the out list.
  *
- * Check, then apply: a chunk's input frames are all checked (and flagged,
- * which also catches a frame named twice) and its output allocated before
+ * Check, then apply: a chunk's input frames are all checked and taken
+ * (released while unreferenced, which also catches a frame named twice and
+ * keeps other CPUs from referencing them) and its output allocated before
  * anything changes hands; the old frames then go back to the heap. The
  * domain's page count is unchanged by an exchange.
  */
@@ -56,17 +57,23 @@ static bool subrange_ok(XEN_GUEST_HANDLE(xen_pfn_t) list, uint64_t first, uint64
     return last < first || guest_handle_subrange_okay(list, first, last);
 }
 
-/* May an input frame of d be exchanged? (Xen's steal_page: owned, special-free, unreferenced.) */
-static bool frame_exchangeable(const struct domain *d, mfn_t mfn)
+/*
+ * Take input frame `mfn` of d for the exchange (Xen's steal_page): owned,
+ * no special role, unreferenced; released in the one compare-exchange
+ * that checks the count, so that no reference (a foreign mapping from
+ * another CPU) can be taken after, and a frame named twice is refused the
+ * second time.
+ */
+static bool frame_take(const struct domain *d, mfn_t mfn)
 {
     const struct page_info *pg;
 
     if (!mfn_valid(mfn))
         return false;
     pg = mfn_to_page(mfn);
-    return pg->owner == d->id &&
-           !(pg->flags & (PGF_SHARED_INFO | PGF_SHARED_RO_PRIV | PGF_RELEASING | PGF_EXCHANGING)) &&
-           pt_frame_is_free_to_release(&pv_mmu_env, mfn);
+    if (pg->owner != d->id || (pg->flags & (PGF_SHARED_INFO | PGF_SHARED_RO_PRIV)))
+        return false;
+    return pt_release_unreferenced(&pv_mmu_env, mfn);
 }
 
 struct exchange {
@@ -80,10 +87,11 @@ struct exchange {
     mfn_t out[CHUNK_STATIC];            /* the chunk's output extents (first frames) */
 };
 
-static void unflag(mfn_t *in, unsigned long n)
+/* A failed chunk: the input frames taken so far are the domain's again. */
+static void untake(mfn_t *in, unsigned long n)
 {
     for (unsigned long k = 0; k < n; k++)
-        mfn_to_page(in[k])->flags &= ~PGF_EXCHANGING;
+        pt_unrelease_frame(&pv_mmu_env, in[k]);
 }
 
 /*
@@ -105,11 +113,10 @@ static long chunk_prepare(struct exchange *e, uint64_t i)
         }
         for (unsigned long k = 0; k < per_in; k++) {
             mfn_t m = gmfn + k;
-            if (m < gmfn || !frame_exchangeable(e->d, m)) {
+            if (m < gmfn || !frame_take(e->d, m)) {
                 rc = -XEN_EINVAL;
                 break;
             }
-            mfn_to_page(m)->flags |= PGF_EXCHANGING;
             e->in[n++] = m;
         }
     }
@@ -127,7 +134,7 @@ static long chunk_prepare(struct exchange *e, uint64_t i)
         }
     }
     if (rc)
-        unflag(e->in, n);
+        untake(e->in, n);
     return rc;
 }
 

@@ -19,20 +19,27 @@
 #include <asm/pv_mmu.h>
 #include <hv/reservation.h>
 
-/* The owner's page lock is held (its page list and tot_pages change). */
+/*
+ * A released frame lost its last reference (the frame-type machine's
+ * last_ref hook, or its releaser found it unreferenced): it leaves its owner.
+ * Any CPU, under whatever locks the dropping path holds (a foreign mapper's
+ * page lock, both grant tables): the owner's counters change atomically, and
+ * an owner being destroyed is kept alive by the frames it awaits.
+ */
 void domain_release_frame(mfn_t mfn)
 {
     struct page_info *pg = mfn_to_page(mfn);
     struct domain *d = domain_lookup_any(pg->owner);
+    bool awaited = __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE) & PGC_awaited;
 
     if (d)
-        d->tot_pages--;
+        __atomic_fetch_sub(&d->tot_pages, 1, __ATOMIC_RELAXED);
     m2p_set(mfn, ~0UL);
     /* A stale translation of the frame must not outlive its ownership: the CPUs the owner ran on. */
     flush_tlb_mask(d ? d->dirty_cpumask : cpu_online_mask);
     free_frame(mfn);
-    if (d && domain_is_dying(d))
-        domain_frame_gone(d, mfn);              /* a destroyed domain may be waiting for it */
+    if (d && awaited)
+        domain_frame_gone(d);                   /* its destruction counted it */
 }
 
 static struct domain *target(domid_t id)
@@ -61,14 +68,20 @@ static long give_back(struct domain *d, const struct xen_memory_reservation *r, 
             return (long)i;
         pg = mfn_to_page(mfn);
         spin_lock(&d->page_lock);
-        if (pg->owner != d->id || (pg->flags & (PGF_SHARED_INFO | PGF_RELEASING))) {
+        if (pg->owner != d->id || (pg->flags & PGF_SHARED_INFO)) {
             spin_unlock(&d->page_lock);
             return (long)i;
         }
-        pg->flags |= PGF_RELEASING;
-        if (pt_frame_is_free_to_release(&pv_mmu_env, mfn))
+        switch (pt_release_frame(&pv_mmu_env, mfn, false)) {
+        case PT_RELEASE_NOW:
             domain_release_frame(mfn);
-        /* else: freed by the frame-type machine's last-reference hook */
+            break;
+        case PT_RELEASE_LATER:                  /* freed with its last reference (last_ref) */
+            break;
+        case PT_RELEASE_BUSY:                   /* given back before */
+            spin_unlock(&d->page_lock);
+            return (long)i;
+        }
         spin_unlock(&d->page_lock);
     }
     return (long)r->nr_extents;
@@ -88,13 +101,13 @@ static long take_new(struct domain *d, const struct xen_memory_reservation *r, u
         spin_lock(&d->page_lock);
         mfn = d->tot_pages >= d->max_pages ? INVALID_MFN : alloc_frame(d->id);
         if (mfn != INVALID_MFN)
-            d->tot_pages++;
+            __atomic_fetch_add(&d->tot_pages, 1, __ATOMIC_RELAXED);    /* released ones go from any CPU */
         spin_unlock(&d->page_lock);
         if (mfn == INVALID_MFN)
             return (long)i;
         if (copy_to_guest_offset(r->extent_start, i, &mfn, 1)) {
             spin_lock(&d->page_lock);
-            d->tot_pages--;
+            __atomic_fetch_sub(&d->tot_pages, 1, __ATOMIC_RELAXED);
             free_frame(mfn);
             spin_unlock(&d->page_lock);
             return i ? (long)i : -XEN_EFAULT;

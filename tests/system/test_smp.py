@@ -81,6 +81,40 @@ def test_ipi_and_flush_stress():
     assert result.code == launcher.EXIT_POWEROFF, out
 
 
+def test_foreign_mappings_race_the_owner_and_the_audit():
+    """guests/xdom with mmurace=400 on two CPUs (Dom0 with two vCPUs): Dom0's
+    vCPU 0 maps and unmaps the DomU's frames through mmu_update naming the
+    DomU (read-only, then writable) while the DomU, on the other CPU, pins
+    them as L1 tables and unpins them, or gives them back and takes new ones,
+    and Dom0's vCPU 1 audits the DomU again and again. The audit holds Dom0's
+    page lock with the DomU's (it found mismatches with the DomU's alone); a
+    writable claim waits out another CPU's (the DomU's own writable mapping
+    was refused with -EBUSY without); given-back frames Dom0 still maps are
+    freed by its unmap: the free frames and the DomU's reservation end as they
+    began. The release racing a foreign reference is host-tested
+    (tests/unit/test_pt_release_race.c)."""
+    xdom = guest_path("xdom")
+    result = launcher.run(xdom, hv="xenolith", timeout=600, cpus=2, initrd=xdom,
+                          cmdline="mmurace=400")
+    lines = result.lines()
+    out = "\n".join(lines[-40:])
+    race = [re.fullmatch(r"xdom mmurace: (\d+) rounds, (\d+) mapped, (\d+) refused, 0 bad in Dom0; "
+                         r"(\d+) audits \(by Dom0's vCPU 1, (\d+) during a mapping round\), "
+                         r"0 mismatches; the DomU: (\d+) pins, (\d+) balloons in (\d+) rounds, "
+                         r"0 bad; free frames unchanged, reservation unchanged", l) for l in lines]
+    race = [m for m in race if m]
+    assert len(race) == 1, out
+    rounds, mapped, refused, audits, during, pins, balloons, domu_rounds = \
+        (int(g) for g in race[0].groups())
+    assert rounds >= 400 and mapped > 0 and during >= 8 and domu_rounds >= 50, out
+    assert pins > 0 and balloons > 0, out
+    assert "Test result: SUCCESS" in lines, out
+    assert not [l for l in lines if re.match(r"\(HV\) audit: domain \d: [1-9]", l)], out
+    assert any(re.fullmatch(r"\(HV\) domain 1 destroyed \(\d+ continuations\): 0 frames still "
+                            r"referenced, \d+ frames free", l) for l in lines), out
+    assert result.code == launcher.EXIT_POWEROFF, out
+
+
 def test_hard_affinity_is_honoured():
     """guests/xdom with affinity=300 on two CPUs: Dom0 pins the DomU's vCPU
     (XEN_DOMCTL_setvcpuaffinity, hard) to CPU0 with itself there too (CPU1

@@ -226,9 +226,9 @@ int machine_recount(struct machine *m)
         const struct page_info *pg = &m->frames[f];
         uint32_t count = pg->type_info & PGT_count_mask;
 
-        if (pg->count_info != s.general[f])
+        if ((pg->count_info & PGC_count_mask) != s.general[f])
             note(m, &s.problems, "mfn %lu general count %lu, references %lu", (unsigned long)f,
-                 (unsigned long)pg->count_info, (unsigned long)s.general[f]);
+                 (unsigned long)(pg->count_info & PGC_count_mask), (unsigned long)s.general[f]);
         if (count != s.tcount[f])
             note(m, &s.problems, "mfn %lu type count %u, references %u", (unsigned long)f,
                  count, s.tcount[f]);

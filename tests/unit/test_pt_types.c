@@ -546,7 +546,8 @@ static void test_type_state_machine(void **state)
 /*
  * Two owners: a privileged table owner (A) maps frames of another domain (B)
  * into its own L1 by naming B; the counts land on B's frames and leave them
- * again on unmap, on unpin (devalidation) and through B's last_ref.
+ * again on unmap, on unpin (devalidation) and, for frames B gave back while
+ * A mapped them, through B's last_ref.
  */
 static void test_foreign_frames_for_a_privileged_owner(void **state)
 {
@@ -579,25 +580,39 @@ static void test_foreign_frames_for_a_privileged_owner(void **state)
                      0);
     assert_int_equal(m->frames[B0].count_info, 1);
     clean();
-    /* Unmap: B's frame loses the references, and B's last_ref is told. */
+    /* B gives the frame back while A maps it: it goes with A's unmap (B's last_ref). */
+    assert_int_equal(pt_release_frame(env, B0, false), PT_RELEASE_LATER);
+    assert_int_equal(pt_release_frame(env, B0, false), PT_RELEASE_BUSY);
+    assert_int_equal(m->last_refs[B0], 0);
+    clean();
     assert_int_equal(pt_update_entry(env, A, A, A0, 0, 0, false), 0);
-    assert_int_equal(m->frames[B0].count_info, 0);
+    assert_int_equal(m->frames[B0].count_info, PGC_released);
     assert_int_equal(tcount(B0), 0);
     assert_int_equal(m->last_refs[B0], 1);
     assert_true(pt_frame_is_free_to_release(env, B0));
+    /* Released and unreferenced: nobody maps it again, not even its owner. */
+    assert_int_equal(pt_update_entry(env, A, B, A0, 0, m_pte(B0, P), false), -XEN_EBUSY);
+    assert_int_equal(pt_get_page(env, B0, B), -XEN_EINVAL);
+    assert_int_equal(m->frames[B0].count_info, PGC_released);
+    pt_unrelease_frame(env, B0);
     clean();
     /* Unpin of A's L1 devalidates it: the foreign reference goes back to B's frame. */
     assert_int_equal(pt_update_entry(env, A, B, A0, 3, m_pte(B0 + 4, P | RW), false), 0);
     assert_int_equal(pt_unpin(env, B, B0 + 3), 0);
     assert_int_equal(m->frames[B0 + 3].count_info, 1);      /* A's read-only view holds it */
+    assert_int_equal(pt_release_frame(env, B0 + 3, false), PT_RELEASE_LATER);
+    assert_int_equal(pt_release_frame(env, B0 + 4, true), PT_RELEASE_LATER);
+    assert_int_equal(m->frames[B0 + 4].count_info, PGC_released | PGC_awaited | 1);
     clean();
     assert_int_equal(pt_unpin(env, A, A0), 0);
-    assert_int_equal(m->frames[B0 + 3].count_info, 0);
-    assert_int_equal(m->frames[B0 + 4].count_info, 0);
+    assert_int_equal(m->frames[B0 + 3].count_info, PGC_released);
+    assert_int_equal(m->frames[B0 + 4].count_info, PGC_released | PGC_awaited);
     assert_int_equal(tcount(B0 + 4), 0);
     assert_int_equal(m->last_refs[B0 + 3], 1);
     assert_int_equal(m->last_refs[B0 + 4], 1);
     assert_int_equal(m->frames[A0].count_info, 0);
+    pt_unrelease_frame(env, B0 + 3);
+    pt_unrelease_frame(env, B0 + 4);
     clean();
 }
 

@@ -111,7 +111,7 @@ struct domain_destroy {
     uint64_t cursor;                 /* the stage's next frame, handle or port */
     unsigned int work;               /* work done since the last preemption check */
     unsigned int continuations;      /* times it stopped to let other work run */
-    unsigned long frames_held;       /* frames others still referenced when it ended */
+    unsigned long frames_held;       /* awaited frames + 1 until the end (atomic, any CPU) */
     struct domain *next_free;        /* on the list of domains to free (softirq) */
 };
 
@@ -276,8 +276,11 @@ long domain_kill(struct domain *d);
  * work; true when the loop must stop now and continue later.
  */
 bool domain_destroy_should_stop(struct domain *d, unsigned int cost);
-/* A dying domain's frame was just freed (its last reference went). */
-void domain_frame_gone(struct domain *d, mfn_t mfn);
+/*
+ * A frame a dying domain's destruction awaits (PGC_awaited) was just freed,
+ * or the destruction itself is over: the last of them lets the domain go.
+ */
+void domain_frame_gone(struct domain *d);
 /* The domains whose last reference went are freed here (softirq, between hypercalls). */
 void domain_free_pending(void);
 /* Take a freed domain's slot out of the table (domain.c, under the table's lock). */

@@ -34,13 +34,21 @@ struct page_info {
     uint16_t owner;               /* domid, or OWNER_* */
     uint16_t flags;
     uint32_t type_info;           /* type in the top bits, type count below */
-    uint64_t count_info;          /* general reference count */
+    uint64_t count_info;          /* general reference count, PGC_* flags above it */
 };
+
+/*
+ * count_info's flags, changed only with the count in one compare-exchange
+ * (asm/pt_types.h, pt_release_frame): a frame whose owner let it go is freed
+ * by whoever drops its last reference, and a released frame with no
+ * reference can never be referenced again (free frames are such frames).
+ */
+#define PGC_released    (1UL << 63)  /* given back (or free): freed at count 0 */
+#define PGC_awaited     (1UL << 62)  /* its domain's destruction waits for it (frames_held) */
+#define PGC_count_mask  ((1UL << 62) - 1)
 
 #define PGF_SHARED_INFO 0x1       /* a hypervisor page shared with its owner */
 #define PGF_SHARED_RO_PRIV 0x2    /* a hypervisor page privileged domains may map read-only (M2P) */
-#define PGF_RELEASING   0x4       /* given back by its domain; freed with its last reference */
-#define PGF_EXCHANGING  0x8       /* named by a XENMEM_exchange in progress (duplicate check) */
 
 extern struct page_info *frame_table;
 extern mfn_t max_mfn;             /* one past the highest frame we manage */

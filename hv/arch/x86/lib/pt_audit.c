@@ -138,7 +138,7 @@ static void compare(struct audit *a, uint64_t mfn)
     uint64_t w = a->x[mfn];
     uint32_t count = pg->type_info & PGT_count_mask;
 
-    if (pg->count_info != X_GENERAL(w))
+    if ((pg->count_info & PGC_count_mask) != X_GENERAL(w))
         complain(a, mfn, "general count differs from the references");
     if (count != X_TCOUNT(w))
         complain(a, mfn, "type count differs from the references");

@@ -93,6 +93,6 @@ bool pt_frame_is_free_to_release(const struct pt_env *env, uint64_t mfn)
     if (mfn >= env->nr_frames)
         return false;
     pg = &env->frames[mfn];
-    return __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE) == 0 &&
+    return !(__atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE) & PGC_count_mask) &&
            !(__atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE) & (PGT_count_mask | PGT_pinned));
 }

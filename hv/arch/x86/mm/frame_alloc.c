@@ -29,6 +29,13 @@ mfn_t max_mfn;
 
 extern char __image_end[];
 
+/*
+ * A free frame: released with no reference, so that a stray reference
+ * (pt_get_page of a frame named by a guest, racing its free) is refused
+ * instead of counted on a frame about to change hands (asm/pt_types.h).
+ */
+#define FREE_FRAME ((struct page_info){ .owner = OWNER_FREE, .count_info = PGC_released })
+
 /* Frames handed out before the frame table existed (its own frames excepted). */
 static mfn_t early[8];
 static unsigned int early_nr;
@@ -77,7 +84,7 @@ void mm_init(const struct boot_info *bi)
         panic("no memory for the frame table (%lu pages)", ft_pages);
     frame_table = mfn_to_virt(ft);
     for (mfn_t m = 0; m < max_mfn; m++)
-        frame_table[m].owner = frame_used(m) ? OWNER_NONE : OWNER_FREE;
+        frame_table[m] = frame_used(m) ? (struct page_info){ .owner = OWNER_NONE } : FREE_FRAME;
     for (mfn_t m = ft; m < ft + ft_pages; m++)
         frame_table[m].owner = OWNER_HV;
     /* The image and everything it allocated before the frame table existed is ours. */
@@ -195,7 +202,7 @@ static void free_locked(mfn_t mfn)
     BUG_ON(!mfn_valid(mfn) || !frame_used(mfn));
     mark_free(mfn);
     nr_free++;
-    frame_table[mfn] = (struct page_info){ .owner = OWNER_FREE };
+    frame_table[mfn] = FREE_FRAME;
     if (mfn >= free_top)
         free_top = mfn + 1;
 }

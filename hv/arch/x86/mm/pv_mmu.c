@@ -1,7 +1,8 @@
 /*
  * The frame-type machine bound to the real machine: frame table, direct map,
- * TLB flush, the hypervisor's L4 slots and descriptor checks. Updates are
- * serialised by the single CPU; a per-domain lock comes with SMP.
+ * TLB flush, the hypervisor's L4 slots and descriptor checks. Updates of a
+ * domain's tables are serialised by its page lock; counts change by
+ * compare-exchange (docs/locking.md).
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -27,6 +28,13 @@ static uint64_t *env_table(void *ctx, uint64_t mfn)
 static void env_flush(void *ctx)
 {
     flush_tlb_mask(cpu_online_mask);
+}
+
+/* Waiting for another CPU's writable claim: it may be flushing, and waiting for us to flush. */
+static void env_relax(void *ctx)
+{
+    cpu_relax();
+    spin_wait_work();
 }
 
 static void env_init_l4(void *ctx, uint64_t *l4)
@@ -124,13 +132,10 @@ static bool env_cache_attrs(void *ctx, uint16_t domid)
     return d && cache_flush_permitted(d);
 }
 
-/* A frame its domain gave back (decrease_reservation) leaves it with its last reference. */
+/* A frame its domain let go (given back, destroyed) leaves it with its last reference. */
 static void env_last_ref(void *ctx, uint64_t mfn)
 {
-    struct page_info *pg = &frame_table[mfn];
-
-    if ((pg->flags & PGF_RELEASING) && pt_frame_is_free_to_release(&pv_mmu_env, mfn))
-        domain_release_frame(mfn);
+    domain_release_frame(mfn);
 }
 
 static void env_explain(void *ctx, uint64_t mfn, const char *why)
@@ -151,6 +156,7 @@ void pv_mmu_init(void)
         .table = env_table,
         .direct = mfn_to_virt(0),
         .flush = env_flush,
+        .relax = env_relax,
         .init_l4_hv_slots = env_init_l4,
         .validate_segdesc = env_validate_segdesc,
         .shared_ro_permitted = env_shared_ro,
@@ -218,10 +224,57 @@ static void audit_vcpu_refs(struct domain *d, struct vcpu *v, bool hold)
     }
 }
 
+/*
+ * The domain whose tables may hold foreign entries naming d's frames (only
+ * a privileged table owner may map another domain's frames, env_foreign,
+ * and only Dom0 is created privileged), or NULL when that is d itself.
+ * Grant mappings need no such lock: they change under the granter's page
+ * lock too (grant_table.c).
+ */
+static struct domain *foreign_mapper_of(const struct domain *d)
+{
+    struct domain *m = domain_lookup_any(0);
+
+    return m && m != d && domain_is_privileged(m) ? m : NULL;
+}
+
+/*
+ * Take d's page lock and the foreign mapper's (m, may be NULL), as a pair
+ * when this CPU holds neither. A crash inside a page-locked section audits
+ * with one of them held already: the other only if it is free (waiting for
+ * it could deadlock); *partial says the mapper's was not had.
+ */
+static void audit_lock_domains(struct domain *d, struct domain *m, bool held[2], bool *partial)
+{
+    held[0] = spin_is_mine(&d->page_lock);
+    held[1] = m && spin_is_mine(&m->page_lock);
+    *partial = false;
+    if (!m) {
+        if (!held[0])
+            spin_lock(&d->page_lock);
+    } else if (!held[0] && !held[1]) {
+        spin_lock_pair(&d->page_lock, &m->page_lock);
+    } else if (!held[0]) {
+        spin_lock(&d->page_lock);               /* its crash path holds only the mapper's */
+    } else if (!held[1] && !spin_trylock(&m->page_lock)) {
+        held[1] = true;                         /* not ours to unlock */
+        *partial = true;
+    }
+}
+
+static void audit_unlock_domains(struct domain *d, struct domain *m, const bool held[2])
+{
+    if (m && !held[1])
+        spin_unlock(&m->page_lock);
+    if (!held[0])
+        spin_unlock(&d->page_lock);
+}
+
 int pv_mmu_audit(struct domain *d)
 {
     uint64_t *scratch = audit_scratch;
-    bool mine;
+    struct domain *mapper = foreign_mapper_of(d);
+    bool held[2], partial;
     struct vcpu *v;
     uint64_t roots[2 * MAX_VCPUS];
     unsigned int nr_roots = 0;
@@ -233,9 +286,12 @@ int pv_mmu_audit(struct domain *d)
         log_info("audit: domain %u: dying, not audited", d->id);
         return 0;
     }
-    mine = spin_is_mine(&d->page_lock);         /* a crash inside a locked section audits too */
-    if (!mine)
-        spin_lock(&d->page_lock);
+    /*
+     * The counts of d's frames change under d's page lock, and under the
+     * foreign mapper's for its entries naming them (foreign mmu_update
+     * takes only its own): with both held, every holder is still.
+     */
+    audit_lock_domains(d, mapper, held, &partial);
     /*
      * The audit recounts what page tables and every vCPU's roots hold.
      * References held by registered areas (GDT frames, a moved vcpu_info,
@@ -260,8 +316,8 @@ int pv_mmu_audit(struct domain *d)
         BUG_ON(pv_get_writable_frame(d, d->arch.pirq_eoi_mfn));
     grant_table_audit_refs(d, true);
     evtchn_fifo_audit_refs(d, true);
-    if (!mine)
-        spin_unlock(&d->page_lock);
-    log_info("audit: domain %u: %d mismatch%s", d->id, n, n == 1 ? "" : "es");
+    audit_unlock_domains(d, mapper, held);
+    log_info("audit: domain %u: %d mismatch%s%s", d->id, n, n == 1 ? "" : "es",
+             partial ? " (Dom0's foreign mappings may have been changing)" : "");
     return n;
 }

@@ -84,6 +84,10 @@ struct pt_env {
     /* Optional: flush all TLBs; called when a frame changes from one type to another
        (stale writable translations must not survive into a page table). */
     void (*flush)(void *ctx);
+    /* Optional: one pause of a CPU whose writable-type request waits for another CPU's
+       writable claim of the frame to finish its TLB flush, which may wait for this
+       CPU's flush. NULL: no waiting, such a request is -XEN_ERESTART. */
+    void (*relax)(void *ctx);
     /* Optional: write the hypervisor's slots 256..271 into an L4 that was just validated. */
     void (*init_l4_hv_slots)(void *ctx, uint64_t *l4);
     /* Optional: may `domid` map `mfn`, which is outside the frame table or owned by
@@ -105,8 +109,9 @@ struct pt_env {
     /* Optional: check a frame's 512 descriptors before it becomes PGT_seg_desc_page.
        0 or a negative errno. NULL: segment-descriptor type is refused. */
     int (*validate_segdesc)(void *ctx, uint64_t mfn);
-    /* Optional: the frame's last general reference was just dropped (a frame the
-       domain gave back is freed then). */
+    /* Optional: the last general reference of a released frame (pt_release_frame)
+       was just dropped: nobody can reference it again, the callee frees it. Called
+       from whichever CPU dropped it, holding whatever locks that path holds. */
     void (*last_ref)(void *ctx, uint64_t mfn);
     /* Optional: told why a request was refused (mfn concerned, fixed text), for the trace.
        A rule tried first may explain and then be overridden by a later one (the linear
@@ -122,6 +127,30 @@ int pt_get_page(const struct pt_env *env, uint64_t mfn, uint16_t domid);
 
 /* Drop a general reference taken with pt_get_page (or by an entry, pin or root). */
 void pt_put_page(const struct pt_env *env, uint64_t mfn);
+
+/*
+ * Its owner lets frame `mfn` go (Xen: the PGC_allocated reference dropped):
+ * PGC_released is set in the compare-exchange that reads the count, so that
+ * the release and a reference taken by another CPU (a foreign mapping, a
+ * grant map: under other locks than the owner's page lock) cannot both win.
+ *  - PT_RELEASE_NOW: it was unreferenced; no reference can be taken any
+ *    more, the caller frees it (or gives it back, pt_unrelease_frame);
+ *  - PT_RELEASE_LATER: it is referenced; the drop of its last reference
+ *    calls env->last_ref, which frees it. With `awaited` (the owner's
+ *    destruction) PGC_awaited is set as well, also on a frame released
+ *    before, so that its destruction counts it;
+ *  - PT_RELEASE_BUSY: released before (and, for `awaited`, unreferenced or
+ *    awaited already): someone else frees it; nothing changed.
+ * A general count of 0 means no type reference and no pin (each holds one).
+ */
+enum pt_release { PT_RELEASE_NOW, PT_RELEASE_LATER, PT_RELEASE_BUSY };
+enum pt_release pt_release_frame(const struct pt_env *env, uint64_t mfn, bool awaited);
+
+/* The same, only if it is unreferenced and not released (else nothing changes): PT_RELEASE_NOW. */
+bool pt_release_unreferenced(const struct pt_env *env, uint64_t mfn);
+
+/* Undo a PT_RELEASE_NOW: the frame is its owner's again, unreferenced. */
+void pt_unrelease_frame(const struct pt_env *env, uint64_t mfn);
 
 /*
  * Take a type reference of `type` (PGT_l1..l4_page_table, PGT_writable_page,
@@ -250,7 +279,7 @@ static inline bool pt_walk(const struct pt_env *env, uint64_t root, uint64_t va,
     return true;
 }
 
-/* May the frame's owner change (freed or given away)? No references, no type, no pin. */
+/* No references, no type, no pin (a snapshot: pt_release_frame is the atomic claim). */
 bool pt_frame_is_free_to_release(const struct pt_env *env, uint64_t mfn);
 
 /*
