@@ -16,9 +16,18 @@
  * refuses ENABLE_LOGDIRTY with -EOPNOTSUPP. There the bad-input cases run
  * (identical lines) and the tracking cases are left out, with one line
  * saying so; Xenolith, like a Xen built with shadow paging, runs them all.
+ *
+ * With "large" on Dom0's command line the DomU has 160 MiB (two leaves of
+ * Xen's bitmap), its arena pages picked across both, and Dom0 reads four
+ * leaves at a time: run with "logdirty_budget=1" on Xenolith's command line,
+ * every CLEAN and PEEK continues after each leaf (HYPERVISOR_arch_1), and
+ * the bitmap must be as exact as in one go; a copy that faults in a
+ * continuation must end the read (the leaves before it cleared) and unpause
+ * the DomU.
  */
 #include <stdarg.h>
 #include <xl/format.h>
+#include <xl/string.h>
 #include <os/console.h>
 #include <os/hypercall.h>
 #include <os/mm.h>
@@ -31,6 +40,10 @@
 #define DOMU            1
 #define ABSENT          7
 #define DOMU_PAGES      1024
+#define LEAF            32768               /* pages one leaf of Xen's bitmap covers */
+#define LARGE_PAGES     (LEAF + LEAF / 4)   /* "large": 160 MiB, two leaves */
+#define LARGE_READ      (4 * LEAF)          /* what Dom0 reads of it: two leaves past its memory too */
+#define LEAF1_ARENA     0xfff800u           /* the arena pages in its second leaf (11-23) */
 #define ARENA           24
 #define MAGIC           0x4c444952u         /* "LDIR" */
 
@@ -47,6 +60,7 @@ struct ld_ctrl {
     volatile uint64_t ctrl_pfn;             /* DomU: the frame of this page */
     volatile uint64_t arena_pfn[ARENA];     /* DomU: the pseudo-physical frame of each arena page */
     volatile uint64_t stack_pfn;            /* DomU: the frame of its stack */
+    volatile uint64_t boot_end_pfn;         /* DomU: the end of its boot-time mapped region */
     volatile int64_t res[8];                /* DomU: answers of its unprivileged calls */
 };
 
@@ -92,6 +106,31 @@ static long shadow_op(domid_t dom, uint32_t op, uint64_t bitmap, uint64_t pages)
 
 /* ---- DomU ---- */
 
+/* Arena page i of the large DomU: across both leaves, their edges and its last page included. */
+static uint64_t large_arena_pfn(unsigned int i)
+{
+    if (i < 10)
+        return 9000 + i * 2300;
+    if (i == 10)
+        return LEAF - 1;
+    if (i == 11)
+        return LEAF;
+    if (i < 23)
+        return 33000 + (i - 12) * 700;
+    return LARGE_PAGES - 1;
+}
+
+/* Map the frame of pseudo-physical page pfn at window (a page of ours given up for it). */
+static volatile uint8_t *map_at(void *window, uint64_t pfn)
+{
+    uint64_t pte = *os_l1e_of((uint64_t)window);
+
+    pte = (pte & ~OS_PTE_ADDR) | (os_pfn_to_mfn(pfn) << OS_PAGE_SHIFT);
+    if (HYPERVISOR_update_va_mapping((unsigned long)window, pte, UVMF_INVLPG))
+        return NULL;
+    return window;
+}
+
 static void domu_unprivileged(volatile struct ld_ctrl *c)
 {
     c->res[R_DOM0] = shadow_op(0, XEN_DOMCTL_SHADOW_OP_PEEK, 0, 0);
@@ -107,12 +146,20 @@ static void domu_main(void)
     volatile uint8_t *arena[ARENA];
     volatile uint8_t sink = 0;
     uint64_t here = (uint64_t)&sink;
+    bool large = os_start_info->nr_pages >= LARGE_PAGES;
+    void *window = large ? os_alloc_page() : NULL;
 
     for (unsigned int i = 0; i < ARENA; i++) {
+        if (large) {
+            c->arena_pfn[i] = large_arena_pfn(i);
+            continue;                       /* mapped at the window when named */
+        }
         arena[i] = os_alloc_page();
         arena[i][0] = 1;                    /* mapped and written before tracking starts */
         c->arena_pfn[i] = os_mfn_to_pfn(os_virt_to_mfn((void *)arena[i]));
     }
+    /* The free pages are the rest of the boot-time region, handed out upwards. */
+    c->boot_end_pfn = ((uint64_t)os_alloc_page() >> OS_PAGE_SHIFT) + os_free_pages() + 1;
     c->ctrl_pfn = os_mfn_to_pfn(os_start_info->store_mfn);
     c->stack_pfn = os_mfn_to_pfn(os_virt_to_mfn((void *)(here & ~(OS_PAGE_SIZE - 1))));
     os_mb();
@@ -128,11 +175,15 @@ static void domu_main(void)
             break;
         if (st == S_WRITE) {
             for (unsigned int i = 0; i < ARENA; i++) {
+                volatile uint8_t *page = large ? map_at(window, c->arena_pfn[i]) : arena[i];
+
+                if (!page)
+                    continue;                               /* Dom0 sees the page clean */
                 if ((c->write_mask >> i) & 1) {
-                    arena[i][100] = (uint8_t)seq;           /* a write, twice */
-                    arena[i][200] = (uint8_t)i;
+                    page[100] = (uint8_t)seq;               /* a write, twice */
+                    page[200] = (uint8_t)i;
                 } else {
-                    sink += arena[i][100];                  /* only a read */
+                    sink += page[100];                      /* only a read */
                 }
             }
         } else if (st == S_UNPRIV) {
@@ -147,7 +198,8 @@ static void domu_main(void)
 /* ---- Dom0 ---- */
 
 static volatile struct ld_ctrl *ctrl;
-static uint64_t bitmap[DOMU_PAGES / 64 + 1] __attribute__((aligned(4096)));
+static uint64_t bitmap[LARGE_READ / 64 + 1] __attribute__((aligned(4096)));
+static uint64_t domu_pages = DOMU_PAGES, read_pages = DOMU_PAGES;   /* the DomU's, what a read asks */
 static uint8_t guard_page[4096] __attribute__((aligned(4096)));
 
 /* Ask the DomU for step s and wait until it is done. */
@@ -184,18 +236,32 @@ static unsigned long popcount(void)
 {
     unsigned long n = 0;
 
-    for (unsigned int w = 0; w < DOMU_PAGES / 64; w++)
+    for (unsigned int w = 0; w < read_pages / 64; w++)
         for (uint64_t b = bitmap[w]; b; b &= b - 1)
             n++;
     return n;
 }
 
-/* CLEAN or PEEK of the whole DomU into bitmap. */
+/* CLEAN or PEEK of read_pages of the DomU into bitmap. */
 static long read_bitmap(uint32_t op)
 {
-    for (unsigned int w = 0; w < DOMU_PAGES / 64 + 1; w++)
+    for (unsigned int w = 0; w < read_pages / 64 + 1; w++)
         bitmap[w] = ~0ull;
-    return shadow_op(DOMU, op, (uint64_t)bitmap, DOMU_PAGES);
+    return shadow_op(DOMU, op, (uint64_t)bitmap, read_pages);
+}
+
+/* A CLEAN that reports exactly `set` in the arena, then a PEEK that finds it clean, stats restarted. */
+static void clean_then_peek(const char *id_clean, const char *id_peek, uint32_t set, const char *peek_desc)
+{
+    long rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_CLEAN);
+
+    t_case(id_clean, "CLEAN reports the same arena pages", rc == 0 && !arena_mismatch(set),
+           "(rc=%ld page=%ld)", rc, arena_mismatch(set) - 1);
+    rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
+    t_case(id_peek, peek_desc,
+           rc == 0 && !arena_mismatch(0) && dc.u.shadow_op.stats.dirty_count == popcount(),
+           "(rc=%ld page=%ld dirty_count=%u)", rc, arena_mismatch(0) - 1,
+           dc.u.shadow_op.stats.dirty_count);
 }
 
 static void bad_input(void)
@@ -248,14 +314,8 @@ static void tracking(void)
     t_case("LOGDIRTY0024", "its dirty_count is the number of dirty bits, its fault_count at least that",
            stats.dirty_count == popcount() && stats.fault_count >= stats.dirty_count,
            "(dirty_count=%u bits=%lu faults=%u)", stats.dirty_count, popcount(), stats.fault_count);
-    rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_CLEAN);
-    t_case("LOGDIRTY0025", "CLEAN reports the same arena pages", rc == 0 && !arena_mismatch(set1),
-           "(rc=%ld page=%ld)", rc, arena_mismatch(set1) - 1);
-    rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0026", "after CLEAN the arena is clean and the stats restarted",
-           rc == 0 && !arena_mismatch(0) && dc.u.shadow_op.stats.dirty_count == popcount(),
-           "(rc=%ld page=%ld dirty_count=%u)", rc, arena_mismatch(0) - 1,
-           dc.u.shadow_op.stats.dirty_count);
+    clean_then_peek("LOGDIRTY0025", "LOGDIRTY0026", set1,
+                    "after CLEAN the arena is clean and the stats restarted");
 
     write_pages(set2);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
@@ -298,6 +358,117 @@ static void tracking(void)
     /* Left on: the DomU shuts down and is destroyed with log-dirty on. */
 }
 
+/* The bits of pages [from, to) that are set. */
+static unsigned long bits_set(uint64_t from, uint64_t to)
+{
+    unsigned long n = 0;
+
+    for (uint64_t p = from; p < to; p++)
+        n += bit(p);
+    return n;
+}
+
+/* A CLEAN whose copy faults on the bitmap's second page (its second leaf), unmapped for it. */
+static long clean_into_holed_bitmap(void)
+{
+    uint64_t hole = (uint64_t)bitmap + 4096, pte = *os_l1e_of(hole);
+    long rc;
+
+    rc = HYPERVISOR_update_va_mapping(hole, 0, UVMF_INVLPG);
+    if (rc)
+        return rc;
+    rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_CLEAN, (uint64_t)bitmap, read_pages);
+    if (HYPERVISOR_update_va_mapping(hole, pte, UVMF_INVLPG))
+        return -9999;
+    return rc;
+}
+
+/*
+ * The large DomU: its arena spans both leaves, each read is four leaves
+ * (continued after each with logdirty_budget=1), the two past its memory
+ * read as zeros.
+ */
+static void large_tracking(void)
+{
+    const uint32_t set1 = 0x924925 | (1u << 10) | (1u << 11);
+    const uint32_t set2 = (1u << 1) | (1u << 11) | (1u << 23);
+    const uint32_t set3 = 0x0ff0f0;
+    struct xen_domctl dc_arch;
+    unsigned int low = 0;
+    long rc;
+
+    for (unsigned int i = 0; i < ARENA; i++)
+        low += ctrl->arena_pfn[i] < ctrl->boot_end_pfn;
+    t_case("LOGDIRTY0050", "the large DomU's arena lies in both leaves, past its boot-time pages",
+           domu_pages == LARGE_PAGES && low == 0 && ctrl->arena_pfn[10] == LEAF - 1 &&
+           ctrl->arena_pfn[11] == LEAF, "(boot end %lu, %u below)", (unsigned long)ctrl->boot_end_pfn, low);
+    rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_CLEAN);
+    t_rc("LOGDIRTY0051", "a first CLEAN of four leaves gives 0", rc, 0);
+    write_pages(set1);
+    rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
+    t_case("LOGDIRTY0052", "PEEK of four leaves: the arena pages named, in both leaves, and no page "
+           "past the DomU's; pages as asked", rc == 0 && !arena_mismatch(set1) &&
+           bits_set(LARGE_PAGES, LARGE_READ) == 0 && dc.u.shadow_op.pages == LARGE_READ,
+           "(rc=%ld page=%ld past=%lu pages=%lu)", rc, arena_mismatch(set1) - 1,
+           bits_set(LARGE_PAGES, LARGE_READ), (unsigned long)dc.u.shadow_op.pages);
+    t_case("LOGDIRTY0053", "its dirty_count is the number of dirty bits",
+           dc.u.shadow_op.stats.dirty_count == popcount(), "(dirty_count=%u bits=%lu)",
+           dc.u.shadow_op.stats.dirty_count, popcount());
+    clean_then_peek("LOGDIRTY0054", "LOGDIRTY0055", set1,
+                    "after CLEAN both leaves' arena pages are clean, the stats restarted");
+
+    write_pages(set2);
+    read_pages = LARGE_PAGES;
+    rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_CLEAN);
+    t_case("LOGDIRTY0056", "CLEAN of exactly its pages (1.25 leaves): the pages named, pages as asked",
+           rc == 0 && !arena_mismatch(set2) && dc.u.shadow_op.pages == LARGE_PAGES,
+           "(rc=%ld page=%ld pages=%lu)", rc, arena_mismatch(set2) - 1,
+           (unsigned long)dc.u.shadow_op.pages);
+    read_pages = LARGE_READ;
+    rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
+    t_case("LOGDIRTY0057", "and cleaned the second leaf whole", rc == 0 && !arena_mismatch(0),
+           "(rc=%ld page=%ld)", rc, arena_mismatch(0) - 1);
+
+    write_pages(set3);
+    rc = clean_into_holed_bitmap();
+    t_rc("LOGDIRTY0058", "CLEAN into a bitmap whose second page is unmapped gives -EFAULT", rc,
+         -XEN_EFAULT);
+    rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
+    t_case("LOGDIRTY0059", "the read is over (PEEK answers): the first leaf was cleared, the second "
+           "not", rc == 0 && !arena_mismatch(set3 & LEAF1_ARENA), "(rc=%ld page=%ld)", rc,
+           arena_mismatch(set3 & LEAF1_ARENA) - 1);
+    rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_CLEAN, 0, LARGE_READ);
+    rc = rc ? rc : read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
+    t_case("LOGDIRTY0060", "a CLEAN of four leaves with no bitmap cleans both", rc == 0 &&
+           !arena_mismatch(0), "(rc=%ld page=%ld)", rc, arena_mismatch(0) - 1);
+    dc_arch = (struct xen_domctl){ .cmd = XEN_DOMCTL_shadow_op, .domain = DOMU,
+                                   .interface_version = XEN_DOMCTL_INTERFACE_VERSION };
+    dc_arch.u.shadow_op.op = XEN_DOMCTL_SHADOW_OP_PEEK;
+    t_rc("LOGDIRTY0061", "no read is left waiting: paging_domctl_cont gives -EBUSY",
+         os_hypercall1(__HYPERVISOR_arch_1, &dc_arch), -XEN_EBUSY);
+    write_pages(set1);
+    rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_CLEAN);
+    t_case("LOGDIRTY0062", "the DomU runs again (not left paused) and its writes are seen exactly",
+           rc == 0 && !arena_mismatch(set1), "(rc=%ld page=%ld)", rc, arena_mismatch(set1) - 1);
+}
+
+/* The 1024-page DomU: the bad inputs, then the tracking where the hypervisor has it. */
+static void small_domu(void)
+{
+    long rc;
+
+    bad_input();
+    rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, 0, 0);
+    if (rc == -XEN_EOPNOTSUPP) {
+        os_printf("logdirty: ENABLE_LOGDIRTY gives -EOPNOTSUPP: this Xen has no PV shadow paging "
+                  "(built without CONFIG_SHADOW_PAGING); tracking not checked\n");
+    } else {
+        t_rc("LOGDIRTY0020", "ENABLE_LOGDIRTY on the running DomU gives 0", rc, 0);
+        if (rc == 0)
+            tracking();
+    }
+}
+
 static void dom0_main(void)
 {
     static struct xc_dom_image dom;
@@ -316,8 +487,10 @@ static void dom0_main(void)
     if (xc_domctl(XENOLITH_DOMCTL_mmu_audit, DOMID_SELF, &dc) == 0)
         os_printf("logdirty: %lu frames free before the DomU\n",
                   (unsigned long)dc.u.mmu_audit.free_frames);
+    if (strcmp((const char *)si->cmd_line, "large") == 0)
+        domu_pages = read_pages = LARGE_PAGES;
     dom = (struct xc_dom_image){ .kernel = (const void *)si->mod_start, .kernel_len = si->mod_len,
-                                 .nr_pages = DOMU_PAGES, .max_vcpus = 1, .domid = DOMU };
+                                 .nr_pages = domu_pages, .max_vcpus = 1, .domid = DOMU };
     rc = xc_dom_build(&dom);
     if (rc)
         os_printf("logdirty: %s\n", dom.reason);
@@ -332,15 +505,14 @@ static void dom0_main(void)
         t_case("LOGDIRTY0000", "the DomU is up (its control page)", 0, "(rc=%ld)", rc);
         return;
     }
-    bad_input();
-    rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, 0, 0);
-    if (rc == -XEN_EOPNOTSUPP) {
-        os_printf("logdirty: ENABLE_LOGDIRTY gives -EOPNOTSUPP: this Xen has no PV shadow paging "
-                  "(built without CONFIG_SHADOW_PAGING); tracking not checked\n");
-    } else {
-        t_rc("LOGDIRTY0020", "ENABLE_LOGDIRTY on the running DomU gives 0", rc, 0);
+    if (domu_pages == LARGE_PAGES) {
+        read_pages = LARGE_READ;
+        rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, 0, 0);
+        t_rc("LOGDIRTY0049", "ENABLE_LOGDIRTY on the running 160 MiB DomU gives 0", rc, 0);
         if (rc == 0)
-            tracking();
+            large_tracking();
+    } else {
+        small_domu();
     }
     ctrl->step = S_EXIT;                    /* not waited for: the DomU shuts down */
     os_mb();

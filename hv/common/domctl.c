@@ -419,7 +419,7 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, XEN_GUEST_HANDLE_
     case XEN_DOMCTL_getvcpuaffinity:
         return vcpu_affinity_domctl(d, op->cmd, &op->u.vcpuaffinity);
     default:
-        rc = arch_do_domctl(d, op, &copyback);   /* the x86-only operations, or -ENOSYS */
+        rc = arch_do_domctl(d, op, arg, &copyback);   /* the x86-only operations, or -ENOSYS */
         break;
     }
     if (copyback && copy_to_guest(arg, op, 1))

@@ -29,7 +29,17 @@ long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint
     v->hcall_args[3] = a4;
     v->hcall_args[4] = a5;
     v->hcall_continue = true;
+    v->hcall_continue_nr = -1;
     return HV_CONTINUATION;
+}
+
+long hypercall_continue_as(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
+{
+    long rc = hypercall_continue(a1, a2, a3, a4, a5);
+
+    current->hcall_continue_nr = (int)nr;
+    return rc;
 }
 
 
@@ -128,7 +138,7 @@ static bool continued(struct cpu_regs *regs, struct cpu_info *ci, struct vcpu *v
     v->hcall_continue = false;
     ci->hypercall_continuations++;
     regs->rip -= 2;
-    regs->rax = nr;
+    regs->rax = v->hcall_continue_nr < 0 ? nr : (unsigned long)v->hcall_continue_nr;
     regs->rdi = v->hcall_args[0];
     regs->rsi = v->hcall_args[1];
     regs->rdx = v->hcall_args[2];

@@ -67,8 +67,11 @@ static long hypercall_init(struct domain *d, uint64_t mfn)
     return rc;
 }
 
-long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback)
+long arch_do_domctl(struct domain *d, struct xen_domctl *op, XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg,
+                    bool *copyback)
 {
+    long rc;
+
     *copyback = false;
     switch (op->cmd) {
     case XEN_DOMCTL_hypercall_init:
@@ -83,8 +86,11 @@ long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback)
         *copyback = true;
         return 0;
     case XEN_DOMCTL_shadow_op:
+        rc = paging_domctl(d, &op->u.shadow_op, false);
+        if (rc == -XEN_ERESTART)                /* as Xen: the rest as HYPERVISOR_arch_1, no copy back */
+            return hypercall_continue_as(__HYPERVISOR_arch_1, arg.addr, 0, 0, 0, 0);
         *copyback = true;                       /* as Xen: whatever the answer */
-        return paging_domctl(d, &op->u.shadow_op);
+        return rc;
     }
     /* Xenolith's own operations write their results back. */
     *copyback = op->cmd >= 0x8000;
@@ -105,13 +111,14 @@ long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback)
 }
 
 /*
- * HYPERVISOR_arch_1: Xen's continuation of a preempted XEN_DOMCTL_shadow_op.
- * Only that sub-operation with the current version may come here
+ * HYPERVISOR_arch_1: Xen's continuation of a preempted XEN_DOMCTL_shadow_op
+ * (a CLEAN or PEEK stopped between leaves), its domctl read again from the
+ * guest. Only that sub-operation with the current version may come here
  * (-EOPNOTSUPP); then the target (-ESRCH, dying ones found as Xen's lookup
- * does), the privilege (-EPERM) and paging_domctl's own checks. Nothing
- * here is ever preempted, so nothing waits: -EBUSY, as Xen answers a
- * resume with no operation of the caller's pending. The shadow_op field
- * is written back, as Xen does.
+ * does), the privilege (-EPERM) and paging_domctl's own checks (-EBUSY
+ * unless the caller's own read of that sub-op waits). Preempted again, it
+ * continues as itself; at the end the shadow_op field is written back, as
+ * Xen does.
  */
 long do_paging_domctl_cont(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
 {
@@ -130,8 +137,10 @@ long do_paging_domctl_cont(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg)
         domain_put(d);
         return -XEN_EPERM;
     }
-    rc = paging_domctl_resume(d, &op.u.shadow_op);
+    rc = paging_domctl(d, &op.u.shadow_op, true);
     domain_put(d);
+    if (rc == -XEN_ERESTART)
+        return hypercall_continue_as(__HYPERVISOR_arch_1, arg.addr, 0, 0, 0, 0);
     if (copy_field_to_guest(arg, &op, u.shadow_op))
         rc = -XEN_EFAULT;
     return rc;

@@ -71,6 +71,7 @@ struct vcpu {
     bool in_multicall;               /* running a multicall's entries: they never continue alone */
     bool hcall_continue;             /* hypercall_continue was called: re-issue with hcall_args */
     uint64_t hcall_args[5];
+    int hcall_continue_nr;           /* the hypercall it goes on as (hypercall_continue_as), or -1: the same */
 
     /* events and time */
     struct vcpu_info *vcpu_info;     /* in shared_info or a registered guest page */

@@ -62,6 +62,9 @@ void hypercall_dispatch(struct cpu_regs *regs);
 #define HV_CONTINUATION  (-0x7fff)
 bool hypercall_preempt_check(void);
 long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+/* The same, the rest running as hypercall nr (Xen's shadow_op goes on as HYPERVISOR_arch_1). */
+long hypercall_continue_as(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                           uint64_t a5);
 
 /* Per-hypercall trace lines: "hypercall_trace" on the command line traces every
    hypercall, "hypercall_trace=errors" only those that return an error (iret aside:
@@ -102,15 +105,16 @@ long do_paging_domctl_cont(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg);
 /*
  * The architecture's domctls (hv/arch/x86/domctl.c), for a command common
  * code does not serve: the result, -ENOSYS for an unknown one;
- * *copyback says whether the caller writes op back to the guest.
- * arch_get_domain_info adds the x86 fields of getdomaininfo.
+ * *copyback says whether the caller writes op back to the guest (arg:
+ * the guest's copy, which a continuation names). arch_get_domain_info adds the x86 fields of getdomaininfo.
  * getdomaininfo (common/domctl.c) fills the record of d that
  * XEN_DOMCTL_getdomaininfo and XEN_SYSCTL_getdomaininfolist give.
  */
 struct domain;
 struct xen_domctl;
 struct xen_domctl_getdomaininfo;
-long arch_do_domctl(struct domain *d, struct xen_domctl *op, bool *copyback);
+long arch_do_domctl(struct domain *d, struct xen_domctl *op, XEN_GUEST_HANDLE_PARAM(xen_domctl_t) arg,
+                    bool *copyback);
 void arch_get_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
 void getdomaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info);
 /* XEN_DOMCTL_set/getvcpuaffinity on d (common/vcpu_affinity.c): 0 or -errno, as Xen's. */

@@ -14,6 +14,9 @@
 #include <hv/domain.h>
 #include <hv/mm.h>
 #include <hv/spinlock.h>
+#include <hv/cmdline.h>
+#include <hv/console.h>
+#include <hv/hypercall.h>
 #include <asm/shadow.h>
 
 #define LEAF_PAGES      (PAGE_SIZE * 8)         /* pages one leaf of Xen's bitmap covers */
@@ -139,48 +142,135 @@ static long set_allocation(struct domain *d, struct xen_domctl_shadow_op *sc)
 }
 
 /*
- * CLEAN / PEEK: the stats, then the bitmap leaf by leaf, (pages + 7) / 8
- * bytes in all (none for a null buffer); CLEAN clears each leaf copied.
- * A copy that faults stops there: -EFAULT, the leaves before it copied
- * (and cleared), the stats kept. Success on CLEAN: the stats restart and
- * every write is seen afresh. The copy runs without the page lock (it may
- * fault on the caller's pages); the domain is paused, so only a grant
- * copy into it could set a bit meanwhile, which the next round reports.
+ * Leaves a CLEAN or PEEK reads before it continues even with no work
+ * waiting: "logdirty_budget=N" on the command line, for tests; 0 (the
+ * default): it continues only when work waits, as Xen's.
  */
-static long log_dirty_op(struct domain *d, struct xen_domctl_shadow_op *sc)
+extern const char hv_command_line[];
+
+static uint64_t leaves_per_leg(void)
+{
+    static bool read;
+    static uint64_t budget;
+
+    if (!read) {
+        if (!cmdline_get_uint(hv_command_line, "logdirty_budget", &budget))
+            budget = 0;
+        read = true;
+    }
+    return budget;
+}
+
+/* Is r the caller's own preempted read of sub-op op, which a resume goes on with? */
+static bool callers_preempted_read(const struct log_dirty_read *r, uint32_t op)
+{
+    return r->state == LD_READ_PREEMPTED && r->by == current->domain->id && r->op == op;
+}
+
+/*
+ * Take the read for this caller: a fresh one when none is in progress, or
+ * the caller's own preempted one when resuming. Page lock held.
+ */
+static bool claim_read(struct log_dirty_read *r, uint32_t op, bool resuming)
+{
+    if (resuming ? !callers_preempted_read(r, op) : r->state != LD_READ_IDLE)
+        return false;
+    if (!resuming)
+        *r = (struct log_dirty_read){ .by = current->domain->id, .op = op };
+    r->state = LD_READ_RUNNING;
+    return true;
+}
+
+/* Stop here and go on in a continuation? Never inside a multicall. */
+static bool leg_over(uint64_t leaves)
+{
+    uint64_t budget = leaves_per_leg();
+
+    return (budget && leaves >= budget && !current->in_multicall) || hypercall_preempt_check();
+}
+
+/*
+ * CLEAN / PEEK: the stats, then the bitmap leaf by leaf, (pages + 7) / 8
+ * bytes in all (none for a null buffer); CLEAN clears each leaf it read,
+ * whole. Between leaves the read may stop and answer -ERESTART: its
+ * progress stays in d->arch.shadow.ld_read and d stays paused until the
+ * continuation ends it. A copy that faults stops there: -EFAULT, the leaves
+ * before it copied (and cleared), the stats kept. Success on CLEAN: the
+ * stats restart and every write is seen afresh. The copy into the caller
+ * runs without d's page lock (shadow_log_dirty_copy); d is paused, so only
+ * a grant copy into it could set a bit meanwhile, which the next round
+ * reports.
+ */
+static long log_dirty_op(struct domain *d, struct xen_domctl_shadow_op *sc, bool resuming)
 {
     struct shadow_state *s = &d->arch.shadow;
-    bool clean = sc->op == XEN_DOMCTL_SHADOW_OP_CLEAN;
-    uint64_t want = sc->pages < BITMAP_MAX ? sc->pages : BITMAP_MAX, done = 0;
-    bool paused = domain_pause(d) == 0;
+    struct log_dirty_read *r = &s->ld_read;
+    bool clean = sc->op == XEN_DOMCTL_SHADOW_OP_CLEAN, paused = !resuming && domain_pause(d) == 0;
+    uint64_t want = sc->pages < BITMAP_MAX ? sc->pages : BITMAP_MAX, done, bits, leaves = 0;
+    XEN_GUEST_HANDLE(uint8_t) bitmap = guest_handle_from_va(uint8_t, sc->dirty_bitmap);
+    unsigned int continuations;
     long rc = 0;
 
     spin_lock(&d->page_lock);
+    if (!claim_read(r, sc->op, resuming)) {
+        spin_unlock(&d->page_lock);
+        if (paused)
+            domain_unpause(d);
+        return -XEN_EBUSY;
+    }
+    if (!resuming)
+        r->paused = paused;
+    done = r->done;
+    bits = shadow_log_dirty_bits(d);
     sc->stats.fault_count = s->ld_faults > UINT32_MAX ? UINT32_MAX : (uint32_t)s->ld_faults;
     sc->stats.dirty_count = s->ld_dirty > UINT32_MAX ? UINT32_MAX : (uint32_t)s->ld_dirty;
     spin_unlock(&d->page_lock);
-    XEN_GUEST_HANDLE(uint8_t) bitmap = guest_handle_from_va(uint8_t, sc->dirty_bitmap);
 
-    if (guest_handle_is_null(bitmap))
-        done = (want + 7) / 8 * 8;              /* nothing to copy: every leaf is passed over */
     while (done < want) {
         uint64_t bytes = (want - done + 7) / 8;
 
+        if (guest_handle_is_null(bitmap) && done >= bits) {
+            done += bytes * 8;                  /* nothing to copy nor clear past the bitmap */
+            break;
+        }
         if (bytes > PAGE_SIZE)
             bytes = PAGE_SIZE;                  /* one leaf at a time */
-        if (shadow_log_dirty_copy(d, bitmap, done / 8, bytes)) {
+        if (!guest_handle_is_null(bitmap) && shadow_log_dirty_copy(d, bitmap, done / 8, bytes)) {
             rc = -XEN_EFAULT;
             break;
         }
+        if (clean) {
+            spin_lock(&d->page_lock);
+            shadow_log_dirty_clear(d, done, LEAF_PAGES);    /* the whole leaf, read or not */
+            spin_unlock(&d->page_lock);
+        }
         done += bytes * 8;
+        if (done < want && leg_over(++leaves)) {
+            rc = -XEN_ERESTART;
+            break;
+        }
     }
+
     spin_lock(&d->page_lock);
-    /* A leaf read is cleared whole, also the pages past the ones asked for. */
+    if (rc == -XEN_ERESTART) {
+        r->done = done;
+        r->continuations++;
+        r->state = LD_READ_PREEMPTED;
+        spin_unlock(&d->page_lock);
+        return rc;                              /* d stays paused */
+    }
+    /* Leaves cleared: their pages' writable translations go, so the next write is seen. */
     if (clean && (done || !rc))
-        shadow_log_dirty_clear(d, (done + LEAF_PAGES - 1) / LEAF_PAGES * LEAF_PAGES);
+        shadow_flush_all(d);
     if (!rc && clean)
         s->ld_faults = s->ld_dirty = 0;
+    paused = r->paused;
+    continuations = r->continuations;
+    r->state = LD_READ_IDLE;
     spin_unlock(&d->page_lock);
+    if (continuations)
+        log_debug("d%u: shadow_op %s of d%u: %lu pages, continued %u times, rc %ld", current->domain->id,
+                  clean ? "CLEAN" : "PEEK", d->id, (unsigned long)done, continuations, rc);
     if (!rc && done < sc->pages)
         sc->pages = done;
     if (paused)
@@ -189,24 +279,31 @@ static long log_dirty_op(struct domain *d, struct xen_domctl_shadow_op *sc)
 }
 
 /*
- * The checks of Xen's paging_domctl, in its order, shared with the
- * continuation hypercall: never the caller's own domain (-EINVAL); a
- * dying one is left alone (0); one without vCPUs -EINVAL. 1: go on.
+ * The checks of Xen's paging_domctl, in its order: never the caller's own
+ * domain (-EINVAL); a dying one is left alone (0); one without vCPUs
+ * -EINVAL; then -EBUSY for anything but GET_ALLOCATION while a CLEAN or
+ * PEEK is in progress, and for a resume that is not the continuation of
+ * the caller's own preempted one of the same sub-op. 1: go on.
  */
-static long paging_precheck(const struct domain *d)
+static long paging_precheck(const struct domain *d, uint32_t op, bool resuming)
 {
+    const struct log_dirty_read *r = &d->arch.shadow.ld_read;
+
     if (d == current->domain)
         return -XEN_EINVAL;
     if (domain_is_dying(d))
         return 0;
     if (!d->vcpus_created)
         return -XEN_EINVAL;
+    if (resuming ? !callers_preempted_read(r, op)
+                 : r->state != LD_READ_IDLE && op != XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION)
+        return -XEN_EBUSY;
     return 1;
 }
 
-long paging_domctl(struct domain *d, struct xen_domctl_shadow_op *sc)
+long paging_domctl(struct domain *d, struct xen_domctl_shadow_op *sc, bool resuming)
 {
-    long rc = paging_precheck(d);
+    long rc = paging_precheck(d, sc->op, resuming);
 
     if (rc <= 0)
         return rc;
@@ -226,7 +323,7 @@ long paging_domctl(struct domain *d, struct xen_domctl_shadow_op *sc)
     case XEN_DOMCTL_SHADOW_OP_PEEK:
         if (sc->mode & ~XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL)
             return -XEN_EINVAL;
-        return log_dirty_op(d, sc);
+        return log_dirty_op(d, sc, resuming);
     case XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION:
         sc->mb = allocation_mb(d);
         return 0;
@@ -235,12 +332,4 @@ long paging_domctl(struct domain *d, struct xen_domctl_shadow_op *sc)
     default:
         return -XEN_EINVAL;
     }
-}
-
-long paging_domctl_resume(struct domain *d, struct xen_domctl_shadow_op *sc)
-{
-    long rc = paging_precheck(d);
-
-    /* Nothing of ours is ever preempted: no operation waits to be resumed (Xen: -EBUSY). */
-    return rc <= 0 ? rc : -XEN_EBUSY;
 }

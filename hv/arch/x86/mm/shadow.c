@@ -343,22 +343,21 @@ void shadow_log_dirty_disable(struct domain *d)
 
 int shadow_log_dirty_copy(struct domain *d, XEN_GUEST_HANDLE(uint8_t) to, uint64_t off, uint64_t n)
 {
-    static const uint8_t zeros[256];
     const struct shadow_state *s = &d->arch.shadow;
-    uint64_t have = s->dirty ? bitmap_bytes(s->nr_dirty_bits) : 0;
+    uint8_t buf[256];
 
     while (n) {
-        uint64_t chunk;
-        const void *src;
+        uint64_t chunk = n < sizeof(buf) ? n : sizeof(buf), have, from_bitmap = 0;
 
+        spin_lock(&d->page_lock);
+        have = s->dirty ? bitmap_bytes(s->nr_dirty_bits) : 0;
         if (off < have) {
-            chunk = have - off < n ? have - off : n;
-            src = (const uint8_t *)s->dirty + off;
-        } else {
-            chunk = n < sizeof(zeros) ? n : sizeof(zeros);
-            src = zeros;
+            from_bitmap = have - off < chunk ? have - off : chunk;
+            memcpy(buf, (const uint8_t *)s->dirty + off, from_bitmap);
         }
-        if (copy_to_guest_offset(to, off, (const uint8_t *)src, chunk))
+        spin_unlock(&d->page_lock);
+        memset(buf + from_bitmap, 0, chunk - from_bitmap);
+        if (copy_to_guest_offset(to, off, buf, chunk))
             return -XEN_EFAULT;
         off += chunk;
         n -= chunk;
@@ -366,22 +365,33 @@ int shadow_log_dirty_copy(struct domain *d, XEN_GUEST_HANDLE(uint8_t) to, uint64
     return 0;
 }
 
+uint64_t shadow_log_dirty_bits(const struct domain *d)
+{
+    return d->arch.shadow.dirty ? d->arch.shadow.nr_dirty_bits : 0;
+}
+
 unsigned int shadow_log_dirty_pages(const struct domain *d)
 {
     return d->arch.shadow.nr_leaves ? 3 + d->arch.shadow.nr_leaves : 0;
 }
 
-void shadow_log_dirty_clear(struct domain *d, uint64_t nr_pages)
+void shadow_log_dirty_clear(struct domain *d, uint64_t first, uint64_t nr)
 {
     struct shadow_state *s = &d->arch.shadow;
-    uint64_t bits = nr_pages < s->nr_dirty_bits ? nr_pages : s->nr_dirty_bits;
+    uint64_t end = first + nr, b = first;
 
-    if (s->dirty) {
-        memset(s->dirty, 0, bits / 64 * 8);
-        if (bits % 64)
-            s->dirty[bits / 64] &= ~((1UL << (bits % 64)) - 1);
+    if (end < first || end > s->nr_dirty_bits)
+        end = s->nr_dirty_bits;
+    if (!s->dirty)
+        return;
+    for (; b < end && b % 64; b++)
+        s->dirty[b / 64] &= ~(1UL << (b % 64));
+    if (b < end) {
+        memset(&s->dirty[b / 64], 0, (end - b) / 64 * 8);
+        b += (end - b) / 64 * 64;
     }
-    shadow_flush_all(d);
+    for (; b < end; b++)
+        s->dirty[b / 64] &= ~(1UL << (b % 64));
 }
 
 void shadow_guest_entry_changed(struct domain *d, uint64_t table, unsigned int idx)

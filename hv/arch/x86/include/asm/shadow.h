@@ -24,6 +24,23 @@ struct vcpu;
 #define SHADOW_POOL_DEFAULT 4096         /* the pool of Dom0's boot option and of paging_mode */
 #define SHADOW_ROOTS     8               /* cached shadow roots (guest L4 -> shadow L4) */
 
+/*
+ * A CLEAN or PEEK of the log-dirty bitmap (Xen's paging.preempt): one caller
+ * at a time owns it while it runs and across its continuations
+ * (HYPERVISOR_arch_1), which go on from `done` with the domain still paused.
+ * Guarded by the domain's page lock (mm/paging_domctl.c).
+ */
+enum log_dirty_read_state { LD_READ_IDLE, LD_READ_RUNNING, LD_READ_PREEMPTED };
+
+struct log_dirty_read {
+    enum log_dirty_read_state state;
+    domid_t by;                          /* the caller's domain */
+    uint32_t op;                         /* XEN_DOMCTL_SHADOW_OP_CLEAN or _PEEK */
+    bool paused;                         /* it paused the domain: unpaused at its end */
+    uint64_t done;                       /* pages read (and cleared) so far, whole leaves */
+    unsigned int continuations;
+};
+
 struct shadow_state {
     bool enabled;
     bool log_dirty;
@@ -42,6 +59,7 @@ struct shadow_state {
     unsigned int nr_leaves;              /* bits set in leaves[] */
     uint64_t faults, fills, flushes;     /* statistics */
     uint64_t ld_faults, ld_dirty;        /* Xen's log-dirty stats: faults fixed, pages newly dirty */
+    struct log_dirty_read ld_read;       /* the CLEAN/PEEK in progress, if any */
 };
 
 /*
@@ -83,27 +101,36 @@ void shadow_log_dirty_disable(struct domain *d);
 /*
  * Copy bytes [off, off + n) of the dirty bitmap (bit b of byte k: page
  * 8k + b) to the same bytes of the current domain's bitmap `to`; bytes past
- * the domain's bitmap (or all, log-dirty off) read 0. 0 or -EFAULT.
+ * the domain's bitmap (or all, log-dirty off) read 0. 0 or -EFAULT. Takes
+ * d's page lock around each read of the bitmap (never across the copy into
+ * the caller's memory): the caller holds none.
  */
 int shadow_log_dirty_copy(struct domain *d, XEN_GUEST_HANDLE(uint8_t) to, uint64_t off, uint64_t n);
+/* The pages the bitmap covers (0: log-dirty off). Page lock held. */
+uint64_t shadow_log_dirty_bits(const struct domain *d);
 /*
  * The pages Xen's log-dirty bitmap would hold now: its trie grows a node
  * path and a one-page leaf for each 32768 pages once one of them is marked
  * (three nodes above the leaves for a domain under 64 GiB), 0 before any.
  */
 unsigned int shadow_log_dirty_pages(const struct domain *d);
-/* Clear the bits of pages [0, nr_pages) and revoke write access again. */
-void shadow_log_dirty_clear(struct domain *d, uint64_t nr_pages);
+/*
+ * Clear the bits of pages [first, first + nr) that the bitmap has. Write
+ * access is not revoked: shadow_flush_all does that once the read is over.
+ * Page lock held.
+ */
+void shadow_log_dirty_clear(struct domain *d, uint64_t first, uint64_t nr);
 /* Record a write the hypervisor made to a guest frame behind the shadows' back. */
 void shadow_mark_dirty(struct domain *d, uint64_t mfn);
 
 /*
  * XEN_DOMCTL_shadow_op on d (mm/paging_domctl.c; the caller is privileged
  * and holds a reference on d): Xen's answers, *sc updated for the copy back.
+ * -ERESTART: a CLEAN or PEEK was preempted; the caller continues it as
+ * HYPERVISOR_arch_1, which comes back here `resuming` (Xen's
+ * paging_domctl_cont) and goes on from where it stopped.
  */
 struct xen_domctl_shadow_op;
-long paging_domctl(struct domain *d, struct xen_domctl_shadow_op *sc);
-/* Its continuation (HYPERVISOR_arch_1): nothing is ever left to resume here. */
-long paging_domctl_resume(struct domain *d, struct xen_domctl_shadow_op *sc);
+long paging_domctl(struct domain *d, struct xen_domctl_shadow_op *sc, bool resuming);
 
 #endif
