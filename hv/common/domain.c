@@ -5,6 +5,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
+#include <hv/iocap.h>
 #include <xl/string.h>
 #include <hv/hypercall.h>
 #include <hv/machine.h>
@@ -295,6 +296,7 @@ fail:
     vcpu_free(v);
     if (d) {
         arch_domain_destroy(d);
+        iocaps_destroy(d);
         xfree_bytes(d->evtchn, NR_EVTCHN * sizeof(struct evtchn));
     }
     xfree_bytes(d, sizeof(*d));

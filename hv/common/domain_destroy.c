@@ -29,6 +29,7 @@
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <hv/hypercall.h>
+#include <hv/iocap.h>
 #include <asm/flushtlb.h>
 #include <asm/io.h>
 #include <asm/paging.h>
@@ -244,6 +245,7 @@ static void domain_free(struct domain *d)
         xfree_bytes(v, sizeof(*v));
     }
     arch_domain_destroy(d);
+    iocaps_destroy(d);
     xfree_bytes(d->evtchn, NR_EVTCHN * sizeof(struct evtchn));
     grant_table_destroy(d);
     if (pt_frame_is_free_to_release(&pv_mmu_env, si))

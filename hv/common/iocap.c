@@ -79,6 +79,13 @@ static long irq_permission(struct domain *d, const struct xen_domctl *op)
     return caps_change(d, &d->irq_caps, irq, irq, p->allow_access);
 }
 
+void iocaps_destroy(struct domain *d)
+{
+    rangeset_destroy(&d->iomem_caps);
+    rangeset_destroy(&d->irq_caps);
+    arch_iocaps_destroy(d);
+}
+
 bool iocap_domctl(struct domain *d, const struct xen_domctl *op, long *rc)
 {
     switch (op->cmd) {

@@ -1,15 +1,56 @@
-/* Sets of integer ranges (hv/rangeset.h): a sorted array, merged on add, split on remove. */
+/*
+ * Sets of integer ranges (hv/rangeset.h): a sorted array from the heap,
+ * merged on add, split on remove, grown by doubling.
+ */
+#include <stddef.h>
 #include <xen/errno.h>
+#include <hv/mm.h>
 #include <hv/rangeset.h>
 
-/* The first range that ends at or after x (rs->nr if none). */
+#define FIRST_ROOM ((unsigned int)(PAGE_SIZE / sizeof(struct range)))  /* the heap gives pages */
+
+/* Room for one more range: 0, or -ENOMEM with the set as it was. */
+static int make_room(struct rangeset *rs)
+{
+    unsigned int room = rs->room ? rs->room * 2 : FIRST_ROOM;
+    struct range *r;
+
+    if (rs->nr < rs->room)
+        return 0;
+    if (room < rs->room)
+        return -XEN_ENOMEM;
+    r = xzalloc_bytes((unsigned long)room * sizeof(*r));
+    if (!r)
+        return -XEN_ENOMEM;
+    for (unsigned int i = 0; i < rs->nr; i++)
+        r[i] = rs->r[i];
+    xfree_bytes(rs->r, (unsigned long)rs->room * sizeof(*r));
+    rs->r = r;
+    rs->room = room;
+    return 0;
+}
+
+void rangeset_destroy(struct rangeset *rs)
+{
+    xfree_bytes(rs->r, (unsigned long)rs->room * sizeof(*rs->r));
+    rs->r = NULL;
+    rs->nr = rs->room = 0;
+}
+
+/* The first range that ends at or after x (rs->nr if none): a binary search, ends ascend. */
 static unsigned int first_ending_from(const struct rangeset *rs, uint64_t x)
 {
-    unsigned int i = 0;
+    unsigned int lo = 0, hi = rs->nr;
 
-    while (i < rs->nr && rs->r[i].e < x)
-        i++;
-    return i;
+    while (lo < hi) {
+        unsigned int mid = lo + (hi - lo) / 2;
+
+        if (rs->r[mid].e < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Replace ranges [from, to) by `count` (0 or 1) new ones, [s, e]. */
@@ -44,7 +85,7 @@ int rangeset_add(struct rangeset *rs, uint64_t s, uint64_t e)
             s = rs->r[from].s;
         if (rs->r[to - 1].e > e)
             e = rs->r[to - 1].e;
-    } else if (rs->nr == RANGESET_MAX) {
+    } else if (make_room(rs)) {
         return -XEN_ENOMEM;
     }
     splice(rs, from, to, 1, s, e);
@@ -59,7 +100,7 @@ int rangeset_remove(struct rangeset *rs, uint64_t s, uint64_t e)
         /* Strictly inside one range: it becomes two. */
         uint64_t old_e = rs->r[i].e;
 
-        if (rs->nr == RANGESET_MAX)
+        if (make_room(rs))
             return -XEN_ENOMEM;
         splice(rs, i + 1, i + 1, 1, e + 1, old_e);
         rs->r[i].e = s - 1;

@@ -76,6 +76,11 @@ int arch_iocaps_dom0(struct domain *d)
     return rc ? -XEN_ENOMEM : 0;
 }
 
+void arch_iocaps_destroy(struct domain *d)
+{
+    rangeset_destroy(&d->arch.ioport_caps);
+}
+
 /*
  * XEN_DOMCTL_ioport_permission, Xen's order: the range (empty, wrapping or
  * past port 0xffff: -EINVAL), the caller's privilege, its own access to

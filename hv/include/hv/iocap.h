@@ -34,5 +34,11 @@ long arch_ioport_permission_domctl(struct domain *d, const struct xen_domctl *op
 
 /* The hardware domain's initial capabilities (arch: Xen's dom0_setup_permissions). */
 int arch_iocaps_dom0(struct domain *d);
+/*
+ * Give back the memory of d's capability sets (its destruction, or a
+ * creation that failed); arch_iocaps_destroy frees the architecture's.
+ */
+void iocaps_destroy(struct domain *d);
+void arch_iocaps_destroy(struct domain *d);
 
 #endif

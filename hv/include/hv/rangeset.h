@@ -4,21 +4,26 @@
  * (its "I/O capabilities", XEN_DOMCTL_*_permission). Pure code
  * (hv/lib/rangeset.c), host-tested; the caller locks.
  *
- * Xen's rangesets grow from the heap; ours hold RANGESET_MAX ranges, which
- * a domain's capabilities never come near (Dom0 starts with 5 I/O port
- * ranges and 2 I/O memory ones). Adding or removing what would need more
- * answers -ENOMEM and changes nothing.
+ * As Xen's domain rangesets, a set has no limit of its own: its ranges live
+ * in one array from the hypervisor heap (xzalloc_bytes), grown by doubling
+ * when an add or a split needs one more. An empty set holds no memory; the
+ * array goes with rangeset_destroy (the domain's destruction). A change
+ * that needs memory the heap does not have answers -ENOMEM and changes
+ * nothing.
  */
 #ifndef HV_RANGESET_H
 #define HV_RANGESET_H
 #include <stdbool.h>
 #include <stdint.h>
 
-#define RANGESET_MAX 32
+struct range {
+    uint64_t s, e;
+};
 
 struct rangeset {
-    unsigned int nr;
-    struct { uint64_t s, e; } r[RANGESET_MAX];     /* sorted; r[i].e + 1 < r[i + 1].s */
+    unsigned int nr;                 /* ranges held */
+    unsigned int room;               /* ranges r[] can hold */
+    struct range *r;                 /* sorted; r[i].e + 1 < r[i + 1].s; NULL while room is 0 */
 };
 
 /* Add [s, e] (s <= e), merged with what it touches: 0 or -XEN_ENOMEM. */
@@ -30,5 +35,7 @@ bool rangeset_contains(const struct rangeset *rs, uint64_t s, uint64_t e);
 /* Is any number of [s, e] in the set? */
 bool rangeset_overlaps(const struct rangeset *rs, uint64_t s, uint64_t e);
 static inline bool rangeset_is_empty(const struct rangeset *rs) { return rs->nr == 0; }
+/* Empty the set and give its memory back. */
+void rangeset_destroy(struct rangeset *rs);
 
 #endif
