@@ -37,6 +37,7 @@ static const struct suite {
     { "pirq", suite_pirq },
     { "vcpu", suite_vcpu },                 /* moves vcpu_info */
     { "smp", suite_smp },                   /* a second vCPU only; before FIFO (2-level there) */
+    { "vcpu_ops", suite_vcpu_ops },         /* NMIs, the time area, get_physid; vCPU 1 only if it never ran */
     { "pt", suite_pt },
     { "evtchn_fifo", suite_evtchn_fifo },   /* switches to FIFO events for good: after every 2-level user */
     { "smp_fifo", suite_smp_fifo },         /* several vCPUs: a FIFO control block for each */

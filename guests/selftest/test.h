@@ -43,6 +43,7 @@ void suite_multicall(void);
 void suite_vm_assist(void);
 void suite_vcpu(void);
 void suite_smp(void);
+void suite_vcpu_ops(void);
 void suite_smp_fifo(void);
 void suite_timers(void);
 void suite_memory(void);

@@ -234,7 +234,7 @@ long do_vcpu_op(uint64_t cmd64, uint64_t vcpuid64, XEN_GUEST_HANDLE_PARAM(void) 
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, arg);
     default:
-        return -XEN_ENOSYS;
+        return arch_do_vcpu_op(cmd, v, arg);    /* send_nmi, time area, get_physid; else -ENOSYS */
     }
 }
 

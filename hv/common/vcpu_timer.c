@@ -11,7 +11,8 @@
  * singleshot timer is only set by the vCPU itself). The periodic timer, as
  * Xen's, runs only while its vCPU runs: stopped when it stops running (a
  * blocked vCPU is not woken by it), armed again, for the tick it missed or
- * the next one, when it runs again.
+ * the next one, when it runs again. Every PV vCPU starts with Xen's 100 Hz
+ * periodic timer until the guest stops it.
  */
 #include <xen/xen.h>
 #include <hv/domain.h>
@@ -19,6 +20,8 @@
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <hv/timer.h>
+
+#define PERIODIC_DEFAULT_NS 10000000ULL         /* Xen's pv_vcpu_initialise: a 100 Hz ticker */
 
 static void singleshot_expired(void *data)
 {
@@ -75,6 +78,7 @@ int vcpu_timers_init(struct vcpu *v)
         kill_timer(&v->periodic_timer);
         return -1;
     }
+    v->periodic_period = PERIODIC_DEFAULT_NS;
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <asm/io.h>
+#include <asm/pv.h>
 #include <hv/time.h>
 
 uint64_t tsc_khz;
@@ -130,6 +131,7 @@ void time_update_vcpu(struct vcpu *v)
     t->tsc_shift = scale_shift;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     t->version++;
+    pv_time_area_update(v, t);
 }
 
 /*

@@ -117,6 +117,9 @@ long arch_do_domctl(struct domain *d, struct xen_domctl *op, XEN_GUEST_HANDLE_PA
                     bool *copyback);
 void arch_get_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
 void getdomaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info);
+/* The architecture's VCPUOPs (x86: pv/vcpu_arch_op.c, Xen's arch_do_vcpu_op): Xen's answer, -ENOSYS for others. */
+struct vcpu;
+long arch_do_vcpu_op(uint32_t cmd, struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg);
 /* XEN_DOMCTL_set/getvcpuaffinity on d (common/vcpu_affinity.c): 0 or -errno, as Xen's. */
 struct xen_domctl_vcpuaffinity;
 long vcpu_affinity_domctl(struct domain *d, uint32_t cmd, const struct xen_domctl_vcpuaffinity *a);

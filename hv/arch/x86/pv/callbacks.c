@@ -66,7 +66,7 @@ long pv_register_callback(struct vcpu *v, const struct callback_register *r)
         v->arch.sysenter_cb = cb;
         return 0;
     case CALLBACKTYPE_nmi:
-        v->arch.nmi_cb = cb;
+        pv_set_nmi_callback(v, r->address);     /* vector 2 of the trap table, as Xen */
         return 0;
     default:
         return -XEN_ENOSYS;
@@ -88,7 +88,7 @@ long do_callback_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg)
             return -XEN_EFAULT;
         if (u.type != CALLBACKTYPE_nmi)
             return -XEN_EINVAL;
-        current->arch.nmi_cb = (struct callback){ 0, false };
+        pv_set_nmi_callback(current, 0);
         return 0;
     }
     default:

@@ -52,5 +52,6 @@ long pv_iret(struct vcpu *v, struct cpu_regs *regs)
         regs->r11 = regs->rflags;
     }
     v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
+    v->arch.nmi_masked = false;                 /* as Xen: any iret ends an NMI's mask */
     return (long)ic.rax;
 }

@@ -78,7 +78,7 @@ long do_nmi_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return pv_register_callback(current, &r);
     }
     case XENNMI_unregister_callback:
-        current->arch.nmi_cb = (struct callback){ 0, false };
+        pv_set_nmi_callback(current, 0);
         return 0;
     default:
         return -XEN_ENOSYS;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <xen/xen.h>
+#include <xen/vcpu.h>
 #include <hv/mm.h>
 #include <asm/shadow.h>
 #include <asm/pv_policy.h>
@@ -33,7 +34,10 @@ struct arch_vcpu {
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     uint16_t sel_ds, sel_es, sel_fs, sel_gs;    /* data segment selectors while not running */
     struct trap_info traps[256];
-    struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
+    struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb;
+    bool nmi_pending;                /* VCPUOP_send_nmi: one to deliver (pv/nmi.c) */
+    bool nmi_masked;                 /* one was delivered: none until the guest's iret */
+    XEN_GUEST_HANDLE(vcpu_time_info_t) time_area;   /* VCPUOP_register_vcpu_time_memory_area */
     bool guest_ts;                   /* virtual CR0.TS (fpu_taskswitch) */
     uint64_t cr2;                    /* virtual CR2: last #PF address delivered, or written */
     uint64_t cr4;                    /* guest-visible CR4 (pv/ctrlreg.c) */

@@ -8,16 +8,20 @@
 #include <stdbool.h>
 #include <hv/domain.h>
 #include <asm/layout.h>
+#include <asm/pv.h>
 #include <asm/regs.h>
 #include <asm/traps.h>
 
 /*
- * Just before the running vCPU v enters its guest through regs, deliver an
- * event upcall that is due; false if v could not take it (it crashed) and the
+ * Just before the running vCPU v enters its guest through regs, deliver a
+ * virtual NMI and an event upcall that are due; false if v could not take it (it crashed) and the
  * scheduler must choose again.
  */
 static inline bool arch_vcpu_deliver_events(struct vcpu *v, struct cpu_regs *regs)
 {
+    /* A virtual NMI first (pv/nmi.c); an upcall may then stack on its frame, as on Xen. */
+    if (__builtin_expect(v->arch.nmi_pending, 0) && !pv_deliver_nmi(v, regs))
+        return false;
     if (vcpu_upcall_due(v) && v->arch.event_cb.eip)
         return pv_bounce(v, regs, v->arch.event_cb.eip, true, false, 0);
     return true;

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <xen/xen.h>
 
 struct domain;
 
@@ -58,5 +59,27 @@ uint64_t pv_guest_l1_of(struct vcpu *v, uint64_t va, unsigned int *idx);
  */
 struct callback_register;
 long pv_register_callback(struct vcpu *v, const struct callback_register *r);
+
+/*
+ * Virtual NMIs (pv/nmi.c). pv_send_nmi: make one pending for v and get it
+ * to its exit path (woken if blocked). pv_deliver_nmi: on v's way into the
+ * guest through regs, bounce a pending, unmasked NMI to vector 2 of its trap
+ * table and mask NMIs until its next iret; false if v crashed doing so.
+ * pv_set_nmi_callback: the NMI callback as Xen keeps it, vector 2 of the
+ * trap table (0: none).
+ */
+struct cpu_regs;
+void pv_send_nmi(struct vcpu *v);
+bool pv_deliver_nmi(struct vcpu *v, struct cpu_regs *regs);
+void pv_set_nmi_callback(struct vcpu *v, uint64_t address);
+
+/*
+ * The guest's second copy of v's time (pv/time_area.c):
+ * pv_register_time_area serves VCPUOP_register_vcpu_time_memory_area (0 or
+ * -EFAULT); pv_time_area_update writes t there, if v has an area.
+ */
+struct vcpu_time_info;
+long pv_register_time_area(struct vcpu *v, XEN_GUEST_HANDLE(void) arg);
+void pv_time_area_update(struct vcpu *v, const struct vcpu_time_info *t);
 
 #endif
