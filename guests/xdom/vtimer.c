@@ -74,12 +74,13 @@ void xdom_vtimer_dom0(void)
 /* DomU: spin until n more timer events came or 10 s passed (a safety net); how many came. */
 static unsigned long count_ticks(unsigned long n)
 {
-    unsigned long before = os_timer_ticks;
+    unsigned long before = os_timer_ticks, got;
     uint64_t end = os_now_ns() + 10000000000ull;
 
-    while (os_timer_ticks - before < n && os_now_ns() < end)
+    /* One read decides: a tick landing after the loop is not counted. */
+    while ((got = os_timer_ticks - before) < n && os_now_ns() < end)
         asm volatile("pause");
-    return os_timer_ticks - before;
+    return got;
 }
 
 void xdom_vtimer_domu(enum xdom_step s)
