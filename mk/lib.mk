@@ -16,7 +16,7 @@ HV_LIB_SRCS += lib/string.c lib/format.c hv/lib/cmdline.c \
 HV_LIB_SRCS += hv/lib/evtchn_ports.c hv/lib/gnttab_pin.c
 HV_LIB_SRCS += hv/arch/x86/lib/e820_dom0.c
 HV_LIB_SRCS += hv/lib/timer_heap.c
-HV_LIB_SRCS += hv/lib/runq.c hv/lib/credit.c
+HV_LIB_SRCS += hv/lib/runq.c hv/lib/credit.c hv/lib/placement.c
 HV_LIB_SRCS += hv/arch/x86/lib/acpi_madt.c
 HV_LIB_SRCS += hv/lib/rangeset.c
 
@@ -44,6 +44,7 @@ $(eval $(call lib_unit_test,test_timer_heap,hv/lib/timer_heap.c))
 $(eval $(call lib_unit_test,test_runq,hv/lib/runq.c))
 $(eval $(call lib_unit_test,test_acpi_madt,hv/arch/x86/lib/acpi_madt.c))
 $(eval $(call lib_unit_test,test_credit,hv/lib/credit.c hv/lib/runq.c))
+$(eval $(call lib_unit_test,test_placement,hv/lib/placement.c))
 $(eval $(call lib_unit_test,test_rangeset,hv/lib/rangeset.c))
 
 # string.c is tested on the host under other names, so libc stays intact.

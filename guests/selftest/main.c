@@ -44,6 +44,7 @@ static const struct suite {
     { "domctl", suite_domctl },             /* leaves three paused domains behind */
     { "domctl_iocaps", suite_domctl_iocaps },   /* on domain 1, and some taken from Dom0 for good */
     { "sysctl", suite_sysctl },             /* lists those domains */
+    { "sysctl_sched", suite_sysctl_sched },   /* puts the defaults back */
     { "shadow_op", suite_shadow_op },       /* on domctl's domains */
     { "sched", suite_sched },               /* last: shutdown_code overrides later crashes */
 };

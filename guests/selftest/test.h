@@ -36,6 +36,7 @@ void suite_ioports(void);
 void suite_version(void);
 void suite_hypercall(void);
 void suite_sched(void);
+void suite_sysctl_sched(void);
 void suite_traps(void);
 void suite_exceptions(void);
 void suite_segments(void);

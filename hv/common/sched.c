@@ -4,10 +4,13 @@
  * credit arithmetic is hv/lib/credit.c: a 10 ms tick per CPU charges the
  * running vCPU, a share-out every 30 ms hands out credit by weight and cap,
  * a capped vCPU deep in debt is parked. Slices of 30 ms; a vCPU woken by an
- * event or timer while it has credit is BOOST and preempts. Every CPU runs
- * this on its own queue; an idle CPU takes work from the busiest. Context
- * switches, runstates (and the guest's runstate area), softirqs and the
- * exit path to guests.
+ * event or timer while it has credit is BOOST and preempts one that has run
+ * for the rate limit (1 ms) at least. The slice, the rate limit and the
+ * migration delay are XEN_SYSCTL_scheduler_op's (sched_set_params). Every
+ * CPU runs this on its own queue; a vCPU is placed, and an idle CPU takes
+ * work from the busiest, by Xen's two steps: the CPUs of its soft affinity
+ * first, then those of its hard affinity. Context switches, runstates (and
+ * the guest's runstate area), softirqs and the exit path to guests.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -24,6 +27,7 @@
 #include <hv/smp.h>
 #include <hv/time.h>
 #include <hv/credit.h>
+#include <hv/placement.h>
 #include <hv/spinlock.h>
 
 
@@ -154,7 +158,7 @@ static void tick_start(unsigned int cpu, uint64_t now)
     struct timer *t = &credit_cpu[cpu].tick;
 
     if (!timer_is_active(t))
-        set_timer(t, now + CREDIT_TICK_NS - now % CREDIT_TICK_NS);
+        set_timer(t, now + credit.tick_ns - now % credit.tick_ns);
 }
 
 /* Nothing to run on cpu: no runnable vCPU given to it, none waiting. Lock held. */
@@ -165,35 +169,37 @@ static bool cpu_is_idle(unsigned int cpu)
     return !vcpu_runnable(c->curr_vcpu) && !c->runq.nr;
 }
 
-/* May v run on cpu: is cpu in its effective hard affinity (hard and online)? Lock held. */
+/* v's effective hard affinity: the online CPUs of its hard map. Lock held. */
+static cpumask_t hard_cpus(const struct vcpu *v)
+{
+    return ~v->cpu_hard_excluded & cpu_online_mask;
+}
+
+/* May v run on cpu: is cpu in its effective hard affinity? Lock held. */
 static bool may_run_on(const struct vcpu *v, unsigned int cpu)
 {
-    return (~v->cpu_hard_excluded & cpu_online_mask & cpu_bit(cpu)) != 0;
+    return (hard_cpus(v) & cpu_bit(cpu)) != 0;
 }
 
 /*
  * The CPU whose queue a vCPU becoming runnable joins: its own CPU while its
  * state is still there (being saved: that CPU's next schedule sends it on if
- * it may not run there), or when that CPU is idle and allowed; else an idle
- * CPU of its hard affinity, else its own if allowed, else the first allowed
- * one. The affinity domctl keeps at least one online CPU allowed. Lock held.
+ * it may not run there); else an idle CPU of its soft affinity, then of its
+ * hard one (its own first), else its own if allowed, else the first allowed
+ * one (hv/placement.h). The affinity domctl keeps at least one online CPU
+ * allowed. Lock held.
  */
 static unsigned int pick_cpu(const struct vcpu *v)
 {
-    unsigned int cpu, first = v->processor;
-    bool own_ok = may_run_on(v, v->processor);
+    cpumask_t idle = 0;
+    unsigned int cpu;
 
-    if (v->running || (own_ok && cpu_is_idle(v->processor)))
+    if (v->running)
         return v->processor;
-    for_each_online_cpu(cpu) {
-        if (!may_run_on(v, cpu))
-            continue;
+    for_each_online_cpu(cpu)
         if (cpu_is_idle(cpu))
-            return cpu;
-        if (first == v->processor)
-            first = cpu;
-    }
-    return own_ok ? v->processor : first;
+            idle |= cpu_bit(cpu);
+    return placement_pick(v->processor, hard_cpus(v), ~v->cpu_soft_excluded, idle);
 }
 
 /*
@@ -233,7 +239,7 @@ static void sched_requeue_locked(struct vcpu *v, uint8_t pri)
     } else {
         /* The running one's slice now has an end: a full one if it ran alone so far. */
         if (c->runq.nr == 1)
-            c->slice_end = now + SCHED_SLICE_NS;
+            c->slice_end = now + credit.tslice_ns;
         slice_update(v->processor);
     }
 }
@@ -252,7 +258,7 @@ static bool resume_on_cpu_locked(struct vcpu *v, bool wake)
         if (wake)
             credit_wake(&v->credit);
         runstate_set(v, RUNSTATE_running, now);
-        cpu_info_of(v->processor)->slice_end = now + SCHED_SLICE_NS;
+        cpu_info_of(v->processor)->slice_end = now + credit.tslice_ns;
         tick_start(v->processor, now);
         resumed = true;
     }
@@ -373,6 +379,27 @@ void sched_set_credit(struct domain *d, uint16_t weight, uint16_t cap)
     spin_unlock_irqrestore(&credit_lock, flags);
 }
 
+/* See sched.h. */
+void sched_get_params(struct credit_params *p)
+{
+    unsigned long flags = spin_lock_irqsave(&credit_lock);
+
+    *p = credit.params;
+    spin_unlock_irqrestore(&credit_lock, flags);
+}
+
+/* See sched.h. */
+void sched_set_params(const struct credit_params *p)
+{
+    unsigned long flags = spin_lock_irqsave(&credit_lock);
+    bool was_limited = credit.params.ratelimit_us != 0;
+
+    credit_set_params(&credit, p);
+    spin_unlock_irqrestore(&credit_lock, flags);
+    if (was_limited != (p->ratelimit_us != 0))
+        log_info("%s context switch rate limiting", p->ratelimit_us ? "Enabling" : "Disabling");
+}
+
 /* The share-out parked or unparked cv's vCPU: off the CPU and queue, or back. Lock held. */
 static void credit_parked(struct credit_vcpu *cv, bool park, void *ctx)
 {
@@ -399,16 +426,19 @@ static void runq_resort(struct cpu_info *c)
     runq_sort(&c->runq);
 }
 
-/* The share-out, every CREDIT_TSLICE_NS whatever runs (one timer for all CPUs). */
+/* The share-out, every slice whatever runs (one timer for all CPUs). */
 static void account_expired(void *data)
 {
     unsigned long flags = spin_lock_irqsave(&credit_lock);
 
+    uint64_t period;
+
     credit_account(&credit);
+    period = credit.tslice_ns;
     spin_unlock_irqrestore(&credit_lock, flags);
     if (current && current->runstate_area_stale)
         runstate_area_update(current);          /* unparked where the CPU idled on it */
-    set_timer(&account_timer, now_ns() + CREDIT_TSLICE_NS);
+    set_timer(&account_timer, now_ns() + period);
 }
 
 /*
@@ -423,13 +453,14 @@ static void tick_expired(void *data)
     struct vcpu *v = c->curr_vcpu;
     uint64_t now = now_ns();
     bool running = v && v->runstate.state == RUNSTATE_running;
+    uint64_t period = credit.tick_ns;
 
     if (running)
         credit_tick(&credit, &v->credit, now);
     runq_resort(c);
     spin_unlock_irqrestore(&credit_lock, flags);
     if (running)
-        set_timer(&credit_cpu[c->id].tick, now + CREDIT_TICK_NS);
+        set_timer(&credit_cpu[c->id].tick, now + period);
 }
 
 /*
@@ -462,36 +493,51 @@ static void note_placement(unsigned int me, struct vcpu *next)
     }
 }
 
+/* Who steals: this CPU, in which balance step, when. */
+struct steal_ctx {
+    unsigned int me;
+    enum placement_step step;
+    uint64_t now;
+};
+
 /*
- * Another CPU's queued vCPU this CPU (*ctx) may take: its state is saved
- * (not on its CPU) and this CPU is in its hard affinity.
+ * Another CPU's queued vCPU this CPU may take: its state is saved (not on
+ * its CPU), it did not run there within the migration delay (Xen's
+ * cache-hot), and this CPU is in its soft affinity (soft step) or its hard
+ * one (hard step).
  */
 static bool can_steal(const struct runq_node *n, void *ctx)
 {
+    const struct steal_ctx *sc = ctx;
     const struct vcpu *v = runq_vcpu(n);
 
     return vcpu_runnable(v) && !__atomic_load_n(&v->running, __ATOMIC_ACQUIRE) &&
-           may_run_on(v, *(const unsigned int *)ctx);
+           !credit_cache_hot(&credit, &v->credit, sc->now) &&
+           placement_may_take(sc->step, sc->me, hard_cpus(v), ~v->cpu_soft_excluded);
 }
 
 /*
  * Load balancing, Xen's credit way: a CPU with nothing to run takes the
- * first vCPU it may (by hard affinity) from the queue of the busiest other
- * CPU that has one. Lock held.
+ * first vCPU that prefers it (soft affinity) from the queue of the busiest
+ * other CPU that has one; failing that, the first that may run on it (hard
+ * affinity). Lock held.
  */
-static struct vcpu *steal(unsigned int me)
+static struct vcpu *steal(unsigned int me, uint64_t now)
 {
+    struct steal_ctx sc = { .me = me, .step = PLACEMENT_SOFT, .now = now };
     unsigned int cpu, best = me, most = 0;
     struct runq_node *n, *found = NULL;
 
-    for_each_online_cpu(cpu) {
-        if (cpu == me || cpu_info_of(cpu)->runq.nr <= most)
-            continue;
-        n = runq_find(&cpu_info_of(cpu)->runq, can_steal, &me);
-        if (n) {
-            most = cpu_info_of(cpu)->runq.nr;
-            best = cpu;
-            found = n;
+    for (; !found && sc.step <= PLACEMENT_HARD; sc.step++) {
+        for_each_online_cpu(cpu) {
+            if (cpu == me || cpu_info_of(cpu)->runq.nr <= most)
+                continue;
+            n = runq_find(&cpu_info_of(cpu)->runq, can_steal, &sc);
+            if (n) {
+                most = cpu_info_of(cpu)->runq.nr;
+                best = cpu;
+                found = n;
+            }
         }
     }
     if (!found)
@@ -537,6 +583,27 @@ static void requeue_saved(struct vcpu *v)
 }
 
 /*
+ * Context-switch rate limiting (Xen's sched_ratelimit_us): prev, running
+ * here, still runnable and allowed here and not yielding, has run for less
+ * than the rate limit since it was put on the CPU: it keeps the CPU until it
+ * has, and the slice timer calls schedule again then. Lock held.
+ */
+static bool ratelimit_holds(struct cpu_info *c, struct vcpu *prev, uint64_t now)
+{
+    uint64_t hold;
+
+    if (!vcpu_runnable(prev) || prev->yielding || !may_run_on(prev, c->id))
+        return false;
+    hold = credit_ratelimit_hold(&credit, now - prev->runstate.state_entry_time);
+    if (!hold)
+        return false;
+    credit_burn(&prev->credit, now);
+    c->slice_end = now + hold;
+    slice_update(c->id);
+    return true;
+}
+
+/*
  * Choose who runs on this CPU: the running vCPU, if it may still run, goes
  * back into the run queue at its priority (behind the others of it; a
  * yielding one behind one of a lower priority too), and the first of the
@@ -559,6 +626,10 @@ static void schedule(void)
     was_running = prev && prev->runstate.state == RUNSTATE_running;
     c->need_resched = false;
     runq_resort(c);
+    if (was_running && ratelimit_holds(c, prev, now)) {
+        spin_unlock(&credit_lock);
+        return;
+    }
     if (prev && vcpu_runnable(prev) && !may_run_on(prev, c->id)) {
         leaving = prev;                 /* queued elsewhere once its state is saved, below */
     } else if (prev && vcpu_runnable(prev)) {
@@ -586,7 +657,7 @@ static void schedule(void)
         runstate_set(runq_vcpu(n), waiting_state(runq_vcpu(n)), now);
     }
     if (!next && nr_cpus_online > 1)
-        next = steal(c->id);
+        next = steal(c->id, now);
     if (!next) {
         bool go_idle = prev && nr_cpus_online > 1;
 
@@ -609,7 +680,7 @@ static void schedule(void)
         runstate_set(prev, waiting_state(prev), now);
     if (next->runstate.state != RUNSTATE_running)
         runstate_set(next, RUNSTATE_running, now);
-    c->slice_end = now + SCHED_SLICE_NS;
+    c->slice_end = now + credit.tslice_ns;
     c->curr_vcpu = next;
     tick_start(c->id, now);
     slice_update(c->id);
@@ -722,7 +793,7 @@ void sched_start(void)
     credit_init(&credit, nr_cpus_online, credit_parked, NULL);
     if (init_timer(&account_timer, account_expired, NULL, this_cpu()->id))
         panic("no memory for the scheduler's timers");
-    set_timer(&account_timer, now_ns() + CREDIT_TSLICE_NS);
+    set_timer(&account_timer, now_ns() + credit.tslice_ns);
     /* Through the on-CPU check: another CPU may already run one (taken from our queue). */
     for_each_domain(d)
         for_each_vcpu(d, v)

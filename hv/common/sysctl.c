@@ -15,6 +15,7 @@
 #include <hv/hypercall.h>
 #include <hv/mm.h>
 #include <hv/percpu.h>
+#include <hv/sched.h>
 #include <hv/time.h>
 #include <xl/string.h>
 
@@ -98,6 +99,37 @@ static long debug_keys(const struct xen_sysctl_debug_keys *k)
     return 0;
 }
 
+/*
+ * XEN_SYSCTL_scheduler_op (Xen's sched_adjust_global, then credit's
+ * csched_sys_cntl): the pool's slice, rate limit and migration delay. One
+ * pool, id 0; any other id is a pool that does not exist (-ESRCH). putinfo
+ * takes valid values and answers, as getinfo, with those in force.
+ */
+static long scheduler_op(struct xen_sysctl_scheduler_op *op)
+{
+    struct xen_sysctl_credit_schedule *c = &op->u.sched_credit;
+    struct credit_params p;
+
+    if (op->cmd != XEN_SYSCTL_SCHEDOP_putinfo && op->cmd != XEN_SYSCTL_SCHEDOP_getinfo)
+        return -XEN_EINVAL;
+    if (op->cpupool_id != 0)
+        return -XEN_ESRCH;
+    if (op->sched_id != XEN_SCHEDULER_CREDIT)
+        return -XEN_EINVAL;
+    if (op->cmd == XEN_SYSCTL_SCHEDOP_putinfo) {
+        p = (struct credit_params){ .tslice_ms = c->tslice_ms, .ratelimit_us = c->ratelimit_us,
+                                    .migr_delay_us = c->vcpu_migr_delay_us };
+        if (!credit_params_valid(&p))
+            return -XEN_EINVAL;
+        sched_set_params(&p);
+    }
+    sched_get_params(&p);
+    c->tslice_ms = p.tslice_ms;
+    c->ratelimit_us = p.ratelimit_us;
+    c->vcpu_migr_delay_us = p.migr_delay_us;
+    return 0;
+}
+
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) arg)
 {
     struct xen_sysctl op;
@@ -125,6 +157,9 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) arg)
         break;
     case XEN_SYSCTL_debug_keys:
         return debug_keys(&op.u.debug_keys);       /* as Xen: nothing copied back */
+    case XEN_SYSCTL_scheduler_op:
+        rc = scheduler_op(&op.u.scheduler_op);
+        break;
     default:
         return -XEN_ENOSYS;
     }

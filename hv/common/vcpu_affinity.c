@@ -3,8 +3,9 @@
  * and the xenctl_bitmap helpers of common/bitmap.c): a vCPU's hard and soft
  * CPU maps, read from and written to guest bitmaps with Xen's rules for
  * their sizes. The maps are kept in the vCPU; the scheduler runs a vCPU only
- * on the online CPUs of its hard map (common/sched.c) and does not use the
- * soft one (docs/differences-from-xen.md).
+ * on the online CPUs of its hard map and prefers those of its soft map when
+ * it places the vCPU and when an idle CPU takes work (common/sched.c,
+ * hv/placement.h).
  */
 #include <xen/xen.h>
 #include <xen/domctl.h>

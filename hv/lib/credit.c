@@ -2,6 +2,7 @@
 #include <hv/credit.h>
 
 #define NS_PER_MS 1000000ULL
+#define NS_PER_US 1000ULL
 
 static void link_init(struct credit_link *l)
 {
@@ -34,8 +35,50 @@ static void link_del(struct credit_link *l)
 void credit_init(struct credit_sched *s, unsigned int nr_cpus,
                  void (*park)(struct credit_vcpu *, bool, void *), void *ctx)
 {
+    const struct credit_params defaults = {
+        .tslice_ms = (uint32_t)(CREDIT_TSLICE_NS / NS_PER_MS), .ratelimit_us = CREDIT_RATELIMIT_US,
+    };
+
     *s = (struct credit_sched){ .nr_cpus = nr_cpus, .park = park, .ctx = ctx };
     link_init(&s->active_doms);
+    credit_set_params(s, &defaults);
+}
+
+/* See credit.h. */
+bool credit_params_valid(const struct credit_params *p)
+{
+    return p->tslice_ms >= CREDIT_TSLICE_MS_MIN && p->tslice_ms <= CREDIT_TSLICE_MS_MAX &&
+           (!p->ratelimit_us || (p->ratelimit_us >= CREDIT_RATELIMIT_US_MIN &&
+                                 p->ratelimit_us <= CREDIT_RATELIMIT_US_MAX)) &&
+           (uint64_t)p->ratelimit_us * NS_PER_US <= (uint64_t)p->tslice_ms * NS_PER_MS &&
+           p->migr_delay_us <= CREDIT_MIGR_DELAY_US_MAX;
+}
+
+/* See credit.h. Xen's __csched_set_tslice: three ticks a slice, one under 3 ms. */
+void credit_set_params(struct credit_sched *s, const struct credit_params *p)
+{
+    unsigned int ticks = p->tslice_ms < CREDIT_TICKS_PER_TSLICE ? 1 : CREDIT_TICKS_PER_TSLICE;
+
+    s->params = *p;
+    s->tslice_ns = p->tslice_ms * NS_PER_MS;
+    s->tick_ns = (uint64_t)(p->tslice_ms * 1000u / ticks) * NS_PER_US;
+    s->credits_per_tslice = (int32_t)(CREDIT_PER_MS * p->tslice_ms);
+}
+
+/* See credit.h. */
+uint64_t credit_ratelimit_hold(const struct credit_sched *s, uint64_t ran_ns)
+{
+    uint64_t limit = s->params.ratelimit_us * NS_PER_US;
+
+    if (ran_ns >= limit)
+        return 0;
+    return limit - ran_ns > CREDIT_MIN_TIMER_NS ? limit - ran_ns : CREDIT_MIN_TIMER_NS;
+}
+
+/* See credit.h. */
+bool credit_cache_hot(const struct credit_sched *s, const struct credit_vcpu *cv, uint64_t now)
+{
+    return s->params.migr_delay_us && now - cv->last_ran < s->params.migr_delay_us * NS_PER_US;
 }
 
 /* See credit.h. */
@@ -104,6 +147,7 @@ void credit_burn(struct credit_vcpu *cv, uint64_t now)
 {
     uint64_t units, credits;
 
+    cv->last_ran = now;
     if (now <= cv->charged_to)
         return;
     units = (now - cv->charged_to) * CREDIT_PER_MS + cv->residual;
@@ -146,6 +190,7 @@ void credit_dom_set(struct credit_sched *s, struct credit_dom *d, uint16_t weigh
 static int32_t settle_vcpu(struct credit_sched *s, struct credit_vcpu *cv, uint32_t share,
                            uint32_t cap_share)
 {
+    const int32_t slice = s->credits_per_tslice;
     int32_t credit;
 
     cv->credit += (int32_t)share;
@@ -156,15 +201,15 @@ static int32_t settle_vcpu(struct credit_sched *s, struct credit_vcpu *cv, uint3
             cv->parked = true;
             s->park(cv, true, s->ctx);
         }
-        if (credit < -CREDIT_PER_TSLICE)            /* debt is bounded by one slice */
-            cv->credit = credit = -CREDIT_PER_TSLICE;
+        if (credit < -slice)                        /* debt is bounded by one slice */
+            cv->credit = credit = -slice;
     } else {
         cv->pri = SCHED_PRI_UNDER;
         if (cv->parked) {
             cv->parked = false;
             s->park(cv, false, s->ctx);
         }
-        if (credit > CREDIT_PER_TSLICE) {
+        if (credit > slice) {
             /* It does not use what it earns: it stops earning, a head start kept. */
             stop_earning(s, cv);
             cv->credit = credit = credit / 2;
@@ -184,7 +229,7 @@ static int32_t settle_vcpu(struct credit_sched *s, struct credit_vcpu *cv, uint3
 void credit_account(struct credit_sched *s)
 {
     uint32_t weight_total = s->weight, weight_left = weight_total;
-    uint32_t total = (uint32_t)CREDIT_PER_TSLICE * s->nr_cpus;
+    uint32_t slice = (uint32_t)s->credits_per_tslice, total = slice * s->nr_cpus;
     int32_t balance = 0;
     bool some_want_more = false;
     struct credit_link *dl, *dnext;
@@ -198,7 +243,7 @@ void credit_account(struct credit_sched *s)
     for (dl = s->active_doms.next; dl != &s->active_doms; dl = dnext) {
         struct credit_dom *d = link_entry(dl, struct credit_dom, active_link);
         uint32_t dweight = (uint32_t)d->weight * d->nr_active;
-        uint32_t peak = d->nr_active * (uint32_t)CREDIT_PER_TSLICE, fair, cap_share = 0;
+        uint32_t peak = d->nr_active * slice, fair, cap_share = 0;
         struct credit_link *vl, *vnext;
 
         dnext = dl->next;
@@ -206,7 +251,7 @@ void credit_account(struct credit_sched *s)
         if (s->balance < 0)
             peak += (uint32_t)(((uint64_t)-s->balance * dweight + weight_total - 1) / weight_total);
         if (d->cap) {
-            cap_share = ((uint32_t)d->cap * CREDIT_PER_TSLICE + 99) / 100;
+            cap_share = ((uint32_t)d->cap * slice + 99) / 100;
             if (cap_share < peak)
                 peak = cap_share;
             cap_share = (cap_share + d->nr_active - 1) / d->nr_active;

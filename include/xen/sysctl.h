@@ -25,6 +25,7 @@
 #define XEN_SYSCTL_getdomaininfolist  6
 #define XEN_SYSCTL_debug_keys         7
 #define XEN_SYSCTL_getcpuinfo         8
+#define XEN_SYSCTL_scheduler_op       19
 
 /*
  * XEN_SYSCTL_readconsole: copy the hypervisor's console ring (its log, and
@@ -133,6 +134,46 @@ struct xen_sysctl_debug_keys {
     uint32_t nr_keys;
 };
 
+/*
+ * XEN_SYSCTL_scheduler_op: a cpupool's scheduler parameters (not a
+ * domain's: that is XEN_DOMCTL_scheduler_op). IN cpupool_id (Xenolith has
+ * one pool, id 0, holding every CPU), sched_id (its scheduler's
+ * XEN_SCHEDULER_*: credit), cmd; putinfo IN and getinfo OUT: the credit
+ * parameters, which putinfo also writes back. Errors, in Xen's order: a cmd
+ * other than put/get -EINVAL, no such pool -ESRCH, another scheduler's
+ * sched_id -EINVAL, a putinfo out of bounds -EINVAL (nothing changes; the
+ * bounds below: a slice of 1 to 1000 ms, a rate limit of 0 = none or 100 to
+ * 500000 us and no longer than the slice, a migration delay up to 100 ms).
+ * Defaults: 30 ms, 1000 us, 0 us.
+ */
+#define XEN_SYSCTL_SCHEDOP_putinfo 0
+#define XEN_SYSCTL_SCHEDOP_getinfo 1
+#define XEN_SYSCTL_SCHED_RATELIMIT_MAX 500000
+#define XEN_SYSCTL_SCHED_RATELIMIT_MIN 100
+#define XEN_SYSCTL_CSCHED_TSLICE_MAX 1000
+#define XEN_SYSCTL_CSCHED_TSLICE_MIN 1
+#define XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US (100 * 1000)
+struct xen_sysctl_credit_schedule {
+    uint32_t tslice_ms;             /* the time slice */
+    uint32_t ratelimit_us;          /* the least a vCPU runs before another preempts it; 0: none */
+    uint32_t vcpu_migr_delay_us;    /* a vCPU that ran this recently is not moved by balancing */
+};
+struct xen_sysctl_credit2_schedule {
+    uint32_t ratelimit_us;
+};
+struct xen_sysctl_scheduler_op {
+    uint32_t cpupool_id;            /* IN */
+    uint32_t sched_id;              /* IN: XEN_SCHEDULER_* */
+    uint32_t cmd;                   /* IN: XEN_SYSCTL_SCHEDOP_* */
+    union {
+        struct {
+            XEN_GUEST_HANDLE_64(uint8_t) schedule;    /* ARINC 653's (not served) */
+        } sched_arinc653;
+        struct xen_sysctl_credit_schedule sched_credit;
+        struct xen_sysctl_credit2_schedule sched_credit2;
+    } u;
+};
+
 struct xen_sysctl {
     uint32_t cmd;                   /* XEN_SYSCTL_* */
     uint32_t interface_version;     /* XEN_SYSCTL_INTERFACE_VERSION */
@@ -143,6 +184,7 @@ struct xen_sysctl {
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_getcpuinfo getcpuinfo;
         struct xen_sysctl_debug_keys debug_keys;
+        struct xen_sysctl_scheduler_op scheduler_op;
         uint8_t pad[128];
     } u;
 };
@@ -159,5 +201,8 @@ _Static_assert(offsetof(struct xen_sysctl_physinfo, hw_cap) == 80, "physinfo.hw_
 _Static_assert(sizeof(struct xen_sysctl_getdomaininfolist) == 24, "getdomaininfolist size");
 _Static_assert(offsetof(struct xen_sysctl_getdomaininfolist, buffer) == 8, "getdomaininfolist");
 _Static_assert(sizeof(struct xen_sysctl_getcpuinfo) == 24, "getcpuinfo size");
+_Static_assert(sizeof(struct xen_sysctl_credit_schedule) == 12, "credit_schedule size");
+_Static_assert(sizeof(struct xen_sysctl_scheduler_op) == 32, "scheduler_op size");
+_Static_assert(offsetof(struct xen_sysctl_scheduler_op, u) == 16, "scheduler_op.u");
 
 #endif /* XEN_PUBLIC_SYSCTL_H */

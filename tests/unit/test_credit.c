@@ -207,6 +207,124 @@ static void test_debt_bound_and_parking(void **state)
     assert_true(credit_check(&s));
 }
 
+/* ---- the pool's parameters (XEN_SYSCTL_scheduler_op) ---- */
+
+static void test_params_defaults_and_bounds(void **state)
+{
+    struct credit_params p;
+
+    reset(2);
+    assert_int_equal(s.params.tslice_ms, 30);
+    assert_int_equal(s.params.ratelimit_us, 1000);
+    assert_int_equal(s.params.migr_delay_us, 0);
+    assert_int_equal(s.tslice_ns, CREDIT_TSLICE_NS);
+    assert_int_equal(s.tick_ns, CREDIT_TICK_NS);
+    assert_int_equal(s.credits_per_tslice, CREDIT_PER_TSLICE);
+    p = (struct credit_params){ 1, 0, 0 };
+    assert_true(credit_params_valid(&p));                /* the least slice, no rate limit */
+    p = (struct credit_params){ 1000, 500000, 100000 };
+    assert_true(credit_params_valid(&p));                /* every maximum */
+    p = (struct credit_params){ 1, 1000, 0 };
+    assert_true(credit_params_valid(&p));                /* a rate limit as long as the slice */
+    p = (struct credit_params){ 1, 1001, 0 };
+    assert_false(credit_params_valid(&p));               /* longer */
+    p = (struct credit_params){ 0, 0, 0 };
+    assert_false(credit_params_valid(&p));
+    p = (struct credit_params){ 1001, 1000, 0 };
+    assert_false(credit_params_valid(&p));
+    p = (struct credit_params){ 30, 99, 0 };
+    assert_false(credit_params_valid(&p));
+    p = (struct credit_params){ 30, 100, 0 };
+    assert_true(credit_params_valid(&p));
+    p = (struct credit_params){ 1000, 500001, 0 };
+    assert_false(credit_params_valid(&p));
+    p = (struct credit_params){ 30, 1000, 100001 };
+    assert_false(credit_params_valid(&p));
+    p = (struct credit_params){ 0xffffffffu, 0xffffffffu, 0 };
+    assert_false(credit_params_valid(&p));               /* no wrap in the comparison */
+}
+
+/* Xen's __csched_set_tslice: three ticks a slice (one below 3 ms), 10 credits a millisecond. */
+static void test_params_set_the_slice(void **state)
+{
+    struct credit_params p = { 10, 500, 0 };
+
+    reset(2);
+    credit_set_params(&s, &p);
+    assert_int_equal(s.tslice_ns, 10 * MS);
+    assert_int_equal(s.tick_ns, 3333000);
+    assert_int_equal(s.credits_per_tslice, 100);
+    p.tslice_ms = 2;
+    credit_set_params(&s, &p);
+    assert_int_equal(s.tick_ns, 2 * MS);
+    assert_int_equal(s.credits_per_tslice, 20);
+    p.tslice_ms = 3;
+    credit_set_params(&s, &p);
+    assert_int_equal(s.tick_ns, 1 * MS);
+}
+
+/* The share-out hands out one slice of credit per CPU: 2 x 100 with a 10 ms slice. */
+static void test_share_out_follows_the_slice(void **state)
+{
+    struct credit_params p = { 10, 1000, 0 };
+    struct credit_dom d[2];
+    struct credit_vcpu v[2];
+
+    reset(2);
+    credit_set_params(&s, &p);
+    for (int i = 0; i < 2; i++) {
+        credit_dom_init(&d[i]);
+        credit_vcpu_init(&v[i], &d[i]);
+        credit_run(&v[i], 0);
+        credit_tick(&s, &v[i], 5 * MS);         /* earning; ran 5 ms: -50 */
+    }
+    credit_account(&s);
+    assert_int_equal(v[0].credit, -50 + 100);
+    assert_int_equal(v[1].credit, -50 + 100);
+    /* Debt is bounded by one (10 ms) slice: -100. */
+    credit_run(&v[0], 5 * MS);
+    credit_burn(&v[0], 100 * MS);
+    credit_account(&s);
+    assert_int_equal(v[0].credit, -100);
+    assert_true(credit_check(&s));
+}
+
+/* The rate limit: a vCPU that ran less than it keeps the CPU the rest of it (100 us at least). */
+static void test_ratelimit_hold(void **state)
+{
+    struct credit_params p = { 30, 0, 0 };
+
+    reset(1);
+    assert_int_equal(credit_ratelimit_hold(&s, 0), 1000000);
+    assert_int_equal(credit_ratelimit_hold(&s, 400000), 600000);
+    assert_int_equal(credit_ratelimit_hold(&s, 950000), 100000);        /* 50 us left: 100 */
+    assert_int_equal(credit_ratelimit_hold(&s, 1000000), 0);
+    assert_int_equal(credit_ratelimit_hold(&s, 30 * MS), 0);
+    credit_set_params(&s, &p);                          /* none */
+    assert_int_equal(credit_ratelimit_hold(&s, 0), 0);
+    p.ratelimit_us = 5000;
+    credit_set_params(&s, &p);
+    assert_int_equal(credit_ratelimit_hold(&s, 1 * MS), 4 * MS);
+}
+
+/* The migration delay: a vCPU charged within it is cache-hot; none by default. */
+static void test_cache_hot(void **state)
+{
+    struct credit_params p = { 30, 1000, 500 };
+    struct credit_dom d;
+    struct credit_vcpu v;
+
+    reset(2);
+    credit_dom_init(&d);
+    credit_vcpu_init(&v, &d);
+    credit_run(&v, 10 * MS);
+    credit_burn(&v, 20 * MS);
+    assert_false(credit_cache_hot(&s, &v, 20 * MS));
+    credit_set_params(&s, &p);
+    assert_true(credit_cache_hot(&s, &v, 20 * MS + 499999));
+    assert_false(credit_cache_hot(&s, &v, 20 * MS + 500000));
+}
+
 /* ---- a simulated CPU ---- */
 
 struct sim_vcpu {
@@ -222,6 +340,8 @@ static struct credit_dom sd[MAX_VCPUS];
 static struct sim_vcpu *curr;
 static uint64_t slice_end;
 static bool resched;
+static unsigned int switches;                   /* sim_schedule gave the CPU to another vCPU */
+static struct credit_params sim_params = { 30, 1000, 0 };   /* simulate's pool */
 
 #define sim_of(cvp) ((struct sim_vcpu *)(void *)(cvp))
 
@@ -271,10 +391,12 @@ static void sim_schedule(uint64_t now)
             break;
         next = NULL;
     }
+    if (next != curr)
+        switches++;
     curr = next;
     if (curr)
         credit_run(&curr->cv, now);
-    slice_end = now + CREDIT_TSLICE_NS;
+    slice_end = now + s.tslice_ns;
     resched = false;
     assert_true(runq_check(&rq));
 }
@@ -285,9 +407,12 @@ static void sim_schedule(uint64_t now)
  */
 static void simulate(unsigned int n, const uint16_t *weight, const uint16_t *cap, uint64_t ms)
 {
-    unsigned int epoch;
+    unsigned int epoch, tick_ms;
 
     reset(1);
+    credit_set_params(&s, &sim_params);
+    tick_ms = (unsigned int)(s.tick_ns / MS);
+    switches = 0;
     s.park = sim_park;
     runq_init(&rq);
     curr = NULL;
@@ -304,9 +429,9 @@ static void simulate(unsigned int n, const uint16_t *weight, const uint16_t *cap
     for (uint64_t t = 0; t < ms; t++) {
         uint64_t now = t * MS;
 
-        if (t && t % 30 == 7)                   /* the share-out, unaligned with the ticks */
+        if (t && t % s.params.tslice_ms == 7 % s.params.tslice_ms)  /* unaligned with the ticks */
             credit_account(&s);
-        if (t && t % 10 == 0 && curr)
+        if (t && t % tick_ms == 0 && curr)
             credit_tick(&s, &curr->cv, now);
         if (s.epoch != epoch) {                 /* priorities changed: resort */
             epoch = s.epoch;
@@ -372,6 +497,24 @@ static void test_cap_25_beside_a_hog(void **state)
     assert_int_equal(sv[0].ran_ms + sv[1].ran_ms, 30000);
 }
 
+/* The slice set by XEN_SYSCTL_scheduler_op is the one used: two hogs take turns every 10 ms. */
+static void test_slice_of_10_ms_is_used(void **state)
+{
+    const uint16_t weight[2] = { 256, 256 }, cap[2] = { 0, 0 };
+    unsigned int at_30;
+
+    simulate(2, weight, cap, 3000);
+    at_30 = switches;
+    sim_params.tslice_ms = 10;
+    simulate(2, weight, cap, 3000);
+    sim_params.tslice_ms = 30;
+    print_message("3 s of two hogs: %u switches with 30 ms slices, %u with 10 ms\n", at_30,
+                  switches);
+    assert_true(at_30 <= 110);                   /* 30 ms slices (or longer runs) */
+    assert_true(switches >= 290 && switches <= 310);
+    assert_true(sv[0].ran_ms > 1400 && sv[1].ran_ms > 1400);
+}
+
 /* A weight that is not fair must show: 256/256 is not 1:2 (the check can fail). */
 static void test_equal_weights_are_not_1_to_2(void **state)
 {
@@ -393,11 +536,17 @@ int main(void)
         cmocka_unit_test(test_share_by_weight),
         cmocka_unit_test(test_idle_vcpu_stops_earning),
         cmocka_unit_test(test_debt_bound_and_parking),
+        cmocka_unit_test(test_params_defaults_and_bounds),
+        cmocka_unit_test(test_params_set_the_slice),
+        cmocka_unit_test(test_share_out_follows_the_slice),
+        cmocka_unit_test(test_ratelimit_hold),
+        cmocka_unit_test(test_cache_hot),
         cmocka_unit_test(test_weights_256_512_share_1_to_2),
         cmocka_unit_test(test_equal_weights_share_equally),
         cmocka_unit_test(test_cap_25_alone_holds_to_25_percent),
         cmocka_unit_test(test_cap_25_beside_a_hog),
         cmocka_unit_test(test_equal_weights_are_not_1_to_2),
+        cmocka_unit_test(test_slice_of_10_ms_is_used),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

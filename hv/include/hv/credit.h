@@ -4,12 +4,15 @@
  * (hv/lib/credit.c), host-tested by tests/unit/test_credit.c with a
  * simulated clock; common/sched.c drives it and keeps the run queues.
  *
- * The model, in Xen's numbers:
+ * The model, in Xen's numbers (the defaults; XEN_SYSCTL_scheduler_op
+ * changes the slice, the rate limit and the migration delay: credit_set_params):
  *  - a vCPU runs for a time slice of CREDIT_TSLICE_NS (30 ms) at most while
  *    others of its priority wait;
- *  - every CREDIT_TICK_NS (10 ms) a CPU charges the vCPU it runs
- *    (credit_tick): a boost ends there, and a vCPU that was not earning
- *    credit starts to ("active");
+ *  - a vCPU that has run for less than the rate limit (1 ms) keeps its CPU
+ *    when a more urgent one wakes, until it has (credit_ratelimit_hold);
+ *  - every CREDIT_TICK_NS (10 ms, a third of the slice) a CPU charges the
+ *    vCPU it runs (credit_tick): a boost ends there, and a vCPU that was not
+ *    earning credit starts to ("active");
  *  - every slice (credit_account, one place for all CPUs) the credit of one
  *    slice per CPU (CREDIT_PER_TSLICE each) is shared among the active
  *    domains by weight, a domain's share split evenly among its active
@@ -39,6 +42,15 @@
 #define CREDIT_PER_MS         10
 #define CREDIT_PER_TSLICE     ((int32_t)(CREDIT_PER_MS * (CREDIT_TSLICE_NS / 1000000ULL)))
 #define CREDIT_CAP_KEEP       0xffffu         /* putinfo: leave the cap as it is */
+#define CREDIT_RATELIMIT_US   1000u           /* Xen's sched_ratelimit_us default */
+#define CREDIT_MIN_TIMER_NS   100000ULL       /* Xen's CSCHED_MIN_TIMER: no shorter rate-limit hold */
+
+/* XEN_SYSCTL_scheduler_op's bounds for credit (Xen 4.17's sysctl.h). */
+#define CREDIT_TSLICE_MS_MIN     1u
+#define CREDIT_TSLICE_MS_MAX     1000u
+#define CREDIT_RATELIMIT_US_MIN  100u
+#define CREDIT_RATELIMIT_US_MAX  500000u
+#define CREDIT_MIGR_DELAY_US_MAX 100000u
 
 /* A doubly-linked list link; a list is a head link pointing at itself when empty. */
 struct credit_link {
@@ -59,11 +71,23 @@ struct credit_vcpu {
     int32_t credit;
     uint32_t residual;                /* the part of a credit burnt but not yet charged */
     uint64_t charged_to;              /* while running: time up to which it was charged */
+    uint64_t last_ran;                /* the last time it was charged (cache-hot until migr_delay after) */
     uint8_t pri;                      /* SCHED_PRI_BOOST, _UNDER or _OVER */
     bool parked;                      /* over its cap: kept from running */
 };
 
+/* The pool's parameters, as XEN_SYSCTL_scheduler_op gives and takes them. */
+struct credit_params {
+    uint32_t tslice_ms;
+    uint32_t ratelimit_us;            /* 0: no rate limit */
+    uint32_t migr_delay_us;           /* a vCPU that ran this recently is not stolen */
+};
+
 struct credit_sched {
+    struct credit_params params;
+    uint64_t tslice_ns;               /* the slice, and the period of the share-out */
+    uint64_t tick_ns;                 /* a third of the slice (the whole one under 3 ms) */
+    int32_t credits_per_tslice;       /* CREDIT_PER_MS a millisecond of the slice */
     unsigned int nr_cpus;             /* whose time is shared out (online CPUs) */
     uint32_t weight;                  /* the sum of the weights of every active vCPU */
     int32_t balance;                  /* the credit of all active vCPUs after the last share-out */
@@ -74,8 +98,29 @@ struct credit_sched {
     void *ctx;
 };
 
+/* Xen's defaults: a 30 ms slice, a 1 ms rate limit, no migration delay. */
 void credit_init(struct credit_sched *s, unsigned int nr_cpus,
                  void (*park)(struct credit_vcpu *, bool, void *), void *ctx);
+/*
+ * XEN_SYSCTL_SCHEDOP_putinfo's checks, Xen's: a slice of 1 to 1000 ms, a rate
+ * limit of 0 (none) or 100 to 500000 us and no longer than the slice, a
+ * migration delay up to 100 ms. False: the caller answers -EINVAL.
+ */
+bool credit_params_valid(const struct credit_params *p);
+/*
+ * Take valid parameters (credit_params_valid): the slice, its ticks and its
+ * credit change from the next share-out and the next slice on.
+ */
+void credit_set_params(struct credit_sched *s, const struct credit_params *p);
+/*
+ * Context-switch rate limiting: a vCPU that has run `ran_ns` since it was
+ * put on its CPU and is asked to leave it for another (not yielding, still
+ * runnable) keeps it this long first; 0: it leaves now. At least
+ * CREDIT_MIN_TIMER_NS when it holds at all.
+ */
+uint64_t credit_ratelimit_hold(const struct credit_sched *s, uint64_t ran_ns);
+/* cv ran too recently (migr_delay) to be taken by another CPU's balancing (Xen's cache-hot). */
+bool credit_cache_hot(const struct credit_sched *s, const struct credit_vcpu *cv, uint64_t now);
 /* A new domain: default weight, no cap, nothing active. */
 void credit_dom_init(struct credit_dom *d);
 /* A new vCPU of d: no credit, UNDER, not earning. */
@@ -96,7 +141,7 @@ void credit_burn(struct credit_vcpu *cv, uint64_t now);
  */
 void credit_tick(struct credit_sched *s, struct credit_vcpu *cv, uint64_t now);
 /*
- * The share-out, once every CREDIT_TSLICE_NS: credit to every active vCPU by
+ * The share-out, once every slice (s->tslice_ns): credit to every active vCPU by
  * its domain's weight (bounded by the cap), then each one's priority; parks
  * and unparks through the callback; bumps s->epoch.
  */

@@ -1,7 +1,7 @@
 /*
  * Scheduling: each CPU runs the first vCPU of its run queue, chosen on the
- * one exit path (prepare_exit_to_guest). Round robin in 10 ms slices within a
- * priority; a vCPU woken by an event or timer (BOOST, Xen's credit idea) goes
+ * one exit path (prepare_exit_to_guest). Round robin in slices (30 ms unless
+ * XEN_SYSCTL_scheduler_op set another) within a priority; a vCPU woken by an event or timer (BOOST, Xen's credit idea) goes
  * ahead of the others and preempts a running vCPU that was not woken so.
  * Nothing here blocks inside the hypervisor: a vCPU that blocks is simply not
  * queued; with nothing runnable the CPU halts until an interrupt wakes one.
@@ -22,6 +22,13 @@ void sched_destroy_domain(struct domain *d);
 /* XEN_DOMCTL_scheduler_op's credit parameters (putinfo: weight 0, cap 0xffff keep). */
 void sched_get_credit(struct domain *d, uint16_t *weight, uint16_t *cap);
 void sched_set_credit(struct domain *d, uint16_t weight, uint16_t cap);
+/*
+ * XEN_SYSCTL_scheduler_op's pool parameters: the slice, the rate limit, the
+ * migration delay. set: valid ones only (credit_params_valid); they apply
+ * from each CPU's next slice, tick and share-out. Any context.
+ */
+void sched_get_params(struct credit_params *p);
+void sched_set_params(const struct credit_params *p);
 
 /*
  * v's runstate as VCPUOP_get_runstate_info gives it (until_now: the time in
@@ -84,9 +91,6 @@ int prepare_exit_to_guest(struct cpu_regs *regs);
  */
 void context_switch(struct vcpu *prev, struct vcpu *next);
 void arch_enter_first_vcpu(void) __attribute__((noreturn));
-
-/* A vCPU runs at most this long while another one of its priority waits (Xen's credit tslice). */
-#define SCHED_SLICE_NS CREDIT_TSLICE_NS
 
 /* Softirq-style deferred work, run on the exit path with interrupts enabled. */
 #define SOFTIRQ_TIMER    0
