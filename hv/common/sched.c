@@ -548,16 +548,20 @@ static struct vcpu *steal(unsigned int me, uint64_t now)
 }
 
 /*
- * v's hard affinity changed to all but `excluded`. Where its CPU is no
- * longer allowed it moves at its next scheduling point: queued there, it
- * goes to the queue of an allowed CPU (or, its state still there, waits for
- * that CPU's schedule to send it on); running there, that CPU chooses again.
+ * v's affinity changed. Off every CPU and queue (blocked or down, its state
+ * saved) its CPU is chosen again at once, as Xen's vcpu_migrate_finish does
+ * (getvcpuinfo shows it there). Otherwise, where its CPU is no longer
+ * allowed it moves at its next scheduling point: queued there, it goes to
+ * the queue of an allowed CPU (or, its state still there, waits for that
+ * CPU's schedule to send it on); running there, that CPU chooses again.
+ * Lock held.
  */
-void sched_set_hard_affinity(struct vcpu *v, cpumask_t excluded)
+static void affinity_changed(struct vcpu *v)
 {
-    unsigned long flags = spin_lock_irqsave(&credit_lock);
-
-    v->cpu_hard_excluded = excluded;
+    if (!on_cpu(v) && !runq_queued(&v->runq) && !__atomic_load_n(&v->running, __ATOMIC_ACQUIRE)) {
+        v->processor = pick_cpu(v);
+        return;
+    }
     if (!may_run_on(v, v->processor)) {
         if (runq_queued(&v->runq) && !v->running) {
             runq_remove(runq_of(v), &v->runq);
@@ -567,6 +571,25 @@ void sched_set_hard_affinity(struct vcpu *v, cpumask_t excluded)
             softirq_on(v->processor, SOFTIRQ_SCHEDULE);
         }
     }
+}
+
+/* See sched.h. */
+void sched_set_hard_affinity(struct vcpu *v, cpumask_t excluded)
+{
+    unsigned long flags = spin_lock_irqsave(&credit_lock);
+
+    v->cpu_hard_excluded = excluded;
+    affinity_changed(v);
+    spin_unlock_irqrestore(&credit_lock, flags);
+}
+
+/* See sched.h. */
+void sched_set_soft_affinity(struct vcpu *v, cpumask_t excluded)
+{
+    unsigned long flags = spin_lock_irqsave(&credit_lock);
+
+    v->cpu_soft_excluded = excluded;
+    affinity_changed(v);
     spin_unlock_irqrestore(&credit_lock, flags);
 }
 

@@ -113,7 +113,7 @@ static long set_affinity(struct vcpu *v, const struct xen_domctl_vcpuaffinity *a
                 sched_set_hard_affinity(v, ~old_hard);
             return rc;
         }
-        v->cpu_soft_excluded = ~mask;
+        sched_set_soft_affinity(v, ~mask);
         rc = map_to_guest(&a->cpumap_soft, mask & cpu_online_mask & ~v->cpu_hard_excluded);
     }
     return rc;

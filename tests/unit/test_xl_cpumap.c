@@ -1,6 +1,6 @@
 /*
  * xl's text for a CPU bitmap (toolstack/xl/cpumap.c): all, none, runs, and a
- * buffer too short.
+ * buffer too short; and vcpu-pin's CPU lists read into a bitmap.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -61,12 +61,62 @@ static void test_short_buffer(void **state)
     assert_string_equal(buf, "0,2,");
 }
 
+/* s parsed into a 2-byte map: the map as a number (bit n: CPU n), or the error. */
+static long parse(const char *s)
+{
+    uint8_t map[2];
+    const char *item = NULL;
+    size_t len = 0;
+    int rc = xl_cpumap_parse(s, map, sizeof(map), &item, &len);
+
+    return rc ? rc : (long)(map[0] | map[1] << 8);
+}
+
+static void test_parse_cpus_and_ranges(void **state)
+{
+    assert_int_equal(parse("0"), 0x1);
+    assert_int_equal(parse("3"), 0x8);
+    assert_int_equal(parse("1-3"), 0xe);
+    assert_int_equal(parse("0,2-3,9"), 0x20d);
+    assert_int_equal(parse("all"), 0xffff);
+    assert_int_equal(parse("all,^1,^8-15"), 0xfd);
+    assert_int_equal(parse("0-3,^2"), 0xb);
+    assert_int_equal(parse("2-2"), 0x4);
+    assert_int_equal(parse("1,,2,"), 0x6);          /* empty items skipped, as strtok's */
+    assert_int_equal(parse(""), 0);
+    /* CPUs past the map are ignored (libxl's bitmap_set), even a huge range. */
+    assert_int_equal(parse("16"), 0);
+    assert_int_equal(parse("15-4000000000"), 0x8000);
+}
+
+static void test_parse_errors(void **state)
+{
+    uint8_t map[1];
+    const char *item = NULL;
+    size_t len = 0;
+
+    assert_int_equal(parse("x"), XL_CPUMAP_BAD_RANGE);
+    assert_int_equal(parse("3-1"), XL_CPUMAP_BAD_RANGE);
+    assert_int_equal(parse("1-"), XL_CPUMAP_BAD_RANGE);
+    assert_int_equal(parse("-1"), XL_CPUMAP_BAD_RANGE);
+    assert_int_equal(parse("1x"), XL_CPUMAP_BAD_RANGE);
+    assert_int_equal(parse("node:0"), XL_CPUMAP_BAD_RANGE);
+    assert_int_equal(parse("99999999999999999999999"), XL_CPUMAP_BAD_RANGE);
+    assert_int_equal(parse("^all"), XL_CPUMAP_NOT_ALL);
+    assert_int_equal(xl_cpumap_parse("0,2-1,3", map, sizeof(map), &item, &len),
+                     XL_CPUMAP_BAD_RANGE);
+    assert_int_equal(len, 3);
+    assert_memory_equal(item, "2-1", 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_and_none),
         cmocka_unit_test(test_runs),
         cmocka_unit_test(test_short_buffer),
+        cmocka_unit_test(test_parse_cpus_and_ranges),
+        cmocka_unit_test(test_parse_errors),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

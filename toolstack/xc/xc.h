@@ -40,6 +40,12 @@ long xc_vcpu_setcontext(uint32_t domid, unsigned int vcpu, struct vcpu_guest_con
  */
 long xc_sched_credit_domain_set(uint32_t domid, uint16_t weight, uint16_t cap);
 long xc_sched_credit_domain_get(uint32_t domid, uint16_t *weight, uint16_t *cap);
+/*
+ * The credit scheduler's parameters of cpupool `pool` (XEN_SYSCTL_scheduler_op):
+ * slice, rate limit, migration delay. set: *p out = the values in force.
+ */
+long xc_sched_credit_params_get(uint32_t pool, struct xen_sysctl_credit_schedule *p);
+long xc_sched_credit_params_set(uint32_t pool, struct xen_sysctl_credit_schedule *p);
 
 /* vCPU vcpu of domid: online, blocked, running, CPU time (ns) and CPU. */
 long xc_vcpu_getinfo(uint32_t domid, unsigned int vcpu, struct xen_domctl_getvcpuinfo *info);

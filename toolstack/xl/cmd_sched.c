@@ -1,36 +1,60 @@
 /*
- * sched-credit [-d dom [-w weight] [-c cap]]: the credit scheduler's
- * parameters of each domain (XEN_DOMCTL_scheduler_op getinfo), or of one,
- * or set them (putinfo), in xl's table: Name ID Weight Cap.
+ * sched-credit [-d dom [-w weight] [-c cap]] [-s [-t ms] [-r us] [-m us]] [-p pool]:
+ * xl's command for the credit scheduler. Without -d: the pool's line
+ * (XEN_SYSCTL_scheduler_op getinfo: slice, rate limit, migration delay), then
+ * xl's table Name ID Weight Cap of every domain (XEN_DOMCTL_scheduler_op
+ * getinfo); -d: that domain's row, or with -w/-c its putinfo. -s: the pool's
+ * line alone, or with -t/-r/-m its putinfo, checked first with libxl's bounds
+ * and messages. One pool: Pool-0 (id 0).
  */
 #include <xl/string.h>
 #include "xl.h"
 
-static long sched_op(uint32_t domid, uint32_t cmd, struct xen_domctl_sched_credit *c)
-{
-    struct xen_domctl d = { 0 };
-    long rc;
-
-    d.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
-    d.u.scheduler_op.cmd = cmd;
-    d.u.scheduler_op.u.credit = *c;
-    rc = xc_domctl(XEN_DOMCTL_scheduler_op, domid, &d);
-    if (!rc)
-        *c = d.u.scheduler_op.u.credit;
-    return rc;
-}
+#define POOL_NAME "Pool-0"
 
 static int row(uint32_t domid)
 {
-    struct xen_domctl_sched_credit c = { 0 };
-    long rc = sched_op(domid, XEN_DOMCTL_SCHEDOP_getinfo, &c);
+    uint16_t weight, cap;
+    long rc = xc_sched_credit_domain_get(domid, &weight, &cap);
 
     if (rc) {
         os_printf("xl: sched-credit: domain %u: scheduler_op getinfo failed (%ld)\n", domid, rc);
         return 1;
     }
-    os_printf("%-33s %4u %6u %4u\n", xl_domain_name(domid), domid, c.weight, c.cap);
+    os_printf("%-33s %4u %6u %4u\n", xl_domain_name(domid), domid, weight, cap);
     return 0;
+}
+
+/* xl's sched_credit_pool_output. */
+static void pool_line(void)
+{
+    struct xen_sysctl_credit_schedule p;
+
+    if (xc_sched_credit_params_get(0, &p))
+        os_printf("Cpupool %s: [sched params unavailable]\n", POOL_NAME);
+    else
+        os_printf("Cpupool %s: tslice=%ums ratelimit=%uus migration-delay=%uus\n", POOL_NAME,
+                  p.tslice_ms, p.ratelimit_us, p.vcpu_migr_delay_us);
+}
+
+/* libxl_sched_credit_params_set's checks, with its messages: 0 if p may be put. */
+static int params_ok(const struct xen_sysctl_credit_schedule *p)
+{
+    if (p->tslice_ms < XEN_SYSCTL_CSCHED_TSLICE_MIN || p->tslice_ms > XEN_SYSCTL_CSCHED_TSLICE_MAX)
+        os_printf("libxl: error: Time slice out of range, valid range is from %d to %d\n",
+                  XEN_SYSCTL_CSCHED_TSLICE_MIN, XEN_SYSCTL_CSCHED_TSLICE_MAX);
+    else if (p->ratelimit_us && (p->ratelimit_us < XEN_SYSCTL_SCHED_RATELIMIT_MIN ||
+                                 p->ratelimit_us > XEN_SYSCTL_SCHED_RATELIMIT_MAX))
+        os_printf("libxl: error: Ratelimit out of range, valid range is from %d to %d\n",
+                  XEN_SYSCTL_SCHED_RATELIMIT_MIN, XEN_SYSCTL_SCHED_RATELIMIT_MAX);
+    else if (p->ratelimit_us > p->tslice_ms * 1000)
+        os_printf("libxl: error: Ratelimit cannot be greater than timeslice\n");
+    else if (p->vcpu_migr_delay_us > XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US)
+        os_printf("libxl: error: vcpu migration delay should be >= 0 and <= %dus\n",
+                  XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US);
+    else
+        return 0;
+    return -1;
 }
 
 static int number(const char *s, unsigned long max, unsigned long *out)
@@ -50,38 +74,91 @@ static int number(const char *s, unsigned long max, unsigned long *out)
     return 0;
 }
 
+/* The pool's parameters as asked (-t, -r, -m over those in force), put. */
+static int set_params(const unsigned long *asked)
+{
+    struct xen_sysctl_credit_schedule p;
+
+    if (xc_sched_credit_params_get(0, &p)) {
+        os_printf("libxl_sched_credit_params_get failed.\n");
+        return 1;
+    }
+    p.tslice_ms = asked[0] != ~0ul ? (uint32_t)asked[0] : p.tslice_ms;
+    p.ratelimit_us = asked[1] != ~0ul ? (uint32_t)asked[1] : p.ratelimit_us;
+    p.vcpu_migr_delay_us = asked[2] != ~0ul ? (uint32_t)asked[2] : p.vcpu_migr_delay_us;
+    if (params_ok(&p) || xc_sched_credit_params_set(0, &p)) {
+        os_printf("libxl_sched_credit_params_set failed.\n");
+        return 1;
+    }
+    return 0;
+}
+
 int xl_cmd_sched_credit(int argc, char **argv)
 {
+    static const char params[] = "trm";
     struct xen_domctl_getdomaininfo info;
-    const char *dom = NULL;
+    const char *dom = NULL, *pool = NULL;
     unsigned long weight = 0, cap = 0xffff;     /* putinfo: 0 and 0xffff keep */
-    int set = 0;
+    unsigned long asked[3] = { ~0ul, ~0ul, ~0ul };  /* -t, -r, -m; ~0: not given */
+    int set = 0, schedparam = 0, set_pool = 0;
     uint32_t domid = 0;
 
     for (int a = 1; a < argc; a++) {
+        const char *p = argv[a][0] == '-' && argv[a][1] && !argv[a][2] ?
+                        strchr(params, argv[a][1]) : NULL;
+
+        if (!strcmp(argv[a], "-s")) {
+            schedparam = 1;
+            continue;
+        }
         if (a + 1 >= argc)
             goto usage;
         if (!strcmp(argv[a], "-d"))
             dom = argv[++a];
+        else if (!strcmp(argv[a], "-p"))
+            pool = argv[++a];
         else if (!strcmp(argv[a], "-w") && !number(argv[a + 1], 65535, &weight) && weight)
             set = ++a;
         else if (!strcmp(argv[a], "-c") && !number(argv[a + 1], 65534, &cap))
             set = ++a;
+        else if (p && !number(argv[a + 1], 0xffffffffu, &asked[p - params]))
+            set_pool = ++a;
         else
             goto usage;
     }
-    if (set && !dom)
-        goto usage;
+    if ((pool || schedparam) && (dom || set)) {
+        os_printf("Specifying a cpupool or schedparam is not allowed with domain options.\n");
+        return 1;
+    }
+    if (!dom && set) {
+        os_printf("Must specify a domain.\n");
+        return 1;
+    }
+    if (!schedparam && set_pool) {
+        os_printf("Must specify schedparam to set schedule parameter values.\n");
+        return 1;
+    }
+    if (pool && strcmp(pool, "0") && strcmp(pool, POOL_NAME)) {
+        os_printf("unknown cpupool '%s'\n", pool);
+        return 1;
+    }
+    if (schedparam) {
+        if (set_pool)
+            return set_params(asked);
+        pool_line();
+        return 0;
+    }
     if (dom && xl_domain_arg(dom, &domid))
         return 1;
     if (set) {
-        struct xen_domctl_sched_credit c = { .weight = (uint16_t)weight, .cap = (uint16_t)cap };
-        long rc = sched_op(domid, XEN_DOMCTL_SCHEDOP_putinfo, &c);
+        long rc = xc_sched_credit_domain_set(domid, (uint16_t)weight, (uint16_t)cap);
 
         if (rc)
             os_printf("xl: sched-credit: domain %u: scheduler_op putinfo failed (%ld)\n", domid, rc);
         return rc ? 1 : 0;
     }
+    if (!dom)
+        pool_line();
     os_printf("%-33s %4s %6s %4s\n", "Name", "ID", "Weight", "Cap");
     if (dom)
         return row(domid);
@@ -90,6 +167,7 @@ int xl_cmd_sched_credit(int argc, char **argv)
             return 1;
     return 0;
 usage:
-    os_printf("Usage: sched-credit [-d <dom> [-w <weight 1-65535>] [-c <cap 0-65534>]]\n");
+    os_printf("Usage: sched-credit [-d <dom> [-w <weight 1-65535>] [-c <cap 0-65534>]] "
+              "[-s [-t <tslice ms>] [-r <ratelimit us>] [-m <migration delay us>]] [-p Pool-0]\n");
     return 1;
 }

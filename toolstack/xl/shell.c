@@ -6,7 +6,7 @@
 #include <xl/string.h>
 #include "xl.h"
 
-#define MAX_ARGS 8
+#define MAX_ARGS 16
 
 static int cmd_help(int argc, char **argv);
 static int cmd_exit(int argc, char **argv);
@@ -23,8 +23,10 @@ static const struct command {
     { "pause", xl_cmd_pause, "pause <dom>           pause a domain" },
     { "unpause", xl_cmd_unpause, "unpause <dom>         unpause a domain" },
     { "vcpu-list", xl_cmd_vcpu_list, "vcpu-list [dom]       list the vCPUs of domains" },
+    { "vcpu-pin", xl_cmd_vcpu_pin,
+      "vcpu-pin <dom> <vcpu|all> <hard> [soft]  set vCPUs' CPU affinity (CPU lists, - to keep)" },
     { "sched-credit", xl_cmd_sched_credit,
-      "sched-credit [-d <dom> [-w <weight>] [-c <cap>]]  credit scheduler parameters" },
+      "sched-credit [-d <dom> [-w <weight>] [-c <cap>]] [-s [-t <ms>] [-r <us>] [-m <us>]]  credit scheduler parameters" },
     { "info", xl_cmd_info, "info                  information about the host" },
     { "dmesg", xl_cmd_dmesg, "dmesg [-c]            the hypervisor's console ring (-c: clear it)" },
     { "help", cmd_help, "help                  this list" },

@@ -106,6 +106,7 @@ int xl_cmd_unpause(int argc, char **argv);
 int xl_cmd_shutdown(int argc, char **argv);
 int xl_cmd_info(int argc, char **argv);
 int xl_cmd_sched_credit(int argc, char **argv);
+int xl_cmd_vcpu_pin(int argc, char **argv);
 int xl_cmd_vcpu_list(int argc, char **argv);
 int xl_cmd_dmesg(int argc, char **argv);
 /* create's work, also for restarts: 0 or -1 (the reason printed). */

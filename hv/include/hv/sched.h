@@ -52,10 +52,12 @@ void runstate_area_update(struct vcpu *v);
 void vcpu_sched_update(struct vcpu *v);
 /*
  * Set v's hard affinity to every CPU but `excluded` (XEN_DOMCTL_setvcpuaffinity:
- * at least one online CPU left); on a CPU now excluded, it moves at its next
- * scheduling point. Any context.
+ * at least one online CPU left), or its soft one (a preference, any map). A v
+ * that is off every CPU and queue gets its CPU chosen again at once; one on
+ * a CPU now excluded moves at its next scheduling point. Any context.
  */
 void sched_set_hard_affinity(struct vcpu *v, cpumask_t excluded);
+void sched_set_soft_affinity(struct vcpu *v, cpumask_t excluded);
 /* The same for every vCPU of d; for another domain, returns once none of them is on a CPU. */
 void domain_sched_update(struct domain *d);
 /*
