@@ -27,7 +27,7 @@ void crash_echo(void) __attribute__((noreturn));
 /* Check XMM registers and the GS base across domain switches (two-domain runs). */
 void crash_fpu_spin(uint64_t seed, uint64_t ms, int dom0, int yield_wait) __attribute__((noreturn));
 /* Count events a spinning DomU sends a blocked Dom0, then Dom0's wake-up latency (wake.c). */
-void crash_wake(int dom0, unsigned long n, unsigned long m) __attribute__((noreturn));
+void crash_wake(int dom0, unsigned long n, unsigned long m, long ratelimit_us) __attribute__((noreturn));
 /*
  * m times: a singleshot timer 1 ms ahead, block until it fired; out[i] the
  * system time from the deadline until this vCPU ran again, sorted (wake.c).

@@ -74,7 +74,9 @@ void os_main(void)
         int dom0 = crash_cmdline_get("role", buf, sizeof(buf)) && !strcmp(buf, "dom0");
         unsigned long n = crash_cmdline_get("n", buf, sizeof(buf)) ? crash_parse_u64(buf, 50) : 50;
         unsigned long m = crash_cmdline_get("samples", buf, sizeof(buf)) ? crash_parse_u64(buf, 101) : 101;
-        crash_wake(dom0, n, m);
+        long ratelimit_us = crash_cmdline_get("ratelimit", buf, sizeof(buf)) ?
+                            (long)crash_parse_u64(buf, 1000) : -1;
+        crash_wake(dom0, n, m, ratelimit_us);
     }
     if (!strcmp(mode, "credit"))
         crash_credit();

@@ -19,7 +19,11 @@
  * rest of its slice first: no answer is there when the send returns. The
  * DomU counts the immediate answers:
  *     spin: sent N events and done; K of N answered before the send returned
- * K is N with BOOST and 0 without it. A stalled host can make one exchange
+ * K is N with BOOST and 0 without it, and 0 too under Xen's 1 ms rate limit
+ * (the DomU resumed less than 1 ms before its send, so Dom0 waits until it
+ * has run that long): "ratelimit=0" on Dom0's command line turns it off
+ * first (XEN_SYSCTL_scheduler_op, as xl sched-credit -s -r 0), and
+ * "ratelimit=N" sets N us. A stalled host can make one exchange
  * late (guest time jumps past Dom0's slice while Dom0 runs, and Dom0 waits
  * runnable rather than blocked for the next send), so the test asks for
  * more than half. The DomU then sends "ready" again: its report is out.
@@ -37,6 +41,7 @@
 #include <os/time.h>
 #include <xen/event_channel.h>
 #include <xen/domctl.h>
+#include <xen/sysctl.h>
 #include <xen/vcpu.h>
 #include "crash.h"
 
@@ -207,8 +212,26 @@ static void wake_domu(unsigned long n)
         spin(1000000);
 }
 
-void crash_wake(int dom0, unsigned long n, unsigned long m)
+/*
+ * The pool's context-switch rate limit, as `xl sched-credit -s -r`
+ * (XEN_SYSCTL_scheduler_op putinfo; the 30 ms slice kept).
+ */
+static void set_ratelimit(long us)
 {
+    struct xen_sysctl sc = { .cmd = XEN_SYSCTL_scheduler_op,
+                             .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
+
+    sc.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
+    sc.u.scheduler_op.cmd = XEN_SYSCTL_SCHEDOP_putinfo;
+    sc.u.scheduler_op.u.sched_credit.tslice_ms = 30;
+    sc.u.scheduler_op.u.sched_credit.ratelimit_us = (uint32_t)us;
+    os_printf("wake: rate limit %ld us: %ld\n", us, os_hypercall1(__HYPERVISOR_sysctl, &sc));
+}
+
+void crash_wake(int dom0, unsigned long n, unsigned long m, long ratelimit_us)
+{
+    if (dom0 && ratelimit_us >= 0)
+        set_ratelimit(ratelimit_us);
     if (dom0)
         wake_dom0(n, m);
     wake_domu(n);

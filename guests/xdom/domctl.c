@@ -37,7 +37,7 @@ enum {                      /* the DomU's results in xdom_ctrl->res */
     R_PHYSINFO, R_DOMAINLIST, R_SYSCTL_OLD, R_SCHED_SELF, R_SCHED0, R_SCHED_ABSENT,
     R_READCONSOLE, R_SCHED_ID, R_GETCPUINFO,
     R_VCPUINFO0, R_AFFINITY_SELF, R_IOPORT_EMPTY, R_IOPORT, R_IOMEM_WRAP, R_IOMEM, R_IRQ_RANGE,
-    R_IRQ, R_PORT_NONE, R_PORT_GRANTED, R_PORT_GONE, R_COUNT
+    R_IRQ, R_PORT_NONE, R_PORT_GRANTED, R_PORT_GONE, R_SCHED_POOL, R_COUNT
 };
 _Static_assert(R_COUNT <= XDOM_RES, "the DomU's results fit the control page's res[]");
 
@@ -116,6 +116,10 @@ void xdom_domctl_domu(void)
     res[R_SCHED_ID] = sysctl_v(XEN_SYSCTL_sched_id, XEN_SYSCTL_INTERFACE_VERSION);
     sc = (struct xen_sysctl){ .u.getcpuinfo = { .max_cpus = 1, .info.addr = (uint64_t)&dc } };
     res[R_GETCPUINFO] = sysctl_v(XEN_SYSCTL_getcpuinfo, XEN_SYSCTL_INTERFACE_VERSION);
+    sc = (struct xen_sysctl){ .u.scheduler_op = { .sched_id = XEN_SCHEDULER_CREDIT,
+                                                  .cmd = XEN_SYSCTL_SCHEDOP_putinfo,
+                                                  .u.sched_credit = { 1, 0, 0 } } };
+    res[R_SCHED_POOL] = sysctl_v(XEN_SYSCTL_scheduler_op, XEN_SYSCTL_INTERFACE_VERSION);
     dc = (struct xen_domctl){ 0 };
     res[R_VCPUINFO0] = domctl(XEN_DOMCTL_getvcpuinfo, 0);
     dc = (struct xen_domctl){ .u.vcpuaffinity = { .flags = XEN_VCPUAFFINITY_HARD } };
@@ -187,6 +191,8 @@ static void unprivileged(void)
     t_rc("XDCTL0050", "DomU: sysctl readconsole gives -EPERM", res[R_READCONSOLE], -XEN_EPERM);
     t_rc("XDCTL0051", "DomU: sysctl sched_id gives -EPERM", res[R_SCHED_ID], -XEN_EPERM);
     t_rc("XDCTL0052", "DomU: sysctl getcpuinfo gives -EPERM", res[R_GETCPUINFO], -XEN_EPERM);
+    t_rc("XDCTL0066", "DomU: sysctl scheduler_op putinfo of the pool gives -EPERM",
+         res[R_SCHED_POOL], -XEN_EPERM);
     t_rc("XDCTL0053", "DomU: getvcpuinfo of domain 0 gives -EPERM", res[R_VCPUINFO0], -XEN_EPERM);
     t_rc("XDCTL0054", "DomU: setvcpuaffinity of itself gives -EPERM", res[R_AFFINITY_SELF],
          -XEN_EPERM);

@@ -72,7 +72,7 @@ bool vcpu_runnable(const struct vcpu *v)
  * are short, and one lock makes taking a vCPU from another CPU's queue no
  * different from taking it from one's own.
  */
-static struct credit_sched credit;
+static struct credit_sched credit = CREDIT_SCHED_EARLY;    /* credit_init in sched_start */
 static struct timer account_timer;
 static struct {
     struct timer tick;

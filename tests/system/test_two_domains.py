@@ -113,6 +113,30 @@ def test_failsafe_callback_after_a_domain_switch():
     assert rc == launcher.EXIT_POWEROFF, out[-3000:]
 
 
+WAKE_HANDLED = "wake: unpause 0, ready 1; dom0 handled 50 of 50 events from the spinning domain 1"
+
+
+def wake_exchange(dom0_extra):
+    """guests/crash mode=wake: Dom0 (its command line + dom0_extra) and a spinning
+    boot DomU exchange 50 events. (lines, tail for messages, answers at once)."""
+    crash = guest_path("crash")
+    result = launcher.run(crash, hv="xenolith", timeout=180,
+                          cmdline="mode=wake role=dom0 n=50 samples=11" + dom0_extra,
+                          domu=crash, domu_cmdline="mode=wake role=domu n=50")
+    lines = result.lines()
+    out = "\n".join(lines[-60:])
+    assert result.code == launcher.EXIT_POWEROFF, f"outcome {result.code}\n" + out
+    assert "(d1) spin: bound, sending 50 events while spinning" in lines, out
+    assert WAKE_HANDLED in lines, out
+    sent = [l for l in lines if l.startswith("(d1) spin: sent 50 events and done; ")]
+    assert len(sent) == 1, out
+    m = re.fullmatch(r"\(d1\) spin: sent 50 events and done; (\d+) of 50 answered "
+                     r"before the send returned", sent[0])
+    assert m, out
+    assert lines.index(WAKE_HANDLED) < lines.index(sent[0]), out
+    return lines, out, int(m.group(1))
+
+
 def test_event_to_blocked_dom0_preempts_a_spinning_domu():
     """Xen's credit BOOST: an event wakes a blocked Dom0 at once, however long
     the running DomU's slice still has. The DomU (guests/crash mode=wake)
@@ -123,21 +147,21 @@ def test_event_to_blocked_dom0_preempts_a_spinning_domu():
     Without BOOST Dom0 waits for the DomU's slice to end and no answer comes
     back at once (0 of 50). A host stall can make an exchange late (Dom0 loses
     its own slice to a time jump), so more than half is asked: counts, no
-    clock."""
-    crash = guest_path("crash")
-    result = launcher.run(crash, hv="xenolith", timeout=180,
-                          cmdline="mode=wake role=dom0 n=50 samples=11",
-                          domu=crash, domu_cmdline="mode=wake role=domu n=50")
-    lines = result.lines()
-    out = "\n".join(lines[-60:])
-    assert "(d1) spin: bound, sending 50 events while spinning" in lines, out
-    handled = "wake: unpause 0, ready 1; dom0 handled 50 of 50 events from the spinning domain 1"
-    assert handled in lines, out
-    sent = [l for l in lines if l.startswith("(d1) spin: sent 50 events and done; ")]
-    assert len(sent) == 1, out
-    m = re.fullmatch(r"\(d1\) spin: sent 50 events and done; (\d+) of 50 answered "
-                     r"before the send returned", sent[0])
-    assert m and int(m.group(1)) > 25, out
-    assert lines.index(handled) < lines.index(sent[0]), out
+    clock. Dom0 first turns Xen's 1 ms switch rate limit off
+    (XEN_SYSCTL_scheduler_op; with it the DomU, back on the CPU for less than
+    1 ms when it sends, would keep the CPU: the next test)."""
+    lines, out, at_once = wake_exchange(" ratelimit=0")
+    assert "wake: rate limit 0 us: 0" in lines, out
+    assert at_once > 25, out
     assert any(l.startswith("BENCH wake_latency_ns median=") for l in lines), out
-    assert result.code == launcher.EXIT_POWEROFF, f"outcome {result.code}\n" + out
+
+
+def test_rate_limit_holds_a_woken_dom0_back():
+    """Xen's context-switch rate limit (sched_ratelimit_us, 1000 us by default):
+    the same exchange as above with the limit in force. The DomU is back on
+    the CPU for far less than 1 ms when it sends again, so the BOOSTed Dom0
+    waits until the DomU has run 1 ms: fewer than half of the answers are there
+    when the send returns (0 of 50 on a quiet host; a host stall past 1 ms
+    before a send lets that one through), and all 50 are still handled."""
+    _, out, at_once = wake_exchange("")
+    assert at_once < 25, out

@@ -211,9 +211,15 @@ static void test_debt_bound_and_parking(void **state)
 
 static void test_params_defaults_and_bounds(void **state)
 {
+    const struct credit_sched early = CREDIT_SCHED_EARLY;
     struct credit_params p;
 
     reset(2);
+    /* The state before credit_init has the same slice (CPUs tick before the scheduler starts). */
+    assert_memory_equal(&early.params, &s.params, sizeof(p));
+    assert_int_equal(early.tslice_ns, s.tslice_ns);
+    assert_int_equal(early.tick_ns, s.tick_ns);
+    assert_int_equal(early.credits_per_tslice, s.credits_per_tslice);
     assert_int_equal(s.params.tslice_ms, 30);
     assert_int_equal(s.params.ratelimit_us, 1000);
     assert_int_equal(s.params.migr_delay_us, 0);

@@ -98,6 +98,16 @@ struct credit_sched {
     void *ctx;
 };
 
+/*
+ * A credit_sched before credit_init: the default slice and ticks already, for
+ * the CPUs that come up and tick before the scheduler starts.
+ */
+#define CREDIT_SCHED_EARLY {                                                  \
+    .params = { .tslice_ms = (uint32_t)(CREDIT_TSLICE_NS / 1000000ULL),       \
+                .ratelimit_us = CREDIT_RATELIMIT_US },                        \
+    .tslice_ns = CREDIT_TSLICE_NS, .tick_ns = CREDIT_TICK_NS,                 \
+    .credits_per_tslice = CREDIT_PER_TSLICE }
+
 /* Xen's defaults: a 30 ms slice, a 1 ms rate limit, no migration delay. */
 void credit_init(struct credit_sched *s, unsigned int nr_cpus,
                  void (*park)(struct credit_vcpu *, bool, void *), void *ctx);
