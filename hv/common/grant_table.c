@@ -58,8 +58,26 @@ static bool env_frame_ok(void *ctx, uint16_t granter, uint64_t f)
            !(mfn_to_page(f)->flags & PGF_SHARED_INFO);
 }
 
+/* A transitive entry's second level is pinned under the next domain's grant lock alone. */
+static void env_lock(void *ctx, uint16_t dom)
+{
+    struct domain *d = domain_lookup_any(dom);
+
+    if (d)
+        spin_lock(&d->grants.lock);
+}
+
+static void env_unlock(void *ctx, uint16_t dom)
+{
+    struct domain *d = domain_lookup_any(dom);
+
+    if (d)
+        spin_unlock(&d->grants.lock);
+}
+
 static const struct gnttab_env gnttab_env = {
     .table = env_table, .entry = env_entry, .status = env_status, .frame_ok = env_frame_ok,
+    .lock = env_lock, .unlock = env_unlock,
 };
 
 static int acquire(struct domain *granter, grant_ref_t ref, domid_t grantee, uint32_t incr,

@@ -61,6 +61,24 @@ static int set_status(const struct gnttab_env *env, struct grant_table *gt, uint
 static void release(const struct gnttab_env *env, uint16_t granter, uint32_t ref, uint32_t incr,
                     bool ro);
 
+/* Leave `held`'s grant lock for `next`'s (and back): never two at once. */
+static void switch_lock(const struct gnttab_env *env, uint16_t held, uint16_t next)
+{
+    if (env->unlock)
+        env->unlock(env->ctx, held);
+    if (env->lock)
+        env->lock(env->ctx, next);
+}
+
+/* Drop a second-level pin from under the first granter's lock. */
+static void release_second(const struct gnttab_env *env, uint16_t granter, uint16_t tdom,
+                           uint32_t tref, bool ro)
+{
+    switch_lock(env, granter, tdom);
+    release(env, tdom, tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
+    switch_lock(env, tdom, granter);
+}
+
 /* The frame entry ref names (v1: 32 bits; v2: full_page / sub_page, 64 bits), if the granter's. */
 static int entry_frame(const struct gnttab_env *env, uint16_t granter, struct grant_table *gt,
                        uint32_t ref, struct grant_use *u, bool *sub)
@@ -97,6 +115,19 @@ static int acquire_transitive(const struct gnttab_env *env, uint16_t granter,
                               struct grant_table *gt, uint32_t ref, bool ro, bool allow,
                               struct grant_use *u, uint16_t *tdom, uint32_t *tref);
 
+#define TRANSITIVE_TRIES 5          /* first entry changed while its lock was dropped */
+
+/* Does transitive entry ref still name (tdom, tref)? */
+static bool same_transitive(const struct gnttab_env *env, struct grant_table *gt, uint32_t ref,
+                            uint16_t tdom, uint32_t tref)
+{
+    union grant_entry_v2 *e = (union grant_entry_v2 *)env->entry(env->ctx, gt, ref);
+
+    return (__atomic_load_n(&e->hdr.flags, __ATOMIC_ACQUIRE) & GTF_type_mask) == GTF_transitive &&
+           __atomic_load_n(&e->transitive.trans_domid, __ATOMIC_ACQUIRE) == tdom &&
+           __atomic_load_n(&e->transitive.gref, __ATOMIC_ACQUIRE) == tref;
+}
+
 /*
  * Take a use (`incr`, see hv/gnttab_rules.h) of entry `ref` of `granter`
  * for `grantee` (Xen's map_grant_ref / acquire_grant_for_copy pinning):
@@ -109,25 +140,57 @@ static int acquire_transitive(const struct gnttab_env *env, uint16_t granter,
 int gnttab_acquire(const struct gnttab_env *env, uint16_t granter, uint32_t ref, uint16_t grantee,
                    uint32_t incr, bool ro, bool map, bool allow_trans, struct grant_use *u)
 {
-    struct grant_table *gt = env->table(env->ctx, granter, true);
-    struct active_grant *act = gnttab_active(gt, ref);
-    uint16_t *st = env->status(env->ctx, gt, ref);
+    unsigned int tries = 0;
+    struct grant_table *gt;
+    struct active_grant *act;
+    uint16_t *st;
     int rc;
 
+again:
+    gt = env->table(env->ctx, granter, true);
+    act = gnttab_active(gt, ref);
+    st = env->status(env->ctx, gt, ref);
     if (act->pin && (act->domid != grantee || gnttab_pin_would_overflow(act->pin, incr) ||
                      (map && act->sub_page)))
         return GNTST_general_error;
     if (gt->version == 2 && !map &&
         ((uint16_t)*env->entry(env->ctx, gt, ref) & GTF_type_mask) == GTF_transitive) {
+        uint32_t pin = act->pin;
         uint16_t tdom;
         uint32_t tref;
-        if (gnttab_pin_needs_status(act->pin, ro) &&
-            (rc = set_status(env, gt, ref, act->pin, grantee, ro, false)) != GNTST_okay)
+        if (gnttab_pin_needs_status(pin, ro) &&
+            (rc = set_status(env, gt, ref, pin, grantee, ro, false)) != GNTST_okay)
             return rc;
         rc = acquire_transitive(env, granter, gt, ref, ro, allow_trans, u, &tdom, &tref);
+        /*
+         * Our lock may have been dropped meanwhile: the table may have
+         * changed version (its active and status arrays with it) and
+         * another CPU may have pinned or unpinned the entry. Unless all is
+         * as it was, the second pin goes and we start again (Xen's check).
+         */
+        if (gt->version != 2 || !gnttab_ref_valid(gt, ref)) {
+            if (rc == GNTST_okay)
+                release_second(env, granter, tdom, tref, ro);
+            return GNTST_general_error;         /* no status of ours left to clear */
+        }
+        act = gnttab_active(gt, ref);
+        st = env->status(env->ctx, gt, ref);
+        if (rc == GNTST_okay && (act->pin != pin || !same_transitive(env, gt, ref, tdom, tref))) {
+            release_second(env, granter, tdom, tref, ro);
+            clear_status(st, gnttab_status_to_clear(act->pin, ro));
+            if (++tries < TRANSITIVE_TRIES)
+                goto again;
+            return GNTST_general_error;
+        }
+        /* A use that came and went meanwhile cleared our bits: set them again (checked). */
+        if (rc == GNTST_okay && gnttab_pin_needs_status(pin, ro) &&
+            (rc = set_status(env, gt, ref, pin, grantee, ro, false)) != GNTST_okay) {
+            release_second(env, granter, tdom, tref, ro);
+            return rc;
+        }
         if (rc == GNTST_okay && act->pin &&
             (act->frame != u->frame || act->trans_domid != tdom || act->trans_ref != tref)) {
-            release(env, tdom, tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
+            release_second(env, granter, tdom, tref, ro);
             rc = GNTST_general_error;
         }
         if (rc != GNTST_okay) {
@@ -169,18 +232,30 @@ static int acquire_transitive(const struct gnttab_env *env, uint16_t granter,
 {
     union grant_entry_v2 *e = (union grant_entry_v2 *)env->entry(env->ctx, gt, ref);
     struct grant_table *tgt;
+    int rc;
 
+    *tdom = granter;                            /* nothing pinned there yet */
+    *tref = ref;
     if (!allow)
         return GNTST_general_error;
     /* Read once: the granter may change its entry under us. */
     *tdom = __atomic_load_n(&e->transitive.trans_domid, __ATOMIC_ACQUIRE);
     *tref = __atomic_load_n(&e->transitive.gref, __ATOMIC_ACQUIRE);
-    if (*tdom == granter || !(tgt = env->table(env->ctx, *tdom, false)))
+    if (*tdom == granter || !env->table(env->ctx, *tdom, false))
         return GNTST_general_error;
-    if (!gnttab_ref_valid(tgt, *tref))
-        return GNTST_bad_gntref;
-    return gnttab_acquire(env, *tdom, *tref, granter, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro,
-                          false, false, u);
+    /* The next domain's table under its own lock, ours dropped (it ranks the same). */
+    switch_lock(env, granter, *tdom);
+    if (!(tgt = env->table(env->ctx, *tdom, false)))
+        rc = GNTST_general_error;
+    else if (!gnttab_ref_valid(tgt, *tref))
+        rc = GNTST_bad_gntref;
+    else
+        rc = gnttab_acquire(env, *tdom, *tref, granter, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC,
+                            ro, false, false, u);
+    switch_lock(env, *tdom, granter);
+    if (rc != GNTST_okay)
+        *tdom = granter;                        /* nothing pinned there */
+    return rc;
 }
 
 /* Drop a use taken by acquire; the status bits follow what is left; a transitive pin goes too. */
@@ -202,7 +277,7 @@ static void release(const struct gnttab_env *env, uint16_t granter, uint32_t ref
     if (gnttab_ref_valid(gt, ref))
         clear_status(env->status(env->ctx, gt, ref), gnttab_status_to_clear(act->pin, ro));
     if (tdom != granter)
-        release(env, tdom, tref, ro ? GNTPIN_HSTR_INC : GNTPIN_HSTW_INC, ro);
+        release_second(env, granter, tdom, tref, ro);
 }
 
 void gnttab_release(const struct gnttab_env *env, uint16_t granter, uint32_t ref, uint32_t incr,

@@ -4,7 +4,9 @@
  * by domain (frame >> 16), a shared_info frame that may never be granted.
  * Checked: the entry's or status word's GTF_reading/GTF_writing through a
  * use's life, Xen's pin counters for host and device uses, refusals that
- * change nothing, the end of access, sub-page and transitive v2 entries.
+ * change nothing, the end of access, sub-page and transitive v2 entries,
+ * and a transitive entry's second level pinned under the next domain's
+ * lock while another thread pins that entry directly.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include <pthread.h>
 
 #include <hv/gnttab_pin.h>
 #include <hv/gnttab_rules.h>
@@ -319,6 +323,90 @@ static void test_v2_transitive(void **state)
     assert_int_equal(doms[1].active[31].pin, 0);
 }
 
+/*
+ * Transitive pins on two CPUs (threads), each domain's table under its own
+ * lock as in the hypervisor (env->lock): domain 0 copies through domain
+ * 1's transitive entry 31 while domain 1 copies straight from the entry it
+ * names, domain 2's ref 30. Both count pins on that entry; the second
+ * level must be counted under domain 2's lock, not domain 1's.
+ */
+#define RACE_ROUNDS 1000000
+
+static pthread_mutex_t dom_lock[NDOM] = {
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+};
+static unsigned long race_failures;
+
+static void lock_dom(void *ctx, uint16_t dom)
+{
+    pthread_mutex_lock(&dom_lock[dom]);
+}
+
+static void unlock_dom(void *ctx, uint16_t dom)
+{
+    pthread_mutex_unlock(&dom_lock[dom]);
+}
+
+static const struct gnttab_env locked_env = {
+    .table = table, .entry = entry, .status = status, .frame_ok = frame_ok,
+    .lock = lock_dom, .unlock = unlock_dom,
+};
+
+/* One copy's pin and unpin of granter's ref for grantee, under the granter's lock. */
+static void copy_use(uint16_t granter, uint32_t ref, uint16_t grantee)
+{
+    struct grant_use u;
+    int rc;
+
+    lock_dom(NULL, granter);
+    rc = gnttab_acquire(&locked_env, granter, ref, grantee, GNTPIN_HSTR_INC, true, false, true, &u);
+    unlock_dom(NULL, granter);
+    if (rc != GNTST_okay || u.frame != ((2u << 16) | 12)) {
+        __atomic_fetch_add(&race_failures, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    lock_dom(NULL, granter);
+    gnttab_release(&locked_env, granter, ref, GNTPIN_HSTR_INC, true);
+    unlock_dom(NULL, granter);
+}
+
+static void *through_transitive(void *arg)
+{
+    for (unsigned int i = 0; i < RACE_ROUNDS; i++)
+        copy_use(1, 31, 0);
+    return NULL;
+}
+
+static void *straight(void *arg)
+{
+    for (unsigned int i = 0; i < RACE_ROUNDS; i++)
+        copy_use(2, 30, 1);
+    return NULL;
+}
+
+static void test_v2_transitive_on_two_cpus(void **state)
+{
+    union grant_entry_v2 *t = &doms[1].e.v2[31];
+    pthread_t a, b;
+
+    grant_v2(2, 30, GTF_permit_access | GTF_readonly, 1, (2u << 16) | 12);
+    memset(t, 0, sizeof(*t));
+    t->transitive.trans_domid = 2;
+    t->transitive.gref = 30;
+    t->hdr.domid = 0;
+    t->hdr.flags = GTF_transitive | GTF_readonly;
+    race_failures = 0;
+    assert_int_equal(pthread_create(&a, NULL, through_transitive, NULL), 0);
+    assert_int_equal(pthread_create(&b, NULL, straight, NULL), 0);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    assert_int_equal(race_failures, 0);
+    assert_int_equal(doms[2].active[30].pin, 0);
+    assert_int_equal(doms[1].active[31].pin, 0);
+    assert_int_equal(doms[2].status[30], 0);
+    assert_int_equal(doms[1].status[31], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +417,7 @@ int main(void)
         cmocka_unit_test_setup(test_v2_status_word, setup_v2),
         cmocka_unit_test_setup(test_v2_sub_page, setup_v2),
         cmocka_unit_test_setup(test_v2_transitive, setup_v2),
+        cmocka_unit_test_setup(test_v2_transitive_on_two_cpus, setup_v2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

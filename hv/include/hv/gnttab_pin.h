@@ -14,7 +14,10 @@
  * the active entry; later uses only count (hv/gnttab_rules.h's pin word),
  * a first writable one setting GTF_writing. The last use clears the bits,
  * after which the granter may end access. A transitive v2 entry pins the
- * entry it names in the next domain's table too (one level).
+ * entry it names in the next domain's table too (one level), under that
+ * domain's lock (env->lock); if the first entry's use changed while its
+ * lock was dropped for that, the second pin goes again and the acquire
+ * starts over (Xen's caller retries on ERESTART).
  * Answers are Xen's GNTST_* codes; nothing changes on a refusal.
  */
 #ifndef HV_GNTTAB_PIN_H
@@ -35,6 +38,16 @@ struct gnttab_env {
     uint16_t *(*status)(void *ctx, const struct grant_table *gt, uint32_t ref);
     /* May `granter` grant `frame` (a frame it owns, not its shared_info page)? */
     bool (*frame_ok)(void *ctx, uint16_t granter, uint64_t frame);
+    /*
+     * Optional: take / drop domain `dom`'s grant lock. The caller holds the
+     * granter's around gnttab_acquire and gnttab_release; a transitive
+     * entry's second level is pinned and unpinned under the next domain's
+     * lock alone: the machine drops the granter's first and takes it back
+     * after (Xen's order: never two grant locks at once, so the caller may
+     * hold nothing else then). NULL: one lock covers every table.
+     */
+    void (*lock)(void *ctx, uint16_t dom);
+    void (*unlock)(void *ctx, uint16_t dom);
 };
 
 /* What a use of a grant reaches: a frame and the byte range of it. */
