@@ -38,6 +38,7 @@ static const struct suite {
     { "vcpu", suite_vcpu },                 /* moves vcpu_info */
     { "smp", suite_smp },                   /* a second vCPU only; before FIFO (2-level there) */
     { "vcpu_ops", suite_vcpu_ops },         /* NMIs, the time area, get_physid; vCPU 1 only if it never ran */
+    { "smp_many", suite_smp_many },         /* more than 32 vCPUs only; 2-level too */
     { "pt", suite_pt },
     { "evtchn_fifo", suite_evtchn_fifo },   /* switches to FIFO events for good: after every 2-level user */
     { "smp_fifo", suite_smp_fifo },         /* several vCPUs: a FIFO control block for each */

@@ -46,6 +46,7 @@ void suite_vcpu(void);
 void suite_smp(void);
 void suite_vcpu_ops(void);
 void suite_smp_fifo(void);
+void suite_smp_many(void);
 void suite_timers(void);
 void suite_memory(void);
 void suite_evtchn(void);

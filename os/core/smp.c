@@ -64,10 +64,21 @@ void os_vcpu_set_info(unsigned int id, struct vcpu_info *info)
 long os_vcpu_register_info(unsigned int id, void *page, unsigned int offset)
 {
     struct vcpu_register_vcpu_info r = { .mfn = os_virt_to_mfn(page), .offset = offset };
-    long rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, id, &r);
+    int self = id == os_vcpu_id();
+    uint8_t was_masked = self ? os_this_vcpu_info()->evtchn_upcall_mask : 1;
+    long rc;
 
+    /*
+     * Our own: upcalls held off until the library reads the new one, or the
+     * events the move marks pending would be taken on the old one, forever.
+     */
+    if (self)
+        os_irq_disable();
+    rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, id, &r);
     if (rc == 0)
         os_vcpu_set_info(id, (struct vcpu_info *)((uint8_t *)page + offset));
+    if (!was_masked)
+        os_irq_enable();
     return rc;
 }
 
