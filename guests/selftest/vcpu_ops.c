@@ -179,7 +179,8 @@ static void nmi(void)
 
     before = nmis;
     rc = nmi_callback(CALLBACKOP_unregister, 0);
-    rc = rc ? rc : send_nmi(0, NULL);
+    for (int i = 0; i < 20 && !rc; i++)         /* the hypervisor logs only the first (test_selftest) */
+        rc = send_nmi(0, NULL);
     t_check("VCPUX0016", "with the NMI callback unregistered an NMI is dropped: 0, no handler runs",
             rc == 0 && nmis == before, "(rc=%ld nmis=%lu)", rc, nmis - before);
 

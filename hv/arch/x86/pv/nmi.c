@@ -4,7 +4,9 @@
  * through vector 2 of the vCPU's trap table (which set_trap_table fills, and
  * callback_op / nmi_op's NMI callback overwrites), before any event upcall;
  * from then on NMIs are masked until the guest's next HYPERVISOR_iret. With
- * no handler at vector 2 the NMI is dropped (Xen logs "Unhandled").
+ * no handler at vector 2 the NMI is dropped (Xen logs "Unhandled", rate
+ * limited); Xenolith logs a vCPU's first dropped NMI only, so a guest
+ * looping on send_nmi cannot flood the log.
  */
 #include <xen/xen.h>
 #include <hv/console.h>
@@ -32,7 +34,10 @@ bool pv_deliver_nmi(struct vcpu *v, struct cpu_regs *regs)
     if (v->arch.nmi_masked || !__atomic_exchange_n(&v->arch.nmi_pending, false, __ATOMIC_SEQ_CST))
         return true;
     if (!ti->address) {
-        log_info("d%uv%u: NMI dropped: no handler at vector 2", v->domain->id, v->id);
+        if (!v->arch.nmi_drop_logged)
+            log_info("d%uv%u: NMI dropped: no handler at vector 2 (later ones silently)",
+                     v->domain->id, v->id);
+        v->arch.nmi_drop_logged = true;
         return true;
     }
     v->arch.nmi_masked = true;

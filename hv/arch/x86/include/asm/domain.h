@@ -37,6 +37,7 @@ struct arch_vcpu {
     struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb;
     bool nmi_pending;                /* VCPUOP_send_nmi: one to deliver (pv/nmi.c) */
     bool nmi_masked;                 /* one was delivered: none until the guest's iret */
+    bool nmi_drop_logged;            /* a dropped NMI was logged: no more lines (pv/nmi.c) */
     XEN_GUEST_HANDLE(vcpu_time_info_t) time_area;   /* VCPUOP_register_vcpu_time_memory_area */
     bool guest_ts;                   /* virtual CR0.TS (fpu_taskswitch) */
     uint64_t cr2;                    /* virtual CR2: last #PF address delivered, or written */
