@@ -19,6 +19,7 @@ HV_LIB_SRCS += hv/lib/timer_heap.c
 HV_LIB_SRCS += hv/lib/runq.c hv/lib/credit.c hv/lib/placement.c
 HV_LIB_SRCS += hv/arch/x86/lib/acpi_madt.c
 HV_LIB_SRCS += hv/lib/rangeset.c
+HV_LIB_SRCS += hv/lib/grace_period.c
 
 # The other kernel decompressors (bzImage payloads).
 HV_LIB_SRCS += hv/lib/unlz4.c hv/lib/unzstd.c
@@ -46,6 +47,7 @@ $(eval $(call lib_unit_test,test_acpi_madt,hv/arch/x86/lib/acpi_madt.c))
 $(eval $(call lib_unit_test,test_credit,hv/lib/credit.c hv/lib/runq.c))
 $(eval $(call lib_unit_test,test_placement,hv/lib/placement.c))
 $(eval $(call lib_unit_test,test_rangeset,hv/lib/rangeset.c))
+$(eval $(call lib_unit_test,test_grace_period,hv/lib/grace_period.c hv/lib/spinlock.c))
 
 # string.c is tested on the host under other names, so libc stays intact.
 LIB_STRING_RENAME := -Dmemcpy=xl_memcpy -Dmemmove=xl_memmove -Dmemset=xl_memset \
