@@ -94,8 +94,9 @@ void domain_put(struct domain *d)
      * The last reference: only a dead domain gets here (the table holds one
      * until then), perhaps with page or grant locks held (a frame's last
      * reference). No reference can be taken from now on (a count of zero is
-     * never revived); the slot and the memory go between hypercalls
-     * (domain_unlist, domain_free_pending), since callers may still hold it.
+     * never revived); the slot goes between hypercalls (domain_unlist,
+     * domain_free_pending), the memory after a grace period (hv/rcu.h),
+     * since lookups on any CPU may still hold it.
      */
     BUG_ON(!life_is_dead(&d->life));
     /* Pushed with a compare-exchange: another CPU may push or take the list at the same time. */
@@ -106,7 +107,7 @@ void domain_put(struct domain *d)
     raise_softirq(SOFTIRQ_DOMAIN_FREE);
 }
 
-void domain_unlist(struct domain *d)
+struct domain **domain_unlist(struct domain *d)
 {
     unsigned int l = d->id >> DOMAIN_LEAF_SHIFT;
     struct domain **leaf;
@@ -120,11 +121,7 @@ void domain_unlist(struct domain *d)
     else
         leaf = NULL;
     spin_unlock(&domlist_lock);
-    /*
-     * An empty leaf goes back: no lookup holds it past the hypercall it ran
-     * in (one CPU; with more, this waits for a grace period first).
-     */
-    xfree_bytes(leaf, PAGE_SIZE);
+    return leaf;            /* a lookup on another CPU may still read it: freed after a grace period */
 }
 
 int domain_pause(struct domain *d)

@@ -19,8 +19,9 @@
  * that reference goes: the domain then holds "frames_held", and the
  * domain table keeps its reference until the last of them is freed, so
  * the granter's grant table is still there when the mapping is undone. The
- * object itself is freed with the last reference (domain_put), between
- * hypercalls (domain_free_pending).
+ * object leaves the table with the last reference (domain_put), between
+ * hypercalls (domain_free_pending), and is freed a grace period later,
+ * once no CPU can still hold it from a lookup (hv/rcu.h).
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -30,6 +31,7 @@
 #include <hv/evtchn.h>
 #include <hv/hypercall.h>
 #include <hv/iocap.h>
+#include <hv/rcu.h>
 #include <asm/flushtlb.h>
 #include <asm/io.h>
 #include <asm/paging.h>
@@ -230,13 +232,17 @@ void domain_frame_gone(struct domain *d)
         domain_put(d);                          /* the table's reference */
 }
 
-/* The last of a dead domain: what it held as the hypervisor's, and the object. */
-static void domain_free(struct domain *d)
+/*
+ * The last of a dead domain, a grace period after it left the table (no
+ * CPU can still hold it from a lookup): what it held as the hypervisor's,
+ * the object, and the table leaf it emptied.
+ */
+static void domain_free(struct gp_head *h)
 {
+    struct domain *d = (struct domain *)((char *)h - __builtin_offsetof(struct domain, destroy.rcu));
     domid_t id = d->id;
     mfn_t si = d->shared_info_mfn;
 
-    domain_unlist(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpu[i];
         if (!v)
@@ -252,6 +258,7 @@ static void domain_free(struct domain *d)
         free_frame(si);
     else
         log_err("d%u: shared_info %#lx still referenced at destruction: kept", id, si);
+    xfree_bytes(d->destroy.empty_leaf, PAGE_SIZE);
     xfree_bytes(d, sizeof(*d));
     log_info("domain %u freed: %lu frames free", id, frames_free());
 }
@@ -263,7 +270,10 @@ void domain_free_pending(void)
 
     while (d) {
         struct domain *next = d->destroy.next_free;
-        domain_free(d);
+
+        /* Out of the table first: lookups from now on miss it, the earlier ones end within a grace period. */
+        d->destroy.empty_leaf = domain_unlist(d);
+        call_rcu(&d->destroy.rcu, domain_free);
         d = next;
     }
 }

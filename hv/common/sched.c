@@ -29,6 +29,7 @@
 #include <hv/credit.h>
 #include <hv/placement.h>
 #include <hv/spinlock.h>
+#include <hv/rcu.h>
 
 
 void raise_softirq(unsigned int nr)
@@ -47,6 +48,8 @@ void do_softirqs(void)
             console_run_keys();
         if (pending & (1UL << SOFTIRQ_DOMAIN_FREE))
             domain_free_pending();
+        if (pending & (1UL << SOFTIRQ_RCU))
+            rcu_softirq();
     }
 }
 
@@ -748,6 +751,7 @@ int prepare_exit_to_guest(struct cpu_regs *regs)
     struct cpu_info *ci = cpu_info_above(regs);     /* regs: the guest frame, below the record */
 
     for (;;) {
+        rcu_quiescent(ci->id);                  /* nothing borrowed is held here (hv/rcu.h) */
         if (ci->softirq_pending) {
             local_irq_enable();
             do_softirqs();
@@ -796,6 +800,7 @@ void sched_idle_loop(void)
 
     local_irq_disable();
     for (;;) {
+        rcu_quiescent(c->id);
         if (c->softirq_pending) {
             local_irq_enable();
             do_softirqs();

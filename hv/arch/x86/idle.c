@@ -4,6 +4,7 @@
  */
 #include <asm/io.h>
 #include <hv/percpu.h>
+#include <hv/rcu.h>
 #include <hv/time.h>
 
 void cpu_idle_wait(void)
@@ -11,6 +12,9 @@ void cpu_idle_wait(void)
     struct cpu_info *c = this_cpu();
     uint64_t start = now_ns();
 
-    safe_halt();
+    rcu_idle_enter(c->id);                      /* may raise SOFTIRQ_RCU: then no halt */
+    if (!c->softirq_pending)
+        safe_halt();
+    rcu_idle_exit(c->id);
     c->idle_ns += now_ns() - start;
 }

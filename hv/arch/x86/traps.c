@@ -17,6 +17,7 @@
 #include <asm/io.h>
 #include <asm/apic.h>
 #include <asm/traps.h>
+#include <hv/rcu.h>
 
 static const char *const exception_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -241,6 +242,7 @@ void handle_trap(struct cpu_regs *regs)
     unsigned int vec = regs->entry_vector;
 
     if (vec >= X86_NR_EXC) {
+        rcu_irq_enter();                /* a handler on an idle CPU may borrow (hv/rcu.h) */
         if (vec == VEC_TIMER)
             timer_interrupt();
         else if (vec == VEC_SERIAL)

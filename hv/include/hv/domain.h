@@ -17,6 +17,7 @@
 #include <hv/spinlock.h>
 #include <hv/grant_table.h>
 #include <hv/domain_life.h>
+#include <hv/grace_period.h>
 #include <hv/evtchn_ports.h>
 #include <hv/rangeset.h>
 #include <asm/domain.h>
@@ -114,6 +115,8 @@ struct domain_destroy {
     unsigned int continuations;      /* times it stopped to let other work run */
     unsigned long frames_held;       /* awaited frames + 1 until the end (atomic, any CPU) */
     struct domain *next_free;        /* on the list of domains to free (softirq) */
+    struct domain **empty_leaf;      /* the table leaf it was the last of, freed with it */
+    struct gp_head rcu;              /* its free, waiting for a grace period (hv/rcu.h) */
 };
 
 struct domain {
@@ -158,10 +161,11 @@ struct domain {
  *    with a reference taken; NULL for an id out of range, a free slot or a
  *    dying domain. Every domain_get is matched by one domain_put.
  *  - domain_lookup(id): the same checks without a count, Xen's
- *    rcu_lock_domain_by_id: the pointer stays valid until the current
- *    hypercall returns to a guest, because a dying domain is freed only
- *    at the last domain_put, never in the middle of another hypercall
- *    (one CPU; with SMP this becomes an RCU read section).
+ *    rcu_lock_domain_by_id: the pointer stays valid until this CPU's
+ *    next quiescent point (its way back to a guest, hv/rcu.h), because
+ *    a dead domain leaves the table first and is freed only after every
+ *    CPU has passed one (a grace period); never kept across a
+ *    continuation.
  *  - for_each_domain(d): every domain in the table, in id order, dying
  *    ones included (they still hold frames and channels); empty leaves
  *    are skipped whole.
@@ -180,8 +184,8 @@ struct domain *domain_get_next_any(domid_t id);
 /*
  * The table itself: read only by the helpers here and in common/domain.c.
  * A leaf and a slot are published whole (release stores) and read without a
- * lock; a leaf goes back to the allocator when its last domain is freed,
- * between hypercalls (with more CPUs, after a grace period).
+ * lock; a leaf goes back to the allocator after a grace period, with
+ * the last domain it held (hv/rcu.h).
  */
 extern struct domain **domain_table[DOMAIN_LEAVES];
 
@@ -284,8 +288,12 @@ bool domain_destroy_should_stop(struct domain *d, unsigned int cost);
 void domain_frame_gone(struct domain *d);
 /* The domains whose last reference went are freed here (softirq, between hypercalls). */
 void domain_free_pending(void);
-/* Take a freed domain's slot out of the table (domain.c, under the table's lock). */
-void domain_unlist(struct domain *d);
+/*
+ * Take a freed domain's slot out of the table (domain.c, under the table's
+ * lock). Returns the slot's leaf when that was its last domain (unpublished
+ * too, to be freed after a grace period), else NULL.
+ */
+struct domain **domain_unlist(struct domain *d);
 /*
  * The x86 part of destruction (arch/x86/pv/domain_relinquish.c): shadow
  * paging, GDT/LDT and PIRQ EOI page references, the page-table passes and

@@ -53,7 +53,11 @@ struct grace_period {
     struct gp_cpu cpu[GP_MAX_CPUS];
 };
 
-/* Set up an empty state: no ticket drawn, no CPU idle. `level`: the queue lock's. */
+/* An empty state, for a static definition: no ticket drawn, no CPU idle. */
+#define GRACE_PERIOD_INIT(var, level) \
+    { .lock = SPIN_LOCK_UNLOCKED(level, #var), .head = 0, .tail = &(var).head }
+
+/* The same at run time. `level`: the queue lock's. */
 void gp_init(struct grace_period *g, unsigned int level);
 
 /*

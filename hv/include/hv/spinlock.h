@@ -40,6 +40,7 @@ enum lock_level {
     LOCK_TIMER,         /* a CPU's timer heap (timer.c) */
     LOCK_HEAP,          /* the frame allocator */
     LOCK_FLUSH,         /* one TLB shoot-down at a time (hv/arch/x86/smp.c) */
+    LOCK_GRACE,         /* the queue of frees waiting for a grace period (hv/rcu.h) */
     LOCK_CONSOLE_IN,    /* the console input ring and the queued debug keys */
     LOCK_CONSOLE,       /* hypervisor log and guest output on the serial line: innermost */
 };
