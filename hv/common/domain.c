@@ -304,10 +304,20 @@ static const char *const shutdown_names[] = {
     "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
 };
 
-void domain_shutdown(struct domain *d, unsigned int reason)
+/* Dom0 is owed a VIRQ_DOM_EXC for a shutdown (set on any CPU, sent by domain_exc_softirq). */
+static bool dom_exc_owed;
+
+void domain_exc_softirq(void)
 {
     struct domain *dom0;
 
+    /* One VIRQ for every shutdown since the last: Dom0 looks at every domain when it comes. */
+    if (__atomic_exchange_n(&dom_exc_owed, false, __ATOMIC_ACQ_REL) && (dom0 = domain_lookup(0)))
+        send_global_virq(dom0, VIRQ_DOM_EXC);
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
     if (d->is_shutdown)
         return;
     /* Like Xen: a code set with SCHEDOP_shutdown_code overrides any later reason. */
@@ -320,8 +330,14 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     if (this_cpu()->hypercall_continuations)
         log_info("hypercalls continued after preemption so far: %lu", this_cpu()->hypercall_continuations);
     domain_sched_update(d);                     /* its vCPUs never run again */
-    if (d->id != 0 && (dom0 = domain_lookup(0)))
-        send_global_virq(dom0, VIRQ_DOM_EXC);     /* Dom0 learns of it, as on Xen */
+    if (d->id != 0) {
+        /*
+         * Dom0 learns of it, as on Xen, from a softirq: a crash may come from
+         * inside a page-locked section, and Dom0's event lock ranks before it.
+         */
+        __atomic_store_n(&dom_exc_owed, true, __ATOMIC_RELEASE);
+        raise_softirq(SOFTIRQ_DOM_EXC);
+    }
     __atomic_store_n(&d->shutdown_done, true, __ATOMIC_RELEASE);
     if (d->id == 0) {
         /* Like Xen: the machine's fate follows Dom0's. */

@@ -50,6 +50,8 @@ void do_softirqs(void)
             domain_free_pending();
         if (pending & (1UL << SOFTIRQ_RCU))
             rcu_softirq();
+        if (pending & (1UL << SOFTIRQ_DOM_EXC))
+            domain_exc_softirq();
     }
 }
 

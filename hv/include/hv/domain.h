@@ -317,6 +317,8 @@ int domain_vcpus_create(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* A fatal guest error: print why and the registers, then shut it down as crashed. */
 void domain_crash(struct domain *d, const char *why, const struct cpu_regs *regs);
+/* SOFTIRQ_DOM_EXC: the VIRQ_DOM_EXC Dom0 is owed for shutdowns (none is sent under a lock). */
+void domain_exc_softirq(void);
 
 /*
  * Wake a blocked vCPU (an event arrived or a timer fired): it is queued with

@@ -100,6 +100,7 @@ void arch_enter_first_vcpu(void) __attribute__((noreturn));
 #define SOFTIRQ_KEYS     2
 #define SOFTIRQ_DOMAIN_FREE 3     /* domains whose last reference went (domain_free_pending) */
 #define SOFTIRQ_RCU      4        /* frees whose grace period is over (hv/rcu.h) */
+#define SOFTIRQ_DOM_EXC  5        /* Dom0's VIRQ_DOM_EXC for a shutdown (domain_exc_softirq) */
 void raise_softirq(unsigned int nr);
 void do_softirqs(void);
 
