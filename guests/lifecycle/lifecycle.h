@@ -93,6 +93,7 @@ long lc_free_frames(long *mismatches);
 void lc_cycles(void);
 void lc_pingpong(void);
 void lc_dying(void);
+void lc_race(void);
 void lc_bench(void);
 
 /* DomU. */

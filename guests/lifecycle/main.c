@@ -4,6 +4,7 @@
  *   mode=cycles n=N pages=P     N create -> run -> destroy cycles (LCYC)
  *   mode=pingpong n=N           two DomUs exchange N events, one dies (LPNG)
  *   mode=dying                  a dead domain cannot be mapped anew (LDIE)
+ *   mode=race n=N               lookups on vCPU 1 racing N destroys on vCPU 0 (LRCE)
  *   mode=bench-*                figures for bench/run.py (bench.c)
  */
 #include <xl/string.h>
@@ -69,6 +70,8 @@ void os_main(void)
         lc_pingpong();
     else if (lc_arg_is("mode", "dying"))
         lc_dying();
+    else if (lc_arg_is("mode", "race"))
+        lc_race();
     else
         lc_bench();
     os_printf("Test result: %s\n", t_failures ? "FAILURE" : "SUCCESS");

@@ -2,6 +2,7 @@
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
+#include <hv/cmdline.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
@@ -11,6 +12,7 @@
 #include <hv/machine.h>
 #include <hv/sched.h>
 #include <hv/time.h>
+#include <asm/io.h>
 #include <asm/traps.h>
 
 /*
@@ -76,10 +78,41 @@ static int domain_list(struct domain *d, struct domain ***spare)
     return rc;
 }
 
+extern const char hv_command_line[];
+
+/*
+ * `lookup_delay=N` (Xenolith only, for tests): the control interface's
+ * lookups (domain_get_any: getdomaininfo, destroy) hold the domain they
+ * found N microseconds before taking a reference, then check that it was
+ * not freed meanwhile (domain_free poisons what it frees). Another CPU
+ * destroying that domain in the window is what the grace period is for
+ * (tests/system/test_lifecycle.py, mode=race).
+ */
+static void lookup_hold(const struct domain *d, domid_t id)
+{
+    static bool read;
+    static uint64_t delay_us;
+    uint64_t end;
+
+    if (!__atomic_load_n(&read, __ATOMIC_ACQUIRE)) {
+        if (!cmdline_get_uint(hv_command_line, "lookup_delay", &delay_us))
+            delay_us = 0;
+        __atomic_store_n(&read, true, __ATOMIC_RELEASE);
+    }
+    if (!delay_us)
+        return;
+    for (end = now_ns() + delay_us * 1000; now_ns() < end;)
+        cpu_relax();
+    if (__atomic_load_n(&d->id, __ATOMIC_RELAXED) != id)
+        panic("domain %u freed under a borrowed lookup", id);
+}
+
 struct domain *domain_get_any(domid_t id)
 {
     struct domain *d = domain_lookup_any(id);
 
+    if (d)
+        lookup_hold(d, id);
     return d && life_get_any(&d->life) ? d : NULL;
 }
 

@@ -32,6 +32,7 @@
 #include <hv/hypercall.h>
 #include <hv/iocap.h>
 #include <hv/rcu.h>
+#include <xl/string.h>
 #include <asm/flushtlb.h>
 #include <asm/io.h>
 #include <asm/paging.h>
@@ -48,6 +49,9 @@ enum destroy_stage {
 #define DESTROY_CHECK_EVERY 64
 
 extern const char hv_command_line[];
+
+/* What a freed domain's memory is filled with (id 0xdbdb: past DOMID_FIRST_RESERVED). */
+#define DOMAIN_POISON 0xdb
 extern struct domain *domains_to_free;           /* domain.c */
 
 /*
@@ -259,6 +263,7 @@ static void domain_free(struct gp_head *h)
     else
         log_err("d%u: shared_info %#lx still referenced at destruction: kept", id, si);
     xfree_bytes(d->destroy.empty_leaf, PAGE_SIZE);
+    memset(d, DOMAIN_POISON, sizeof(*d));      /* a late reader sees a domain id no domain has */
     xfree_bytes(d, sizeof(*d));
     log_info("domain %u freed: %lu frames free", id, frames_free());
 }

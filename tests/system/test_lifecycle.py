@@ -16,23 +16,28 @@ Dom0 builds DomUs from its initrd with the toolstack's builder
   memory or ports, nor mapped anew, with Xen's codes for frames it gave back.
   Xen 4.17 still maps the one frame another domain holds; Xenolith refuses it
   with the same codes (docs/differences-from-xen.md), checked here on the
-  "dying:" lines."""
+  "dying:" lines.
+- race (LRCE, Xenolith, two CPUs): lookups racing the free of the domain they
+  found (the grace period, docs/locking.md)."""
 import difflib
 import re
 
 import pytest
 
-from sysrun import describe, guest_path, serial_log
+from sysrun import describe, guest_path, launcher, serial_log
 
 CYCLES = {"xenolith": 1000, "xen": 100}
 CYCLES_TIMEOUT_S = 900       # 1,000 cycles take 1-3 minutes under TCG on a loaded host
 TIMEOUT_S = 180
 
 
-def run(boot, hv, mode, timeout=TIMEOUT_S, **extra):
+def run(boot, hv, mode, timeout=TIMEOUT_S, cpus=1, hv_cmdline=None, **extra):
     image = guest_path("lifecycle")
     cmdline = f"mode={mode}" + "".join(f" {k}={v}" for k, v in sorted(extra.items()))
-    return boot(hv, image, cmdline=cmdline, timeout=timeout, initrd=image, tag=mode)
+    options = {"cpus": cpus} if cpus != 1 else {}
+    if hv_cmdline:
+        options["hv_cmdline"] = hv_cmdline
+    return boot(hv, image, cmdline=cmdline, timeout=timeout, initrd=image, tag=mode, **options)
 
 
 def check_cases(result, hv, first, last):
@@ -92,3 +97,15 @@ def test_dying_domain_is_not_mapped_anew(boot, hv_image_ready):
                re.finditer(r"^dying: (grant map|foreign map) of the frame Dom0 holds = (-?\d+)",
                            result.output, re.M)}
         assert got == want[hv], f"{hv}: {got}\n" + describe(result)
+
+
+def test_lookup_racing_a_free_on_two_cpus(boot, hv_image_ready):
+    """race (LRCE): Dom0's vCPU 1 asks getdomaininfo of the DomU its vCPU 0 is
+    destroying; lookup_delay=2000 holds each domain found 2 ms inside the
+    hypervisor and panics if it was freed meanwhile (freed domains are
+    poisoned). The grace period makes the free wait for that CPU's way out;
+    freeing at once (as before it) panics in the first cycle."""
+    cmdline = launcher.default_hv_cmdline("xenolith", 32, 2) + " lookup_delay=2000"
+    result = run(boot, "xenolith", "race", n=30, cpus=2, hv_cmdline=cmdline)
+    assert "freed under a borrowed lookup" not in result.output, describe(result)
+    check_cases(result, "xenolith", "LRCE0001", "LRCE0003")
