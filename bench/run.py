@@ -29,6 +29,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -93,11 +94,11 @@ def wake_run(icount, timeout):
             if isinstance(v.get("median"), (int, float))}
 
 
-def lifecycle_run(hv, icount, timeout, cmdline, machine_mem=None):
+def lifecycle_run(hv, icount, timeout, cmdline, machine_mem=None, cpus=1):
     """Boot lifecycle.elf as Dom0 with itself as its initrd (the DomUs' image);
     return ({metric: median}, console output) or raise RuntimeError."""
     result = launcher.run(LIFECYCLE_ELF, hv=hv, icount=icount, timeout=timeout, cmdline=cmdline,
-                          initrd=LIFECYCLE_ELF, machine_mem_mib=machine_mem)
+                          initrd=LIFECYCLE_ELF, machine_mem_mib=machine_mem, cpus=cpus)
     if result.code != 0:
         tail = "\n".join(result.lines()[-20:])
         raise RuntimeError(f"{hv}: lifecycle {cmdline} ended with exit {result.code} "
@@ -109,25 +110,55 @@ def lifecycle_run(hv, icount, timeout, cmdline, machine_mem=None):
     return figures, result.output
 
 
+_STEP = re.compile(r"^STEP (\S+) (\S+) median=(\d+)", re.M)
+_SCRUB = re.compile(r"^SCRUB (\S+) cleared_at_alloc=(\d+) scrubbed_idle=(\d+)", re.M)
+
+
+def creation_details(output):
+    """The STEP lines ({metric: {step: ns}}: where creation time went, per step
+    of the builder and of Dom0's wait for the sign of life) and the SCRUB lines
+    (Xenolith: {metric: {"cleared_at_alloc": frames, "scrubbed_idle": frames}},
+    per creation) of one lifecycle boot."""
+    steps, scrub = {}, {}
+    for metric, step, ns in _STEP.findall(output):
+        steps.setdefault(metric, {})[step] = int(ns)
+    for metric, at_alloc, idle in _SCRUB.findall(output):
+        scrub[metric] = {"cleared_at_alloc": int(at_alloc), "scrubbed_idle": int(idle)}
+    return steps, scrub
+
+
 def measure_lifecycle(modes, timeout):
     """Domain creation and the interdomain round trip in each view (median of each
-    boot's median), density once per hypervisor (wall clock; the count and the
-    builder's reason for stopping)."""
+    boot's median), with creation's steps (median over the boots) and who cleared
+    the frames (Xenolith); the round trip also on two CPUs (the DomUs pinned to
+    one CPU, then to different ones); density once per hypervisor (wall clock; the
+    count and the builder's reason for stopping)."""
     out = {"modes": {}, "density": {}}
     for mode, icount, runs in modes:
-        figures = {}
+        figures, steps, scrub = {}, {}, {}
         for hv in HYPERVISORS:
-            samples = {}
+            samples, step_samples = {}, {}
             for i in range(runs):
                 print(f"bench: lifecycle {hv} {mode} run {i + 1}/{runs}", flush=True)
-                got, _ = lifecycle_run(hv, icount, timeout, "mode=bench runs=5")
+                got, output = lifecycle_run(hv, icount, timeout, "mode=bench runs=5")
+                got2, _ = lifecycle_run(hv, icount, timeout, "mode=bench-rtt-2cpus", cpus=2)
+                got.update(got2)
                 for metric, value in got.items():
                     samples.setdefault(metric, []).append(value)
+                boot_steps, boot_scrub = creation_details(output)
+                for metric, table in boot_steps.items():
+                    for step, ns in table.items():
+                        step_samples.setdefault(metric, {}).setdefault(step, []).append(ns)
+                if boot_scrub:
+                    scrub.setdefault(hv, []).append(boot_scrub)
             figures[hv] = {m: {"median": statistics.median(v), "runs": v}
                            for m, v in samples.items()}
+            steps[hv] = {m: {step: statistics.median(v) for step, v in table.items()}
+                         for m, table in step_samples.items()}
         out["modes"][mode] = {"runs": runs, "figures": figures,
                               "ratio_xenolith_over_xen": ratios(figures["xenolith"],
-                                                                figures["xen"])}
+                                                                figures["xen"]),
+                              "creation_steps_ns": steps, "frames_cleared_per_creation": scrub}
     for hv in HYPERVISORS:
         print(f"bench: lifecycle {hv} density", flush=True)
         got, output = lifecycle_run(hv, False, timeout, "mode=bench-density",

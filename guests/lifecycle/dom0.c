@@ -6,12 +6,15 @@
 #include <os/events.h>
 #include <os/mm.h>
 #include <os/sched.h>
+#include <os/time.h>
 #include <xen/domctl.h>
 #include <xen/sched.h>
 #include <xc/xc.h>
 #include "lifecycle.h"
 
 volatile unsigned long lc_dom_exc;
+int lc_timed;
+struct lc_timing lc_last;
 
 static void on_dom_exc(unsigned int port, struct os_regs *regs, void *data)
 {
@@ -56,13 +59,20 @@ long lc_start(struct lc_dom *d, unsigned long nr_pages)
         .kernel_len = os_start_info->mod_len,
         .nr_pages = nr_pages,
         .cmdline = "lifecycle domU",
+        .timed = lc_timed,
     };
+    uint64_t t;
+
     *d = (struct lc_dom){ .va = va };
     rc = xc_dom_build(&img);
     if (rc) {
         os_printf("lifecycle: build: %s\n", img.reason);
         return rc;
     }
+    t = os_now_ns();
+    memcpy(lc_last.step_ns, img.step_ns, sizeof(img.step_ns));
+    lc_last.map_ns = img.map_ns;
+    lc_last.map_calls = img.map_calls;
     d->domid = img.domid;
     d->store_mfn = img.store_mfn;
     d->console_mfn = img.console_mfn;
@@ -75,6 +85,8 @@ long lc_start(struct lc_dom *d, unsigned long nr_pages)
         return rc;
     }
     d->mbox = d->va;
+    lc_last.step_ns[LC_STEP_MAP_MBOX] = os_now_ns() - t;
+    t = os_now_ns();
     b = (struct evtchn_bind_interdomain){ .remote_dom = (domid_t)d->domid,
                                           .remote_port = d->console_evtchn };
     rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &b);
@@ -85,6 +97,7 @@ long lc_start(struct lc_dom *d, unsigned long nr_pages)
     d->lport = b.local_port;
     os_evtchn_bind(d->lport, NULL, NULL);
     os_evtchn_unmask(d->lport);
+    lc_last.step_ns[LC_STEP_BIND] = os_now_ns() - t;
     /* Its sign of life: the mailbox is marked and its console port signalled. */
     os_irq_disable();
     while (d->mbox->magic != LC_MAGIC) {
@@ -92,6 +105,19 @@ long lc_start(struct lc_dom *d, unsigned long nr_pages)
         os_irq_disable();
     }
     os_irq_enable();
+    if (lc_timed) {
+        /*
+         * System time is one clock for every domain: the DomU's os_main began
+         * at main_ns. If it ran before Dom0 had bound (it preempted Dom0 in
+         * the unpause or after), its start lies in those steps and this one
+         * is 0; the steps never overlap.
+         */
+        uint64_t seen = os_now_ns(), bound = t + lc_last.step_ns[LC_STEP_BIND];
+        uint64_t main = d->mbox->main_ns > bound ? d->mbox->main_ns : bound;
+
+        lc_last.step_ns[LC_STEP_TO_MAIN] = main - bound;
+        lc_last.step_ns[LC_STEP_TO_LIFE] = seen - main;
+    }
     return 0;
 }
 
@@ -167,4 +193,19 @@ long lc_free_frames(long *mismatches)
     s = (struct lc_sysctl){ .cmd = 3, .interface_version = 0x15 };
     rc = os_hypercall1(__HYPERVISOR_sysctl, &s);
     return rc ? rc : (long)s.physinfo.free_pages;
+}
+
+bool lc_scrub_counts(uint64_t *at_alloc, uint64_t *idle)
+{
+    static struct xen_domctl dc;
+
+    dc = (struct xen_domctl){ .cmd = XENOLITH_DOMCTL_mmu_audit,
+                              .interface_version = XEN_DOMCTL_INTERFACE_VERSION,
+                              .domain = DOMID_SELF };
+    *at_alloc = *idle = 0;
+    if (os_hypercall1(__HYPERVISOR_domctl, &dc))
+        return false;
+    *at_alloc = dc.u.mmu_audit.cleared_at_alloc;
+    *idle = dc.u.mmu_audit.scrubbed_idle;
+    return true;
 }

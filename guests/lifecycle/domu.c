@@ -144,6 +144,57 @@ static void grant_mbox(void)
     gtab[LC_REF + 1].flags = GTF_permit_access | GTF_readonly;
 }
 
+/*
+ * Our frames that the bootstrap region does not map at their own place
+ * (va == pfn << 12): everything past the region, and the region's pages
+ * mapped elsewhere since. Nothing of ours is in them: the builder wrote
+ * none, we only map them here. For each, fn(window, pfn) through one
+ * window page; the number of frames and of mapping failures.
+ */
+static void each_spare_frame(void (*fn)(volatile uint64_t *page, uint64_t pfn),
+                             volatile int64_t *frames, volatile int64_t *failures)
+{
+    static void *window;
+    uint64_t window_pfn;
+
+    if (!window)
+        window = os_alloc_page();
+    window_pfn = (uint64_t)window >> OS_PAGE_SHIFT;
+    *frames = *failures = 0;
+    for (uint64_t pfn = 0; pfn < os_start_info->nr_pages; pfn++) {
+        uint64_t mfn = os_pfn_to_mfn(pfn);
+        const uint64_t *l1e = os_l1e_of(pfn << OS_PAGE_SHIFT);
+
+        if (pfn == window_pfn || (l1e && (*l1e & OS_PTE_PRESENT) &&
+                                  (*l1e & OS_PTE_ADDR) >> OS_PAGE_SHIFT == mfn))
+            continue;
+        if (HYPERVISOR_update_va_mapping((unsigned long)window, (mfn << OS_PAGE_SHIFT) |
+                                         OS_PTE_PRESENT | OS_PTE_RW | OS_PTE_ACCESSED |
+                                         OS_PTE_DIRTY, UVMF_INVLPG)) {
+            (*failures)++;
+            continue;
+        }
+        fn(window, pfn);
+        (*frames)++;
+    }
+}
+
+static void fill_page(volatile uint64_t *page, uint64_t pfn)
+{
+    for (unsigned int i = 0; i < OS_PAGE_SIZE / 8; i++)
+        page[i] = LC_PATTERN ^ pfn;
+}
+
+static void check_page(volatile uint64_t *page, uint64_t pfn)
+{
+    uint64_t any = 0;
+
+    for (unsigned int i = 0; i < OS_PAGE_SIZE / 8; i++)
+        any |= page[i];
+    if (any && !mbox->res[1]++)
+        mbox->res[2] = (int64_t)pfn;
+}
+
 static void do_command(enum lc_cmd cmd)
 {
     struct evtchn_close c;
@@ -169,6 +220,14 @@ static void do_command(enum lc_cmd cmd)
     case LC_GRANT:
         grant_mbox();
         break;
+    case LC_FILL:
+        each_spare_frame(fill_page, &mbox->res[0], &mbox->res[1]);
+        break;
+    case LC_CHECK_ZERO:
+        mbox->res[1] = 0;
+        mbox->res[2] = -1;
+        each_spare_frame(check_page, &mbox->res[0], &mbox->res[3]);
+        break;
     default:
         break;
     }
@@ -176,8 +235,11 @@ static void do_command(enum lc_cmd cmd)
 
 void lc_domu_main(void)
 {
+    uint64_t start = os_now_ns();
+
     cons_port = os_start_info->console.domU.evtchn;
     mbox = map_own(os_start_info->store_mfn);
+    mbox->main_ns = start;
     console_line("lifecycle domU: up\n");
     os_evtchn_bind(cons_port, NULL, NULL);
     os_evtchn_unmask(cons_port);

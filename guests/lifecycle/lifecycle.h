@@ -20,6 +20,7 @@
 #ifndef LIFECYCLE_H
 #define LIFECYCLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <os/console.h>
 #include <os/hypercall.h>
@@ -27,6 +28,7 @@
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/grant_table.h>
+#include <xc/xc.h>
 
 #define LC_MAGIC 0x4c434d42u            /* "LCMB": the DomU is up */
 
@@ -38,7 +40,13 @@ enum lc_cmd {
     LC_SEND_CLOSE,  /* send on local_port (res[0]), close it (res[1]), status (res[2], res[3]) */
     LC_GRANT,       /* grant Dom0 the mailbox page at LC_REF, the console page at LC_REF + 1 (r/o) */
     LC_EXIT,        /* SCHEDOP_shutdown(poweroff) */
+    LC_FILL,        /* write LC_PATTERN over each of our frames not mapped where it belongs:
+                       res[0] frames filled, res[1] mapping failures */
+    LC_CHECK_ZERO,  /* read each such frame: res[0] frames read, res[1] not all zero,
+                       res[2] the first of those (pfn), res[3] mapping failures */
 };
+
+#define LC_PATTERN 0xa5c3a5c3a5c3a5c3ull
 
 #define LC_REF 8            /* the grant ref of LC_GRANT (past the reserved ones) */
 
@@ -54,6 +62,7 @@ struct lc_mbox {
     volatile int64_t res[8];        /* DomU: results */
     volatile uint64_t count;        /* DomU: events answered / round trips done */
     volatile uint64_t ns;           /* DomU: time of the round trips (system time) */
+    volatile uint64_t main_ns;      /* DomU: system time when its os_main began */
 };
 
 /* CASE lines (os/cases.h): Dom0 only, a DomU cannot print on a release Xen. */
@@ -76,6 +85,26 @@ struct lc_dom {
 
 /* Build a DomU of nr_pages from our initrd and wait for its sign of life: 0 or an error. */
 long lc_start(struct lc_dom *d, unsigned long nr_pages);
+
+/*
+ * lc_start's steps when lc_timed is set: the builder's (xc_dom_build's
+ * step_ns, map_ns, map_calls) and then Dom0's own until the sign of life.
+ */
+enum lc_step {
+    LC_STEP_MAP_MBOX = XC_DOM_STEPS,    /* Dom0 maps the DomU's mailbox */
+    LC_STEP_BIND,                       /* and binds its console port */
+    LC_STEP_TO_MAIN,                    /* bound -> the DomU's os_main (its os/ start; 0 when
+                                           it ran before, inside the steps above) */
+    LC_STEP_TO_LIFE,                    /* then -> Dom0 sees the sign of life */
+    LC_STEPS
+};
+struct lc_timing {
+    uint64_t step_ns[LC_STEPS];
+    uint64_t map_ns;
+    unsigned long map_calls;
+};
+extern int lc_timed;
+extern struct lc_timing lc_last;
 /* Ask for a command and wait until it is done (mbox fields set by the caller first). */
 void lc_command(struct lc_dom *d, enum lc_cmd cmd);
 /* Block until cond() or an event; then check again (events on). */
@@ -88,12 +117,18 @@ extern volatile unsigned long lc_dom_exc;
 void lc_dom0_init(void);
 /* The hypervisor's free frames (Xen: sysctl physinfo; Xenolith: mmu_audit), or < 0. */
 long lc_free_frames(long *mismatches);
+/*
+ * Xenolith's frames cleared since boot as they were handed out, and by idle
+ * CPUs (mmu_audit, which also audits Dom0); false on Xen, which has no such counters.
+ */
+bool lc_scrub_counts(uint64_t *at_alloc, uint64_t *idle);
 
 /* The suites (Dom0). */
 void lc_cycles(void);
 void lc_pingpong(void);
 void lc_dying(void);
 void lc_race(void);
+void lc_scrub(void);
 void lc_bench(void);
 
 /* DomU. */

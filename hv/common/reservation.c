@@ -87,32 +87,99 @@ static long give_back(struct domain *d, const struct xen_memory_reservation *r, 
     return (long)r->nr_extents;
 }
 
+/*
+ * Extent i alone: true when done; else *ret is the answer (the extents done
+ * before it, or -EFAULT for a fault at the first).
+ */
+static bool take_one(struct domain *d, const struct xen_memory_reservation *r, uint64_t i,
+                     bool populate, long *ret)
+{
+    xen_pfn_t gpfn = 0, mfn;
+
+    *ret = (long)i;
+    if (populate && copy_from_guest_offset(&gpfn, r->extent_start, i, 1)) {
+        if (!i)
+            *ret = -XEN_EFAULT;
+        return false;
+    }
+    spin_lock(&d->page_lock);
+    mfn = d->tot_pages >= d->max_pages ? INVALID_MFN : alloc_frame(d->id);
+    if (mfn != INVALID_MFN)
+        __atomic_fetch_add(&d->tot_pages, 1, __ATOMIC_RELAXED);    /* released ones go from any CPU */
+    spin_unlock(&d->page_lock);
+    if (mfn == INVALID_MFN)
+        return false;
+    if (copy_to_guest_offset(r->extent_start, i, &mfn, 1)) {
+        spin_lock(&d->page_lock);
+        __atomic_fetch_sub(&d->tot_pages, 1, __ATOMIC_RELAXED);
+        free_frame(mfn);
+        spin_unlock(&d->page_lock);
+        if (!i)
+            *ret = -XEN_EFAULT;
+        return false;
+    }
+    m2p_set(mfn, populate ? gpfn : ~0UL);
+    return true;
+}
+
+/*
+ * Extents [i, i + n) (n <= FRAME_BATCH_MAX) with one copy each way and one
+ * hold of each lock, as take_one would do them one by one: the number done,
+ * or -1 when the guest's list faulted (then nothing is taken and the caller
+ * goes extent by extent, which finds where).
+ */
+static long take_batch(struct domain *d, const struct xen_memory_reservation *r, uint64_t i,
+                       unsigned long n, bool populate)
+{
+    xen_pfn_t gpfn[FRAME_BATCH_MAX], mfn[FRAME_BATCH_MAX];
+    unsigned long got = 0, tot;
+
+    if (populate && copy_from_guest_offset(gpfn, r->extent_start, i, n))
+        return -1;
+    spin_lock(&d->page_lock);
+    tot = __atomic_load_n(&d->tot_pages, __ATOMIC_RELAXED);   /* released ones go from any CPU */
+    if (tot < d->max_pages)
+        got = alloc_frame_batch(d->id, n < d->max_pages - tot ? n : d->max_pages - tot, mfn);
+    __atomic_fetch_add(&d->tot_pages, got, __ATOMIC_RELAXED);
+    spin_unlock(&d->page_lock);
+    if (got && copy_to_guest_offset(r->extent_start, i, mfn, got)) {
+        spin_lock(&d->page_lock);
+        __atomic_fetch_sub(&d->tot_pages, got, __ATOMIC_RELAXED);
+        free_frame_list(mfn, got);
+        spin_unlock(&d->page_lock);
+        return -1;
+    }
+    for (unsigned long k = 0; k < got; k++)
+        m2p_set(mfn[k], populate ? gpfn[k] : ~0UL);
+    return (long)got;
+}
+
 static long take_new(struct domain *d, const struct xen_memory_reservation *r, uint64_t start,
                      unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     bool populate = cmd == XENMEM_populate_physmap;
+    long ret;
 
-    for (uint64_t i = start; i < r->nr_extents; i++) {
+    for (uint64_t i = start; i < r->nr_extents;) {
         if (PREEMPT_AT(i, start))
             return hypercall_continue(cmd | (i << 6), arg.addr, 0, 0, 0);
-        xen_pfn_t gpfn = 0, mfn;
-        if (populate && copy_from_guest_offset(&gpfn, r->extent_start, i, 1))
-            return i ? (long)i : -XEN_EFAULT;
-        spin_lock(&d->page_lock);
-        mfn = d->tot_pages >= d->max_pages ? INVALID_MFN : alloc_frame(d->id);
-        if (mfn != INVALID_MFN)
-            __atomic_fetch_add(&d->tot_pages, 1, __ATOMIC_RELAXED);    /* released ones go from any CPU */
-        spin_unlock(&d->page_lock);
-        if (mfn == INVALID_MFN)
-            return (long)i;
-        if (copy_to_guest_offset(r->extent_start, i, &mfn, 1)) {
-            spin_lock(&d->page_lock);
-            __atomic_fetch_sub(&d->tot_pages, 1, __ATOMIC_RELAXED);
-            free_frame(mfn);
-            spin_unlock(&d->page_lock);
-            return i ? (long)i : -XEN_EFAULT;
+        /* Up to the next multiple of 64, where the preemption check comes again. */
+        unsigned long n = FRAME_BATCH_MAX - (i % FRAME_BATCH_MAX);
+        long done;
+
+        _Static_assert(FRAME_BATCH_MAX == 64, "a batch ends where PREEMPT_AT looks again");
+        if (n > r->nr_extents - i)
+            n = (unsigned long)(r->nr_extents - i);
+        done = take_batch(d, r, i, n, populate);
+        if (done >= 0) {
+            i += (uint64_t)done;
+            if ((unsigned long)done < n)
+                return (long)i;         /* the limit or memory reached at extent i */
+            continue;
         }
-        m2p_set(mfn, populate ? gpfn : ~0UL);
+        for (uint64_t end = i + n; i < end; i++)
+            if (!take_one(d, r, i, populate, &ret))
+                return ret;
     }
     return (long)r->nr_extents;
 }

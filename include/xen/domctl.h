@@ -379,13 +379,18 @@ struct xenolith_domctl_paging_mode {
 /*
  * Check every frame's type and counts against the domain's tables. OUT:
  * mismatches, and the frames the hypervisor's allocator has free afterwards
- * (so a toolstack can check that destroying a domain gave every frame back).
+ * (so a toolstack can check that destroying a domain gave every frame back);
+ * of those, the ones still to be cleared, and since boot the frames cleared
+ * as they were handed out and by idle CPUs (freed frames are cleared later).
  */
 #define XENOLITH_DOMCTL_mmu_audit         0x8003
 struct xenolith_domctl_mmu_audit {
     uint32_t mismatches;        /* OUT */
     uint32_t pad;
     uint64_t free_frames;       /* OUT */
+    uint64_t dirty_frames;      /* OUT: free, not yet cleared */
+    uint64_t cleared_at_alloc;  /* OUT */
+    uint64_t scrubbed_idle;     /* OUT */
 };
 
 

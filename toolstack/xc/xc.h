@@ -88,6 +88,23 @@ long xc_unmap_foreign(void *va, uint64_t old_pte);
 /* ---- the PV domain builder (dom_build.c) ---- */
 #define XC_DOM_REASON_MAX 96
 
+/* The steps of a build, in order, for a caller that times them (xc_dom_image.timed). */
+enum xc_dom_step {
+    XC_DOM_STEP_PLAN,           /* the ELF's notes and the layout (Dom0 alone) */
+    XC_DOM_STEP_CREATE,         /* createdomain */
+    XC_DOM_STEP_LIMITS,         /* max_vcpus, max_mem */
+    XC_DOM_STEP_POPULATE,       /* populate_physmap */
+    XC_DOM_STEP_KERNEL,         /* the ELF's segments written, its bss cleared */
+    XC_DOM_STEP_P2M,            /* the P2M list written */
+    XC_DOM_STEP_START_INFO,     /* getdomaininfo, two alloc_unbound, start_info written */
+    XC_DOM_STEP_PAGE_TABLES,    /* the bootstrap page tables written */
+    XC_DOM_STEP_UNMAP,          /* the window given back */
+    XC_DOM_STEP_HYPERCALL_INIT,
+    XC_DOM_STEP_VCPU_CONTEXT,   /* setvcpucontext: the tables validated and pinned */
+    XC_DOM_STEP_UNPAUSE,
+    XC_DOM_STEPS
+};
+
 struct xc_dom_image {
     /* In. */
     const void *kernel;             /* a Xen PV ELF image, in memory */
@@ -98,11 +115,16 @@ struct xc_dom_image {
     unsigned long nr_pages;         /* memory of the domain */
     unsigned int max_vcpus;         /* 0: one */
     uint32_t domid;                 /* the id wanted, 0 for the next free; out: the id */
+    int timed;                      /* fill step_ns and map_ns (os_now_ns around each) */
     /* Out. */
     uint64_t console_mfn, store_mfn;
     uint32_t console_evtchn, store_evtchn;  /* the domain's unbound ports toward Dom0 */
     uint64_t entry, v_start, v_end;
     char reason[XC_DOM_REASON_MAX];         /* on failure: the step and the error */
+    /* timed: each step's time, and how much of the writing steps went to mapping the window. */
+    uint64_t step_ns[XC_DOM_STEPS];
+    uint64_t map_ns;
+    unsigned long map_calls;
 };
 
 /*

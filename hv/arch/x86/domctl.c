@@ -98,11 +98,16 @@ long arch_do_domctl(struct domain *d, struct xen_domctl *op, XEN_GUEST_HANDLE_PA
     case XENOLITH_DOMCTL_paging_mode:
         return paging_mode(d, &op->u.paging_mode);
     case XENOLITH_DOMCTL_mmu_audit: {
+        struct frame_scrub_counts scrub;
         int n = pv_mmu_audit(d);
         if (n < 0)
             return n;
+        frames_scrub_counts(&scrub);
         op->u.mmu_audit.mismatches = (uint32_t)n;
         op->u.mmu_audit.free_frames = frames_free();
+        op->u.mmu_audit.dirty_frames = scrub.dirty;
+        op->u.mmu_audit.cleared_at_alloc = scrub.cleared_at_alloc;
+        op->u.mmu_audit.scrubbed_idle = scrub.scrubbed_idle;
         return 0;
     }
     default:

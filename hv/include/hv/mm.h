@@ -72,6 +72,25 @@ void free_frame(mfn_t mfn);
 /* Free n frames under one hold of the heap lock. */
 void free_frame_list(const mfn_t *list, unsigned long n);
 unsigned long frames_free(void);
+
+/* Up to n (at most FRAME_BATCH_MAX) zeroed single frames, the highest free; the number taken. */
+#define FRAME_BATCH_MAX 64
+unsigned long alloc_frame_batch(uint16_t owner, unsigned long n, mfn_t *out);
+
+/*
+ * An idle CPU clears free frames that may hold old contents, until *stop
+ * (its pending softirqs) is set or none is left; the number cleared. Freed
+ * frames are not cleared at once: whatever is still dirty when handed out
+ * is cleared then.
+ */
+unsigned long scrub_idle_frames(const volatile unsigned long *stop);
+bool frames_need_scrub(void);
+struct frame_scrub_counts {
+    unsigned long dirty;            /* free frames still to be cleared */
+    unsigned long cleared_at_alloc; /* since boot: frames cleared as they were handed out */
+    unsigned long scrubbed_idle;    /* since boot: frames cleared by idle CPUs */
+};
+void frames_scrub_counts(struct frame_scrub_counts *c);
 /* The frames of RAM the loader reported (below the direct map's end): Xen's total_pages. */
 unsigned long frames_total(void);
 

@@ -8,18 +8,34 @@
  * Xen 4.17's heap does, so the low frames stay free for requests below an
  * address limit: XENMEM_exchange for Linux's swiotlb then succeeds at the
  * same address widths as on Xen.
+ *
+ * Every frame handed out is zero, yet freeing does not clear: a freed frame
+ * (and every free frame at boot, whose contents nobody knows) is marked
+ * dirty, and an allocation clears only the dirty frames it takes. Idle CPUs
+ * scrub dirty frames from the top down, the order in which they will be
+ * handed out (scrub_idle_frames; Xen's PGC_need_scrub and scrub_free_pages),
+ * so a machine with idle time has clean frames ready.
  */
 #include <asm/bootinfo.h>
 #include <hv/console.h>
 #include <hv/frame_bitmap.h>
 #include <xl/string.h>
 #include <hv/mm.h>
+#include <hv/percpu.h>
 #include <hv/spinlock.h>
+#include <asm/io.h>
 
 #define MAX_FRAMES (HV_DIRECTMAP_BYTES >> PAGE_SHIFT)
 
 static uint64_t used_map[MAX_FRAMES / 64];
+/* Set: a free frame whose contents are unknown (only ever set for free frames). */
+static uint64_t dirty_map[MAX_FRAMES / 64];
 static unsigned long nr_free;
+static unsigned long nr_dirty;
+static mfn_t dirty_top;         /* no dirty frame from here up */
+/* Frames cleared when handed out, and by idle CPUs, since boot (XENOLITH_DOMCTL_mmu_audit). */
+static unsigned long nr_cleared_at_alloc, nr_scrubbed_idle;
+
 static unsigned long nr_ram;    /* frames in the loader's RAM ranges (Xen's total_pages) */
 static mfn_t free_top;          /* every frame from here to max_mfn is in use */
 /* The bitmap, nr_free, free_top and the owner field of frames changing hands. */
@@ -43,12 +59,34 @@ static unsigned int early_nr;
 static bool frame_used(mfn_t m) { return used_map[m / 64] & (1UL << (m % 64)); }
 static void mark_used(mfn_t m) { used_map[m / 64] |= 1UL << (m % 64); }
 static void mark_free(mfn_t m) { used_map[m / 64] &= ~(1UL << (m % 64)); }
+static bool frame_dirty(mfn_t m) { return dirty_map[m / 64] & (1UL << (m % 64)); }
+
+static void mark_dirty(mfn_t m)
+{
+    if (frame_dirty(m))
+        return;
+    dirty_map[m / 64] |= 1UL << (m % 64);
+    nr_dirty++;
+    if (m >= dirty_top)
+        dirty_top = m + 1;
+}
+
+/* Whether m was dirty; it is not any more (its caller clears it). */
+static bool take_dirty(mfn_t m)
+{
+    if (!frame_dirty(m))
+        return false;
+    dirty_map[m / 64] &= ~(1UL << (m % 64));
+    nr_dirty--;
+    return true;
+}
 
 static void reserve(uint64_t start, uint64_t end)
 {
     for (mfn_t m = start >> PAGE_SHIFT; m < ((end + PAGE_SIZE - 1) >> PAGE_SHIFT) && m < max_mfn; m++)
         if (!frame_used(m)) {
             mark_used(m);
+            take_dirty(m);
             nr_free--;
         }
 }
@@ -64,6 +102,7 @@ void mm_init(const struct boot_info *bi)
         for (mfn_t m = s; m < e; m++) {
             if (frame_used(m)) {
                 mark_free(m);
+                mark_dirty(m);          /* whatever the firmware or a previous boot left */
                 nr_free++;
                 nr_ram++;
             }
@@ -121,7 +160,8 @@ void mm_release_boot_modules(const struct boot_info *bi)
     log_info("memory: %lu KiB of boot modules released, %lu frames free", freed << 2, nr_free);
 }
 
-static void take(mfn_t m, uint16_t owner)
+/* Take free frame m for owner: whether it was dirty (to be cleared once the lock is dropped). */
+static bool take(mfn_t m, uint16_t owner)
 {
     mark_used(m);
     nr_free--;
@@ -129,13 +169,27 @@ static void take(mfn_t m, uint16_t owner)
         frame_table[m] = (struct page_info){ .owner = owner };
     else if (early_nr < 8)
         early[early_nr++] = m;
+    return take_dirty(m);
+}
+
+/* The dirty frames among those just taken lie in [lo, hi) (lo == hi: none). */
+struct dirty_span {
+    mfn_t lo, hi;
+};
+
+static void dirty_span_add(struct dirty_span *s, mfn_t m)
+{
+    if (s->lo == s->hi)
+        s->lo = m;
+    s->hi = m + 1;
 }
 
 /*
  * The highest 2^order-aligned run of n free frames below limit, taken for
- * owner; INVALID_MFN if there is none.
+ * owner; INVALID_MFN if there is none. Its dirty frames lie in *dirty.
  */
-static mfn_t take_highest(unsigned long n, unsigned long align, mfn_t limit, uint16_t owner)
+static mfn_t take_highest(unsigned long n, unsigned long align, mfn_t limit, uint16_t owner,
+                          struct dirty_span *dirty)
 {
     mfn_t first, top;
 
@@ -147,17 +201,19 @@ static mfn_t take_highest(unsigned long n, unsigned long align, mfn_t limit, uin
     first = fb_find_highest(used_map, 0, limit < free_top ? limit : free_top, n, align);
     if (first == FB_NONE)
         return INVALID_MFN;
+    *dirty = (struct dirty_span){ first, first };
     for (mfn_t f = first; f < first + n; f++)
-        take(f, owner);
+        if (take(f, owner))
+            dirty_span_add(dirty, f);
     if (first + n == free_top)
         free_top = first;
     return first;
 }
 
 /*
- * Zero n whole frames with one string store: every frame a domain is given
- * passes here, and the plain word loop of memset costs three instructions
- * per 8 bytes (populating a 256 MiB DomU, 100 M instructions).
+ * Zero n whole frames with one string store: the plain word loop of memset
+ * costs three instructions per 8 bytes (populating a 256 MiB DomU, 100 M
+ * instructions).
  */
 static void clear_frames(mfn_t first, unsigned long n)
 {
@@ -167,16 +223,48 @@ static void clear_frames(mfn_t first, unsigned long n)
     asm volatile ("rep stosq" : "+D" (p), "+c" (words) : "a" (0UL) : "memory");
 }
 
-/* take_highest under the heap lock; the frames are cleared after it is dropped (nobody else can reach them). */
+/* The dirty frames just taken, cleared outside the heap lock (nobody else can reach them). */
+static void clear_taken(const struct dirty_span *dirty)
+{
+    if (dirty->hi == dirty->lo)
+        return;
+    clear_frames(dirty->lo, dirty->hi - dirty->lo);
+    __atomic_fetch_add(&nr_cleared_at_alloc, dirty->hi - dirty->lo, __ATOMIC_RELAXED);
+}
+
+/* CPUs clearing a frame in scrub_idle_frames (it is marked in use meanwhile). */
+static cpumask_t scrubbing;
+
+/*
+ * Whether a failed search may succeed once other CPUs have put back the
+ * frames they are scrubbing: then wait until they have. Heap lock not held.
+ */
+static bool wait_for_scrubbers(bool busy)
+{
+    cpumask_t others = ~cpu_bit(this_cpu()->id);
+
+    if (!busy)
+        return false;
+    while (__atomic_load_n(&scrubbing, __ATOMIC_ACQUIRE) & others)
+        cpu_relax();
+    return true;
+}
+
+/* take_highest under the heap lock; the dirty frames are cleared after it is dropped. */
 static mfn_t take_cleared(unsigned long n, unsigned long align, mfn_t limit, uint16_t owner)
 {
+    struct dirty_span dirty = { 0, 0 };
     mfn_t first;
+    bool busy;
 
-    spin_lock(&heap_lock);
-    first = take_highest(n, align, limit, owner);
-    spin_unlock(&heap_lock);
+    do {
+        spin_lock(&heap_lock);
+        first = take_highest(n, align, limit, owner, &dirty);
+        busy = first == INVALID_MFN && (scrubbing & ~cpu_bit(this_cpu()->id));
+        spin_unlock(&heap_lock);
+    } while (wait_for_scrubbers(busy));
     if (first != INVALID_MFN)
-        clear_frames(first, n);
+        clear_taken(&dirty);
     return first;
 }
 
@@ -201,6 +289,7 @@ static void free_locked(mfn_t mfn)
 {
     BUG_ON(!mfn_valid(mfn) || !frame_used(mfn));
     mark_free(mfn);
+    mark_dirty(mfn);                    /* cleared when idle, or when handed out again */
     nr_free++;
     frame_table[mfn] = FREE_FRAME;
     if (mfn >= free_top)
@@ -222,9 +311,100 @@ void free_frame_list(const mfn_t *list, unsigned long n)
     spin_unlock(&heap_lock);
 }
 
+/*
+ * Up to n single frames for owner (order 0, not contiguous), the highest
+ * free ones, under one hold of the heap lock; cleared. The number taken.
+ */
+unsigned long alloc_frame_batch(uint16_t owner, unsigned long n, mfn_t *out)
+{
+    unsigned long got = 0, cleared = 0;
+    uint64_t dirty = 0;                 /* bit i: out[i] is to be cleared */
+    bool busy;
+
+    _Static_assert(FRAME_BATCH_MAX <= 64, "one bit per frame of a batch");
+    if (n > FRAME_BATCH_MAX)
+        n = FRAME_BATCH_MAX;
+    do {
+        spin_lock(&heap_lock);
+        while (got < n) {
+            mfn_t m = fb_highest_free(used_map, 0, free_top);
+
+            if (m == FB_NONE) {
+                free_top = 0;
+                break;
+            }
+            free_top = m;               /* everything from m up is in use now */
+            if (take(m, owner))
+                dirty |= 1UL << got;
+            out[got++] = m;
+        }
+        busy = got < n && (scrubbing & ~cpu_bit(this_cpu()->id));
+        spin_unlock(&heap_lock);
+    } while (wait_for_scrubbers(busy));
+    for (unsigned long i = 0; i < got; i++)
+        if (dirty & (1UL << i)) {
+            clear_frames(out[i], 1);
+            cleared++;
+        }
+    __atomic_fetch_add(&nr_cleared_at_alloc, cleared, __ATOMIC_RELAXED);
+    return got;
+}
+
+/*
+ * An idle CPU's work, with interrupts on: clear dirty free frames one at a
+ * time, the highest first, until *stop is set (work for this CPU) or none is
+ * left. A frame being cleared is marked in use (no allocation takes it) but
+ * stays counted free. The number cleared.
+ */
+unsigned long scrub_idle_frames(const volatile unsigned long *stop)
+{
+    cpumask_t me = cpu_bit(this_cpu()->id);
+    unsigned long done = 0;
+
+    while (!*stop && __atomic_load_n(&nr_dirty, __ATOMIC_RELAXED)) {
+        mfn_t m;
+
+        spin_lock(&heap_lock);
+        m = nr_dirty ? fb_highest_used(dirty_map, 0, dirty_top) : FB_NONE;
+        if (m != FB_NONE) {
+            take_dirty(m);
+            mark_used(m);
+            __atomic_or_fetch(&scrubbing, me, __ATOMIC_RELEASE);
+            dirty_top = m;              /* no dirty frame is left from m up */
+        }
+        spin_unlock(&heap_lock);
+        if (m == FB_NONE)
+            break;
+        clear_frames(m, 1);
+        spin_lock(&heap_lock);
+        mark_free(m);
+        if (m >= free_top)
+            free_top = m + 1;
+        nr_scrubbed_idle++;
+        __atomic_and_fetch(&scrubbing, ~me, __ATOMIC_RELEASE);
+        spin_unlock(&heap_lock);
+        done++;
+    }
+    return done;
+}
+
+bool frames_need_scrub(void)
+{
+    return __atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) != 0;
+}
+
 unsigned long frames_free(void)
 {
     return nr_free;
+}
+
+void frames_scrub_counts(struct frame_scrub_counts *c)
+{
+    spin_lock(&heap_lock);
+    c->dirty = nr_dirty;
+    c->cleared_at_alloc = __atomic_load_n(&nr_cleared_at_alloc, __ATOMIC_RELAXED);
+    c->scrubbed_idle = nr_scrubbed_idle;
+    spin_unlock(&heap_lock);
 }
 
 unsigned long frames_total(void)

@@ -52,8 +52,9 @@ static inline void local_irq_enable(void) { __asm__ volatile("sti" ::: "memory")
 /*
  * Called with interrupts off: wait for the next interrupt, let it be taken,
  * and return with interrupts off again (STI's one-instruction shadow covers
- * HLT, so no interrupt slips in between and is missed; Xen: safe_halt).
- * The time it waits counts as the CPU's idle time (arch/x86/idle.c).
+ * HLT, so no interrupt slips in between and is missed; Xen: safe_halt); or,
+ * while freed frames wait to be cleared, clear them with interrupts on until
+ * a softirq is raised. The time counts as the CPU's idle time (arch/x86/idle.c).
  */
 void cpu_idle_wait(void);
 static inline void safe_halt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
