@@ -5,8 +5,8 @@ to bench/results/<timestamp>.json; then the Linux benchmark (bench/linux_bench.p
 Debian's Linux 6.1 running bench/linux/lbench.c natively, as Dom0 of Xen 4.17
 and as Dom0 of Xenolith) into the same file's "linux" section, with its plot
 next to it (<timestamp>-linux.svg); and the domain figures (build/guests/lifecycle.elf
-as Dom0 building DomUs with the toolstack's builder: creation time, the interdomain
-event round trip, density) into its "lifecycle" section. --only guest|linux|lifecycle
+as Dom0 building DomUs with the toolstack's builder: creation time with its steps, the
+interdomain event round trip on one CPU and on two, density) into its "lifecycle" section. --only guest|linux|lifecycle
 runs one part.
 
 Two modes per hypervisor:
