@@ -114,6 +114,7 @@ static void dom0_main(void)
         return;
 
     xdom_domctl_dom0();
+    xdom_pirq_dom0();
     xdom_evtchn_dom0();
     xdom_gnttab_dom0();
     xdom_mmu_dom0();
@@ -201,6 +202,8 @@ static void domu_main(void)
             xdom_mmurace_domu(st);
         else if (st == XS_IOPORT || st == XS_IOPORT_GONE)
             xdom_ioport_domu(st);
+        else if (st >= XS_PIRQ_UNPRIV && st <= XS_PIRQ_BACK)
+            xdom_pirq_domu(st);
         else if (st < XS_GNT_GRANT)
             xdom_evtchn_domu(st);
         else if (st < XS_MMU_FRAMES)

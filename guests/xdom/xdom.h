@@ -64,6 +64,11 @@ enum xdom_step {
     XS_MMURACE,         /* mmurace.c: retype and balloon them until race_stop */
     XS_IOPORT,          /* read the port Dom0 granted (I/O capabilities) */
     XS_IOPORT_GONE,     /* read it again after Dom0 took it back */
+    XS_PIRQ_UNPRIV,     /* pirq.c: map/unmap/bind/eoi refused to the DomU */
+    XS_PIRQ_BIND,       /* pirq.c: bind the PIRQ Dom0 mapped for it, twice; eoi */
+    XS_PIRQ_CLOSE,      /* pirq.c: close that port */
+    XS_PIRQ_GONE,       /* pirq.c: bind it after Dom0 unmapped it */
+    XS_PIRQ_BACK,       /* pirq.c: bind it once Dom0 mapped it again */
     XS_EXIT,            /* shut down (Dom0 sees VIRQ_DOM_EXC) */
     XS_VT_ARM,          /* vtimer.c: arm a singleshot timer far ahead */
     XS_VT_NOTHING,      /* vtimer.c: nothing (run once where it is) */
@@ -71,6 +76,7 @@ enum xdom_step {
 };
 
 #define XDOM_RES 48
+#define XDOM_PIRQ_RES 16
 
 struct xdom_ctrl {
     volatile uint32_t magic;        /* DomU: set once the page is granted */
@@ -90,6 +96,7 @@ struct xdom_ctrl {
     volatile uint64_t race_rounds, race_pins, race_balloons, race_bad;  /* DomU: its side */
     volatile uint32_t race_bad_what;    /* DomU: the step of its first bad result (mmurace.c) */
     volatile int64_t race_bad_rc;       /* DomU: and what it gave */
+    volatile int64_t pirq_res[XDOM_PIRQ_RES];  /* DomU: results of pirq.c's steps */
 };
 
 /* Pattern byte i of page `seed`. */
@@ -146,6 +153,9 @@ void xdom_vtimer_dom0(void);
 void xdom_vtimer_domu(enum xdom_step s);
 void xdom_stress_domu(enum xdom_step s);
 void xdom_ioport_domu(enum xdom_step s);
+/* pirq.c: a PIRQ Dom0 maps for the DomU, which binds it (XPIRQ). */
+void xdom_pirq_dom0(void);
+void xdom_pirq_domu(enum xdom_step s);
 /* DomU: its grant table frame 0, writable (set up at start). */
 extern volatile struct grant_entry_v1 *xdom_gtab;
 void xdom_grant(grant_ref_t ref, uint16_t flags, domid_t dom, uint64_t mfn);

@@ -304,9 +304,10 @@ static long evtchn_bind_ipi(struct evtchn_bind_ipi *b)
 }
 
 /*
- * A physical IRQ of the hardware domain (pirq.c), in Xen's order: the
- * PIRQ's range (-EINVAL), mapped (-EPERM), not bound yet (-EEXIST), a free
- * port, a pin that is not the hypervisor's (-EBUSY). The port goes to vCPU 0.
+ * A physical IRQ of the domain (pirq.c), in Xen's order: the PIRQ's range
+ * in the domain (-EINVAL), mapped and still its own (-EPERM), not bound yet
+ * (-EEXIST), a free port, a pin that is neither the hypervisor's nor bound
+ * by another (-EBUSY). The port goes to vCPU 0.
  */
 static long evtchn_bind_pirq(struct evtchn_bind_pirq *b)
 {
@@ -314,7 +315,7 @@ static long evtchn_bind_pirq(struct evtchn_bind_pirq *b)
     long rc;
     int port;
 
-    if (b->pirq >= nr_pirqs)
+    if (b->pirq >= pirq_count(d))
         return -XEN_EINVAL;
     rc = pirq_may_bind(d, b->pirq);
     if (rc)
@@ -322,7 +323,7 @@ static long evtchn_bind_pirq(struct evtchn_bind_pirq *b)
     port = get_free_port(d);
     if (port < 0)
         return port;
-    if (pirq_busy(b->pirq))
+    if (pirq_busy(d, b->pirq))
         return -XEN_EBUSY;
     port = evtchn_port_bind(&evtchn_env, d->id,
                             (struct evtchn){ .state = ECS_PIRQ, .pirq = (uint16_t)b->pirq });

@@ -48,6 +48,11 @@ int irq_deny_access(struct domain *d, unsigned int irq)
     return caps_change(d, &d->irq_caps, irq, irq, false);
 }
 
+int irq_permit_access(struct domain *d, unsigned int irq)
+{
+    return caps_change(d, &d->irq_caps, irq, irq, true);
+}
+
 static long iomem_permission(struct domain *d, const struct xen_domctl *op)
 {
     const struct xen_domctl_iomem_permission *p = &op->u.iomem_permission;

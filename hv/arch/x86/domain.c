@@ -23,6 +23,7 @@
 #include <hv/sched.h>
 #include <asm/traps.h>
 #include <hv/iocap.h>
+#include <asm/pirq.h>
 
 int arch_domain_create(struct domain *d)
 {
@@ -33,7 +34,7 @@ int arch_domain_create(struct domain *d)
 
 void arch_domain_destroy(struct domain *d)
 {
-    /* arch_domain_create allocates nothing yet: nothing to give back. */
+    pirq_domain_destroy(d);
 }
 
 void arch_domain_shutdown(struct domain *d)

@@ -20,6 +20,8 @@ bool irq_access_permitted(struct domain *d, unsigned int irq);
 bool cache_flush_permitted(struct domain *d);
 /* Take IRQ irq from d (an unmapped PIRQ, as Xen's unmap_domain_pirq): 0 or -ENOMEM. */
 int irq_deny_access(struct domain *d, unsigned int irq);
+/* Give d IRQ irq (a PIRQ mapped for it, as Xen's map_domain_pirq): 0 or -ENOMEM. */
+int irq_permit_access(struct domain *d, unsigned int irq);
 
 /*
  * XEN_DOMCTL_iomem_permission, irq_permission and ioport_permission on d,

@@ -26,7 +26,7 @@ static long irq_status_query(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if (copy_from_guest(&q, arg, 1))
         return -XEN_EFAULT;
-    if ((int32_t)q.irq < 0 || q.irq >= nr_pirqs)
+    if ((int32_t)q.irq < 0 || q.irq >= pirq_count(current->domain))
         return -XEN_EINVAL;
     q.flags = XENIRQSTAT_needs_eoi;
     return copy_to_guest(arg, &q, 1) ? -XEN_EFAULT : 0;
@@ -87,23 +87,29 @@ static long pci_add(const struct domain *d)
     return domain_is_privileged(d) ? 0 : -XEN_EPERM;
 }
 
-/* map_pirq's and unmap_pirq's domain: -ESRCH if none; only the privileged may ask. */
+/*
+ * map_pirq's and unmap_pirq's domain, referenced (the caller puts it):
+ * -ESRCH if none; then only the privileged may ask (Xen's XSM_DM_PRIV),
+ * for itself or for any other domain.
+ */
 static long target_domain(domid_t id, struct domain **out)
 {
-    struct domain *d = id == DOMID_SELF ? current->domain : domain_lookup(id);
+    struct domain *d = domain_get(id == DOMID_SELF ? current->domain->id : id);
 
     if (!d)
         return -XEN_ESRCH;
-    if (!domain_is_privileged(current->domain))
+    if (!domain_is_privileged(current->domain)) {
+        domain_put(d);
         return -XEN_EPERM;
+    }
     *out = d;
     return 0;
 }
 
 /*
  * map_pirq: a GSI (MAP_PIRQ_TYPE_GSI) of the machine to a PIRQ of the
- * hardware domain; the answer carries the PIRQ back whatever the result, as
- * on Xen. MSIs (and any domain but the hardware domain) are not served.
+ * caller or, for the privileged, of another domain; the answer carries the
+ * PIRQ back whatever the result, as on Xen. MSIs are not served.
  */
 static long map_pirq(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
@@ -128,6 +134,7 @@ static long map_pirq(XEN_GUEST_HANDLE_PARAM(void) arg)
             rc = -XEN_EINVAL;
             break;
         }
+        domain_put(d);
     }
     return copy_to_guest(arg, &m, 1) ? -XEN_EFAULT : rc;
 }
@@ -141,7 +148,11 @@ static long unmap_pirq(XEN_GUEST_HANDLE_PARAM(void) arg)
     if (copy_from_guest(&u, arg, 1))
         return -XEN_EFAULT;
     rc = target_domain(u.domid, &d);
-    return rc ? rc : pirq_unmap(d, u.pirq);
+    if (rc)
+        return rc;
+    rc = pirq_unmap(d, u.pirq);
+    domain_put(d);
+    return rc;
 }
 
 long do_physdev_op(uint64_t cmd, XEN_GUEST_HANDLE_PARAM(void) arg)

@@ -74,6 +74,7 @@ struct arch_domain {
     mfn_t first_mfn;                 /* the domain's RAM (contiguous at build) */
     uint64_t start_info_va;          /* where the builder put start_info */
     mfn_t pirq_eoi_mfn;              /* PHYSDEVOP_pirq_eoi_gmfn page (writable-typed), or 0 */
+    struct pirq_table *pirqs;        /* its PIRQs (pv/pirq.c), from its first map_pirq; or NULL */
     uint8_t cmos_idx;                /* the CMOS index the domain last wrote to port 0x70 */
     const struct paging_mode *paging;   /* direct or shadow (asm/paging_mode.h) */
     struct shadow_state shadow;      /* shadow paging and log-dirty (mm/shadow.c) */

@@ -1,8 +1,9 @@
 /*
- * Physical interrupts (PIRQs) of the hardware domain: GSIs of the I/O APIC
- * mapped to PIRQs (PHYSDEVOP_map_pirq), bound to event channels
+ * Physical interrupts (PIRQs): GSIs of the I/O APIC mapped to a domain's
+ * PIRQs (PHYSDEVOP_map_pirq: the hardware domain's own, or another domain's
+ * at the privileged domain's request), bound to event channels
  * (EVTCHNOP_bind_pirq) and acknowledged (PHYSDEVOP_eoi), as Xen 4.17 serves
- * a PV Dom0. GSI 0 (the timer) and GSI 4 (our UART) stay the hypervisor's.
+ * PV domains. GSI 0 (the timer) and GSI 4 (our UART) stay the hypervisor's.
  */
 #ifndef HV_PIRQ_H
 #define HV_PIRQ_H
@@ -30,7 +31,13 @@ void pirq_set_limit(unsigned int cpus, unsigned int dom0_vcpus);
 #define VEC_GSI_BASE 0x20               /* GSI n arrives on vector 0x20 + n */
 
 long pirq_setup_gsi(struct domain *d, int gsi, bool level, bool active_low);
+/*
+ * PHYSDEVOP_map_pirq of GSI gsi (Xen's index) to a PIRQ of d, for the
+ * current domain, which the caller found privileged: *pirq in (-1: any)
+ * and out. Xen's answers (pirq.c).
+ */
 long pirq_map_gsi(struct domain *d, int gsi, int *pirq);
+/* PHYSDEVOP_unmap_pirq of d's PIRQ, the caller privileged: 0, or -EINVAL (none there). */
 long pirq_unmap(struct domain *d, int pirq);
 long pirq_eoi(struct domain *d, uint32_t pirq);
 /* EVTCHNOP_bind_pirq's checks of a PIRQ in range: -EPERM not mapped, -EEXIST bound. */
@@ -39,12 +46,14 @@ long pirq_may_bind(struct domain *d, uint32_t pirq);
 unsigned int pirq_count(const struct domain *d);
 /* The IRQ (the GSI's number) behind the domain's PIRQ, or 0 if it maps none (Xen's domain_pirq_to_irq). */
 unsigned int pirq_to_irq(const struct domain *d, uint32_t pirq);
-/* Whether the (mapped) PIRQ's pin is the hypervisor's: bind is then -EBUSY. */
-bool pirq_busy(uint32_t pirq);
+/* Whether d's (mapped) PIRQ's pin is the hypervisor's or bound to another PIRQ: bind is -EBUSY. */
+bool pirq_busy(const struct domain *d, uint32_t pirq);
 /* Bind port to the (checked) PIRQ and unmask its pin. */
 void pirq_bind(struct domain *d, uint32_t pirq, unsigned int port);
 /* The port is being closed: mask the pin if it is still this PIRQ's port. */
 void pirq_unbind(struct domain *d, uint32_t pirq, unsigned int port);
+/* d is being freed: its pins masked and released, its PIRQ table freed. */
+void pirq_domain_destroy(struct domain *d);
 /* An interrupt on GSI gsi (vector VEC_GSI_BASE + gsi), from handle_trap. */
 void pirq_interrupt(unsigned int gsi);
 
