@@ -139,6 +139,7 @@ static void dom0_main(void)
     t_check("XDOM0004", "Dom0 hears of the DomU's shutdown (VIRQ_DOM_EXC)", 1, NULL);
     xdom_domctl_after_exit();
     xdom_destroy_dom0(&dom_exc);
+    xdom_pirq_after_destroy();
 }
 
 /* ---- DomU ---- */

@@ -160,3 +160,12 @@ void xdom_pirq_dom0(void)
     t_check("XPIRQ0027", "DomU: bind_pirq of it gives a port again", r[P_BIND_BACK] > 0,
             "(rc=%ld)", (long)r[P_BIND_BACK]);
 }
+
+/* After the DomU's destruction: the pin it left bound is free again. */
+void xdom_pirq_after_destroy(void)
+{
+    long port = bind(GSI);
+
+    t_check("XPIRQ0030", "Dom0: once the DomU is destroyed, binding its own PIRQ 7 gives a port "
+            "(the DomU's binding went with it)", port > 0, "(rc=%ld)", port);
+}

@@ -155,6 +155,7 @@ void xdom_stress_domu(enum xdom_step s);
 void xdom_ioport_domu(enum xdom_step s);
 /* pirq.c: a PIRQ Dom0 maps for the DomU, which binds it (XPIRQ). */
 void xdom_pirq_dom0(void);
+void xdom_pirq_after_destroy(void);
 void xdom_pirq_domu(enum xdom_step s);
 /* DomU: its grant table frame 0, writable (set up at start). */
 extern volatile struct grant_entry_v1 *xdom_gtab;
