@@ -1,4 +1,5 @@
 """Helpers shared by the system tests (imported by conftest and the tests)."""
+import difflib
 import os
 import sys
 
@@ -39,3 +40,22 @@ def describe(result, tail=40):
     lines = result.output.splitlines()[-tail:]
     return (f"outcome: exit {result.code} ({result.reason}), QEMU status {result.qemu_rc}\n"
             f"--- last {len(lines)} console lines ---\n" + "\n".join(lines))
+
+
+def fail_on_case_problems(result, what):
+    """Fail the test naming each CASE that did not pass and each in-guest ASSERT line."""
+    problems = [f"CASE {c}" for c in serial_log.cases(result.output) if c.status != "PASS"]
+    problems += serial_log.asserts(result.output)
+    if problems:
+        pytest.fail(f"{what}: {len(problems)} failure(s)\n  " + "\n  ".join(problems) + "\n"
+                    + describe(result, tail=10), pytrace=False)
+
+
+def fail_unless_same_guest_lines(xen_result, ours_result, what):
+    """The guest's lines on Xen 4.17 and on Xenolith must be identical (a diff when not)."""
+    xen = serial_log.guest_lines(xen_result.output)
+    ours = serial_log.guest_lines(ours_result.output)
+    assert xen, f"{what} printed nothing on Xen 4.17"
+    if ours != xen:
+        diff = "\n".join(difflib.unified_diff(xen, ours, "xen-4.17", "xenolith", lineterm=""))
+        pytest.fail(f"{what}: lines differ\n{diff}", pytrace=False)

@@ -5,11 +5,11 @@ vCPUs' TLBs, and checks the refusals. The suites that touch vCPUs run beside
 it (each finds the vCPU it lacks); every case passes and every line reads
 the same on Xenolith and on Xen 4.17 (booted with spec-ctrl=eager-fpu, which
 the launcher adds for several CPUs)."""
-import difflib
 
 import pytest
 
-from sysrun import describe, guest_path, serial_log
+from sysrun import (describe, fail_on_case_problems, fail_unless_same_guest_lines,
+                    guest_path, serial_log)
 
 SUITES = "suites=evtchn,vcpu,smp,evtchn_fifo,smp_fifo,domctl"
 
@@ -21,11 +21,7 @@ def run_two_vcpus(boot, hv):
 def test_smp_suite_passes(boot, hv):
     result = run_two_vcpus(boot, hv)
     cases = serial_log.cases(result.output)
-    problems = [f"CASE {c}" for c in cases if c.status != "PASS"]
-    problems += serial_log.asserts(result.output)
-    if problems:
-        pytest.fail(f"selftest with two vCPUs on {hv}: {len(problems)} failure(s)\n  "
-                    + "\n  ".join(problems) + "\n" + describe(result, tail=10), pytrace=False)
+    fail_on_case_problems(result, f"selftest with two vCPUs on {hv}")
     assert sum(1 for c in cases if c.ident.startswith("SMP")) >= 50, \
         f"the SMP suite did not run on {hv}\n" + describe(result)
     assert result.code == 0, f"selftest with two vCPUs on {hv} did not power off\n" + describe(result)
@@ -33,9 +29,5 @@ def test_smp_suite_passes(boot, hv):
 
 def test_smp_suite_same_lines(boot, hv_image_ready):
     hv_image_ready("xen")
-    xen = serial_log.guest_lines(run_two_vcpus(boot, "xen").output)
-    ours = serial_log.guest_lines(run_two_vcpus(boot, "xenolith").output)
-    assert xen, "selftest with two vCPUs printed nothing on Xen 4.17"
-    if ours != xen:
-        diff = "\n".join(difflib.unified_diff(xen, ours, "xen-4.17", "xenolith", lineterm=""))
-        pytest.fail(f"selftest with two vCPUs: lines differ\n{diff}", pytrace=False)
+    fail_unless_same_guest_lines(run_two_vcpus(boot, "xen"), run_two_vcpus(boot, "xenolith"),
+                                 "selftest with two vCPUs")

@@ -8,11 +8,11 @@ word; a second word is read only past 64 vCPUs), refuse vCPU ids at or past
 the count, and create a domain with 128 vCPUs; then the SMPF cases give
 every vCPU a FIFO control block and route events to vCPUs 1, N/2 and N-1.
 Every case passes and every line reads the same on Xenolith and on Xen 4.17."""
-import difflib
 
 import pytest
 
-from sysrun import describe, guest_path, launcher, serial_log
+from sysrun import (describe, fail_on_case_problems, fail_unless_same_guest_lines,
+                    guest_path, launcher, serial_log)
 
 SUITES = "suites=smp_many,smp_fifo"
 CPUS = 4
@@ -30,11 +30,7 @@ def run_many(boot, hv, vcpus):
 def test_many_vcpus_pass(boot, hv, vcpus):
     result = run_many(boot, hv, vcpus)
     cases = serial_log.cases(result.output)
-    problems = [f"CASE {c}" for c in cases if c.status != "PASS"]
-    problems += serial_log.asserts(result.output)
-    if problems:
-        pytest.fail(f"selftest with {vcpus} vCPUs on {hv}: {len(problems)} failure(s)\n  "
-                    + "\n  ".join(problems) + "\n" + describe(result, tail=10), pytrace=False)
+    fail_on_case_problems(result, f"selftest with {vcpus} vCPUs on {hv}")
     for prefix, least in (("SMPM", 35), ("SMPF", 22)):
         assert sum(1 for c in cases if c.ident.startswith(prefix)) >= least, \
             f"the {prefix} cases did not all run on {hv}\n" + describe(result)
@@ -44,9 +40,5 @@ def test_many_vcpus_pass(boot, hv, vcpus):
 @pytest.mark.parametrize("vcpus", [64, 128])
 def test_many_vcpus_same_lines(boot, hv_image_ready, vcpus):
     hv_image_ready("xen")
-    xen = serial_log.guest_lines(run_many(boot, "xen", vcpus).output)
-    ours = serial_log.guest_lines(run_many(boot, "xenolith", vcpus).output)
-    assert xen, f"selftest with {vcpus} vCPUs printed nothing on Xen 4.17"
-    if ours != xen:
-        diff = "\n".join(difflib.unified_diff(xen, ours, "xen-4.17", "xenolith", lineterm=""))
-        pytest.fail(f"selftest with {vcpus} vCPUs: lines differ\n{diff}", pytrace=False)
+    fail_unless_same_guest_lines(run_many(boot, "xen", vcpus), run_many(boot, "xenolith", vcpus),
+                                 f"selftest with {vcpus} vCPUs")

@@ -4,11 +4,11 @@ vCPUs (so that vCPU 1 has never run: its 100 Hz periodic timer is still
 there, VCPUX0030), on Xen 4.17 and on Xenolith. Every case passes and every
 line reads the same. (The full selftest runs the suite on one vCPU too:
 VCPUX0001-0024, DEBUGKEYS0001-0002.)"""
-import difflib
 
 import pytest
 
-from sysrun import describe, guest_path, serial_log
+from sysrun import (describe, fail_on_case_problems, fail_unless_same_guest_lines,
+                    guest_path, serial_log)
 
 
 def run_vcpu_ops(boot, hv):
@@ -18,11 +18,7 @@ def run_vcpu_ops(boot, hv):
 def test_vcpu_ops_pass(boot, hv):
     result = run_vcpu_ops(boot, hv)
     cases = serial_log.cases(result.output)
-    problems = [f"CASE {c}" for c in cases if c.status != "PASS"]
-    problems += serial_log.asserts(result.output)
-    if problems:
-        pytest.fail(f"vcpu_ops with two vCPUs on {hv}: {len(problems)} failure(s)\n  "
-                    + "\n  ".join(problems) + "\n" + describe(result, tail=10), pytrace=False)
+    fail_on_case_problems(result, f"vcpu_ops with two vCPUs on {hv}")
     idents = {c.ident for c in cases}
     assert {"VCPUX0001", "VCPUX0012", "VCPUX0022", "VCPUX0030", "DEBUGKEYS0002"} <= idents, \
         f"vcpu_ops did not run whole on {hv}\n" + describe(result)
@@ -31,9 +27,5 @@ def test_vcpu_ops_pass(boot, hv):
 
 def test_vcpu_ops_same_lines(boot, hv_image_ready):
     hv_image_ready("xen")
-    xen = serial_log.guest_lines(run_vcpu_ops(boot, "xen").output)
-    ours = serial_log.guest_lines(run_vcpu_ops(boot, "xenolith").output)
-    assert xen, "vcpu_ops printed nothing on Xen 4.17"
-    if ours != xen:
-        diff = "\n".join(difflib.unified_diff(xen, ours, "xen-4.17", "xenolith", lineterm=""))
-        pytest.fail(f"vcpu_ops with two vCPUs: lines differ\n{diff}", pytrace=False)
+    fail_unless_same_guest_lines(run_vcpu_ops(boot, "xen"), run_vcpu_ops(boot, "xenolith"),
+                                 "vcpu_ops with two vCPUs")
