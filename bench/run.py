@@ -7,7 +7,8 @@ and as Dom0 of Xenolith) into the same file's "linux" section, with its plot
 next to it (<timestamp>-linux.svg); and the domain figures (build/guests/lifecycle.elf
 as Dom0 building DomUs with the toolstack's builder: creation time with its steps, the
 interdomain event round trip on one CPU and on two, density) into its "lifecycle" section. --only guest|linux|lifecycle
-runs one part.
+runs one part; --only creation only the 16 MiB creation figures of the lifecycle part
+(both hypervisors, with their steps; no 256 MiB, round trip or density: a few minutes).
 
 Two modes per hypervisor:
   wall    TCG as is; the guest's figures vary with the host, so the guest is
@@ -127,12 +128,13 @@ def creation_details(output):
     return steps, scrub
 
 
-def measure_lifecycle(modes, timeout):
+def measure_lifecycle(modes, timeout, creation_only=False):
     """Domain creation and the interdomain round trip in each view (median of each
     boot's median), with creation's steps (median over the boots) and who cleared
     the frames (Xenolith); the round trip also on two CPUs (the DomUs pinned to
     one CPU, then to different ones); density once per hypervisor (wall clock; the
-    count and the builder's reason for stopping)."""
+    count and the builder's reason for stopping). creation_only: the 16 MiB
+    creation figures alone (lifecycle mode=bench-create)."""
     out = {"modes": {}, "density": {}}
     for mode, icount, runs in modes:
         figures, steps, scrub = {}, {}, {}
@@ -140,9 +142,12 @@ def measure_lifecycle(modes, timeout):
             samples, step_samples = {}, {}
             for i in range(runs):
                 print(f"bench: lifecycle {hv} {mode} run {i + 1}/{runs}", flush=True)
-                got, output = lifecycle_run(hv, icount, timeout, "mode=bench runs=5")
-                got2, _ = lifecycle_run(hv, icount, timeout, "mode=bench-rtt-2cpus", cpus=2)
-                got.update(got2)
+                if creation_only:
+                    got, output = lifecycle_run(hv, icount, timeout, "mode=bench-create runs=5")
+                else:
+                    got, output = lifecycle_run(hv, icount, timeout, "mode=bench runs=5")
+                    got2, _ = lifecycle_run(hv, icount, timeout, "mode=bench-rtt-2cpus", cpus=2)
+                    got.update(got2)
                 for metric, value in got.items():
                     samples.setdefault(metric, []).append(value)
                 boot_steps, boot_scrub = creation_details(output)
@@ -159,7 +164,7 @@ def measure_lifecycle(modes, timeout):
                               "ratio_xenolith_over_xen": ratios(figures["xenolith"],
                                                                 figures["xen"]),
                               "creation_steps_ns": steps, "frames_cleared_per_creation": scrub}
-    for hv in HYPERVISORS:
+    for hv in () if creation_only else HYPERVISORS:
         print(f"bench: lifecycle {hv} density", flush=True)
         got, output = lifecycle_run(hv, False, timeout, "mode=bench-density",
                                     DENSITY_MACHINE_MIB)
@@ -225,7 +230,7 @@ def main():
                     help="only this variant (repeatable; default all)")
     ap.add_argument("--no-icount", action="store_true", help="skip the icount mode")
     ap.add_argument("--out", help="result file (default bench/results/<UTC time>.json)")
-    ap.add_argument("--only", choices=("guest", "linux", "lifecycle"),
+    ap.add_argument("--only", choices=("guest", "linux", "lifecycle", "creation"),
                     help="run only the PV guest benchmark, the Linux one or the domain one")
     ap.add_argument("--linux-runs", type=int, default=3,
                     help="wall-clock boots per Linux target (default %(default)s)")
@@ -243,7 +248,7 @@ def main():
 
     run_guest = args.only in (None, "guest")
     run_linux = args.only in (None, "linux")
-    run_lifecycle = args.only in (None, "lifecycle")
+    run_lifecycle = args.only in (None, "lifecycle", "creation")
     if run_guest and not os.path.isfile(args.guest):
         print(f"bench: {args.guest} not found: the bench guest is not built yet "
               "(guests/bench/, then make)", file=sys.stderr)
@@ -279,7 +284,8 @@ def main():
         return 1
     if run_lifecycle:
         try:
-            report["lifecycle"] = measure_lifecycle(modes, args.timeout)
+            report["lifecycle"] = measure_lifecycle(modes, args.timeout,
+                                                    creation_only=args.only == "creation")
         except (RuntimeError, launcher.LaunchError) as e:
             print(f"bench: lifecycle: {e}", file=sys.stderr)
             return 1

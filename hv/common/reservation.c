@@ -149,8 +149,7 @@ static long take_batch(struct domain *d, const struct xen_memory_reservation *r,
         spin_unlock(&d->page_lock);
         return -1;
     }
-    for (unsigned long k = 0; k < got; k++)
-        m2p_set(mfn[k], populate ? gpfn[k] : ~0UL);
+    m2p_set_list(mfn, populate ? gpfn : NULL, got);
     return (long)got;
 }
 

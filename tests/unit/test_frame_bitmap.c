@@ -145,6 +145,43 @@ static void test_random_against_model(void **state)
     }
 }
 
+/*
+ * Taking the top n free frames a word at a time gives what taking the
+ * highest free frame n times one by one gives, and marks exactly those.
+ */
+static void test_take_highest_free(void **state)
+{
+    static uint64_t before[FRAMES / 64];
+    uint64_t out[300];
+
+    srand(9);
+    for (int round = 0; round < 2000; round++) {
+        for (unsigned int w = 0; w < FRAMES / 64; w++) {
+            uint64_t v = ((uint64_t)rand() << 33) ^ ((uint64_t)rand() << 11) ^ (uint64_t)rand();
+            map[w] = round % 3 == 0 ? v : round % 3 == 1 ? v | ((uint64_t)rand() << 20) : 0;
+        }
+        if (round % 7 == 0)
+            set_used(0, FRAMES - (uint64_t)rand() % 200);     /* a few free at the top only */
+        memcpy(before, map, sizeof(map));
+        uint64_t hi = (uint64_t)rand() % (FRAMES + 1), n = (uint64_t)rand() % 300;
+        uint64_t got = fb_take_highest_free(map, hi, n, out), want = 0, top = hi;
+
+        for (; want < n; want++) {
+            uint64_t m = fb_highest_free(before, 0, top);
+
+            if (m == FB_NONE)
+                break;
+            if (want >= got || out[want] != m)
+                fail_msg("round %d: hi %lu n %lu: frame %lu is %#lx, one by one %#lx", round,
+                         hi, n, want, want < got ? out[want] : FB_NONE, m);
+            before[m / 64] |= 1UL << (m % 64);
+            top = m;
+        }
+        assert_int_equal(got, want);
+        assert_memory_equal(map, before, sizeof(map));
+    }
+}
+
 /* Xen's zones: bits b allow frames below 2^(b-12), at least frames 0 and 1; 0 and 64+: all. */
 static void test_bits_limit(void **state)
 {
@@ -201,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_highest_aligned),
         cmocka_unit_test(test_word_edges),
         cmocka_unit_test(test_random_against_model),
+        cmocka_unit_test(test_take_highest_free),
         cmocka_unit_test(test_bits_limit),
         cmocka_unit_test(test_swiotlb_widening),
     };

@@ -28,6 +28,14 @@ uint64_t fb_find_highest(const uint64_t *map, uint64_t lo, uint64_t hi, uint64_t
 /* The highest free frame in [lo, hi), or FB_NONE. */
 uint64_t fb_highest_free(const uint64_t *map, uint64_t lo, uint64_t hi);
 
+/*
+ * Take up to n of the highest free frames below hi: mark them in use and
+ * write them to out[] highest first; the number taken (below n: none is
+ * left free below hi). A bitmap word at a time, so a batch of single
+ * frames costs one search per 64 frames, not one per frame.
+ */
+uint64_t fb_take_highest_free(uint64_t *map, uint64_t hi, uint64_t n, uint64_t *out);
+
 /* The highest frame in use in [lo, hi), or FB_NONE. */
 uint64_t fb_highest_used(const uint64_t *map, uint64_t lo, uint64_t hi);
 

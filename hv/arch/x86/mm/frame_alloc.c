@@ -322,26 +322,32 @@ unsigned long alloc_frame_batch(uint16_t owner, unsigned long n, mfn_t *out)
     bool busy;
 
     _Static_assert(FRAME_BATCH_MAX <= 64, "one bit per frame of a batch");
+    _Static_assert(sizeof(mfn_t) == sizeof(uint64_t), "out[] is the bitmap's frame list");
     if (n > FRAME_BATCH_MAX)
         n = FRAME_BATCH_MAX;
     do {
-        spin_lock(&heap_lock);
-        while (got < n) {
-            mfn_t m = fb_highest_free(used_map, 0, free_top);
+        unsigned long from = got;
 
-            if (m == FB_NONE) {
-                free_top = 0;
-                break;
+        spin_lock(&heap_lock);
+        got += fb_take_highest_free(used_map, free_top, n - got, (uint64_t *)out + got);
+        /* Everything from the lowest frame taken up is in use; nothing free at all if short. */
+        free_top = got < n ? 0 : out[got - 1];
+        nr_free -= got - from;
+        for (unsigned long i = from; i < got; i++) {
+            mfn_t m = out[i];
+            uint64_t bit = 1UL << (m % 64);
+
+            frame_table[m] = (struct page_info){ .owner = owner };
+            if (dirty_map[m / 64] & bit) {      /* take_dirty, inline: once per frame */
+                dirty_map[m / 64] &= ~bit;
+                nr_dirty--;
+                dirty |= 1UL << i;
             }
-            free_top = m;               /* everything from m up is in use now */
-            if (take(m, owner))
-                dirty |= 1UL << got;
-            out[got++] = m;
         }
         busy = got < n && (scrubbing & ~cpu_bit(this_cpu()->id));
         spin_unlock(&heap_lock);
     } while (wait_for_scrubbers(busy));
-    for (unsigned long i = 0; i < got; i++)
+    for (unsigned long i = 0; i < got && dirty >> i; i++)      /* none dirty: no pass */
         if (dirty & (1UL << i)) {
             clear_frames(out[i], 1);
             cleared++;

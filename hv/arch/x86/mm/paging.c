@@ -156,6 +156,16 @@ void m2p_set(mfn_t mfn, uint64_t pfn)
         m2p[mfn] = pfn;
 }
 
+void m2p_set_list(const mfn_t *mfn, const uint64_t *pfn, unsigned long n)
+{
+    uint64_t *table = m2p;              /* locals: the stores below cannot change them */
+    unsigned long entries = m2p_entries;
+
+    for (unsigned long i = 0; i < n; i++)
+        if (mfn[i] < entries)
+            table[mfn[i]] = pfn ? pfn[i] : ~0UL;
+}
+
 uint64_t m2p_get(mfn_t mfn)
 {
     return mfn < m2p_entries ? m2p[mfn] : ~0UL;

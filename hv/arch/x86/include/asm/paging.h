@@ -34,6 +34,8 @@ void m2p_init(void);
 extern mfn_t m2p_first_mfn;          /* the M2P's frames are contiguous */
 extern unsigned long m2p_pages;
 void m2p_set(mfn_t mfn, uint64_t pfn);
+/* m2p_set of mfn[i] to pfn[i] for each i < n (pfn NULL: no PFN, ~0). */
+void m2p_set_list(const mfn_t *mfn, const uint64_t *pfn, unsigned long n);
 uint64_t m2p_get(mfn_t mfn);
 
 #endif
