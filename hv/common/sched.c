@@ -7,9 +7,9 @@
  * event or timer while it has credit is BOOST and preempts one that has run
  * for the rate limit (1 ms) at least. The slice, the rate limit and the
  * migration delay are XEN_SYSCTL_scheduler_op's (sched_set_params). Every
- * CPU runs this on its own queue; a vCPU is placed, and an idle CPU takes
- * work from the busiest, by Xen's two steps: the CPUs of its soft affinity
- * first, then those of its hard affinity. Context switches, runstates (and
+ * CPU runs this on its own queue; a vCPU is placed, and a CPU with nothing
+ * better to run takes work from a busy one, by Xen's two steps: the CPUs of
+ * its soft affinity first, then those of its hard affinity. Context switches, runstates (and
  * the guest's runstate area), softirqs and the exit path to guests.
  */
 #include <xen/xen.h>
@@ -186,25 +186,32 @@ static bool may_run_on(const struct vcpu *v, unsigned int cpu)
     return (hard_cpus(v) & cpu_bit(cpu)) != 0;
 }
 
-/*
- * The CPU whose queue a vCPU becoming runnable joins: its own CPU while its
- * state is still there (being saved: that CPU's next schedule sends it on if
- * it may not run there); else an idle CPU of its soft affinity, then of its
- * hard one (its own first), else its own if allowed, else the first allowed
- * one (hv/placement.h). The affinity domctl keeps at least one online CPU
- * allowed. Lock held.
- */
-static unsigned int pick_cpu(const struct vcpu *v)
+/* The CPUs with nothing to run (cpu_is_idle). Lock held. */
+static cpumask_t idle_cpus(void)
 {
     cpumask_t idle = 0;
     unsigned int cpu;
 
-    if (v->running)
-        return v->processor;
     for_each_online_cpu(cpu)
         if (cpu_is_idle(cpu))
             idle |= cpu_bit(cpu);
-    return placement_pick(v->processor, hard_cpus(v), ~v->cpu_soft_excluded, idle);
+    return idle;
+}
+
+/*
+ * The CPU whose queue a vCPU becoming runnable joins: its own CPU while its
+ * state is still there (being saved: that CPU's next schedule sends it on if
+ * it may not run there); else where Xen's wake-up tickle would have it run:
+ * its own CPU if idle, else an idle CPU of its soft affinity, then of its
+ * hard one, else its own if allowed, else the next allowed one
+ * (placement_wake). The affinity domctl keeps at least one online CPU
+ * allowed. Lock held.
+ */
+static unsigned int pick_cpu(const struct vcpu *v)
+{
+    if (v->running)
+        return v->processor;
+    return placement_wake(v->processor, hard_cpus(v), ~v->cpu_soft_excluded, idle_cpus());
 }
 
 /*
@@ -505,6 +512,9 @@ struct steal_ctx {
     uint64_t now;
 };
 
+/* The CPU after which the next look for work starts (Xen's balance_bias). Lock held. */
+static unsigned int steal_bias;
+
 /*
  * Another CPU's queued vCPU this CPU may take: its state is saved (not on
  * its CPU), it did not run there within the migration delay (Xen's
@@ -522,40 +532,60 @@ static bool can_steal(const struct runq_node *n, void *ctx)
 }
 
 /*
- * Load balancing, Xen's credit way: a CPU with nothing to run takes the
- * first vCPU that prefers it (soft affinity) from the queue of the busiest
- * other CPU that has one; failing that, the first that may run on it (hard
+ * The CPUs this one may take work from: those running a vCPU with another
+ * waiting behind it. Not an idle CPU's queue: that CPU was told to run what
+ * waits there (Xen's csched_runq_steal). Lock held.
+ */
+static cpumask_t steal_peers(unsigned int me)
+{
+    cpumask_t peers = 0;
+    unsigned int cpu;
+
+    for_each_online_cpu(cpu)
+        if (cpu != me && cpu_info_of(cpu)->runq.nr && vcpu_runnable(cpu_info_of(cpu)->curr_vcpu))
+            peers |= cpu_bit(cpu);
+    return peers;
+}
+
+/*
+ * Load balancing, Xen's credit way (csched_load_balance): a CPU with nothing
+ * to run, or only a vCPU in debt (`below`: SCHED_PRI_IDLE or SCHED_PRI_OVER),
+ * looks at the other busy CPUs in turn, from the one after where it last
+ * took work, for the first queued vCPU more urgent than `below` that prefers
+ * it (soft affinity); failing that, the first that may run on it (hard
  * affinity). Lock held.
  */
-static struct vcpu *steal(unsigned int me, uint64_t now)
+static struct vcpu *steal(unsigned int me, uint64_t now, uint8_t below)
 {
-    struct steal_ctx sc = { .me = me, .step = PLACEMENT_SOFT, .now = now };
-    unsigned int cpu, best = me, most = 0;
-    struct runq_node *n, *found = NULL;
+    struct steal_ctx sc = { .me = me, .now = now };
+    unsigned int first, peer;
+    struct runq_node *n;
+    cpumask_t peers;
 
-    for (; !found && sc.step <= PLACEMENT_HARD; sc.step++) {
-        for_each_online_cpu(cpu) {
-            if (cpu == me || cpu_info_of(cpu)->runq.nr <= most)
-                continue;
-            n = runq_find(&cpu_info_of(cpu)->runq, can_steal, &sc);
+    for (sc.step = PLACEMENT_SOFT; sc.step <= PLACEMENT_HARD; sc.step++) {
+        peers = steal_peers(me);
+        if (!peers)
+            return NULL;
+        first = peer = placement_cycle(steal_bias, peers);
+        do {
+            n = runq_find(&cpu_info_of(peer)->runq, below, can_steal, &sc);
             if (n) {
-                most = cpu_info_of(cpu)->runq.nr;
-                best = cpu;
-                found = n;
+                steal_bias = peer;
+                runq_remove(&cpu_info_of(peer)->runq, n);
+                runq_vcpu(n)->processor = me;
+                return runq_vcpu(n);
             }
-        }
+            peer = placement_cycle(peer, peers);
+        } while (peer != first);
     }
-    if (!found)
-        return NULL;
-    runq_remove(&cpu_info_of(best)->runq, found);
-    runq_vcpu(found)->processor = me;
-    return runq_vcpu(found);
+    return NULL;
 }
 
 /*
  * v's affinity changed. Off every CPU and queue (blocked or down, its state
  * saved) its CPU is chosen again at once, as Xen's vcpu_migrate_finish does
- * (getvcpuinfo shows it there). Otherwise, where its CPU is no longer
+ * with _csched_cpu_pick (placement_pick: a preferred idle CPU, else its own
+ * if nothing waits there; getvcpuinfo shows it). Otherwise, where its CPU is no longer
  * allowed it moves at its next scheduling point: queued there, it goes to
  * the queue of an allowed CPU (or, its state still there, waits for that
  * CPU's schedule to send it on); running there, that CPU chooses again.
@@ -564,7 +594,8 @@ static struct vcpu *steal(unsigned int me, uint64_t now)
 static void affinity_changed(struct vcpu *v)
 {
     if (!on_cpu(v) && !runq_queued(&v->runq) && !__atomic_load_n(&v->running, __ATOMIC_ACQUIRE)) {
-        v->processor = pick_cpu(v);
+        v->processor = placement_pick(v->processor, hard_cpus(v), ~v->cpu_soft_excluded, idle_cpus(),
+                                      !runq_of(v)->nr);
         return;
     }
     if (!may_run_on(v, v->processor)) {
@@ -635,8 +666,8 @@ static bool ratelimit_holds(struct cpu_info *c, struct vcpu *prev, uint64_t now)
  * Choose who runs on this CPU: the running vCPU, if it may still run, goes
  * back into the run queue at its priority (behind the others of it; a
  * yielding one behind one of a lower priority too), and the first of the
- * queue runs with a fresh slice; with nothing queued here, one from a busier
- * CPU. With nothing runnable the CPU idles, its tick stopped: alone, it keeps
+ * queue runs with a fresh slice; with nothing queued here, or only a vCPU in
+ * debt, a more urgent one from another CPU's queue first (steal). With nothing runnable the CPU idles, its tick stopped: alone, it keeps
  * the last vCPU's state (a wake resumes it with no switch); with other CPUs
  * up it switches to no vCPU at all, so the state is saved for whichever CPU
  * runs the vCPU next and the CPU holds no domain's page tables. Interrupts off.
@@ -671,21 +702,20 @@ static void schedule(void)
     }
     if (prev)
         prev->yielding = false;
-    while ((n = runq_first(&c->runq))) {
+    while ((n = runq_first(&c->runq)) && !(vcpu_runnable(runq_vcpu(n)) && may_run_on(runq_vcpu(n), c->id))) {
         runq_remove(&c->runq, n);
-        if (vcpu_runnable(runq_vcpu(n)) && !may_run_on(runq_vcpu(n), c->id)) {
+        if (vcpu_runnable(runq_vcpu(n)))
             sched_requeue_locked(runq_vcpu(n), n->pri);     /* saved: to a CPU it may run on */
-            continue;
-        }
-        if (vcpu_runnable(runq_vcpu(n))) {
-            next = runq_vcpu(n);
-            break;
-        }
-        /* Stopped being runnable without being taken out (a safety net): drop it. */
-        runstate_set(runq_vcpu(n), waiting_state(runq_vcpu(n)), now);
+        else    /* stopped being runnable without being taken out (a safety net): drop it */
+            runstate_set(runq_vcpu(n), waiting_state(runq_vcpu(n)), now);
     }
-    if (!next && nr_cpus_online > 1)
-        next = steal(c->id, now);
+    /* Nothing here, or only a vCPU in debt: a more urgent one from another CPU first, as Xen's. */
+    if (nr_cpus_online > 1 && (!n || n->pri == SCHED_PRI_OVER))
+        next = steal(c->id, now, n ? n->pri : SCHED_PRI_IDLE);
+    if (!next && n) {
+        runq_remove(&c->runq, n);
+        next = runq_vcpu(n);
+    }
     if (!next) {
         bool go_idle = prev && nr_cpus_online > 1;
 

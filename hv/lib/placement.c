@@ -14,27 +14,49 @@ uint64_t placement_soft(uint64_t hard, uint64_t soft)
     return preferred == hard ? 0 : preferred;
 }
 
-/* own if it is idle and in map, else map's first idle CPU; -1: none idle there. */
-static int idle_in(unsigned int own, uint64_t map, uint64_t idle)
+/* See placement.h. */
+unsigned int placement_cycle(unsigned int cpu, uint64_t map)
 {
-    uint64_t idlers = map & idle;
+    uint64_t after = cpu >= 63 ? 0 : map & (~0ULL << (cpu + 1));
 
-    if (idlers & bit(own))
-        return (int)own;
-    return idlers ? __builtin_ctzll(idlers) : -1;
+    return (unsigned int)__builtin_ctzll(after ? after : map);
 }
 
 /* See placement.h. */
-unsigned int placement_pick(unsigned int own, uint64_t hard, uint64_t soft, uint64_t idle)
+unsigned int placement_pick(unsigned int own, uint64_t hard, uint64_t soft, uint64_t idle,
+                            bool own_queue_empty)
 {
     uint64_t preferred = placement_soft(hard, soft);
-    int cpu = preferred ? idle_in(own, preferred, idle) : -1;
+    unsigned int cpu = own;
 
-    if (cpu < 0)
-        cpu = idle_in(own, hard, idle);
-    if (cpu >= 0)
-        return (unsigned int)cpu;
-    return (hard & bit(own)) ? own : (unsigned int)__builtin_ctzll(hard);
+    if (own_queue_empty)
+        idle |= bit(own);
+    for (enum placement_step step = PLACEMENT_SOFT; step <= PLACEMENT_HARD; step++) {
+        uint64_t map = step == PLACEMENT_SOFT ? preferred : hard;
+
+        if (!map)
+            continue;
+        cpu = (map & bit(own)) ? own : placement_cycle(own, map);
+        if (!(idle & bit(cpu)) && (map & idle))
+            cpu = placement_cycle(cpu, map & idle);
+        if (idle & bit(cpu))
+            break;
+    }
+    return cpu;
+}
+
+/* See placement.h. */
+unsigned int placement_wake(unsigned int own, uint64_t hard, uint64_t soft, uint64_t idle)
+{
+    uint64_t preferred = placement_soft(hard, soft);
+
+    if (hard & idle & bit(own))
+        return own;
+    if (preferred & idle)
+        return placement_cycle(own, preferred & idle);
+    if (hard & idle)
+        return placement_cycle(own, hard & idle);
+    return (hard & bit(own)) ? own : placement_cycle(own, hard);
 }
 
 /* See placement.h. */

@@ -70,10 +70,10 @@ void runq_sort(struct runq *q)
 }
 
 /* See runq.h. */
-struct runq_node *runq_find(const struct runq *q, bool (*can_take)(const struct runq_node *n, void *ctx),
-                            void *ctx)
+struct runq_node *runq_find(const struct runq *q, uint8_t below,
+                            bool (*can_take)(const struct runq_node *n, void *ctx), void *ctx)
 {
-    for (struct runq_node *n = q->head.next; n != &q->head; n = n->next)
+    for (struct runq_node *n = q->head.next; n != &q->head && n->pri < below; n = n->next)
         if (can_take(n, ctx))
             return n;
     return 0;

@@ -206,22 +206,49 @@ static void test_find_in_run_order(void **state)
     unsigned int looked = 0;
 
     reset();
-    assert_null(runq_find(&q, odd_only, &looked));
+    assert_null(runq_find(&q, SCHED_PRI_IDLE, odd_only, &looked));
     assert_int_equal(looked, 0);
     queue(4, SCHED_PRI_UNDER);
     queue(3, SCHED_PRI_UNDER);
     queue(6, SCHED_PRI_BOOST);
     queue(5, SCHED_PRI_BOOST);
-    assert_ptr_equal(runq_find(&q, odd_only, &looked), &node[5]);     /* 6 then 5 */
+    assert_ptr_equal(runq_find(&q, SCHED_PRI_IDLE, odd_only, &looked), &node[5]);     /* 6 then 5 */
     assert_int_equal(looked, 2);
     assert_int_equal(take(), 6);
     assert_int_equal(take(), 5);
     looked = 0;
-    assert_ptr_equal(runq_find(&q, odd_only, &looked), &node[3]);
+    assert_ptr_equal(runq_find(&q, SCHED_PRI_IDLE, odd_only, &looked), &node[3]);
     assert_int_equal(looked, 2);
     assert_int_equal(take(), 4);
     assert_int_equal(take(), 3);
-    assert_null(runq_find(&q, odd_only, &looked));
+    assert_null(runq_find(&q, SCHED_PRI_IDLE, odd_only, &looked));
+}
+
+/* runq_find below a priority: only the leading nodes more urgent than it are looked at. */
+static void test_find_stops_at_below(void **state)
+{
+    unsigned int looked = 0;
+
+    reset();
+    queue(2, SCHED_PRI_BOOST);
+    queue(3, SCHED_PRI_UNDER);
+    queue(5, SCHED_PRI_OVER);
+    assert_ptr_equal(runq_find(&q, SCHED_PRI_OVER, odd_only, &looked), &node[3]);
+    looked = 0;
+    assert_null(runq_find(&q, SCHED_PRI_UNDER, odd_only, &looked));     /* 2 only: 3 is not more urgent */
+    assert_int_equal(looked, 1);
+    looked = 0;
+    assert_null(runq_find(&q, SCHED_PRI_BOOST, odd_only, &looked));
+    assert_int_equal(looked, 0);
+    /* A yielded node behind a lower priority is not reached past that one. */
+    reset();
+    queue(2, SCHED_PRI_UNDER);
+    queue(4, SCHED_PRI_OVER);
+    node[1].pri = SCHED_PRI_UNDER;
+    runq_insert_yield(&q, &node[1]);
+    looked = 0;
+    assert_null(runq_find(&q, SCHED_PRI_OVER, odd_only, &looked));
+    assert_int_equal(looked, 1);
 }
 
 int main(void)
@@ -236,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_sort_after_priorities_change),
         cmocka_unit_test(test_random_against_model),
         cmocka_unit_test(test_find_in_run_order),
+        cmocka_unit_test(test_find_stops_at_below),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #define SCHED_PRI_BOOST  0
 #define SCHED_PRI_UNDER  1
 #define SCHED_PRI_OVER   2
+#define SCHED_PRI_IDLE   3      /* an idle CPU's, for runq_find: below any vCPU's */
 
 struct runq_node {
     struct runq_node *prev, *next;   /* NULL while not queued */
@@ -49,12 +50,14 @@ void runq_remove(struct runq *q, struct runq_node *n);
  */
 void runq_sort(struct runq *q);
 /*
- * The first node in run order that `can_take` accepts, or NULL: what an idle
- * CPU takes from another CPU's queue (common/sched.c: not one whose state is
- * still on its CPU).
+ * The first node in run order that `can_take` accepts, among the leading
+ * ones more urgent than `below` (the look stops at the first that is not, as
+ * Xen's csched_runq_steal), or NULL: what a CPU with nothing better to run
+ * (`below`: SCHED_PRI_IDLE, or its own OVER) takes from another CPU's queue
+ * (common/sched.c: not one whose state is still on its CPU).
  */
-struct runq_node *runq_find(const struct runq *q, bool (*can_take)(const struct runq_node *n, void *ctx),
-                            void *ctx);
+struct runq_node *runq_find(const struct runq *q, uint8_t below,
+                            bool (*can_take)(const struct runq_node *n, void *ctx), void *ctx);
 /* Links consistent, priorities in order (yielded nodes aside), the count right? (tests, audits) */
 bool runq_check(const struct runq *q);
 
