@@ -9,6 +9,7 @@
 #include "test.h"
 
 #define LONG_BATCH 4096
+#define UNTOUCHED 0x5a5a5a5a5a5a5a5aul
 
 /*
  * A batch during which the timer fires: its first entry sets the one-shot
@@ -34,6 +35,59 @@ static void long_batch(void)
             rc == 0 && mc[0].result == 0 && wrong == 0, "(rc=%ld wrong=%u)", rc, wrong);
 }
 
+/*
+ * A batch started with an upcall due (an IPI to ourselves, pending and
+ * unmasked but undelivered): as Xen's multicall asks hypercall_preempt_check
+ * between entries, the batch stops after some entries, the upcall runs, and
+ * the rest follows (Xen stops after the first entry, Xenolith after 8).
+ */
+#define DUE_BATCH 64
+
+static struct multicall_entry due_mc[DUE_BATCH];
+static volatile unsigned int due_upcalls, ran_at_upcall;
+
+static unsigned int entries_run(void)
+{
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < DUE_BATCH; i++)
+        n += due_mc[i].result != UNTOUCHED;
+    return n;
+}
+
+static void note_upcall(unsigned int port, struct os_regs *regs, void *data)
+{
+    due_upcalls++;
+    ran_at_upcall = entries_run();
+}
+
+static void batch_with_upcall_due(void)
+{
+    long port = t_ipi_open(note_upcall), rc = -1;
+    unsigned int wrong = 0;
+
+    for (unsigned int tries = 0; port >= 0 && tries < 3; tries++) {
+        for (unsigned int i = 0; i < DUE_BATCH; i++)
+            due_mc[i] = (struct multicall_entry){ .op = __HYPERVISOR_xen_version,
+                                                  .args = { XENVER_pagesize }, .result = UNTOUCHED };
+        due_upcalls = 0;
+        ran_at_upcall = 0;
+        t_event_due_undelivered(port);
+        rc = HYPERVISOR_multicall(due_mc, DUE_BATCH);
+        if (ran_at_upcall)
+            break;                              /* else the upcall came before the batch */
+    }
+    t_check("MULTI0016", "a 64-entry batch with an upcall due stops between entries for it",
+            due_upcalls == 1 && ran_at_upcall > 0 && ran_at_upcall < DUE_BATCH,
+            "(port=%ld upcalls=%u entries run at the upcall=%u)", port, due_upcalls, ran_at_upcall);
+    for (unsigned int i = 0; i < DUE_BATCH; i++)
+        wrong += due_mc[i].result != 4096;
+    t_check("MULTI0017", "then the rest of the batch runs: 0, every entry once",
+            rc == 0 && wrong == 0, "(rc=%ld wrong=%u)", rc, wrong);
+    if (port >= 0)
+        t_ipi_close((unsigned int)port);
+}
+
 /* multicall_iret.S */
 #define MC_IRET_MAGIC_RAX 0x600dcafe8badf00dul
 #define MC_IRET_MAGIC_RCX 0xc0ffee01ul
@@ -42,7 +96,6 @@ struct mc_iret_out { uint64_t rax, rcx, r11, rsp_seen, rsp_expected, resumed; };
 long mc_iret_batch(struct multicall_entry *list, unsigned long nr, uint64_t rflags,
                    struct mc_iret_out *out);
 
-#define UNTOUCHED 0x5a5a5a5a5a5a5a5aul
 
 /*
  * An iret entry runs and ends the batch (Xen 4.17: the iret's result, the
@@ -116,4 +169,5 @@ void suite_multicall(void)
             "(rc=%ld result=%ld)", rc, (long)mc[0].result);
     iret_in_batch();
     long_batch();
+    batch_with_upcall_due();
 }

@@ -163,6 +163,7 @@ void suite_pt(void)
     pt_types();
     pt_args();
     pt_pins();
+    pt_preempt();
     pt_ops();
     pt_reservation();
     pt_aspace();

@@ -71,6 +71,7 @@ void pt_foreign(void);
 void pt_types(void);
 void pt_args(void);
 void pt_pins(void);
+void pt_preempt(void);
 void pt_ops(void);
 void pt_reservation(void);
 void pt_aspace(void);

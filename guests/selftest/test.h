@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <os/console.h>
 #include <os/cases.h>
+#include <os/events.h>
 #include <os/hypercall.h>
 #include <os/os.h>
 #include <xen/errno.h>
@@ -26,6 +27,19 @@
 
 /* The lowest vCPU id this domain lacks (1 with one vCPU): VCPUOP_is_up gives -ENOENT. */
 unsigned int t_vcpu_absent(void);
+
+/* An IPI port to our own vCPU, its deliveries to handler: the port, or Xen's error. */
+long t_ipi_open(os_evtchn_handler_t handler);
+/* Forget and close it. */
+void t_ipi_close(unsigned int port);
+/*
+ * Make port's event pending with events masked, then clear the mask by a
+ * plain store: an upcall is due that no hypercall has delivered yet, so the
+ * next hypercall's exit (or a long one's preemption check) delivers it. An
+ * interrupt in the few instructions before that hypercall delivers it
+ * first: cases built on it try again when they see that.
+ */
+void t_event_due_undelivered(unsigned int port);
 
 /* The suites, one per ABI area (one file each). */
 /* The physical CPUs online (platform.c), for the cases whose answers depend on their count. */

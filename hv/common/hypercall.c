@@ -11,12 +11,22 @@
 #include <hv/hypercall.h>
 #include <xl/string.h>
 
-/* Nested calls of a multicall never continue: the multicall is the unit. */
-bool hypercall_preempt_check(void)
+/*
+ * Pending work on this CPU, or an event upcall the running vCPU is owed (as
+ * Xen's local_events_need_delivery): either runs before the rest of a long
+ * hypercall.
+ */
+bool hypercall_preempt_wanted(void)
 {
     struct cpu_info *ci = this_cpu();
 
-    return ci->softirq_pending && !ci->curr_vcpu->in_multicall;
+    return ci->softirq_pending || vcpu_upcall_due(ci->curr_vcpu);
+}
+
+/* Nested calls of a multicall never continue: the multicall is the unit. */
+bool hypercall_preempt_check(void)
+{
+    return hypercall_preempt_wanted() && !current->in_multicall;
 }
 
 long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)

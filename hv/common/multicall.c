@@ -25,14 +25,13 @@ long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) list, uint64_t nr)
         return -XEN_EFAULT;
     long rc = 0;
 
-    struct cpu_info *ci = this_cpu();            /* a multicall never moves to another CPU */
-    struct vcpu *v = ci->curr_vcpu;
+    struct vcpu *v = current;
 
     v->in_multicall = true;
     for (uint64_t i = 0; i < nr; i++) {
         multicall_entry_t e;
-        if ((i & 7) == 0 && i && ci->softirq_pending) {
-            rc = hypercall_continue(list.addr, nr - i, 0, 0, 0);   /* every 8 entries, if work waits */
+        if ((i & 7) == 0 && i && hypercall_preempt_wanted()) {
+            rc = hypercall_continue(list.addr, nr - i, 0, 0, 0);   /* every 8 entries, if work or an upcall waits */
             break;
         }
         if (copy_from_guest(&e, list, 1)) {

@@ -56,11 +56,14 @@ void hypercall_dispatch(struct cpu_regs *regs);
  * units of work; when it says so, it records how to carry on with
  * hypercall_continue(new arguments) and returns HV_CONTINUATION. The
  * dispatcher then rewinds the guest to its SYSCALL with those arguments, so
- * the rest runs as a fresh hypercall after pending work (timers, events).
- * Never inside a multicall entry: the multicall itself is the unit.
+ * the rest runs as a fresh hypercall after pending work (timers, events):
+ * softirqs on this CPU, or an event upcall due to the caller (pending and
+ * unmasked), which Xen's check counts too. Never inside a multicall entry: the multicall itself is the unit.
  */
 #define HV_CONTINUATION  (-0x7fff)
 bool hypercall_preempt_check(void);
+/* The same question without the multicall rule (do_multicall's own check). */
+bool hypercall_preempt_wanted(void);
 long hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 /* The same, the rest running as hypercall nr (Xen's shadow_op goes on as HYPERVISOR_arch_1). */
 long hypercall_continue_as(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
