@@ -195,6 +195,18 @@ static void check_page(volatile uint64_t *page, uint64_t pfn)
         mbox->res[2] = (int64_t)pfn;
 }
 
+/* Churn our memory past the end of what we were built with, round after round, until destroyed. */
+static void __attribute__((noreturn)) churn(void)
+{
+    static struct lc_churn c;
+
+    mbox->count = 0;
+    for (;;) {
+        lc_churn_round(DOMID_SELF, os_start_info->nr_pages, &c);
+        mbox->count = c.rounds;
+    }
+}
+
 static void do_command(enum lc_cmd cmd)
 {
     struct evtchn_close c;
@@ -227,6 +239,9 @@ static void do_command(enum lc_cmd cmd)
         mbox->res[1] = 0;
         mbox->res[2] = -1;
         each_spare_frame(check_page, &mbox->res[0], &mbox->res[3]);
+        break;
+    case LC_CHURN:
+        churn();
         break;
     default:
         break;

@@ -44,6 +44,7 @@ enum lc_cmd {
                        res[0] frames filled, res[1] mapping failures */
     LC_CHECK_ZERO,  /* read each such frame: res[0] frames read, res[1] not all zero,
                        res[2] the first of those (pfn), res[3] mapping failures */
+    LC_CHURN,       /* churn our own memory until destroyed (memrace.c): count = rounds */
 };
 
 #define LC_PATTERN 0xa5c3a5c3a5c3a5c3ull
@@ -105,7 +106,8 @@ struct lc_timing {
 };
 extern int lc_timed;
 extern struct lc_timing lc_last;
-/* Ask for a command and wait until it is done (mbox fields set by the caller first). */
+/* Ask for a command and wait until it is done, unless it never ends (LC_EXIT, LC_CHURN;
+   mbox fields set by the caller first). */
 void lc_command(struct lc_dom *d, enum lc_cmd cmd);
 /* Block until cond() or an event; then check again (events on). */
 void lc_wait_event(void);
@@ -128,10 +130,26 @@ void lc_cycles(void);
 void lc_pingpong(void);
 void lc_dying(void);
 void lc_race(void);
+void lc_memrace(void);
 void lc_scrub(void);
 void lc_bench(void);
 
 /* DomU. */
 void lc_domu_main(void);
+
+/*
+ * memrace.c: one round of churning domain dom's memory (DOMID_SELF: our
+ * own): populate_physmap of LC_CHURN_FRAMES frames at PFNs from base,
+ * XENMEM_exchange of them for extents of 2^LC_CHURN_ORDER frames, and
+ * decrease_reservation of every frame that came back. Counts in *c.
+ */
+#define LC_CHURN_FRAMES 16
+#define LC_CHURN_ORDER 3
+struct lc_churn {
+    unsigned long rounds, populated, exchanged, given_back;
+    xen_pfn_t in[LC_CHURN_FRAMES], out[LC_CHURN_FRAMES >> LC_CHURN_ORDER];
+    xen_pfn_t give[LC_CHURN_FRAMES];
+};
+void lc_churn_round(domid_t dom, xen_pfn_t base, struct lc_churn *c);
 
 #endif /* LIFECYCLE_H */

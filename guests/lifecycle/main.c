@@ -5,6 +5,7 @@
  *   mode=pingpong n=N           two DomUs exchange N events, one dies (LPNG)
  *   mode=dying                  a dead domain cannot be mapped anew (LDIE)
  *   mode=race n=N               lookups on vCPU 1 racing N destroys on vCPU 0 (LRCE)
+ *   mode=memrace n=N            allocations to a DomU racing N destroys of it (LMRC)
  *   mode=scrub                  a new domain never sees a dead one's memory (LSCR)
  *   mode=bench-*                figures for bench/run.py (bench.c)
  */
@@ -73,6 +74,8 @@ void os_main(void)
         lc_dying();
     else if (lc_arg_is("mode", "race"))
         lc_race();
+    else if (lc_arg_is("mode", "memrace"))
+        lc_memrace();
     else if (lc_arg_is("mode", "scrub"))
         lc_scrub();
     else

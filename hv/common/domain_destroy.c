@@ -13,6 +13,8 @@
  *   vcpus     registered vcpu_info pages
  *   arch      x86: shadow state, GDT/LDT, PIRQ EOI page, page tables, roots
  *   memory    every frame it owns: freed now, or at its last reference
+ *             (once no allocation to it begun before it was dying is
+ *             still going: hv/common/domain_alloc.c)
  *   done      dying -> dead; VIRQ_DOM_EXC to Dom0
  *
  * A frame another domain still references (a grant mapping) stays until
@@ -32,6 +34,7 @@
 #include <hv/hypercall.h>
 #include <hv/iocap.h>
 #include <hv/rcu.h>
+#include <hv/reservation.h>
 #include <xl/string.h>
 #include <asm/flushtlb.h>
 #include <asm/io.h>
@@ -126,8 +129,16 @@ static int release_memory(struct domain *d)
 {
     struct domain_destroy *k = &d->destroy;
 
-    if (k->cursor == 0)
+    if (k->cursor == 0) {
+        /* An allocation begun before it was dying (on its behalf, another CPU) hands over first. */
+        while (!domain_alloc_idle(d)) {
+            if (!current->in_multicall)
+                return -XEN_ERESTART;
+            cpu_relax();                        /* a multicall does not continue: wait here */
+            spin_wait_work();
+        }
         __atomic_store_n(&k->frames_held, 1, __ATOMIC_RELEASE);    /* the destruction's own */
+    }
     for (mfn_t m = k->cursor; m < max_mfn; m++) {
         struct page_info *pg = mfn_to_page(m);
 
@@ -149,7 +160,7 @@ static int release_memory(struct domain *d)
             m2p_set(m, ~0UL);
             free_frame(m);
             /* fall through */
-        case PT_RELEASE_BUSY:                   /* another CPU frees it (an exchange, a last put) */
+        case PT_RELEASE_BUSY:                   /* another CPU frees it (a last put) */
             __atomic_fetch_sub(&k->frames_held, 1, __ATOMIC_ACQ_REL);
             break;
         }

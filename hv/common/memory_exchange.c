@@ -21,6 +21,11 @@
  * keeps other CPUs from referencing them) and its output allocated before
  * anything changes hands; the old frames then go back to the heap. The
  * domain's page count is unchanged by an exchange.
+ *
+ * Each chunk is an allocation to the domain (domain_alloc_begin): once the
+ * domain is dying (a privileged caller exchanging on its behalf while
+ * another CPU destroys it) no chunk starts, and its destruction frees
+ * nothing before the chunk under way has handed its frames over.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -261,10 +266,18 @@ long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
                 xfree_bytes(ep->in, chunk_frames * sizeof(mfn_t));
             return rc ? rc : hypercall_continue(XENMEM_exchange, arg.addr, 0, 0, 0);
         }
-        if ((rc = chunk_prepare(ep, i)) || (rc = chunk_commit(ep, i)))
+        if (!domain_alloc_begin(ep->d))
+            break;              /* dying: as Xen's, 0 and the chunks done so far */
+        rc = chunk_prepare(ep, i);
+        if (!rc) {
+            domain_alloc_hold(ep->d, ep->out, 1UL << ep->out_chunk_order);
+            rc = chunk_commit(ep, i);
+        }
+        domain_alloc_end(ep->d);
+        if (rc)
             break;
     }
-    ep->x.nr_exchanged = rc ? i << ep->in_chunk_order : ep->x.in.nr_extents;
+    ep->x.nr_exchanged = i << ep->in_chunk_order;      /* after the last chunk: in.nr_extents */
 out:
     if (ep->in && ep->in != in_static)
         xfree_bytes(ep->in, chunk_frames * sizeof(mfn_t));

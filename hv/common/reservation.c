@@ -4,6 +4,8 @@
  * frames leave the domain only when the last reference to them is gone (a
  * mapping, a pin); until then they still count in its reservation. Extents
  * are single pages (order 0); the return value is the number done, as Xen.
+ * Each batch of new frames is an allocation to the domain
+ * (domain_alloc_begin): none for a dying one.
  */
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -102,23 +104,30 @@ static bool take_one(struct domain *d, const struct xen_memory_reservation *r, u
             *ret = -XEN_EFAULT;
         return false;
     }
+    if (!domain_alloc_begin(d))                 /* dying: nothing more (Xen's nr_done) */
+        return false;
     spin_lock(&d->page_lock);
     mfn = d->tot_pages >= d->max_pages ? INVALID_MFN : alloc_frame(d->id);
     if (mfn != INVALID_MFN)
         __atomic_fetch_add(&d->tot_pages, 1, __ATOMIC_RELAXED);    /* released ones go from any CPU */
     spin_unlock(&d->page_lock);
-    if (mfn == INVALID_MFN)
+    if (mfn == INVALID_MFN) {
+        domain_alloc_end(d);
         return false;
+    }
+    domain_alloc_hold(d, &mfn, 1);
     if (copy_to_guest_offset(r->extent_start, i, &mfn, 1)) {
         spin_lock(&d->page_lock);
         __atomic_fetch_sub(&d->tot_pages, 1, __ATOMIC_RELAXED);
         free_frame(mfn);
         spin_unlock(&d->page_lock);
+        domain_alloc_end(d);
         if (!i)
             *ret = -XEN_EFAULT;
         return false;
     }
     m2p_set(mfn, populate ? gpfn : ~0UL);
+    domain_alloc_end(d);
     return true;
 }
 
@@ -136,20 +145,25 @@ static long take_batch(struct domain *d, const struct xen_memory_reservation *r,
 
     if (populate && copy_from_guest_offset(gpfn, r->extent_start, i, n))
         return -1;
+    if (!domain_alloc_begin(d))                 /* dying: nothing more (Xen's nr_done) */
+        return 0;
     spin_lock(&d->page_lock);
     tot = __atomic_load_n(&d->tot_pages, __ATOMIC_RELAXED);   /* released ones go from any CPU */
     if (tot < d->max_pages)
         got = alloc_frame_batch(d->id, n < d->max_pages - tot ? n : d->max_pages - tot, mfn);
     __atomic_fetch_add(&d->tot_pages, got, __ATOMIC_RELAXED);
     spin_unlock(&d->page_lock);
+    domain_alloc_hold(d, mfn, got);
     if (got && copy_to_guest_offset(r->extent_start, i, mfn, got)) {
         spin_lock(&d->page_lock);
         __atomic_fetch_sub(&d->tot_pages, got, __ATOMIC_RELAXED);
         free_frame_list(mfn, got);
         spin_unlock(&d->page_lock);
+        domain_alloc_end(d);
         return -1;
     }
     m2p_set_list(mfn, populate ? gpfn : NULL, got);
+    domain_alloc_end(d);
     return (long)got;
 }
 

@@ -19,6 +19,8 @@ Dom0 builds DomUs from its initrd with the toolstack's builder
   "dying:" lines.
 - race (LRCE, Xenolith, two CPUs): lookups racing the free of the domain they
   found (the grace period, docs/locking.md).
+- memrace (LMRC, Xenolith, two CPUs): populate_physmap and XENMEM_exchange
+  racing the destruction of the domain they give frames to.
 - scrub (LSCR): a DomU of three quarters of the free memory writes a pattern
   over its frames and is destroyed; the next DomU of that size (which must
   share most of its frames) reads zeros everywhere, built at once (Xenolith
@@ -122,6 +124,29 @@ def test_lookup_racing_a_free_on_two_cpus(boot, hv_image_ready):
     result = run(boot, "xenolith", "race", n=30, cpus=2, hv_cmdline=cmdline)
     assert "freed under a borrowed lookup" not in result.output, describe(result)
     check_cases(result, "xenolith", "LRCE0001", "LRCE0003")
+
+
+def test_allocations_racing_a_destroy_on_two_cpus(boot, hv_image_ready):
+    """memrace (LMRC): each DomU churns its own memory (populate_physmap,
+    XENMEM_exchange, decrease_reservation) and Dom0's vCPU 1 churns it on the
+    DomU's behalf while vCPU 0 destroys it. alloc_delay=100000 holds every
+    allocation 100 ms before it begins and before its frames are handed
+    over (once the DomU is dying, until it is dead) and panics if they were
+    freed meanwhile. A memory stage that does not wait for an allocation
+    under way panics in the first cycle; an allocation that does not check
+    that the domain is dying leaves frames behind (LMRC0004: 32 frames in 2
+    of 8 cycles when that check was left out)."""
+    cycles = 12
+    cmdline = launcher.default_hv_cmdline("xenolith", 32, 2) + " alloc_delay=100000"
+    result = run(boot, "xenolith", "memrace", TIMEOUT_S * 2, n=cycles, cpus=2, hv_cmdline=cmdline)
+    assert "freed under its allocation" not in result.output, describe(result)
+    check_cases(result, "xenolith", "LMRC0001", "LMRC0004")
+    lines = serial_log.hv_lines(result.output)
+    held = [int(m.group(1)) for m in
+            (re.search(r"destroyed \(\d+ continuations\): (\d+) frames still referenced", l)
+             for l in lines) if m]
+    assert len(held) == cycles and not any(held), describe(result)
+    assert not [l for l in lines if "audit:" in l and " 0 mismatches" not in l], describe(result)
 
 
 def test_new_domain_memory_cleared_both_ways(boot, hv_image_ready):

@@ -114,6 +114,8 @@ struct domain_destroy {
     unsigned int work;               /* work done since the last preemption check */
     unsigned int continuations;      /* times it stopped to let other work run */
     unsigned long frames_held;       /* awaited frames + 1 until the end (atomic, any CPU) */
+    unsigned int allocating;         /* frame allocations begun while it was alive, not over
+                                        (reservation.c; atomic): the memory stage waits for them */
     struct domain *next_free;        /* on the list of domains to free (softirq) */
     struct domain **empty_leaf;      /* the table leaf it was the last of, freed with it */
     struct gp_head rcu;              /* its free, waiting for a grace period (hv/rcu.h) */
