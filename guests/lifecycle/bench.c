@@ -72,8 +72,8 @@ static void print_steps(const char *metric, struct lc_timing *t, unsigned int n)
     }
     for (unsigned int i = 0; i < n; i++)
         v[i] = t[i].map_ns;
-    os_printf("STEP %s window_maps median=%lu calls=%lu\n", metric,
-              (unsigned long)median_of(v, n), t[0].map_calls);
+    os_printf("STEP %s window_maps median=%lu calls=%lu clear_batches=%lu\n", metric,
+              (unsigned long)median_of(v, n), t[0].map_calls, t[0].clear_calls);
 }
 
 /*

@@ -73,6 +73,7 @@ long lc_start(struct lc_dom *d, unsigned long nr_pages)
     memcpy(lc_last.step_ns, img.step_ns, sizeof(img.step_ns));
     lc_last.map_ns = img.map_ns;
     lc_last.map_calls = img.map_calls;
+    lc_last.clear_calls = img.clear_calls;
     d->domid = img.domid;
     d->store_mfn = img.store_mfn;
     d->console_mfn = img.console_mfn;

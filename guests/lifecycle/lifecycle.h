@@ -89,7 +89,7 @@ long lc_start(struct lc_dom *d, unsigned long nr_pages);
 
 /*
  * lc_start's steps when lc_timed is set: the builder's (xc_dom_build's
- * step_ns, map_ns, map_calls) and then Dom0's own until the sign of life.
+ * step_ns, map_ns, map_calls, clear_calls) and then Dom0's own until the sign of life.
  */
 enum lc_step {
     LC_STEP_MAP_MBOX = XC_DOM_STEPS,    /* Dom0 maps the DomU's mailbox */
@@ -103,6 +103,7 @@ struct lc_timing {
     uint64_t step_ns[LC_STEPS];
     uint64_t map_ns;
     unsigned long map_calls;
+    unsigned long clear_calls;
 };
 extern int lc_timed;
 extern struct lc_timing lc_last;

@@ -125,6 +125,7 @@ struct xc_dom_image {
     uint64_t step_ns[XC_DOM_STEPS];
     uint64_t map_ns;
     unsigned long map_calls;
+    unsigned long clear_calls;      /* mmuext_op batches clearing whole pages (MMUEXT_CLEAR_PAGE) */
 };
 
 /*
