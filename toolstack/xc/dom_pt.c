@@ -1,6 +1,7 @@
 /*
  * The bootstrap page tables of a PV domU (see dom_pt.h). Pure.
  */
+#include <xl/string.h>
 #include "dom_pt.h"
 
 uint64_t xc_dom_pt_count(const struct boot_layout *lay, unsigned int level)
@@ -36,17 +37,21 @@ void xc_dom_pt_table(const struct boot_layout *lay, const uint64_t *p2m, unsigne
     uint64_t base = level == 4 ? 0 : lay->v_start & ~((1ull << shift) - 1);
     uint64_t lo = base + (k << shift);
 
-    for (unsigned int i = 0; i < 512; i++)
-        table[i] = 0;
+    memset(table, 0, 512 * sizeof(*table));
     if (level == 1) {
-        for (uint64_t va = lo > lay->v_start ? lo : lay->v_start;
-             va < lay->v_end && in_span(va, lo, shift); va += 4096) {
-            uint64_t flags = XC_L1_PROT;
+        /* The region's pages in this table's 2 MiB (lo is aligned: lo + 2 MiB - 1 cannot wrap). */
+        uint64_t first = lo > lay->v_start ? lo : lay->v_start;
+        uint64_t last = lo + ((1ull << shift) - 1) < lay->v_end - 1 ? lo + ((1ull << shift) - 1)
+                                                                     : lay->v_end - 1;
+        uint64_t pt_pages = (lay->pt.end - lay->pt.start) >> 12;
+        uint64_t pfn = boot_layout_pfn(lay, first), pt_pfn = boot_layout_pfn(lay, lay->pt.start);
 
-            if (va >= lay->pt.start && va < lay->pt.end)
-                flags &= ~XC_PTE_RW;            /* page tables are never guest-writable */
-            table[(va >> 12) & 511] = (p2m[boot_layout_pfn(lay, va)] << 12) | flags;
-        }
+        if (first >= lay->v_end)
+            return;
+        for (unsigned int i = (first >> 12) & 511; i <= ((last >> 12) & 511); i++, pfn++)
+            /* Page tables are never guest-writable. */
+            table[i] = (p2m[pfn] << 12) | (pfn - pt_pfn < pt_pages ? XC_L1_PROT & ~XC_PTE_RW
+                                                                   : XC_L1_PROT);
         return;
     }
     /* The children: the tables one level down whose span falls in ours. */

@@ -26,26 +26,6 @@ uint64_t pt_disallowed_bits(const struct pt_env *env, uint16_t domid, unsigned i
     return bad;
 }
 
-uint64_t pt_adjust_entry(unsigned int level, uint64_t e)
-{
-    if (!(e & PT_PRESENT))
-        return e;
-    switch (level) {
-    case 1:
-        /* The guest kernel runs in ring 3: its pages need USER; remember they were its. */
-        if (!(e & PT_USER))
-            e |= PT_GUEST_KERNEL | PT_USER;
-        /* User pages survive the kernel<->user root switch as global. */
-        if (!(e & PT_GUEST_KERNEL))
-            e |= PT_GLOBAL | PT_USER;
-        return e;
-    case 4:
-        return e | PT_USER | PT_ACCESSED;
-    default:
-        return e | PT_USER;
-    }
-}
-
 #define PT_INVALID_IO_MFN 0xffffffffffUL    /* all address bits set: Xen's "no frame" */
 
 bool pt_frame_is_shared_hv(const struct pt_env *env, uint64_t mfn)

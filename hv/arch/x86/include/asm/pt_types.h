@@ -339,7 +339,26 @@ static inline bool pt_entry_flags_bad(const struct pt_env *env, uint16_t domid,
     return !(env->cache_attrs_permitted && env->cache_attrs_permitted(env->ctx, domid));
 }
 /* Xen's adjustments to a present entry as stored (USER, GUEST_KERNEL, GLOBAL). */
-uint64_t pt_adjust_entry(unsigned int level, uint64_t e);
+static inline uint64_t pt_adjust_entry(unsigned int level, uint64_t e)
+{
+    if (!(e & PT_PRESENT))
+        return e;
+    switch (level) {
+    case 1:
+        /* The guest kernel runs in ring 3: its pages need USER; remember they were its. */
+        if (!(e & PT_USER))
+            e |= PT_GUEST_KERNEL | PT_USER;
+        /* User pages survive the kernel<->user root switch as global. */
+        if (!(e & PT_GUEST_KERNEL))
+            e |= PT_GLOBAL | PT_USER;
+        return e;
+    case 4:
+        return e | PT_USER | PT_ACCESSED;
+    default:
+        return e | PT_USER;
+    }
+}
+
 /* The cache-attribute bits Xen toggles in an L1 entry mapping an I/O frame. */
 uint64_t pt_io_cache_flip(uint64_t e);
 /* Take the references a present level-`level` entry of table `table_mfn` (of
