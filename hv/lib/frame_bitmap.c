@@ -38,20 +38,19 @@ uint64_t fb_take_highest_free(uint64_t *map, uint64_t hi, uint64_t n, uint64_t *
     uint64_t got = 0;
 
     while (got < n) {
-        uint64_t top = fb_highest_free(map, 0, hi), w, free, taken = 0;
+        uint64_t top = fb_highest_free(map, 0, hi), w, free, left;
 
         if (top == FB_NONE)
             break;
         w = top / 64;
-        free = ~map[w] & bits_mask(0, (unsigned int)(top % 64) + 1);
+        free = left = ~map[w] & bits_mask(0, (unsigned int)(top % 64) + 1);
         do {
-            uint64_t bit = 63 - (uint64_t)__builtin_clzl(free);
+            uint64_t bit = 63 ^ (uint64_t)__builtin_clzl(left);     /* the highest */
 
-            free &= ~(1UL << bit);
-            taken |= 1UL << bit;
+            left &= ~(1UL << bit);
             out[got++] = w * 64 + bit;
-        } while (free && got < n);
-        map[w] |= taken;
+        } while (left && got < n);
+        map[w] |= free & ~left;
         hi = out[got - 1];
     }
     return got;

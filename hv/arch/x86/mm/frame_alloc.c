@@ -338,7 +338,8 @@ unsigned long alloc_frame_batch(uint16_t owner, unsigned long n, mfn_t *out)
             uint64_t bit = 1UL << (m % 64);
 
             frame_table[m] = (struct page_info){ .owner = owner };
-            if (dirty_map[m / 64] & bit) {      /* take_dirty, inline: once per frame */
+            /* take_dirty, inline (once per frame; after idle time no word has a dirty bit). */
+            if (dirty_map[m / 64] && (dirty_map[m / 64] & bit)) {
                 dirty_map[m / 64] &= ~bit;
                 nr_dirty--;
                 dirty |= 1UL << i;

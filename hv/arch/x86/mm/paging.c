@@ -161,9 +161,15 @@ void m2p_set_list(const mfn_t *mfn, const uint64_t *pfn, unsigned long n)
     uint64_t *table = m2p;              /* locals: the stores below cannot change them */
     unsigned long entries = m2p_entries;
 
+    if (!pfn) {
+        for (unsigned long i = 0; i < n; i++)
+            if (mfn[i] < entries)
+                table[mfn[i]] = ~0UL;
+        return;
+    }
     for (unsigned long i = 0; i < n; i++)
         if (mfn[i] < entries)
-            table[mfn[i]] = pfn ? pfn[i] : ~0UL;
+            table[mfn[i]] = pfn[i];
 }
 
 uint64_t m2p_get(mfn_t mfn)
