@@ -325,6 +325,8 @@ unsigned long alloc_frame_batch(uint16_t owner, unsigned long n, mfn_t *out)
     _Static_assert(sizeof(mfn_t) == sizeof(uint64_t), "out[] is the bitmap's frame list");
     if (n > FRAME_BATCH_MAX)
         n = FRAME_BATCH_MAX;
+    if (!n)
+        return 0;
     do {
         unsigned long from = got;
 
