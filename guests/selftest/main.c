@@ -39,6 +39,7 @@ static const struct suite {
     { "smp", suite_smp },                   /* a second vCPU only; before FIFO (2-level there) */
     { "vcpu_ops", suite_vcpu_ops },         /* NMIs, the time area, get_physid; vCPU 1 only if it never ran */
     { "smp_many", suite_smp_many },         /* more than 32 vCPUs only; 2-level too */
+    { "vcpu_ids", suite_vcpu_ids },         /* more than 256 vCPUs only */
     { "pt", suite_pt },
     { "evtchn_fifo", suite_evtchn_fifo },   /* switches to FIFO events for good: after every 2-level user */
     { "smp_fifo", suite_smp_fifo },         /* several vCPUs: a FIFO control block for each */

@@ -522,44 +522,30 @@ static void control(void)
 /* Another domain's vCPUs through the control interface: created by max_vcpus, all down. */
 #define SMP_DOM 0x7e00
 
-static long domctl_on(uint32_t cmd, domid_t dom)
-{
-    dc.cmd = cmd;
-    dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    dc.domain = dom;
-    return os_hypercall1(__HYPERVISOR_domctl, &dc);
-}
-
 static void other_domain(void)
 {
     long rc;
 
-    dc = (struct xen_domctl){ 0 };
-    dc.u.createdomain.max_vcpus = 4;
-    dc.u.createdomain.max_evtchn_port = 1023;
-    dc.u.createdomain.max_grant_frames = -1;
-    dc.u.createdomain.max_maptrack_frames = -1;
-    dc.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
-    rc = domctl_on(XEN_DOMCTL_createdomain, SMP_DOM);
+    rc = t_create_domain(&dc, SMP_DOM, 4);
     t_rc("SMP0055", "createdomain with max_vcpus 4 gives 0", rc, 0);
     if (rc)
         return;
     dc = (struct xen_domctl){ .u.max_vcpus.max = 4 };
-    t_rc("SMP0056", "max_vcpus 4 (createdomain's) gives 0", domctl_on(XEN_DOMCTL_max_vcpus, SMP_DOM), 0);
+    t_rc("SMP0056", "max_vcpus 4 (createdomain's) gives 0", t_domctl(&dc, XEN_DOMCTL_max_vcpus, SMP_DOM), 0);
     dc = (struct xen_domctl){ 0 };
-    rc = domctl_on(XEN_DOMCTL_getdomaininfo, SMP_DOM);
+    rc = t_domctl(&dc, XEN_DOMCTL_getdomaininfo, SMP_DOM);
     t_check("SMP0057", "getdomaininfo of it: max_vcpu_id 3, no vCPU online",
             rc == 0 && dc.u.getdomaininfo.max_vcpu_id == 3 && dc.u.getdomaininfo.nr_online_vcpus == 0,
             "(rc=%ld max=%u online=%u)", rc, dc.u.getdomaininfo.max_vcpu_id,
             dc.u.getdomaininfo.nr_online_vcpus);
     dc = (struct xen_domctl){ .u.vcpucontext = { .vcpu = 3, .ctxt = (uint64_t)&ctx } };
     t_rc("SMP0058", "getvcpucontext of its vCPU 3 (never set) gives -ENODATA",
-         domctl_on(XEN_DOMCTL_getvcpucontext, SMP_DOM), -XEN_ENODATA);
+         t_domctl(&dc, XEN_DOMCTL_getvcpucontext, SMP_DOM), -XEN_ENODATA);
     dc = (struct xen_domctl){ .u.vcpucontext = { .vcpu = 4, .ctxt = (uint64_t)&ctx } };
     t_rc("SMP0059", "getvcpucontext of its vCPU 4 (beyond max) gives -EINVAL",
-         domctl_on(XEN_DOMCTL_getvcpucontext, SMP_DOM), -XEN_EINVAL);
+         t_domctl(&dc, XEN_DOMCTL_getvcpucontext, SMP_DOM), -XEN_EINVAL);
     dc = (struct xen_domctl){ 0 };
-    t_rc("SMP0060", "destroydomain of it gives 0", domctl_on(XEN_DOMCTL_destroydomain, SMP_DOM), 0);
+    t_rc("SMP0060", "destroydomain of it gives 0", t_domctl(&dc, XEN_DOMCTL_destroydomain, SMP_DOM), 0);
 }
 
 void suite_smp(void)

@@ -41,18 +41,10 @@ static long vcpu_op(int cmd, unsigned int id, void *arg)
     return HYPERVISOR_vcpu_op(cmd, id, arg);
 }
 
-static long domctl_on(uint32_t cmd, domid_t dom)
-{
-    dc.cmd = cmd;
-    dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    dc.domain = dom;
-    return os_hypercall1(__HYPERVISOR_domctl, &dc);
-}
-
 static unsigned int online_vcpus(void)
 {
     dc = (struct xen_domctl){ 0 };
-    return domctl_on(XEN_DOMCTL_getdomaininfo, 0) ? 0 : dc.u.getdomaininfo.nr_online_vcpus;
+    return t_domctl(&dc, XEN_DOMCTL_getdomaininfo, 0) ? 0 : dc.u.getdomaininfo.nr_online_vcpus;
 }
 
 /* --- vcpu_info for every vCPU --- */
@@ -314,10 +306,10 @@ static void refusals(void)
          -XEN_ENOENT);
     dc = (struct xen_domctl){ .u.getvcpuinfo.vcpu = nr };
     t_rc("SMPM0025", "getvcpuinfo of the first vCPU we lack gives -EINVAL",
-         domctl_on(XEN_DOMCTL_getvcpuinfo, 0), -XEN_EINVAL);
+         t_domctl(&dc, XEN_DOMCTL_getvcpuinfo, 0), -XEN_EINVAL);
     dc = (struct xen_domctl){ .u.getvcpuinfo.vcpu = nr - 1 };
     t_check("SMPM0026", "getvcpuinfo of the last vCPU: offline now",
-            domctl_on(XEN_DOMCTL_getvcpuinfo, 0) == 0 && !dc.u.getvcpuinfo.online, "(online=%u)",
+            t_domctl(&dc, XEN_DOMCTL_getvcpuinfo, 0) == 0 && !dc.u.getvcpuinfo.online, "(online=%u)",
             dc.u.getvcpuinfo.online);
 }
 
@@ -325,13 +317,7 @@ static void refusals(void)
 
 static long create(uint32_t max_vcpus)
 {
-    dc = (struct xen_domctl){ 0 };
-    dc.u.createdomain.max_vcpus = max_vcpus;
-    dc.u.createdomain.max_evtchn_port = 1023;
-    dc.u.createdomain.max_grant_frames = -1;
-    dc.u.createdomain.max_maptrack_frames = -1;
-    dc.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
-    return domctl_on(XEN_DOMCTL_createdomain, MANY_DOM);
+    return t_create_domain(&dc, MANY_DOM, max_vcpus);
 }
 
 static void other_domain(void)
@@ -348,11 +334,11 @@ static void other_domain(void)
         return;
     dc = (struct xen_domctl){ .u.max_vcpus.max = 127 };
     t_rc("SMPM0030", "max_vcpus 127 (not createdomain's count) gives -EINVAL",
-         domctl_on(XEN_DOMCTL_max_vcpus, MANY_DOM), -XEN_EINVAL);
+         t_domctl(&dc, XEN_DOMCTL_max_vcpus, MANY_DOM), -XEN_EINVAL);
     dc = (struct xen_domctl){ .u.max_vcpus.max = 128 };
-    t_rc("SMPM0031", "max_vcpus 128 gives 0", domctl_on(XEN_DOMCTL_max_vcpus, MANY_DOM), 0);
+    t_rc("SMPM0031", "max_vcpus 128 gives 0", t_domctl(&dc, XEN_DOMCTL_max_vcpus, MANY_DOM), 0);
     dc = (struct xen_domctl){ 0 };
-    rc = domctl_on(XEN_DOMCTL_getdomaininfo, MANY_DOM);
+    rc = t_domctl(&dc, XEN_DOMCTL_getdomaininfo, MANY_DOM);
     t_check("SMPM0032", "getdomaininfo of it: max_vcpu_id 127, no vCPU online",
             rc == 0 && dc.u.getdomaininfo.max_vcpu_id == 127 && dc.u.getdomaininfo.nr_online_vcpus == 0,
             "(rc=%ld max=%u online=%u)", rc, dc.u.getdomaininfo.max_vcpu_id,
@@ -361,14 +347,14 @@ static void other_domain(void)
         /* The context is bigger than a page: only its head is ever written before the refusal. */
         dc = (struct xen_domctl){ .u.vcpucontext = { .vcpu = 128, .ctxt = (uint64_t)ctx } };
         t_rc("SMPM0033", "getvcpucontext of its vCPU 128 gives -EINVAL",
-             domctl_on(XEN_DOMCTL_getvcpucontext, MANY_DOM), -XEN_EINVAL);
+             t_domctl(&dc, XEN_DOMCTL_getvcpucontext, MANY_DOM), -XEN_EINVAL);
     }
     dc = (struct xen_domctl){ .u.getvcpuinfo.vcpu = 127 };
     t_check("SMPM0034", "getvcpuinfo of its vCPU 127: created, offline",
-            domctl_on(XEN_DOMCTL_getvcpuinfo, MANY_DOM) == 0 && !dc.u.getvcpuinfo.online,
+            t_domctl(&dc, XEN_DOMCTL_getvcpuinfo, MANY_DOM) == 0 && !dc.u.getvcpuinfo.online,
             "(online=%u)", dc.u.getvcpuinfo.online);
     dc = (struct xen_domctl){ 0 };
-    t_rc("SMPM0035", "destroydomain of it gives 0", domctl_on(XEN_DOMCTL_destroydomain, MANY_DOM), 0);
+    t_rc("SMPM0035", "destroydomain of it gives 0", t_domctl(&dc, XEN_DOMCTL_destroydomain, MANY_DOM), 0);
     if (ctx)
         os_free_page(ctx);
 }
@@ -381,7 +367,7 @@ void suite_smp_many(void)
     if (nr <= XEN_LEGACY_MAX_VCPUS)
         return;                                 /* shared_info holds them all: smp.c's ground */
     dc = (struct xen_domctl){ 0 };
-    rc = domctl_on(XEN_DOMCTL_getdomaininfo, 0);
+    rc = t_domctl(&dc, XEN_DOMCTL_getdomaininfo, 0);
     t_check("SMPM0001", "getdomaininfo of ourselves: max_vcpu_id one below our vCPU count, one online",
             rc == 0 && dc.u.getdomaininfo.max_vcpu_id == nr - 1 &&
             dc.u.getdomaininfo.nr_online_vcpus == 1, "(rc=%ld max=%u online=%u)", rc,

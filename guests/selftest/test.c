@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <xl/format.h>
+#include <xen/domctl.h>
 #include <xen/event_channel.h>
 #include <xen/vcpu.h>
 #include <os/events.h>
@@ -48,4 +49,23 @@ void t_event_due_undelivered(unsigned int port)
     os_barrier();
     vi->evtchn_upcall_mask = 0;
     os_barrier();
+}
+
+long t_domctl(struct xen_domctl *dc, uint32_t cmd, domid_t dom)
+{
+    dc->cmd = cmd;
+    dc->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    dc->domain = dom;
+    return os_hypercall1(__HYPERVISOR_domctl, dc);
+}
+
+long t_create_domain(struct xen_domctl *dc, domid_t dom, uint32_t max_vcpus)
+{
+    *dc = (struct xen_domctl){ 0 };
+    dc->u.createdomain.max_vcpus = max_vcpus;
+    dc->u.createdomain.max_evtchn_port = 1023;
+    dc->u.createdomain.max_grant_frames = -1;
+    dc->u.createdomain.max_maptrack_frames = -1;
+    dc->u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    return t_domctl(dc, XEN_DOMCTL_createdomain, dom);
 }

@@ -41,6 +41,12 @@ void t_ipi_close(unsigned int port);
  */
 void t_event_due_undelivered(unsigned int port);
 
+struct xen_domctl;
+/* domctl cmd on domain dom with *dc (cmd, interface version and domain set here): its answer. */
+long t_domctl(struct xen_domctl *dc, uint32_t cmd, domid_t dom);
+/* createdomain of id dom with max_vcpus, ports up to 1023, grant v1, default grant frames, into *dc. */
+long t_create_domain(struct xen_domctl *dc, domid_t dom, uint32_t max_vcpus);
+
 /* The suites, one per ABI area (one file each). */
 /* The physical CPUs online (platform.c), for the cases whose answers depend on their count. */
 unsigned int selftest_online_cpus(void);
@@ -61,6 +67,7 @@ void suite_smp(void);
 void suite_vcpu_ops(void);
 void suite_smp_fifo(void);
 void suite_smp_many(void);
+void suite_vcpu_ids(void);
 void suite_timers(void);
 void suite_memory(void);
 void suite_evtchn(void);

@@ -256,14 +256,14 @@ void vcpu_unpause(struct vcpu *v)
         vcpu_sched_update(v);
 }
 
-int domain_create(domid_t id, bool privileged, struct domain **out)
+int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct domain **out)
 {
     struct domain *d, **spare = NULL;
     struct vcpu *v = NULL;
     mfn_t si;
     int rc;
 
-    if (id >= DOMID_FIRST_RESERVED)
+    if (id >= DOMID_FIRST_RESERVED || max_vcpus < 1 || max_vcpus > MAX_VCPUS)
         return -XEN_EINVAL;
     if (domain_lookup_any(id))
         return -XEN_EEXIST;
@@ -271,7 +271,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     if (!__atomic_load_n(&domain_table[id >> DOMAIN_LEAF_SHIFT], __ATOMIC_ACQUIRE) &&
         !(spare = xzalloc_bytes(PAGE_SIZE)))
         return -XEN_ENOMEM;
-    d = xzalloc(struct domain);
+    d = xzalloc_bytes(domain_bytes(max_vcpus));
     si = alloc_frame(id);
     if (d)
         d->evtchn = xzalloc_bytes(NR_EVTCHN * sizeof(struct evtchn));
@@ -290,7 +290,7 @@ int domain_create(domid_t id, bool privileged, struct domain **out)
     d->shared_info_mfn = si;
     d->shared_info = mfn_to_virt(si);
     mfn_to_page(si)->flags |= PGF_SHARED_INFO;
-    d->max_vcpus = 1;
+    d->max_vcpus = max_vcpus;
     d->max_evtchn_port = 0x7fffffff;            /* Xen's limit for a domain built without one */
     d->evtchn[0].state = ECS_RESERVED;          /* port 0 is never used */
     d->evtchn_ops = &evtchn_port_ops_2l;
@@ -329,7 +329,7 @@ fail:
         iocaps_destroy(d);
         xfree_bytes(d->evtchn, NR_EVTCHN * sizeof(struct evtchn));
     }
-    xfree_bytes(d, sizeof(*d));
+    xfree_bytes(d, domain_bytes(max_vcpus));
     return rc;
 }
 

@@ -257,8 +257,9 @@ static void domain_free(struct gp_head *h)
     struct domain *d = (struct domain *)((char *)h - __builtin_offsetof(struct domain, destroy.rcu));
     domid_t id = d->id;
     mfn_t si = d->shared_info_mfn;
+    unsigned long bytes = domain_bytes(d->max_vcpus);
 
-    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
         if (!v)
             continue;
@@ -274,8 +275,8 @@ static void domain_free(struct gp_head *h)
     else
         log_err("d%u: shared_info %#lx still referenced at destruction: kept", id, si);
     xfree_bytes(d->destroy.empty_leaf, PAGE_SIZE);
-    memset(d, DOMAIN_POISON, sizeof(*d));      /* a late reader sees a domain id no domain has */
-    xfree_bytes(d, sizeof(*d));
+    memset(d, DOMAIN_POISON, bytes);           /* a late reader sees a domain id no domain has */
+    xfree_bytes(d, bytes);
     log_info("domain %u freed: %lu frames free", id, frames_free());
 }
 

@@ -18,9 +18,6 @@
 #include <hv/sched.h>
 #include <hv/time.h>
 
-/* Xen's limit on vCPUs of a PV domain (its per-domain GDT/LDT area): larger asks -EINVAL. */
-#define XEN_PV_MAX_VCPUS 8192
-
 /*
  * The target of a domctl, looked up as Xen 4.17 does: by its real id
  * (DOMID_SELF names no domain there, -ESRCH). Xenolith's own sub-operations
@@ -138,12 +135,9 @@ static long createdomain_config_ok(const struct xen_domctl_createdomain *c)
     /* The architecture's part: PV only, Xen's vCPU limit, no tboot, misc flags. */
     if (c->flags & (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_s3_integrity))
         return -XEN_EINVAL;
-    if (c->max_vcpus > XEN_PV_MAX_VCPUS)
+    if (c->max_vcpus > MAX_VCPUS)
         return -XEN_EINVAL;
     if (c->arch.misc_flags & ~XEN_X86_MSR_RELAXED)
-        return -XEN_EINVAL;
-    /* Xenolith's limit on vCPUs per domain is below Xen's (differences-from-xen.md). */
-    if (c->max_vcpus > MAX_VCPUS)
         return -XEN_EINVAL;
     if (c->arch.emulation_flags & ~XEN_X86_EMU_ALL)
         return -XEN_EINVAL;
@@ -188,10 +182,9 @@ static long createdomain(struct xen_domctl *op, XEN_GUEST_HANDLE_PARAM(xen_domct
     rc = createdomain_config_ok(c);
     if (rc)
         return rc;
-    rc = domain_create(id, false, &d);
+    rc = domain_create(id, false, c->max_vcpus, &d);
     if (rc)
         return rc;
-    d->max_vcpus = c->max_vcpus;
     d->max_evtchn_port = c->max_evtchn_port > 0x7fffffffu ? 0x7fffffffu : c->max_evtchn_port;
     d->grants.max_frames = (unsigned int)(c->max_grant_frames < 0 ? GNTTAB_MAX_FRAMES
                                                                    : c->max_grant_frames);

@@ -279,8 +279,8 @@ static long evtchn_bind_virq(struct evtchn_bind_virq *b)
     if (v->virq_to_port[b->virq])
         return -XEN_EEXIST;
     port = evtchn_port_bind(&evtchn_env, d->id,
-                            (struct evtchn){ .state = ECS_VIRQ, .virq = (uint16_t)b->virq,
-                                             .notify_vcpu = (uint8_t)b->vcpu });
+                            (struct evtchn){ .state = ECS_VIRQ, .virq = (uint8_t)b->virq,
+                                             .notify_vcpu = (uint16_t)b->vcpu });
     if (port < 0)
         return port;
     v->virq_to_port[b->virq] = (uint16_t)port;
@@ -296,7 +296,7 @@ static long evtchn_bind_ipi(struct evtchn_bind_ipi *b)
     if (b->vcpu >= d->max_vcpus || !d->vcpu[b->vcpu])
         return -XEN_ENOENT;
     port = evtchn_port_bind(&evtchn_env, d->id,
-                            (struct evtchn){ .state = ECS_IPI, .notify_vcpu = (uint8_t)b->vcpu });
+                            (struct evtchn){ .state = ECS_IPI, .notify_vcpu = (uint16_t)b->vcpu });
     if (port < 0)
         return port;
     b->port = (evtchn_port_t)port;

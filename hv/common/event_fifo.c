@@ -27,7 +27,7 @@
 /* Per port, beside struct evtchn (which a rebind overwrites). */
 struct fifo_port {
     uint8_t priority;               /* queue for the next link */
-    uint8_t last_vcpu;              /* the queue it was last linked on */
+    uint16_t last_vcpu;             /* the queue it was last linked on */
     uint8_t last_priority;
     bool pending;                   /* raised while its array page was missing */
 };
@@ -41,9 +41,14 @@ struct fifo_vcpu {
 struct evtchn_fifo_domain {
     struct evtchn_fifo_array array;
     mfn_t array_mfn[EVTCHN_FIFO_MAX_PAGES];
-    struct fifo_vcpu vcpu[MAX_VCPUS];
     struct fifo_port port[NR_EVTCHN];
+    struct fifo_vcpu vcpu[];        /* the domain's max_vcpus */
 };
+
+static unsigned long fifo_bytes(const struct domain *d)
+{
+    return sizeof(struct evtchn_fifo_domain) + d->max_vcpus * sizeof(struct fifo_vcpu);
+}
 
 static event_word_t *word_of(struct domain *d, unsigned int port)
 {
@@ -85,7 +90,7 @@ static bool set_pending_fifo(struct vcpu *v, unsigned int port)
     old_q = &f->vcpu[fp->last_vcpu].queue[fp->last_priority];
     res = evtchn_fifo_raise(&f->array, port, q, old_q, &fv->cb->ready);
     if (res & EVTCHN_FIFO_MOVED) {
-        fp->last_vcpu = (uint8_t)v->id;
+        fp->last_vcpu = (uint16_t)v->id;
         fp->last_priority = q->priority;
     }
     return (res & EVTCHN_FIFO_NOTIFY) && mark_upcall(v);
@@ -222,15 +227,15 @@ long evtchn_fifo_init_control(struct evtchn_init_control *ic)
     if (f)
         return map_control_block(d, f, v, ic->control_gfn, ic->offset);
 
-    f = xzalloc(struct evtchn_fifo_domain);
+    f = xzalloc_bytes(fifo_bytes(d));
     if (!f)
         return -XEN_ENOMEM;
-    for (unsigned int i = 0; i < MAX_VCPUS; i++)
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
         for (unsigned int q = 0; q < EVTCHN_FIFO_MAX_QUEUES; q++)
             f->vcpu[i].queue[q].priority = (uint8_t)q;
     rc = map_control_block(d, f, v, ic->control_gfn, ic->offset);
     if (rc) {
-        xfree_bytes(f, sizeof(*f));             /* still 2-level */
+        xfree_bytes(f, fifo_bytes(d));          /* still 2-level */
         return rc;
     }
     switch_to_fifo(d, f);
@@ -272,6 +277,24 @@ long evtchn_fifo_expand_array(const struct evtchn_expand_array *ea)
     return 0;
 }
 
+static void hold_or_put(struct domain *d, mfn_t m, bool hold)
+{
+    if (hold)
+        BUG_ON(pv_get_writable_frame(d, m));
+    else
+        pv_put_writable_frame(m);
+}
+
+/* Take (hold) or drop the references on every frame f uses: control blocks, array pages. */
+static void fifo_frame_refs(struct domain *d, struct evtchn_fifo_domain *f, bool hold)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (f->vcpu[i].cb)
+            hold_or_put(d, f->vcpu[i].cb_mfn, hold);
+    for (unsigned int s = 0; s < f->array.nr_ports / EVTCHN_FIFO_WORDS_PER_PAGE; s++)
+        hold_or_put(d, f->array_mfn[s], hold);
+}
+
 /* See evtchn.h. */
 void evtchn_fifo_destroy(struct domain *d)
 {
@@ -282,33 +305,14 @@ void evtchn_fifo_destroy(struct domain *d)
     d->evtchn_ops = &evtchn_port_ops_2l;
     d->evtchn_fifo = NULL;
     spin_lock_nested(&d->page_lock, &d->event_lock);
-    for (unsigned int i = 0; i < MAX_VCPUS; i++)
-        if (f->vcpu[i].cb)
-            pv_put_writable_frame(f->vcpu[i].cb_mfn);
-    for (unsigned int s = 0; s < f->array.nr_ports / EVTCHN_FIFO_WORDS_PER_PAGE; s++)
-        pv_put_writable_frame(f->array_mfn[s]);
+    fifo_frame_refs(d, f, false);
     spin_unlock(&d->page_lock);
-    xfree_bytes(f, sizeof(*f));
+    xfree_bytes(f, fifo_bytes(d));
 }
 
 /* See evtchn.h. */
 void evtchn_fifo_audit_refs(struct domain *d, bool hold)
 {
-    struct evtchn_fifo_domain *f = d->evtchn_fifo;
-    mfn_t frames[MAX_VCPUS + EVTCHN_FIFO_MAX_PAGES];
-    unsigned int n = 0;
-
-    if (!f)
-        return;
-    for (unsigned int i = 0; i < MAX_VCPUS; i++)
-        if (f->vcpu[i].cb)
-            frames[n++] = f->vcpu[i].cb_mfn;
-    for (unsigned int s = 0; s < f->array.nr_ports / EVTCHN_FIFO_WORDS_PER_PAGE; s++)
-        frames[n++] = f->array_mfn[s];
-    for (unsigned int i = 0; i < n; i++) {
-        if (hold)
-            BUG_ON(pv_get_writable_frame(d, frames[i]));
-        else
-            pv_put_writable_frame(frames[i]);
-    }
+    if (d->evtchn_fifo)
+        fifo_frame_refs(d, d->evtchn_fifo, hold);
 }

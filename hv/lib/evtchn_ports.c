@@ -177,6 +177,6 @@ int evtchn_port_set_vcpu(struct evtchn *c, unsigned int vcpu)
     default:
         return -XEN_EINVAL;
     }
-    c->notify_vcpu = (uint8_t)vcpu;
+    c->notify_vcpu = (uint16_t)vcpu;
     return 0;
 }

@@ -246,6 +246,10 @@ static void test_virq_and_ipi(void **state)
     assert_int_equal(evtchn_port_set_vcpu(&r.ports[0][600], 1), -XEN_EINVAL);
     status_of(0, (unsigned int)v, &s);
     assert_int_equal(s.vcpu, 1);
+    /* vCPU ids go up to Xen's 8191: not cut to a byte. */
+    assert_int_equal(evtchn_port_set_vcpu(&r.ports[0][q], 8191), 0);
+    status_of(0, (unsigned int)q, &s);
+    assert_int_equal(s.vcpu, 8191);
 
     /* Closing a VIRQ or PIRQ port undoes the other half; an IPI has none. */
     assert_int_equal(evtchn_port_close(&env, 0, (unsigned int)v), 0);

@@ -26,12 +26,13 @@
 #include <hv/timer.h>
 
 /*
- * vCPUs per domain: Xenolith's limit (Xen's for PV is 8192). It stays below
- * 256 because a port names its vCPU in a byte (struct evtchn's notify_vcpu).
+ * vCPUs per domain: Xen 4.17's limit for a PV domain (its MAX_VIRT_CPUS, the
+ * per-domain GDT/LDT area's slots), for createdomain and for Dom0 alike. A
+ * domain's d->vcpu[] has exactly max_vcpus slots (fixed at its creation).
  * vCPUs 0..XEN_LEGACY_MAX_VCPUS-1 have their vcpu_info in shared_info; the
  * others start on dummy_vcpu_info and must register one before they run.
  */
-#define MAX_VCPUS       128
+#define MAX_VCPUS       8192
 /*
  * Domain ids run from 0 to DOMID_FIRST_RESERVED - 1 (0x7fef), Xen's limit.
  * The table is two-level: DOMAIN_LEAVES pointers to leaf pages of
@@ -138,8 +139,7 @@ struct domain {
     mfn_t shared_info_mfn;
     unsigned long tot_pages, max_pages;
     uint64_t vm_assist;
-    struct vcpu *vcpu[MAX_VCPUS];
-    unsigned int max_vcpus;
+    unsigned int max_vcpus;          /* fixed at domain_create: the slots of vcpu[] */
     struct evtchn *evtchn;           /* NR_EVTCHN entries */
     const struct evtchn_port_ops *evtchn_ops;   /* 2-level, or FIFO after init_control */
     struct evtchn_fifo_domain *evtchn_fifo;     /* FIFO state (event_fifo.c), or NULL */
@@ -155,7 +155,14 @@ struct domain {
     spinlock_t caps_lock;
     struct arch_domain arch;         /* x86 PV state (asm/domain.h) */
     struct domain_destroy destroy;   /* domain_kill's progress */
+    struct vcpu *vcpu[];             /* max_vcpus slots, allocated with the domain */
 };
+
+/* The bytes of a domain object with max_vcpus vCPU slots. */
+static inline unsigned long domain_bytes(unsigned int max_vcpus)
+{
+    return sizeof(struct domain) + max_vcpus * sizeof(struct vcpu *);
+}
 
 /*
  * Finding a domain. The table of domains is private to common/domain.c:
@@ -258,7 +265,8 @@ static inline bool domain_is_paused(const struct domain *d)
 }
 
 /*
- * Create a domain with one vCPU, a shared_info page, empty event channels and
+ * Create a domain with room for max_vcpus vCPUs (1 to MAX_VCPUS) and vCPU 0
+ * made, a shared_info page, empty event channels and
  * a grant table: 0 and *out, or -EINVAL (id DOMID_FIRST_RESERVED or above),
  * -EEXIST (taken), -ENOMEM; on failure nothing is left allocated (the
  * object, its vCPU, event channels, grant table and a new table leaf all
@@ -267,7 +275,7 @@ static inline bool domain_is_paused(const struct domain *d)
  * vCPU down and not initialised and, for the control interface, not yet
  * created: a builder (pv_build, or a toolstack through domctl) does the rest.
  */
-int domain_create(domid_t id, bool privileged, struct domain **out);
+int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct domain **out);
 /*
  * XEN_DOMCTL_destroydomain (common/domain_destroy.c): take everything the
  * domain holds back (grant mappings, event channels, registered pages, page

@@ -28,8 +28,8 @@ enum evtchn_state { ECS_FREE, ECS_RESERVED, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_PI
 
 struct evtchn {
     uint8_t state;                   /* enum evtchn_state */
-    uint8_t notify_vcpu;
-    uint16_t virq;                   /* ECS_VIRQ */
+    uint8_t virq;                    /* ECS_VIRQ (below NR_VIRQS) */
+    uint16_t notify_vcpu;            /* below MAX_VCPUS (8192) */
     uint16_t remote_dom;             /* ECS_UNBOUND: who may bind; ECS_INTERDOMAIN: peer */
     uint16_t remote_port;            /* ECS_INTERDOMAIN */
     uint16_t pirq;                   /* ECS_PIRQ */

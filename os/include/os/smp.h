@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <xen/xen.h>
 
-#define OS_MAX_VCPUS        128         /* Xenolith's limit per domain */
+#define OS_MAX_VCPUS        128         /* the library's limit (the hypervisors': 8192) */
 #define OS_VCPU_STACK_SIZE  (4 * 4096)
 
 /*

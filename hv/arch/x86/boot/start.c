@@ -111,7 +111,8 @@ static unsigned long dom0_pages(void)
 
 /*
  * Xen's dom0_max_vcpus arithmetic (dom0_vcpus_count) over the CPUs up: every
- * one is by now, as on Xen, so without the option Dom0 gets a vCPU per CPU.
+ * one is by now, as on Xen, so without the option Dom0 gets a vCPU per CPU;
+ * at most MAX_VCPUS, Xen's MAX_VIRT_CPUS for a PV Dom0.
  */
 static unsigned int dom0_vcpus(void)
 {
@@ -123,7 +124,7 @@ static unsigned int dom0_vcpus(void)
         panic("dom0_max_vcpus leaves Domain 0 no vCPU");
     if (wanted > n)
         log_warn("command line: dom0_max_vcpus asks for %u vCPUs; Domain 0 gets %u "
-                 "(Xenolith's limit)", wanted, n);
+                 "(the PV limit, Xen's too)", wanted, n);
     return n;
 }
 
@@ -188,7 +189,7 @@ static void boot_domu(const struct boot_module *m)
     img.nr_pages = (mem < (4UL << 20) ? (4UL << 20) : mem) >> PAGE_SHIFT;
     /* Destroying it must give back exactly this much (tests/system/test_destroy.py). */
     log_info("domain 1: %lu frames free before it is created", frames_free());
-    rc = domain_create(1, false, &d);
+    rc = domain_create(1, false, 1, &d);
     if (rc)
         panic("cannot create domain 1: error %d", rc);
     if (pv_build(d, &img))
@@ -253,10 +254,9 @@ void start_hv(uint32_t magic, uint32_t info)
     unsigned long dom0_nr_pages = dom0_pages();
     unsigned int dom0_max_vcpus = dom0_vcpus();
 
-    rc = domain_create(0, true, &d0);
+    rc = domain_create(0, true, dom0_max_vcpus, &d0);
     if (rc)
         panic("cannot create domain 0: error %d", rc);
-    d0->max_vcpus = dom0_max_vcpus;
     if (domain_vcpus_create(d0))
         panic("no memory for Domain 0's %u vCPUs", dom0_max_vcpus);
     log_info("Dom0 has maximum %u VCPUs", dom0_max_vcpus);

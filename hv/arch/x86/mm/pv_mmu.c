@@ -276,15 +276,19 @@ int pv_mmu_audit(struct domain *d)
     struct domain *mapper = foreign_mapper_of(d);
     bool held[2], partial;
     struct vcpu *v;
-    uint64_t roots[2 * MAX_VCPUS];
+    unsigned long roots_bytes = 2 * d->max_vcpus * sizeof(uint64_t);
+    uint64_t *roots;
     unsigned int nr_roots = 0;
 
-    if (!scratch)
-        return -XEN_ENOMEM;
     if (domain_is_dying(d)) {
         /* Its tables are being taken apart: nothing to recount against (and no reference to lend). */
         log_info("audit: domain %u: dying, not audited", d->id);
         return 0;
+    }
+    roots = xzalloc_bytes(roots_bytes);         /* each vCPU's kernel and user root */
+    if (!scratch || !roots) {
+        xfree_bytes(roots, roots_bytes);
+        return -XEN_ENOMEM;
     }
     /*
      * The counts of d's frames change under d's page lock, and under the
@@ -317,6 +321,7 @@ int pv_mmu_audit(struct domain *d)
     grant_table_audit_refs(d, true);
     evtchn_fifo_audit_refs(d, true);
     audit_unlock_domains(d, mapper, held);
+    xfree_bytes(roots, roots_bytes);
     log_info("audit: domain %u: %d mismatch%s%s", d->id, n, n == 1 ? "" : "es",
              partial ? " (Dom0's foreign mappings may have been changing)" : "");
     return n;

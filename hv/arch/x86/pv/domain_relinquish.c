@@ -51,7 +51,7 @@ int arch_domain_relinquish(struct domain *d)
         ptwr_batch_rehook(d);
         shadow_disable(d);
         spin_lock(&d->page_lock);
-        for (unsigned int i = 0; i < MAX_VCPUS; i++)
+        for (unsigned int i = 0; i < d->max_vcpus; i++)
             if (d->vcpu[i]) {
                 gdt_release(d->vcpu[i]);
                 ldt_release(d->vcpu[i]);
@@ -74,7 +74,7 @@ int arch_domain_relinquish(struct domain *d)
         /* fall through */
     case AS_ROOTS:
         spin_lock(&d->page_lock);
-        for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        for (unsigned int i = 0; i < d->max_vcpus; i++) {
             struct vcpu *v = d->vcpu[i];
             if (!v)
                 continue;
