@@ -25,9 +25,8 @@
  * continuation must end the read (the leaves before it cleared) and unpause
  * the DomU.
  */
-#include <stdarg.h>
-#include <xl/format.h>
 #include <xl/string.h>
+#include <os/cases.h>
 #include <os/console.h>
 #include <os/hypercall.h>
 #include <os/mm.h>
@@ -65,28 +64,6 @@ struct ld_ctrl {
 };
 
 enum { R_DOM0, R_SELF_ID, R_DOMID_SELF, R_ABSENT };
-
-static unsigned int failures;
-
-static void t_case(const char *id, const char *desc, int pass, const char *detail, ...)
-{
-    char extra[160] = "";
-    va_list ap;
-
-    if (detail && !pass) {                  /* details only on failure: PASS lines match */
-        extra[0] = ' ';
-        va_start(ap, detail);
-        xl_vsnprintf(extra + 1, sizeof(extra) - 1, detail, ap);
-        va_end(ap);
-    }
-    failures += !pass;
-    os_printf("CASE %s %s: %s%s\n", id, desc, pass ? "PASS" : "FAIL", extra);
-}
-
-static void t_rc(const char *id, const char *desc, long got, long want)
-{
-    t_case(id, desc, got == want, "(rc=%ld want=%ld)", got, want);
-}
 
 static void yield(void)
 {
@@ -255,10 +232,10 @@ static void clean_then_peek(const char *id_clean, const char *id_peek, uint32_t 
 {
     long rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_CLEAN);
 
-    t_case(id_clean, "CLEAN reports the same arena pages", rc == 0 && !arena_mismatch(set),
+    t_check(id_clean, "CLEAN reports the same arena pages", rc == 0 && !arena_mismatch(set),
            "(rc=%ld page=%ld)", rc, arena_mismatch(set) - 1);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case(id_peek, peek_desc,
+    t_check(id_peek, peek_desc,
            rc == 0 && !arena_mismatch(0) && dc.u.shadow_op.stats.dirty_count == popcount(),
            "(rc=%ld page=%ld dirty_count=%u)", rc, arena_mismatch(0) - 1,
            dc.u.shadow_op.stats.dirty_count);
@@ -285,11 +262,11 @@ static void bad_input(void)
     for (unsigned int i = 0; i < 8; i++)
         guard_page[i] = 0xff;
     rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_PEEK, (uint64_t)guard_page, 12);
-    t_case("LOGDIRTY0008", "PEEK of 12 pages (fewer than the DomU has): two bytes copied, pages 12",
+    t_check("LOGDIRTY0008", "PEEK of 12 pages (fewer than the DomU has): two bytes copied, pages 12",
            rc == 0 && guard_page[2] == 0xff && guard_page[3] == 0xff && dc.u.shadow_op.pages == 12,
            "(rc=%ld pages=%lu)", rc, (unsigned long)dc.u.shadow_op.pages);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0009", "PEEK of the DomU before log-dirty: 0 and every page clean",
+    t_check("LOGDIRTY0009", "PEEK of the DomU before log-dirty: 0 and every page clean",
            rc == 0 && popcount() == 0 && dc.u.shadow_op.pages == DOMU_PAGES,
            "(rc=%ld dirty=%lu)", rc, popcount());
 }
@@ -306,12 +283,12 @@ static void tracking(void)
     t_rc("LOGDIRTY0021", "a first CLEAN gives 0", rc, 0);
     write_pages(set1);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0022", "PEEK: in the arena exactly the pages Dom0 named are dirty",
+    t_check("LOGDIRTY0022", "PEEK: in the arena exactly the pages Dom0 named are dirty",
            rc == 0 && !arena_mismatch(set1), "(rc=%ld page=%ld)", rc, arena_mismatch(set1) - 1);
-    t_case("LOGDIRTY0023", "the control page and the DomU's stack are dirty too (it wrote them)",
+    t_check("LOGDIRTY0023", "the control page and the DomU's stack are dirty too (it wrote them)",
            bit(ctrl->ctrl_pfn) && bit(ctrl->stack_pfn), "(dirty=%lu)", popcount());
     stats = dc.u.shadow_op.stats;
-    t_case("LOGDIRTY0024", "its dirty_count is the number of dirty bits, its fault_count at least that",
+    t_check("LOGDIRTY0024", "its dirty_count is the number of dirty bits, its fault_count at least that",
            stats.dirty_count == popcount() && stats.fault_count >= stats.dirty_count,
            "(dirty_count=%u bits=%lu faults=%u)", stats.dirty_count, popcount(), stats.fault_count);
     clean_then_peek("LOGDIRTY0025", "LOGDIRTY0026", set1,
@@ -319,41 +296,41 @@ static void tracking(void)
 
     write_pages(set2);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0027", "pages written again after CLEAN are seen again, exactly",
+    t_check("LOGDIRTY0027", "pages written again after CLEAN are seen again, exactly",
            rc == 0 && !arena_mismatch(set2), "(rc=%ld page=%ld)", rc, arena_mismatch(set2) - 1);
     rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_CLEAN, 0x00007f0000000000ull, DOMU_PAGES);
     t_rc("LOGDIRTY0028", "CLEAN into an unmapped bitmap gives -EFAULT", rc, -XEN_EFAULT);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0029", "and cleaned nothing: the same pages are still dirty",
+    t_check("LOGDIRTY0029", "and cleaned nothing: the same pages are still dirty",
            rc == 0 && !arena_mismatch(set2), "(rc=%ld page=%ld)", rc, arena_mismatch(set2) - 1);
     rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_CLEAN, (uint64_t)guard_page, 8);
     rc = rc ? rc : read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0030", "a CLEAN of 8 pages clears the whole first leaf (32768 pages): arena clean",
+    t_check("LOGDIRTY0030", "a CLEAN of 8 pages clears the whole first leaf (32768 pages): arena clean",
            rc == 0 && !arena_mismatch(0), "(rc=%ld page=%ld)", rc, arena_mismatch(0) - 1);
 
     write_pages(set3);
     rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_CLEAN, 0, DOMU_PAGES);
     rc = rc ? rc : read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0031", "a CLEAN with no bitmap still cleans", rc == 0 && !arena_mismatch(0),
+    t_check("LOGDIRTY0031", "a CLEAN with no bitmap still cleans", rc == 0 && !arena_mismatch(0),
            "(rc=%ld page=%ld)", rc, arena_mismatch(0) - 1);
 
     rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION, 0, 0);
-    t_case("LOGDIRTY0032", "the DomU's shadow pool: 128 + 1024/256 pages, 1 MB",
+    t_check("LOGDIRTY0032", "the DomU's shadow pool: 128 + 1024/256 pages, 1 MB",
            rc == 0 && dc.u.shadow_op.mb == 1, "(rc=%ld mb=%u)", rc, dc.u.shadow_op.mb);
     t_rc("LOGDIRTY0033", "OFF gives 0", shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_OFF, 0, 0), 0);
     write_pages(set1);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0034", "after OFF nothing is tracked: every page reads clean",
+    t_check("LOGDIRTY0034", "after OFF nothing is tracked: every page reads clean",
            rc == 0 && popcount() == 0, "(rc=%ld dirty=%lu)", rc, popcount());
     rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION, 0, 0);
-    t_case("LOGDIRTY0035", "its pool keeps only the pages the bitmap gave back to it (1 MB)",
+    t_check("LOGDIRTY0035", "its pool keeps only the pages the bitmap gave back to it (1 MB)",
            rc == 0 && dc.u.shadow_op.mb == 1,
            "(rc=%ld mb=%u)", rc, dc.u.shadow_op.mb);
     t_rc("LOGDIRTY0036", "log-dirty again on the running DomU gives 0",
          shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, 0, 0), 0);
     write_pages(set3);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_CLEAN);
-    t_case("LOGDIRTY0037", "and sees the next writes exactly", rc == 0 && !arena_mismatch(set3),
+    t_check("LOGDIRTY0037", "and sees the next writes exactly", rc == 0 && !arena_mismatch(set3),
            "(rc=%ld page=%ld)", rc, arena_mismatch(set3) - 1);
     /* Left on: the DomU shuts down and is destroyed with log-dirty on. */
 }
@@ -399,19 +376,19 @@ static void large_tracking(void)
 
     for (unsigned int i = 0; i < ARENA; i++)
         low += ctrl->arena_pfn[i] < ctrl->boot_end_pfn;
-    t_case("LOGDIRTY0050", "the large DomU's arena lies in both leaves, past its boot-time pages",
+    t_check("LOGDIRTY0050", "the large DomU's arena lies in both leaves, past its boot-time pages",
            domu_pages == LARGE_PAGES && low == 0 && ctrl->arena_pfn[10] == LEAF - 1 &&
            ctrl->arena_pfn[11] == LEAF, "(boot end %lu, %u below)", (unsigned long)ctrl->boot_end_pfn, low);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_CLEAN);
     t_rc("LOGDIRTY0051", "a first CLEAN of four leaves gives 0", rc, 0);
     write_pages(set1);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0052", "PEEK of four leaves: the arena pages named, in both leaves, and no page "
+    t_check("LOGDIRTY0052", "PEEK of four leaves: the arena pages named, in both leaves, and no page "
            "past the DomU's; pages as asked", rc == 0 && !arena_mismatch(set1) &&
            bits_set(LARGE_PAGES, LARGE_READ) == 0 && dc.u.shadow_op.pages == LARGE_READ,
            "(rc=%ld page=%ld past=%lu pages=%lu)", rc, arena_mismatch(set1) - 1,
            bits_set(LARGE_PAGES, LARGE_READ), (unsigned long)dc.u.shadow_op.pages);
-    t_case("LOGDIRTY0053", "its dirty_count is the number of dirty bits",
+    t_check("LOGDIRTY0053", "its dirty_count is the number of dirty bits",
            dc.u.shadow_op.stats.dirty_count == popcount(), "(dirty_count=%u bits=%lu)",
            dc.u.shadow_op.stats.dirty_count, popcount());
     clean_then_peek("LOGDIRTY0054", "LOGDIRTY0055", set1,
@@ -420,13 +397,13 @@ static void large_tracking(void)
     write_pages(set2);
     read_pages = LARGE_PAGES;
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_CLEAN);
-    t_case("LOGDIRTY0056", "CLEAN of exactly its pages (1.25 leaves): the pages named, pages as asked",
+    t_check("LOGDIRTY0056", "CLEAN of exactly its pages (1.25 leaves): the pages named, pages as asked",
            rc == 0 && !arena_mismatch(set2) && dc.u.shadow_op.pages == LARGE_PAGES,
            "(rc=%ld page=%ld pages=%lu)", rc, arena_mismatch(set2) - 1,
            (unsigned long)dc.u.shadow_op.pages);
     read_pages = LARGE_READ;
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0057", "and cleaned the second leaf whole", rc == 0 && !arena_mismatch(0),
+    t_check("LOGDIRTY0057", "and cleaned the second leaf whole", rc == 0 && !arena_mismatch(0),
            "(rc=%ld page=%ld)", rc, arena_mismatch(0) - 1);
 
     write_pages(set3);
@@ -434,12 +411,12 @@ static void large_tracking(void)
     t_rc("LOGDIRTY0058", "CLEAN into a bitmap whose second page is unmapped gives -EFAULT", rc,
          -XEN_EFAULT);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0059", "the read is over (PEEK answers): the first leaf was cleared, the second "
+    t_check("LOGDIRTY0059", "the read is over (PEEK answers): the first leaf was cleared, the second "
            "not", rc == 0 && !arena_mismatch(set3 & LEAF1_ARENA), "(rc=%ld page=%ld)", rc,
            arena_mismatch(set3 & LEAF1_ARENA) - 1);
     rc = shadow_op(DOMU, XEN_DOMCTL_SHADOW_OP_CLEAN, 0, LARGE_READ);
     rc = rc ? rc : read_bitmap(XEN_DOMCTL_SHADOW_OP_PEEK);
-    t_case("LOGDIRTY0060", "a CLEAN of four leaves with no bitmap cleans both", rc == 0 &&
+    t_check("LOGDIRTY0060", "a CLEAN of four leaves with no bitmap cleans both", rc == 0 &&
            !arena_mismatch(0), "(rc=%ld page=%ld)", rc, arena_mismatch(0) - 1);
     dc_arch = (struct xen_domctl){ .cmd = XEN_DOMCTL_shadow_op, .domain = DOMU,
                                    .interface_version = XEN_DOMCTL_INTERFACE_VERSION };
@@ -448,7 +425,7 @@ static void large_tracking(void)
          os_hypercall1(__HYPERVISOR_arch_1, &dc_arch), -XEN_EBUSY);
     write_pages(set1);
     rc = read_bitmap(XEN_DOMCTL_SHADOW_OP_CLEAN);
-    t_case("LOGDIRTY0062", "the DomU runs again (not left paused) and its writes are seen exactly",
+    t_check("LOGDIRTY0062", "the DomU runs again (not left paused) and its writes are seen exactly",
            rc == 0 && !arena_mismatch(set1), "(rc=%ld page=%ld)", rc, arena_mismatch(set1) - 1);
 }
 
@@ -479,7 +456,7 @@ static void dom0_main(void)
     long rc;
 
     if (!si->mod_len) {
-        t_case("LOGDIRTY0000", "Dom0 has the image as its initrd, to build the DomU", 0, NULL);
+        t_check("LOGDIRTY0000", "Dom0 has the image as its initrd, to build the DomU", 0, NULL);
         return;
     }
     /* Xenolith's audit gives the free frames, to compare with those once the DomU is freed. */
@@ -502,7 +479,7 @@ static void dom0_main(void)
     while (rc == 0 && ctrl->magic != MAGIC)
         yield();
     if (rc || ctrl->magic != MAGIC) {
-        t_case("LOGDIRTY0000", "the DomU is up (its control page)", 0, "(rc=%ld)", rc);
+        t_check("LOGDIRTY0000", "the DomU is up (its control page)", 0, "(rc=%ld)", rc);
         return;
     }
     if (domu_pages == LARGE_PAGES) {
@@ -543,6 +520,6 @@ void os_main(void)
     }
     os_printf("logdirty: log-dirty tracking of a DomU (XEN_DOMCTL_shadow_op)\n");
     dom0_main();
-    os_printf("Test result: %s\n", failures ? "FAILURE" : "SUCCESS");
+    os_printf("Test result: %s\n", t_failures ? "FAILURE" : "SUCCESS");
     HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
 }

@@ -78,8 +78,6 @@ static int domain_list(struct domain *d, struct domain ***spare)
     return rc;
 }
 
-extern const char hv_command_line[];
-
 /*
  * `lookup_delay=N` (Xenolith only, for tests): the control interface's
  * lookups (domain_get_any: getdomaininfo, destroy) hold the domain they

@@ -24,8 +24,6 @@
 #include <hv/time.h>
 #include <asm/io.h>
 
-extern const char hv_command_line[];
-
 /* Spin N microseconds, or until d is dead if `dead_ends` (nothing borrowed goes: d stays). */
 static void hold_until_dead(const struct domain *d, uint64_t us, bool dead_ends)
 {

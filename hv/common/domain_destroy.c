@@ -51,8 +51,6 @@ enum destroy_stage {
 /* Units of work (a frame looked at, a mapping undone) between two preemption checks. */
 #define DESTROY_CHECK_EVERY 64
 
-extern const char hv_command_line[];
-
 /* What a freed domain's memory is filled with (id 0xdbdb: past DOMID_FIRST_RESERVED). */
 #define DOMAIN_POISON 0xdb
 extern struct domain *domains_to_free;           /* domain.c */

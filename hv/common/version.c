@@ -7,6 +7,7 @@
 #include <xen/errno.h>
 #include <xen/features.h>
 #include <xen/version.h>
+#include <hv/cmdline.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
@@ -14,8 +15,6 @@
 
 #define XENOLITH_ABI_MAJOR 4
 #define XENOLITH_ABI_MINOR 17
-
-extern const char hv_command_line[];
 
 static inline __attribute__((always_inline)) long put_string(XEN_GUEST_HANDLE_PARAM(void) arg, const char *s, size_t size)
 {

@@ -42,6 +42,11 @@ def describe(result, tail=40):
             f"--- last {len(lines)} console lines ---\n" + "\n".join(lines))
 
 
+def case_lines(result):
+    """The run's cases, one line each: "ID description: STATUS [details]"."""
+    return [str(c) for c in serial_log.cases(result.output)]
+
+
 def fail_on_case_problems(result, what):
     """Fail the test naming each CASE that did not pass and each in-guest ASSERT line."""
     problems = [f"CASE {c}" for c in serial_log.cases(result.output) if c.status != "PASS"]
@@ -51,11 +56,28 @@ def fail_on_case_problems(result, what):
                     + describe(result, tail=10), pytrace=False)
 
 
-def fail_unless_same_guest_lines(xen_result, ours_result, what):
-    """The guest's lines on Xen 4.17 and on Xenolith must be identical (a diff when not)."""
-    xen = serial_log.guest_lines(xen_result.output)
-    ours = serial_log.guest_lines(ours_result.output)
+def fail_unless_suite_passed(result, what):
+    """A whole test guest's run: every CASE passed (fail_on_case_problems), it ran at
+    least one, ended with "Test result: SUCCESS" and powered off cleanly."""
+    fail_on_case_problems(result, what)
+    assert serial_log.cases(result.output), f"{what} ran no CASE\n" + describe(result)
+    verdict = serial_log.test_result(result.output)
+    assert verdict == "SUCCESS", f"{what} ended with verdict {verdict}\n" + describe(result)
+    assert result.code == 0, f"{what} did not power off cleanly\n" + describe(result)
+
+
+def fail_unless_same_lines(xen, ours, what, context=""):
+    """Lines of Xen 4.17's run and of Xenolith's must be identical (a diff when not);
+    context (e.g. describe() of a run) follows the diff."""
     assert xen, f"{what} printed nothing on Xen 4.17"
     if ours != xen:
         diff = "\n".join(difflib.unified_diff(xen, ours, "xen-4.17", "xenolith", lineterm=""))
-        pytest.fail(f"{what}: lines differ\n{diff}", pytrace=False)
+        pytest.fail(f"{what}: lines differ between Xen 4.17 and Xenolith\n{diff}"
+                    + (f"\n{context}" if context else ""), pytrace=False)
+
+
+def fail_unless_same_guest_lines(xen_result, ours_result, what):
+    """The guest's lines on Xen 4.17 and on Xenolith must be identical (a diff when not)."""
+    fail_unless_same_lines(serial_log.guest_lines(xen_result.output),
+                           serial_log.guest_lines(ours_result.output), what,
+                           describe(ours_result, tail=15))

@@ -14,12 +14,12 @@ populate_physmap for the new domain, foreign mappings of its frames,
 hypercall_init, setvcpucontext, unpausedomain: toolstack/xc/dom_build.c). On
 Xenolith the same cases also run against its boot DomU ("domu" on the
 hypervisor command line, the last module), which Xen 4.17 lacks on x86."""
-import difflib
 import re
 
 import pytest
 
-from sysrun import describe, guest_path, launcher, serial_log
+from sysrun import (case_lines, describe, fail_on_case_problems, fail_unless_same_lines,
+                    fail_unless_suite_passed, guest_path, launcher, serial_log)
 
 # The ping-pong, the builder on Xen and two domains sharing one CPU under TCG.
 TIMEOUT_S = 180
@@ -43,17 +43,11 @@ def run_xdom(boot, hv, boot_domu=False, cpus=1):
 
 def test_cross_domain_cases_pass(boot, hv):
     result = run_xdom(boot, hv)
-    cases = serial_log.cases(result.output)
-    problems = [f"CASE {c}" for c in cases if c.status != "PASS"]
-    if problems:
-        pytest.fail(f"xdom on {hv}: {len(problems)} failure(s)\n  " + "\n  ".join(problems)
-                    + "\n" + describe(result, tail=10), pytrace=False)
+    fail_unless_suite_passed(result, f"xdom on {hv}")
     # Every case ran: the event-channel and grant halves and the set-up around them.
-    ids = {c.ident for c in cases}
+    ids = {c.ident for c in serial_log.cases(result.output)}
     for want in ("XDOM0004", "XEVT0030", "XGNT0021", "XMMU0016", "XDST0005"):
         assert want in ids, f"xdom on {hv} stopped before {want}\n" + describe(result)
-    assert serial_log.test_result(result.output) == "SUCCESS", describe(result)
-    assert result.code == 0, f"xdom on {hv} did not power off cleanly\n" + describe(result)
 
 
 @pytest.mark.parametrize("boot_domu", [False, True], ids=["dom0-built", "boot-domu"])
@@ -71,13 +65,8 @@ def test_cross_domain_leaves_clean_audits(boot, hv_image_ready, boot_domu):
 @pytest.mark.parametrize("boot_domu", [False, True], ids=["dom0-built", "boot-domu"])
 def test_cross_domain_same_lines(boot, hv_image_ready, boot_domu):
     hv_image_ready("xen")
-    xen = [str(c) for c in serial_log.cases(run_xdom(boot, "xen").output)]
-    ours = [str(c) for c in serial_log.cases(run_xdom(boot, "xenolith", boot_domu).output)]
-    assert xen, "xdom printed no CASE on Xen 4.17"
-    if ours != xen:
-        diff = "\n".join(difflib.unified_diff(xen, ours, "xen-4.17", "xenolith", lineterm=""))
-        pytest.fail(f"xdom: CASE lines differ between Xen 4.17 and Xenolith\n{diff}",
-                    pytrace=False)
+    fail_unless_same_lines(case_lines(run_xdom(boot, "xen")),
+                           case_lines(run_xdom(boot, "xenolith", boot_domu)), "xdom's CASE lines")
 
 
 @pytest.mark.parametrize("boot_domu", [False, True], ids=["dom0-built", "boot-domu"])
@@ -87,14 +76,12 @@ def test_cross_domain_on_two_cpus(boot, hv_image_ready, boot_domu):
     between two CPUs; every case passes, the lines are Xen 4.17's, the audits clean."""
     hv_image_ready("xen")
     result = run_xdom(boot, "xenolith", boot_domu, cpus=2)
-    cases = serial_log.cases(result.output)
-    problems = [f"CASE {c}" for c in cases if c.status != "PASS"]
-    assert not problems, "\n".join(problems) + "\n" + describe(result, tail=10)
+    fail_on_case_problems(result, "xdom on two CPUs")
     lines = serial_log.hv_lines(result.output)
     assert any(re.fullmatch(r"\(HV\) CPU\d runs d\dv0 while CPU\d runs d\dv0", l) for l in lines), \
         describe(result, tail=30)
     for dom in (0, 1):
         assert f"(HV) audit: domain {dom}: 0 mismatches" in lines, describe(result, tail=30)
-    xen = [str(c) for c in serial_log.cases(run_xdom(boot, "xen").output)]
-    assert [str(c) for c in cases] == xen, describe(result, tail=10)
+    fail_unless_same_lines(case_lines(run_xdom(boot, "xen")), case_lines(result),
+                           "xdom's CASE lines on two CPUs", describe(result, tail=10))
     assert result.code == 0, describe(result)

@@ -1,27 +1,17 @@
 """Cross-check: the same guest prints the same lines on Xenolith and on the
 real Xen 4.17.  Hypervisor log lines and "mfn:" lines (machine frames differ)
 are left out; any other difference means one of us misreads the ABI."""
-import difflib
-
 import pytest
 
-from sysrun import HELLO_CMDLINE, describe, guest_path, serial_log
+from sysrun import HELLO_CMDLINE, describe, fail_unless_same_guest_lines, guest_path, serial_log
 
 
 @pytest.mark.parametrize("name,cmdline", [("hello", HELLO_CMDLINE), ("selftest", "")])
 def test_same_guest_lines(boot, hv_image_ready, name, cmdline):
     hv_image_ready("xen")
     guest = guest_path(name)
-    xen = boot("xen", guest, cmdline)
-    ours = boot("xenolith", guest, cmdline)
-    xen_lines = serial_log.guest_lines(xen.output)
-    our_lines = serial_log.guest_lines(ours.output)
-    assert xen_lines, f"{name} printed nothing on Xen 4.17\n" + describe(xen)
-    if our_lines != xen_lines:
-        diff = "\n".join(difflib.unified_diff(xen_lines, our_lines, "xen-4.17", "xenolith",
-                                              lineterm=""))
-        pytest.fail(f"{name}: guest lines differ between Xen 4.17 and Xenolith\n{diff}\n"
-                    + describe(ours, tail=15), pytrace=False)
+    fail_unless_same_guest_lines(boot("xen", guest, cmdline), boot("xenolith", guest, cmdline),
+                                 f"{name}'s guest lines")
 
 
 def test_hello_with_an_initrd_same_layout(boot, hv_image_ready, tmp_path_factory):
@@ -33,11 +23,5 @@ def test_hello_with_an_initrd_same_layout(boot, hv_image_ready, tmp_path_factory
     initrd.write_bytes(bytes(range(256)) * 300 + b"end")        # 76803 bytes
     xen = boot("xen", guest_path("hello"), HELLO_CMDLINE, initrd=str(initrd), tag="initrd")
     ours = boot("xenolith", guest_path("hello"), HELLO_CMDLINE, initrd=str(initrd), tag="initrd")
-    xen_lines = serial_log.guest_lines(xen.output)
-    our_lines = serial_log.guest_lines(ours.output)
-    assert "start_info: mod_len=0x12c03" in xen_lines, describe(xen)
-    if our_lines != xen_lines:
-        diff = "\n".join(difflib.unified_diff(xen_lines, our_lines, "xen-4.17", "xenolith",
-                                              lineterm=""))
-        pytest.fail(f"hello with an initrd differs between Xen 4.17 and Xenolith\n{diff}\n"
-                    + describe(ours, tail=15), pytrace=False)
+    assert "start_info: mod_len=0x12c03" in serial_log.guest_lines(xen.output), describe(xen)
+    fail_unless_same_guest_lines(xen, ours, "hello with an initrd")

@@ -27,12 +27,12 @@ Dom0 builds DomUs from its initrd with the toolstack's builder
   clears the dirty frames as it hands them out) and after Dom0 slept a second
   (idle CPUs cleared them), on a 160 MiB machine. Xenolith's allocator
   counters on the "scrub:" lines show which path cleared them."""
-import difflib
 import re
 
 import pytest
 
-from sysrun import describe, guest_path, launcher, serial_log
+from sysrun import (case_lines, describe, fail_unless_same_lines, fail_unless_suite_passed,
+                    guest_path, launcher, serial_log)
 
 CYCLES = {"xenolith": 1000, "xen": 100}
 CYCLES_TIMEOUT_S = 900       # 1,000 cycles take 1-3 minutes under TCG on a loaded host
@@ -55,16 +55,10 @@ def run(boot, hv, mode, timeout=TIMEOUT_S, cpus=1, hv_cmdline=None, **extra):
 
 
 def check_cases(result, hv, first, last):
-    cases = serial_log.cases(result.output)
-    problems = [f"CASE {c}" for c in cases if c.status != "PASS"]
-    if problems:
-        pytest.fail(f"lifecycle on {hv}: {len(problems)} failure(s)\n  " + "\n  ".join(problems)
-                    + "\n" + describe(result, tail=15), pytrace=False)
-    ids = [c.ident for c in cases]
+    fail_unless_suite_passed(result, f"lifecycle on {hv}")
+    ids = [c.ident for c in serial_log.cases(result.output)]
     assert first in ids and last in ids, f"lifecycle on {hv} stopped early\n" + describe(result)
-    assert serial_log.test_result(result.output) == "SUCCESS", describe(result)
-    assert result.code == 0, describe(result)
-    return [str(c) for c in cases]
+    return case_lines(result)
 
 
 @pytest.mark.parametrize("mode,first,last", [("cycles", "LCYC0001", "LCYC0005"),
@@ -80,10 +74,7 @@ def test_lifecycle_same_lines_on_both(boot, hv_image_ready, mode, first, last):
         lines[hv] = check_cases(result, hv, first, last)
         if mode == "cycles":
             assert f"lifecycle: {CYCLES[hv]} cycles of" in result.output, describe(result)
-    if lines["xenolith"] != lines["xen"]:
-        diff = "\n".join(difflib.unified_diff(lines["xen"], lines["xenolith"], "xen-4.17",
-                                              "xenolith", lineterm=""))
-        pytest.fail(f"lifecycle {mode}: CASE lines differ\n{diff}", pytrace=False)
+    fail_unless_same_lines(lines["xen"], lines["xenolith"], f"lifecycle {mode}'s CASE lines")
 
 
 def test_cycles_give_every_frame_back(boot, hv_image_ready):

@@ -15,10 +15,8 @@ on Xenolith. The tracking answers follow upstream Xen 4.17 with shadow paging
 from source, so no test boots such a build."""
 import re
 
-import pytest
-
 import xenolith_launcher as launcher
-from sysrun import describe, guest_path, serial_log
+from sysrun import case_lines, describe, fail_unless_suite_passed, guest_path, serial_log
 
 TIMEOUT_S = 180
 
@@ -35,24 +33,9 @@ def run_large(boot, budget="logdirty_budget=1"):
                         hv_cmdline=launcher.default_hv_cmdline("xenolith", 32, 1) + " " + budget)
 
 
-def case_lines(result):
-    return [str(c) for c in serial_log.cases(result.output)]
-
-
-def assert_all_pass(result, name):
-    cases = serial_log.cases(result.output)
-    failed = [c for c in cases if c.status != "PASS"]
-    assert cases, f"logdirty on {name} ran no CASE\n" + describe(result)
-    if failed:
-        pytest.fail(f"logdirty on {name}: failing cases\n  " + "\n  ".join(map(str, failed))
-                    + "\n" + describe(result, tail=20), pytrace=False)
-    assert serial_log.test_result(result.output) == "SUCCESS", describe(result)
-    assert result.code == 0, describe(result)
-
-
 def test_log_dirty_bitmap_is_exact(boot):
     result = run_logdirty(boot, "xenolith")
-    assert_all_pass(result, "xenolith")
+    fail_unless_suite_passed(result, "logdirty on xenolith")
     ids = {c.ident for c in serial_log.cases(result.output)}
     for want in ("LOGDIRTY0009", "LOGDIRTY0022", "LOGDIRTY0037", "LOGDIRTY0042"):
         assert want in ids, f"logdirty stopped before {want}\n" + describe(result)
@@ -68,7 +51,7 @@ def test_log_dirty_bitmap_is_exact(boot):
 def test_same_answers_as_xen_without_shadow_paging(boot, hv_image_ready):
     hv_image_ready("xen")
     xen = run_logdirty(boot, "xen")
-    assert_all_pass(xen, "Xen 4.17")
+    fail_unless_suite_passed(xen, "logdirty on Xen 4.17")
     ours = set(case_lines(run_logdirty(boot, "xenolith")))
     xen_lines = case_lines(xen)
     tracked = any(l.startswith("LOGDIRTY0020") for l in xen_lines)
@@ -81,7 +64,7 @@ def test_same_answers_as_xen_without_shadow_paging(boot, hv_image_ready):
 
 def test_bitmap_exact_across_continuations(boot):
     result = run_large(boot)
-    assert_all_pass(result, "xenolith (large DomU, a continuation after every leaf)")
+    fail_unless_suite_passed(result, "logdirty on xenolith (large DomU, a continuation after every leaf)")
     ids = {c.ident for c in serial_log.cases(result.output)}
     for want in ("LOGDIRTY0049", "LOGDIRTY0062", "LOGDIRTY0042"):
         assert want in ids, f"logdirty stopped before {want}\n" + describe(result)

@@ -3,15 +3,8 @@ default (test_selftest.py); here the same selftest binary runs with Dom0 in
 shadow mode, where the CPU walks hypervisor-built shadows of the guest's
 validated tables. Every case must pass (SKIP is not a pass: every case passes
 in direct mode and on Xen 4.17) and the MMU audit must stay clean."""
-from sysrun import describe, guest_path, serial_log
+from sysrun import describe, fail_unless_suite_passed, guest_path, serial_log
 import xenolith_launcher as launcher
-
-
-def not_passed(result):
-    """Every case that did not PASS (FAIL or SKIP); no case at all is a failure too."""
-    cases = serial_log.cases(result.output)
-    assert cases, "selftest ran no CASE\n" + describe(result)
-    return [c for c in cases if c.status != "PASS"]
 
 
 def test_selftest_in_shadow_mode(boot):
@@ -20,11 +13,7 @@ def test_selftest_in_shadow_mode(boot):
     hv_log = serial_log.hv_lines(result.output)
     assert any("shadow paging on" in l for l in hv_log), \
         "Dom0 did not run in shadow mode\n" + describe(result)
-    failed = not_passed(result)
-    assert not failed, "selftest cases not passing in shadow mode:\n  " + \
-        "\n  ".join(str(c) for c in failed) + "\n" + describe(result, tail=10)
-    assert serial_log.test_result(result.output) == "SUCCESS", describe(result)
-    assert result.code == 0, describe(result)
+    fail_unless_suite_passed(result, "selftest in shadow mode")
     fills = [l for l in hv_log if "shadow:" in l and "fills" in l]
     assert fills and " 0 fills" not in fills[-1], \
         "shadow mode installed no translation at all\n" + describe(result)
@@ -38,11 +27,7 @@ def test_selftest_with_batched_writable_page_tables(boot):
     cmdline = launcher.default_hv_cmdline("xenolith", 32, 1) + " dom0_ptwr=batched"
     result = boot("xenolith", guest_path("selftest"), hv_cmdline=cmdline, tag="batched")
     hv_log = serial_log.hv_lines(result.output)
-    failed = not_passed(result)
-    assert not failed, "selftest cases not passing in batched mode:\n  " + \
-        "\n  ".join(str(c) for c in failed) + "\n" + describe(result, tail=10)
-    assert serial_log.test_result(result.output) == "SUCCESS", describe(result)
-    assert result.code == 0, describe(result)
+    fail_unless_suite_passed(result, "selftest in batched mode")
     stats = [l for l in hv_log if "writable page tables:" in l]
     assert stats and " 0 unhooks" not in stats[-1], \
         "no L1 was ever unhooked in batched mode\n" + describe(result)

@@ -17,6 +17,12 @@
 #include <stdint.h>
 
 /*
+ * The hypervisor's own command line, NUL-terminated: copied by the boot code
+ * (arch/x86/boot/start.c) before anything reads it, never written after.
+ */
+extern char hv_command_line[];
+
+/*
  * Value of "key=value" (or "" for a bare "key") copied to out[0..n),
  * NUL-terminated and truncated to fit.  Returns false, leaving out
  * untouched, when the key is absent or n is 0.

@@ -146,8 +146,6 @@ static long set_allocation(struct domain *d, struct xen_domctl_shadow_op *sc)
  * waiting: "logdirty_budget=N" on the command line, for tests; 0 (the
  * default): it continues only when work waits, as Xen's.
  */
-extern const char hv_command_line[];
-
 static uint64_t leaves_per_leg(void)
 {
     static bool read;
