@@ -8,6 +8,7 @@
 #include <os/sched.h>
 #include <os/time.h>
 #include <xen/io/console.h>
+#include <xen/memory.h>
 #include <xen/sched.h>
 #include "lifecycle.h"
 
@@ -195,6 +196,33 @@ static void check_page(volatile uint64_t *page, uint64_t pfn)
         mbox->res[2] = (int64_t)pfn;
 }
 
+/* LC_GRANT_NEW: a frame nothing of ours maps, granted to Dom0; LC_GIVE_BACK: it goes. */
+static void grant_new_frame(void)
+{
+    struct xen_memory_reservation r = { .nr_extents = 1, .domid = DOMID_SELF };
+    static xen_pfn_t frame;
+
+    frame = os_start_info->nr_pages + 1;
+    r.extent_start.p = &frame;
+    mbox->res[0] = HYPERVISOR_memory_op(XENMEM_populate_physmap, &r);
+    mbox->res[1] = (int64_t)frame;
+    if (mbox->res[0] != 1 || !gtab)
+        return;
+    gtab[LC_REF + 2].domid = 0;
+    gtab[LC_REF + 2].frame = (uint32_t)frame;
+    os_mb();
+    gtab[LC_REF + 2].flags = GTF_permit_access;
+}
+
+static void give_back_frame(void)
+{
+    struct xen_memory_reservation r = { .nr_extents = 1, .domid = DOMID_SELF };
+    xen_pfn_t frame = (xen_pfn_t)mbox->res[1];
+
+    r.extent_start.p = &frame;
+    mbox->res[0] = HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r);
+}
+
 /* Churn our memory past the end of what we were built with, round after round, until destroyed. */
 static void __attribute__((noreturn)) churn(void)
 {
@@ -242,6 +270,12 @@ static void do_command(enum lc_cmd cmd)
         break;
     case LC_CHURN:
         churn();
+        break;
+    case LC_GRANT_NEW:
+        grant_new_frame();
+        break;
+    case LC_GIVE_BACK:
+        give_back_frame();
         break;
     default:
         break;

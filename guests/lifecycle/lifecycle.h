@@ -45,6 +45,9 @@ enum lc_cmd {
     LC_CHECK_ZERO,  /* read each such frame: res[0] frames read, res[1] not all zero,
                        res[2] the first of those (pfn), res[3] mapping failures */
     LC_CHURN,       /* churn our own memory until destroyed (memrace.c): count = rounds */
+    LC_GRANT_NEW,   /* after LC_GRANT: a new frame past our memory (res[0] populate's answer,
+                       res[1] its MFN), granted to Dom0 writable at LC_REF + 2 */
+    LC_GIVE_BACK,   /* decrease_reservation of that frame: res[0] */
 };
 
 #define LC_PATTERN 0xa5c3a5c3a5c3a5c3ull
@@ -132,6 +135,7 @@ void lc_pingpong(void);
 void lc_dying(void);
 void lc_race(void);
 void lc_memrace(void);
+void lc_held(void);
 void lc_scrub(void);
 void lc_bench(void);
 

@@ -6,6 +6,7 @@
  *   mode=dying                  a dead domain cannot be mapped anew (LDIE)
  *   mode=race n=N               lookups on vCPU 1 racing N destroys on vCPU 0 (LRCE)
  *   mode=memrace n=N            allocations to a DomU racing N destroys of it (LMRC)
+ *   mode=held                   a frame given back while a grant mapping holds it (LHLD)
  *   mode=scrub                  a new domain never sees a dead one's memory (LSCR)
  *   mode=bench-*                figures for bench/run.py (bench.c)
  */
@@ -76,6 +77,8 @@ void os_main(void)
         lc_race();
     else if (lc_arg_is("mode", "memrace"))
         lc_memrace();
+    else if (lc_arg_is("mode", "held"))
+        lc_held();
     else if (lc_arg_is("mode", "scrub"))
         lc_scrub();
     else

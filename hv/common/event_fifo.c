@@ -311,8 +311,16 @@ void evtchn_fifo_destroy(struct domain *d)
 }
 
 /* See evtchn.h. */
-void evtchn_fifo_audit_refs(struct domain *d, bool hold)
+void evtchn_fifo_audit_refs(struct domain *d, void (*held)(void *ctx, mfn_t mfn, bool writable),
+                            void *ctx)
 {
-    if (d->evtchn_fifo)
-        fifo_frame_refs(d, d->evtchn_fifo, hold);
+    struct evtchn_fifo_domain *f = d->evtchn_fifo;
+
+    if (!f)
+        return;
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (f->vcpu[i].cb)
+            held(ctx, f->vcpu[i].cb_mfn, true);
+    for (unsigned int s = 0; s < f->array.nr_ports / EVTCHN_FIFO_WORDS_PER_PAGE; s++)
+        held(ctx, f->array_mfn[s], true);
 }

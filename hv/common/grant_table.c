@@ -555,7 +555,8 @@ int grant_table_release_mappings(struct domain *d)
  * (map, unmap and a mapper's destruction take both page locks), and an
  * entry being filled for another granter is published by its flags last.
  */
-void grant_table_audit_refs(struct domain *d, bool hold)
+void grant_table_audit_refs(struct domain *d, void (*held)(void *ctx, mfn_t mfn, bool writable),
+                            void *ctx)
 {
     struct domain *m;
 
@@ -571,12 +572,8 @@ void grant_table_audit_refs(struct domain *d, bool hold)
             unsigned int parts = !!(flags & GNTMAP_host_map) + !!(flags & GNTMAP_device_map);
             if (!flags || mt->granter != d->id)
                 continue;
-            for (unsigned int p = 0; p < parts; p++) {
-                if (hold)
-                    BUG_ON(frame_get(d, mt->frame, ro) != GNTST_okay);
-                else
-                    frame_put(mt->frame, ro);
-            }
+            for (unsigned int p = 0; p < parts; p++)
+                held(ctx, mt->frame, !ro);
         }
     }
 }

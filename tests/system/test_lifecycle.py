@@ -21,6 +21,9 @@ Dom0 builds DomUs from its initrd with the toolstack's builder
   found (the grace period, docs/locking.md).
 - memrace (LMRC, Xenolith, two CPUs): populate_physmap and XENMEM_exchange
   racing the destruction of the domain they give frames to.
+- held (LHLD): a frame a DomU gave back while Dom0 maps it through a grant
+  stays counted in its pages until the unmap; Xenolith's audit of the DomU
+  in between is clean and frees nothing (checked on the "held:" lines).
 - scrub (LSCR): a DomU of three quarters of the free memory writes a pattern
   over its frames and is destroyed; the next DomU of that size (which must
   share most of its frames) reads zeros everywhere, built at once (Xenolith
@@ -64,6 +67,7 @@ def check_cases(result, hv, first, last):
 @pytest.mark.parametrize("mode,first,last", [("cycles", "LCYC0001", "LCYC0005"),
                                              ("pingpong", "LPNG0001", "LPNG0016"),
                                              ("dying", "LDIE0001", "LDIE0011"),
+                                             ("held", "LHLD0001", "LHLD0009"),
                                              ("scrub", "LSCR0001", "LSCR0012")])
 def test_lifecycle_same_lines_on_both(boot, hv_image_ready, mode, first, last):
     hv_image_ready("xen")
@@ -103,6 +107,18 @@ def test_dying_domain_is_not_mapped_anew(boot, hv_image_ready):
                re.finditer(r"^dying: (grant map|foreign map) of the frame Dom0 holds = (-?\d+)",
                            result.output, re.M)}
         assert got == want[hv], f"{hv}: {got}\n" + describe(result)
+
+
+def test_audit_counts_a_given_back_frame_a_grant_holds(boot, hv_image_ready):
+    """held (LHLD) on Xenolith: the DomU's audit while the only reference on a
+    frame it gave back is Dom0's grant mapping finds nothing and frees nothing
+    (an audit that dropped that reference to set it aside hit a BUG taking it
+    back); after the destruction every frame is free again."""
+    result = run(boot, "xenolith", "held")
+    check_cases(result, "xenolith", "LHLD0001", "LHLD0009")
+    assert re.search(r"^held: audit of the DomU = 0$", result.output, re.M), describe(result)
+    free = re.search(r"^held: free frames (\d+) -> (\d+)$", result.output, re.M)
+    assert free and free.group(1) == free.group(2), describe(result)
 
 
 def test_lookup_racing_a_free_on_two_cpus(boot, hv_image_ready):

@@ -97,7 +97,7 @@ static void note(struct machine *m, int *problems, const char *fmt, ...)
     va_end(ap);
 }
 
-static void audit_report(void *rctx, uint64_t mfn, const char *what)
+void machine_audit_report(void *rctx, uint64_t mfn, const char *what)
 {
     struct machine *m = rctx;
 
@@ -108,7 +108,7 @@ static void audit_report(void *rctx, uint64_t mfn, const char *what)
 int machine_audit(struct machine *m, uint16_t dom)
 {
     m->msg[0] = 0;
-    return pt_audit(&m->env, dom, m->roots[dom], M_ROOTS, m->scratch, audit_report, m);
+    return pt_audit(&m->env, dom, m->roots[dom], M_ROOTS, m->scratch, machine_audit_report, m);
 }
 
 /* ---- the independent recount ---------------------------------------------- */

@@ -47,6 +47,8 @@ void machine_init(struct machine *m);
 
 /* Run pt_audit for `dom` with its roots; returns the number of reports, first in m->msg. */
 int machine_audit(struct machine *m, uint16_t dom);
+/* The report callback machine_audit gives pt_audit: the first report's text into m->msg. */
+void machine_audit_report(void *rctx, uint64_t mfn, const char *what);
 
 /*
  * Independent recount over both domains: every frame's general and type

@@ -713,6 +713,45 @@ static void test_audit_counts_foreign_references(void **state)
     clean();
 }
 
+/* machine_audit of `dom` with one reference named as held outside the tables. */
+static int audit_with_held(uint16_t dom, uint64_t mfn, uint32_t type)
+{
+    struct pt_audit a;
+
+    m->msg[0] = 0;
+    pt_audit_begin(&a, env, dom, m->roots[dom], M_ROOTS, m->scratch, machine_audit_report, m);
+    pt_audit_held(&a, mfn, type);
+    return pt_audit_end(&a);
+}
+
+/*
+ * References held outside the tables (a grant mapping, a registered area)
+ * are counted where the caller names them, not dropped: a frame its owner
+ * gave back that only such a reference holds audits clean and stays held.
+ */
+static void test_audit_counts_held_references(void **state)
+{
+    write_tree();
+    assert_int_equal(pt_pin(env, A, A0, 4), 0);
+    assert_int_equal(pt_get_page(env, A0 + 5, A), 0);       /* held writable, outside */
+    assert_int_equal(pt_get_page_type(env, A0 + 5, PGT_writable_page, A), 0);
+    assert_true(machine_audit(m, A) >= 1);                  /* unknown to the plain audit */
+    assert_int_equal(audit_with_held(A, A0 + 5, PGT_writable_page), 0);
+    assert_int_equal(pt_release_frame(env, A0 + 5, false), PT_RELEASE_LATER);
+    assert_int_equal(audit_with_held(A, A0 + 5, PGT_writable_page), 0);
+    assert_int_equal(m->frames[A0 + 5].count_info & PGC_count_mask, 1);
+    assert_int_equal(m->last_refs[A0 + 5], 0);              /* the audit freed nothing */
+    assert_int_equal(audit_with_held(A, A0 + 5, 0), 1);     /* named without its type */
+    assert_non_null(strstr(m->msg, "type count"));
+    assert_true(audit_with_held(A, B0, 0) >= 1);            /* not A's frame */
+    assert_non_null(strstr(m->msg, "another owner"));
+    pt_put_page_type(env, A0 + 5);
+    pt_put_page(env, A0 + 5);
+    assert_int_equal(m->last_refs[A0 + 5], 1);              /* freed by its last reference */
+    assert_int_equal(pt_unpin(env, A, A0), 0);
+    clean();
+}
+
 /* The one walker: it reads the four entries of a VA and stops where the tree does. */
 static void check_walks(void)
 {
@@ -874,6 +913,7 @@ int main(void)
         cmocka_unit_test_setup(test_foreign_frames_refused, setup),
         cmocka_unit_test_setup(test_io_and_hypervisor_owners, setup),
         cmocka_unit_test_setup(test_audit_counts_foreign_references, setup),
+        cmocka_unit_test_setup(test_audit_counts_held_references, setup),
         cmocka_unit_test_setup(test_walk, setup),
         cmocka_unit_test_setup(test_grant_entries, setup),
     };

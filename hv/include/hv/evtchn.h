@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <xen/xen.h>
+#include <hv/mm.h>
 
 struct domain;
 struct vcpu;
@@ -59,13 +60,14 @@ void evtchn_notify_vcpu(struct vcpu *v, unsigned int port, bool upcall);
  * ours or not writable, block already mapped; -ENOMEM.  expand_array adds an
  * event array page: -EOPNOTSUPP still 2-level, -ENOSPC all 128 pages there,
  * -EINVAL bad frame.  destroy goes back to 2-level (EVTCHNOP_reset), giving
- * every frame back; audit_refs drops (hold=false) or retakes the frames'
- * references around the MMU audit.
+ * every frame back; audit_refs names each frame's writable reference to
+ * the MMU audit (held(ctx, frame, true)).
  */
 long evtchn_fifo_init_control(struct evtchn_init_control *ic);
 long evtchn_fifo_expand_array(const struct evtchn_expand_array *ea);
 void evtchn_fifo_destroy(struct domain *d);
-void evtchn_fifo_audit_refs(struct domain *d, bool hold);
+void evtchn_fifo_audit_refs(struct domain *d, void (*held)(void *ctx, mfn_t mfn, bool writable),
+                            void *ctx);
 
 /*
  * Close every port of d (EVTCHNOP_reset, and destruction): an interdomain

@@ -94,8 +94,13 @@ static inline struct active_grant *gnttab_active(const struct grant_table *gt, u
 
 /* Give a new domain its table (one frame, version 1) and map-track. 0 or -ENOMEM. */
 int grant_table_init(struct domain *d);
-/* For the MMU audit: drop (hold=false) or take again (true) the references mappings of d's frames hold. */
-void grant_table_audit_refs(struct domain *d, bool hold);
+/*
+ * For the MMU audit: held(ctx, frame, writable) for each reference a mapping
+ * of d's frames holds (one per mapped part, host and device). Caller holds
+ * d's page lock.
+ */
+void grant_table_audit_refs(struct domain *d, void (*held)(void *ctx, mfn_t mfn, bool writable),
+                            void *ctx);
 
 struct vcpu;
 

@@ -6,7 +6,8 @@
  * tables of other owners that map its frames (foreign entries, see "Two
  * owners" in asm/pt_types.h), they are every holder of a reference (no
  * cycles: each level only names the one below, and the linear
- * self-reference holds nothing).  Expected counts are
+ * self-reference holds nothing), together with the references the caller
+ * names as held outside the tables (pt_audit_held).  Expected counts are
  * accumulated per frame in the caller's scratch words, packed as
  *   bits 0-31 general count, 32-57 type count, 58-60 type (type >> 28),
  *   bit 61 "already reported as referenced with two types".
@@ -18,16 +19,7 @@
 #define X_TYPE(w)     ((uint32_t)(((w) >> 58) & 7) << 28)
 #define X_CONFLICT    (1UL << 61)
 
-struct audit {
-    const struct pt_env *env;
-    uint16_t domid;
-    uint64_t *x;
-    void (*report)(void *rctx, uint64_t mfn, const char *what);
-    void *rctx;
-    int nr;
-};
-
-static void complain(struct audit *a, uint64_t mfn, const char *what)
+static void complain(struct pt_audit *a, uint64_t mfn, const char *what)
 {
     a->nr++;
     if (a->report)
@@ -35,7 +27,7 @@ static void complain(struct audit *a, uint64_t mfn, const char *what)
 }
 
 /* Count one reference to `mfn`: general only (type 0) or general + `type`. */
-static void expect(struct audit *a, uint64_t mfn, uint32_t type)
+static void expect(struct pt_audit *a, uint64_t mfn, uint32_t type)
 {
     uint64_t w = a->x[mfn] + 1;
 
@@ -50,13 +42,13 @@ static void expect(struct audit *a, uint64_t mfn, uint32_t type)
     a->x[mfn] = w;
 }
 
-static bool owned(const struct audit *a, uint64_t mfn)
+static bool owned(const struct pt_audit *a, uint64_t mfn)
 {
     return mfn < a->env->nr_frames && a->env->frames[mfn].owner == a->domid;
 }
 
 /* May the domain's L1 tables hold an entry naming `mfn`, a frame of another domain? */
-static bool foreign_ok(const struct audit *a, uint64_t mfn)
+static bool foreign_ok(const struct pt_audit *a, uint64_t mfn)
 {
     const struct pt_env *env = a->env;
     uint16_t owner;
@@ -68,7 +60,7 @@ static bool foreign_ok(const struct audit *a, uint64_t mfn)
            env->foreign_permitted(env->ctx, a->domid, owner);
 }
 
-static void audit_entry(struct audit *a, uint64_t table, unsigned int level, uint64_t e)
+static void audit_entry(struct pt_audit *a, uint64_t table, unsigned int level, uint64_t e)
 {
     uint64_t mfn = pt_entry_mfn(e);
 
@@ -110,7 +102,7 @@ static void audit_entry(struct audit *a, uint64_t table, unsigned int level, uin
         expect(a, mfn, pgt_for_level((int)level - 1));
 }
 
-static void audit_table(struct audit *a, uint64_t mfn, unsigned int level)
+static void audit_table(struct pt_audit *a, uint64_t mfn, unsigned int level)
 {
     const uint64_t *t = a->env->table(a->env->ctx, mfn);
 
@@ -120,7 +112,7 @@ static void audit_table(struct audit *a, uint64_t mfn, unsigned int level)
 }
 
 /* An L1 of another owner: the references its entries hold on the domain's frames. */
-static void audit_foreign_l1(struct audit *a, uint64_t mfn)
+static void audit_foreign_l1(struct pt_audit *a, uint64_t mfn)
 {
     const uint64_t *t = a->env->table(a->env->ctx, mfn);
 
@@ -132,7 +124,7 @@ static void audit_foreign_l1(struct audit *a, uint64_t mfn)
     }
 }
 
-static void compare(struct audit *a, uint64_t mfn)
+static void compare(struct pt_audit *a, uint64_t mfn)
 {
     const struct page_info *pg = &a->env->frames[mfn];
     uint64_t w = a->x[mfn];
@@ -150,22 +142,22 @@ static void compare(struct audit *a, uint64_t mfn)
         complain(a, mfn, "unused table still marked validated");
 }
 
-int pt_audit(const struct pt_env *env, uint16_t domid, const uint64_t *roots,
-             unsigned int nr_roots, uint64_t *scratch,
-             void (*report)(void *rctx, uint64_t mfn, const char *what), void *rctx)
+void pt_audit_begin(struct pt_audit *a, const struct pt_env *env, uint16_t domid,
+                    const uint64_t *roots, unsigned int nr_roots, uint64_t *scratch,
+                    void (*report)(void *rctx, uint64_t mfn, const char *what), void *rctx)
 {
-    struct audit a = { env, domid, scratch, report, rctx, 0 };
     uint64_t mfn;
 
+    *a = (struct pt_audit){ env, domid, scratch, report, rctx, 0 };
     for (mfn = 0; mfn < env->nr_frames; mfn++)
         scratch[mfn] = 0;
     for (unsigned int r = 0; r < nr_roots; r++) {
         if (roots[r] == PT_ROOT_NONE)
             continue;
-        if (!owned(&a, roots[r]))
-            complain(&a, roots[r], "root is not a frame of the domain");
+        if (!owned(a, roots[r]))
+            complain(a, roots[r], "root is not a frame of the domain");
         else
-            expect(&a, roots[r], (uint32_t)PGT_l4_page_table);
+            expect(a, roots[r], (uint32_t)PGT_l4_page_table);
     }
     for (mfn = 0; mfn < env->nr_frames; mfn++) {
         const struct page_info *pg = &env->frames[mfn];
@@ -174,19 +166,41 @@ int pt_audit(const struct pt_env *env, uint16_t domid, const uint64_t *roots,
 
         if (pg->owner != domid) {
             if (live && level == 1)
-                audit_foreign_l1(&a, mfn);
+                audit_foreign_l1(a, mfn);
             continue;
         }
         if (pg->type_info & PGT_pinned) {
             if (!live)
-                complain(&a, mfn, "pinned frame is not a validated table");
-            expect(&a, mfn, pg->type_info & (uint32_t)PGT_type_mask);
+                complain(a, mfn, "pinned frame is not a validated table");
+            expect(a, mfn, pg->type_info & (uint32_t)PGT_type_mask);
         }
         if (live)
-            audit_table(&a, mfn, level);
+            audit_table(a, mfn, level);
     }
-    for (mfn = 0; mfn < env->nr_frames; mfn++)
-        if (env->frames[mfn].owner == domid)
-            compare(&a, mfn);
-    return a.nr;
+}
+
+void pt_audit_held(struct pt_audit *a, uint64_t mfn, uint32_t type)
+{
+    if (!owned(a, mfn))
+        complain(a, mfn, "reference held outside the tables on a frame of another owner");
+    else
+        expect(a, mfn, type);
+}
+
+int pt_audit_end(struct pt_audit *a)
+{
+    for (uint64_t mfn = 0; mfn < a->env->nr_frames; mfn++)
+        if (a->env->frames[mfn].owner == a->domid)
+            compare(a, mfn);
+    return a->nr;
+}
+
+int pt_audit(const struct pt_env *env, uint16_t domid, const uint64_t *roots,
+             unsigned int nr_roots, uint64_t *scratch,
+             void (*report)(void *rctx, uint64_t mfn, const char *what), void *rctx)
+{
+    struct pt_audit a;
+
+    pt_audit_begin(&a, env, domid, roots, nr_roots, scratch, report, rctx);
+    return pt_audit_end(&a);
 }

@@ -204,24 +204,19 @@ static void audit_report(void *ctx, uint64_t mfn, const char *what)
     log_err("audit: mfn %#lx: %s", mfn, what);
 }
 
-/* Set aside (hold=false) or take again the references a vCPU's registered areas hold. */
-static void audit_vcpu_refs(struct domain *d, struct vcpu *v, bool hold)
+/* A reference held outside the tables (grant_table.h, evtchn.h): general, and writable if so. */
+static void audit_held(void *a, mfn_t mfn, bool writable)
 {
-    for (unsigned int i = 0; i < v->arch.gdt_nr_frames; i++) {
-        if (hold) {
-            BUG_ON(pt_get_page(&pv_mmu_env, v->arch.gdt_frames[i], d->id));
-            BUG_ON(pt_get_page_type(&pv_mmu_env, v->arch.gdt_frames[i], PGT_seg_desc_page, d->id));
-        } else {
-            pt_put_page_type(&pv_mmu_env, v->arch.gdt_frames[i]);
-            pt_put_page(&pv_mmu_env, v->arch.gdt_frames[i]);
-        }
-    }
-    if (v->vcpu_info_mfn) {
-        if (hold)
-            BUG_ON(pv_get_writable_frame(d, v->vcpu_info_mfn));
-        else
-            pv_put_writable_frame(v->vcpu_info_mfn);
-    }
+    pt_audit_held(a, mfn, writable ? (uint32_t)PGT_writable_page : 0);
+}
+
+/* The references a vCPU's registered areas hold: its GDT frames, a moved vcpu_info. */
+static void audit_vcpu_refs(struct pt_audit *a, const struct vcpu *v)
+{
+    for (unsigned int i = 0; i < v->arch.gdt_nr_frames; i++)
+        pt_audit_held(a, v->arch.gdt_frames[i], (uint32_t)PGT_seg_desc_page);
+    if (v->vcpu_info_mfn)
+        audit_held(a, v->vcpu_info_mfn, true);
 }
 
 /*
@@ -279,6 +274,7 @@ int pv_mmu_audit(struct domain *d)
     unsigned long roots_bytes = 2 * d->max_vcpus * sizeof(uint64_t);
     uint64_t *roots;
     unsigned int nr_roots = 0;
+    struct pt_audit a;
 
     if (domain_is_dying(d)) {
         /* Its tables are being taken apart: nothing to recount against (and no reference to lend). */
@@ -297,29 +293,27 @@ int pv_mmu_audit(struct domain *d)
      */
     audit_lock_domains(d, mapper, held, &partial);
     /*
-     * The audit recounts what page tables and every vCPU's roots hold.
-     * References held by registered areas (GDT frames, a moved vcpu_info,
-     * FIFO event pages) are set aside while it runs and taken again after;
-     * nothing else runs meanwhile.
+     * The audit recounts what page tables and every vCPU's roots hold, and
+     * the references held outside them, each counted where it is held:
+     * registered areas (GDT frames, a moved vcpu_info, the PIRQ EOI page,
+     * FIFO event pages) and other domains' grant mappings of d's frames.
+     * None is dropped, so a frame d gave back that only such a reference
+     * holds stays where it is.
      */
     for_each_vcpu(d, v) {
         roots[nr_roots++] = v->arch.guest_table ? v->arch.guest_table : PT_ROOT_NONE;
         roots[nr_roots++] = v->arch.guest_table_user ? v->arch.guest_table_user : PT_ROOT_NONE;
-        audit_vcpu_refs(d, v, false);
     }
-    if (d->arch.pirq_eoi_mfn)
-        pv_put_writable_frame(d->arch.pirq_eoi_mfn);
-    grant_table_audit_refs(d, false);
-    evtchn_fifo_audit_refs(d, false);
     spin_lock_nested(&audit_lock, &d->page_lock);
-    int n = pt_audit(&pv_mmu_env, d->id, roots, nr_roots, scratch, audit_report, NULL);
-    spin_unlock(&audit_lock);
+    pt_audit_begin(&a, &pv_mmu_env, d->id, roots, nr_roots, scratch, audit_report, NULL);
     for_each_vcpu(d, v)
-        audit_vcpu_refs(d, v, true);
+        audit_vcpu_refs(&a, v);
     if (d->arch.pirq_eoi_mfn)
-        BUG_ON(pv_get_writable_frame(d, d->arch.pirq_eoi_mfn));
-    grant_table_audit_refs(d, true);
-    evtchn_fifo_audit_refs(d, true);
+        audit_held(&a, d->arch.pirq_eoi_mfn, true);
+    grant_table_audit_refs(d, audit_held, &a);
+    evtchn_fifo_audit_refs(d, audit_held, &a);
+    int n = pt_audit_end(&a);
+    spin_unlock(&audit_lock);
     audit_unlock_domains(d, mapper, held);
     xfree_bytes(roots, roots_bytes);
     log_info("audit: domain %u: %d mismatch%s%s", d->id, n, n == 1 ? "" : "es",

@@ -289,11 +289,35 @@ bool pt_frame_is_free_to_release(const struct pt_env *env, uint64_t mfn);
  * compare with the frame table.  Each mismatch or forbidden entry is reported
  * through `report`.  `scratch` must hold nr_frames words (clobbered).
  * Returns the number of reports.  References taken outside this machine
- * (grant maps, registered vcpu_info) are not known to it and show as mismatches.
+ * (grant maps, registered vcpu_info) are not known to it and show as
+ * mismatches: pt_audit_held, below, counts them.
  */
 int pt_audit(const struct pt_env *env, uint16_t domid, const uint64_t *roots,
              unsigned int nr_roots, uint64_t *scratch,
              void (*report)(void *rctx, uint64_t mfn, const char *what), void *rctx);
+
+/*
+ * The same audit in three steps, for a caller that knows the references
+ * held outside the tables (grant mappings, registered vCPU areas, event
+ * pages): pt_audit_begin recounts what the tables hold, pt_audit_held adds
+ * one outside reference on a frame of the domain (general, plus one of
+ * `type` unless 0; a frame of another owner is reported), pt_audit_end
+ * compares and returns the number of reports. Nothing is taken or dropped,
+ * so a frame its owner gave back that only such a reference holds stays.
+ */
+struct pt_audit {
+    const struct pt_env *env;
+    uint16_t domid;
+    uint64_t *x;                        /* the expected counts, one word per frame */
+    void (*report)(void *rctx, uint64_t mfn, const char *what);
+    void *rctx;
+    int nr;                             /* reports so far */
+};
+void pt_audit_begin(struct pt_audit *a, const struct pt_env *env, uint16_t domid,
+                    const uint64_t *roots, unsigned int nr_roots, uint64_t *scratch,
+                    void (*report)(void *rctx, uint64_t mfn, const char *what), void *rctx);
+void pt_audit_held(struct pt_audit *a, uint64_t mfn, uint32_t type);
+int pt_audit_end(struct pt_audit *a);
 
 /* ---- shared by hv/arch/x86/lib/pt_*.c only --------------------------------------- */
 
