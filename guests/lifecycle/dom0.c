@@ -131,7 +131,7 @@ void lc_command(struct lc_dom *d, enum lc_cmd cmd)
     os_mb();
     d->mbox->seq = seq;
     HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
-    if (cmd != LC_EXIT && cmd != LC_CHURN)
+    if (cmd != LC_EXIT && cmd != LC_CHURN && cmd != LC_SPIN)
         wait_done(d, seq);
 }
 

@@ -277,6 +277,9 @@ static void do_command(enum lc_cmd cmd)
     case LC_GIVE_BACK:
         give_back_frame();
         break;
+    case LC_SPIN:
+        for (mbox->count = 0;;)
+            mbox->count++;
     default:
         break;
     }

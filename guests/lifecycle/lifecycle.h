@@ -48,6 +48,7 @@ enum lc_cmd {
     LC_GRANT_NEW,   /* after LC_GRANT: a new frame past our memory (res[0] populate's answer,
                        res[1] its MFN), granted to Dom0 writable at LC_REF + 2 */
     LC_GIVE_BACK,   /* decrease_reservation of that frame: res[0] */
+    LC_SPIN,        /* count in `count` as fast as we can until destroyed (pause.c) */
 };
 
 #define LC_PATTERN 0xa5c3a5c3a5c3a5c3ull
@@ -110,8 +111,8 @@ struct lc_timing {
 };
 extern int lc_timed;
 extern struct lc_timing lc_last;
-/* Ask for a command and wait until it is done, unless it never ends (LC_EXIT, LC_CHURN;
-   mbox fields set by the caller first). */
+/* Ask for a command and wait until it is done, unless it never ends (LC_EXIT, LC_CHURN,
+   LC_SPIN; mbox fields set by the caller first). */
 void lc_command(struct lc_dom *d, enum lc_cmd cmd);
 /* Block until cond() or an event; then check again (events on). */
 void lc_wait_event(void);
@@ -136,6 +137,7 @@ void lc_dying(void);
 void lc_race(void);
 void lc_memrace(void);
 void lc_held(void);
+void lc_pause(void);
 void lc_scrub(void);
 void lc_bench(void);
 

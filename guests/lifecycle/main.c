@@ -7,6 +7,7 @@
  *   mode=race n=N               lookups on vCPU 1 racing N destroys on vCPU 0 (LRCE)
  *   mode=memrace n=N            allocations to a DomU racing N destroys of it (LMRC)
  *   mode=held                   a frame given back while a grant mapping holds it (LHLD)
+ *   mode=pause n=N              N pauses of a spinning DomU and N reads of a spinning vCPU (LPAU)
  *   mode=scrub                  a new domain never sees a dead one's memory (LSCR)
  *   mode=bench-*                figures for bench/run.py (bench.c)
  */
@@ -79,6 +80,8 @@ void os_main(void)
         lc_memrace();
     else if (lc_arg_is("mode", "held"))
         lc_held();
+    else if (lc_arg_is("mode", "pause"))
+        lc_pause();
     else if (lc_arg_is("mode", "scrub"))
         lc_scrub();
     else
