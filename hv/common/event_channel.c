@@ -56,21 +56,43 @@ void evtchn_notify_vcpu(struct vcpu *v, unsigned int port, bool upcall)
         vcpu_wake(v);
 }
 
-/* evtchn_set_pending with d->event_lock held. */
-static void set_pending_locked(struct domain *d, unsigned int port)
+/*
+ * The vCPU to notify of a port made pending, told once the event locks are
+ * dropped: waking takes the scheduler's lock and may send an IPI, and every
+ * vCPU of a domain sending to any of its ports waits for the domain's event
+ * lock meanwhile. (The vCPU stays valid: a domain's vCPUs are freed only
+ * after a grace period.) One operation makes one port pending at most.
+ */
+struct evtchn_notice {
+    struct vcpu *v;                     /* NULL: nobody to tell */
+    unsigned int port;
+    bool upcall;
+};
+
+/* Mark port pending, with d->event_lock held; whom to tell goes to *n. */
+static void set_pending_locked(struct domain *d, unsigned int port, struct evtchn_notice *n)
 {
     struct vcpu *v = d->vcpu[d->evtchn[port].notify_vcpu];
 
     if (port_usable(d, port))
-        evtchn_notify_vcpu(v, port, d->evtchn_ops->set_pending(v, port));
+        *n = (struct evtchn_notice){ .v = v, .port = port, .upcall = d->evtchn_ops->set_pending(v, port) };
+}
+
+/* After the event locks are dropped. */
+static void notice_deliver(const struct evtchn_notice *n)
+{
+    if (n->v)
+        evtchn_notify_vcpu(n->v, n->port, n->upcall);
 }
 
 void evtchn_set_pending(struct domain *d, unsigned int port)
 {
+    struct evtchn_notice n = { 0 };
     unsigned long flags = spin_lock_irqsave(&d->event_lock);
 
-    set_pending_locked(d, port);
+    set_pending_locked(d, port, &n);
     spin_unlock_irqrestore(&d->event_lock, flags);
+    notice_deliver(&n);
 }
 
 /* See evtchn.h: Xen's evtchn_port_poll. */
@@ -91,6 +113,7 @@ int evtchn_port_poll(struct domain *d, unsigned int port)
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
 {
     struct domain *d = v->domain;
+    struct evtchn_notice n = { 0 };
     unsigned long flags;
     unsigned int port;
 
@@ -99,8 +122,9 @@ void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
     flags = spin_lock_irqsave(&d->event_lock);
     port = v->virq_to_port[virq];
     if (port)
-        set_pending_locked(d, port);
+        set_pending_locked(d, port, &n);
     spin_unlock_irqrestore(&d->event_lock, flags);
+    notice_deliver(&n);
 }
 
 void send_global_virq(struct domain *d, unsigned int virq)
@@ -130,10 +154,13 @@ static void env_bound(void *ctx, uint16_t dom, unsigned int port)
         d->evtchn_ops->init(d, port);
 }
 
-/* Called inside an operation, which holds dom's event lock (alone or as a pair). */
+/*
+ * Called inside an operation, which holds dom's event lock (alone or as a
+ * pair); ctx: the operation's struct evtchn_notice (NULL: nothing raises).
+ */
 static void env_raise(void *ctx, uint16_t dom, unsigned int port)
 {
-    set_pending_locked(domain_lookup_any(dom), port);
+    set_pending_locked(domain_lookup_any(dom), port, ctx);
 }
 
 static void env_clear(void *ctx, uint16_t dom, unsigned int port)
@@ -181,10 +208,13 @@ int evtchn_alloc_unbound_port(struct domain *d, domid_t remote)
     return port < 0 ? 0 : port;
 }
 
-/* The close (send: false) or the send of a port, with its locks held. */
-static int close_or_send(struct domain *d, unsigned int port, bool send)
+/* The close (send: false) or the send of a port, with its locks held; whom to tell goes to *n. */
+static int close_or_send(struct domain *d, unsigned int port, bool send, struct evtchn_notice *n)
 {
-    return send ? evtchn_port_send(&evtchn_env, d->id, port) : evtchn_port_close(&evtchn_env, d->id, port);
+    struct evtchn_env env = evtchn_env;
+
+    env.ctx = n;
+    return send ? evtchn_port_send(&env, d->id, port) : evtchn_port_close(&env, d->id, port);
 }
 
 /*
@@ -194,8 +224,10 @@ static int close_or_send(struct domain *d, unsigned int port, bool send)
  */
 static long with_port_and_peer(struct domain *d, unsigned int port, bool send)
 {
+    struct evtchn_notice n = { 0 };
+
     if (!port_valid(port))
-        return close_or_send(d, port, send);        /* its own refusal, without a lock */
+        return close_or_send(d, port, send, &n);    /* its own refusal, without a lock */
     for (;;) {
         const struct evtchn *c = &d->evtchn[port];
         uint8_t state = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
@@ -210,10 +242,12 @@ static long with_port_and_peer(struct domain *d, unsigned int port, bool send)
         spin_lock_pair_irqsave(&d->event_lock, &rd->event_lock, &flags);
         same = c->state == state && (state != ECS_INTERDOMAIN || c->remote_dom == peer);
         if (same)
-            rc = close_or_send(d, port, send);
+            rc = close_or_send(d, port, send, &n);
         spin_unlock_pair_irqrestore(&d->event_lock, &rd->event_lock, flags);
-        if (same)
+        if (same) {
+            notice_deliver(&n);
             return rc;
+        }
     }
 }
 
@@ -249,15 +283,19 @@ static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
 static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
 {
     struct domain *ld = current->domain, *rd = lookup_domain(b->remote_dom);
+    struct evtchn_notice n = { 0 };
+    struct evtchn_env env = evtchn_env;
     unsigned long flags;
     int lport;
 
     if (!rd)
         return -XEN_ESRCH;
     /* Like Xen: the new channel starts with a pending notification. */
+    env.ctx = &n;
     spin_lock_pair_irqsave(&ld->event_lock, &rd->event_lock, &flags);
-    lport = evtchn_port_link(&evtchn_env, ld->id, rd->id, b->remote_port);
+    lport = evtchn_port_link(&env, ld->id, rd->id, b->remote_port);
     spin_unlock_pair_irqrestore(&ld->event_lock, &rd->event_lock, flags);
+    notice_deliver(&n);
     if (lport < 0)
         return lport;
     b->local_port = (evtchn_port_t)lport;

@@ -475,12 +475,21 @@ static void tick_expired(void *data)
         set_timer(&credit_cpu[c->id].tick, now + period);
 }
 
+/* What note_placement saw under the lock, logged once the lock is dropped. */
+struct placement_note {
+    const struct vcpu *first_here;      /* ran on this CPU for the first time */
+    const struct vcpu *other;           /* another domain's, running on `other_cpu` at once */
+    unsigned int other_cpu;
+};
+
 /*
- * Log where vCPUs run, for people and tests: the first time a vCPU runs on
- * each CPU, and the first time two domains run on two CPUs at once (seen
- * under the lock: both CPUs were given a runnable vCPU). Lock held.
+ * Where vCPUs run, for people and tests: the first time a vCPU runs on each
+ * CPU, and the first time two domains run on two CPUs at once (seen under
+ * the lock: both CPUs were given a runnable vCPU). Lock held; the lines are
+ * printed by placement_log after it is dropped (the serial line is slow,
+ * and every CPU's wake-ups wait for this lock).
  */
-static void note_placement(unsigned int me, struct vcpu *next)
+static void note_placement(unsigned int me, struct vcpu *next, struct placement_note *note)
 {
     static bool parallel_seen;
     unsigned int cpu;
@@ -489,7 +498,7 @@ static void note_placement(unsigned int me, struct vcpu *next)
         return;
     if (!(next->cpus_run & cpu_bit(me))) {
         next->cpus_run |= cpu_bit(me);
-        log_info("d%uv%u runs on CPU%u", next->domain->id, next->id, me);
+        note->first_here = next;
     }
     if (parallel_seen)
         return;
@@ -498,11 +507,23 @@ static void note_placement(unsigned int me, struct vcpu *next)
 
         if (cpu != me && vcpu_runnable(other) && other->domain != next->domain) {
             parallel_seen = true;
-            log_info("CPU%u runs d%uv%u while CPU%u runs d%uv%u", me, next->domain->id, next->id,
-                     cpu, other->domain->id, other->id);
+            note->other = other;
+            note->other_cpu = cpu;
             return;
         }
     }
+}
+
+/* The lines of note_placement; next runs on this CPU now. */
+static void placement_log(const struct placement_note *note, const struct vcpu *next)
+{
+    unsigned int me = this_cpu()->id;
+
+    if (note->first_here)
+        log_info("d%uv%u runs on CPU%u", next->domain->id, next->id, me);
+    if (note->other)
+        log_info("CPU%u runs d%uv%u while CPU%u runs d%uv%u", me, next->domain->id, next->id,
+                 note->other_cpu, note->other->domain->id, note->other->id);
 }
 
 /* Who steals: this CPU, in which balance step, when. */
@@ -676,6 +697,7 @@ static void schedule(void)
 {
     struct cpu_info *c = this_cpu();
     struct vcpu *prev = c->curr_vcpu, *next = NULL, *leaving = NULL;
+    struct placement_note note = { 0 };
     struct runq_node *n;
     uint64_t now;
     bool was_running;
@@ -743,8 +765,9 @@ static void schedule(void)
     tick_start(c->id, now);
     slice_update(c->id);
     if (next != prev)
-        note_placement(c->id, next);
+        note_placement(c->id, next, &note);
     spin_unlock(&credit_lock);
+    placement_log(&note, next);
     if (next != prev) {
         if (prev)
             runstate_area_update(prev);         /* before the switch: prev's address space */

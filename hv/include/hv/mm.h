@@ -79,11 +79,12 @@ unsigned long alloc_frame_batch(uint16_t owner, unsigned long n, mfn_t *out);
 
 /*
  * An idle CPU clears free frames that may hold old contents, until *stop
- * (its pending softirqs) is set or none is left; the number cleared. Freed
- * frames are not cleared at once: whatever is still dirty when handed out
- * is cleared then.
+ * (its pending softirqs) is set or none is left; the number cleared (0 at
+ * once while another CPU scrubs: one at a time). Freed frames are not
+ * cleared at once: whatever is still dirty when handed out is cleared then.
  */
 unsigned long scrub_idle_frames(const volatile unsigned long *stop);
+/* Dirty frames wait and no CPU scrubs them yet: an idle CPU should, else halt. */
 bool frames_need_scrub(void);
 struct frame_scrub_counts {
     unsigned long dirty;            /* free frames still to be cleared */

@@ -359,47 +359,91 @@ unsigned long alloc_frame_batch(uint16_t owner, unsigned long n, mfn_t *out)
     return got;
 }
 
+/* Dirty frames an idle CPU takes under one hold of the heap lock. */
+#define SCRUB_CHUNK 32
+
+/* The CPU scrubbing now, if any (one at a time, as Xen's one per node): NO_SCRUBBER else. */
+#define NO_SCRUBBER (~0U)
+static unsigned int scrubber = NO_SCRUBBER;
+
 /*
- * An idle CPU's work, with interrupts on: clear dirty free frames one at a
- * time, the highest first, until *stop is set (work for this CPU) or none is
- * left. A frame being cleared is marked in use (no allocation takes it) but
- * stays counted free. The number cleared.
+ * Up to SCRUB_CHUNK dirty frames, the highest first, marked in use (no
+ * allocation takes them) yet counted free, for this CPU to clear. Heap lock held.
+ */
+static unsigned int take_scrub_chunk(mfn_t *chunk)
+{
+    unsigned int n = 0;
+
+    while (n < SCRUB_CHUNK && nr_dirty) {
+        mfn_t m = fb_highest_used(dirty_map, 0, dirty_top);
+
+        if (m == FB_NONE)
+            break;
+        take_dirty(m);
+        mark_used(m);
+        dirty_top = m;                  /* no dirty frame is left from m up */
+        chunk[n++] = m;
+    }
+    return n;
+}
+
+/* The chunk back to the heap: its first `cleared` frames clean, the rest still dirty. */
+static void put_scrub_chunk(const mfn_t *chunk, unsigned int n, unsigned int cleared)
+{
+    for (unsigned int i = 0; i < n; i++) {
+        mark_free(chunk[i]);
+        if (i >= cleared)
+            mark_dirty(chunk[i]);
+        if (chunk[i] >= free_top)
+            free_top = chunk[i] + 1;
+    }
+    nr_scrubbed_idle += cleared;
+}
+
+/*
+ * An idle CPU's work, with interrupts on: clear dirty free frames, the
+ * highest first, a chunk per hold of the heap lock, until *stop is set (work
+ * for this CPU) or none is left. One CPU scrubs at a time: every idle CPU
+ * clearing at once would only fight over the heap lock (and, under
+ * emulation, over the host's cores) while the others may halt. The number
+ * cleared; 0 at once while another CPU scrubs.
  */
 unsigned long scrub_idle_frames(const volatile unsigned long *stop)
 {
-    cpumask_t me = cpu_bit(this_cpu()->id);
+    unsigned int self = this_cpu()->id, none = NO_SCRUBBER;
+    cpumask_t me = cpu_bit(self);
     unsigned long done = 0;
+    mfn_t chunk[SCRUB_CHUNK];
 
+    if (!__atomic_compare_exchange_n(&scrubber, &none, self, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED))
+        return 0;
     while (!*stop && __atomic_load_n(&nr_dirty, __ATOMIC_RELAXED)) {
-        mfn_t m;
+        unsigned int n, cleared = 0;
 
         spin_lock(&heap_lock);
-        m = nr_dirty ? fb_highest_used(dirty_map, 0, dirty_top) : FB_NONE;
-        if (m != FB_NONE) {
-            take_dirty(m);
-            mark_used(m);
+        n = take_scrub_chunk(chunk);
+        if (n)
             __atomic_or_fetch(&scrubbing, me, __ATOMIC_RELEASE);
-            dirty_top = m;              /* no dirty frame is left from m up */
-        }
         spin_unlock(&heap_lock);
-        if (m == FB_NONE)
+        if (!n)
             break;
-        clear_frames(m, 1);
+        while (cleared < n && (cleared == 0 || !*stop))
+            clear_frames(chunk[cleared++], 1);
         spin_lock(&heap_lock);
-        mark_free(m);
-        if (m >= free_top)
-            free_top = m + 1;
-        nr_scrubbed_idle++;
+        put_scrub_chunk(chunk, n, cleared);
         __atomic_and_fetch(&scrubbing, ~me, __ATOMIC_RELEASE);
         spin_unlock(&heap_lock);
-        done++;
+        done += cleared;
     }
+    __atomic_store_n(&scrubber, NO_SCRUBBER, __ATOMIC_RELEASE);
     return done;
 }
 
 bool frames_need_scrub(void)
 {
-    return __atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) != 0;
+    return __atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) != 0 &&
+           __atomic_load_n(&scrubber, __ATOMIC_RELAXED) == NO_SCRUBBER;
 }
 
 unsigned long frames_free(void)
