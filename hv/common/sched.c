@@ -127,13 +127,47 @@ static bool on_cpu(const struct vcpu *v)
     return cpu_info_of(v->processor)->curr_vcpu == v;
 }
 
-/* Raise softirq nr on cpu: this one's exit path sees it, another gets an event-check IPI. */
+/*
+ * The event-check IPIs each CPU owes once it drops credit_lock: one sent
+ * under the lock wakes a CPU that then only waits for the lock (on every
+ * cross-CPU wake-up, the woken CPU's schedule against the waker's).
+ */
+static cpumask_t kicks_owed[NR_CPUS];
+
+/*
+ * Raise softirq nr on cpu: this one's exit path sees it; another sees it
+ * after the event-check IPI sent once the lock is dropped. Lock held.
+ */
 static void softirq_on(unsigned int cpu, unsigned int nr)
 {
-    if (cpu == this_cpu()->id)
+    unsigned int me = this_cpu()->id;
+
+    if (cpu == me) {
         raise_softirq(nr);
-    else
-        cpu_raise_softirq(cpu, nr);
+        return;
+    }
+    __atomic_or_fetch(&cpu_info_of(cpu)->softirq_pending, 1UL << nr, __ATOMIC_SEQ_CST);
+    kicks_owed[me] |= cpu_bit(cpu);
+}
+
+/* Drop credit_lock, then send the IPIs owed (interrupts as they were before the unlock). */
+static void sched_unlock(void)
+{
+    unsigned int me = this_cpu()->id, cpu;
+    cpumask_t owed = kicks_owed[me];
+
+    kicks_owed[me] = 0;
+    spin_unlock(&credit_lock);
+    for_each_online_cpu(cpu)
+        if (owed & cpu_bit(cpu))
+            smp_send_event_check(cpu);
+}
+
+static void sched_unlock_irqrestore(unsigned long flags)
+{
+    sched_unlock();
+    if (flags & 0x200)                  /* X86_EFLAGS_IF, as spin_unlock_irqrestore */
+        local_irq_enable();
 }
 
 /* The slice timer ends the running vCPU's slice: choose again on the way out. */
@@ -291,7 +325,7 @@ static void sched_update(struct vcpu *v, bool wake)
         resumed = resume_on_cpu_locked(v, wake);    /* or its exit path switches away */
     else
         sched_requeue_locked(v, wake ? credit_wake(&v->credit) : v->credit.pri);
-    spin_unlock_irqrestore(&credit_lock, flags);
+    sched_unlock_irqrestore(flags);
     if (resumed) {
         if (v == current)
             runstate_area_update(v);            /* its address space is this CPU's */
@@ -371,7 +405,7 @@ void sched_destroy_domain(struct domain *d)
 
     for_each_vcpu(d, v)
         credit_vcpu_remove(&credit, &v->credit);
-    spin_unlock_irqrestore(&credit_lock, flags);
+    sched_unlock_irqrestore(flags);
 }
 
 void sched_get_credit(struct domain *d, uint16_t *weight, uint16_t *cap)
@@ -380,7 +414,7 @@ void sched_get_credit(struct domain *d, uint16_t *weight, uint16_t *cap)
 
     *weight = d->credit.weight;
     *cap = d->credit.cap;
-    spin_unlock_irqrestore(&credit_lock, flags);
+    sched_unlock_irqrestore(flags);
 }
 
 void sched_set_credit(struct domain *d, uint16_t weight, uint16_t cap)
@@ -388,7 +422,7 @@ void sched_set_credit(struct domain *d, uint16_t weight, uint16_t cap)
     unsigned long flags = spin_lock_irqsave(&credit_lock);
 
     credit_dom_set(&credit, &d->credit, weight, cap);
-    spin_unlock_irqrestore(&credit_lock, flags);
+    sched_unlock_irqrestore(flags);
 }
 
 /* See sched.h. */
@@ -397,7 +431,7 @@ void sched_get_params(struct credit_params *p)
     unsigned long flags = spin_lock_irqsave(&credit_lock);
 
     *p = credit.params;
-    spin_unlock_irqrestore(&credit_lock, flags);
+    sched_unlock_irqrestore(flags);
 }
 
 /* See sched.h. */
@@ -407,7 +441,7 @@ void sched_set_params(const struct credit_params *p)
     bool was_limited = credit.params.ratelimit_us != 0;
 
     credit_set_params(&credit, p);
-    spin_unlock_irqrestore(&credit_lock, flags);
+    sched_unlock_irqrestore(flags);
     if (was_limited != (p->ratelimit_us != 0))
         log_info("%s context switch rate limiting", p->ratelimit_us ? "Enabling" : "Disabling");
 }
@@ -447,7 +481,7 @@ static void account_expired(void *data)
 
     credit_account(&credit);
     period = credit.tslice_ns;
-    spin_unlock_irqrestore(&credit_lock, flags);
+    sched_unlock_irqrestore(flags);
     if (current && current->runstate_area_stale)
         runstate_area_update(current);          /* unparked where the CPU idled on it */
     set_timer(&account_timer, now_ns() + period);
@@ -470,7 +504,7 @@ static void tick_expired(void *data)
     if (running)
         credit_tick(&credit, &v->credit, now);
     runq_resort(c);
-    spin_unlock_irqrestore(&credit_lock, flags);
+    sched_unlock_irqrestore(flags);
     if (running)
         set_timer(&credit_cpu[c->id].tick, now + period);
 }
@@ -637,7 +671,7 @@ void sched_set_hard_affinity(struct vcpu *v, cpumask_t excluded)
 
     v->cpu_hard_excluded = excluded;
     affinity_changed(v);
-    spin_unlock_irqrestore(&credit_lock, flags);
+    sched_unlock_irqrestore(flags);
 }
 
 /* See sched.h. */
@@ -647,7 +681,7 @@ void sched_set_soft_affinity(struct vcpu *v, cpumask_t excluded)
 
     v->cpu_soft_excluded = excluded;
     affinity_changed(v);
-    spin_unlock_irqrestore(&credit_lock, flags);
+    sched_unlock_irqrestore(flags);
 }
 
 /*
@@ -659,7 +693,7 @@ static void requeue_saved(struct vcpu *v)
     spin_lock(&credit_lock);
     if (!on_cpu(v) && !runq_queued(&v->runq))
         sched_requeue_locked(v, v->credit.pri);
-    spin_unlock(&credit_lock);
+    sched_unlock();
 }
 
 /*
@@ -708,7 +742,7 @@ static void schedule(void)
     c->need_resched = false;
     runq_resort(c);
     if (was_running && ratelimit_holds(c, prev, now)) {
-        spin_unlock(&credit_lock);
+        sched_unlock();
         return;
     }
     if (prev && vcpu_runnable(prev) && !may_run_on(prev, c->id)) {
@@ -747,7 +781,7 @@ static void schedule(void)
         stop_timer(&credit_cpu[c->id].tick);
         if (go_idle)
             c->curr_vcpu = NULL;        /* idle: prev's state leaves the CPU below */
-        spin_unlock(&credit_lock);
+        sched_unlock();
         if (was_running)
             runstate_area_update(prev);         /* still the CPU's address space */
         if (go_idle)
@@ -766,7 +800,7 @@ static void schedule(void)
     slice_update(c->id);
     if (next != prev)
         note_placement(c->id, next, &note);
-    spin_unlock(&credit_lock);
+    sched_unlock();
     placement_log(&note, next);
     if (next != prev) {
         if (prev)
