@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -176,6 +177,33 @@ def measure_lifecycle(modes, timeout, creation_only=False):
     return out
 
 
+def measure_smp(runs, timeout):
+    """The interdomain round trip with the two DomUs on the same CPU and on
+    different CPUs of a two-CPU machine (lifecycle mode=bench-rtt-2cpus), wall
+    clock: `runs` boots per hypervisor, alternating Xen 4.17 and Xenolith so
+    both see the same host load; with each boot's host CPU time (QEMU's user +
+    system seconds: what waiting by spinning costs the host). Then once each
+    under icount (path lengths). {mode: {hv: {metric: {median, runs}}}}."""
+    out = {}
+    for mode, icount, n in (("wall", False, runs), ("icount", True, 1)):
+        samples = {hv: {} for hv in HYPERVISORS}
+        for i in range(n):
+            for hv in HYPERVISORS:
+                print(f"bench: smp {hv} {mode} run {i + 1}/{n}", flush=True)
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                got, _ = lifecycle_run(hv, icount, timeout, "mode=bench-rtt-2cpus", cpus=2)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                got["host_cpu_s"] = round((after.ru_utime - before.ru_utime) +
+                                          (after.ru_stime - before.ru_stime), 2)
+                for metric, value in got.items():
+                    samples[hv].setdefault(metric, []).append(value)
+        figures = {hv: {m: {"median": statistics.median(v), "runs": v} for m, v in t.items()}
+                   for hv, t in samples.items()}
+        out[mode] = {"runs": n, "figures": figures,
+                     "ratio_xenolith_over_xen": ratios(figures["xenolith"], figures["xen"])}
+    return out
+
+
 def credit_run(hv, icount, timeout):
     """The credit scheduler's figures, the same guest on both hypervisors:
     guests/crash mode=credit test=bench as Dom0 with its own image as initrd,
@@ -230,8 +258,10 @@ def main():
                     help="only this variant (repeatable; default all)")
     ap.add_argument("--no-icount", action="store_true", help="skip the icount mode")
     ap.add_argument("--out", help="result file (default bench/results/<UTC time>.json)")
-    ap.add_argument("--only", choices=("guest", "linux", "lifecycle", "creation"),
-                    help="run only the PV guest benchmark, the Linux one or the domain one")
+    ap.add_argument("--only", choices=("guest", "linux", "lifecycle", "creation", "smp"),
+                    help="run only the PV guest benchmark, the Linux one, the domain one (creation: "
+                         "its creation figures) or the two-CPU event round trip (smp: not part of "
+                         "a full run)")
     ap.add_argument("--linux-runs", type=int, default=3,
                     help="wall-clock boots per Linux target (default %(default)s)")
     ap.add_argument("--linux-target", action="append", choices=linux_bench.TARGETS,
@@ -249,6 +279,7 @@ def main():
     run_guest = args.only in (None, "guest")
     run_linux = args.only in (None, "linux")
     run_lifecycle = args.only in (None, "lifecycle", "creation")
+    run_smp = args.only == "smp"
     if run_guest and not os.path.isfile(args.guest):
         print(f"bench: {args.guest} not found: the bench guest is not built yet "
               "(guests/bench/, then make)", file=sys.stderr)
@@ -289,6 +320,12 @@ def main():
         except (RuntimeError, launcher.LaunchError) as e:
             print(f"bench: lifecycle: {e}", file=sys.stderr)
             return 1
+    if run_smp:
+        try:
+            report["smp"] = measure_smp(args.runs, args.timeout)
+        except (RuntimeError, launcher.LaunchError) as e:
+            print(f"bench: smp: {e}", file=sys.stderr)
+            return 1
     if run_linux:
         fetched = subprocess.run([linux_bench.FETCH], cwd=ROOT, stdin=subprocess.DEVNULL)
         try:
@@ -316,7 +353,8 @@ def main():
         json.dump(report, f, indent=2, sort_keys=True)
         f.write("\n")
     sections = list(report["modes"].items()) + \
-        [(f"{m} (domains)", e) for m, e in report.get("lifecycle", {}).get("modes", {}).items()]
+        [(f"{m} (domains)", e) for m, e in report.get("lifecycle", {}).get("modes", {}).items()] + \
+        [(f"{m} (2 CPUs)", e) for m, e in report.get("smp", {}).items()]
     for mode, entry in sections:
         for name, table in entry.items():
             if not name.startswith("ratio_"):

@@ -197,6 +197,28 @@ def test_linux_dom0_refusals_on_xenolith(boot, linux_image):
     assert not refused, "refused instructions or page-table entries:\n" + "\n".join(refused[:30])
 
 
+def check_linux_smp(boot, hv, linux_image, vcpus, cpus):
+    """Linux as Dom0 with `vcpus` vCPUs on `cpus` CPUs: every vCPU online in
+    /proc/cpuinfo (its /init line "cpus N"), every other /init line, the
+    poweroff, and on Xenolith a clean audit after the shutdown."""
+    kernel, initrd = linux_image
+    hv_cmdline = None
+    if vcpus != cpus:
+        hv_cmdline = launcher.default_hv_cmdline(hv, MEM_MIB, cpus) + f" dom0_max_vcpus={vcpus}"
+    result = boot(hv, kernel, CMDLINE, tag=f"linux-{vcpus}vcpus-{cpus}cpus", initrd=initrd,
+                  mem_mib=MEM_MIB, machine_mem_mib=MACHINE_MIB, timeout=LINUX_TIMEOUT_S, cpus=cpus,
+                  hv_cmdline=hv_cmdline)
+    lines = serial_log.guest_lines(result.output)
+    expected = [p if p != r"LINUX: cpus 1" else rf"LINUX: cpus {vcpus}" for p in EXPECTED]
+    for pattern in expected:
+        assert any(re.fullmatch(pattern, l) for l in lines), \
+            f"Linux with {vcpus} vCPUs on {hv} did not print {pattern!r}\n" + describe(result, tail=60)
+    assert result.code == 0, f"Linux with {vcpus} vCPUs on {hv} did not power off\n" + describe(result)
+    if hv == "xenolith":
+        audits = [l for l in serial_log.hv_lines(result.output) if "audit: domain 0:" in l]
+        assert audits and audits[-1].rstrip().endswith("0 mismatches"), describe(result, tail=30)
+
+
 @pytest.mark.parametrize("hv", ["xen", "xenolith"])
 def test_linux_dom0_with_two_vcpus(boot, hv_image_ready, linux_image, hv):
     """--cpus 2: Dom0 gets two vCPUs (one per CPU; Xen 4.17 with eager FPU
@@ -204,15 +226,12 @@ def test_linux_dom0_with_two_vcpus(boot, hv_image_ready, linux_image, hv):
     VCPUOP_initialise/up, runs its per-CPU timers and IPIs on it, and reaches
     its last line; on Xenolith the audit after the shutdown is clean."""
     hv_image_ready(hv)
-    kernel, initrd = linux_image
-    result = boot(hv, kernel, CMDLINE, tag="linux-2cpus", initrd=initrd, mem_mib=MEM_MIB,
-                  machine_mem_mib=MACHINE_MIB, timeout=LINUX_TIMEOUT_S, cpus=2)
-    lines = serial_log.guest_lines(result.output)
-    expected = [p if p != r"LINUX: cpus 1" else r"LINUX: cpus 2" for p in EXPECTED]
-    for pattern in expected:
-        assert any(re.fullmatch(pattern, l) for l in lines), \
-            f"Linux with two vCPUs on {hv} did not print {pattern!r}\n" + describe(result, tail=60)
-    assert result.code == 0, f"Linux with two vCPUs on {hv} did not power off\n" + describe(result)
-    if hv == "xenolith":
-        audits = [l for l in serial_log.hv_lines(result.output) if "audit: domain 0:" in l]
-        assert audits and audits[-1].rstrip().endswith("0 mismatches"), describe(result, tail=30)
+    check_linux_smp(boot, hv, linux_image, vcpus=2, cpus=2)
+
+
+@pytest.mark.parametrize("hv", ["xen", "xenolith"])
+def test_linux_dom0_with_four_vcpus_on_two_cpus(boot, hv_image_ready, linux_image, hv):
+    """dom0_max_vcpus=4 on --cpus 2: the hypervisor multiplexes four vCPUs on
+    two CPUs; Linux onlines all four (/proc/cpuinfo) and powers off."""
+    hv_image_ready(hv)
+    check_linux_smp(boot, hv, linux_image, vcpus=4, cpus=2)
