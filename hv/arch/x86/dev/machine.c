@@ -19,7 +19,13 @@ void local_irq_disable_all(void)
 
 void machine_exit(enum machine_exit_code code)
 {
+    static bool ending;
+
     local_irq_disable();
+    /* Every CPU that finds no domain left comes here: the first ends the machine, once. */
+    if (__atomic_exchange_n(&ending, true, __ATOMIC_SEQ_CST))
+        for (;;)
+            __asm__ volatile("hlt");
     if (code == EXIT_DOM0_POWEROFF) {
         smp_report();
         log_info("powering off the machine");
