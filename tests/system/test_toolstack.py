@@ -331,6 +331,9 @@ def test_toolstack_on_two_cpus(outputs_2cpu, hv):
     assert result.code == 0, describe(result)
     cmds = dict(by_command(masked(dom0_lines(result.output))))
     vcpu_lists = [o for c, o in by_command(masked(dom0_lines(result.output))) if c == "vcpu-list"]
+    if hv == "xen" and vcpu_lists[1:]:
+        # Xen 4.17 sometimes leaves beta on CPU 0 here (BETA_SOFT_CPU): either CPU passes.
+        vcpu_lists[1] = [BETA_SOFT_CPU.sub(r"\g<1>1\2", l) for l in vcpu_lists[1]]
     assert vcpu_lists[1:] == [[
         VCPU_HEADER,
         "Domain-0                             0     0     0   r--  T  0 / all",
@@ -360,8 +363,17 @@ def test_toolstack_on_two_cpus(outputs_2cpu, hv):
          "beta                                         2    12     1     -b----  T"]], describe(result)
 
 
+# beta's vCPU 0 after its soft pin to CPU 1: Xenolith moves it there every time (its
+# test above fails with soft affinity ignored); Xen 4.17 did so in most runs but left it
+# on CPU 0 in 2 of 6 runs here (and about 1 in 10 under make test), even with the pin
+# asked twice: its idle-CPU view is not settled yet at that moment. Only that column
+# is left out of the comparison.
+BETA_SOFT_CPU = re.compile(r"^(beta {33}2 {5}0 {5})[01]( {3}-b-  T  all / 1)$")
+
+
 def test_toolstack_on_two_cpus_same_output_on_both(outputs_2cpu):
-    """On two CPUs too, line for line (times masked), Xen 4.17 and Xenolith agree."""
-    fail_unless_same_lines(masked(dom0_lines(outputs_2cpu["xen"].output)),
-                           masked(dom0_lines(outputs_2cpu["xenolith"].output)),
-                           "the toolstack's output on two CPUs")
+    """On two CPUs too, line for line (times masked; beta's CPU after its soft pin, see
+    BETA_SOFT_CPU), Xen 4.17 and Xenolith agree."""
+    def lines(hv):
+        return [BETA_SOFT_CPU.sub(r"\1?\2", l) for l in masked(dom0_lines(outputs_2cpu[hv].output))]
+    fail_unless_same_lines(lines("xen"), lines("xenolith"), "the toolstack's output on two CPUs")
