@@ -5,8 +5,9 @@
  * running vCPU, a share-out every 30 ms hands out credit by weight and cap,
  * a capped vCPU deep in debt is parked. Slices of 30 ms; a vCPU woken by an
  * event or timer while it has credit is BOOST and preempts one that has run
- * for the rate limit (1 ms) at least. The slice, the rate limit and the
- * migration delay are XEN_SYSCTL_scheduler_op's (sched_set_params). Every
+ * for the rate limit (1 ms) at least. The slice and the rate limit are the
+ * boot options' (sched_boot_params), then, with the migration delay,
+ * XEN_SYSCTL_scheduler_op's (sched_set_params). Every
  * CPU runs this on its own queue; a vCPU is placed, and a CPU with nothing
  * better to run takes work from a busy one, by Xen's two steps: the CPUs of
  * its soft affinity first, then those of its hard affinity. Context switches, runstates (and
@@ -904,10 +905,13 @@ void sched_idle_loop(void)
 
 void sched_start(void)
 {
+    struct credit_params boot;
     struct domain *d;
     struct vcpu *v;
 
     credit_init(&credit, nr_cpus_online, credit_parked, NULL);
+    sched_boot_params(&boot);
+    credit_set_params(&credit, &boot);
     if (init_timer(&account_timer, account_expired, NULL, this_cpu()->id))
         panic("no memory for the scheduler's timers");
     set_timer(&account_timer, now_ns() + credit.tslice_ns);

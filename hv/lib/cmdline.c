@@ -197,44 +197,69 @@ static bool parse_size(const char *s, size_t len, uint64_t *bytes)
     return true;
 }
 
-/* See cmdline.h. */
-bool cmdline_get_size(const char *cmdline, const char *key, uint64_t *bytes)
+/*
+ * The value of the last occurrence of "key=value" that parse accepts (parse
+ * sets *out only then). False: none did, *out untouched.
+ */
+static bool last_valid(const char *cmdline, const char *key, bool (*parse)(const char *s, size_t len, void *out),
+                       void *out)
 {
     struct option opt;
     bool found = false;
+
+    if (!cmdline || !key || !*key || !out)
+        return false;
+    for (const char *p = cmdline; next_option(&p, &opt);)
+        if (key_is(opt.key, opt.key_len, key) && opt.has_val && parse(opt.val, opt.val_len, out))
+            found = true;
+    return found;
+}
+
+static bool size_value(const char *s, size_t len, void *out)
+{
+    return parse_size(s, len, out);
+}
+
+/* A whole number, nothing after it. */
+static bool uint_value(const char *s, size_t len, void *out)
+{
+    uint64_t v;
+    size_t used;
+
+    if (!parse_uint_prefix(s, len, &v, &used) || used == 0 || used != len)
+        return false;
+    *(uint64_t *)out = v;
+    return true;
+}
+
+/* Xen's int: an optional '-', a whole number, INT32_MIN to UINT32_MAX, kept in 32 bits. */
+static bool int32_value(const char *s, size_t len, void *out)
+{
+    bool minus = len && s[0] == '-';
     uint64_t v;
 
-    if (!cmdline || !key || !*key || !bytes)
+    if (!uint_value(s + minus, len - minus, &v) || v > (minus ? (uint64_t)INT32_MAX + 1 : UINT32_MAX))
         return false;
-    for (const char *p = cmdline; next_option(&p, &opt);) {
-        if (key_is(opt.key, opt.key_len, key) && opt.has_val &&
-            parse_size(opt.val, opt.val_len, &v)) {
-            *bytes = v;
-            found = true;
-        }
-    }
-    return found;
+    *(int32_t *)out = (int32_t)(uint32_t)(minus ? 0 - v : v);
+    return true;
+}
+
+/* See cmdline.h. */
+bool cmdline_get_size(const char *cmdline, const char *key, uint64_t *bytes)
+{
+    return last_valid(cmdline, key, size_value, bytes);
 }
 
 /* See cmdline.h. */
 bool cmdline_get_uint(const char *cmdline, const char *key, uint64_t *val)
 {
-    struct option opt;
-    bool found = false;
-    uint64_t v;
-    size_t used;
+    return last_valid(cmdline, key, uint_value, val);
+}
 
-    if (!cmdline || !key || !*key || !val)
-        return false;
-    for (const char *p = cmdline; next_option(&p, &opt);) {
-        if (key_is(opt.key, opt.key_len, key) && opt.has_val &&
-            parse_uint_prefix(opt.val, opt.val_len, &v, &used) &&
-            used != 0 && used == opt.val_len) {
-            *val = v;
-            found = true;
-        }
-    }
-    return found;
+/* See cmdline.h. */
+bool cmdline_get_int32(const char *cmdline, const char *key, int32_t *val)
+{
+    return last_valid(cmdline, key, int32_value, val);
 }
 
 /* One dom0_mem amount at s[0..len): Xen's parse_amt on a counted string. */

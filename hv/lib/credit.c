@@ -66,6 +66,28 @@ void credit_set_params(struct credit_sched *s, const struct credit_params *p)
 }
 
 /* See credit.h. */
+unsigned int credit_boot_params(int32_t tslice_ms, int32_t ratelimit_us, struct credit_params *p)
+{
+    unsigned int warn = 0;
+
+    if (tslice_ms < (int32_t)CREDIT_TSLICE_MS_MIN || tslice_ms > (int32_t)CREDIT_TSLICE_MS_MAX) {
+        warn |= CREDIT_BOOT_TSLICE_RANGE;
+        tslice_ms = (int32_t)(CREDIT_TSLICE_NS / NS_PER_MS);
+    }
+    if ((int64_t)ratelimit_us * 1000 > (int64_t)tslice_ms * 1000000)
+        warn |= CREDIT_BOOT_RATELIMIT_SLICE;
+    if (ratelimit_us && (ratelimit_us < (int32_t)CREDIT_RATELIMIT_US_MIN ||
+                         ratelimit_us > (int32_t)CREDIT_RATELIMIT_US_MAX)) {
+        warn |= CREDIT_BOOT_RATELIMIT_RANGE;
+        ratelimit_us = CREDIT_RATELIMIT_US;
+    }
+    if ((int64_t)ratelimit_us * 1000 > (int64_t)tslice_ms * 1000000)     /* signed ns, as Xen's */
+        ratelimit_us = tslice_ms * 1000;
+    *p = (struct credit_params){ .tslice_ms = (uint32_t)tslice_ms, .ratelimit_us = (uint32_t)ratelimit_us };
+    return warn;
+}
+
+/* See credit.h. */
 uint64_t credit_ratelimit_hold(const struct credit_sched *s, uint64_t ran_ns)
 {
     uint64_t limit = s->params.ratelimit_us * NS_PER_US;

@@ -377,3 +377,54 @@ def test_toolstack_on_two_cpus_same_output_on_both(outputs_2cpu):
     def lines(hv):
         return [BETA_SOFT_CPU.sub(r"\1?\2", l) for l in masked(dom0_lines(outputs_2cpu[hv].output))]
     fail_unless_same_lines(lines("xen"), lines("xenolith"), "the toolstack's output on two CPUs")
+
+
+# Boot options -> (the pool line sched-credit -s prints, the hypervisor's warnings).
+SCHED_OPTIONS = {
+    "sched_credit_tslice_ms=5 sched_ratelimit_us=2000":
+        ("Cpupool Pool-0: tslice=5ms ratelimit=2000us migration-delay=0us", []),
+    "sched_credit_tslice_ms=0 sched_ratelimit_us=40000":
+        ("Cpupool Pool-0: tslice=30ms ratelimit=30000us migration-delay=0us",
+         ["WARNING: sched_credit_tslice_ms outside of valid range [1,1000].",
+          " Resetting to default 30",
+          "WARNING: sched_ratelimit_us >sched_credit_tslice_ms is undefined",
+          "Setting ratelimit to tslice"]),
+    "sched_credit_tslice_ms=2000 sched_ratelimit_us=600000":
+        ("Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us",
+         ["WARNING: sched_credit_tslice_ms outside of valid range [1,1000].",
+          " Resetting to default 30",
+          "WARNING: sched_ratelimit_us >sched_credit_tslice_ms is undefined",
+          "Setting ratelimit to tslice",
+          "WARNING: sched_ratelimit_us outside of valid range [100,500000].",
+          " Resetting to default 1000"]),
+    "sched_ratelimit_us=50": ("Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us",
+                              ["WARNING: sched_ratelimit_us outside of valid range [100,500000].",
+                               " Resetting to default 1000"]),
+    "sched_ratelimit_us=0": ("Cpupool Pool-0: tslice=30ms ratelimit=0us migration-delay=0us", []),
+}
+SCHED_WARNING = re.compile(r"^\((?:XEN|HV)\) ((?:WARNING: sched_| Resetting to default "
+                           r"|Setting ratelimit to tslice).*)$")
+
+
+@pytest.mark.parametrize("hv", ["xenolith", "xen"])
+@pytest.mark.parametrize("options", sorted(SCHED_OPTIONS))
+def test_sched_boot_options(boot, hv_image_ready, hv, options):
+    """Xen 4.17's boot options sched_credit_tslice_ms and sched_ratelimit_us set Pool-0's
+    slice and rate limit, which XEN_SYSCTL_scheduler_op (xl sched-credit -s) gives back;
+    out-of-range values fall back as Xen's do (the slice to 30 ms, a rate limit past the
+    slice to the slice, one out of range to 1000 us) with Xen's warning lines, in Xen's
+    order; the same on both hypervisors."""
+    hv_image_ready("xen")
+    tag = "sched-" + "-".join(o.split("=")[1] for o in options.split())
+    initrd = os.path.join(ROOT, "build", "system-tests", f"toolstack-{tag}-{hv}.cpio")
+    os.makedirs(os.path.dirname(initrd), exist_ok=True)
+    launcher.toolstack_initrd(initrd, [], ["sched-credit -s"])
+    cmdline = launcher.default_hv_cmdline(hv, 32, 1) + " " + options
+    result = boot(hv, os.path.join(ROOT, launcher.TOOLSTACK_REL), initrd=initrd, timeout=TIMEOUT_S,
+                  tag=tag, hv_cmdline=cmdline)
+    assert result.code == 0, describe(result)
+    pool, warnings = SCHED_OPTIONS[options]
+    cmds = dict(by_command(dom0_lines(result.output)))
+    assert cmds["sched-credit -s"] == [pool], describe(result)
+    found = [m.group(1) for m in map(SCHED_WARNING.match, result.output.splitlines()) if m]
+    assert found == warnings, describe(result)

@@ -124,6 +124,37 @@ static void test_get_size(void **state)
     assert_int_equal(v, 1ull << 20);
 }
 
+/* Xen's integer_param on an int: a sign, the int's range and Xen's 32-bit keeping. */
+static void test_get_int32(void **state)
+{
+    int32_t v = 5;
+
+    assert_true(cmdline_get_int32("n=42", "n", &v));
+    assert_int_equal(v, 42);
+    assert_true(cmdline_get_int32("n=-7", "n", &v));
+    assert_int_equal(v, -7);
+    assert_true(cmdline_get_int32("n=0x10 n=-0x10", "n", &v));
+    assert_int_equal(v, -16);
+    assert_true(cmdline_get_int32("n=-2147483648", "n", &v));
+    assert_int_equal(v, INT32_MIN);
+    assert_true(cmdline_get_int32("n=4294967295", "n", &v));
+    assert_int_equal(v, -1);
+    assert_true(cmdline_get_int32("n=3000000000", "n", &v));
+    assert_int_equal(v, (int32_t)(uint32_t)3000000000u);
+    v = 5;
+    assert_false(cmdline_get_int32("n=4294967296", "n", &v));
+    assert_false(cmdline_get_int32("n=-2147483649", "n", &v));
+    assert_false(cmdline_get_int32("n=-", "n", &v));
+    assert_false(cmdline_get_int32("n=--1", "n", &v));
+    assert_false(cmdline_get_int32("n=12ms", "n", &v));
+    assert_false(cmdline_get_int32("n", "n", &v));
+    assert_false(cmdline_get_int32("m=3", "n", &v));
+    assert_int_equal(v, 5);
+    /* An invalid later occurrence leaves the earlier valid one. */
+    assert_true(cmdline_get_int32("n=9 n=x", "n", &v));
+    assert_int_equal(v, 9);
+}
+
 static void test_get_uint(void **state)
 {
     uint64_t v = 5;
@@ -290,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_get_bool),
         cmocka_unit_test(test_get_size),
         cmocka_unit_test(test_get_uint),
+        cmocka_unit_test(test_get_int32),
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_dom0_mem),
         cmocka_unit_test(test_dom0_max_vcpus),

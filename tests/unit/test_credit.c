@@ -532,6 +532,48 @@ static void test_equal_weights_are_not_1_to_2(void **state)
     assert_true(ratio > 0.95 && ratio < 1.05);
 }
 
+/* The boot options, Xen 4.17's checks and fallbacks in its order. */
+static void test_boot_params(void **state)
+{
+    struct credit_params p;
+
+    assert_int_equal(credit_boot_params(30, 1000, &p), 0);
+    assert_int_equal(p.tslice_ms, 30);
+    assert_int_equal(p.ratelimit_us, 1000);
+    assert_int_equal(p.migr_delay_us, 0);
+    assert_int_equal(credit_boot_params(5, 2000, &p), 0);
+    assert_int_equal(p.tslice_ms, 5);
+    assert_int_equal(p.ratelimit_us, 2000);
+    assert_int_equal(credit_boot_params(1, 0, &p), 0);                 /* no rate limit */
+    assert_int_equal(p.ratelimit_us, 0);
+    assert_int_equal(credit_boot_params(1000, 500000, &p), 0);
+    /* The slice out of range: the default. */
+    assert_int_equal(credit_boot_params(0, 1000, &p), CREDIT_BOOT_TSLICE_RANGE);
+    assert_int_equal(p.tslice_ms, 30);
+    assert_int_equal(credit_boot_params(1001, 1000, &p), CREDIT_BOOT_TSLICE_RANGE);
+    assert_int_equal(credit_boot_params(-3, 1000, &p), CREDIT_BOOT_TSLICE_RANGE);
+    assert_int_equal(p.tslice_ms, 30);
+    /* The rate limit out of range: the default. */
+    assert_int_equal(credit_boot_params(30, 50, &p), CREDIT_BOOT_RATELIMIT_RANGE);
+    assert_int_equal(p.ratelimit_us, 1000);
+    assert_int_equal(credit_boot_params(30, -5, &p), CREDIT_BOOT_RATELIMIT_RANGE);
+    assert_int_equal(p.ratelimit_us, 1000);
+    /* Longer than the slice: reported, and the slice; past the range too: both reported, the default. */
+    assert_int_equal(credit_boot_params(30, 50000, &p), CREDIT_BOOT_RATELIMIT_SLICE);
+    assert_int_equal(p.ratelimit_us, 30000);
+    assert_int_equal(credit_boot_params(30, 600000, &p),
+                     CREDIT_BOOT_RATELIMIT_SLICE | CREDIT_BOOT_RATELIMIT_RANGE);
+    assert_int_equal(p.ratelimit_us, 1000);
+    /* The default rate limit past a 1 ms slice... is not; against the slice after its own fallback. */
+    assert_int_equal(credit_boot_params(1, 1000, &p), 0);
+    assert_int_equal(credit_boot_params(0, 40000, &p),
+                     CREDIT_BOOT_TSLICE_RANGE | CREDIT_BOOT_RATELIMIT_SLICE);
+    assert_int_equal(p.tslice_ms, 30);
+    assert_int_equal(p.ratelimit_us, 30000);
+    /* What the boot gives, the sysctl would accept. */
+    assert_true(credit_params_valid(&p));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_cap_25_beside_a_hog),
         cmocka_unit_test(test_equal_weights_are_not_1_to_2),
         cmocka_unit_test(test_slice_of_10_ms_is_used),
+        cmocka_unit_test(test_boot_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

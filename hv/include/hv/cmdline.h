@@ -59,6 +59,15 @@ bool cmdline_get_size(const char *cmdline, const char *key, uint64_t *bytes);
 bool cmdline_get_uint(const char *cmdline, const char *key, uint64_t *val);
 
 /*
+ * Xen's integer_param on an int ("key=N"): N as cmdline_get_uint, or '-'
+ * and one, from INT32_MIN to UINT32_MAX, kept in 32 bits as Xen keeps it
+ * (3000000000 reads as a negative number). Returns true and sets *val for
+ * the last valid occurrence; one out of that range is invalid (Xen:
+ * -EOVERFLOW, the value unchanged).
+ */
+bool cmdline_get_int32(const char *cmdline, const char *key, int32_t *val);
+
+/*
  * One amount of Xen's dom0_mem grammar (xen/arch/x86/dom0_build.c, 4.17):
  *     [-]<size> | [-]<frac>% | [-]<size>+<frac>%
  * <size> as cmdline_get_size (no unit: KiB); <frac> below 100, a share of

@@ -122,6 +122,21 @@ bool credit_params_valid(const struct credit_params *p);
  * credit change from the next share-out and the next slice on.
  */
 void credit_set_params(struct credit_sched *s, const struct credit_params *p);
+/* What credit_boot_params found wrong, each a warning Xen 4.17 prints at boot. */
+#define CREDIT_BOOT_TSLICE_RANGE      1u  /* slice outside 1-1000 ms: the default 30 */
+#define CREDIT_BOOT_RATELIMIT_SLICE   2u  /* rate limit longer than the slice: the slice */
+#define CREDIT_BOOT_RATELIMIT_RANGE   4u  /* rate limit neither 0 nor 100-500000 us: the default 1000 */
+
+/*
+ * The parameters the boot options sched_credit_tslice_ms and
+ * sched_ratelimit_us give (Xen 4.17's csched_global_init, scheduler_init and
+ * csched_init, in that order): a slice out of range is the default; a rate
+ * limit longer than the slice (as given, before its own range check) is
+ * reported, then a rate limit out of range is the default; a rate limit
+ * still longer than the slice is the slice. No migration delay. Returns the
+ * CREDIT_BOOT_* warnings, to be printed in their bits' order.
+ */
+unsigned int credit_boot_params(int32_t tslice_ms, int32_t ratelimit_us, struct credit_params *p);
 /*
  * Context-switch rate limiting: a vCPU that has run `ran_ns` since it was
  * put on its CPU and is asked to leave it for another (not yielding, still

@@ -29,6 +29,12 @@ void sched_set_credit(struct domain *d, uint16_t weight, uint16_t cap);
  */
 void sched_get_params(struct credit_params *p);
 void sched_set_params(const struct credit_params *p);
+/*
+ * The parameters the boot options sched_credit_tslice_ms and
+ * sched_ratelimit_us ask for, after Xen's fallbacks (each logged with Xen's
+ * warning lines); the defaults without them. Boot CPU, from sched_start.
+ */
+void sched_boot_params(struct credit_params *p);
 
 /*
  * v's runstate as VCPUOP_get_runstate_info gives it (until_now: the time in

@@ -66,7 +66,7 @@ int hypercall_trace;                    /* the hypercall_trace option (hv/hyperc
 static const char *const known_options[] = {
     "console", "com1", "loglvl", "guest_loglvl", "noreboot", "hypercall_trace",
     "dom0_mem", "dom0_max_vcpus", "dom0_paging", "dom0_ptwr", "domu", "domu_mem",
-    "destroy_budget",
+    "destroy_budget", "sched_credit_tslice_ms", "sched_ratelimit_us",
 };
 
 static void log_unknown_options(void)
