@@ -115,3 +115,5 @@ $(LIB_UNIT_DIR)/test_xl_cpio: HOST_CFLAGS += -Itoolstack
 $(eval $(call lib_unit_test,test_xl_cpio,toolstack/xl/cpio.c))
 $(LIB_UNIT_DIR)/test_xl_cpumap: HOST_CFLAGS += -Itoolstack
 $(eval $(call lib_unit_test,test_xl_cpumap,toolstack/xl/cpumap.c lib/format.c))
+$(LIB_UNIT_DIR)/test_xl_getopt: HOST_CFLAGS += -Itoolstack
+$(eval $(call lib_unit_test,test_xl_getopt,toolstack/xl/getopt.c))

@@ -131,7 +131,7 @@ static long pin(uint32_t domid, unsigned int cpu)
 {
     uint8_t map = (uint8_t)(1u << cpu);
 
-    return xc_vcpu_setaffinity(domid, 0, &map, NULL, 8);
+    return xc_vcpu_setaffinity(domid, 0, &map, NULL, 8, 0);
 }
 
 /* The CPU vCPU 0 of domid was last on, or -1. */

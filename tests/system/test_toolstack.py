@@ -60,6 +60,20 @@ SCRIPT = [
     "vcpu-pin beta 0 ^all",
     "vcpu-pin 42 0 0",
     "vcpu-pin nosuch 0 0",
+    "vcpu-pin -i 42 0 0",
+    "vcpu-pin beta 0 ^0",
+    "vcpu-pin --ignore-global-affinity-masks beta 0 ^0",
+    "vcpu-pin -f beta 0 0",
+    "vcpu-pin beta 0 -f - all",
+    "vcpu-pin -fi beta 0 -",
+    "vcpu-pin beta 0 -",
+    "vcpu-pin --force beta all 0",
+    "vcpu-pin -x beta 0 0",
+    "vcpu-pin --forc=1 beta 0 0",
+    "vcpu-pin --ign beta 0",
+    "vcpu-pin beta 0abc 0",
+    "vcpu-pin -- beta -1 0",
+    "vcpu-pin --he",
     "shutdown beta",
     "list",
     "create delta.cfg",
@@ -69,6 +83,12 @@ SCRIPT = [
     "info",
 ]
 HEADER = "Name                                        ID   Mem VCPUs\tState\tTime(s)"
+PIN_HELP = ["Usage: xl [-vtTfN] vcpu-pin [option] <Domain> <VCPU|all> <Hard affinity|-|all> "
+            "<Soft affinity|-|all>",
+            "Set which CPUs a VCPU can use.",
+            "Options:",
+            "-f, --force        undo an override pinning done by the kernel",
+            "--ignore-global-affinity-masks Ignore global masks in xl.conf"]
 VCPU_HEADER = ("Name                                ID  VCPU   CPU State   Time(s) "
                "Affinity (Hard / Soft)")
 # The first line of each hypervisor's boot log, which its console ring holds.
@@ -230,9 +250,25 @@ def test_toolstack_script(outputs, hv):
     assert cmds["vcpu-pin beta x 0"] == ["Error: Invalid argument x as VCPU."]
     assert cmds["vcpu-pin beta 0 3-1"] == ["Invalid pcpu range: 3-1."]
     assert cmds["vcpu-pin beta 0 ^all"] == ['Can\'t combine "^" and "all".']
-    assert cmds["vcpu-pin 42 0 0"] == ["libxl: error: Domain 42:Setting vcpu affinity (rc=-3)",
-                                       "Could not set affinity for vcpu `0'."]
+    assert cmds["vcpu-pin 42 0 0"] == ["Could not get domain info"]
     assert cmds["vcpu-pin nosuch 0 0"] == ["nosuch is an invalid domain identifier (rc=-6)"]
+    # xl 4.17's options: -i skips the global masks (the domain looked up, the hard map not
+    # empty), -f adds XEN_VCPUAFFINITY_FORCE (alone it is a valid call), options anywhere.
+    assert cmds["vcpu-pin -i 42 0 0"] == ["libxl: error: Domain 42:Setting vcpu affinity (rc=-3)",
+                                          "Could not set affinity for vcpu `0'."]
+    assert cmds["vcpu-pin beta 0 ^0"] == ["vcpu hard affinity map is empty"]
+    assert cmds["vcpu-pin --ignore-global-affinity-masks beta 0 ^0"] == [
+        "libxl: error: Domain 2:Setting vcpu affinity (rc=-22)", "Could not set affinity for vcpu `0'."]
+    assert cmds["vcpu-pin -f beta 0 0"] == [] and cmds["vcpu-pin beta 0 -f - all"] == []
+    assert cmds["vcpu-pin -fi beta 0 -"] == []
+    assert cmds["vcpu-pin beta 0 -"] == ["Could not set affinity for vcpu `0'."]
+    assert cmds["vcpu-pin --force beta all 0"] == ["Error: --force and 'all' as VCPU not allowed."]
+    assert cmds["vcpu-pin -x beta 0 0"] == ["option `x' not supported."]
+    assert cmds["vcpu-pin --forc=1 beta 0 0"] == ["option `f' not supported."]
+    assert cmds["vcpu-pin --ign beta 0"] == ["'xl vcpu-pin' requires at least 3 arguments."] + PIN_HELP
+    assert cmds["vcpu-pin beta 0abc 0"] == []
+    assert cmds["vcpu-pin -- beta -1 0"] == ["Error: Invalid argument -1 as VCPU."]
+    assert cmds["vcpu-pin --he"] == PIN_HELP
     assert [l.split(":")[0].rstrip() for l in cmds["info"]] == INFO_FIELDS, cmds["info"]
     assert all(len(l.split(":")[0]) == 23 for l in cmds["info"]), cmds["info"]
     assert cmds["create nonexistent.cfg"] == [

@@ -52,12 +52,13 @@ long xc_vcpu_getinfo(uint32_t domid, unsigned int vcpu, struct xen_domctl_getvcp
 /*
  * vCPU vcpu's hard and soft CPU affinity as bitmaps of nr_bits CPUs (bit n of
  * byte n / 8 is CPU n); a NULL map is left out (its flag not set). set: the
- * maps come back as the effective ones.
+ * maps come back as the effective ones; `flags` adds XEN_VCPUAFFINITY_FORCE
+ * (undo a pin override) or 0.
  */
 long xc_vcpu_getaffinity(uint32_t domid, unsigned int vcpu, uint8_t *hard, uint8_t *soft,
                          unsigned int nr_bits);
 long xc_vcpu_setaffinity(uint32_t domid, unsigned int vcpu, uint8_t *hard, uint8_t *soft,
-                         unsigned int nr_bits);
+                         unsigned int nr_bits, uint32_t flags);
 
 /*
  * XEN_SYSCTL_readconsole: up to *count bytes of the hypervisor's console ring

@@ -6,8 +6,6 @@
 #include <xl/string.h>
 #include "xl.h"
 
-#define MAX_ARGS 16
-
 static int cmd_help(int argc, char **argv);
 static int cmd_exit(int argc, char **argv);
 
@@ -24,7 +22,7 @@ static const struct command {
     { "unpause", xl_cmd_unpause, "unpause <dom>         unpause a domain" },
     { "vcpu-list", xl_cmd_vcpu_list, "vcpu-list [dom]       list the vCPUs of domains" },
     { "vcpu-pin", xl_cmd_vcpu_pin,
-      "vcpu-pin <dom> <vcpu|all> <hard> [soft]  set vCPUs' CPU affinity (CPU lists, - to keep)" },
+      "vcpu-pin [-f] [-i] <dom> <vcpu|all> <hard> [soft]  set vCPUs' CPU affinity (CPU lists, - to keep)" },
     { "sched-credit", xl_cmd_sched_credit,
       "sched-credit [-d <dom> [-w <weight>] [-c <cap>]] [-s [-t <ms>] [-r <us>] [-m <us>]]  credit scheduler parameters" },
     { "info", xl_cmd_info, "info                  information about the host" },
@@ -51,7 +49,7 @@ static int split(char *line, char **argv)
 {
     int argc = 0;
 
-    for (char *p = line; *p && argc < MAX_ARGS;) {
+    for (char *p = line; *p && argc < XL_MAX_ARGS;) {
         while (*p == ' ' || *p == '\t')
             *p++ = 0;
         if (!*p)
@@ -65,7 +63,7 @@ static int split(char *line, char **argv)
 
 int xl_run_command(char *line)
 {
-    char *argv[MAX_ARGS + 1] = { 0 };
+    char *argv[XL_MAX_ARGS + 1] = { 0 };
     int argc = split(line, argv);
 
     if (!argc || argv[0][0] == '#')

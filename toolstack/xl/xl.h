@@ -104,6 +104,9 @@ int xl_cmd_destroy(int argc, char **argv);
 int xl_cmd_pause(int argc, char **argv);
 int xl_cmd_unpause(int argc, char **argv);
 int xl_cmd_shutdown(int argc, char **argv);
+/* The most words a shell line is split into (the command's argv). */
+#define XL_MAX_ARGS 16
+
 int xl_cmd_info(int argc, char **argv);
 int xl_cmd_sched_credit(int argc, char **argv);
 int xl_cmd_vcpu_pin(int argc, char **argv);
