@@ -10,8 +10,6 @@
 #include <hv/credit.h>
 #include <hv/sched.h>
 
-extern const char hv_command_line[];
-
 /* See sched.h. */
 void sched_boot_params(struct credit_params *p)
 {
